@@ -1,0 +1,48 @@
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+
+export const UPLOAD_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+
+export interface UploadToSign {
+  bucket: string;
+  key: string;
+  contentType: string;
+  size: number;
+  /** Already S3-safe (ASCII) values; keys are lowercase. */
+  metadata: Record<string, string>;
+  expiresInSeconds: number;
+}
+
+export interface SignedUpload {
+  url: string;
+  /** Exactly the headers the client must send; each one is signed. */
+  headers: Record<string, string>;
+  expiresAt: Date;
+}
+
+/**
+ * Signs a PutObject URL that pins key, metadata, Content-Type, Content-Length and Cache-Control:
+ * S3 refuses the PUT if any of them differs. Metadata is hoisted into the signed query string.
+ */
+export async function signUpload(s3: S3Client, upload: UploadToSign, now = new Date()): Promise<SignedUpload> {
+  const headers = {
+    'Content-Type': upload.contentType,
+    'Content-Length': String(upload.size),
+    'Cache-Control': UPLOAD_CACHE_CONTROL,
+  };
+  const command = new PutObjectCommand({
+    Bucket: upload.bucket,
+    Key: upload.key,
+    ContentType: upload.contentType,
+    ContentLength: upload.size,
+    CacheControl: UPLOAD_CACHE_CONTROL,
+    Metadata: upload.metadata,
+  });
+  const url = await getSignedUrl(s3, command, {
+    expiresIn: upload.expiresInSeconds,
+    signingDate: now,
+    // The presigner leaves these unsigned by default; signing them makes S3 enforce them.
+    signableHeaders: new Set(['content-type', 'content-length', 'cache-control']),
+  });
+  return { url, headers, expiresAt: new Date(now.getTime() + upload.expiresInSeconds * 1000) };
+}

@@ -1,0 +1,44 @@
+/** Base class of every error the API reports to a client. `status` is the HTTP status. */
+export abstract class AppError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+  /** The request field the error is about, when there is one. */
+  readonly field?: string;
+
+  constructor(message: string, field?: string) {
+    super(message);
+    this.name = new.target.name;
+    if (field !== undefined) this.field = field;
+  }
+}
+
+export class ValidationError extends AppError {
+  readonly status = 400;
+  readonly code = 'ValidationError';
+  constructor(field: string, message: string) {
+    super(message, field);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  readonly status = 401;
+  readonly code = 'Unauthorized';
+}
+
+export class ForbiddenError extends AppError {
+  readonly status = 403;
+  readonly code = 'Forbidden';
+}
+
+export class NotFoundError extends AppError {
+  readonly status = 404;
+  readonly code = 'NotFound';
+  constructor(message: string, field?: string) {
+    super(message, field);
+  }
+}
+
+export class ConflictError extends AppError {
+  readonly status = 409;
+  readonly code = 'Conflict';
+}

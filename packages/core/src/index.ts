@@ -1,0 +1,5 @@
+export * from '#lib/errors';
+export * from '#lib/metadata-encoding';
+export * from '#lib/photo';
+export * from '#lib/validation';
+export * from '#lib/upload-metadata';

@@ -1,0 +1,150 @@
+import { z } from 'zod';
+
+/** Image types we accept, with the file extension used in the object key. */
+export const IMAGE_CONTENT_TYPES = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+  'image/gif': 'gif',
+  'image/avif': 'avif',
+  'image/heic': 'heic',
+} as const;
+export type ImageContentType = keyof typeof IMAGE_CONTENT_TYPES;
+const contentTypes = Object.keys(IMAGE_CONTENT_TYPES) as [ImageContentType, ...ImageContentType[]];
+
+export const DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+export const TITLE_MAX_CHARS = 200;
+export const DESCRIPTION_MAX_CHARS = 2000;
+
+// Safe ids: no '/', no '..', no control characters, nothing that needs escaping in a key or URL.
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+// Control characters (C0, DEL, C1) and lone surrogates never belong in a title.
+const CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Length in Unicode code points, so an emoji counts as one character. */
+const codePoints = (value: string) => [...value].length;
+
+const text = (max: number, { multiline }: { multiline: boolean }) =>
+  z
+    .string()
+    .refine((value) => codePoints(value) <= max, `must be at most ${max} characters`)
+    .refine((value) => !LONE_SURROGATE.test(value), 'must be valid Unicode text')
+    .refine(
+      (value) => !CONTROL_CHARS.test(value) && (multiline || !/[\r\n\t]/.test(value)),
+      'must not contain control characters',
+    );
+
+export const eventIdSchema = z
+  .string()
+  .regex(SAFE_ID, 'must be 1-64 letters, digits, "-" or "_", starting with a letter or digit');
+
+export const photoIdSchema = z.string().regex(UUID, 'must be a lowercase UUID');
+
+export function initiateUploadSchema(maxUploadBytes: number) {
+  return z.strictObject({
+    title: text(TITLE_MAX_CHARS, { multiline: false })
+      .transform((value) => value.trim())
+      .refine((value) => value.length > 0, 'must not be empty'),
+    description: text(DESCRIPTION_MAX_CHARS, { multiline: true }).default(''),
+    contentType: z.enum(contentTypes, {
+      error: `must be one of ${contentTypes.join(', ')}`,
+    }),
+    size: z
+      .number({ error: 'must be a number of bytes' })
+      .int('must be a whole number of bytes')
+      .min(1, 'must be at least 1 byte')
+      .max(maxUploadBytes, `must be at most ${maxUploadBytes} bytes`),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/i, 'must be the 64-character hex SHA-256 of the file')
+      .transform((value) => value.toLowerCase())
+      .optional(),
+  });
+}
+export type InitiateUploadRequest = z.infer<ReturnType<typeof initiateUploadSchema>>;
+
+export interface InitiateUploadResponse {
+  photoId: string;
+  s3PutObjectUrl: string;
+  method: 'PUT';
+  /** Exactly the headers the client must send with the PUT. */
+  headers: Record<string, string>;
+  expiresAt: string;
+}
+
+export type PhotoStatus = 'pending' | 'ready';
+
+/** A photo as the API returns it. */
+export interface Photo {
+  photoId: string;
+  eventId: string;
+  title: string;
+  description: string;
+  contentType: ImageContentType;
+  size: number;
+  /** Hex SHA-256 of the stored bytes, computed by us, never taken from the client. */
+  sha256: string;
+  url: string;
+  uploaderId: string;
+  createdAt: string;
+}
+
+/** What initiate-upload records before the bytes arrive. */
+export interface PendingUpload {
+  photoId: string;
+  eventId: string;
+  title: string;
+  description: string;
+  contentType: ImageContentType;
+  size: number;
+  uploaderId: string;
+  objectKey: string;
+  initiatedAt: string;
+  expiresAt: string;
+}
+
+export interface PhotoPage {
+  items: Photo[];
+  nextCursor: string | null;
+}
+
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 100;
+
+export const listPhotosQuerySchema = z.strictObject({
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`)
+    .default(DEFAULT_PAGE_SIZE),
+  cursor: z.string().max(2048, 'is not a valid cursor').optional(),
+});
+
+/** `uploads/event_{eventId}/{photoId}.{ext}`: the only keys our URLs ever sign. */
+export function uploadObjectKey(eventId: string, photoId: string, contentType: ImageContentType): string {
+  return `uploads/event_${eventId}/${photoId}.${IMAGE_CONTENT_TYPES[contentType]}`;
+}
+
+const UPLOAD_KEY = /^uploads\/event_([A-Za-z0-9][A-Za-z0-9_-]{0,63})\/([0-9a-f-]{36})\.([a-z]+)$/;
+
+export function parseUploadObjectKey(key: string): { eventId: string; photoId: string; extension: string } | null {
+  const match = UPLOAD_KEY.exec(key);
+  if (!match || !photoIdSchema.safeParse(match[2]).success) return null;
+  return { eventId: match[1]!, photoId: match[2]!, extension: match[3]! };
+}
+
+export interface PhotoEvent {
+  eventId: string;
+  name: string;
+  createdAt: string;
+}
+
+export const createEventSchema = z.strictObject({
+  eventId: eventIdSchema,
+  name: text(TITLE_MAX_CHARS, { multiline: false })
+    .transform((value) => value.trim())
+    .refine((value) => value.length > 0, 'must not be empty'),
+});

@@ -1,0 +1,60 @@
+import { v7 as uuidv7 } from 'uuid';
+import { signUpload } from '@event-photos/aws';
+import {
+  NotFoundError,
+  encodeUploadMetadata,
+  initiateUploadSchema,
+  parseOrThrow,
+  uploadObjectKey,
+  type InitiateUploadResponse,
+} from '@event-photos/core';
+import { config } from '#lib/config';
+import { photos, s3 } from '#lib/dependencies';
+import { callerId, httpHandler, jsonBody, pathEventId } from '#lib/http';
+
+const requestSchema = initiateUploadSchema(config.maxUploadBytes);
+
+/** POST /events/{eventId}/photos/initiate-upload: records the upload and signs a PUT URL for it. */
+export const handler = httpHandler(async (event) => {
+  const eventId = pathEventId(event);
+  const uploaderId = callerId(event);
+  const request = parseOrThrow(requestSchema, jsonBody(event));
+  if (!(await photos.getEvent(eventId))) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
+
+  const photoId = uuidv7();
+  const key = uploadObjectKey(eventId, photoId, request.contentType);
+  const now = new Date();
+  const signed = await signUpload(
+    s3,
+    {
+      bucket: config.bucketName,
+      key,
+      contentType: request.contentType,
+      size: request.size,
+      metadata: encodeUploadMetadata({ photoId, eventId, uploaderId, ...request }),
+      expiresInSeconds: config.uploadUrlExpiresSeconds,
+    },
+    now,
+  );
+  await photos.savePendingUpload({
+    photoId,
+    eventId,
+    uploaderId,
+    title: request.title,
+    description: request.description,
+    contentType: request.contentType,
+    size: request.size,
+    objectKey: key,
+    initiatedAt: now.toISOString(),
+    expiresAt: signed.expiresAt.toISOString(),
+  });
+
+  const body: InitiateUploadResponse = {
+    photoId,
+    s3PutObjectUrl: signed.url,
+    method: 'PUT',
+    headers: signed.headers,
+    expiresAt: signed.expiresAt.toISOString(),
+  };
+  return { status: 201, body };
+});
