@@ -1,0 +1,39 @@
+import path from 'node:path';
+import { REPO_ROOT, startLocalStack, writeOutputs } from '#lib/stack';
+
+// `npm start`: the whole system on loopback, data kept under .local/ across restarts.
+const dataDir = path.join(REPO_ROOT, '.local');
+const outputsFile = path.join(dataDir, 'outputs.json');
+const base = Number(process.env['LOCAL_PORT_BASE'] ?? 4510);
+const started = Date.now();
+
+const stack = await startLocalStack({
+  dataDir,
+  ports: { api: base, cdn: base + 1, s3: base + 2, dynamodb: base + 3, cognito: base + 4 },
+  log: (line) => console.log(JSON.stringify({ time: new Date().toISOString(), ...line })),
+});
+await writeOutputs(outputsFile, stack.outputs);
+const { outputs } = stack;
+
+console.log(`
+Event photos: local stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s
+  API              ${outputs.apiUrl}
+  Photos (CDN)     ${outputs.cdnBaseUrl}/uploads/...
+  S3               ${outputs.s3Endpoint}  bucket ${outputs.bucketName}
+  DynamoDB         ${outputs.dynamodbEndpoint}  table ${outputs.tableName}
+  Cognito          ${outputs.cognitoEndpoint}  pool ${outputs.userPoolId}  client ${outputs.userPoolClientId}
+  Demo event       ${outputs.demoEventId}
+  Demo users       ${outputs.demoUsers.map((user) => `${user.email} / ${user.password}`).join(', ')}
+  Outputs file     ${path.relative(process.cwd(), outputsFile)}
+Ctrl-C stops everything; data stays in .local/ (delete it for a fresh start).
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log('\nStopping...');
+    void stack.stop().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,145 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  CreateGroupCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
+  UsernameExistsException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { LOOPBACK, waitFor } from '#lib/net';
+
+export interface LocalCognito {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+export interface DemoUser {
+  email: string;
+  password: string;
+  groups: string[];
+}
+
+export interface UserPool {
+  userPoolId: string;
+  userPoolClientId: string;
+  issuer: string;
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * cognito-local in a child process (it keeps its data in `.cognito/` under its working directory).
+ * The child exits when its parent goes away, so no emulator outlives the stack.
+ */
+export async function startCognito({ directory, port }: { directory: string; port: number }): Promise<LocalCognito> {
+  await mkdir(directory, { recursive: true });
+  const entry = require.resolve('cognito-local/lib/bin/start.js');
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['-e', `process.on('disconnect', () => process.exit(0)); require(${JSON.stringify(entry)});`],
+    {
+      cwd: directory,
+      env: { ...process.env, PORT: String(port), HOST: LOOPBACK, DEBUG: '' },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const endpoint = `http://${LOOPBACK}:${port}`;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    await waitFor('cognito-local', async () => {
+      if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}: ${stderr}`);
+      await fetch(`${endpoint}/health`);
+    });
+  } catch (error) {
+    child.kill();
+    throw error;
+  }
+  return {
+    endpoint,
+    close: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+const POOL_NAME = 'event-photos-local';
+const CLIENT_NAME = 'event-photos-web';
+
+/** Creates (or finds, after a restart) the pool, the SPA client, the groups and the demo users. */
+export async function ensureUserPool(endpoint: string, users: DemoUser[]): Promise<UserPool> {
+  const cognito = new CognitoIdentityProviderClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    const pools = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
+    let userPoolId = pools.UserPools?.find((pool) => pool.Name === POOL_NAME)?.Id;
+    if (!userPoolId) {
+      const created = await cognito.send(
+        new CreateUserPoolCommand({ PoolName: POOL_NAME, UsernameAttributes: ['email'] }),
+      );
+      userPoolId = created.UserPool!.Id!;
+    }
+    const clients = await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));
+    let userPoolClientId = clients.UserPoolClients?.find((client) => client.ClientName === CLIENT_NAME)?.ClientId;
+    if (!userPoolClientId) {
+      const created = await cognito.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: userPoolId,
+          ClientName: CLIENT_NAME,
+          GenerateSecret: false,
+          ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        }),
+      );
+      userPoolClientId = created.UserPoolClient!.ClientId!;
+    }
+    for (const group of new Set(users.flatMap((user) => user.groups))) {
+      await ignoreExisting(cognito.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group })));
+    }
+    for (const user of users) {
+      await ignoreExisting(
+        cognito.send(
+          new AdminCreateUserCommand({
+            UserPoolId: userPoolId,
+            Username: user.email,
+            MessageAction: 'SUPPRESS',
+            UserAttributes: [
+              { Name: 'email', Value: user.email },
+              { Name: 'email_verified', Value: 'true' },
+            ],
+          }),
+        ),
+      );
+      await cognito.send(
+        new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: user.email, Password: user.password, Permanent: true }),
+      );
+      for (const group of user.groups) {
+        await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: user.email, GroupName: group }));
+      }
+    }
+    return { userPoolId, userPoolClientId, issuer: `${endpoint}/${userPoolId}` };
+  } finally {
+    cognito.destroy();
+  }
+}
+
+async function ignoreExisting(promise: Promise<unknown>): Promise<void> {
+  try {
+    await promise;
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (error instanceof UsernameExistsException || name === 'GroupExistsException' || name === 'UsernameExistsException') return;
+    throw error;
+  }
+}

@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { flattenClaims, type JwtClaims } from '#lib/jwt-authorizer';
+import { lambdaContext } from '#lib/lambda-context';
+import { LOOPBACK } from '#lib/net';
+import type { HttpRoute } from '#lib/serverless-functions';
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+export interface GatewayOptions {
+  port: number;
+  routes: HttpRoute[];
+  handlerFor(functionName: string): Promise<Handler>;
+  timeoutSecondsFor(functionName: string): number;
+  authorize(authorization: string | undefined): Promise<JwtClaims | null>;
+  log(line: Record<string, unknown>): void;
+}
+
+/** API Gateway's payload limit. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const TEXT_TYPES = /^(application\/(json|xml|x-www-form-urlencoded)|text\/)/i;
+
+/**
+ * A local HTTP API: the routes of serverless.yml, JWT authorizer, payload format 2.0 events,
+ * and API Gateway's own answers (404 Not Found, 401 Unauthorized, 500 Internal Server Error).
+ */
+export async function startHttpGateway(options: GatewayOptions): Promise<{ url: string; server: Server }> {
+  const server = createServer((request, response) => {
+    handle(options, request, response).catch((error: unknown) => {
+      options.log({ level: 'error', message: 'gateway failure', error: String(error) });
+      if (!response.headersSent) send(response, 500, { message: 'Internal Server Error' });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port, LOOPBACK, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return { url: `http://${LOOPBACK}:${port}`, server };
+}
+
+async function handle(options: GatewayOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const started = Date.now();
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  // The path as sent: URL parsing would resolve `..` segments and hide them from the validation.
+  const rawPath = (request.url ?? '/').split('?')[0]!;
+  const method = (request.method ?? 'GET').toUpperCase();
+  if (method === 'OPTIONS') return preflight(response);
+
+  const match = findRoute(options.routes, method, rawPath);
+  if (!match) return send(response, 404, { message: 'Not Found' });
+  const { route, pathParameters } = match;
+  if (!pathParameters) return send(response, 400, { message: 'Bad Request' });
+
+  let claims: JwtClaims | null = null;
+  if (route.authorizer) {
+    claims = await options.authorize(request.headers.authorization);
+    if (!claims) {
+      response.setHeader('www-authenticate', 'Bearer');
+      return send(response, 401, { message: 'Unauthorized' });
+    }
+  }
+  const body = await readBody(request);
+  if (body === null) return send(response, 413, { message: 'Request Entity Too Large' });
+
+  const event = toEvent(request, url, rawPath, route, pathParameters, body, claims);
+  let result: unknown;
+  try {
+    const handler = await options.handlerFor(route.functionName);
+    result = await handler(event, lambdaContext(route.functionName, options.timeoutSecondsFor(route.functionName)));
+  } catch (error) {
+    options.log({ level: 'error', message: 'function failed', function: route.functionName, error: String(error) });
+    return send(response, 500, { message: 'Internal Server Error' });
+  }
+  const { statusCode, headers, body: payload, isBase64Encoded } = toResult(result);
+  for (const [name, value] of Object.entries({ ...corsHeaders(), ...headers })) response.setHeader(name, String(value));
+  response.writeHead(statusCode);
+  response.end(payload === undefined ? undefined : Buffer.from(payload, isBase64Encoded ? 'base64' : 'utf8'));
+  options.log({ method, path: rawPath, status: statusCode, ms: Date.now() - started, function: route.functionName });
+}
+
+function findRoute(routes: HttpRoute[], method: string, pathname: string) {
+  for (const route of routes) {
+    if (route.method !== method && route.method !== 'ANY' && route.method !== '*') continue;
+    const found = route.pattern.exec(pathname);
+    if (!found) continue;
+    try {
+      // API Gateway hands the Lambda URL-decoded path parameters.
+      const pathParameters = Object.fromEntries(route.params.map((name, i) => [name, decodeURIComponent(found[i + 1]!)]));
+      return { route, pathParameters };
+    } catch {
+      return { route, pathParameters: null };
+    }
+  }
+  return null;
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function toEvent(
+  request: IncomingMessage,
+  url: URL,
+  rawPath: string,
+  route: HttpRoute,
+  pathParameters: Record<string, string>,
+  body: Buffer,
+  claims: JwtClaims | null,
+): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  const cookies: string[] = [];
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    if (name === 'cookie') cookies.push(...String(value).split(/;\s*/));
+    else headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  const isText = body.length === 0 || TEXT_TYPES.test(headers['content-type'] ?? 'application/json');
+  const now = new Date();
+  const routeKey = `${route.method} ${route.path}`;
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath,
+    rawQueryString: url.search.slice(1),
+    ...(cookies.length ? { cookies } : {}),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(route.params.length ? { pathParameters } : {}),
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers['host'] ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method: route.method,
+        path: rawPath,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? LOOPBACK,
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+      ...(claims ? { authorizer: { jwt: { claims: flattenClaims(claims), scopes: null } } } : {}),
+    },
+    ...(body.length ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
+    isBase64Encoded: body.length > 0 && !isText,
+  } as APIGatewayProxyEventV2;
+}
+
+/** Payload format 2.0 responses: a structured result, or any other value sent as JSON. */
+function toResult(result: unknown): APIGatewayProxyStructuredResultV2 & { statusCode: number } {
+  if (result && typeof result === 'object' && 'statusCode' in result) {
+    return result as APIGatewayProxyStructuredResultV2 & { statusCode: number };
+  }
+  return {
+    statusCode: 200,
+    headers: { 'content-type': 'application/json' },
+    body: typeof result === 'string' ? result : JSON.stringify(result ?? null),
+  };
+}
+
+function corsHeaders(): Record<string, string> {
+  return { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'content-type' };
+}
+
+function preflight(response: ServerResponse): void {
+  response.writeHead(204, {
+    ...corsHeaders(),
+    'access-control-allow-methods': 'GET,POST,PUT,PATCH,DELETE,OPTIONS',
+    'access-control-allow-headers': 'authorization,content-type',
+    'access-control-max-age': '600',
+  });
+  response.end();
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { ...corsHeaders(), 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}

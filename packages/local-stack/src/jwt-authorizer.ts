@@ -1,0 +1,51 @@
+import { JwtRsaVerifier } from 'aws-jwt-verify';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+
+export type JwtClaims = Record<string, unknown>;
+
+/**
+ * Verifies a bearer token the way an API Gateway HTTP API JWT authorizer does: RS256 signature
+ * against the issuer's JWKS, `iss`, expiry (`exp`, `nbf`), and the client: `aud` for ID tokens,
+ * `client_id` for access tokens; `token_use` must be one of the two.
+ */
+export function createJwtAuthorizer({ issuer, clientId }: { issuer: string; clientId: string }) {
+  // cognito-local serves its JWKS over plain http, which aws-jwt-verify's default fetcher refuses.
+  const jwksCache = new SimpleJwksCache({
+    fetcher: { fetch: async (uri: string) => (await fetch(uri)).arrayBuffer() },
+  });
+  const verifier = JwtRsaVerifier.create(
+    {
+      issuer,
+      audience: null,
+      jwksUri: `${issuer}/.well-known/jwks.json`,
+      customJwtCheck: ({ payload }) => {
+        const tokenUse = payload['token_use'];
+        if (tokenUse === 'id' && payload.aud === clientId) return;
+        if (tokenUse === 'access' && payload['client_id'] === clientId) return;
+        throw new Error('token is not for this client');
+      },
+    },
+    { jwksCache },
+  );
+
+  /** The verified claims, or null when the request must get 401. */
+  return async function authorize(authorization: string | undefined): Promise<JwtClaims | null> {
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1] ?? authorization?.trim();
+    if (!token) return null;
+    try {
+      return (await verifier.verify(token)) as JwtClaims;
+    } catch {
+      return null;
+    }
+  };
+}
+
+/** API Gateway hands claims to the Lambda as strings; arrays become "[a b]". */
+export function flattenClaims(claims: JwtClaims): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(claims).map(([name, value]) => [
+      name,
+      Array.isArray(value) ? `[${value.join(' ')}]` : typeof value === 'string' ? value : JSON.stringify(value),
+    ]),
+  );
+}

@@ -1,0 +1,83 @@
+import { createPrivateKey, createSign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { createRequire } from 'node:module';
+import {
+  CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  InitiateAuthCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { LocalStackOutputs } from '#lib/stack';
+
+export function cognitoClient(outputs: LocalStackOutputs): CognitoIdentityProviderClient {
+  return new CognitoIdentityProviderClient({
+    endpoint: outputs.cognitoEndpoint,
+    region: outputs.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+}
+
+/** Signs in through the Cognito API, as the SPA does. */
+export async function signIn(outputs: LocalStackOutputs, email: string, password: string, clientId = outputs.userPoolClientId) {
+  const cognito = cognitoClient(outputs);
+  try {
+    const result = await cognito.send(
+      new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: email, PASSWORD: password } }),
+    );
+    return { idToken: result.AuthenticationResult!.IdToken!, accessToken: result.AuthenticationResult!.AccessToken! };
+  } finally {
+    cognito.destroy();
+  }
+}
+
+export async function createOtherClient(outputs: LocalStackOutputs): Promise<string> {
+  const cognito = cognitoClient(outputs);
+  try {
+    const created = await cognito.send(
+      new CreateUserPoolClientCommand({ UserPoolId: outputs.userPoolId, ClientName: `other-${Date.now()}`, ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] }),
+    );
+    return created.UserPoolClient!.ClientId!;
+  } finally {
+    cognito.destroy();
+  }
+}
+
+/**
+ * Re-signs a token's claims with cognito-local's own (public) signing key: a correctly signed
+ * token whose claims we choose, to test the checks after the signature (expiry, client, use).
+ */
+export function resignWithLocalKey(token: string, changes: Record<string, unknown>): string {
+  const require = createRequire(import.meta.url);
+  const { jwk } = JSON.parse(readFileSync(require.resolve('cognito-local/lib/keys/cognitoLocal.private.json'), 'utf8'));
+  const [header, payload] = token.split('.') as [string, string];
+  const claims = { ...JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')), ...changes };
+  const unsigned = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  const signature = createSign('RSA-SHA256').update(unsigned).sign(createPrivateKey({ key: jwk, format: 'jwk' }));
+  return `${unsigned}.${signature.toString('base64url')}`;
+}
+
+/** An HTTP request with the path sent exactly as given (fetch would normalise `..`). */
+export function rawRequest(
+  baseUrl: string,
+  { method, path, headers = {}, body }: { method: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; json: any }> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown = null;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = { notJson: text };
+        }
+        resolve({ status: res.statusCode ?? 0, json });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}

@@ -1,0 +1,220 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '#lib/stack';
+import { createOtherClient, rawRequest, resignWithLocalKey, signIn } from '#lib/test-support';
+
+// The whole flow over HTTP against the local stack: Cognito sign-in, API, presigned PUT to S3,
+// S3 event, DynamoDB record, CDN delivery.
+let stack: LocalStack;
+let dataDir: string;
+let token: string;
+let api: string;
+
+const attendee = () => stack.outputs.demoUsers.find((user) => user.groups.length === 0)!;
+const initiatePath = (eventId = stack.outputs.demoEventId) => `/events/${eventId}/photos/initiate-upload`;
+
+async function callApi(method: string, pathname: string, { body, auth = token }: { body?: unknown; auth?: string | null } = {}) {
+  const response = await fetch(`${api}${pathname}`, {
+    method,
+    headers: {
+      ...(auth ? { authorization: `Bearer ${auth}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : null };
+}
+
+async function upload(bytes: Buffer, fields: Record<string, unknown> = {}) {
+  const initiated = await callApi('POST', initiatePath(), {
+    body: { title: 'Opening', contentType: 'image/jpeg', size: bytes.length, ...fields },
+  });
+  expect(initiated.status, JSON.stringify(initiated.json)).toBe(201);
+  const { s3PutObjectUrl, method, headers } = initiated.json;
+  const put = await fetch(s3PutObjectUrl, { method, headers, body: bytes });
+  expect(put.status, await put.clone().text()).toBe(200);
+  return initiated.json as { photoId: string; headers: Record<string, string>; expiresAt: string; s3PutObjectUrl: string };
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-it-'));
+  stack = await startLocalStack({ dataDir, retryDelaysMs: [50, 100], ...(process.env['SMOKE_SLS'] ? { serverlessFile: process.env['SMOKE_SLS'] } : {}) });
+  api = stack.outputs.apiUrl;
+  token = (await signIn(stack.outputs, attendee().email, attendee().password)).idToken;
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('upload flow', () => {
+  it('initiates, uploads with the returned headers, records, lists and serves the photo', async () => {
+    const bytes = randomBytes(256 * 1024);
+    const title = '키노트 연설 🎤';
+    const description = '主题演讲：第一天';
+    const { photoId, headers, expiresAt, s3PutObjectUrl } = await upload(bytes, { title, description });
+
+    expect(photoId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(Object.keys(headers).sort()).toEqual(['Cache-Control', 'Content-Length', 'Content-Type']);
+    expect(new URL(s3PutObjectUrl).pathname).toBe(`/${stack.outputs.bucketName}/uploads/event_demo-event/${photoId}.jpg`);
+    expect(s3PutObjectUrl).not.toMatch(/x-amz-checksum|x-amz-sdk-checksum-algorithm/i);
+    const lifetime = Date.parse(expiresAt) - Date.now();
+    expect(lifetime).toBeGreaterThan(240_000);
+    expect(lifetime).toBeLessThanOrEqual(300_000);
+
+    await stack.notifications.idle();
+    const photo = await callApi('GET', `/events/demo-event/photos/${photoId}`);
+    expect(photo.status).toBe(200);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    expect(photo.json).toMatchObject({
+      photoId,
+      eventId: 'demo-event',
+      title,
+      description,
+      contentType: 'image/jpeg',
+      size: bytes.length,
+      sha256,
+      status: 'ready',
+      url: `${stack.outputs.cdnBaseUrl}/uploads/event_demo-event/${photoId}.jpg`,
+    });
+    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
+    expect(photo.json.uploaderId).toBe(claims.sub);
+
+    const list = await callApi('GET', '/events/demo-event/photos');
+    expect(list.status).toBe(200);
+    expect(list.json.items.find((item: { photoId: string }) => item.photoId === photoId)).toMatchObject({ sha256, title, description });
+
+    const served = await fetch(photo.json.url);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/jpeg');
+    expect(served.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(Buffer.from(await served.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
+  it('lists newest first with cursor pagination', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await upload(randomBytes(1024), { title: `Page ${i}` })).photoId);
+    await stack.notifications.idle();
+    const first = await callApi('GET', '/events/demo-event/photos?limit=2');
+    expect(first.status).toBe(200);
+    expect(first.json.items.map((item: { photoId: string }) => item.photoId)).toEqual([ids[2], ids[1]]);
+    expect(first.json.nextCursor).toEqual(expect.any(String));
+    const second = await callApi('GET', `/events/demo-event/photos?limit=2&cursor=${encodeURIComponent(first.json.nextCursor)}`);
+    expect(second.json.items[0].photoId).toBe(ids[0]);
+  });
+
+  it('keeps one record when the same S3 event is delivered twice', async () => {
+    const { photoId } = await upload(randomBytes(2048), { title: 'Twice' });
+    await stack.notifications.idle();
+    const key = `uploads/event_demo-event/${photoId}.jpg`;
+    const record = {
+      eventName: 'ObjectCreated:Put',
+      s3: { bucket: { name: stack.outputs.bucketName }, object: { key, size: 2048 } },
+    };
+    stack.notifications.publish({ Records: [record, record] } as never);
+    stack.notifications.publish({ Records: [record] } as never);
+    await stack.notifications.idle();
+    const list = await callApi('GET', '/events/demo-event/photos?limit=100');
+    expect(list.json.items.filter((item: { photoId: string }) => item.photoId === photoId)).toHaveLength(1);
+  });
+
+  it('answers a photo that is not uploaded yet as pending', async () => {
+    const initiated = await callApi('POST', initiatePath(), { body: { title: 'Later', contentType: 'image/png', size: 10 } });
+    const photo = await callApi('GET', `/events/demo-event/photos/${initiated.json.photoId}`);
+    expect(photo.status).toBe(200);
+    expect(photo.json).toMatchObject({ status: 'pending', title: 'Later' });
+    const list = await callApi('GET', '/events/demo-event/photos?limit=100');
+    expect(list.json.items.some((item: { photoId: string }) => item.photoId === initiated.json.photoId)).toBe(false);
+  });
+});
+
+describe('authorizer', () => {
+  const body = { title: 'x', contentType: 'image/jpeg', size: 1 };
+
+  it('accepts both the ID token and the access token of the app client', async () => {
+    const { accessToken } = await signIn(stack.outputs, attendee().email, attendee().password);
+    expect((await callApi('POST', initiatePath(), { body, auth: accessToken })).status).toBe(201);
+  });
+
+  it.each([
+    ['no token', () => null],
+    ['a garbage token', () => 'not-a-jwt'],
+    ['a tampered token', () => {
+      const [header, payload, signature] = token.split('.') as [string, string, string];
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+      return `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url')}.${signature}`;
+    }],
+    ['an unsigned alg:none token', () => {
+      const payload = token.split('.')[1];
+      return `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
+    }],
+    ['an expired token', () => resignWithLocalKey(token, { exp: Math.floor(Date.now() / 1000) - 60 })],
+    ['a token from another issuer', () => resignWithLocalKey(token, { iss: 'http://127.0.0.1:1/local_other' })],
+    ['a token with token_use refresh', () => resignWithLocalKey(token, { token_use: 'refresh' })],
+  ])('rejects %s with 401', async (_name, makeToken) => {
+    const response = await callApi('POST', initiatePath(), { body, auth: makeToken() });
+    expect(response.status).toBe(401);
+    expect(response.json).toEqual({ message: 'Unauthorized' });
+  });
+
+  it('rejects a valid token for another app client with 401', async () => {
+    const otherClientId = await createOtherClient(stack.outputs);
+    const { idToken, accessToken } = await signIn(stack.outputs, attendee().email, attendee().password, otherClientId);
+    expect((await callApi('POST', initiatePath(), { body, auth: idToken })).status).toBe(401);
+    expect((await callApi('POST', initiatePath(), { body, auth: accessToken })).status).toBe(401);
+  });
+});
+
+describe('bad input', () => {
+  const valid = { title: 'Ok', contentType: 'image/jpeg', size: 100 };
+
+  it.each([
+    ['malformed JSON', '{"title": "x",', 'body'],
+    ['a JSON array', '[]', 'body'],
+    ['an unknown contentType', { ...valid, contentType: 'image/svg+xml' }, 'contentType'],
+    ['size 0', { ...valid, size: 0 }, 'size'],
+    ['size over the maximum', { ...valid, size: 25 * 1024 * 1024 + 1 }, 'size'],
+    ['size as a string', { ...valid, size: '100' }, 'size'],
+    ['an over-long title', { ...valid, title: 'x'.repeat(201) }, 'title'],
+    ['a missing title', { contentType: 'image/jpeg', size: 1 }, 'title'],
+    ['an unknown field', { ...valid, owner: 'me' }, 'owner'],
+  ])('refuses %s with 400 naming the field', async (_name, body, field) => {
+    const response = await callApi('POST', initiatePath(), { body });
+    expect(response.status).toBe(400);
+    expect(response.json.error).toMatchObject({ code: 'ValidationError', field });
+    expect(response.json.error.message).toContain(field);
+  });
+
+  it.each([['/events/a%2Fb/photos/initiate-upload'], ['/events/../photos/initiate-upload'], ['/events/%2E%2E/photos/initiate-upload']])(
+    'refuses the eventId in %s with 400',
+    async (rawPath) => {
+      const response = await rawRequest(api, {
+        method: 'POST',
+        path: rawPath,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(valid),
+      });
+      expect(response.status).toBe(400);
+      expect(response.json.error.field).toBe('eventId');
+    },
+  );
+
+  it('answers 404 for an unknown event', async () => {
+    const response = await callApi('POST', initiatePath('no-such-event'), { body: valid });
+    expect(response.status).toBe(404);
+    expect(response.json.error).toMatchObject({ code: 'NotFound', field: 'eventId' });
+    expect((await callApi('GET', '/events/no-such-event/photos')).status).toBe(404);
+  });
+
+  it('answers 400 for a bad cursor or limit, 404 for an unknown photo', async () => {
+    expect((await callApi('GET', '/events/demo-event/photos?cursor=garbage')).json.error.field).toBe('cursor');
+    expect((await callApi('GET', '/events/demo-event/photos?limit=1000')).json.error.field).toBe('limit');
+    const missing = await callApi('GET', '/events/demo-event/photos/0190a0a0-0000-7000-8000-000000000000');
+    expect(missing.status).toBe(404);
+  });
+});
