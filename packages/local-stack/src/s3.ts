@@ -2,7 +2,10 @@ import type { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import type { S3Event } from 'aws-lambda';
 import S3rver from 's3rver';
-import { LOOPBACK } from '#lib/net';
+import path from 'node:path';
+import { ChecksumStore } from '#lib/checksum-store';
+import { LOOPBACK, freePort } from '#lib/net';
+import { startS3AuthProxy } from '#lib/s3-auth-proxy';
 
 export interface LocalS3 {
   endpoint: string;
@@ -16,7 +19,11 @@ export interface LocalS3Options {
   /** Origins allowed to PUT from a browser (the bucket's CORS rules). */
   allowedOrigins: string[];
   onEvent(event: S3Event): void;
+  log(line: Record<string, unknown>): void;
 }
+
+/** The local stack's only S3 key pair (s3rver's fixed one). Not a secret: it exists only here. */
+export const LOCAL_S3_CREDENTIALS: Record<string, string> = { S3RVER: 'S3RVER' };
 
 // The same rules infra.serverless.yml gives the real bucket.
 function corsConfiguration(origins: string[]): string {
@@ -35,13 +42,16 @@ function corsConfiguration(origins: string[]): string {
 </CORSConfiguration>`;
 }
 
-/** s3rver (in-process): presigned PUTs, metadata, CORS, and S3 event records. */
+/**
+ * s3rver (in-process, on a private port) for storage, CORS and S3 event records, behind a proxy
+ * that checks signatures the way S3 does (see s3-auth-proxy.ts). Only the proxy is exposed.
+ */
 export async function startS3(options: LocalS3Options): Promise<LocalS3> {
   await mkdir(options.directory, { recursive: true });
   const server = new S3rver({
     address: LOOPBACK,
-    port: options.port,
-    directory: options.directory,
+    port: await freePort(),
+    directory: path.join(options.directory, 'objects'),
     silent: true,
     configureBuckets: [{ name: options.bucket, configs: [corsConfiguration(options.allowedOrigins)] }],
   });

@@ -97,6 +97,7 @@ export async function startLocalStack(options: LocalStackOptions) {
         bucket: BUCKET,
         allowedOrigins: ['*'],
         onEvent: (event) => notifications.publish(event),
+        log,
       }),
       startDynamoDb({ directory: path.join(options.dataDir, 'dynamodb'), port: dynamoPort }),
       startCognito({ directory: path.join(options.dataDir, 'cognito'), port: cognitoPort }),

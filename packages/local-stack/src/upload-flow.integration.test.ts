@@ -35,7 +35,7 @@ async function upload(bytes: Buffer, fields: Record<string, unknown> = {}) {
   });
   expect(initiated.status, JSON.stringify(initiated.json)).toBe(201);
   const { s3PutObjectUrl, method, headers } = initiated.json;
-  const put = await fetch(s3PutObjectUrl, { method, headers, body: bytes });
+  const put = await fetch(s3PutObjectUrl, { method, headers, body: new Uint8Array(bytes) });
   expect(put.status, await put.clone().text()).toBe(200);
   return initiated.json as { photoId: string; headers: Record<string, string>; expiresAt: string; s3PutObjectUrl: string };
 }
