@@ -58,8 +58,22 @@ export async function startS3(options: LocalS3Options): Promise<LocalS3> {
   const address = await server.run();
   // s3rver is an EventEmitter; its typings leave that out.
   (server as unknown as EventEmitter).on('event', (event: S3Event) => options.onEvent(event));
+  const proxy = await startS3AuthProxy({
+    port: options.port,
+    upstream: { hostname: LOOPBACK, port: address.port },
+    credentials: LOCAL_S3_CREDENTIALS,
+    checksums: new ChecksumStore(path.join(options.directory, 'checksums.json')),
+    spoolDir: path.join(options.directory, 'spool'),
+    log: options.log,
+  });
   return {
-    endpoint: `http://${LOOPBACK}:${address.port}`,
-    close: () => server.close(),
+    endpoint: proxy.endpoint,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        proxy.server.close(() => resolve());
+        proxy.server.closeAllConnections();
+      });
+      await server.close();
+    },
   };
 }
