@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
-import { Writable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
-import { GetObjectCommand, HeadObjectCommand, NotFound, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  NotFound,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 
 export interface StoredObject {
   size: number;
@@ -10,23 +16,31 @@ export interface StoredObject {
   /** User metadata as S3 returns it: lowercase keys, values still encoded. */
   metadata: Record<string, string>;
   etag: string | undefined;
+  /** Hex SHA-256 that S3 verified on upload (x-amz-checksum-sha256), when the upload declared one. */
+  verifiedSha256: string | undefined;
 }
 
 export class ObjectStorage {
+  /** Body bytes read from S3 by this instance, for benchmarks and logs. */
+  bytesRead = 0;
+
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
   ) {}
 
-  /** HeadObject, or null when the object is gone (deleted after its event was sent). */
+  /** HeadObject (with the stored checksum), or null when the object is gone. */
   async head(key: string): Promise<StoredObject | null> {
     try {
-      const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      const head = await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key, ChecksumMode: 'ENABLED' }));
+      // A multipart upload's checksum is composite ("...-3"), not the hash of the object.
+      const fullObject = head.ChecksumSHA256 && !head.ChecksumSHA256.includes('-') && head.ChecksumType !== 'COMPOSITE';
       return {
         size: head.ContentLength ?? 0,
         contentType: head.ContentType,
         metadata: head.Metadata ?? {},
         etag: head.ETag,
+        verifiedSha256: fullObject ? Buffer.from(head.ChecksumSHA256!, 'base64').toString('hex') : undefined,
       };
     } catch (error) {
       if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return null;
@@ -34,24 +48,47 @@ export class ObjectStorage {
     }
   }
 
+  /** The first `length` bytes (fewer if the object is shorter), of the version `etag` names. */
+  async firstBytes(key: string, length: number, etag?: string): Promise<Uint8Array> {
+    const object = await this.s3.send(
+      new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=0-${length - 1}`, IfMatch: etag }),
+    );
+    const bytes = await object.Body!.transformToByteArray();
+    this.bytesRead += bytes.length;
+    return bytes.subarray(0, length);
+  }
+
   /**
    * Streams the object through SHA-256 in constant memory. Pins the ETag seen by HeadObject
    * (If-Match) so the hash is of the same bytes the checks looked at.
    */
-  async sha256(key: string, etag?: string): Promise<{ sha256: string; bytesRead: number }> {
+  async sha256(key: string, etag?: string): Promise<string> {
     const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, IfMatch: etag }));
     const hash = createHash('sha256');
-    let bytesRead = 0;
     await pipeline(
       object.Body as Readable,
       new Writable({
-        write(chunk: Buffer, _encoding, done) {
+        write: (chunk: Buffer, _encoding, done) => {
           hash.update(chunk);
-          bytesRead += chunk.length;
+          this.bytesRead += chunk.length;
           done();
         },
       }),
     );
-    return { sha256: hash.digest('hex'), bytesRead };
+    return hash.digest('hex');
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  /** Every key under `prefix`, page by page. */
+  async *keys(prefix: string): AsyncGenerator<string> {
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+      for (const object of page.Contents ?? []) if (object.Key) yield object.Key;
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 }

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   ValidationError,
   photoIdSchema,
@@ -46,6 +46,26 @@ export class PhotoRepository {
 
   async getPendingUpload(eventId: string, photoId: string): Promise<PendingUpload | null> {
     return this.get<PendingUpload>({ pk: eventPk(eventId), sk: uploadSk(photoId) });
+  }
+
+  /**
+   * Marks an upload rejected, with a reason its uploader can read. Never touches a processed photo.
+   */
+  async rejectUpload(eventId: string, photoId: string, reason: string, now = new Date()): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: eventPk(eventId), sk: uploadSk(photoId) },
+          UpdateExpression: 'SET #status = :rejected, rejectionReason = :reason, rejectedAt = :now',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':rejected': 'rejected', ':reason': reason, ':now': now.toISOString() },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   /**

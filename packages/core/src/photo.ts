@@ -20,7 +20,7 @@ export const DESCRIPTION_MAX_CHARS = 2000;
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // Control characters (C0, DEL, C1) and lone surrogates never belong in a title.
-const CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Length in Unicode code points, so an emoji counts as one character. */
@@ -74,7 +74,7 @@ export interface InitiateUploadResponse {
   expiresAt: string;
 }
 
-export type PhotoStatus = 'pending' | 'ready';
+export type PhotoStatus = 'pending' | 'ready' | 'rejected';
 
 /** A photo as the API returns it. */
 export interface Photo {
@@ -103,6 +103,10 @@ export interface PendingUpload {
   objectKey: string;
   initiatedAt: string;
   expiresAt: string;
+  /** Set when processing refused the uploaded object (it is deleted). */
+  status?: 'rejected';
+  rejectionReason?: string;
+  rejectedAt?: string;
 }
 
 export interface PhotoPage {

@@ -41,7 +41,7 @@ export function encodeUploadMetadata(upload: UploadMetadata): Record<string, str
 export function decodeUploadMetadata(metadata: Record<string, string>): UploadMetadata | null {
   const { photoid, eventid, uploaderid, contenttype, title, description } = metadata;
   if (!photoid || !eventid || !uploaderid || !contenttype || title === undefined) return null;
-  if (!(contenttype in IMAGE_CONTENT_TYPES)) return null;
+  if (!Object.hasOwn(IMAGE_CONTENT_TYPES, contenttype)) return null; // not `in`: it sees 'constructor' etc.
   try {
     return {
       photoId: photoid,

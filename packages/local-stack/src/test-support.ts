@@ -1,4 +1,4 @@
-import { createPrivateKey, createSign } from 'node:crypto';
+import { createPrivateKey, createSign, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createRequire } from 'node:module';
@@ -80,4 +80,10 @@ export function rawRequest(
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** Bytes that start like a JPEG file (SOI + JFIF APP0), then random: what the sniffing checks. */
+export function jpegBytes(size: number): Buffer {
+  const header = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]);
+  return Buffer.concat([header, randomBytes(Math.max(0, size - header.length))]).subarray(0, size);
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '#lib/stack';
-import { createOtherClient, rawRequest, resignWithLocalKey, signIn } from '#lib/test-support';
+import { createOtherClient, jpegBytes, rawRequest, resignWithLocalKey, signIn } from '#lib/test-support';
 
 // The whole flow over HTTP against the local stack: Cognito sign-in, API, presigned PUT to S3,
 // S3 event, DynamoDB record, CDN delivery.
@@ -54,13 +54,13 @@ afterAll(async () => {
 
 describe('upload flow', () => {
   it('initiates, uploads with the returned headers, records, lists and serves the photo', async () => {
-    const bytes = randomBytes(256 * 1024);
+    const bytes = jpegBytes(256 * 1024);
     const title = '키노트 연설 🎤';
     const description = '主题演讲：第一天';
     const { photoId, headers, expiresAt, s3PutObjectUrl } = await upload(bytes, { title, description });
 
     expect(photoId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(Object.keys(headers).sort()).toEqual(['Cache-Control', 'Content-Length', 'Content-Type']);
+    expect(Object.keys(headers).sort()).toEqual(['Cache-Control', 'Content-Length', 'Content-Type', 'If-None-Match']);
     expect(new URL(s3PutObjectUrl).pathname).toBe(`/${stack.outputs.bucketName}/uploads/event_demo-event/${photoId}.jpg`);
     expect(s3PutObjectUrl).not.toMatch(/x-amz-checksum|x-amz-sdk-checksum-algorithm/i);
     const lifetime = Date.parse(expiresAt) - Date.now();
@@ -98,7 +98,7 @@ describe('upload flow', () => {
 
   it('lists newest first with cursor pagination', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await upload(randomBytes(1024), { title: `Page ${i}` })).photoId);
+    for (let i = 0; i < 3; i++) ids.push((await upload(jpegBytes(1024), { title: `Page ${i}` })).photoId);
     await stack.notifications.idle();
     const first = await callApi('GET', '/events/demo-event/photos?limit=2');
     expect(first.status).toBe(200);
@@ -109,7 +109,7 @@ describe('upload flow', () => {
   });
 
   it('keeps one record when the same S3 event is delivered twice', async () => {
-    const { photoId } = await upload(randomBytes(2048), { title: 'Twice' });
+    const { photoId } = await upload(jpegBytes(2048), { title: 'Twice' });
     await stack.notifications.idle();
     const key = `uploads/event_demo-event/${photoId}.jpg`;
     const record = {

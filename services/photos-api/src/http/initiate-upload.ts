@@ -33,6 +33,7 @@ export const handler = httpHandler(async (event) => {
       size: request.size,
       metadata: encodeUploadMetadata({ photoId, eventId, uploaderId, ...request }),
       expiresInSeconds: config.uploadUrlExpiresSeconds,
+      sha256Base64: request.sha256 && Buffer.from(request.sha256, 'hex').toString('base64'),
     },
     now,
   );

@@ -1,0 +1,70 @@
+import { decodeUploadMetadata, parseUploadObjectKey, type Photo } from '@event-photos/core';
+import { config } from '#lib/config';
+import { photos, storage } from '#lib/dependencies';
+import { SNIFF_BYTES, imageTypeMismatch } from '#lib/image-sniffing';
+import { logger } from '#lib/logger';
+
+export type Outcome = 'created' | 'duplicate' | 'rejected' | 'gone';
+
+/**
+ * Turns one uploaded object into a photo record, trusting nothing the client sent: the object
+ * must carry the metadata we signed, match the upload record's size and the declared image
+ * type. Anything else is deleted and the upload marked rejected with a reason.
+ * Idempotent: S3 delivers events at least once, and a redelivery writes nothing.
+ */
+export async function processUpload(key: string): Promise<Outcome> {
+  const parsed = parseUploadObjectKey(key);
+  if (parsed && (await photos.getPhoto(parsed.eventId, parsed.photoId))) return 'duplicate';
+
+  const object = await storage.head(key);
+  if (!object) {
+    logger.info('Object is gone, nothing to process', { key });
+    return 'gone';
+  }
+  const pending = parsed && (await photos.getPendingUpload(parsed.eventId, parsed.photoId));
+  const reject = async (reason: string): Promise<Outcome> => {
+    await storage.delete(key);
+    if (parsed && pending) await photos.rejectUpload(parsed.eventId, parsed.photoId, reason);
+    logger.warn('Upload rejected, object deleted', { key, reason });
+    return 'rejected';
+  };
+
+  const metadata = decodeUploadMetadata(object.metadata);
+  if (!parsed || !pending || !metadata) return reject('The object was not uploaded through an upload URL of this API');
+  if (pending.status === 'rejected') return reject(pending.rejectionReason ?? 'The upload was rejected');
+  if (
+    metadata.photoId !== parsed.photoId ||
+    metadata.eventId !== parsed.eventId ||
+    metadata.uploaderId !== pending.uploaderId ||
+    metadata.contentType !== pending.contentType
+  ) {
+    return reject('The object metadata does not match its upload');
+  }
+  if (object.size > config.maxUploadBytes) return reject(`The file is ${object.size} bytes, over the maximum of ${config.maxUploadBytes}`);
+  if (object.size !== pending.size) return reject(`The file is ${object.size} bytes, not the declared ${pending.size}`);
+  const mismatch = await imageTypeMismatch(await storage.firstBytes(key, SNIFF_BYTES, object.etag), pending.contentType);
+  if (mismatch) return reject(mismatch);
+
+  // A checksum S3 verified on upload needs no second read of the object.
+  const sha256 = object.verifiedSha256 ?? (await storage.sha256(key, object.etag));
+  const photo: Photo = {
+    photoId: parsed.photoId,
+    eventId: parsed.eventId,
+    // The upload record holds the text in full: a long description may not fit the object's metadata.
+    title: pending.title,
+    description: pending.description,
+    contentType: pending.contentType,
+    size: object.size,
+    sha256,
+    url: `${config.cdnBaseUrl}/${key}`, // keys are built from safe ids only
+    uploaderId: pending.uploaderId,
+    createdAt: new Date().toISOString(),
+  };
+  const created = await photos.savePhoto(photo);
+  logger.info(created ? 'Photo recorded' : 'Photo already recorded', {
+    key,
+    photoId: photo.photoId,
+    checksum: object.verifiedSha256 ? 'verified by S3' : 'computed',
+  });
+  return created ? 'created' : 'duplicate';
+}
