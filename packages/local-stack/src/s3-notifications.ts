@@ -12,6 +12,8 @@ export interface S3NotificationOptions {
   log(line: Record<string, unknown>): void;
   /** Lambda's asynchronous invocation retries (AWS: 2). */
   retryDelaysMs?: number[];
+  /** Where an event goes after its last retry failed (AWS: the on-failure destination). */
+  onFailure(functionName: string, event: S3Event, error: unknown): Promise<void>;
 }
 
 /** S3 encodes keys in notifications like a form value: '+' for space, %XX for the rest. */
@@ -49,7 +51,8 @@ export function createS3Notifications(options: S3NotificationOptions) {
         const delay = retryDelays[attempt];
         options.log({ level: 'warn', message: 'S3 event handler failed', function: trigger.functionName, attempt: attempt + 1, error: String(error) });
         if (delay === undefined) {
-          options.log({ level: 'error', message: 'S3 event dropped after retries (on AWS: the on-failure destination)', function: trigger.functionName, keys: event.Records.map((record) => record.s3.object.key) });
+          options.log({ level: 'error', message: 'S3 event sent to the on-failure destination', function: trigger.functionName, keys: event.Records.map((record) => record.s3.object.key) });
+          await options.onFailure(trigger.functionName, event, error);
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, delay));

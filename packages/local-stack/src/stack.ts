@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PhotoRepository, createDocumentClient, createS3Client } from '@event-photos/aws';
@@ -10,6 +10,7 @@ import { createJwtAuthorizer } from '#lib/jwt-authorizer';
 import { freePort } from '#lib/net';
 import { createS3Notifications } from '#lib/s3-notifications';
 import { startS3 } from '#lib/s3';
+import { lambdaContext } from '#lib/lambda-context';
 import { loadHandler, readServerlessApp } from '#lib/serverless-functions';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -81,12 +82,16 @@ export async function startLocalStack(options: LocalStackOptions) {
       return handlers.get(name)!;
     };
     const timeoutSecondsFor = (name: string) => app.functions.get(name)?.timeoutSeconds ?? 6;
+    const failedEventsFile = path.join(options.dataDir, 'failed-events.jsonl');
     const notifications = createS3Notifications({
       region: REGION,
       triggers: app.s3Triggers,
       handlerFor,
       timeoutSecondsFor,
       log,
+      // The local stand-in for the on-failure SQS queue: one JSON line per failed event.
+      onFailure: (functionName, event, error) =>
+        appendFile(failedEventsFile, `${JSON.stringify({ time: new Date().toISOString(), functionName, error: String(error), event })}\n`),
       ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
     });
 
@@ -109,19 +114,8 @@ export async function startLocalStack(options: LocalStackOptions) {
       ensurePhotosTable(dynamodb.endpoint, TABLE),
     ]);
 
-    // The functions' environment, as serverless.yml gives it on AWS, pointed at the emulators.
     const cdnBaseUrl = `http://127.0.0.1:${cdnPort}`;
-    Object.assign(process.env, {
-      AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: 'S3RVER', // s3rver's fixed local key; not a secret
-      AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      AWS_ENDPOINT_URL_S3: s3.endpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
-      S3_FORCE_PATH_STYLE: 'true',
-      PHOTOS_TABLE_NAME: TABLE,
-      PHOTOS_BUCKET_NAME: BUCKET,
-      PHOTOS_CDN_BASE_URL: cdnBaseUrl,
-    });
+    Object.assign(process.env, functionEnvironment({ s3Endpoint: s3.endpoint, dynamodbEndpoint: dynamodb.endpoint, cdnBaseUrl }));
     const events = new PhotoRepository(createDocumentClient(), TABLE);
     await events.createEvent({ ...DEMO_EVENT, createdAt: new Date().toISOString() });
 
@@ -152,11 +146,29 @@ export async function startLocalStack(options: LocalStackOptions) {
       demoEventId: DEMO_EVENT.eventId,
       demoUsers: DEMO_USERS,
     };
-    return { outputs, notifications, dynamodb, stop };
+    /** Invokes a function directly, like `serverless invoke` (e.g. reconcileUploads). */
+    const invoke = async (functionName: string, event: unknown = {}) =>
+      (await handlerFor(functionName))(event, lambdaContext(functionName, timeoutSecondsFor(functionName)));
+    return { outputs, notifications, dynamodb, invoke, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** The functions' environment, as serverless.yml gives it on AWS, pointed at the emulators. */
+export function functionEnvironment({ s3Endpoint, dynamodbEndpoint, cdnBaseUrl }: Pick<LocalStackOutputs, 's3Endpoint' | 'dynamodbEndpoint' | 'cdnBaseUrl'>) {
+  return {
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'S3RVER', // s3rver's fixed local key; not a secret
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ENDPOINT_URL_S3: s3Endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
+    S3_FORCE_PATH_STYLE: 'true',
+    PHOTOS_TABLE_NAME: TABLE,
+    PHOTOS_BUCKET_NAME: BUCKET,
+    PHOTOS_CDN_BASE_URL: cdnBaseUrl,
+  };
 }
 
 export async function writeOutputs(file: string, outputs: LocalStackOutputs): Promise<void> {

@@ -1,0 +1,258 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createS3Client, signUpload } from '@event-photos/aws';
+import { encodeUploadMetadata } from '@event-photos/core';
+import { startLocalStack, type LocalStack } from '#lib/stack';
+import { jpegBytes, signIn } from '#lib/test-support';
+
+// The security matrix of the upload path, over HTTP against the local stack:
+// what S3 must refuse (1, 7), what processing must refuse (3), and at-least-once delivery (4).
+let stack: LocalStack;
+let dataDir: string;
+let token: string;
+let admin: S3Client;
+const EVENT = 'demo-event';
+
+type Initiated = { photoId: string; s3PutObjectUrl: string; headers: Record<string, string> };
+
+async function initiate(fields: Record<string, unknown>): Promise<Initiated> {
+  const response = await fetch(`${stack.outputs.apiUrl}/events/${EVENT}/photos/initiate-upload`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'Security', ...fields }),
+  });
+  expect(response.status).toBe(201);
+  return (await response.json()) as Initiated;
+}
+
+/** A PUT with exactly these headers and body (fetch would fix up Content-Length for us). */
+function put(url: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; code: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'PUT', headers }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, code: /<Code>([^<]+)<\/Code>/.exec(text)?.[1] }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function getPhoto(photoId: string) {
+  const response = await fetch(`${stack.outputs.apiUrl}/events/${EVENT}/photos/${photoId}`, { headers: { authorization: `Bearer ${token}` } });
+  return { status: response.status, json: (await response.json()) as Record<string, any> };
+}
+
+async function listedIds(): Promise<string[]> {
+  const response = await fetch(`${stack.outputs.apiUrl}/events/${EVENT}/photos?limit=100`, { headers: { authorization: `Bearer ${token}` } });
+  return ((await response.json()) as { items: Array<{ photoId: string }> }).items.map((item) => item.photoId);
+}
+
+async function objectExists(key: string): Promise<boolean> {
+  try {
+    await admin.send(new HeadObjectCommand({ Bucket: stack.outputs.bucketName, Key: key }));
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'NotFound') return false;
+    throw error;
+  }
+}
+
+const keyOf = (photoId: string, ext = 'jpg') => `uploads/event_${EVENT}/${photoId}.${ext}`;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-security-'));
+  stack = await startLocalStack({ dataDir, retryDelaysMs: [20, 40] });
+  const user = stack.outputs.demoUsers.find((candidate) => candidate.groups.length === 0)!;
+  token = (await signIn(stack.outputs, user.email, user.password)).idToken;
+  admin = createS3Client({ forcePathStyle: true });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('1. S3 enforces what was signed', () => {
+  const bytes = jpegBytes(4096);
+
+  const tampered = (url: string, change: (query: URLSearchParams, target: URL) => void) => {
+    const target = new URL(url);
+    change(target.searchParams, target);
+    return target.toString();
+  };
+
+  it.each<[string, (upload: Initiated) => { url?: string; headers?: Record<string, string>; body?: Buffer }, number, string]>([
+    ['tampered metadata', (u) => ({ url: tampered(u.s3PutObjectUrl, (q) => q.set('x-amz-meta-title', 'Hijacked')) }), 403, 'SignatureDoesNotMatch'],
+    ['added metadata in the query', (u) => ({ url: tampered(u.s3PutObjectUrl, (q) => q.set('x-amz-meta-extra', '1')) }), 403, 'SignatureDoesNotMatch'],
+    ['tampered expiry', (u) => ({ url: tampered(u.s3PutObjectUrl, (q) => q.set('X-Amz-Expires', '604800')) }), 403, 'SignatureDoesNotMatch'],
+    ['a different object key', (u) => ({ url: tampered(u.s3PutObjectUrl, (_q, t) => (t.pathname = t.pathname.replace(u.photoId, randomUUID()))) }), 403, 'SignatureDoesNotMatch'],
+    ['a body shorter than the signed Content-Length', (u) => ({ headers: { ...u.headers, 'Content-Length': String(bytes.length - 1) }, body: bytes.subarray(1) }), 403, 'SignatureDoesNotMatch'],
+    ['a body longer than the signed Content-Length', (u) => ({ headers: { ...u.headers, 'Content-Length': String(bytes.length + 1) }, body: Buffer.concat([bytes, Buffer.from([0])]) }), 403, 'SignatureDoesNotMatch'],
+    ['another Content-Type', (u) => ({ headers: { ...u.headers, 'Content-Type': 'text/html' } }), 403, 'SignatureDoesNotMatch'],
+    ['no If-None-Match', (u) => ({ headers: Object.fromEntries(Object.entries(u.headers).filter(([name]) => name !== 'If-None-Match')) }), 403, 'SignatureDoesNotMatch'],
+    ['an unsigned x-amz-meta header', (u) => ({ headers: { ...u.headers, 'x-amz-meta-title': 'Hijacked' } }), 403, 'AccessDenied'],
+    ['a wrong Content-Type and its own signature missing', (u) => ({ url: tampered(u.s3PutObjectUrl, (q) => q.delete('X-Amz-Signature')), headers: u.headers }), 403, 'AccessDenied'],
+  ])('refuses %s', async (_name, change, status, code) => {
+    const upload = await initiate({ contentType: 'image/jpeg', size: bytes.length });
+    const { url = upload.s3PutObjectUrl, headers = upload.headers, body = bytes } = change(upload);
+    expect(await put(url, headers, body)).toEqual({ status, code });
+    expect(await objectExists(keyOf(upload.photoId))).toBe(false);
+    // The genuine request still works afterwards: nothing was consumed by the refused one.
+    expect((await put(upload.s3PutObjectUrl, upload.headers, bytes)).status).toBe(200);
+  });
+
+  it('refuses a URL signed with the wrong secret, and an unknown access key', async () => {
+    const signWith = (accessKeyId: string, secretAccessKey: string) =>
+      signUpload(
+        new S3Client({ endpoint: stack.outputs.s3Endpoint, region: stack.outputs.region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey }, requestChecksumCalculation: 'WHEN_REQUIRED' }),
+        { bucket: stack.outputs.bucketName, key: keyOf(randomUUID()), contentType: 'image/jpeg', size: bytes.length, metadata: {}, expiresInSeconds: 300 },
+      );
+    const wrongSecret = await signWith('S3RVER', 'not-the-secret');
+    expect(await put(wrongSecret.url, wrongSecret.headers, bytes)).toEqual({ status: 403, code: 'SignatureDoesNotMatch' });
+    const unknownKey = await signWith('AKIDLOCALUNKNOWN', 'whatever');
+    expect(await put(unknownKey.url, unknownKey.headers, bytes)).toEqual({ status: 403, code: 'InvalidAccessKeyId' });
+  });
+
+  it('refuses an expired URL', async () => {
+    const expired = await signUpload(
+      admin,
+      { bucket: stack.outputs.bucketName, key: keyOf(randomUUID()), contentType: 'image/jpeg', size: bytes.length, metadata: {}, expiresInSeconds: 300 },
+      new Date(Date.now() - 301_000),
+    );
+    expect(await put(expired.url, expired.headers, bytes)).toEqual({ status: 403, code: 'AccessDenied' });
+  });
+
+  it('refuses a body whose SHA-256 differs from the signed checksum (BadDigest) and accepts the right one', async () => {
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const upload = await initiate({ contentType: 'image/jpeg', size: bytes.length, sha256 });
+    expect(upload.headers['x-amz-checksum-sha256']).toBe(Buffer.from(sha256, 'hex').toString('base64'));
+    const other = Buffer.from(bytes);
+    other[100] = other[100]! ^ 0xff;
+    expect(await put(upload.s3PutObjectUrl, upload.headers, other)).toEqual({ status: 400, code: 'BadDigest' });
+    expect(await objectExists(keyOf(upload.photoId))).toBe(false);
+    expect((await put(upload.s3PutObjectUrl, upload.headers, bytes)).status).toBe(200);
+    await stack.notifications.idle();
+    expect((await getPhoto(upload.photoId)).json).toMatchObject({ status: 'ready', sha256 });
+  });
+
+  it('refuses anonymous reads of the bucket', async () => {
+    const upload = await initiate({ contentType: 'image/jpeg', size: bytes.length });
+    await put(upload.s3PutObjectUrl, upload.headers, bytes);
+    const anonymous = await fetch(`${stack.outputs.s3Endpoint}/${stack.outputs.bucketName}/${keyOf(upload.photoId)}`);
+    expect(anonymous.status).toBe(403);
+    expect(await anonymous.text()).toContain('<Code>AccessDenied</Code>');
+  });
+
+  it('answers CORS preflights for browser uploads', async () => {
+    const upload = await initiate({ contentType: 'image/jpeg', size: bytes.length });
+    const preflight = await fetch(upload.s3PutObjectUrl, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type,cache-control,if-none-match' },
+    });
+    expect(preflight.status).toBe(200);
+    expect(preflight.headers.get('access-control-allow-origin')).toBeTruthy();
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('PUT');
+  });
+});
+
+describe('7. expired or reused upload URLs', () => {
+  it('refuses a second PUT to the same URL: the first photo and its record stay intact', async () => {
+    const first = jpegBytes(3000);
+    const second = jpegBytes(3000);
+    const upload = await initiate({ contentType: 'image/jpeg', size: first.length });
+    expect((await put(upload.s3PutObjectUrl, upload.headers, first)).status).toBe(200);
+    await stack.notifications.idle();
+    const before = await getPhoto(upload.photoId);
+    expect(before.json.sha256).toBe(createHash('sha256').update(first).digest('hex'));
+
+    expect(await put(upload.s3PutObjectUrl, upload.headers, second)).toEqual({ status: 412, code: 'PreconditionFailed' });
+    await stack.notifications.idle();
+    expect((await getPhoto(upload.photoId)).json).toEqual(before.json);
+    const served = Buffer.from(await (await fetch(before.json['url'])).arrayBuffer());
+    expect(served.equals(first)).toBe(true);
+    expect((await listedIds()).filter((id) => id === upload.photoId)).toHaveLength(1);
+  });
+});
+
+describe('3. processing trusts nothing', () => {
+  it('rejects content that is not the declared image type, deletes it, and tells the uploader why', async () => {
+    const bytes = jpegBytes(2000);
+    const upload = await initiate({ contentType: 'image/png', size: bytes.length });
+    expect((await put(upload.s3PutObjectUrl, upload.headers, bytes)).status).toBe(200);
+    await stack.notifications.idle();
+    const photo = await getPhoto(upload.photoId);
+    expect(photo.json).toMatchObject({ status: 'rejected', rejectionReason: 'The file is image/jpeg, not the declared image/png' });
+    expect(await objectExists(keyOf(upload.photoId, 'png'))).toBe(false);
+    expect(await listedIds()).not.toContain(upload.photoId);
+  });
+
+  it('rejects a non-image', async () => {
+    const bytes = Buffer.from('<html><script>alert(1)</script></html>'.padEnd(500, ' '));
+    const upload = await initiate({ contentType: 'image/gif', size: bytes.length });
+    expect((await put(upload.s3PutObjectUrl, upload.headers, bytes)).status).toBe(200);
+    await stack.notifications.idle();
+    expect((await getPhoto(upload.photoId)).json).toMatchObject({ status: 'rejected', rejectionReason: expect.stringContaining('not a recognisable image') });
+    expect(await objectExists(keyOf(upload.photoId, 'gif'))).toBe(false);
+  });
+
+  it('rejects an object whose size differs from the upload it claims to be', async () => {
+    const upload = await initiate({ contentType: 'image/jpeg', size: 5000 });
+    const metadata = encodeUploadMetadata({ photoId: upload.photoId, eventId: EVENT, uploaderId: 'x', contentType: 'image/jpeg', title: 'Security' });
+    // Written with the bucket owner's credentials, past the signed URL: processing must still check.
+    await admin.send(new PutObjectCommand({ Bucket: stack.outputs.bucketName, Key: keyOf(upload.photoId), Body: jpegBytes(6000), ContentType: 'image/jpeg', Metadata: metadata }));
+    await stack.notifications.idle();
+    expect((await getPhoto(upload.photoId)).json).toMatchObject({ status: 'rejected' });
+    expect(await objectExists(keyOf(upload.photoId))).toBe(false);
+  });
+
+  it('deletes an object without our metadata and writes no photo', async () => {
+    const photoId = randomUUID();
+    await admin.send(new PutObjectCommand({ Bucket: stack.outputs.bucketName, Key: keyOf(photoId), Body: jpegBytes(100), ContentType: 'image/jpeg' }));
+    await stack.notifications.idle();
+    expect(await objectExists(keyOf(photoId))).toBe(false);
+    expect((await getPhoto(photoId)).status).toBe(404);
+  });
+});
+
+describe('4. at-least-once delivery', () => {
+  it('keeps exactly one record per object across a shuffled batch with duplicates', async () => {
+    const uploads: Array<{ photoId: string; sha256: string }> = [];
+    for (let i = 0; i < 8; i++) {
+      const bytes = jpegBytes(1500 + i);
+      const upload = await initiate({ contentType: 'image/jpeg', size: bytes.length, title: `Batch ${i}` });
+      expect((await put(upload.s3PutObjectUrl, upload.headers, bytes)).status).toBe(200);
+      uploads.push({ photoId: upload.photoId, sha256: createHash('sha256').update(bytes).digest('hex') });
+    }
+    const records = uploads.flatMap(({ photoId }) => {
+      const record = { eventName: 'ObjectCreated:Put', s3: { bucket: { name: stack.outputs.bucketName }, object: { key: keyOf(photoId), size: 1 } } };
+      return [record, record, record];
+    });
+    records.sort(() => Math.random() - 0.5);
+    stack.notifications.publish({ Records: records } as never);
+    stack.notifications.publish({ Records: records.slice().reverse() } as never);
+    await stack.notifications.idle();
+    const listed = await listedIds();
+    for (const { photoId, sha256 } of uploads) {
+      expect(listed.filter((id) => id === photoId)).toHaveLength(1);
+      expect((await getPhoto(photoId)).json).toMatchObject({ status: 'ready', sha256 });
+    }
+  });
+
+  it.each([['with space.jpg'], ['plus+sign.jpg'], ['per%cent.jpg'], ['사진 📷 ü.jpg'], ['a+b %2B c.jpg']])(
+    'decodes the event key of %s and finds the object it names',
+    async (name) => {
+      const key = `uploads/event_${EVENT}/${name}`;
+      await admin.send(new PutObjectCommand({ Bucket: stack.outputs.bucketName, Key: key, Body: randomBytes(10) }));
+      expect(await objectExists(key)).toBe(true);
+      await stack.notifications.idle();
+      // Not an upload of ours, so processing deletes it: which it can only do if it decoded the key right.
+      expect(await objectExists(key)).toBe(false);
+    },
+  );
+});
