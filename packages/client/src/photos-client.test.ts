@@ -1,0 +1,209 @@
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiError, PhotoNotReadyError, apiErrorFrom } from '#lib/errors';
+import { createPhotosClient, isForbiddenRequestHeader, type UploadStage } from '#lib/photos-client';
+import { json, stubFetch } from '#lib/test-fetch';
+
+const PHOTO_ID = '0190a0a0-0000-7000-8000-000000000001';
+const API = 'https://api.example.test/';
+
+const client = (getToken: () => string | Promise<string> = async () => 'id-token') =>
+  createPhotosClient({ apiUrl: API, eventId: 'demo-event', getToken });
+
+const initiated = {
+  photoId: PHOTO_ID,
+  s3PutObjectUrl: 'https://bucket.s3.example.test/uploads/event_demo-event/x.png?X-Amz-Signature=abc',
+  method: 'PUT',
+  headers: { 'Content-Type': 'image/png', 'Content-Length': '4', 'Cache-Control': 'public, max-age=31536000, immutable' },
+  expiresAt: '2026-11-02T10:05:00.000Z',
+};
+
+const readyPhoto = {
+  photoId: PHOTO_ID,
+  eventId: 'demo-event',
+  title: '키노트 연설 🎤',
+  description: '',
+  contentType: 'image/png',
+  size: 4,
+  sha256: 'ab'.repeat(32),
+  url: 'https://cdn.example.test/uploads/event_demo-event/x.png',
+  uploaderId: 'user-1',
+  createdAt: '2026-11-02T10:00:01.000Z',
+  status: 'ready',
+};
+const pendingPhoto = { ...readyPhoto, status: 'pending', initiatedAt: '2026-11-02T10:00:00.000Z' };
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe('initiateUpload', () => {
+  it('posts the JSON body with the bearer token from getToken', async () => {
+    const { requests } = stubFetch(json(201, initiated));
+    const result = await client().initiateUpload({ title: 'Opening', contentType: 'image/png', size: 4 });
+    expect(result).toEqual(initiated);
+    expect(requests[0]).toMatchObject({
+      url: 'https://api.example.test/events/demo-event/photos/initiate-upload',
+      method: 'POST',
+      headers: { authorization: 'Bearer id-token', 'content-type': 'application/json' },
+    });
+    expect(JSON.parse(String(requests[0]!.body))).toEqual({ title: 'Opening', contentType: 'image/png', size: 4 });
+  });
+
+  it('escapes the event id in the path', async () => {
+    const { requests } = stubFetch(json(400, { error: { code: 'ValidationError', message: 'eventId is invalid', field: 'eventId' } }));
+    const photos = createPhotosClient({ apiUrl: API, eventId: '../a b', getToken: () => 't' });
+    await expect(photos.initiateUpload({ title: 'x', contentType: 'image/png', size: 1 })).rejects.toMatchObject({ field: 'eventId' });
+    expect(requests[0]!.url).toBe('https://api.example.test/events/..%2Fa%20b/photos/initiate-upload');
+  });
+
+  it("reports the API's error code, message and field", async () => {
+    stubFetch(json(400, { error: { code: 'ValidationError', message: 'title must not be empty', field: 'title' } }));
+    const error = await client().initiateUpload({ title: ' ', contentType: 'image/png', size: 4 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 400, code: 'ValidationError', message: 'title must not be empty', field: 'title' });
+  });
+});
+
+describe('uploadFile', () => {
+  const file = () => new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: 'image/png' });
+
+  it('initiates, then PUTs the file with the signed headers except the forbidden Content-Length', async () => {
+    const { requests } = stubFetch(json(201, initiated), new Response(null, { status: 200 }));
+    const stages: UploadStage[] = [];
+    const body = file();
+    const result = await client().uploadFile(body, { title: '키노트 연설 🎤', description: '첫째 날', onStage: (stage) => stages.push(stage) });
+
+    expect(result).toEqual({ photoId: PHOTO_ID });
+    expect(stages).toEqual(['initiating', 'uploading']);
+    expect(JSON.parse(String(requests[0]!.body))).toEqual({ title: '키노트 연설 🎤', description: '첫째 날', contentType: 'image/png', size: 4 });
+    expect(requests[1]).toEqual({
+      url: initiated.s3PutObjectUrl,
+      method: 'PUT',
+      headers: { 'content-type': 'image/png', 'cache-control': 'public, max-age=31536000, immutable' },
+      body,
+    });
+  });
+
+  it('does not hash the file unless asked', async () => {
+    const { requests } = stubFetch(json(201, initiated), new Response(null, { status: 200 }));
+    const digest = vi.spyOn(crypto.subtle, 'digest');
+    await client().uploadFile(file(), { title: 'x' });
+    expect(digest).not.toHaveBeenCalled();
+    expect(JSON.parse(String(requests[0]!.body))).not.toHaveProperty('sha256');
+    digest.mockRestore();
+  });
+
+  it('declares the SHA-256 when asked', async () => {
+    const { requests } = stubFetch(json(201, initiated), new Response(null, { status: 200 }));
+    const stages: UploadStage[] = [];
+    await client().uploadFile(file(), { title: 'x', sha256: true, onStage: (stage) => stages.push(stage) });
+    const expected = createHash('sha256').update(Buffer.from([0x89, 0x50, 0x4e, 0x47])).digest('hex');
+    expect(JSON.parse(String(requests[0]!.body)).sha256).toBe(expected);
+    expect(stages).toEqual(['hashing', 'initiating', 'uploading']);
+  });
+
+  it('sends the given contentType instead of the Blob type', async () => {
+    const { requests } = stubFetch(json(400, { error: { code: 'ValidationError', message: 'contentType must be one of image/jpeg', field: 'contentType' } }));
+    await expect(client().uploadFile(new Blob(['hello']), { title: 'x', contentType: 'text/plain' })).rejects.toMatchObject({ field: 'contentType' });
+    expect(JSON.parse(String(requests[0]!.body)).contentType).toBe('text/plain');
+    expect(requests).toHaveLength(1); // no PUT after a refused initiation
+  });
+
+  it("reports S3's XML error", async () => {
+    stubFetch(
+      json(201, initiated),
+      new Response('<?xml version="1.0"?><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature &amp; headers differ</Message></Error>', {
+        status: 403,
+        headers: { 'content-type': 'application/xml' },
+      }),
+    );
+    await expect(client().uploadFile(file(), { title: 'x' })).rejects.toMatchObject({
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+      message: 'The request signature & headers differ',
+    });
+  });
+
+  it('turns a failed PUT (network or CORS) into a NetworkError', async () => {
+    stubFetch(json(201, initiated), new TypeError('Failed to fetch'));
+    await expect(client().uploadFile(file(), { title: 'x' })).rejects.toMatchObject({ status: 0, code: 'NetworkError' });
+  });
+});
+
+describe('listPhotos and getPhoto', () => {
+  it('lists without a query string by default', async () => {
+    const { requests } = stubFetch(json(200, { items: [readyPhoto], nextCursor: null }));
+    const page = await client().listPhotos();
+    expect(page.items[0]!.title).toBe('키노트 연설 🎤');
+    expect(requests[0]).toMatchObject({ url: 'https://api.example.test/events/demo-event/photos', method: 'GET' });
+    expect(requests[0]!.headers).toEqual({ authorization: 'Bearer id-token' });
+  });
+
+  it('passes limit and an encoded cursor', async () => {
+    const { requests } = stubFetch(json(200, { items: [], nextCursor: null }));
+    await client().listPhotos({ limit: 2, cursor: 'eyJh+b/c=' });
+    expect(requests[0]!.url).toBe('https://api.example.test/events/demo-event/photos?limit=2&cursor=eyJh%2Bb%2Fc%3D');
+  });
+
+  it('gets one photo with its status', async () => {
+    const { requests } = stubFetch(json(200, readyPhoto));
+    const photo = await client(() => 'sync-token').getPhoto(PHOTO_ID);
+    expect(photo.status).toBe('ready');
+    expect(requests[0]!.url).toBe(`https://api.example.test/events/demo-event/photos/${PHOTO_ID}`);
+    expect(requests[0]!.headers['authorization']).toBe('Bearer sync-token');
+  });
+
+  it("maps the gateway's own 401 answer", async () => {
+    stubFetch(json(401, { message: 'Unauthorized' }));
+    await expect(client().getPhoto(PHOTO_ID)).rejects.toMatchObject({ status: 401, code: 'Unauthorized', message: 'Unauthorized' });
+  });
+
+  it('does not call the API when getToken fails', async () => {
+    const { requests } = stubFetch();
+    await expect(client(() => Promise.reject(new Error('signed out'))).listPhotos()).rejects.toThrow('signed out');
+    expect(requests).toHaveLength(0);
+  });
+});
+
+describe('waitForPhoto', () => {
+  it('polls until the photo is ready', async () => {
+    const { requests } = stubFetch(json(200, pendingPhoto), json(200, pendingPhoto), json(200, readyPhoto));
+    const photo = await client().waitForPhoto(PHOTO_ID, { intervalMs: 1 });
+    expect(photo).toEqual(readyPhoto);
+    expect(requests).toHaveLength(3);
+  });
+
+  it('gives up after timeoutMs', async () => {
+    stubFetch(...Array.from({ length: 50 }, () => json(200, pendingPhoto)));
+    const error = await client().waitForPhoto(PHOTO_ID, { timeoutMs: 30, intervalMs: 5 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PhotoNotReadyError);
+    expect(error).toMatchObject({ photoId: PHOTO_ID, timeoutMs: 30 });
+  });
+
+  it('stops when aborted', async () => {
+    stubFetch(...Array.from({ length: 50 }, () => json(200, pendingPhoto)));
+    const controller = new AbortController();
+    const waiting = client().waitForPhoto(PHOTO_ID, { timeoutMs: 10_000, intervalMs: 1_000, signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('fails on an API error instead of waiting', async () => {
+    stubFetch(json(404, { error: { code: 'NotFound', message: 'Photo does not exist', field: 'photoId' } }));
+    await expect(client().waitForPhoto(PHOTO_ID)).rejects.toMatchObject({ status: 404, code: 'NotFound', field: 'photoId' });
+  });
+});
+
+describe('errors', () => {
+  it('knows the forbidden request headers', () => {
+    expect(['Content-Length', 'Host', 'Sec-Fetch-Mode', 'Proxy-Authorization', 'Cookie'].every(isForbiddenRequestHeader)).toBe(true);
+    expect(['Content-Type', 'Cache-Control', 'x-amz-checksum-sha256', 'Authorization'].some(isForbiddenRequestHeader)).toBe(false);
+  });
+
+  it('falls back to the HTTP status for a body it does not understand', async () => {
+    const error = await apiErrorFrom(new Response('<html>Bad gateway</html>', { status: 502, statusText: 'Bad Gateway' }));
+    expect(error).toMatchObject({ status: 502, code: 'HttpError', message: 'Request failed with HTTP 502 Bad Gateway' });
+    expect(error.field).toBeUndefined();
+  });
+});

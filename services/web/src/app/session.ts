@@ -1,0 +1,69 @@
+import { ApiError, type SignInResult } from '@event-photos/client';
+
+export interface StoredSession {
+  email: string;
+  idToken: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+}
+
+const KEY = 'event-photos.session';
+/** Treat the token as expired a little early, so a request never starts with a token about to lapse. */
+const EXPIRY_MARGIN_MS = 30_000;
+
+/**
+ * The signed-in user, kept in sessionStorage (this tab only, gone when it closes) so a reload keeps
+ * the session. Only the ID token is kept: the app needs nothing else.
+ */
+export class Session {
+  readonly storage: Storage | null;
+  #current: StoredSession | null;
+
+  constructor(storage: Storage | null) {
+    this.storage = storage;
+    this.#current = this.#read();
+  }
+
+  get current(): StoredSession | null {
+    if (this.#current && this.#current.expiresAt - EXPIRY_MARGIN_MS <= Date.now()) this.clear();
+    return this.#current;
+  }
+
+  save(email: string, result: SignInResult): StoredSession {
+    this.#current = { email, idToken: result.idToken, expiresAt: result.expiresAt.getTime() };
+    try {
+      this.storage?.setItem(KEY, JSON.stringify(this.#current));
+    } catch {
+      // Storage full or disabled: the session lasts until reload.
+    }
+    return this.#current;
+  }
+
+  clear(): void {
+    this.#current = null;
+    try {
+      this.storage?.removeItem(KEY);
+    } catch {
+      // Nothing to clear.
+    }
+  }
+
+  /** For the API client: the ID token, or a 401 ApiError when signed out or expired. */
+  token(): string {
+    const current = this.current;
+    if (!current) throw new ApiError(401, 'SessionExpired', 'Your session has expired. Please sign in again.');
+    return current.idToken;
+  }
+
+  #read(): StoredSession | null {
+    try {
+      const parsed: unknown = JSON.parse(this.storage?.getItem(KEY) ?? 'null');
+      if (typeof parsed !== 'object' || parsed === null) return null;
+      const { email, idToken, expiresAt } = parsed as Record<string, unknown>;
+      if (typeof email !== 'string' || typeof idToken !== 'string' || typeof expiresAt !== 'number') return null;
+      return { email, idToken, expiresAt };
+    } catch {
+      return null;
+    }
+  }
+}

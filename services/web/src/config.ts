@@ -1,0 +1,59 @@
+/**
+ * The app's runtime configuration, served as /config.json next to index.html.
+ * Browser-safe: the server and the app both use it.
+ */
+export interface WebConfig {
+  /** The photos HTTP API's base URL. */
+  apiUrl: string;
+  /** Cognito's API endpoint; leave out on AWS (https://cognito-idp.{region}.amazonaws.com/). */
+  cognitoEndpoint?: string;
+  region: string;
+  /** The user pool's public app client (no secret). */
+  userPoolClientId: string;
+  /** The event shown when the URL names none (?event=...). */
+  demoEventId: string;
+  /** Photos per page in the grid; default 24. */
+  pageSize?: number;
+}
+
+export const DEFAULT_PAGE_SIZE = 24;
+
+/**
+ * Checks a configuration and keeps only the keys above, so passing a bigger object (e.g. the local
+ * stack's outputs, which hold the demo passwords) never publishes anything else.
+ */
+export function parseWebConfig(input: unknown): WebConfig {
+  if (typeof input !== 'object' || input === null) throw new Error('config must be an object');
+  const value = input as Record<string, unknown>;
+  const text = (key: string): string => {
+    const field = value[key];
+    if (typeof field !== 'string' || field.trim() === '') throw new Error(`config.${key} must be a non-empty string`);
+    return field;
+  };
+  const url = (key: string): string => {
+    const field = text(key);
+    let parsed: URL;
+    try {
+      parsed = new URL(field);
+    } catch {
+      throw new Error(`config.${key} must be an absolute URL`);
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error(`config.${key} must be an http(s) URL`);
+    return field;
+  };
+  const config: WebConfig = {
+    apiUrl: url('apiUrl'),
+    region: text('region'),
+    userPoolClientId: text('userPoolClientId'),
+    demoEventId: text('demoEventId'),
+  };
+  if (value['cognitoEndpoint'] !== undefined) config.cognitoEndpoint = url('cognitoEndpoint');
+  if (value['pageSize'] !== undefined) {
+    const pageSize = value['pageSize'];
+    if (typeof pageSize !== 'number' || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {
+      throw new Error('config.pageSize must be a whole number from 1 to 100');
+    }
+    config.pageSize = pageSize;
+  }
+  return config;
+}

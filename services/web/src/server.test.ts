@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebServer, type WebServer } from '#lib/server';
+
+const config = {
+  apiUrl: 'http://127.0.0.1:3001',
+  cognitoEndpoint: 'http://127.0.0.1:9229',
+  region: 'us-east-1',
+  userPoolClientId: 'client-123',
+  demoEventId: 'demo-event',
+};
+
+let server: WebServer;
+
+beforeAll(async () => {
+  // A bigger object than WebConfig, like the local stack's outputs: the extra keys must stay private.
+  const outputs = { ...config, demoUsers: [{ email: 'a@example.com', password: 'secret', groups: [] }], bucketName: 'b' };
+  server = await startWebServer({ port: 0, config: outputs });
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('startWebServer', () => {
+  it('listens on 127.0.0.1', () => {
+    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('serves index.html with a script policy', async () => {
+    const response = await fetch(`${server.url}/`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await response.text();
+    expect(html).toContain('<script type="module" src="app.js"></script>');
+    expect(html).toContain('<label for="upload-title">Title</label>');
+    expect((await fetch(`${server.url}/index.html`)).status).toBe(200);
+  });
+
+  it('serves the bundle and the styles', async () => {
+    const script = await fetch(`${server.url}/app.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    const code = await script.text();
+    expect(code).toContain('AWSCognitoIdentityProviderService.InitiateAuth');
+    expect(code.length).toBeLessThan(100_000); // no zod or other heavy runtime in the bundle
+    const styles = await fetch(`${server.url}/styles.css`);
+    expect(styles.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    const head = await fetch(`${server.url}/app.js`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+  });
+
+  it('publishes only the WebConfig keys as /config.json', async () => {
+    const response = await fetch(`${server.url}/config.json`);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(await response.json()).toEqual(config);
+  });
+
+  it.each([['/nope'], ['/src/server.ts'], ['/%2e%2e/package.json'], ['/app/main.ts']])('answers 404 for %s', async (pathname) => {
+    expect((await fetch(`${server.url}${pathname}`)).status).toBe(404);
+  });
+
+  it('answers 405 to other methods', async () => {
+    const response = await fetch(`${server.url}/`, { method: 'POST', body: 'x' });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET, HEAD');
+  });
+
+  it('refuses an invalid configuration', async () => {
+    await expect(startWebServer({ port: 0, config: { ...config, apiUrl: 'not a url' } })).rejects.toThrow('config.apiUrl');
+    const { userPoolClientId: _missing, ...incomplete } = config;
+    await expect(startWebServer({ port: 0, config: incomplete as typeof config })).rejects.toThrow('config.userPoolClientId');
+  });
+
+  it('reports a port already in use', async () => {
+    const port = Number(new URL(server.url).port);
+    await expect(startWebServer({ port, config })).rejects.toMatchObject({ code: 'EADDRINUSE' });
+  });
+});
