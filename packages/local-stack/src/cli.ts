@@ -1,22 +1,27 @@
 import path from 'node:path';
+import { startWebServer } from '@event-photos/web/server';
 import { REPO_ROOT, startLocalStack, writeOutputs } from '#lib/stack';
 
 // `npm start`: the whole system on loopback, data kept under .local/ across restarts.
 const dataDir = path.join(REPO_ROOT, '.local');
 const outputsFile = path.join(dataDir, 'outputs.json');
 const base = Number(process.env['LOCAL_PORT_BASE'] ?? 4510);
-const started = Date.now();
 
 const stack = await startLocalStack({
   dataDir,
   ports: { api: base, cdn: base + 1, s3: base + 2, dynamodb: base + 3, cognito: base + 4 },
   log: (line) => console.log(JSON.stringify({ time: new Date().toISOString(), ...line })),
 });
-await writeOutputs(outputsFile, stack.outputs);
-const { outputs } = stack;
+const web = await startWebServer({ port: base + 5, config: stack.outputs }).catch(async (error: unknown) => {
+  await stack.stop();
+  throw error;
+});
+const outputs = { ...stack.outputs, webUrl: web.url };
+await writeOutputs(outputsFile, outputs);
 
 console.log(`
-Event photos: local stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s
+Event photos: local stack ready in ${process.uptime().toFixed(1)} s
+  Web app          ${web.url}
   API              ${outputs.apiUrl}
   Photos (CDN)     ${outputs.cdnBaseUrl}/uploads/...
   S3               ${outputs.s3Endpoint}  bucket ${outputs.bucketName}
@@ -34,6 +39,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) process.exit(1);
     stopping = true;
     console.log('\nStopping...');
-    void stack.stop().then(() => process.exit(0));
+    void web.close().then(() => stack.stop()).then(() => process.exit(0));
   });
 }

@@ -34,6 +34,10 @@ export interface UserPool {
 
 const require = createRequire(import.meta.url);
 
+// Runs first in the child: leave when the IPC channel closes or the parent process is gone.
+const EXIT_WITH_PARENT = `process.on('disconnect', () => process.exit(0));
+setInterval(() => { try { process.kill(${process.pid}, 0); } catch { process.exit(0); } }, 1000).unref();`;
+
 /**
  * cognito-local in a child process (it keeps its data in `.cognito/` under its working directory).
  * The child exits when its parent goes away, so no emulator outlives the stack.
@@ -43,7 +47,7 @@ export async function startCognito({ directory, port }: { directory: string; por
   const entry = require.resolve('cognito-local/lib/bin/start.js');
   const child: ChildProcess = spawn(
     process.execPath,
-    ['-e', `process.on('disconnect', () => process.exit(0)); require(${JSON.stringify(entry)});`],
+    ['-e', `${EXIT_WITH_PARENT} require(${JSON.stringify(entry)});`],
     {
       cwd: directory,
       env: { ...process.env, PORT: String(port), HOST: LOOPBACK, DEBUG: '' },

@@ -24,6 +24,8 @@ export const DEMO_USERS: DemoUser[] = [
 
 export interface LocalStackOutputs {
   region: string;
+  /** The web app, when started by `npm start`. */
+  webUrl?: string;
   apiUrl: string;
   cdnBaseUrl: string;
   s3Endpoint: string;
