@@ -8,7 +8,16 @@ export default defineConfig({
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts'],
           exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
-          env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
+          env: {
+            POWERTOOLS_LOG_LEVEL: 'SILENT',
+            // Dummy values: unit tests never reach AWS (clients are mocked, presigning is local).
+            PHOTOS_TABLE_NAME: 'photos-test',
+            PHOTOS_BUCKET_NAME: 'photos-bucket-test',
+            PHOTOS_CDN_BASE_URL: 'https://d111111abcdef8.cloudfront.net',
+            AWS_REGION: 'eu-west-1',
+            AWS_ACCESS_KEY_ID: 'test',
+            AWS_SECRET_ACCESS_KEY: 'test',
+          },
         },
       },
       {

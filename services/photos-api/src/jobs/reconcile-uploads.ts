@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { storage } from '#lib/dependencies';
 import { logger } from '#lib/logger';
-import { processUpload, type Outcome } from '#lib/process-upload';
+import { UPLOADS_PREFIX, processUpload, type Outcome } from '#lib/process-upload';
 
 const CONCURRENCY = 8;
 
@@ -18,7 +18,7 @@ export const handler = middy<unknown, ReconcileReport>()
   .handler(async () => {
     const report: ReconcileReport = { objects: 0, created: 0, duplicate: 0, rejected: 0, gone: 0, failed: 0 };
     const running = new Set<Promise<void>>();
-    for await (const key of storage.keys('uploads/')) {
+    for await (const key of storage.keys(UPLOADS_PREFIX)) {
       report.objects++;
       const task = processUpload(key)
         .then((outcome) => void report[outcome]++)

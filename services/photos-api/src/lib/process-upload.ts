@@ -6,6 +6,8 @@ import { logger } from '#lib/logger';
 
 export type Outcome = 'created' | 'duplicate' | 'rejected' | 'gone';
 
+export const UPLOADS_PREFIX = 'uploads/';
+
 /**
  * Turns one uploaded object into a photo record, trusting nothing the client sent: the object
  * must carry the metadata we signed, match the upload record's size and the declared image
@@ -13,6 +15,8 @@ export type Outcome = 'created' | 'duplicate' | 'rejected' | 'gone';
  * Idempotent: S3 delivers events at least once, and a redelivery writes nothing.
  */
 export async function processUpload(key: string): Promise<Outcome> {
+  // Only ever act on the uploads area, whatever trigger or job calls this.
+  if (!key.startsWith(UPLOADS_PREFIX)) throw new Error(`Refusing to process ${key}: not under ${UPLOADS_PREFIX}`);
   const parsed = parseUploadObjectKey(key);
   if (parsed && (await photos.getPhoto(parsed.eventId, parsed.photoId))) return 'duplicate';
 

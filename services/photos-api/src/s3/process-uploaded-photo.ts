@@ -4,9 +4,13 @@ import type { S3Event } from 'aws-lambda';
 import { logger } from '#lib/logger';
 import { processUpload } from '#lib/process-upload';
 
-/** S3 keys in event notifications are URL-encoded, with '+' for spaces. */
-export function decodeS3Key(key: string): string {
-  return decodeURIComponent(key.replace(/\+/g, ' '));
+/** S3 keys in event notifications are URL-encoded, with '+' for spaces; null if malformed. */
+export function decodeS3Key(key: string): string | null {
+  try {
+    return decodeURIComponent(key.replace(/\+/g, ' '));
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -18,14 +22,20 @@ export const handler = middy<S3Event, void>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event) => {
     // One key can appear in several records of a batch: process each key once.
-    const keys = [...new Set(event.Records.map((record) => decodeS3Key(record.s3.object.key)))];
-    const results = await Promise.allSettled(keys.map((key) => processUpload(key)));
+    const keys = new Set<string>();
+    for (const record of event.Records) {
+      const key = decodeS3Key(record.s3.object.key);
+      // S3 never sends such a key; retrying would not make it decodable.
+      if (key === null) logger.error('Undecodable key in S3 event, record skipped', { key: record.s3.object.key });
+      else keys.add(key);
+    }
+    const results = await Promise.allSettled([...keys].map((key) => processUpload(key)));
     const failures = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
     for (const failure of failures) logger.error('Processing an upload failed', failure.reason as Error);
     if (failures.length > 0) {
       throw new AggregateError(
         failures.map((failure) => failure.reason),
-        `${failures.length} of ${keys.length} uploads failed`,
+        `${failures.length} of ${keys.size} uploads failed`,
       );
     }
   });

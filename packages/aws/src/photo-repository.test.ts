@@ -1,0 +1,195 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ConditionalCheckFailedException, DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ValidationError, type PendingUpload, type Photo } from '@event-photos/core';
+import { PhotoRepository } from '#lib/photo-repository';
+
+const TABLE = 'photos-test';
+const ddb = mockClient(DynamoDBDocumentClient);
+const repository = new PhotoRepository(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), TABLE);
+
+const PHOTO_ID = '01890a5d-ac96-774b-bcce-b302099a8057';
+const OLDER_PHOTO_ID = '01890a5d-0000-7000-8000-000000000001';
+
+const photo: Photo = {
+  photoId: PHOTO_ID,
+  eventId: 'summit-2026',
+  title: 'Keynote',
+  description: '',
+  contentType: 'image/jpeg',
+  size: 1234,
+  sha256: 'ab'.repeat(32),
+  url: `https://d111111abcdef8.cloudfront.net/uploads/event_summit-2026/${PHOTO_ID}.jpg`,
+  uploaderId: 'user-1',
+  createdAt: '2026-05-01T10:00:00.000Z',
+};
+
+beforeEach(() => {
+  ddb.reset();
+});
+
+describe('savePhoto', () => {
+  it('puts the photo under its event partition, only if absent', async () => {
+    ddb.on(PutCommand).resolves({});
+    await expect(repository.savePhoto(photo)).resolves.toBe(true);
+    const [put] = ddb.commandCalls(PutCommand);
+    expect(put!.args[0].input).toEqual({
+      TableName: TABLE,
+      Item: { pk: 'EVENT#summit-2026', sk: `PHOTO#${PHOTO_ID}`, ...photo },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+  });
+
+  it('returns false when the photo already exists', async () => {
+    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+    await expect(repository.savePhoto(photo)).resolves.toBe(false);
+  });
+
+  it('rethrows any other error', async () => {
+    const throttled = new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });
+    ddb.on(PutCommand).rejects(throttled);
+    await expect(repository.savePhoto(photo)).rejects.toBe(throttled);
+
+    ddb.reset();
+    ddb.on(PutCommand).rejects(new Error('network down'));
+    await expect(repository.savePhoto(photo)).rejects.toThrow('network down');
+  });
+});
+
+describe('savePendingUpload', () => {
+  const upload: PendingUpload = {
+    photoId: PHOTO_ID,
+    eventId: 'summit-2026',
+    title: 'Keynote',
+    description: 'Day one',
+    contentType: 'image/jpeg',
+    size: 1234,
+    uploaderId: 'user-1',
+    objectKey: `uploads/event_summit-2026/${PHOTO_ID}.jpg`,
+    initiatedAt: '2026-05-01T10:00:00.000Z',
+    expiresAt: '2026-05-01T10:05:00.000Z',
+  };
+
+  it('writes the upload with a TTL a week after the URL expires', async () => {
+    ddb.on(PutCommand).resolves({});
+    await repository.savePendingUpload(upload);
+    const input = ddb.commandCalls(PutCommand)[0]!.args[0].input;
+    expect(input.Item).toEqual({
+      pk: 'EVENT#summit-2026',
+      sk: `UPLOAD#${PHOTO_ID}`,
+      ttl: Date.parse(upload.expiresAt) / 1000 + 7 * 24 * 3600,
+      ...upload,
+    });
+    expect(input.ConditionExpression).toBe('attribute_not_exists(pk)');
+  });
+
+  it('throws rather than overwrite an existing upload', async () => {
+    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+    await expect(repository.savePendingUpload(upload)).rejects.toThrow(`Upload ${PHOTO_ID} already exists`);
+  });
+});
+
+describe('rejectUpload', () => {
+  const now = new Date('2026-05-01T10:01:00.000Z');
+
+  it('marks the existing upload record rejected with the reason', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    await repository.rejectUpload('summit-2026', PHOTO_ID, 'The file is text/html', now);
+    expect(ddb.commandCalls(UpdateCommand)[0]!.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: 'EVENT#summit-2026', sk: `UPLOAD#${PHOTO_ID}` },
+      UpdateExpression: 'SET #status = :rejected, rejectionReason = :reason, rejectedAt = :now',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':rejected': 'rejected', ':reason': 'The file is text/html', ':now': now.toISOString() },
+    });
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('does nothing, without throwing, when there is no upload record', async () => {
+    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'no record', $metadata: {} }));
+    await expect(repository.rejectUpload('summit-2026', PHOTO_ID, 'reason', now)).resolves.toBeUndefined();
+  });
+
+  it('rethrows any other error', async () => {
+    ddb.on(UpdateCommand).rejects(new Error('network down'));
+    await expect(repository.rejectUpload('summit-2026', PHOTO_ID, 'reason', now)).rejects.toThrow('network down');
+  });
+});
+
+describe('getPhoto / getEvent', () => {
+  it('strips the keys from the item it reads consistently', async () => {
+    ddb.on(GetCommand).resolves({ Item: { pk: 'EVENT#summit-2026', sk: `PHOTO#${PHOTO_ID}`, ...photo } });
+    await expect(repository.getPhoto('summit-2026', PHOTO_ID)).resolves.toEqual(photo);
+    expect(ddb.commandCalls(GetCommand)[0]!.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: 'EVENT#summit-2026', sk: `PHOTO#${PHOTO_ID}` },
+      ConsistentRead: true,
+    });
+  });
+
+  it('returns null when there is no item', async () => {
+    ddb.on(GetCommand).resolves({});
+    await expect(repository.getEvent('summit-2026')).resolves.toBeNull();
+    expect(ddb.commandCalls(GetCommand)[0]!.args[0].input.Key).toEqual({ pk: 'EVENT#summit-2026', sk: 'EVENT' });
+  });
+});
+
+describe('listPhotos', () => {
+  it('queries newest first within the PHOTO# range, with the limit', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [{ pk: 'EVENT#summit-2026', sk: `PHOTO#${PHOTO_ID}`, ...photo }] });
+    const page = await repository.listPhotos('summit-2026', { limit: 10 });
+
+    expect(page).toEqual({ items: [photo], nextCursor: null });
+    const input = ddb.commandCalls(QueryCommand)[0]!.args[0].input;
+    expect(input.TableName).toBe(TABLE);
+    expect(input.ScanIndexForward).toBe(false);
+    expect(input.Limit).toBe(10);
+    expect(input.KeyConditionExpression).toBe('pk = :pk AND begins_with(sk, :photo)');
+    expect(input.ExpressionAttributeValues).toEqual({ ':pk': 'EVENT#summit-2026', ':photo': 'PHOTO#' });
+    expect(input.ExclusiveStartKey).toBeUndefined();
+  });
+
+  it('returns an empty page when there are no items', async () => {
+    ddb.on(QueryCommand).resolves({});
+    await expect(repository.listPhotos('summit-2026', { limit: 10 })).resolves.toEqual({ items: [], nextCursor: null });
+  });
+
+  it('turns LastEvaluatedKey into a cursor that round-trips into ExclusiveStartKey', async () => {
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({
+        Items: [{ pk: 'EVENT#summit-2026', sk: `PHOTO#${PHOTO_ID}`, ...photo }],
+        LastEvaluatedKey: { pk: 'EVENT#summit-2026', sk: `PHOTO#${OLDER_PHOTO_ID}` },
+      })
+      .resolvesOnce({ Items: [] });
+
+    const first = await repository.listPhotos('summit-2026', { limit: 1 });
+    expect(first.nextCursor).toEqual(expect.any(String));
+    expect(first.nextCursor).toMatch(/^[A-Za-z0-9_-]+$/); // URL-safe
+    expect(first.nextCursor).not.toContain(OLDER_PHOTO_ID); // opaque
+
+    await repository.listPhotos('summit-2026', { limit: 1, cursor: first.nextCursor! });
+    expect(ddb.commandCalls(QueryCommand)[1]!.args[0].input.ExclusiveStartKey).toEqual({
+      pk: 'EVENT#summit-2026',
+      sk: `PHOTO#${OLDER_PHOTO_ID}`,
+    });
+  });
+
+  it.each([
+    'garbage',
+    '!!!',
+    '',
+    Buffer.from('{"v":1}').toString('base64url'),
+    Buffer.from(JSON.stringify({ v: 2, after: PHOTO_ID })).toString('base64url'),
+    Buffer.from(JSON.stringify({ v: 1, after: '../../x' })).toString('base64url'),
+    Buffer.from('null').toString('base64url'),
+  ])('rejects the cursor %j with a ValidationError on field cursor, without querying', async (cursor) => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    const error = await repository.listPhotos('summit-2026', { limit: 1, cursor }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).field).toBe('cursor');
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+});

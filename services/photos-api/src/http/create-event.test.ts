@@ -1,0 +1,102 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { httpEvent, jsonOf, lambdaContext, type HttpEventOptions } from '../test-support/events';
+import { handler } from './create-event';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const body = { eventId: 'summit-2026', name: 'Summit 2026 · 서울' };
+
+function invoke(options: HttpEventOptions = {}) {
+  return handler(
+    httpEvent({ method: 'POST', path: '/events', body, claims: { 'cognito:groups': '[organizers]' }, ...options }),
+    lambdaContext(),
+  );
+}
+
+beforeEach(() => {
+  ddb.reset();
+  ddb.on(PutCommand).resolves({});
+});
+
+describe('create-event', () => {
+  it('creates the event for an organizer (groups claim flattened to a string)', async () => {
+    const before = Date.now();
+    const result = await invoke();
+    expect(result.statusCode).toBe(201);
+    const created = jsonOf(result);
+    expect(created).toEqual({ eventId: body.eventId, name: body.name, createdAt: expect.any(String) });
+    expect(Date.parse(created.createdAt)).toBeGreaterThanOrEqual(before);
+
+    const puts = ddb.commandCalls(PutCommand);
+    expect(puts).toHaveLength(1);
+    expect(puts[0]!.args[0].input).toEqual({
+      TableName: 'photos-test',
+      Item: { pk: 'EVENT#summit-2026', sk: 'EVENT', ...created },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+  });
+
+  it.each([
+    ['an array', ['organizers']],
+    ['a flattened list', '[admins organizers]'],
+    ['a comma-separated list', '[admins, organizers]'],
+    ['a bare string', 'organizers'],
+  ])('accepts the organizers group given as %s', async (_name, groups) => {
+    expect((await invoke({ claims: { 'cognito:groups': groups } })).statusCode).toBe(201);
+  });
+
+  it('trims the name', async () => {
+    expect(jsonOf(await invoke({ body: { ...body, name: '  Summit  ' } })).name).toBe('Summit');
+  });
+
+  it.each([
+    ['no groups claim', undefined],
+    ['another group', '[admins]'],
+    ['a lookalike group', '[organizers-lite]'],
+    ['a group containing the name', '[notorganizers]'],
+    ['an empty list', '[]'],
+    ['an empty array', []],
+  ])('returns 403 with %s, before reading the body', async (_name, groups) => {
+    const result = await invoke({ claims: { 'cognito:groups': groups }, body: 'not json' });
+    expect(result.statusCode).toBe(403);
+    expect(jsonOf(result).error.code).toBe('Forbidden');
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('returns 409 on field eventId when the event already exists', async () => {
+    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+    const result = await invoke();
+    expect(result.statusCode).toBe(409);
+    const { error } = jsonOf(result);
+    expect(error.code).toBe('Conflict');
+    expect(error.field).toBe('eventId');
+    expect(error.message).toContain('summit-2026');
+  });
+
+  it.each([
+    ['eventId', { ...body, eventId: '..' }],
+    ['eventId', { ...body, eventId: 'a/b' }],
+    ['eventId', { ...body, eventId: 'a'.repeat(65) }],
+    ['eventId', { name: 'x' }],
+    ['name', { ...body, name: '   ' }],
+    ['name', { ...body, name: 'n'.repeat(201) }],
+    ['name', { ...body, name: 'a\nb' }],
+    ['extra', { ...body, extra: 1 }],
+    ['body', 'not json'],
+    ['body', undefined],
+  ])('returns 400 on field %s for %j', async (field, requestBody) => {
+    const result = await invoke({ body: requestBody });
+    expect(result.statusCode).toBe(400);
+    expect(jsonOf(result).error.field).toBe(field);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('answers a DynamoDB failure with a generic 500', async () => {
+    ddb.on(PutCommand).rejects(new Error('socket hang up'));
+    const result = await invoke();
+    expect(result.statusCode).toBe(500);
+    expect(jsonOf(result)).toEqual({ error: { code: 'InternalError', message: 'Internal server error' } });
+  });
+});

@@ -1,0 +1,217 @@
+import { createHash } from 'node:crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { decodeMetadataValue } from '@event-photos/core';
+import { TEST_SUB, httpEvent, jsonOf, lambdaContext, type HttpEventOptions } from '../test-support/events';
+import { handler } from './initiate-upload';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const EVENT_ID = 'summit-2026';
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const validBody = { title: '키노트 연설 🎤', description: 'Opening talk', contentType: 'image/jpeg', size: 1234 };
+
+function invoke(options: HttpEventOptions = {}) {
+  return handler(
+    httpEvent({
+      method: 'POST',
+      path: `/events/${EVENT_ID}/photos/initiate-upload`,
+      pathParameters: { eventId: EVENT_ID },
+      body: validBody,
+      ...options,
+    }),
+    lambdaContext(),
+  );
+}
+
+beforeEach(() => {
+  ddb.reset();
+  ddb.on(GetCommand).resolves({ Item: { pk: `EVENT#${EVENT_ID}`, sk: 'EVENT', eventId: EVENT_ID, name: 'Summit' } });
+  ddb.on(PutCommand).resolves({});
+});
+
+describe('initiate-upload', () => {
+  it('returns 201 with a UUIDv7 photoId and a PUT URL for its key', async () => {
+    const before = Date.now();
+    const result = await invoke();
+    expect(result.statusCode).toBe(201);
+    const body = jsonOf(result);
+
+    expect(body.photoId).toMatch(UUID_V7);
+    expect(body.photoId[14]).toBe('7'); // version nibble
+    expect(body.method).toBe('PUT');
+    const url = new URL(body.s3PutObjectUrl);
+    expect(url.hostname).toContain('photos-bucket-test');
+    expect(url.pathname).toBe(`/uploads/event_${EVENT_ID}/${body.photoId}.jpg`);
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('300');
+    expect(url.searchParams.get('x-amz-meta-uploaderid')).toBe(TEST_SUB);
+    expect(url.searchParams.get('x-amz-meta-photoid')).toBe(body.photoId);
+    expect(url.searchParams.get('x-amz-meta-eventid')).toBe(EVENT_ID);
+    expect(decodeMetadataValue(url.searchParams.get('x-amz-meta-title')!)).toBe(validBody.title);
+    expect(body.headers).toEqual({
+      'Content-Type': 'image/jpeg',
+      'Content-Length': '1234',
+      'Cache-Control': 'public, max-age=31536000, immutable',
+      'If-None-Match': '*',
+    });
+    expect(url.searchParams.get('X-Amz-SignedHeaders')?.split(';')).toEqual(
+      expect.arrayContaining(['content-length', 'content-type', 'cache-control', 'if-none-match', 'host']),
+    );
+    const expiresAt = Date.parse(body.expiresAt);
+    expect(expiresAt).toBeGreaterThanOrEqual(before + 300_000 - 1000);
+    expect(expiresAt).toBeLessThanOrEqual(Date.now() + 300_000);
+  });
+
+  it('checks the event exists and records the pending upload with the uploader sub', async () => {
+    const result = await invoke();
+    const { photoId, expiresAt } = jsonOf(result);
+
+    expect(ddb.commandCalls(GetCommand)[0]!.args[0].input).toMatchObject({
+      TableName: 'photos-test',
+      Key: { pk: `EVENT#${EVENT_ID}`, sk: 'EVENT' },
+    });
+    const puts = ddb.commandCalls(PutCommand);
+    expect(puts).toHaveLength(1);
+    const input = puts[0]!.args[0].input;
+    expect(input.TableName).toBe('photos-test');
+    expect(input.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(input.Item).toMatchObject({
+      pk: `EVENT#${EVENT_ID}`,
+      sk: `UPLOAD#${photoId}`,
+      photoId,
+      eventId: EVENT_ID,
+      uploaderId: TEST_SUB,
+      title: validBody.title,
+      description: validBody.description,
+      contentType: 'image/jpeg',
+      size: 1234,
+      objectKey: `uploads/event_${EVENT_ID}/${photoId}.jpg`,
+      expiresAt,
+    });
+    expect(input.Item!['ttl']).toBe(Math.floor(Date.parse(expiresAt) / 1000) + 7 * 24 * 3600);
+  });
+
+  it('uses the extension of the content type and a fresh id each time', async () => {
+    const a = jsonOf(await invoke({ body: { ...validBody, contentType: 'image/png' } }));
+    const b = jsonOf(await invoke({ body: { ...validBody, contentType: 'image/png' } }));
+    expect(new URL(a.s3PutObjectUrl).pathname).toBe(`/uploads/event_${EVENT_ID}/${a.photoId}.png`);
+    expect(a.photoId).not.toBe(b.photoId);
+  });
+
+  it('pins a declared sha256 as the base64 x-amz-checksum-sha256 header S3 verifies', async () => {
+    const sha256 = createHash('sha256').update('photo bytes').digest();
+    const result = await invoke({ body: { ...validBody, sha256: sha256.toString('hex').toUpperCase() } });
+    expect(result.statusCode).toBe(201);
+    const body = jsonOf(result);
+    expect(body.headers['x-amz-checksum-sha256']).toBe(sha256.toString('base64'));
+    const url = new URL(body.s3PutObjectUrl);
+    expect(url.searchParams.get('X-Amz-SignedHeaders')?.split(';')).toContain('x-amz-checksum-sha256');
+    expect(url.searchParams.has('x-amz-checksum-sha256')).toBe(false);
+  });
+
+  it('accepts a base64-encoded body', async () => {
+    const result = await invoke({ body: Buffer.from(JSON.stringify(validBody)).toString('base64'), isBase64Encoded: true });
+    expect(result.statusCode).toBe(201);
+  });
+
+  it('returns 404 naming the eventId when the event does not exist', async () => {
+    ddb.on(GetCommand).resolves({});
+    const result = await invoke();
+    expect(result.statusCode).toBe(404);
+    const { error } = jsonOf(result);
+    expect(error.code).toBe('NotFound');
+    expect(error.field).toBe('eventId');
+    expect(error.message).toContain(EVENT_ID);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('returns 401 without a caller sub', async () => {
+    const result = await invoke({ claims: { sub: undefined } });
+    expect(result.statusCode).toBe(401);
+    expect(jsonOf(result).error.code).toBe('Unauthorized');
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  describe('bad input is a 400 naming the field', () => {
+    const cases: Array<[string, HttpEventOptions, string]> = [
+      ['malformed JSON', { body: '{"title": "x",' }, 'body'],
+      ['missing body', { body: undefined }, 'body'],
+      ['empty body', { body: '' }, 'body'],
+      ['JSON null', { body: 'null' }, 'body'],
+      ['JSON array', { body: '[]' }, 'body'],
+      ['unknown contentType', { body: { ...validBody, contentType: 'image/svg+xml' } }, 'contentType'],
+      ['size 0', { body: { ...validBody, size: 0 } }, 'size'],
+      ['size over 25 MiB', { body: { ...validBody, size: 25 * 1024 * 1024 + 1 } }, 'size'],
+      ['size as a string', { body: { ...validBody, size: '1234' } }, 'size'],
+      ['title of 201 characters', { body: { ...validBody, title: 't'.repeat(201) } }, 'title'],
+      ['unknown field', { body: { ...validBody, bucket: 'other' } }, 'bucket'],
+      ['eventId ..', { pathParameters: { eventId: '..' } }, 'eventId'],
+      ['eventId a/b', { pathParameters: { eventId: 'a/b' } }, 'eventId'],
+      ['no eventId', { pathParameters: {} }, 'eventId'],
+    ];
+
+    it.each(cases)('%s', async (_name, options, field) => {
+      const result = await invoke(options);
+      expect(result.statusCode).toBe(400);
+      const { error } = jsonOf(result);
+      expect(error.code).toBe('ValidationError');
+      expect(error.field).toBe(field);
+      expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    });
+
+    it('accepts exactly 25 MiB', async () => {
+      expect((await invoke({ body: { ...validBody, size: 25 * 1024 * 1024 } })).statusCode).toBe(201);
+    });
+  });
+
+  it('never answers bad input with a 500', async () => {
+    const bodies: unknown[] = [
+      'not json',
+      '"a string"',
+      '42',
+      'true',
+      '{}',
+      '{"__proto__": {"polluted": true}, "title": "x", "contentType": "image/jpeg", "size": 1}',
+      '{"constructor": {"prototype": {}}}',
+      { ...validBody, size: 1e400 },
+      { ...validBody, size: -0.5 },
+      { ...validBody, size: null },
+      { ...validBody, size: [1] },
+      { ...validBody, title: null },
+      { ...validBody, title: 12 },
+      { ...validBody, title: { nested: true } },
+      { ...validBody, title: 'a\u0000b' },
+      { ...validBody, title: 'bad \udc00 surrogate' },
+      { ...validBody, description: 7 },
+      { ...validBody, description: 'x'.repeat(2001) },
+      { ...validBody, contentType: null },
+      { ...validBody, contentType: ['image/jpeg'] },
+      { ...validBody, sha256: 'nothex' },
+      { ...validBody, sha256: 123 },
+      '\u0000',
+    ];
+    const statuses: number[] = [];
+    for (const body of bodies) statuses.push((await invoke({ body })).statusCode!);
+    for (const eventId of ['', ' ', '%2e%2e', 'a'.repeat(65), 'x\u0000', '../../etc']) {
+      statuses.push((await invoke({ pathParameters: { eventId } })).statusCode!);
+    }
+    expect(statuses).toEqual(statuses.map(() => 400));
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+
+  it('answers a DynamoDB failure with a 500 that reveals nothing', async () => {
+    ddb.on(PutCommand).rejects(new Error('connect ECONNREFUSED 10.0.0.1:443 table photos-test'));
+    const result = await invoke();
+    expect(result.statusCode).toBe(500);
+    expect(jsonOf(result)).toEqual({ error: { code: 'InternalError', message: 'Internal server error' } });
+    expect(result.body).not.toMatch(/ECONNREFUSED|photos-test|stack|Error:/);
+  });
+
+  it('answers a failing event lookup with a 500 too', async () => {
+    ddb.on(GetCommand).rejects(new Error('boom'));
+    const result = await invoke();
+    expect(result.statusCode).toBe(500);
+    expect(jsonOf(result).error.message).toBe('Internal server error');
+  });
+});
