@@ -1,0 +1,546 @@
+// Packages both stacks offline (`npm run package`, i.e. osls package) and checks the generated
+// CloudFormation: every route behind the Cognito JWT authorizer, least-privilege per-function
+// roles, a private TLS-only bucket read only by CloudFront (OAC), and matching cross-stack exports.
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const STAGE = 'dev';
+const INFRA = `event-photos-infra-${STAGE}`;
+const API = `event-photos-api-${STAGE}`;
+
+// ------------------------------------------------------------------ template types and helpers
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+interface Resource {
+  Type: string;
+  Properties?: JsonObject;
+  DependsOn?: string | string[];
+}
+interface Template {
+  Resources: Record<string, Resource>;
+  Outputs?: Record<string, { Value: Json; Export?: { Name: Json } }>;
+}
+interface Statement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Principal?: Json;
+  Action?: string | string[];
+  NotAction?: Json;
+  Resource?: Json;
+  NotResource?: Json;
+  Condition?: JsonObject;
+}
+
+function isObject(value: Json | undefined): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function asArray<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * Renders a value with intrinsics as a readable string, so assertions compare whole resources:
+ * `{ "Fn::Join": ["", [{ "Fn::ImportValue": "x" }, "/uploads/*"]] }` -> `{import:x}/uploads/*`.
+ */
+function render(value: Json | undefined): string {
+  if (value === undefined || value === null) return String(value);
+  if (typeof value !== 'object') return String(value);
+  if (Array.isArray(value)) return `[${value.map(render).join(',')}]`;
+  const keys = Object.keys(value);
+  if (keys.length === 1) {
+    const key = keys[0]!;
+    const arg = value[key];
+    if (key === 'Fn::ImportValue') return `{import:${render(arg)}}`;
+    if (key === 'Ref') return `{ref:${render(arg)}}`;
+    if (key === 'Fn::GetAtt') return `{getatt:${asArray(arg).map(render).join('.')}}`;
+    if (key === 'Fn::Sub' && typeof arg === 'string') return arg;
+    if (key === 'Fn::Join' && Array.isArray(arg) && typeof arg[0] === 'string' && Array.isArray(arg[1])) {
+      return arg[1].map(render).join(arg[0]);
+    }
+  }
+  return JSON.stringify(value);
+}
+
+function ofType(template: Template, type: string): [string, Resource][] {
+  return Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+function props(resource: Resource | undefined): JsonObject {
+  expect(resource, 'resource exists').toBeDefined();
+  return resource?.Properties ?? {};
+}
+
+function roleStatements(role: Resource): Statement[] {
+  const policies = asArray(props(role)['Policies'] as Json[] | undefined);
+  return policies.flatMap((policy) => {
+    const document = isObject(policy) ? policy['PolicyDocument'] : undefined;
+    return asArray((isObject(document) ? document['Statement'] : undefined) as unknown as Statement | Statement[] | undefined);
+  });
+}
+
+function actionsOf(statement: Statement): string[] {
+  return asArray(statement.Action);
+}
+
+function resourcesOf(statement: Statement): string[] {
+  return asArray(statement.Resource as Json | Json[] | undefined).map((resource) => render(resource));
+}
+
+/** The logical id a `{ "Fn::GetAtt": [id, "Arn"] }` / `{ "Ref": id }` points at. */
+function targetId(value: Json | undefined): string | undefined {
+  if (!isObject(value)) return undefined;
+  const getAtt = value['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
+  const ref = value['Ref'];
+  return typeof ref === 'string' ? ref : undefined;
+}
+
+/** Every string `Fn::ImportValue` argument anywhere in a value. */
+function importsIn(value: Json | undefined, found = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const item of value) importsIn(item, found);
+  else if (isObject(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      if (key === 'Fn::ImportValue') found.add(render(item));
+      importsIn(item, found);
+    }
+  }
+  return found;
+}
+
+function run(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output}`)),
+    );
+  });
+}
+
+async function readTemplate(dir: string): Promise<Template> {
+  return JSON.parse(await readFile(path.join(root, dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+}
+
+// ------------------------------------------------------------------ expectations
+const TABLE_ARN = `{import:${INFRA}-PhotosTableArn}`;
+const UPLOADS_ARN = `{import:${INFRA}-PhotosBucketArn}/uploads/*`;
+const BUCKET_ARN = `{import:${INFRA}-PhotosBucketArn}`;
+const FAILURE_QUEUE_ARN = '{getatt:ProcessUploadedPhotoFailureQueue.Arn}';
+
+/** Least privilege per handler: the exact non-logging actions, each on the one resource it needs. */
+const expectedFunctions: Record<string, { name: string; permissions: Record<string, string> }> = {
+  'services/photos-api/src/http/initiate-upload.handler': {
+    name: 'initiateUpload',
+    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:PutItem': TABLE_ARN, 's3:PutObject': UPLOADS_ARN },
+  },
+  'services/photos-api/src/http/list-photos.handler': {
+    name: 'listPhotos',
+    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:Query': TABLE_ARN },
+  },
+  'services/photos-api/src/http/get-photo.handler': {
+    name: 'getPhoto',
+    permissions: { 'dynamodb:GetItem': TABLE_ARN },
+  },
+  'services/photos-api/src/http/create-event.handler': {
+    name: 'createEvent',
+    permissions: { 'dynamodb:PutItem': TABLE_ARN },
+  },
+  'services/photos-api/src/s3/process-uploaded-photo.handler': {
+    name: 'processUploadedPhoto',
+    permissions: {
+      's3:GetObject': UPLOADS_ARN,
+      's3:DeleteObject': UPLOADS_ARN,
+      'dynamodb:GetItem': TABLE_ARN,
+      'dynamodb:PutItem': TABLE_ARN,
+      'dynamodb:UpdateItem': TABLE_ARN,
+      'sqs:SendMessage': FAILURE_QUEUE_ARN,
+    },
+  },
+  'services/photos-api/src/jobs/reconcile-uploads.handler': {
+    name: 'reconcileUploads',
+    permissions: {
+      's3:ListBucket': BUCKET_ARN,
+      's3:GetObject': UPLOADS_ARN,
+      's3:DeleteObject': UPLOADS_ARN,
+      'dynamodb:GetItem': TABLE_ARN,
+      'dynamodb:PutItem': TABLE_ARN,
+      'dynamodb:UpdateItem': TABLE_ARN,
+    },
+  },
+};
+const LOG_ACTIONS = new Set(['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:TagResource']);
+const CUSTOM_RESOURCE_HANDLER = 's3/handler.handler';
+
+let infra: Template;
+let api: Template;
+
+beforeAll(async () => {
+  await run('npm', ['run', 'package']);
+  [infra, api] = await Promise.all([readTemplate('.serverless-infra'), readTemplate('.serverless-api')]);
+}, 360_000); // above the 2 x 150 s step limit of scripts/package.mjs
+
+// ------------------------------------------------------------------ API stack
+describe('API stack (serverless.yml)', () => {
+  it('routes every HTTP API route through the Cognito JWT authorizer', () => {
+    const routes = ofType(api, 'AWS::ApiGatewayV2::Route');
+    expect(routes.map(([, route]) => props(route)['RouteKey']).sort()).toEqual([
+      'GET /events/{eventId}/photos',
+      'GET /events/{eventId}/photos/{photoId}',
+      'POST /events',
+      'POST /events/{eventId}/photos/initiate-upload',
+    ]);
+    for (const [id, route] of routes) {
+      const properties = props(route);
+      expect(properties['AuthorizationType'], id).toBe('JWT');
+      const authorizerId = targetId(properties['AuthorizerId']);
+      expect(authorizerId, `${id} AuthorizerId`).toBeDefined();
+      const authorizer = api.Resources[authorizerId!];
+      expect(authorizer?.Type, `${id} authorizer`).toBe('AWS::ApiGatewayV2::Authorizer');
+      expect(props(authorizer)['AuthorizerType']).toBe('JWT');
+    }
+  });
+
+  it('has one JWT authorizer with the Cognito issuer and the SPA client as audience', () => {
+    const authorizers = ofType(api, 'AWS::ApiGatewayV2::Authorizer');
+    expect(authorizers).toHaveLength(1);
+    const properties = props(authorizers[0]![1]);
+    expect(properties['Name']).toBe('cognito');
+    expect(properties['AuthorizerType']).toBe('JWT');
+    expect(properties['IdentitySource']).toEqual(['$request.header.Authorization']);
+    const jwt = properties['JwtConfiguration'];
+    expect(isObject(jwt)).toBe(true);
+    if (!isObject(jwt)) return;
+    expect(render(jwt['Issuer'])).toBe(`{import:${INFRA}-UserPoolIssuerUrl}`);
+    expect(asArray(jwt['Audience'] as Json[]).map((item) => render(item))).toEqual([`{import:${INFRA}-UserPoolClientId}`]);
+  });
+
+  it('runs the six handlers on nodejs22.x arm64, each with its own role', () => {
+    const functions = ofType(api, 'AWS::Lambda::Function').filter(([, fn]) => props(fn)['Handler'] !== CUSTOM_RESOURCE_HANDLER);
+    expect(functions.map(([, fn]) => props(fn)['Handler']).sort()).toEqual(Object.keys(expectedFunctions).sort());
+    const roles = new Set<string>();
+    for (const [id, fn] of functions) {
+      const properties = props(fn);
+      expect(properties['Runtime'], id).toBe('nodejs22.x');
+      expect(properties['Architectures'], id).toEqual(['arm64']);
+      const isProcessor = properties['Handler'] === 'services/photos-api/src/s3/process-uploaded-photo.handler';
+      const isReconciler = properties['Handler'] === 'services/photos-api/src/jobs/reconcile-uploads.handler';
+      expect(properties['MemorySize'], id).toBe(isProcessor || isReconciler ? 512 : 256);
+      if (isProcessor) expect(properties['Timeout'], id).toBe(60);
+      if (isReconciler) expect(properties['Timeout'], id).toBe(900);
+      const roleId = targetId(properties['Role']);
+      expect(roleId, `${id} Role`).toBeDefined();
+      expect(roleId, `${id} must not use the shared default role`).not.toBe('IamRoleLambdaExecution');
+      roles.add(roleId!);
+    }
+    expect(roles.size).toBe(functions.length);
+  });
+
+  it('gives each function exactly the actions it needs, on the resources it needs', () => {
+    for (const [handler, expected] of Object.entries(expectedFunctions)) {
+      const entry = ofType(api, 'AWS::Lambda::Function').find(([, fn]) => props(fn)['Handler'] === handler);
+      expect(entry, handler).toBeDefined();
+      const roleId = targetId(props(entry![1])['Role'])!;
+      const role = api.Resources[roleId];
+      expect(role?.Type, roleId).toBe('AWS::IAM::Role');
+      expect(asArray(props(role)['ManagedPolicyArns'] as Json[] | undefined), `${roleId} managed policies`).toEqual([]);
+
+      const granted: Record<string, string[]> = {};
+      for (const statement of roleStatements(role!)) {
+        expect(statement.Effect, roleId).toBe('Allow');
+        expect(statement.NotAction, roleId).toBeUndefined();
+        expect(statement.NotResource, roleId).toBeUndefined();
+        for (const action of actionsOf(statement)) {
+          if (LOG_ACTIONS.has(action)) {
+            // Logging only into the function's own log group.
+            for (const resource of resourcesOf(statement)) {
+              expect(resource, `${roleId} ${action}`).toContain(`:log-group:/aws/lambda/${API}-${expected.name}:`);
+            }
+            continue;
+          }
+          (granted[action] ??= []).push(...resourcesOf(statement));
+        }
+      }
+      expect(Object.keys(granted).sort(), `${expected.name} actions`).toEqual(Object.keys(expected.permissions).sort());
+      for (const [action, resource] of Object.entries(expected.permissions)) {
+        expect(granted[action], `${expected.name} ${action}`).toEqual([resource]);
+      }
+    }
+  });
+
+  it('leaves the shared default role (if osls still emits it) unused and limited to logging', () => {
+    const role = api.Resources['IamRoleLambdaExecution'];
+    if (!role) return;
+    for (const statement of roleStatements(role)) {
+      for (const action of actionsOf(statement)) {
+        // osls also grants a destination's permission here; it must name only the failure queue.
+        if (action === 'sqs:SendMessage') expect(resourcesOf(statement)).toEqual([FAILURE_QUEUE_ARN]);
+        else expect(LOG_ACTIONS.has(action), action).toBe(true);
+      }
+    }
+    const users = ofType(api, 'AWS::Lambda::Function').filter(([, fn]) => targetId(props(fn)['Role']) === 'IamRoleLambdaExecution');
+    expect(users.map(([id]) => id)).toEqual([]);
+  });
+
+  it('wires the S3 trigger to the existing bucket (uploads/ prefix) with a custom resource scoped to that bucket and function', () => {
+    const triggers = ofType(api, 'Custom::S3');
+    expect(triggers).toHaveLength(1);
+    const trigger = props(triggers[0]![1]);
+    expect(trigger['FunctionName']).toBe(`${API}-processUploadedPhoto`);
+    expect(render(trigger['BucketName'])).toBe(`{import:${INFRA}-PhotosBucketName}`);
+    expect(trigger['BucketConfigs']).toEqual([{ Event: 's3:ObjectCreated:*', Rules: [{ Prefix: 'uploads/' }] }]);
+
+    // The osls custom-resource Lambda that puts the bucket notification: its role may only touch
+    // the notification configuration of the photos bucket and the permission of that one function.
+    const customFunctions = ofType(api, 'AWS::Lambda::Function').filter(([, fn]) => props(fn)['Handler'] === CUSTOM_RESOURCE_HANDLER);
+    expect(customFunctions).toHaveLength(1);
+    const roleId = targetId(props(customFunctions[0]![1])['Role'])!;
+    const granted: Record<string, string[]> = {};
+    for (const statement of roleStatements(api.Resources[roleId]!)) {
+      expect(statement.Effect).toBe('Allow');
+      for (const action of actionsOf(statement)) (granted[action] ??= []).push(...resourcesOf(statement));
+    }
+    const bucket = `arn:{ref:AWS::Partition}:s3:::{import:${INFRA}-PhotosBucketName}`;
+    const fn = `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${API}-processUploadedPhoto`;
+    expect(granted).toEqual({
+      's3:PutBucketNotification': [bucket],
+      's3:GetBucketNotification': [bucket],
+      'lambda:AddPermission': [fn],
+      'lambda:RemovePermission': [fn],
+    });
+  });
+
+  it('retries failed S3 events twice, then sends them to the encrypted failure queue', () => {
+    const configs = ofType(api, 'AWS::Lambda::EventInvokeConfig');
+    expect(configs).toHaveLength(1);
+    const config = props(configs[0]![1]);
+    expect(targetId(config['FunctionName'])).toBe('ProcessUploadedPhotoLambdaFunction');
+    expect(config['MaximumRetryAttempts']).toBe(2);
+    expect(render((config['DestinationConfig'] as JsonObject)['OnFailure'] as Json)).toBe(JSON.stringify({ Destination: { 'Fn::GetAtt': ['ProcessUploadedPhotoFailureQueue', 'Arn'] } }));
+    const queue = props(api.Resources['ProcessUploadedPhotoFailureQueue']);
+    expect(queue['SqsManagedSseEnabled']).toBe(true);
+    expect(queue['MessageRetentionPeriod']).toBe(1209600);
+  });
+
+  it('imports only values the infra stack exports', () => {
+    const exported = new Set(Object.values(infra.Outputs ?? {}).map((output) => render(output.Export?.Name)));
+    const imported = importsIn(api.Resources as unknown as Json);
+    expect(imported.size).toBeGreaterThan(0);
+    for (const name of imported) expect(exported, name).toContain(name);
+  });
+
+  it('gives every function the photo environment', () => {
+    for (const [id, fn] of ofType(api, 'AWS::Lambda::Function')) {
+      if (props(fn)['Handler'] === CUSTOM_RESOURCE_HANDLER) continue;
+      const environment = props(fn)['Environment'];
+      const variables = isObject(environment) && isObject(environment['Variables']) ? environment['Variables'] : {};
+      expect(render(variables['PHOTOS_TABLE_NAME']), id).toBe(`{import:${INFRA}-PhotosTableName}`);
+      expect(render(variables['PHOTOS_BUCKET_NAME']), id).toBe(`{import:${INFRA}-PhotosBucketName}`);
+      expect(render(variables['PHOTOS_CDN_BASE_URL']), id).toBe(`https://{import:${INFRA}-CdnDomainName}`);
+      expect(variables['MAX_UPLOAD_BYTES'], id).toBe('26214400');
+      expect(variables['UPLOAD_URL_EXPIRES_SECONDS'], id).toBe('300');
+    }
+  });
+});
+
+// ------------------------------------------------------------------ both stacks
+describe('IAM in both stacks', () => {
+  it('has no wildcard actions, no s3:HeadObject, and no wildcard S3/DynamoDB resources', () => {
+    for (const [stack, template] of [['infra', infra], ['api', api]] as const) {
+      const roles = ofType(template, 'AWS::IAM::Role');
+      if (stack === 'api') expect(roles.length).toBeGreaterThanOrEqual(6);
+      for (const [id, role] of roles) {
+        for (const statement of roleStatements(role)) {
+          expect(statement.NotAction, id).toBeUndefined();
+          expect(statement.NotResource, id).toBeUndefined();
+          const actions = actionsOf(statement);
+          for (const action of actions) {
+            expect(action, `${stack} ${id}`).not.toContain('*');
+            expect(action.toLowerCase(), `${stack} ${id}`).not.toBe('s3:headobject');
+          }
+          if (actions.some((action) => /^(s3|dynamodb):/i.test(action))) {
+            for (const resource of resourcesOf(statement)) {
+              expect(resource, `${stack} ${id} ${actions.join(',')}`).not.toBe('*');
+              // The only wildcard allowed is the uploads/ key prefix.
+              expect(resource.replace(/\/uploads\/\*$/, ''), `${stack} ${id} ${actions.join(',')}`).not.toContain('*');
+            }
+          }
+        }
+      }
+    }
+  });
+});
+
+// ------------------------------------------------------------------ infra stack
+describe('infra stack (infra.serverless.yml)', () => {
+  it('has no Lambda function', () => {
+    expect(ofType(infra, 'AWS::Lambda::Function')).toEqual([]);
+  });
+
+  it('blocks all public access on every bucket', () => {
+    for (const [stack, template] of [['infra', infra], ['api', api]] as const) {
+      const buckets = ofType(template, 'AWS::S3::Bucket');
+      expect(buckets.length).toBeGreaterThan(0);
+      for (const [id, bucket] of buckets) {
+        expect(props(bucket)['PublicAccessBlockConfiguration'], `${stack} ${id}`).toEqual({
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        });
+      }
+    }
+  });
+
+  it('keeps the photos bucket private, owner-enforced, encrypted, with upload CORS and multipart cleanup', () => {
+    const bucket = props(infra.Resources['PhotosBucket']);
+    expect(bucket['OwnershipControls']).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    expect(render(bucket['BucketEncryption'])).toContain('"SSEAlgorithm":"AES256"');
+    expect(bucket['AccessControl']).toBeUndefined();
+
+    const cors = bucket['CorsConfiguration'];
+    const rules = isObject(cors) ? asArray(cors['CorsRules'] as Json[]) : [];
+    expect(rules).toHaveLength(1);
+    const rule = rules[0];
+    expect(isObject(rule)).toBe(true);
+    if (!isObject(rule)) return;
+    expect(rule['AllowedMethods']).toEqual(expect.arrayContaining(['PUT', 'GET', 'HEAD']));
+    expect((rule['AllowedMethods'] as string[]).every((method) => ['PUT', 'GET', 'HEAD'].includes(method))).toBe(true);
+    expect(rule['AllowedHeaders']).toEqual(expect.arrayContaining(['content-type', 'content-length', 'cache-control', 'x-amz-*']));
+    expect(rule['AllowedHeaders']).not.toContain('*');
+    expect(rule['ExposedHeaders']).toContain('ETag');
+    expect(rule['AllowedOrigins']).toBeDefined();
+
+    const lifecycle = bucket['LifecycleConfiguration'];
+    const lifecycleRules = isObject(lifecycle) ? asArray(lifecycle['Rules'] as Json[]) : [];
+    expect(lifecycleRules).toContainEqual(
+      expect.objectContaining({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
+    );
+  });
+
+  it('lets no public principal in: Principal "*" only in Deny statements, TLS enforced, reads only from this CloudFront distribution', () => {
+    for (const [stack, template] of [['infra', infra], ['api', api]] as const) {
+      for (const [id, policy] of ofType(template, 'AWS::S3::BucketPolicy')) {
+        const document = props(policy)['PolicyDocument'];
+        const statements = asArray((isObject(document) ? document['Statement'] : []) as unknown as Statement[]);
+        for (const statement of statements) {
+          const principal = statement.Principal;
+          const isPublic = principal === '*' || (isObject(principal) && asArray(principal['AWS'] as Json[]).includes('*'));
+          if (isPublic) expect(statement.Effect, `${stack} ${id} ${statement.Sid ?? ''}`).toBe('Deny');
+        }
+      }
+    }
+
+    const policies = ofType(infra, 'AWS::S3::BucketPolicy').filter(([, policy]) => targetId(props(policy)['Bucket']) === 'PhotosBucket');
+    expect(policies).toHaveLength(1);
+    const document = props(policies[0]![1])['PolicyDocument'];
+    const statements = asArray((isObject(document) ? document['Statement'] : []) as unknown as Statement[]);
+
+    const tls = statements.find((statement) => statement.Effect === 'Deny' && render(statement.Condition).includes('aws:SecureTransport'));
+    expect(tls, 'TLS-only statement').toBeDefined();
+    expect(tls!.Principal).toBe('*');
+    expect(actionsOf(tls!)).toEqual(['s3:*']);
+    expect(tls!.Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
+    expect(resourcesOf(tls!).sort()).toEqual(['{getatt:PhotosBucket.Arn}', '{getatt:PhotosBucket.Arn}/*']);
+
+    const allows = statements.filter((statement) => statement.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    const allow = allows[0]!;
+    expect(allow.Principal).toEqual({ Service: 'cloudfront.amazonaws.com' });
+    expect(actionsOf(allow)).toEqual(['s3:GetObject']);
+    expect(resourcesOf(allow)).toEqual(['{getatt:PhotosBucket.Arn}/uploads/*']);
+    const distributionId = ofType(infra, 'AWS::CloudFront::Distribution')[0]?.[0];
+    expect(distributionId).toBeDefined();
+    expect(allow.Condition).toEqual({
+      StringEquals: { 'AWS:SourceArn': { 'Fn::Sub': `arn:\${AWS::Partition}:cloudfront::\${AWS::AccountId}:distribution/\${${distributionId}}` } },
+    });
+  });
+
+  it('serves the bucket through CloudFront with an Origin Access Control (no OAI), HTTPS only', () => {
+    const distributions = ofType(infra, 'AWS::CloudFront::Distribution');
+    expect(distributions).toHaveLength(1);
+    const config = props(distributions[0]![1])['DistributionConfig'];
+    expect(isObject(config)).toBe(true);
+    if (!isObject(config)) return;
+    expect(config['HttpVersion']).toBe('http2and3');
+    const origins = asArray(config['Origins'] as Json[]);
+    expect(origins).toHaveLength(1);
+    const origin = origins[0];
+    if (!isObject(origin)) throw new Error('origin is not an object');
+    expect(render(origin['DomainName'])).toBe('{getatt:PhotosBucket.RegionalDomainName}');
+    expect(origin['S3OriginConfig']).toEqual({ OriginAccessIdentity: '' });
+    const oacId = targetId(origin['OriginAccessControlId']);
+    expect(oacId, 'OriginAccessControlId').toBeDefined();
+    const oac = infra.Resources[oacId!];
+    expect(oac?.Type).toBe('AWS::CloudFront::OriginAccessControl');
+    expect(props(oac)['OriginAccessControlConfig']).toMatchObject({
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
+    expect(ofType(infra, 'AWS::CloudFront::CloudFrontOriginAccessIdentity')).toEqual([]);
+    expect(config['DefaultCacheBehavior']).toMatchObject({
+      TargetOriginId: origin['Id'],
+      ViewerProtocolPolicy: 'redirect-to-https',
+      CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6',
+    });
+  });
+
+  it('has the DynamoDB table: on demand, pk/sk, TTL, PITR, SSE', () => {
+    const tables = ofType(infra, 'AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(1);
+    const table = props(tables[0]![1]);
+    expect(table['BillingMode']).toBe('PAY_PER_REQUEST');
+    expect(table['KeySchema']).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    expect(table['AttributeDefinitions']).toEqual([
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+    ]);
+    expect(table['TimeToLiveSpecification']).toEqual({ AttributeName: 'ttl', Enabled: true });
+    expect(table['PointInTimeRecoverySpecification']).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(table['SSESpecification']).toMatchObject({ SSEEnabled: true });
+  });
+
+  it('has the Cognito pool, a public SPA client and the organizers group', () => {
+    const pools = ofType(infra, 'AWS::Cognito::UserPool');
+    expect(pools).toHaveLength(1);
+    const [poolId, pool] = pools[0]!;
+    expect(props(pool)['UsernameAttributes']).toEqual(['email']);
+    expect(isObject(props(pool)['Policies'])).toBe(true);
+
+    const clients = ofType(infra, 'AWS::Cognito::UserPoolClient');
+    expect(clients).toHaveLength(1);
+    const client = props(clients[0]![1]);
+    expect(targetId(client['UserPoolId'])).toBe(poolId);
+    expect(client['GenerateSecret'] ?? false).toBe(false);
+    expect([...(client['ExplicitAuthFlows'] as string[])].sort()).toEqual([
+      'ALLOW_REFRESH_TOKEN_AUTH',
+      'ALLOW_USER_PASSWORD_AUTH',
+      'ALLOW_USER_SRP_AUTH',
+    ]);
+    expect(client['PreventUserExistenceErrors']).toBe('ENABLED');
+
+    const groups = ofType(infra, 'AWS::Cognito::UserPoolGroup').map(([, group]) => props(group));
+    expect(groups).toContainEqual(expect.objectContaining({ GroupName: 'organizers', UserPoolId: { Ref: poolId } }));
+  });
+
+  it('exports the outputs the API stack and the SPA need', () => {
+    const names = ['PhotosBucketName', 'PhotosBucketArn', 'PhotosTableName', 'PhotosTableArn', 'CdnDomainName', 'UserPoolId', 'UserPoolClientId', 'UserPoolIssuerUrl'];
+    for (const name of names) {
+      expect(infra.Outputs?.[name]?.Export?.Name, name).toBe(`${INFRA}-${name}`);
+    }
+    expect(render(infra.Outputs?.['UserPoolIssuerUrl']?.Value)).toBe('https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}');
+    expect(render(infra.Outputs?.['CdnDomainName']?.Value)).toBe('{getatt:PhotosDistribution.DomainName}');
+  });
+});
