@@ -414,7 +414,7 @@ describe('infra stack (infra.serverless.yml)', () => {
     if (!isObject(rule)) return;
     expect(rule['AllowedMethods']).toEqual(expect.arrayContaining(['PUT', 'GET', 'HEAD']));
     expect((rule['AllowedMethods'] as string[]).every((method) => ['PUT', 'GET', 'HEAD'].includes(method))).toBe(true);
-    expect(rule['AllowedHeaders']).toEqual(expect.arrayContaining(['content-type', 'content-length', 'cache-control', 'x-amz-*']));
+    expect(rule['AllowedHeaders']).toEqual(expect.arrayContaining(['content-type', 'content-length', 'cache-control', 'if-none-match', 'x-amz-*']));
     expect(rule['AllowedHeaders']).not.toContain('*');
     expect(rule['ExposedHeaders']).toContain('ETag');
     expect(rule['AllowedOrigins']).toBeDefined();

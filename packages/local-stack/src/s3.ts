@@ -35,7 +35,11 @@ function corsConfiguration(origins: string[]): string {
     <AllowedMethod>PUT</AllowedMethod>
     <AllowedMethod>GET</AllowedMethod>
     <AllowedMethod>HEAD</AllowedMethod>
-    <AllowedHeader>*</AllowedHeader>
+    <AllowedHeader>content-type</AllowedHeader>
+    <AllowedHeader>content-length</AllowedHeader>
+    <AllowedHeader>cache-control</AllowedHeader>
+    <AllowedHeader>if-none-match</AllowedHeader>
+    <AllowedHeader>x-amz-*</AllowedHeader>
     <ExposeHeader>ETag</ExposeHeader>
     <MaxAgeSeconds>3000</MaxAgeSeconds>
   </CORSRule>

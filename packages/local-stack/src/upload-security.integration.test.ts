@@ -158,6 +158,12 @@ describe('1. S3 enforces what was signed', () => {
     expect(preflight.status).toBe(200);
     expect(preflight.headers.get('access-control-allow-origin')).toBeTruthy();
     expect(preflight.headers.get('access-control-allow-methods')).toContain('PUT');
+    // A header the bucket's CORS rules do not list is refused, as on AWS.
+    const refused = await fetch(upload.s3PutObjectUrl, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'x-not-allowed' },
+    });
+    expect(refused.status).toBe(403);
   });
 });
 
