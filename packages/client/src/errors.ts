@@ -31,6 +31,19 @@ export class PhotoNotReadyError extends Error {
   }
 }
 
+/** The uploaded file was refused by processing (wrong type, size, ...) and deleted. */
+export class PhotoRejectedError extends Error {
+  readonly photoId: string;
+  readonly reason: string;
+
+  constructor(photoId: string, reason: string) {
+    super(reason);
+    this.name = 'PhotoRejectedError';
+    this.photoId = photoId;
+    this.reason = reason;
+  }
+}
+
 const CODE_BY_STATUS: Record<number, string> = {
   400: 'BadRequest',
   401: 'Unauthorized',

@@ -1,6 +1,6 @@
 export { cognitoEndpointFor, signIn } from '#lib/auth';
 export type { SignInOptions, SignInResult } from '#lib/auth';
-export { ApiError, PhotoNotReadyError } from '#lib/errors';
+export { ApiError, PhotoNotReadyError, PhotoRejectedError } from '#lib/errors';
 export { createPhotosClient, isForbiddenRequestHeader, sha256Hex } from '#lib/photos-client';
 export type {
   InitiateUploadInput,
@@ -8,6 +8,7 @@ export type {
   PhotosClient,
   PhotosClientOptions,
   PhotoWithStatus,
+  RejectedPhoto,
   ReadyPhoto,
   UploadFileOptions,
   UploadStage,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, PhotoNotReadyError, apiErrorFrom } from '#lib/errors';
+import { ApiError, PhotoNotReadyError, PhotoRejectedError, apiErrorFrom } from '#lib/errors';
 import { createPhotosClient, isForbiddenRequestHeader, type UploadStage } from '#lib/photos-client';
 import { json, stubFetch } from '#lib/test-fetch';
 
@@ -189,7 +189,16 @@ describe('waitForPhoto', () => {
     await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
   });
 
-  it('fails on an API error instead of waiting', async () => {
+  it('stops with the reason when processing rejected the file', async () => {
+    const rejected = { ...pendingPhoto, status: 'rejected', rejectionReason: 'The file is image/png, not the declared image/jpeg', rejectedAt: '2026-11-22T06:00:00.000Z' };
+    const { requests } = stubFetch(json(200, pendingPhoto), json(200, rejected), json(200, readyPhoto));
+    const error = await client().waitForPhoto(PHOTO_ID, { intervalMs: 1 }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PhotoRejectedError);
+    expect(error).toMatchObject({ photoId: PHOTO_ID, message: rejected.rejectionReason });
+    expect(requests).toHaveLength(2);
+  });
+
+    it('fails on an API error instead of waiting', async () => {
     stubFetch(json(404, { error: { code: 'NotFound', message: 'Photo does not exist', field: 'photoId' } }));
     await expect(client().waitForPhoto(PHOTO_ID)).rejects.toMatchObject({ status: 404, code: 'NotFound', field: 'photoId' });
   });

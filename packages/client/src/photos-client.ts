@@ -1,11 +1,14 @@
 import type { InitiateUploadResponse, PendingUpload, Photo, PhotoPage } from '@event-photos/core';
-import { apiErrorFrom, networkError, PhotoNotReadyError } from '#lib/errors';
+import { apiErrorFrom, networkError, PhotoNotReadyError, PhotoRejectedError } from '#lib/errors';
 
 /** GET /events/{eventId}/photos/{photoId} once the photo is processed. */
 export type ReadyPhoto = Photo & { status: 'ready' };
 /** GET /events/{eventId}/photos/{photoId} while the upload is initiated but not processed yet. */
-export type PendingPhoto = Omit<PendingUpload, 'objectKey' | 'expiresAt'> & { status: 'pending' };
-export type PhotoWithStatus = ReadyPhoto | PendingPhoto;
+type UploadView = Omit<PendingUpload, 'objectKey' | 'expiresAt' | 'status' | 'rejectionReason' | 'rejectedAt'>;
+export type PendingPhoto = UploadView & { status: 'pending' };
+/** Processing refused the file (it was deleted); `rejectionReason` says why, for the uploader. */
+export type RejectedPhoto = UploadView & { status: 'rejected'; rejectionReason: string; rejectedAt: string };
+export type PhotoWithStatus = ReadyPhoto | PendingPhoto | RejectedPhoto;
 
 export interface InitiateUploadInput {
   title: string;
@@ -168,6 +171,7 @@ export function createPhotosClient(options: PhotosClientOptions): PhotosClient {
       for (;;) {
         const photo = await client.getPhoto(photoId, signal ? { signal } : {});
         if (photo.status === 'ready') return photo;
+        if (photo.status === 'rejected') throw new PhotoRejectedError(photoId, photo.rejectionReason);
         const left = deadline - Date.now();
         if (left <= 0) throw new PhotoNotReadyError(photoId, timeoutMs);
         await sleep(Math.min(delay, left), signal);

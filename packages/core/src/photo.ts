@@ -74,32 +74,27 @@ export interface InitiateUploadResponse {
   expiresAt: string;
 }
 
-export type PhotoStatus = 'pending' | 'ready' | 'rejected';
-
-/** A photo as the API returns it. */
-export interface Photo {
+/** What the uploader declared and who they are: shared by an upload and its photo. */
+interface UploadDetails {
   photoId: string;
   eventId: string;
   title: string;
   description: string;
   contentType: ImageContentType;
   size: number;
-  /** Hex SHA-256 of the stored bytes, computed by us, never taken from the client. */
+  uploaderId: string;
+}
+
+/** A photo as the API returns it. */
+export interface Photo extends UploadDetails {
+  /** Hex SHA-256 of the stored bytes, computed by us or verified by S3, never taken from the client. */
   sha256: string;
   url: string;
-  uploaderId: string;
   createdAt: string;
 }
 
 /** What initiate-upload records before the bytes arrive. */
-export interface PendingUpload {
-  photoId: string;
-  eventId: string;
-  title: string;
-  description: string;
-  contentType: ImageContentType;
-  size: number;
-  uploaderId: string;
+export interface PendingUpload extends UploadDetails {
   objectKey: string;
   initiatedAt: string;
   expiresAt: string;
