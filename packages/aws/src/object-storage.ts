@@ -21,9 +21,6 @@ export interface StoredObject {
 }
 
 export class ObjectStorage {
-  /** Body bytes read from S3 by this instance, for benchmarks and logs. */
-  bytesRead = 0;
-
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
@@ -54,7 +51,6 @@ export class ObjectStorage {
       new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=0-${length - 1}`, IfMatch: etag }),
     );
     const bytes = await object.Body!.transformToByteArray();
-    this.bytesRead += bytes.length;
     return bytes.subarray(0, length);
   }
 
@@ -62,20 +58,21 @@ export class ObjectStorage {
    * Streams the object through SHA-256 in constant memory. Pins the ETag seen by HeadObject
    * (If-Match) so the hash is of the same bytes the checks looked at.
    */
-  async sha256(key: string, etag?: string): Promise<string> {
+  async sha256(key: string, etag?: string): Promise<{ sha256: string; bytesRead: number }> {
     const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, IfMatch: etag }));
     const hash = createHash('sha256');
+    let bytesRead = 0;
     await pipeline(
       object.Body as Readable,
       new Writable({
         write: (chunk: Buffer, _encoding, done) => {
           hash.update(chunk);
-          this.bytesRead += chunk.length;
+          bytesRead += chunk.length;
           done();
         },
       }),
     );
-    return hash.digest('hex');
+    return { sha256: hash.digest('hex'), bytesRead };
   }
 
   async delete(key: string): Promise<void> {

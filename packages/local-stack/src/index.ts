@@ -3,3 +3,4 @@ export { lambdaContext } from '#lib/lambda-context';
 export { loadHandler, readServerlessApp } from '#lib/serverless-functions';
 export type { LocalStack, LocalStackOptions, LocalStackOutputs } from '#lib/stack';
 export { encodeKeyForEvent } from '#lib/s3-notifications';
+export { signIn } from '#lib/test-support';

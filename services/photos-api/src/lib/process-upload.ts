@@ -46,11 +46,14 @@ export async function processUpload(key: string): Promise<Outcome> {
   }
   if (object.size > config.maxUploadBytes) return reject(`The file is ${object.size} bytes, over the maximum of ${config.maxUploadBytes}`);
   if (object.size !== pending.size) return reject(`The file is ${object.size} bytes, not the declared ${pending.size}`);
-  const mismatch = await imageTypeMismatch(await storage.firstBytes(key, SNIFF_BYTES, object.etag), pending.contentType);
+  const firstBytes = await storage.firstBytes(key, SNIFF_BYTES, object.etag);
+  const mismatch = await imageTypeMismatch(firstBytes, pending.contentType);
   if (mismatch) return reject(mismatch);
 
   // A checksum S3 verified on upload needs no second read of the object.
-  const sha256 = object.verifiedSha256 ?? (await storage.sha256(key, object.etag));
+  const { sha256, bytesRead: hashedBytes } = object.verifiedSha256
+    ? { sha256: object.verifiedSha256, bytesRead: 0 }
+    : await storage.sha256(key, object.etag);
   const photo: Photo = {
     photoId: parsed.photoId,
     eventId: parsed.eventId,
@@ -69,6 +72,9 @@ export async function processUpload(key: string): Promise<Outcome> {
     key,
     photoId: photo.photoId,
     checksum: object.verifiedSha256 ? 'verified by S3' : 'computed',
+    size: object.size,
+    sniffedBytes: firstBytes.length,
+    hashedBytes,
   });
   return created ? 'created' : 'duplicate';
 }

@@ -1,0 +1,44 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build, type BuildOptions } from 'esbuild';
+
+/**
+ * The options serverless-esbuild uses for the deploy (custom.esbuild in serverless.yml):
+ * one self-contained ESM file per function, the pinned AWS SDK bundled, nothing external.
+ */
+export const DEPLOY_BUILD_OPTIONS = {
+  bundle: true,
+  minify: true,
+  sourcemap: false,
+  target: 'node22',
+  platform: 'node',
+  format: 'esm',
+  // serverless-esbuild's `outputFileExtension: .mjs`
+  outExtension: { '.js': '.mjs' },
+  banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+  mainFields: ['module', 'main'],
+  external: [],
+} satisfies BuildOptions;
+
+export interface BundleResult {
+  name: string;
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+}
+
+/** Builds each entry into its own bundle under outDir (one build per function, like the deploy). */
+export async function buildBundles(entries: Record<string, string>, outDir: string): Promise<Map<string, BundleResult>> {
+  const results = await Promise.all(
+    Object.entries(entries).map(async ([name, entry]) => {
+      await build({ ...DEPLOY_BUILD_OPTIONS, entryPoints: { [name]: entry }, outdir: outDir, logLevel: 'warning' });
+      const file = path.join(outDir, `${name}.mjs`);
+      const bytes = (await stat(file)).size;
+      // gzip at zlib's default level, as an estimate of the deployment zip's compressed size.
+      const gzipBytes = gzipSync(await readFile(file)).length;
+      return { name, file, bytes, gzipBytes } satisfies BundleResult;
+    }),
+  );
+  return new Map(results.map((result) => [result.name, result]));
+}

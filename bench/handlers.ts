@@ -1,0 +1,504 @@
+// npm run bench [-- --runs 5 --hash-mib 1024 --hash-runs 3 --warmup 1]
+//
+// Figures for the Lambda handler bundles, measured offline against the local stack:
+//   1. bundle size of each handler, built with the deploy's esbuild options (bench/bundle.ts);
+//   2. cold start: a fresh `node` process per run imports the bundle and invokes the handler once
+//      with a realistic event; the handler makes real HTTP calls to the emulators (bench/child.mjs);
+//   3. hashing throughput of process-uploaded-photo on a large upload, beside raw in-memory SHA-256,
+//      and the child's peak RSS at two sizes (the hash is streamed: memory should not grow with size);
+//   4. the same large upload with a declared SHA-256 that S3 verified: the body bytes processing reads.
+// Prints tables and writes everything to .local/bench/latest.json (gitignored). Figures only.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { PhotoRepository, createDocumentClient, createS3Client } from '@event-photos/aws';
+import { REPO_ROOT, encodeKeyForEvent, signIn, startLocalStack, type LocalStack } from '@event-photos/local-stack';
+import { DEPLOY_BUILD_OPTIONS, buildBundles, type BundleResult } from './bundle.ts';
+import { claimsOf, httpEvent, s3PutEvent } from './events.ts';
+import { fixed, kib, medMin, mib, summarize, table } from './format.ts';
+import { CHILD_SCRIPT, runChild, type ChildRun } from './spawn-child.ts';
+import { fakeJpeg, uploadThroughApi, type Uploaded } from './upload.ts';
+
+const benchStarted = performance.now();
+const MiB = 1024 * 1024;
+
+const { values: args } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    'hash-mib': { type: 'string', default: '1024' },
+    'hash-runs': { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '1' },
+  },
+});
+const positiveInt = (name: string, value: string, minimum = 1) => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < minimum) throw new Error(`--${name} must be an integer >= ${minimum}`);
+  return parsed;
+};
+const RUNS = positiveInt('runs', args.runs);
+const HASH_MIB = positiveInt('hash-mib', args['hash-mib']);
+const HASH_RUNS = positiveInt('hash-runs', args['hash-runs']);
+const WARMUP = positiveInt('warmup', args.warmup, 0);
+/** The second size of the memory comparison: peak RSS should be about the same as at HASH_MIB. */
+const SMALL_HASH_MIB = 64;
+/** The "photo" for the cold-start runs of process-uploaded-photo and get-photo: a typical camera JPEG. */
+const PHOTO_BYTES = 3 * MiB;
+
+const SRC = path.join(REPO_ROOT, 'services/photos-api/src');
+interface FunctionUnderTest {
+  name: string;
+  entry: string;
+  /** What a successful first invocation answers: an HTTP status, or 'record' for the S3 handler. */
+  expected: number | 'record';
+  /** memorySize in serverless.yml (only reported in the Lambda context). */
+  memoryMB: number;
+}
+const FUNCTIONS: FunctionUnderTest[] = [
+  { name: 'initiate-upload', entry: `${SRC}/http/initiate-upload.ts`, expected: 201, memoryMB: 256 },
+  { name: 'list-photos', entry: `${SRC}/http/list-photos.ts`, expected: 200, memoryMB: 256 },
+  { name: 'get-photo', entry: `${SRC}/http/get-photo.ts`, expected: 200, memoryMB: 256 },
+  { name: 'create-event', entry: `${SRC}/http/create-event.ts`, expected: 201, memoryMB: 256 },
+  { name: 'process-uploaded-photo', entry: `${SRC}/s3/process-uploaded-photo.ts`, expected: 'record', memoryMB: 512 },
+];
+
+// Before the stack starts (its handlers, run in this process, read their config once at import):
+// - the large hashing objects go through the real flow (initiate-upload, then a PUT to the
+//   presigned URL) rather than a direct PutObject, so the object, its signed metadata and the
+//   pending-upload record are exactly what a client leaves behind. initiate-upload must accept
+//   their size: raise MAX_UPLOAD_BYTES (default 25 MiB) here. The cold-start children get the
+//   deploy's value back; the hashing children keep the raised one, since process-uploaded-photo
+//   also rejects (and deletes) objects over the limit.
+//   The uploads declare no sha256, so S3 holds no verified checksum and the handler must read
+//   and hash every byte (with one, it would skip the GET).
+// - the in-process handlers must not log into the tables printed here.
+process.env['MAX_UPLOAD_BYTES'] = String(Math.max(HASH_MIB, SMALL_HASH_MIB, 25) * MiB);
+process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
+
+const workDir = await mkdtemp(path.join(os.tmpdir(), 'event-photos-bench-'));
+let stack: LocalStack | undefined;
+let cleanedUp = false;
+async function cleanUp(): Promise<void> {
+  if (cleanedUp) return;
+  cleanedUp = true;
+  await stack?.stop();
+  await rm(workDir, { recursive: true, force: true });
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+// The emulators serve the children from this process. A full GC here before each child keeps
+// this process's garbage collection (it holds the large test objects) out of the measured
+// window, and keeps it small when fork() copies it for the next child.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+const progress = (line: string) => process.stderr.write(`[bench ${((performance.now() - benchStarted) / 1000).toFixed(1)}s] ${line}\n`);
+
+try {
+  await main();
+} finally {
+  await cleanUp();
+}
+
+async function main(): Promise<void> {
+  const bundleDir = path.join(workDir, 'bundles');
+  const eventDir = path.join(workDir, 'events');
+  await mkdir(eventDir, { recursive: true });
+
+  progress('building bundles and starting the local stack');
+  const [bundles, started] = await Promise.all([
+    buildBundles(Object.fromEntries(FUNCTIONS.map((fn) => [fn.name, fn.entry])), bundleDir),
+    startLocalStack({ dataDir: path.join(workDir, 'stack') }),
+  ]);
+  stack = started;
+  const { outputs } = stack;
+
+  // The children's environment: the functions' env as the stack set it (endpoints of the
+  // emulators, table, bucket, CDN), plus the rest of provider.environment in serverless.yml.
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    MAX_UPLOAD_BYTES: String(25 * MiB),
+    UPLOAD_URL_EXPIRES_SECONDS: '300',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    POWERTOOLS_SERVICE_NAME: 'photos-api',
+  };
+  delete childEnv['NODE_OPTIONS'];
+
+  const attendee = outputs.demoUsers.find((user) => user.groups.length === 0)!;
+  const organizer = outputs.demoUsers.find((user) => user.groups.includes('organizers'))!;
+  const attendeeToken = (await signIn(outputs, attendee.email, attendee.password)).idToken;
+  const organizerToken = (await signIn(outputs, organizer.email, organizer.password)).idToken;
+  const attendeeClaims = claimsOf(attendeeToken);
+  const organizerClaims = claimsOf(organizerToken, { 'cognito:groups': '[organizers]' });
+
+  const repository = new PhotoRepository(createDocumentClient(), outputs.tableName);
+  const documents = createDocumentClient();
+  // The photo record's key (packages/aws/src/photo-repository.ts): deleting it makes the next
+  // S3 event a first delivery again, so every process-uploaded-photo run does the whole work
+  // (HeadObject, GET + SHA-256 of every byte, conditional PutItem) rather than the duplicate no-op.
+  const forgetPhoto = (photoId: string) =>
+    documents.send(new DeleteCommand({ TableName: outputs.tableName, Key: { pk: `EVENT#${outputs.demoEventId}`, sk: `PHOTO#${photoId}` } }));
+
+  /** Uploads through the API and waits until the stack's own S3 trigger has processed it. */
+  const upload = async (bytes: Uint8Array<ArrayBuffer>, title: string, sha256?: string): Promise<Uploaded> => {
+    const uploaded = await uploadThroughApi(outputs.apiUrl, attendeeToken, outputs.demoEventId, bytes, { title, ...(sha256 ? { sha256 } : {}) });
+    await stack!.notifications.idle();
+    return uploaded;
+  };
+  const s3EventFor = (uploaded: Uploaded, size: number) =>
+    s3PutEvent({ region: outputs.region, bucket: outputs.bucketName, encodedKey: encodeKeyForEvent(uploaded.key), size, etag: uploaded.etag });
+
+  /** Runs the S3 handler in a child on an uploaded object and checks the record it wrote. */
+  const processInChild = async (bundle: BundleResult, uploaded: Uploaded, size: number, sha256: string, label: string, env = childEnv) => {
+    await forgetPhoto(uploaded.photoId);
+    const run = await runHandlerChild(bundle, s3EventFor(uploaded, size), label, env);
+    const photo = await repository.getPhoto(outputs.demoEventId, uploaded.photoId);
+    if (!photo || photo.sha256 !== sha256 || photo.size !== size) {
+      throw new Error(`${label}: process-uploaded-photo did not write the expected record: ${JSON.stringify(photo)}\n${run.output}`);
+    }
+    return run;
+  };
+
+  let eventCounter = 0;
+  const runHandlerChild = async (bundle: BundleResult, event: unknown, label: string, env = childEnv): Promise<ChildRun> => {
+    const memoryMB = FUNCTIONS.find((fn) => fn.name === bundle.name)?.memoryMB ?? 256;
+    const eventFile = path.join(eventDir, `${++eventCounter}.json`);
+    await writeFile(eventFile, JSON.stringify(event));
+    collectGarbage();
+    const run = await runChild([CHILD_SCRIPT, bundle.file, eventFile, bundle.name, String(memoryMB)], env);
+    if (run.exitCode !== 0 || run.report?.kind !== 'handler') {
+      throw new Error(`${label}: the child failed (exit ${run.exitCode}): ${run.report?.error ?? ''}\n${run.output}`);
+    }
+    return run;
+  };
+
+  // Objects for the cold-start events: a photo to read, and one to (re)process each run.
+  progress('uploading the photos for the cold-start events');
+  const photoToGet = await upload(fakeJpeg(PHOTO_BYTES), 'Keynote');
+  const photoBytes = fakeJpeg(PHOTO_BYTES);
+  const photoSha256 = createHash('sha256').update(photoBytes).digest('hex');
+  const photoToProcess = await upload(photoBytes, 'Opening');
+
+  const eventFor = (fn: FunctionUnderTest, round: number): unknown => {
+    const eventId = outputs.demoEventId;
+    switch (fn.name) {
+      case 'initiate-upload':
+        return httpEvent({
+          method: 'POST',
+          route: '/events/{eventId}/photos/initiate-upload',
+          pathParameters: { eventId },
+          body: { title: 'Closing keynote', description: 'Main stage, day 2', contentType: 'image/jpeg', size: PHOTO_BYTES },
+          token: attendeeToken,
+          claims: attendeeClaims,
+        });
+      case 'list-photos':
+        return httpEvent({ method: 'GET', route: '/events/{eventId}/photos', pathParameters: { eventId }, query: { limit: '20' }, token: attendeeToken, claims: attendeeClaims });
+      case 'get-photo':
+        return httpEvent({
+          method: 'GET',
+          route: '/events/{eventId}/photos/{photoId}',
+          pathParameters: { eventId, photoId: photoToGet.photoId },
+          token: attendeeToken,
+          claims: attendeeClaims,
+        });
+      case 'create-event':
+        return httpEvent({
+          method: 'POST',
+          route: '/events',
+          pathParameters: {},
+          body: { eventId: `bench-${round}-${randomBytes(4).toString('hex')}`, name: 'Bench Summit' },
+          token: organizerToken,
+          claims: organizerClaims,
+        });
+      default:
+        return s3EventFor(photoToProcess, PHOTO_BYTES);
+    }
+  };
+
+  // ---- 2. Cold starts: rounds interleave the functions, so drift hits them all alike.
+  type ColdRow = { name: string; runs: ChildRun[]; status: string };
+  const cold = new Map<string, ColdRow>();
+  const row = (name: string, status: string) => {
+    if (!cold.has(name)) cold.set(name, { name, runs: [], status });
+    return cold.get(name)!;
+  };
+  const NODE_E0 = 'node -e 0';
+  const BASELINE = 'node child.mjs --baseline';
+  for (let round = 1 - WARMUP; round <= RUNS; round++) {
+    const measured = round >= 1;
+    progress(`cold starts: ${measured ? `run ${round}/${RUNS}` : 'warm-up'}`);
+    collectGarbage();
+    const bare = await runChild(['-e', '0'], childEnv);
+    if (bare.exitCode !== 0) throw new Error(`node -e 0 failed: ${bare.output}`);
+    collectGarbage();
+    const baseline = await runChild([CHILD_SCRIPT, '--baseline'], childEnv);
+    if (baseline.exitCode !== 0 || baseline.report?.kind !== 'baseline') throw new Error(`baseline child failed: ${baseline.output}`);
+    if (measured) {
+      row(NODE_E0, '-').runs.push(bare);
+      row(BASELINE, '-').runs.push(baseline);
+    }
+    for (const fn of FUNCTIONS) {
+      const bundle = bundles.get(fn.name)!;
+      const label = `${fn.name} run ${round}`;
+      let run: ChildRun;
+      if (fn.expected === 'record') {
+        run = await processInChild(bundle, photoToProcess, PHOTO_BYTES, photoSha256, label);
+      } else {
+        run = await runHandlerChild(bundle, eventFor(fn, round), label);
+        if (run.report!.statusCode !== fn.expected) {
+          throw new Error(`${label}: expected status ${fn.expected}, got ${run.report!.statusCode}: ${run.report!.body}`);
+        }
+      }
+      if (measured) row(fn.name, fn.expected === 'record' ? 'record ok' : String(run.report!.statusCode)).runs.push(run);
+    }
+  }
+
+  // ---- 3. Hashing throughput: process-uploaded-photo on a big upload, and raw SHA-256 in memory.
+  const processBundle = bundles.get('process-uploaded-photo')!;
+  // The handler refuses (and deletes) objects over MAX_UPLOAD_BYTES: these children get the
+  // raised limit the stack's initiate-upload used. Nothing else differs from the cold-start runs.
+  const hashEnv: NodeJS.ProcessEnv = { ...childEnv, MAX_UPLOAD_BYTES: process.env['MAX_UPLOAD_BYTES'] };
+  const hashSizes = [...new Set([SMALL_HASH_MIB, HASH_MIB])].sort((a, b) => a - b);
+  const hashing: Array<{ mib: number; runs: ChildRun[]; drains: ChildRun[]; rawMs: number[] }> = [];
+  const s3 = createS3Client({ forcePathStyle: true });
+  for (const sizeMiB of hashSizes) {
+    const size = sizeMiB * MiB;
+    progress(`hashing: uploading ${sizeMiB} MiB through initiate-upload + presigned PUT`);
+    let bytes: Buffer<ArrayBuffer> | undefined = fakeJpeg(size);
+    const rawMs: number[] = [];
+    let sha256 = '';
+    for (let i = 0; i < HASH_RUNS; i++) {
+      const t0 = performance.now();
+      sha256 = createHash('sha256').update(bytes).digest('hex');
+      rawMs.push(performance.now() - t0);
+    }
+    const uploaded = await upload(bytes, `Hash ${sizeMiB} MiB`);
+    bytes = undefined; // the parent's copy is not needed while the children run
+    // The same object fetched with node:http and discarded: what the emulator chain (SigV4 proxy
+    // and s3rver, in this process) serves at with no hashing, a ceiling for the handler's rate.
+    const getUrl = await getSignedUrl(s3, new GetObjectCommand({ Bucket: outputs.bucketName, Key: uploaded.key }), { expiresIn: 3600 });
+    const runs: ChildRun[] = [];
+    const drains: ChildRun[] = [];
+    for (let i = 1; i <= HASH_RUNS; i++) {
+      progress(`hashing: ${sizeMiB} MiB, run ${i}/${HASH_RUNS}`);
+      collectGarbage();
+      const drain = await runChild([CHILD_SCRIPT, '--drain', getUrl], childEnv);
+      if (drain.exitCode !== 0 || drain.report?.kind !== 'drain' || drain.report.bytes !== size) {
+        throw new Error(`GET-only child failed: ${drain.report?.error ?? ''} ${drain.output}`);
+      }
+      drains.push(drain);
+      runs.push(await processInChild(processBundle, uploaded, size, sha256, `hash ${sizeMiB} MiB run ${i}`, hashEnv));
+    }
+    hashing.push({ mib: sizeMiB, runs, drains, rawMs });
+  }
+
+  // ---- 4. The same size with a declared SHA-256: S3 verifies it on upload, and processing takes
+  // S3's checksum (HeadObject, ChecksumMode ENABLED) instead of reading the body to hash it.
+  const verified: ChildRun[] = [];
+  {
+    const size = HASH_MIB * MiB;
+    progress(`S3-verified checksum: uploading ${HASH_MIB} MiB with a declared sha256`);
+    let bytes: Buffer<ArrayBuffer> | undefined = fakeJpeg(size);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const uploaded = await upload(bytes, `Verified ${HASH_MIB} MiB`, sha256);
+    bytes = undefined;
+    for (let i = 1; i <= HASH_RUNS; i++) {
+      progress(`S3-verified checksum: ${HASH_MIB} MiB, run ${i}/${HASH_RUNS}`);
+      verified.push(await processInChild(processBundle, uploaded, size, sha256, `verified ${HASH_MIB} MiB run ${i}`, hashEnv));
+    }
+  }
+
+  // ---- Report
+  const nodeVersion = process.version;
+  const out: string[] = [];
+  out.push(
+    `Handler bench: Node ${nodeVersion} (${process.execPath}), ${os.cpus().length} CPU ${os.cpus()[0]?.model ?? ''}, ${os.platform()} ${os.arch()}`,
+    `Runs: ${RUNS} cold-start runs after ${WARMUP} warm-up, ${HASH_RUNS} hashing runs; figures are median / min unless noted.`,
+    '',
+    `1. Bundles (esbuild ${(await import('esbuild')).version}: bundle, minify, no sourcemap, node22, esm .mjs, nothing external)`,
+  );
+  out.push(
+    table(
+      ['function', 'bytes', 'KiB', 'gzip bytes', 'gzip KiB'],
+      FUNCTIONS.map((fn) => {
+        const bundle = bundles.get(fn.name)!;
+        return [fn.name, String(bundle.bytes), kib(bundle.bytes), String(bundle.gzipBytes), kib(bundle.gzipBytes)];
+      }),
+    ),
+  );
+
+  /** Body bytes the handler read, from its "Photo recorded" log line (hashing and type sniffing). */
+  const bytesRead = (run: ChildRun) => {
+    const line = run.output.split('\n').find((candidate) => candidate.includes('"message":"Photo recorded"'));
+    if (!line) throw new Error(`no "Photo recorded" log line in the child's output:\n${run.output}`);
+    const { hashedBytes, sniffedBytes } = JSON.parse(line) as { hashedBytes: number; sniffedBytes: number };
+    return { hashedBytes, sniffedBytes };
+  };
+  const bytesReadCell = (runs: ChildRun[]) => {
+    const counts = [...new Set(runs.map((run) => { const read = bytesRead(run); return `${read.hashedBytes} + ${read.sniffedBytes}`; }))];
+    return counts.join(' | ');
+  };
+
+  const ms = (run: ChildRun, pick: (report: NonNullable<ChildRun['report']>) => number | undefined) => {
+    const value = run.report ? pick(run.report) : undefined;
+    return value === undefined ? [] : [value];
+  };
+  const series = (runs: ChildRun[], pick: (report: NonNullable<ChildRun['report']>) => number | undefined) => runs.flatMap((run) => ms(run, pick));
+  /** The child's own peak RSS (VmHWM) where the OS gives it, else ru_maxrss. */
+  const peakBytes = (runs: ChildRun[]) => series(runs, (report) => (report.hwmKiB ?? report.maxRssKiB) * 1024);
+  const maxRssBytes = (runs: ChildRun[]) => series(runs, (report) => report.maxRssKiB * 1024);
+  const rssNote = [
+    '   peak RSS = the child\'s own high-water mark (Linux VmHWM); ru_maxrss = process.resourceUsage().maxRSS, which on',
+    '   Linux also counts the parent\'s pages forked before exec (the parent holds the emulators and test data).',
+  ];
+  out.push(
+    '',
+    '2. Cold start: a fresh node process per run; import the bundle, invoke once against the local stack',
+    '   wall = parent, spawn to exit; boot = process start to child script; load = import of the bundle;',
+    '   1st invoke = handler(event, context) until settled; start->done = process start to invoke done (child clock)',
+    ...rssNote,
+  );
+  out.push(
+    table(
+      ['function', 'status', 'wall ms', 'boot ms', 'load ms', '1st invoke ms', 'start->done ms', 'peak RSS MiB', 'ru_maxrss MiB'],
+      [...cold.values()].map(({ name, runs, status }) => [
+        name,
+        status,
+        medMin(runs.map((run) => run.wallMs)),
+        medMin(series(runs, (report) => report.startedMs)),
+        medMin(series(runs, (report) => report.loadMs)),
+        medMin(series(runs, (report) => report.invokeMs)),
+        medMin(series(runs, (report) => report.doneMs)),
+        medMin(peakBytes(runs), mib),
+        medMin(maxRssBytes(runs), mib),
+      ]),
+    ),
+  );
+
+  out.push(
+    '',
+    '3. Hashing: process-uploaded-photo in a child on an object uploaded via the presigned-URL flow',
+    '   (one invocation: HeadObject, GET streamed through SHA-256, PutItem), vs createHash(sha256) on the bytes in memory.',
+    '   MiB/s as median / best; handler ms as median / min; child peak RSS as median / min / max.',
+    '   The handler figure includes the S3 emulator serving the GET from this (parent) process on the same CPUs;',
+    '   GET-only = a child fetching the same object (presigned URL, node:http) and discarding it: the emulator\'s ceiling.',
+    ...rssNote,
+  );
+  const throughput = (sizeMiB: number, times: number[]) => {
+    const s = summarize(times);
+    return `${fixed(sizeMiB / (s.median / 1000), 0)} / ${fixed(sizeMiB / (s.min / 1000), 0)}`;
+  };
+  out.push(
+    table(
+      ['object MiB', 'handler ms', 'handler MiB/s', 'GET-only MiB/s', 'raw sha256 ms', 'raw sha256 MiB/s', 'child load ms', 'child peak RSS MiB', 'ru_maxrss MiB', 'bytes read: hashed + sniffed'],
+      hashing.map(({ mib: sizeMiB, runs, drains, rawMs }) => {
+        const invoke = series(runs, (report) => report.invokeMs);
+        return [
+          String(sizeMiB),
+          medMin(invoke, (value) => fixed(value, 0)),
+          throughput(sizeMiB, invoke),
+          throughput(sizeMiB, series(drains, (report) => report.drainMs)),
+          medMin(rawMs, (value) => fixed(value, 0)),
+          throughput(sizeMiB, rawMs),
+          medMin(series(runs, (report) => report.loadMs)),
+          (() => {
+            const rss = summarize(peakBytes(runs));
+            return `${mib(rss.median)} / ${mib(rss.min)} / ${mib(rss.max)}`;
+          })(),
+          medMin(maxRssBytes(runs), mib),
+          bytesReadCell(runs),
+        ];
+      }),
+    ),
+  );
+  out.push(
+    '',
+    `4. S3-verified checksum: the ${HASH_MIB} MiB upload declared its sha256; S3 checked the body on upload and`,
+    '   processing reads S3\'s checksum (HeadObject, ChecksumMode ENABLED) instead of the body. Only the first',
+    '   bytes are read, to check the image type (file-type magic numbers).',
+  );
+  out.push(
+    table(
+      ['object MiB', 'handler ms', 'child peak RSS MiB', 'bytes read: hashed + sniffed'],
+      [[String(HASH_MIB), medMin(series(verified, (report) => report.invokeMs), (value) => fixed(value, 0)), medMin(peakBytes(verified), mib), bytesReadCell(verified)]],
+    ),
+  );
+  const totalSeconds = (performance.now() - benchStarted) / 1000;
+  out.push('', `Total ${totalSeconds.toFixed(1)} s.`);
+
+  const resultsFile = path.join(REPO_ROOT, '.local/bench/latest.json');
+  out.push(`Results: ${path.relative(process.cwd(), resultsFile)}`);
+  const strip = (run: ChildRun) => ({ wallMs: run.wallMs, exitCode: run.exitCode, ...(run.report ? { report: { ...run.report, body: undefined } } : {}) });
+  const json = {
+    date: new Date().toISOString(),
+    node: nodeVersion,
+    execPath: process.execPath,
+    platform: `${os.platform()} ${os.arch()}`,
+    cpus: os.cpus().map((cpu) => cpu.model),
+    options: { runs: RUNS, warmup: WARMUP, hashMiB: HASH_MIB, hashRuns: HASH_RUNS, smallHashMiB: SMALL_HASH_MIB, photoBytes: PHOTO_BYTES },
+    buildOptions: DEPLOY_BUILD_OPTIONS,
+    bundles: FUNCTIONS.map((fn) => {
+      const { name, bytes, gzipBytes } = bundles.get(fn.name)!;
+      return { name, bytes, gzipBytes };
+    }),
+    coldStart: [...cold.values()].map(({ name, runs, status }) => ({
+      name,
+      status,
+      wallMs: summarize(runs.map((run) => run.wallMs)),
+      ...(runs[0]?.report
+        ? {
+            bootMs: summarize(series(runs, (report) => report.startedMs)),
+            peakRssKiB: summarize(peakBytes(runs).map((bytes) => bytes / 1024)),
+            maxRssKiB: summarize(series(runs, (report) => report.maxRssKiB)),
+          }
+        : {}),
+      ...(runs[0]?.report?.kind === 'handler'
+        ? {
+            loadMs: summarize(series(runs, (report) => report.loadMs)),
+            invokeMs: summarize(series(runs, (report) => report.invokeMs)),
+            doneMs: summarize(series(runs, (report) => report.doneMs)),
+          }
+        : {}),
+      runs: runs.map(strip),
+    })),
+    hashing: hashing.map(({ mib: sizeMiB, runs, drains, rawMs }) => {
+      const invoke = series(runs, (report) => report.invokeMs);
+      const drain = summarize(series(drains, (report) => report.drainMs));
+      return {
+        objectMiB: sizeMiB,
+        handlerInvokeMs: summarize(invoke),
+        handlerMiBps: { median: sizeMiB / (summarize(invoke).median / 1000), best: sizeMiB / (summarize(invoke).min / 1000) },
+        getOnlyMs: drain,
+        getOnlyMiBps: { median: sizeMiB / (drain.median / 1000), best: sizeMiB / (drain.min / 1000) },
+        rawSha256Ms: summarize(rawMs),
+        rawSha256MiBps: { median: sizeMiB / (summarize(rawMs).median / 1000), best: sizeMiB / (summarize(rawMs).min / 1000) },
+        childPeakRssKiB: summarize(peakBytes(runs).map((bytes) => bytes / 1024)),
+        childMaxRssKiB: summarize(series(runs, (report) => report.maxRssKiB)),
+        bytesRead: runs.map(bytesRead),
+        runs: runs.map(strip),
+        getOnlyRuns: drains.map(strip),
+      };
+    }),
+    s3VerifiedChecksum: {
+      objectMiB: HASH_MIB,
+      handlerInvokeMs: summarize(series(verified, (report) => report.invokeMs)),
+      childPeakRssKiB: summarize(peakBytes(verified).map((bytes) => bytes / 1024)),
+      bytesRead: verified.map(bytesRead),
+      runs: verified.map(strip),
+    },
+    totalSeconds,
+  };
+  await mkdir(path.dirname(resultsFile), { recursive: true });
+  await writeFile(resultsFile, `${JSON.stringify(json, null, 2)}\n`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}

@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const CHILD_SCRIPT = fileURLToPath(new URL('./child.mjs', import.meta.url));
+
+export interface ChildReport {
+  kind: 'baseline' | 'handler' | 'drain' | 'error';
+  /** The child's performance.timeOrigin (epoch ms): when its process started. */
+  timeOrigin: number;
+  /** performance.now() when child.mjs began running: Node's own start-up. */
+  startedMs: number;
+  /** Importing the bundle (module evaluation, including the config read and SDK client set-up). */
+  loadMs?: number;
+  /** The first handler(event, context) call, until its promise settled. */
+  invokeMs?: number;
+  /** performance.now() after the invocation: process start to handler done. */
+  doneMs?: number;
+  /** process.resourceUsage().maxRSS, KiB (on Linux it includes the parent's pages forked before exec). */
+  maxRssKiB: number;
+  /** Peak RSS of the child's own address space (Linux /proc/self/status VmHWM), KiB; null elsewhere. */
+  hwmKiB: number | null;
+  /** --drain: the GET, from request to the last byte. */
+  drainMs?: number;
+  bytes?: number;
+  statusCode?: number | null;
+  body?: string | null;
+  error?: string;
+}
+
+export interface ChildRun {
+  /** Measured by the parent: spawn() to the child's exit. */
+  wallMs: number;
+  exitCode: number | null;
+  report: ChildReport | null;
+  /** The end of the child's stdout and stderr, for diagnostics. */
+  output: string;
+}
+
+/**
+ * Runs `process.execPath args...` and collects the report child.mjs writes on fd 3.
+ * stdout (the function's logs) and stderr are drained and only their tail is kept.
+ */
+export function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<ChildRun> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    let output = '';
+    let reportText = '';
+    const keepTail = (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-4000);
+    };
+    child.stdout!.on('data', keepTail);
+    child.stderr!.on('data', keepTail);
+    (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => {
+      reportText += chunk.toString('utf8');
+    });
+    child.on('error', reject);
+    let wallMs = 0;
+    let exitCode: number | null = null;
+    child.on('exit', (code) => {
+      wallMs = performance.now() - started;
+      exitCode = code;
+    });
+    // 'close' comes after 'exit', once the pipes are drained: the report is complete then.
+    child.on('close', () => {
+      let report: ChildReport | null = null;
+      try {
+        report = reportText.trim() ? (JSON.parse(reportText.trim().split('\n').pop()!) as ChildReport) : null;
+      } catch {
+        report = null;
+      }
+      resolve({ wallMs, exitCode, report, output });
+    });
+  });
+}
