@@ -78,7 +78,7 @@ describe('savePendingUpload', () => {
     expect(input.Item).toEqual({
       pk: 'EVENT#summit-2026',
       sk: `UPLOAD#${PHOTO_ID}`,
-      ttl: Date.parse(upload.expiresAt) / 1000 + 7 * 24 * 3600,
+      ttl: Date.parse(upload.expiresAt) / 1000 + 30 * 24 * 3600,
       ...upload,
     });
     expect(input.ConditionExpression).toBe('attribute_not_exists(pk)');

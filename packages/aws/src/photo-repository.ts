@@ -17,8 +17,11 @@ const eventPk = (eventId: string) => `EVENT#${eventId}`;
 const EVENT_SK = 'EVENT';
 const photoSk = (photoId: string) => `PHOTO#${photoId}`;
 const uploadSk = (photoId: string) => `UPLOAD#${photoId}`;
-/** Initiated uploads are kept a week after their URL expires, for support and reconciliation. */
-const PENDING_RETENTION_SECONDS = 7 * 24 * 3600;
+/**
+ * Initiated uploads are kept 30 days after their URL expires: processing needs the record, and a
+ * failed S3 event may wait up to 14 days in the failure queue before it is reconciled.
+ */
+export const PENDING_RETENTION_SECONDS = 30 * 24 * 3600;
 
 type Keys = { pk: string; sk: string };
 
