@@ -2,7 +2,7 @@
 // (`npm start`), the same code that runs on AWS (`npx osls invoke -f reconcileUploads`).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { REPO_ROOT, functionEnvironment, lambdaContext, loadHandler, readServerlessApp, type LocalStackOutputs } from '@event-photos/local-stack';
+import { REPO_ROOT, createInvoker, functionEnvironment, readServerlessApp, type LocalStackOutputs } from '@event-photos/local-stack';
 
 const outputsFile = path.join(REPO_ROOT, '.local', 'outputs.json');
 const outputs = JSON.parse(await readFile(outputsFile, 'utf8').catch(() => {
@@ -10,8 +10,5 @@ const outputs = JSON.parse(await readFile(outputsFile, 'utf8').catch(() => {
 })) as LocalStackOutputs;
 Object.assign(process.env, functionEnvironment(outputs));
 
-const app = await readServerlessApp(REPO_ROOT);
-const spec = app.functions.get('reconcileUploads');
-if (!spec) throw new Error('serverless.yml declares no reconcileUploads function');
-const handler = await loadHandler(spec);
-console.log(JSON.stringify(await handler({}, lambdaContext(spec.name, spec.timeoutSeconds)), null, 2));
+const invoke = createInvoker(await readServerlessApp(REPO_ROOT));
+console.log(JSON.stringify(await invoke('reconcileUploads', {}), null, 2));

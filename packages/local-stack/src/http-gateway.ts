@@ -2,17 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { flattenClaims, type JwtClaims } from '#lib/jwt-authorizer';
-import { lambdaContext } from '#lib/lambda-context';
 import { LOOPBACK } from '#lib/net';
-import type { HttpRoute } from '#lib/serverless-functions';
-
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+import type { HttpRoute, Invoke } from '#lib/serverless-functions';
 
 export interface GatewayOptions {
   port: number;
   routes: HttpRoute[];
-  handlerFor(functionName: string): Promise<Handler>;
-  timeoutSecondsFor(functionName: string): number;
+  invoke: Invoke;
   authorize(authorization: string | undefined): Promise<JwtClaims | null>;
   log(line: Record<string, unknown>): void;
 }
@@ -65,8 +61,7 @@ async function handle(options: GatewayOptions, request: IncomingMessage, respons
   const event = toEvent(request, url, rawPath, route, pathParameters, body, claims);
   let result: unknown;
   try {
-    const handler = await options.handlerFor(route.functionName);
-    result = await handler(event, lambdaContext(route.functionName, options.timeoutSecondsFor(route.functionName)));
+    result = await options.invoke(route.functionName, event);
   } catch (error) {
     options.log({ level: 'error', message: 'function failed', function: route.functionName, error: String(error) });
     return send(response, 500, { message: 'Internal Server Error' });

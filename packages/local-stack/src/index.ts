@@ -1,6 +1,5 @@
 export { DEMO_EVENT, DEMO_USERS, REPO_ROOT, functionEnvironment, startLocalStack, writeOutputs } from '#lib/stack';
-export { lambdaContext } from '#lib/lambda-context';
-export { loadHandler, readServerlessApp } from '#lib/serverless-functions';
+export { createInvoker, readServerlessApp } from '#lib/serverless-functions';
 export type { LocalStack, LocalStackOptions, LocalStackOutputs } from '#lib/stack';
 export { encodeKeyForEvent } from '#lib/s3-notifications';
 export { signIn } from '#lib/test-support';

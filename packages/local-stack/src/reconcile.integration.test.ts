@@ -53,9 +53,9 @@ it('records every photo uploaded while DynamoDB was down, once, after reconcile'
   const listIds = async () => ((await (await api(`/events/${demoEventId}/photos?limit=100`)).json()) as { items: Array<{ photoId: string; sha256: string }> }).items;
   expect(await listIds()).toEqual([]);
 
-  const report = await stack.invoke('reconcileUploads');
+  const report = await stack.invoke('reconcileUploads', {});
   expect(report).toMatchObject({ objects: 3, created: 3, failed: 0 });
-  const again = await stack.invoke('reconcileUploads');
+  const again = await stack.invoke('reconcileUploads', {});
   expect(again).toMatchObject({ objects: 3, created: 0, duplicate: 3, failed: 0 });
 
   const items = await listIds();

@@ -1,14 +1,10 @@
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import { lambdaContext } from '#lib/lambda-context';
-import type { S3Trigger } from '#lib/serverless-functions';
-
-type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+import type { Invoke, S3Trigger } from '#lib/serverless-functions';
 
 export interface S3NotificationOptions {
   region: string;
   triggers: S3Trigger[];
-  handlerFor(functionName: string): Promise<Handler>;
-  timeoutSecondsFor(functionName: string): number;
+  invoke: Invoke;
   log(line: Record<string, unknown>): void;
   /** Lambda's asynchronous invocation retries (AWS: 2). */
   retryDelaysMs?: number[];
@@ -42,10 +38,9 @@ export function createS3Notifications(options: S3NotificationOptions) {
   const retryDelays = options.retryDelaysMs ?? [1000, 2000];
 
   async function invoke(trigger: S3Trigger, event: S3Event): Promise<void> {
-    const handler = await options.handlerFor(trigger.functionName);
     for (let attempt = 0; ; attempt++) {
       try {
-        await handler(event, lambdaContext(trigger.functionName, options.timeoutSecondsFor(trigger.functionName)));
+        await options.invoke(trigger.functionName, event);
         return;
       } catch (error) {
         const delay = retryDelays[attempt];

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
+import { lambdaContext } from '#lib/lambda-context';
 
 export interface HttpRoute {
   functionName: string;
@@ -91,4 +92,19 @@ export async function loadHandler(spec: FunctionSpec): Promise<(event: unknown, 
   const handler = module[spec.exportName];
   if (typeof handler !== 'function') throw new Error(`${spec.file} does not export a function named ${spec.exportName}`);
   return handler as (event: unknown, context: unknown) => Promise<unknown>;
+}
+
+/** Invokes a function of the app by name, like the Lambda service: the handler and a fresh context. */
+export type Invoke = (functionName: string, event: unknown) => Promise<unknown>;
+
+/** Loads each handler once, on its first invocation (a cold start), then reuses it. */
+export function createInvoker(app: ServerlessApp): Invoke {
+  const handlers = new Map<string, ReturnType<typeof loadHandler>>();
+  return async (functionName, event) => {
+    const spec = app.functions.get(functionName);
+    if (!spec) throw new Error(`serverless.yml declares no function ${functionName}`);
+    if (!handlers.has(functionName)) handlers.set(functionName, loadHandler(spec));
+    const handler = await handlers.get(functionName)!;
+    return handler(event, lambdaContext(functionName, spec.timeoutSeconds));
+  };
 }

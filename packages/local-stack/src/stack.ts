@@ -10,8 +10,7 @@ import { createJwtAuthorizer } from '#lib/jwt-authorizer';
 import { freePort } from '#lib/net';
 import { createS3Notifications } from '#lib/s3-notifications';
 import { startS3 } from '#lib/s3';
-import { lambdaContext } from '#lib/lambda-context';
-import { loadHandler, readServerlessApp } from '#lib/serverless-functions';
+import { createInvoker, readServerlessApp } from '#lib/serverless-functions';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -76,20 +75,12 @@ export async function startLocalStack(options: LocalStackOptions) {
   };
 
   try {
-    const handlers = new Map<string, Promise<(event: unknown, context: unknown) => Promise<unknown>>>();
-    const handlerFor = (name: string) => {
-      const spec = app.functions.get(name);
-      if (!spec) throw new Error(`Unknown function ${name}`);
-      if (!handlers.has(name)) handlers.set(name, loadHandler(spec));
-      return handlers.get(name)!;
-    };
-    const timeoutSecondsFor = (name: string) => app.functions.get(name)?.timeoutSeconds ?? 6;
+    const invoke = createInvoker(app);
     const failedEventsFile = path.join(options.dataDir, 'failed-events.jsonl');
     const notifications = createS3Notifications({
       region: REGION,
       triggers: app.s3Triggers,
-      handlerFor,
-      timeoutSecondsFor,
+      invoke,
       log,
       // The local stand-in for the on-failure SQS queue: one JSON line per failed event.
       onFailure: (functionName, event, error) =>
@@ -124,8 +115,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     const gateway = await startHttpGateway({
       port: apiPort,
       routes: app.routes,
-      handlerFor,
-      timeoutSecondsFor,
+      invoke,
       authorize: createJwtAuthorizer({ issuer: pool.issuer, clientId: pool.userPoolClientId }),
       log,
     });
@@ -148,9 +138,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       demoEventId: DEMO_EVENT.eventId,
       demoUsers: DEMO_USERS,
     };
-    /** Invokes a function directly, like `serverless invoke` (e.g. reconcileUploads). */
-    const invoke = async (functionName: string, event: unknown = {}) =>
-      (await handlerFor(functionName))(event, lambdaContext(functionName, timeoutSecondsFor(functionName)));
+    /** `invoke(name, event)` runs a function directly, like `serverless invoke` (e.g. reconcileUploads). */
     return { outputs, notifications, dynamodb, invoke, stop };
   } catch (error) {
     await stop();
