@@ -45,8 +45,6 @@ export interface LocalStackOptions {
   /** Fixed ports; any left out is picked free. */
   ports?: Partial<Record<'api' | 'cdn' | 's3' | 'dynamodb' | 'cognito', number>>;
   log?: (line: Record<string, unknown>) => void;
-  /** The app's Serverless config, relative to the repo root. */
-  serverlessFile?: string;
   /** Lambda async retry delays for S3 events. */
   retryDelaysMs?: number[];
 }
@@ -68,7 +66,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   const [apiPort, cdnPort, s3Port, dynamoPort, cognitoPort] = (await Promise.all(
     (['api', 'cdn', 's3', 'dynamodb', 'cognito'] as const).map(port),
   )) as [number, number, number, number, number];
-  const app = await readServerlessApp(REPO_ROOT, options.serverlessFile);
+  const app = await readServerlessApp(REPO_ROOT);
   const closers: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);

@@ -42,7 +42,7 @@ async function upload(bytes: Buffer, fields: Record<string, unknown> = {}) {
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-it-'));
-  stack = await startLocalStack({ dataDir, retryDelaysMs: [50, 100], ...(process.env['SMOKE_SLS'] ? { serverlessFile: process.env['SMOKE_SLS'] } : {}) });
+  stack = await startLocalStack({ dataDir, retryDelaysMs: [50, 100] });
   api = stack.outputs.apiUrl;
   token = (await signIn(stack.outputs, attendee().email, attendee().password)).idToken;
 });
