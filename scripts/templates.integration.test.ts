@@ -491,6 +491,8 @@ describe('infra stack (infra.serverless.yml)', () => {
       TargetOriginId: origin['Id'],
       ViewerProtocolPolicy: 'redirect-to-https',
       CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6',
+      // Managed SecurityHeadersPolicy: X-Content-Type-Options nosniff, HSTS, ...
+      ResponseHeadersPolicyId: '67f7725c-6f97-4210-82d7-5512b31e9d03',
     });
   });
 

@@ -22,6 +22,7 @@ export async function startCdn({ port, s3, bucket }: { port: number; s3: S3Clien
         ...(object.ETag ? { etag: object.ETag } : {}),
         ...(object.CacheControl ? { 'cache-control': object.CacheControl } : {}),
         'access-control-allow-origin': '*',
+        'x-content-type-options': 'nosniff', // as CloudFront's SecurityHeadersPolicy adds
       });
       if (request.method === 'HEAD') {
         (object.Body as Readable).destroy();
