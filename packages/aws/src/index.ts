@@ -1,4 +1,5 @@
-export * from '#lib/clients';
+export * from '#lib/dynamodb-client';
 export * from '#lib/object-storage';
 export * from '#lib/photo-repository';
+export * from '#lib/s3-client';
 export * from '#lib/upload-signer';

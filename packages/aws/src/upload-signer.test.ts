@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { encodeUploadMetadata } from '@event-photos/core';
-import { createS3Client } from '#lib/clients';
+import { createS3Client } from '#lib/s3-client';
 import { UPLOAD_CACHE_CONTROL, signUpload } from '#lib/upload-signer';
 
 // A real client: presigning is local, so nothing leaves the process. Region and the dummy

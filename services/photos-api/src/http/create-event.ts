@@ -1,5 +1,5 @@
 import { ConflictError, ForbiddenError, createEventSchema, parseOrThrow } from '@event-photos/core';
-import { photos } from '#lib/dependencies';
+import { photos } from '#lib/photo-store';
 import { callerGroups, httpHandler, jsonBody } from '#lib/http';
 
 export const ORGANIZERS_GROUP = 'organizers';

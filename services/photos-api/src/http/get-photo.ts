@@ -1,5 +1,5 @@
 import { NotFoundError } from '@event-photos/core';
-import { photos } from '#lib/dependencies';
+import { photos } from '#lib/photo-store';
 import { httpHandler, pathEventId, pathPhotoId } from '#lib/http';
 
 /**

@@ -9,7 +9,8 @@ import {
   type InitiateUploadResponse,
 } from '@event-photos/core';
 import { config } from '#lib/config';
-import { photos, s3 } from '#lib/dependencies';
+import { s3 } from '#lib/object-store';
+import { photos } from '#lib/photo-store';
 import { callerId, httpHandler, jsonBody, pathEventId } from '#lib/http';
 
 const requestSchema = initiateUploadSchema(config.maxUploadBytes);

@@ -1,5 +1,5 @@
 import { NotFoundError, listPhotosQuerySchema, parseOrThrow } from '@event-photos/core';
-import { photos } from '#lib/dependencies';
+import { photos } from '#lib/photo-store';
 import { httpHandler, pathEventId } from '#lib/http';
 
 /** GET /events/{eventId}/photos?limit=&cursor=: newest first. */

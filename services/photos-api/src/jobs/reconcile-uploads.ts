@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { storage } from '#lib/dependencies';
+import { storage } from '#lib/object-store';
 import { logger } from '#lib/logger';
 import { UPLOADS_PREFIX, processUpload, type Outcome } from '#lib/process-upload';
 

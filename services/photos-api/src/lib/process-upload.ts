@@ -1,6 +1,7 @@
 import { decodeUploadMetadata, parseUploadObjectKey, type Photo } from '@event-photos/core';
 import { config } from '#lib/config';
-import { photos, storage } from '#lib/dependencies';
+import { storage } from '#lib/object-store';
+import { photos } from '#lib/photo-store';
 import { SNIFF_BYTES, imageTypeMismatch } from '#lib/image-sniffing';
 import { logger } from '#lib/logger';
 
