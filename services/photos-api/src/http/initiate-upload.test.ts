@@ -88,7 +88,7 @@ describe('initiate-upload', () => {
       objectKey: `uploads/event_${EVENT_ID}/${photoId}.jpg`,
       expiresAt,
     });
-    expect(input.Item!['ttl']).toBe(Math.floor(Date.parse(expiresAt) / 1000) + 7 * 24 * 3600);
+    expect(input.Item!['ttl']).toBe(Math.floor(Date.parse(expiresAt) / 1000) + 30 * 24 * 3600);
   });
 
   it('uses the extension of the content type and a fresh id each time', async () => {
