@@ -1,9 +1,9 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '#lib/errors';
 
 /** Parses `input` with `schema`, or throws a ValidationError naming the first bad field. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, root = 'body'): z.output<S> {
-  const result = schema.safeParse(input, { reportInput: true }); // zod 4 drops issue.input otherwise
+export function parseOrThrow<S extends z.ZodMiniType>(schema: S, input: unknown, root = 'body'): z.output<S> {
+  const result = z.safeParse(schema, input, { reportInput: true }); // zod 4 drops issue.input otherwise
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   if (issue.code === 'unrecognized_keys') {
