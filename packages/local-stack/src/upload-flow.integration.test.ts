@@ -134,6 +134,29 @@ describe('upload flow', () => {
   });
 });
 
+describe('events', () => {
+  it('lets organizers create an event that attendees can then upload to', async () => {
+    const organizer = stack.outputs.demoUsers.find((user) => user.groups.includes('organizers'))!;
+    const organizerToken = (await signIn(stack.outputs, organizer.email, organizer.password)).idToken;
+    const event = { eventId: `summit-${Date.now()}`, name: 'Summit 2026 · 서울' };
+
+    expect((await callApi('POST', '/events', { body: event })).status).toBe(403); // an attendee
+    const created = await callApi('POST', '/events', { body: event, auth: organizerToken });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject(event);
+    expect((await callApi('POST', '/events', { body: event, auth: organizerToken })).status).toBe(409);
+    expect((await callApi('POST', '/events', { body: { eventId: '../x', name: 'x' }, auth: organizerToken })).json.error.field).toBe('eventId');
+
+    const bytes = jpegBytes(500);
+    const initiated = await callApi('POST', initiatePath(event.eventId), { body: { title: 'First', contentType: 'image/jpeg', size: bytes.length } });
+    expect(initiated.status).toBe(201);
+    expect((await fetch(initiated.json.s3PutObjectUrl, { method: 'PUT', headers: initiated.json.headers, body: new Uint8Array(bytes) })).status).toBe(200);
+    await stack.notifications.idle();
+    const list = await callApi('GET', `/events/${event.eventId}/photos`);
+    expect(list.json.items.map((item: { photoId: string }) => item.photoId)).toEqual([initiated.json.photoId]);
+  });
+});
+
 describe('authorizer', () => {
   const body = { title: 'x', contentType: 'image/jpeg', size: 1 };
 
