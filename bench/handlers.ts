@@ -19,12 +19,13 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { PhotoRepository, createDocumentClient, createS3Client } from '@event-photos/aws';
-import { REPO_ROOT, encodeKeyForEvent, signIn, startLocalStack, type LocalStack } from '@event-photos/local-stack';
+import { signIn } from '@event-photos/client';
+import { REPO_ROOT, encodeKeyForEvent, jpegBytes, startLocalStack, type LocalStack } from '@event-photos/local-stack';
 import { DEPLOY_BUILD_OPTIONS, buildBundles, type BundleResult } from './bundle.ts';
 import { claimsOf, httpEvent, s3PutEvent } from './events.ts';
 import { fixed, kib, medMin, mib, summarize, table } from './format.ts';
 import { CHILD_SCRIPT, runChild, type ChildRun } from './spawn-child.ts';
-import { fakeJpeg, uploadThroughApi, type Uploaded } from './upload.ts';
+import { uploadThroughApi, type Uploaded } from './upload.ts';
 
 const benchStarted = performance.now();
 const MiB = 1024 * 1024;
@@ -136,8 +137,10 @@ async function main(): Promise<void> {
 
   const attendee = outputs.demoUsers.find((user) => user.groups.length === 0)!;
   const organizer = outputs.demoUsers.find((user) => user.groups.includes('organizers'))!;
-  const attendeeToken = (await signIn(outputs, attendee.email, attendee.password)).idToken;
-  const organizerToken = (await signIn(outputs, organizer.email, organizer.password)).idToken;
+  const tokenOf = async ({ email, password }: { email: string; password: string }) =>
+    (await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, clientId: outputs.userPoolClientId, email, password })).idToken;
+  const attendeeToken = await tokenOf(attendee);
+  const organizerToken = await tokenOf(organizer);
   const attendeeClaims = claimsOf(attendeeToken);
   const organizerClaims = claimsOf(organizerToken, { 'cognito:groups': '[organizers]' });
 
@@ -184,8 +187,8 @@ async function main(): Promise<void> {
 
   // Objects for the cold-start events: a photo to read, and one to (re)process each run.
   progress('uploading the photos for the cold-start events');
-  const photoToGet = await upload(fakeJpeg(PHOTO_BYTES), 'Keynote');
-  const photoBytes = fakeJpeg(PHOTO_BYTES);
+  const photoToGet = await upload(jpegBytes(PHOTO_BYTES), 'Keynote');
+  const photoBytes = jpegBytes(PHOTO_BYTES);
   const photoSha256 = createHash('sha256').update(photoBytes).digest('hex');
   const photoToProcess = await upload(photoBytes, 'Opening');
 
@@ -274,7 +277,7 @@ async function main(): Promise<void> {
   for (const sizeMiB of hashSizes) {
     const size = sizeMiB * MiB;
     progress(`hashing: uploading ${sizeMiB} MiB through initiate-upload + presigned PUT`);
-    let bytes: Buffer<ArrayBuffer> | undefined = fakeJpeg(size);
+    let bytes: Buffer<ArrayBuffer> | undefined = jpegBytes(size);
     const rawMs: number[] = [];
     let sha256 = '';
     for (let i = 0; i < HASH_RUNS; i++) {
@@ -308,7 +311,7 @@ async function main(): Promise<void> {
   {
     const size = HASH_MIB * MiB;
     progress(`S3-verified checksum: uploading ${HASH_MIB} MiB with a declared sha256`);
-    let bytes: Buffer<ArrayBuffer> | undefined = fakeJpeg(size);
+    let bytes: Buffer<ArrayBuffer> | undefined = jpegBytes(size);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const uploaded = await upload(bytes, `Verified ${HASH_MIB} MiB`, sha256);
     bytes = undefined;

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { uploadObjectKey, type InitiateUploadResponse } from '@event-photos/core';
 
 export interface Uploaded {
@@ -33,18 +32,4 @@ export async function uploadThroughApi(
   if (put.status !== 200) throw new Error(`presigned PUT answered ${put.status}: ${await put.text()}`);
   await put.arrayBuffer();
   return { photoId, key: uploadObjectKey(eventId, photoId, 'image/jpeg'), etag: put.headers.get('etag') ?? '' };
-}
-
-/**
- * `size` random bytes framed as a JPEG (SOI + JFIF APP0 header ... EOI): process-uploaded-photo
- * sniffs the first bytes and rejects (deletes) anything that is not the declared image type.
- * Random content keeps compression and caching from flattering any figure.
- */
-export function fakeJpeg(size: number): Buffer<ArrayBuffer> {
-  const bytes = randomBytes(size);
-  const header = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00]);
-  header.copy(bytes, 0);
-  bytes[size - 2] = 0xff;
-  bytes[size - 1] = 0xd9;
-  return bytes;
 }
