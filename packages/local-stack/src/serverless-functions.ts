@@ -28,6 +28,7 @@ export interface FunctionSpec {
   file: string;
   exportName: string;
   timeoutSeconds: number;
+  memoryMB: number;
 }
 
 export interface ServerlessApp {
@@ -45,13 +46,14 @@ export async function readServerlessApp(root: string, file = 'serverless.yml'): 
   const routes: HttpRoute[] = [];
   const s3Triggers: S3Trigger[] = [];
   const defaultTimeout = Number(doc['provider']?.['timeout'] ?? 6);
+  const defaultMemory = Number(doc['provider']?.['memorySize'] ?? 1024);
   for (const [name, fn] of Object.entries<Yaml>(doc['functions'] ?? {})) {
     const handler = String(fn['handler']);
     const dot = handler.lastIndexOf('.');
     const base = path.join(root, handler.slice(0, dot));
     const source = ['.ts', '.mts', '.js', '.mjs'].map((ext) => base + ext).find((candidate) => existsSync(candidate));
     if (!source) throw new Error(`serverless.yml: the handler file of ${name} (${handler}) does not exist`);
-    functions.set(name, { name, file: source, exportName: handler.slice(dot + 1), timeoutSeconds: Number(fn['timeout'] ?? defaultTimeout) });
+    functions.set(name, { name, file: source, exportName: handler.slice(dot + 1), timeoutSeconds: Number(fn['timeout'] ?? defaultTimeout), memoryMB: Number(fn['memorySize'] ?? defaultMemory) });
     for (const event of fn['events'] ?? []) {
       if (event['httpApi']) {
         const { method, path: routePath, authorizer } = event['httpApi'] as Yaml;
@@ -105,6 +107,6 @@ export function createInvoker(app: ServerlessApp): Invoke {
     if (!spec) throw new Error(`serverless.yml declares no function ${functionName}`);
     if (!handlers.has(functionName)) handlers.set(functionName, loadHandler(spec));
     const handler = await handlers.get(functionName)!;
-    return handler(event, lambdaContext(functionName, spec.timeoutSeconds));
+    return handler(event, lambdaContext(functionName, spec.timeoutSeconds, spec.memoryMB));
   };
 }
