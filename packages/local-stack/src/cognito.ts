@@ -11,6 +11,7 @@ import {
   CreateUserPoolCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
+  GroupExistsException,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { LOOPBACK, waitFor } from '#lib/net';
@@ -142,8 +143,7 @@ async function ignoreExisting(promise: Promise<unknown>): Promise<void> {
   try {
     await promise;
   } catch (error) {
-    const name = (error as { name?: string }).name;
-    if (error instanceof UsernameExistsException || name === 'GroupExistsException' || name === 'UsernameExistsException') return;
+    if (error instanceof UsernameExistsException || error instanceof GroupExistsException) return;
     throw error;
   }
 }
