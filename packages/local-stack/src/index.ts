@@ -2,5 +2,3 @@ export { DEMO_EVENT, DEMO_USERS, REPO_ROOT, functionEnvironment, startLocalStack
 export { createInvoker, readServerlessApp } from '#lib/serverless-functions';
 export type { LocalStack, LocalStackOptions, LocalStackOutputs } from '#lib/stack';
 export { encodeKeyForEvent } from '#lib/s3-notifications';
-// Fixtures shared by the tests and the bench.
-export { jpegBytes } from '#lib/test-support';

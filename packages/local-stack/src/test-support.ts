@@ -1,4 +1,4 @@
-import { createPrivateKey, createSign, randomBytes } from 'node:crypto';
+import { createPrivateKey, createSign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createRequire } from 'node:module';
@@ -8,6 +8,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { signIn as signInWithCognito } from '@event-photos/client';
 import type { LocalStackOutputs } from '#lib/stack';
+
+export { jpegBytes } from '@event-photos/testing';
 
 export function cognitoClient(outputs: LocalStackOutputs): CognitoIdentityProviderClient {
   return new CognitoIdentityProviderClient({
@@ -72,16 +74,4 @@ export function rawRequest(
     req.on('error', reject);
     req.end(body);
   });
-}
-
-/**
- * `size` random bytes framed as a JPEG (SOI + JFIF APP0 ... EOI): what the type sniffing checks.
- * Random content keeps compression and caching from flattering any figure. One allocation, so
- * it also serves the bench's 1 GiB objects.
- */
-export function jpegBytes(size: number): Buffer<ArrayBuffer> {
-  const bytes = randomBytes(size);
-  Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]).copy(bytes, 0);
-  if (size >= 14) bytes.writeUInt16BE(0xffd9, size - 2);
-  return bytes;
 }

@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { startWebServer } from '@event-photos/web/server';
-import { REPO_ROOT, startLocalStack, writeOutputs } from '#lib/stack';
+import { REPO_ROOT, startLocalStack, writeOutputs } from '@event-photos/local-stack';
 
 // `npm start`: the whole system on loopback, data kept under .local/ across restarts.
-const dataDir = path.join(REPO_ROOT, '.local');
+// The wiring lives here, outside the packages it wires (local-stack never depends on the web app).
+// LOCAL_DATA_DIR moves the data (tests run their own stack in a temporary folder).
+const dataDir = path.resolve(process.env['LOCAL_DATA_DIR'] ?? path.join(REPO_ROOT, '.local'));
 const outputsFile = path.join(dataDir, 'outputs.json');
 const base = Number(process.env['LOCAL_PORT_BASE'] ?? 4510);
 
@@ -29,7 +31,7 @@ Event photos: local stack ready in ${process.uptime().toFixed(1)} s
   Cognito          ${outputs.cognitoEndpoint}  pool ${outputs.userPoolId}  client ${outputs.userPoolClientId}
   Demo event       ${outputs.demoEventId}
   Demo users       ${outputs.demoUsers.map((user) => `${user.email} / ${user.password}`).join(', ')}
-  Outputs file     ${path.relative(process.cwd(), outputsFile)}
+  Outputs file     ${outputsFile}
 Ctrl-C stops everything; data stays in .local/ (delete it for a fresh start).
 `);
 

@@ -1,0 +1,1 @@
+export { jpegBytes } from '#lib/fixtures';
