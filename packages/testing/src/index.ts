@@ -1,1 +1,2 @@
-export { jpegBytes } from '#lib/fixtures';
+export { launchChromium } from '#lib/browser';
+export { jpegBytes, png } from '#lib/fixtures';

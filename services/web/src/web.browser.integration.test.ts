@@ -1,29 +1,17 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPhotosClient, signIn, type PhotosClient } from '@event-photos/client';
 import { startLocalStack, type LocalStack } from '@event-photos/local-stack';
+import { launchChromium, png } from '@event-photos/testing';
 import { startWebServer, type WebServer } from '#lib/server';
 
-// The web app in a real browser (Debian's Chromium, driven by playwright-core) against the local
-// stack: Cognito sign-in, API calls and the presigned PUT all cross origins, as they do on AWS.
+// The web app in a real browser (the Chromium that npm ci brings, driven by playwright-core)
+// against the local stack: Cognito sign-in, API calls and the presigned PUT all cross origins,
+// as they do on AWS.
 
-const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-// Playwright gives every launch a fresh temporary profile (it refuses --user-data-dir in args).
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const TITLE = '키노트 연설 🎤';
 const DESCRIPTION = '첫째 날 기조연설 · Day 1';
 const PAGE_SIZE = 2;
@@ -37,10 +25,6 @@ let api: PhotosClient;
 const attendee = () => stack.outputs.demoUsers.find((user) => user.groups.length === 0)!;
 
 beforeAll(async () => {
-  // Fail, never skip: CI installs Chromium, and a missing browser must be visible.
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`Chromium not found at ${CHROMIUM_PATH}. Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
-  }
   dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-web-it-'));
   stack = await startLocalStack({ dataDir, retryDelaysMs: [50, 100] });
   const { outputs } = stack;
@@ -55,7 +39,7 @@ beforeAll(async () => {
       pageSize: PAGE_SIZE,
     },
   });
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 
   // The same client package, from Node: seeds three photos so the grid has more than one page.
   const { idToken } = await signIn({
@@ -209,47 +193,3 @@ describe('web app in Chromium', () => {
     }
   });
 });
-
-/** A real RGB PNG (a gradient), built with zlib: width x height pixels. */
-function png(width: number, height: number): Buffer {
-  const rowLength = width * 3 + 1;
-  const raw = Buffer.alloc(rowLength * height);
-  for (let y = 0; y < height; y++) {
-    raw[y * rowLength] = 0; // filter: none
-    for (let x = 0; x < width; x++) {
-      const offset = y * rowLength + 1 + x * 3;
-      raw[offset] = Math.round((x / Math.max(1, width - 1)) * 255);
-      raw[offset + 1] = Math.round((y / Math.max(1, height - 1)) * 255);
-      raw[offset + 2] = 160;
-    }
-  }
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 2; // colour type: RGB
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', header),
-    pngChunk('IDAT', deflateSync(raw)),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
-function crc32(bytes: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
