@@ -20,10 +20,10 @@ import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { PhotoRepository, createDocumentClient, createS3Client } from '@event-photos/aws';
 import { signIn } from '@event-photos/client';
-import { REPO_ROOT, encodeKeyForEvent, startLocalStack, type LocalStack } from '@event-photos/local-stack';
-import { jpegBytes } from '@event-photos/testing';
+import { REPO_ROOT, startLocalStack, type LocalStack } from '@event-photos/local-stack';
+import { claimsOfToken, httpApiEvent, s3Event, type HttpApiEventInput } from '@event-photos/testing';
+import { jpegBytes } from '@event-photos/testing/fixtures';
 import { DEPLOY_BUILD_OPTIONS, buildBundles, type BundleResult } from './bundle.ts';
-import { claimsOf, httpEvent, s3PutEvent } from './events.ts';
 import { fixed, kib, medMin, mib, summarize, table } from './format.ts';
 import { CHILD_SCRIPT, runChild, type ChildRun } from './spawn-child.ts';
 import { uploadThroughApi, type Uploaded } from './upload.ts';
@@ -142,8 +142,18 @@ async function main(): Promise<void> {
     (await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, clientId: outputs.userPoolClientId, email, password })).idToken;
   const attendeeToken = await tokenOf(attendee);
   const organizerToken = await tokenOf(organizer);
-  const attendeeClaims = claimsOf(attendeeToken);
-  const organizerClaims = claimsOf(organizerToken, { 'cognito:groups': '[organizers]' });
+  /** An HTTP API event as API Gateway sends it after its JWT authorizer verified `token`. */
+  const httpEvent = ({ token, ...input }: HttpApiEventInput & { token: string }) =>
+    httpApiEvent({
+      ...input,
+      headers: {
+        authorization: `Bearer ${token}`,
+        host: 'abc123.execute-api.us-east-1.amazonaws.com',
+        'user-agent': 'Mozilla/5.0 (bench)',
+        ...(input.body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      claims: claimsOfToken(token),
+    });
 
   const repository = new PhotoRepository(createDocumentClient(), outputs.tableName);
   const documents = createDocumentClient();
@@ -160,7 +170,7 @@ async function main(): Promise<void> {
     return uploaded;
   };
   const s3EventFor = (uploaded: Uploaded, size: number) =>
-    s3PutEvent({ region: outputs.region, bucket: outputs.bucketName, encodedKey: encodeKeyForEvent(uploaded.key), size, etag: uploaded.etag });
+    s3Event({ region: outputs.region, bucket: outputs.bucketName, key: uploaded.key, size, eTag: uploaded.etag });
 
   /** Runs the S3 handler in a child on an uploaded object and checks the record it wrote. */
   const processInChild = async (bundle: BundleResult, uploaded: Uploaded, size: number, sha256: string, label: string, env = childEnv) => {
@@ -203,26 +213,22 @@ async function main(): Promise<void> {
           pathParameters: { eventId },
           body: { title: 'Closing keynote', description: 'Main stage, day 2', contentType: 'image/jpeg', size: PHOTO_BYTES },
           token: attendeeToken,
-          claims: attendeeClaims,
         });
       case 'list-photos':
-        return httpEvent({ method: 'GET', route: '/events/{eventId}/photos', pathParameters: { eventId }, query: { limit: '20' }, token: attendeeToken, claims: attendeeClaims });
+        return httpEvent({ method: 'GET', route: '/events/{eventId}/photos', pathParameters: { eventId }, queryStringParameters: { limit: '20' }, token: attendeeToken });
       case 'get-photo':
         return httpEvent({
           method: 'GET',
           route: '/events/{eventId}/photos/{photoId}',
           pathParameters: { eventId, photoId: photoToGet.photoId },
           token: attendeeToken,
-          claims: attendeeClaims,
         });
       case 'create-event':
         return httpEvent({
           method: 'POST',
           route: '/events',
-          pathParameters: {},
           body: { eventId: `bench-${round}-${randomBytes(4).toString('hex')}`, name: 'Bench Summit' },
           token: organizerToken,
-          claims: organizerClaims,
         });
       default:
         return s3EventFor(photoToProcess, PHOTO_BYTES);

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { flattenClaims, type JwtClaims } from '#lib/jwt-authorizer';
+import { httpApiEvent, type JwtClaims } from '@event-photos/testing';
 import { LOOPBACK } from '#lib/net';
 import type { HttpRoute, Invoke } from '#lib/serverless-functions';
 
@@ -118,40 +117,21 @@ function toEvent(
   }
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
-  const isText = body.length === 0 || TEXT_TYPES.test(headers['content-type'] ?? 'application/json');
-  const now = new Date();
-  const routeKey = `${route.method} ${route.path}`;
-  return {
-    version: '2.0',
-    routeKey,
+  return httpApiEvent({
+    method: route.method,
+    route: route.path,
     rawPath,
     rawQueryString: url.search.slice(1),
-    ...(cookies.length ? { cookies } : {}),
-    headers,
-    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    queryStringParameters: query,
     ...(route.params.length ? { pathParameters } : {}),
-    requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
-      domainName: headers['host'] ?? 'localhost',
-      domainPrefix: 'local',
-      http: {
-        method: route.method,
-        path: rawPath,
-        protocol: `HTTP/${request.httpVersion}`,
-        sourceIp: request.socket.remoteAddress ?? LOOPBACK,
-        userAgent: headers['user-agent'] ?? '',
-      },
-      requestId: randomUUID(),
-      routeKey,
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-      ...(claims ? { authorizer: { jwt: { claims: flattenClaims(claims), scopes: null } } } : {}),
-    },
-    ...(body.length ? { body: isText ? body.toString('utf8') : body.toString('base64') } : {}),
-    isBase64Encoded: body.length > 0 && !isText,
-  } as APIGatewayProxyEventV2;
+    headers,
+    cookies,
+    body,
+    text: TEXT_TYPES.test(headers['content-type'] ?? 'application/json'),
+    claims,
+    sourceIp: request.socket.remoteAddress ?? LOOPBACK,
+    protocol: `HTTP/${request.httpVersion}`,
+  });
 }
 
 /** Payload format 2.0 responses: a structured result, or any other value sent as JSON. */

@@ -1,7 +1,7 @@
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 
-export type JwtClaims = Record<string, unknown>;
+import type { JwtClaims } from '@event-photos/testing';
 
 /**
  * Verifies a bearer token the way an API Gateway HTTP API JWT authorizer does: RS256 signature
@@ -38,14 +38,4 @@ export function createJwtAuthorizer({ issuer, clientId }: { issuer: string; clie
       return null;
     }
   };
-}
-
-/** API Gateway hands claims to the Lambda as strings; arrays become "[a b]". */
-export function flattenClaims(claims: JwtClaims): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(claims).map(([name, value]) => [
-      name,
-      Array.isArray(value) ? `[${value.join(' ')}]` : typeof value === 'string' ? value : JSON.stringify(value),
-    ]),
-  );
 }

@@ -1,4 +1,5 @@
 import type { S3Event, S3EventRecord } from 'aws-lambda';
+import { s3Record } from '@event-photos/testing';
 import type { Invoke, S3Trigger } from '#lib/serverless-functions';
 
 export interface S3NotificationOptions {
@@ -10,14 +11,6 @@ export interface S3NotificationOptions {
   retryDelaysMs?: number[];
   /** Where an event goes after its last retry failed (AWS: the on-failure destination). */
   onFailure(functionName: string, event: S3Event, error: unknown): Promise<void>;
-}
-
-/** S3 encodes keys in notifications like a form value: '+' for space, %XX for the rest. */
-export function encodeKeyForEvent(key: string): string {
-  return key
-    .split('/')
-    .map((segment) => encodeURIComponent(segment).replace(/%20/g, '+'))
-    .join('/');
 }
 
 function matches(trigger: S3Trigger, record: S3EventRecord): boolean {
@@ -56,14 +49,20 @@ export function createS3Notifications(options: S3NotificationOptions) {
   }
 
   return {
-    /** Called with each event record the S3 emulator emits (raw keys). */
+    /** Called with each event the S3 emulator emits (raw keys): re-built as S3 sends them. */
     publish(event: S3Event): void {
       for (const trigger of options.triggers) {
-        const records = event.Records.filter((record) => matches(trigger, record)).map((record) => ({
-          ...record,
-          awsRegion: options.region,
-          s3: { ...record.s3, object: { ...record.s3.object, key: encodeKeyForEvent(record.s3.object.key) } },
-        }));
+        const records = event.Records.filter((record) => matches(trigger, record)).map((record) =>
+          s3Record({
+            key: record.s3.object.key,
+            bucket: record.s3.bucket.name,
+            size: record.s3.object.size,
+            eTag: record.s3.object.eTag,
+            eventName: record.eventName,
+            ...(record.eventTime ? { eventTime: new Date(record.eventTime) } : {}),
+            region: options.region,
+          }),
+        );
         if (records.length === 0) continue;
         const delivery = invoke(trigger, { Records: records }).finally(() => inFlight.delete(delivery));
         inFlight.add(delivery);

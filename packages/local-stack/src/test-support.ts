@@ -9,7 +9,7 @@ import {
 import { signIn as signInWithCognito } from '@event-photos/client';
 import type { LocalStackOutputs } from '#lib/stack';
 
-export { jpegBytes } from '@event-photos/testing';
+export { jpegBytes } from '@event-photos/testing/fixtures';
 
 export function cognitoClient(outputs: LocalStackOutputs): CognitoIdentityProviderClient {
   return new CognitoIdentityProviderClient({

@@ -5,7 +5,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPhotosClient, signIn, type PhotosClient } from '@event-photos/client';
 import { startLocalStack, type LocalStack } from '@event-photos/local-stack';
-import { launchChromium, png } from '@event-photos/testing';
+import { launchChromium } from '@event-photos/testing/browser';
+import { png } from '@event-photos/testing/fixtures';
 import { startWebServer, type WebServer } from '#lib/server';
 
 // The web app in a real browser (the Chromium that npm ci brings, driven by playwright-core)
