@@ -70,18 +70,15 @@ const FUNCTIONS: FunctionUnderTest[] = [
   { name: 'process-uploaded-photo', entry: `${SRC}/s3/process-uploaded-photo.ts`, expected: 'record', memoryMB: 512 },
 ];
 
-// Before the stack starts (its handlers, run in this process, read their config once at import):
-// - the large hashing objects go through the real flow (initiate-upload, then a PUT to the
-//   presigned URL) rather than a direct PutObject, so the object, its signed metadata and the
-//   pending-upload record are exactly what a client leaves behind. initiate-upload must accept
-//   their size: raise MAX_UPLOAD_BYTES (default 25 MiB) here. The cold-start children get the
-//   deploy's value back; the hashing children keep the raised one, since process-uploaded-photo
-//   also rejects (and deletes) objects over the limit.
-//   The uploads declare no sha256, so S3 holds no verified checksum and the handler must read
-//   and hash every byte (with one, it would skip the GET).
-// - the in-process handlers must not log into the tables printed here.
-process.env['MAX_UPLOAD_BYTES'] = String(Math.max(HASH_MIB, SMALL_HASH_MIB, 25) * MiB);
-process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
+// The large hashing objects go through the real flow (initiate-upload, then a PUT to the
+// presigned URL) rather than a direct PutObject, so the object, its signed metadata and the
+// pending-upload record are exactly what a client leaves behind. The stack's initiate-upload must
+// accept their size: its MAX_UPLOAD_BYTES (default 25 MiB) is raised. The cold-start children get
+// the deploy's value; the hashing children keep the raised one, since process-uploaded-photo also
+// rejects (and deletes) objects over the limit. The uploads declare no sha256, so S3 holds no
+// verified checksum and the handler must read and hash every byte (with one, it would skip the GET).
+// The stack's own functions log nothing into the tables printed here.
+const RAISED_MAX_UPLOAD_BYTES = String(Math.max(HASH_MIB, SMALL_HASH_MIB, 25) * MiB);
 
 const workDir = await mkdtemp(path.join(os.tmpdir(), 'event-photos-bench-'));
 let stack: LocalStack | undefined;
@@ -120,21 +117,17 @@ async function main(): Promise<void> {
   progress('building bundles and starting the local stack');
   const [bundles, started] = await Promise.all([
     buildBundles(Object.fromEntries(FUNCTIONS.map((fn) => [fn.name, fn.entry])), bundleDir),
-    startLocalStack({ dataDir: path.join(workDir, 'stack') }),
+    startLocalStack({ dataDir: path.join(workDir, 'stack'), environment: { MAX_UPLOAD_BYTES: RAISED_MAX_UPLOAD_BYTES, POWERTOOLS_LOG_LEVEL: 'SILENT' } }),
   ]);
   stack = started;
   const { outputs } = stack;
 
-  // The children's environment: the functions' env as the stack set it (endpoints of the
-  // emulators, table, bucket, CDN), plus the rest of provider.environment in serverless.yml.
-  const childEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    MAX_UPLOAD_BYTES: String(25 * MiB),
-    UPLOAD_URL_EXPIRES_SECONDS: '300',
-    POWERTOOLS_LOG_LEVEL: 'INFO',
-    POWERTOOLS_SERVICE_NAME: 'photos-api',
-  };
-  delete childEnv['NODE_OPTIONS'];
+  // The children's environment: what the stack gives each function (serverless.yml's environment,
+  // endpoints of the emulators), with the deploy's limit and log level. This process's own
+  // clients (records, objects) use the same endpoints and credentials.
+  const functionEnv = stack.functionEnvironment('processUploadedPhoto');
+  const childEnv: NodeJS.ProcessEnv = { ...functionEnv, MAX_UPLOAD_BYTES: String(25 * MiB), POWERTOOLS_LOG_LEVEL: 'INFO' };
+  Object.assign(process.env, functionEnv);
 
   const attendee = outputs.demoUsers.find((user) => user.groups.length === 0)!;
   const organizer = outputs.demoUsers.find((user) => user.groups.includes('organizers'))!;
@@ -277,7 +270,7 @@ async function main(): Promise<void> {
   const processBundle = bundles.get('process-uploaded-photo')!;
   // The handler refuses (and deletes) objects over MAX_UPLOAD_BYTES: these children get the
   // raised limit the stack's initiate-upload used. Nothing else differs from the cold-start runs.
-  const hashEnv: NodeJS.ProcessEnv = { ...childEnv, MAX_UPLOAD_BYTES: process.env['MAX_UPLOAD_BYTES'] };
+  const hashEnv: NodeJS.ProcessEnv = { ...childEnv, MAX_UPLOAD_BYTES: RAISED_MAX_UPLOAD_BYTES };
   const hashSizes = [...new Set([SMALL_HASH_MIB, HASH_MIB])].sort((a, b) => a - b);
   const hashing: Array<{ mib: number; runs: ChildRun[]; drains: ChildRun[]; rawMs: number[] }> = [];
   const s3 = createS3Client({ forcePathStyle: true });

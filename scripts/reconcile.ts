@@ -2,13 +2,16 @@
 // (`npm start`), the same code that runs on AWS (`npx osls invoke -f reconcileUploads`).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { REPO_ROOT, createInvoker, functionEnvironment, readServerlessApp, type LocalStackOutputs } from '@event-photos/local-stack';
+import { REPO_ROOT, localResourcesOf, startLocalFunctions, type LocalStackOutputs } from '@event-photos/local-stack';
 
-const outputsFile = path.join(REPO_ROOT, '.local', 'outputs.json');
+const outputsFile = path.resolve(process.env['LOCAL_DATA_DIR'] ?? path.join(REPO_ROOT, '.local'), 'outputs.json');
 const outputs = JSON.parse(await readFile(outputsFile, 'utf8').catch(() => {
   throw new Error(`${outputsFile} not found: start the local stack first (npm start)`);
 })) as LocalStackOutputs;
-Object.assign(process.env, functionEnvironment(outputs));
 
-const invoke = createInvoker(await readServerlessApp(REPO_ROOT));
-console.log(JSON.stringify(await invoke('reconcileUploads', {}), null, 2));
+const functions = await startLocalFunctions({ root: REPO_ROOT, local: localResourcesOf(outputs) });
+try {
+  console.log(JSON.stringify(await functions.invoke('reconcileUploads', {}), null, 2));
+} finally {
+  await functions.close();
+}

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import {
   CreateTableCommand,
+  type CreateTableCommandInput,
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
@@ -41,27 +42,15 @@ export async function startDynamoDb({ directory, port }: { directory: string; po
   };
 }
 
-/** The table infra.serverless.yml declares: pk/sk strings, on demand. */
-export async function ensurePhotosTable(endpoint: string, tableName: string): Promise<void> {
+/** Creates the table (as infra.serverless.yml declares it) unless it exists. */
+export async function ensurePhotosTable(endpoint: string, definition: CreateTableCommandInput): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    await client.send(new DescribeTableCommand({ TableName: definition.TableName }));
   } catch (error) {
     if (!(error instanceof ResourceNotFoundException)) throw error;
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-      }),
-    );
+    // dynalite has no UpdateTimeToLive: TTL records are not expired locally.
+    await client.send(new CreateTableCommand(definition));
   } finally {
     client.destroy();
   }

@@ -2,13 +2,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { httpApiEvent, type JwtClaims } from '@event-photos/testing';
 import { LOOPBACK } from '#lib/net';
-import type { HttpRoute, Invoke } from '#lib/serverless-functions';
+import type { Invoke } from '#lib/lambda-runtime';
+import type { HttpApiCors, HttpRoute } from '#lib/serverless-functions';
 
 export interface GatewayOptions {
   port: number;
   routes: HttpRoute[];
+  /** provider.httpApi.cors of serverless.yml; none: no CORS answers, as on AWS. */
+  cors: HttpApiCors | undefined;
   invoke: Invoke;
-  authorize(authorization: string | undefined): Promise<JwtClaims | null>;
+  /** Verifies the Authorization header with the route's named authorizer; null means 401. */
+  authorize(authorizerName: string, authorization: string | undefined): Promise<JwtClaims | null>;
   log(line: Record<string, unknown>): void;
 }
 
@@ -39,7 +43,11 @@ async function handle(options: GatewayOptions, request: IncomingMessage, respons
   // The path as sent: URL parsing would resolve `..` segments and hide them from the validation.
   const rawPath = (request.url ?? '/').split('?')[0]!;
   const method = (request.method ?? 'GET').toUpperCase();
-  if (method === 'OPTIONS') return preflight(response);
+  const cors = corsHeaders(options.cors, request.headers.origin);
+  for (const [name, value] of Object.entries(cors)) response.setHeader(name, value);
+  if (method === 'OPTIONS' && options.cors && request.headers['access-control-request-method']) {
+    return preflight(response, options.cors, cors);
+  }
 
   const match = findRoute(options.routes, method, rawPath);
   if (!match) return send(response, 404, { message: 'Not Found' });
@@ -48,7 +56,7 @@ async function handle(options: GatewayOptions, request: IncomingMessage, respons
 
   let claims: JwtClaims | null = null;
   if (route.authorizer) {
-    claims = await options.authorize(request.headers.authorization);
+    claims = await options.authorize(route.authorizer, request.headers.authorization);
     if (!claims) {
       response.setHeader('www-authenticate', 'Bearer');
       return send(response, 401, { message: 'Unauthorized' });
@@ -66,7 +74,11 @@ async function handle(options: GatewayOptions, request: IncomingMessage, respons
     return send(response, 500, { message: 'Internal Server Error' });
   }
   const { statusCode, headers, body: payload, isBase64Encoded } = toResult(result);
-  for (const [name, value] of Object.entries({ ...corsHeaders(), ...headers })) response.setHeader(name, String(value));
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    // With CORS configured, API Gateway replaces the function's own CORS headers with its own.
+    if (options.cors && name.toLowerCase().startsWith('access-control-')) continue;
+    response.setHeader(name, String(value));
+  }
   response.writeHead(statusCode);
   response.end(payload === undefined ? undefined : Buffer.from(payload, isBase64Encoded ? 'base64' : 'utf8'));
   options.log({ method, path: rawPath, status: statusCode, ms: Date.now() - started, function: route.functionName });
@@ -146,21 +158,34 @@ function toResult(result: unknown): APIGatewayProxyStructuredResultV2 & { status
   };
 }
 
-function corsHeaders(): Record<string, string> {
-  return { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'content-type' };
+/** The CORS headers API Gateway adds to an answer, when the request's origin is allowed. */
+function corsHeaders(cors: HttpApiCors | undefined, origin: string | undefined): Record<string, string> {
+  if (!cors || !origin) return {};
+  const anyOrigin = cors.allowedOrigins.includes('*');
+  if (!anyOrigin && !cors.allowedOrigins.includes(origin)) return {};
+  return {
+    'access-control-allow-origin': anyOrigin && !cors.allowCredentials ? '*' : origin,
+    ...(cors.exposedHeaders.length ? { 'access-control-expose-headers': cors.exposedHeaders.join(',') } : {}),
+    ...(cors.allowCredentials ? { 'access-control-allow-credentials': 'true' } : {}),
+    ...(anyOrigin ? {} : { vary: 'Origin' }),
+  };
 }
 
-function preflight(response: ServerResponse): void {
+/** API Gateway answers preflights itself when CORS is configured, whatever the routes. */
+function preflight(response: ServerResponse, cors: HttpApiCors, allowed: Record<string, string>): void {
   response.writeHead(204, {
-    ...corsHeaders(),
-    'access-control-allow-methods': 'GET,POST,PUT,PATCH,DELETE,OPTIONS',
-    'access-control-allow-headers': 'authorization,content-type',
-    'access-control-max-age': '600',
+    ...(allowed['access-control-allow-origin']
+      ? {
+          'access-control-allow-methods': cors.allowedMethods.join(','),
+          'access-control-allow-headers': cors.allowedHeaders.join(','),
+          ...(cors.maxAge === undefined ? {} : { 'access-control-max-age': String(cors.maxAge) }),
+        }
+      : {}),
   });
   response.end();
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { ...corsHeaders(), 'content-type': 'application/json' });
+  response.writeHead(status, { 'content-type': 'application/json' });
   response.end(JSON.stringify(body));
 }

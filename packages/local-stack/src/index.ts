@@ -1,4 +1,3 @@
-export { DEMO_EVENT, DEMO_USERS, REPO_ROOT, functionEnvironment, startLocalStack, writeOutputs } from '#lib/stack';
-export { createInvoker, readServerlessApp } from '#lib/serverless-functions';
+export { DEMO_EVENT, DEMO_USERS, REPO_ROOT, localResourcesOf, startLocalStack, writeOutputs } from '#lib/stack';
 export type { LocalStack, LocalStackOptions, LocalStackOutputs } from '#lib/stack';
-
+export { startLocalFunctions, type LocalFunctions } from '#lib/local-functions';

@@ -1,6 +1,5 @@
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
-
 import type { JwtClaims } from '@event-photos/testing';
 
 /**
@@ -8,7 +7,7 @@ import type { JwtClaims } from '@event-photos/testing';
  * against the issuer's JWKS, `iss`, expiry (`exp`, `nbf`), and the client: `aud` for ID tokens,
  * `client_id` for access tokens; `token_use` must be one of the two.
  */
-export function createJwtAuthorizer({ issuer, clientId }: { issuer: string; clientId: string }) {
+export function createJwtAuthorizer({ issuer, audience }: { issuer: string; audience: string[] }) {
   // cognito-local serves its JWKS over plain http, which aws-jwt-verify's default fetcher refuses.
   const jwksCache = new SimpleJwksCache({
     fetcher: { fetch: async (uri: string) => (await fetch(uri)).arrayBuffer() },
@@ -20,8 +19,8 @@ export function createJwtAuthorizer({ issuer, clientId }: { issuer: string; clie
       jwksUri: `${issuer}/.well-known/jwks.json`,
       customJwtCheck: ({ payload }) => {
         const tokenUse = payload['token_use'];
-        if (tokenUse === 'id' && payload.aud === clientId) return;
-        if (tokenUse === 'access' && payload['client_id'] === clientId) return;
+        if (tokenUse === 'id' && audience.includes(String(payload.aud))) return;
+        if (tokenUse === 'access' && audience.includes(String(payload['client_id']))) return;
         throw new Error('token is not for this client');
       },
     },

@@ -1,10 +1,12 @@
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { s3Record } from '@event-photos/testing';
-import type { Invoke, S3Trigger } from '#lib/serverless-functions';
+import type { Invoke } from '#lib/lambda-runtime';
+import type { S3Trigger } from '#lib/serverless-functions';
 
 export interface S3NotificationOptions {
   region: string;
-  triggers: S3Trigger[];
+  /** The functions serverless.yml subscribes, with their bucket evaluated. */
+  triggers: Array<S3Trigger & { bucket: string }>;
   invoke: Invoke;
   log(line: Record<string, unknown>): void;
   /** Lambda's asynchronous invocation retries (AWS: 2). */
@@ -13,19 +15,21 @@ export interface S3NotificationOptions {
   onFailure(functionName: string, event: S3Event, error: unknown): Promise<void>;
 }
 
-function matches(trigger: S3Trigger, record: S3EventRecord): boolean {
+function matches(trigger: S3Trigger & { bucket: string }, record: S3EventRecord): boolean {
   const eventName = `s3:${record.eventName}`;
   const key = record.s3.object.key;
   const nameMatches = trigger.events.some((pattern) =>
     pattern.endsWith('*') ? eventName.startsWith(pattern.slice(0, -1)) : eventName === pattern,
   );
-  return nameMatches && key.startsWith(trigger.prefix) && key.endsWith(trigger.suffix);
+  return nameMatches && record.s3.bucket.name === trigger.bucket && key.startsWith(trigger.prefix) && key.endsWith(trigger.suffix);
 }
 
 /**
  * Delivers the emulator's S3 events to the functions serverless.yml subscribes, the way S3 and
  * Lambda do: AWS-shaped records with encoded keys, asynchronous invocation, retries on failure.
  */
+export type S3Notifications = ReturnType<typeof createS3Notifications>;
+
 export function createS3Notifications(options: S3NotificationOptions) {
   const inFlight = new Set<Promise<void>>();
   const retryDelays = options.retryDelaysMs ?? [1000, 2000];

@@ -4,6 +4,7 @@ import type { S3Event } from 'aws-lambda';
 import S3rver from 's3rver';
 import path from 'node:path';
 import { ChecksumStore } from '#lib/checksum-store';
+import type { CorsRule } from '#lib/local-infra';
 import { LOOPBACK, freePort } from '#lib/net';
 import { startS3AuthProxy } from '#lib/s3-auth-proxy';
 
@@ -16,8 +17,8 @@ export interface LocalS3Options {
   directory: string;
   port: number;
   bucket: string;
-  /** Origins allowed to PUT from a browser (the bucket's CORS rules). */
-  allowedOrigins: string[];
+  /** The bucket's CORS rules, as infra.serverless.yml declares them. */
+  corsRules: CorsRule[];
   onEvent(event: S3Event): void;
   log(line: Record<string, unknown>): void;
 }
@@ -25,25 +26,23 @@ export interface LocalS3Options {
 /** The local stack's only S3 key pair (s3rver's fixed one). Not a secret: it exists only here. */
 export const LOCAL_S3_CREDENTIALS: Record<string, string> = { S3RVER: 'S3RVER' };
 
-// The same rules infra.serverless.yml gives the real bucket.
-function corsConfiguration(origins: string[]): string {
-  const allowed = origins.map((origin) => `<AllowedOrigin>${origin}</AllowedOrigin>`).join('');
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<CORSConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
-  <CORSRule>
-    ${allowed}
-    <AllowedMethod>PUT</AllowedMethod>
-    <AllowedMethod>GET</AllowedMethod>
-    <AllowedMethod>HEAD</AllowedMethod>
-    <AllowedHeader>content-type</AllowedHeader>
-    <AllowedHeader>content-length</AllowedHeader>
-    <AllowedHeader>cache-control</AllowedHeader>
-    <AllowedHeader>if-none-match</AllowedHeader>
-    <AllowedHeader>x-amz-*</AllowedHeader>
-    <ExposeHeader>ETag</ExposeHeader>
-    <MaxAgeSeconds>3000</MaxAgeSeconds>
-  </CORSRule>
-</CORSConfiguration>`;
+/** The bucket's CORS rules (read from infra.serverless.yml) as s3rver's PutBucketCors XML. */
+function corsConfiguration(rules: CorsRule[]): string {
+  const list = (tag: string, values: Array<string | number> = []) => values.map((value) => `<${tag}>${value}</${tag}>`).join('');
+  const body = rules
+    .map((rule) =>
+      [
+        '<CORSRule>',
+        list('AllowedOrigin', rule.AllowedOrigins),
+        list('AllowedMethod', rule.AllowedMethods),
+        list('AllowedHeader', rule.AllowedHeaders),
+        list('ExposeHeader', rule.ExposedHeaders),
+        rule.MaxAge === undefined ? '' : list('MaxAgeSeconds', [rule.MaxAge]),
+        '</CORSRule>',
+      ].join(''),
+    )
+    .join('');
+  return `<?xml version="1.0" encoding="UTF-8"?><CORSConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${body}</CORSConfiguration>`;
 }
 
 /**
@@ -57,7 +56,7 @@ export async function startS3(options: LocalS3Options): Promise<LocalS3> {
     port: await freePort(),
     directory: path.join(options.directory, 'objects'),
     silent: true,
-    configureBuckets: [{ name: options.bucket, configs: [corsConfiguration(options.allowedOrigins)] }],
+    configureBuckets: [{ name: options.bucket, configs: [corsConfiguration(options.corsRules)] }],
   });
   const address = await server.run();
   // s3rver is an EventEmitter; its typings leave that out.

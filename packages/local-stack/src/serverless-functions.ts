@@ -1,9 +1,6 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parse } from 'yaml';
-import { lambdaContext } from '#lib/lambda-context';
+import { readServerlessFile, type Yaml } from '#lib/serverless-config';
 
 export interface HttpRoute {
   functionName: string;
@@ -17,6 +14,8 @@ export interface HttpRoute {
 
 export interface S3Trigger {
   functionName: string;
+  /** The bucket as the template names it (an intrinsic; evaluate it against the local stand-ins). */
+  bucket: unknown;
   prefix: string;
   suffix: string;
   events: string[];
@@ -29,31 +28,56 @@ export interface FunctionSpec {
   exportName: string;
   timeoutSeconds: number;
   memoryMB: number;
+  /** provider.environment merged with the function's own, unevaluated (intrinsics kept). */
+  environment: Record<string, unknown>;
+}
+
+export interface HttpApiCors {
+  allowedOrigins: string[];
+  allowedHeaders: string[];
+  allowedMethods: string[];
+  exposedHeaders: string[];
+  allowCredentials: boolean;
+  maxAge: number | undefined;
+}
+
+export interface JwtAuthorizerSpec {
+  /** Unevaluated: the templates import these from the infra stack. */
+  issuerUrl: unknown;
+  audience: unknown;
 }
 
 export interface ServerlessApp {
   functions: Map<string, FunctionSpec>;
   routes: HttpRoute[];
   s3Triggers: S3Trigger[];
+  cors: HttpApiCors | undefined;
+  authorizers: Map<string, JwtAuthorizerSpec>;
 }
 
-type Yaml = Record<string, any>;
-
-/** Reads the functions, HTTP API routes and S3 triggers that serverless.yml declares. */
+/** Reads the functions, HTTP API routes, CORS, authorizers and S3 triggers that serverless.yml declares. */
 export async function readServerlessApp(root: string, file = 'serverless.yml'): Promise<ServerlessApp> {
-  const doc = parse(await readFile(path.resolve(root, file), 'utf8')) as Yaml;
+  const doc = await readServerlessFile(root, file);
+  const provider: Yaml = doc['provider'] ?? {};
   const functions = new Map<string, FunctionSpec>();
   const routes: HttpRoute[] = [];
   const s3Triggers: S3Trigger[] = [];
-  const defaultTimeout = Number(doc['provider']?.['timeout'] ?? 6);
-  const defaultMemory = Number(doc['provider']?.['memorySize'] ?? 1024);
+  const defaultTimeout = Number(provider['timeout'] ?? 6);
+  const defaultMemory = Number(provider['memorySize'] ?? 1024);
   for (const [name, fn] of Object.entries<Yaml>(doc['functions'] ?? {})) {
     const handler = String(fn['handler']);
     const dot = handler.lastIndexOf('.');
     const base = path.join(root, handler.slice(0, dot));
     const source = ['.ts', '.mts', '.js', '.mjs'].map((ext) => base + ext).find((candidate) => existsSync(candidate));
-    if (!source) throw new Error(`serverless.yml: the handler file of ${name} (${handler}) does not exist`);
-    functions.set(name, { name, file: source, exportName: handler.slice(dot + 1), timeoutSeconds: Number(fn['timeout'] ?? defaultTimeout), memoryMB: Number(fn['memorySize'] ?? defaultMemory) });
+    if (!source) throw new Error(`${file}: the handler file of ${name} (${handler}) does not exist`);
+    functions.set(name, {
+      name,
+      file: source,
+      exportName: handler.slice(dot + 1),
+      timeoutSeconds: Number(fn['timeout'] ?? defaultTimeout),
+      memoryMB: Number(fn['memorySize'] ?? defaultMemory),
+      environment: { ...provider['environment'], ...fn['environment'] },
+    });
     for (const event of fn['events'] ?? []) {
       if (event['httpApi']) {
         const { method, path: routePath, authorizer } = event['httpApi'] as Yaml;
@@ -64,6 +88,7 @@ export async function readServerlessApp(root: string, file = 'serverless.yml'): 
         const rules: Yaml[] = s3['rules'] ?? [];
         s3Triggers.push({
           functionName: name,
+          bucket: s3['bucket'],
           prefix: rules.find((rule) => rule['prefix'])?.['prefix'] ?? '',
           suffix: rules.find((rule) => rule['suffix'])?.['suffix'] ?? '',
           events: [].concat(s3['event'] ?? 's3:ObjectCreated:*'),
@@ -71,7 +96,30 @@ export async function readServerlessApp(root: string, file = 'serverless.yml'): 
       }
     }
   }
-  return { functions, routes, s3Triggers };
+  const httpApi: Yaml = provider['httpApi'] ?? {};
+  const cors: Yaml | undefined = httpApi['cors'] === true ? {} : httpApi['cors'] || undefined;
+  const authorizers = new Map<string, JwtAuthorizerSpec>(
+    Object.entries<Yaml>(httpApi['authorizers'] ?? {}).map(([key, spec]) => [
+      String(spec['name'] ?? key),
+      { issuerUrl: spec['issuerUrl'], audience: spec['audience'] },
+    ]),
+  );
+  return {
+    functions,
+    routes,
+    s3Triggers,
+    authorizers,
+    // The Framework's defaults (osls http-api.js) for `cors: true` and for any field left out:
+    // without allowedMethods, OPTIONS and the methods of the routes.
+    cors: cors && {
+      allowedOrigins: [].concat(cors['allowedOrigins'] ?? '*'),
+      allowedHeaders: [].concat(cors['allowedHeaders'] ?? ['Content-Type', 'X-Amz-Date', 'Authorization', 'X-Api-Key', 'X-Amz-Security-Token', 'X-Amz-User-Agent', 'X-Amzn-Trace-Id']),
+      allowedMethods: [].concat(cors['allowedMethods'] ?? ['OPTIONS', ...new Set(routes.map((route) => route.method))]),
+      exposedHeaders: [].concat(cors['exposedResponseHeaders'] ?? []),
+      allowCredentials: Boolean(cors['allowCredentials']),
+      maxAge: cors['maxAge'] === undefined ? undefined : Number(cors['maxAge']),
+    },
+  };
 }
 
 function compilePath(routePath: string): { pattern: RegExp; params: string[] } {
@@ -86,27 +134,4 @@ function compilePath(routePath: string): { pattern: RegExp; params: string[] } {
     })
     .join('/');
   return { pattern: new RegExp(`^${source}$`), params };
-}
-
-/** Loads a handler the way the Lambda runtime would: import the module, take the named export. */
-export async function loadHandler(spec: FunctionSpec): Promise<(event: unknown, context: unknown) => Promise<unknown>> {
-  const module = (await import(pathToFileURL(spec.file).href)) as Record<string, unknown>;
-  const handler = module[spec.exportName];
-  if (typeof handler !== 'function') throw new Error(`${spec.file} does not export a function named ${spec.exportName}`);
-  return handler as (event: unknown, context: unknown) => Promise<unknown>;
-}
-
-/** Invokes a function of the app by name, like the Lambda service: the handler and a fresh context. */
-export type Invoke = (functionName: string, event: unknown) => Promise<unknown>;
-
-/** Loads each handler once, on its first invocation (a cold start), then reuses it. */
-export function createInvoker(app: ServerlessApp): Invoke {
-  const handlers = new Map<string, ReturnType<typeof loadHandler>>();
-  return async (functionName, event) => {
-    const spec = app.functions.get(functionName);
-    if (!spec) throw new Error(`serverless.yml declares no function ${functionName}`);
-    if (!handlers.has(functionName)) handlers.set(functionName, loadHandler(spec));
-    const handler = await handlers.get(functionName)!;
-    return handler(event, lambdaContext(functionName, spec.timeoutSeconds, spec.memoryMB));
-  };
 }

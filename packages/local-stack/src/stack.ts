@@ -6,11 +6,12 @@ import { startCdn } from '#lib/cdn';
 import { ensureUserPool, startCognito, type DemoUser } from '#lib/cognito';
 import { ensurePhotosTable, startDynamoDb } from '#lib/dynamodb';
 import { startHttpGateway } from '#lib/http-gateway';
-import { createJwtAuthorizer } from '#lib/jwt-authorizer';
-import { freePort } from '#lib/net';
-import { createS3Notifications } from '#lib/s3-notifications';
+import type { LocalEndpoints } from '#lib/function-environment';
+import { startLocalFunctions } from '#lib/local-functions';
+import { bucketCorsRules, readInfra, tableDefinition, type LocalResources } from '#lib/local-infra';
+import { LOOPBACK, freePort } from '#lib/net';
+import { createS3Notifications, type S3Notifications } from '#lib/s3-notifications';
 import { startS3 } from '#lib/s3';
-import { createInvoker, readServerlessApp } from '#lib/serverless-functions';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -47,18 +48,25 @@ export interface LocalStackOptions {
   log?: (line: Record<string, unknown>) => void;
   /** Lambda async retry delays for S3 events. */
   retryDelaysMs?: number[];
+  /** Added to every function's environment (e.g. the bench's raised MAX_UPLOAD_BYTES). */
+  environment?: Record<string, string>;
+  /** Where the functions' log lines go; default: this process's stdout. */
+  onFunctionLog?(functionName: string, line: string): void;
 }
 
 export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
 
 const REGION = 'us-east-1';
+const ACCOUNT_ID = '000000000000';
+/** The local stack's only key pair (s3rver's fixed one): S3 checks signatures with it. Not a secret. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const BUCKET = 'event-photos-local';
 const TABLE = 'event-photos-local';
 
 /**
- * Starts S3, DynamoDB and Cognito emulators, the local HTTP API and S3 event delivery, with the
- * handlers of serverless.yml running in this process. One stack per process: handlers read their
- * configuration once, from process.env, like a Lambda cold start.
+ * Starts S3, DynamoDB and Cognito emulators, the local HTTP API and S3 event delivery. The
+ * functions of serverless.yml run as Lambda runs them: each in its own instances (worker
+ * threads) with the environment serverless.yml gives it, evaluated against the emulators.
  */
 export async function startLocalStack(options: LocalStackOptions) {
   const log = options.log ?? (() => undefined);
@@ -66,65 +74,38 @@ export async function startLocalStack(options: LocalStackOptions) {
   const [apiPort, cdnPort, s3Port, dynamoPort, cognitoPort] = (await Promise.all(
     (['api', 'cdn', 's3', 'dynamodb', 'cognito'] as const).map(port),
   )) as [number, number, number, number, number];
-  const app = await readServerlessApp(REPO_ROOT);
+  const infra = await readInfra(REPO_ROOT);
   const closers: Array<() => Promise<unknown>> = [];
   const stop = async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
   };
 
   try {
-    const invoke = createInvoker(app);
-    const failedEventsFile = path.join(options.dataDir, 'failed-events.jsonl');
-    const notifications = createS3Notifications({
-      region: REGION,
-      triggers: app.s3Triggers,
-      invoke,
-      log,
-      // The local stand-in for the on-failure SQS queue: one JSON line per failed event.
-      onFailure: (functionName, event, error) =>
-        appendFile(failedEventsFile, `${JSON.stringify({ time: new Date().toISOString(), functionName, error: String(error), event })}\n`),
-      ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
-    });
-
+    // S3 events wait until the functions they trigger are wired (none can happen before).
+    let wired!: (notifications: S3Notifications) => void;
+    const notificationsReady = new Promise<S3Notifications>((resolve) => (wired = resolve));
     const [s3, dynamodb, cognito] = await Promise.all([
       startS3({
         directory: path.join(options.dataDir, 's3'),
         port: s3Port,
         bucket: BUCKET,
-        allowedOrigins: ['*'],
-        onEvent: (event) => notifications.publish(event),
+        corsRules: bucketCorsRules(infra),
+        onEvent: (event) => void notificationsReady.then((notifications) => notifications.publish(event)),
         log,
       }),
       startDynamoDb({ directory: path.join(options.dataDir, 'dynamodb'), port: dynamoPort }),
       startCognito({ directory: path.join(options.dataDir, 'cognito'), port: cognitoPort }),
     ]);
-    closers.push(() => s3.close(), () => dynamodb.close(), () => cognito.close(), () => notifications.idle());
+    closers.push(() => s3.close(), () => dynamodb.close(), () => cognito.close());
 
     const [pool] = await Promise.all([
       ensureUserPool(cognito.endpoint, DEMO_USERS),
-      ensurePhotosTable(dynamodb.endpoint, TABLE),
+      ensurePhotosTable(dynamodb.endpoint, tableDefinition(infra, TABLE)),
     ]);
-
-    const cdnBaseUrl = `http://127.0.0.1:${cdnPort}`;
-    Object.assign(process.env, functionEnvironment({ s3Endpoint: s3.endpoint, dynamodbEndpoint: dynamodb.endpoint, cdnBaseUrl }));
-    const events = new PhotoRepository(createDocumentClient(), TABLE);
-    await events.createEvent({ ...DEMO_EVENT, createdAt: new Date().toISOString() });
-
-    const gateway = await startHttpGateway({
-      port: apiPort,
-      routes: app.routes,
-      invoke,
-      authorize: createJwtAuthorizer({ issuer: pool.issuer, clientId: pool.userPoolClientId }),
-      log,
-    });
-    closers.push(() => closeServer(gateway.server));
-    const cdn = await startCdn({ port: cdnPort, s3: createS3Client({ forcePathStyle: true }), bucket: BUCKET });
-    closers.push(() => closeServer(cdn.server));
-
     const outputs: LocalStackOutputs = {
       region: REGION,
-      apiUrl: gateway.url,
-      cdnBaseUrl: cdn.url,
+      apiUrl: `http://${LOOPBACK}:${apiPort}`,
+      cdnBaseUrl: `http://${LOOPBACK}:${cdnPort}`,
       s3Endpoint: s3.endpoint,
       bucketName: BUCKET,
       dynamodbEndpoint: dynamodb.endpoint,
@@ -136,26 +117,82 @@ export async function startLocalStack(options: LocalStackOptions) {
       demoEventId: DEMO_EVENT.eventId,
       demoUsers: DEMO_USERS,
     };
-    /** `invoke(name, event)` runs a function directly, like `serverless invoke` (e.g. reconcileUploads). */
-    return { outputs, notifications, dynamodb, invoke, stop };
+
+    const functions = await startLocalFunctions({
+      root: REPO_ROOT,
+      local: localResourcesOf(outputs),
+      environment: {
+        // The developer's log level wins locally (the tests run SILENT).
+        ...(process.env['POWERTOOLS_LOG_LEVEL'] ? { POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] } : {}),
+        ...options.environment,
+      },
+      ...(options.onFunctionLog ? { onLog: options.onFunctionLog } : {}),
+    });
+    closers.push(() => functions.close());
+    const failedEventsFile = path.join(options.dataDir, 'failed-events.jsonl');
+    const notifications = createS3Notifications({
+      region: REGION,
+      triggers: functions.s3Triggers,
+      invoke: functions.invoke,
+      log,
+      // The local stand-in for the on-failure SQS queue: one JSON line per failed event.
+      onFailure: (functionName, event, error) =>
+        appendFile(failedEventsFile, `${JSON.stringify({ time: new Date().toISOString(), functionName, error: String(error), event })}\n`),
+      ...(options.retryDelaysMs ? { retryDelaysMs: options.retryDelaysMs } : {}),
+    });
+    wired(notifications);
+    closers.push(() => notifications.idle());
+
+    const clients = { region: REGION, credentials: LOCAL_CREDENTIALS };
+    const events = new PhotoRepository(createDocumentClient({ ...clients, endpoint: dynamodb.endpoint }), TABLE);
+    await events.createEvent({ ...DEMO_EVENT, createdAt: new Date().toISOString() });
+
+    const gateway = await startHttpGateway({
+      port: apiPort,
+      routes: functions.app.routes,
+      cors: functions.app.cors,
+      invoke: functions.invoke,
+      authorize: functions.authorize,
+      log,
+    });
+    closers.push(() => closeServer(gateway.server));
+    const cdn = await startCdn({
+      port: cdnPort,
+      s3: createS3Client({ ...clients, endpoint: s3.endpoint, forcePathStyle: true }),
+      bucket: BUCKET,
+    });
+    closers.push(() => closeServer(cdn.server));
+
+    return {
+      outputs,
+      notifications,
+      dynamodb,
+      /** `invoke(name, event)` runs a function directly, like `serverless invoke` (e.g. reconcileUploads). */
+      invoke: functions.invoke,
+      /** The environment a function's instances get: for the bench, which runs bundles in children. */
+      functionEnvironment: functions.environmentOf,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
   }
 }
 
-/** The functions' environment, as serverless.yml gives it on AWS, pointed at the emulators. */
-export function functionEnvironment({ s3Endpoint, dynamodbEndpoint, cdnBaseUrl }: Pick<LocalStackOutputs, 's3Endpoint' | 'dynamodbEndpoint' | 'cdnBaseUrl'>) {
+/** The local resources behind a running stack's outputs (what its functions' environment is made of). */
+export function localResourcesOf(outputs: LocalStackOutputs): LocalResources & LocalEndpoints {
   return {
-    AWS_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'S3RVER', // s3rver's fixed local key; not a secret
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_ENDPOINT_URL_S3: s3Endpoint,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
-    S3_FORCE_PATH_STYLE: 'true',
-    PHOTOS_TABLE_NAME: TABLE,
-    PHOTOS_BUCKET_NAME: BUCKET,
-    PHOTOS_CDN_BASE_URL: cdnBaseUrl,
+    region: outputs.region,
+    accountId: ACCOUNT_ID,
+    bucketName: outputs.bucketName,
+    tableName: outputs.tableName,
+    cdnBaseUrl: outputs.cdnBaseUrl,
+    cognitoEndpoint: outputs.cognitoEndpoint,
+    userPoolId: outputs.userPoolId,
+    userPoolClientId: outputs.userPoolClientId,
+    s3Endpoint: outputs.s3Endpoint,
+    dynamodbEndpoint: outputs.dynamodbEndpoint,
+    credentials: LOCAL_CREDENTIALS,
   };
 }
 

@@ -7,7 +7,9 @@ import {
   CreateUserPoolClientCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { signIn as signInWithCognito } from '@event-photos/client';
-import type { LocalStackOutputs } from '#lib/stack';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createS3Client } from '@event-photos/aws';
+import { localResourcesOf, type LocalStackOutputs } from '#lib/stack';
 
 export { jpegBytes } from '@event-photos/testing/fixtures';
 
@@ -74,4 +76,9 @@ export function rawRequest(
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** An S3 client for the local stack's bucket, with its key pair (tests that act as an admin). */
+export function s3Client(outputs: LocalStackOutputs): S3Client {
+  return createS3Client({ endpoint: outputs.s3Endpoint, region: outputs.region, credentials: localResourcesOf(outputs).credentials, forcePathStyle: true });
 }

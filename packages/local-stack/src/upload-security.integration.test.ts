@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3Client, signUpload } from '@event-photos/aws';
+import { signUpload } from '@event-photos/aws';
 import { encodeUploadMetadata } from '@event-photos/core';
 import { startLocalStack, type LocalStack } from '#lib/stack';
-import { jpegBytes, signIn } from '#lib/test-support';
+import { jpegBytes, s3Client, signIn } from '#lib/test-support';
 
 // The security matrix of the upload path, over HTTP against the local stack:
 // what S3 must refuse (1, 7), what processing must refuse (3), and at-least-once delivery (4).
@@ -70,7 +70,7 @@ beforeAll(async () => {
   stack = await startLocalStack({ dataDir, retryDelaysMs: [20, 40] });
   const user = stack.outputs.demoUsers.find((candidate) => candidate.groups.length === 0)!;
   token = (await signIn(stack.outputs, user.email, user.password)).idToken;
-  admin = createS3Client({ forcePathStyle: true });
+  admin = s3Client(stack.outputs);
 });
 
 afterAll(async () => {
