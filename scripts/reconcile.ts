@@ -2,14 +2,14 @@
 // (`npm start`), the same code that runs on AWS (`npx osls invoke -f reconcileUploads`).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { REPO_ROOT, localResourcesOf, startLocalFunctions, type LocalStackOutputs } from '@event-photos/local-stack';
+import { REPO_ROOT, localResourcesOf, prepareLocalFunctions, startLocalFunctions, type LocalStackOutputs } from '@event-photos/local-stack';
 
 const outputsFile = path.resolve(process.env['LOCAL_DATA_DIR'] ?? path.join(REPO_ROOT, '.local'), 'outputs.json');
 const outputs = JSON.parse(await readFile(outputsFile, 'utf8').catch(() => {
   throw new Error(`${outputsFile} not found: start the local stack first (npm start)`);
 })) as LocalStackOutputs;
 
-const functions = await startLocalFunctions({ root: REPO_ROOT, local: localResourcesOf(outputs) });
+const functions = await startLocalFunctions({ prepared: prepareLocalFunctions(REPO_ROOT), local: localResourcesOf(outputs) });
 try {
   console.log(JSON.stringify(await functions.invoke('reconcileUploads', {}), null, 2));
 } finally {

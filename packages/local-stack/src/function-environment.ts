@@ -32,6 +32,7 @@ export function functionEnvironment(
     AWS_LAMBDA_FUNCTION_NAME: spec.name,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMB),
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     AWS_ACCESS_KEY_ID: local.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: local.credentials.secretAccessKey,
     ...declared,

@@ -1,3 +1,3 @@
 export { DEMO_EVENT, DEMO_USERS, REPO_ROOT, localResourcesOf, startLocalStack, writeOutputs } from '#lib/stack';
 export type { LocalStack, LocalStackOptions, LocalStackOutputs } from '#lib/stack';
-export { startLocalFunctions, type LocalFunctions } from '#lib/local-functions';
+export { prepareLocalFunctions, startLocalFunctions, type LocalFunctions } from '#lib/local-functions';

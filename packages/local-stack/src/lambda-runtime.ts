@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
+import type { FunctionBundles } from '#lib/function-bundles';
 import type { FunctionSpec, ServerlessApp } from '#lib/serverless-functions';
 
 /** Invokes a function of the app by name, like the Lambda service. */
@@ -8,6 +9,8 @@ export type Invoke = (functionName: string, event: unknown) => Promise<unknown>;
 
 export interface LambdaRuntimeOptions {
   region: string;
+  /** Each function's bundle, and the instance runner (see function-bundles.ts). */
+  bundles: Pick<FunctionBundles, 'files' | 'instance'>;
   /** The environment each instance of a function starts with. */
   environment(spec: FunctionSpec): Record<string, string>;
   /** Where a function's stdout/stderr lines go (its CloudWatch log stream); default: this process's stdout. */
@@ -22,7 +25,7 @@ export interface LambdaRuntime {
   close(): Promise<void>;
 }
 
-/** What an instance posts back for one invocation (lambda-instance.mjs). */
+/** What an instance posts back for one invocation (lambda-instance.ts). */
 interface Answer {
   requestId?: string;
   result?: unknown;
@@ -37,8 +40,6 @@ interface Instance {
   busy: boolean;
 }
 
-const INSTANCE_SCRIPT = new URL('./lambda-instance.mjs', import.meta.url);
-
 /**
  * Runs each function as Lambda does: in instances (worker threads) with their own module state
  * and environment, one invocation per instance at a time, created on demand (a cold start) and
@@ -51,10 +52,12 @@ export function createLambdaRuntime(app: ServerlessApp, options: LambdaRuntimeOp
   let closed = false;
 
   const start = (spec: FunctionSpec): Instance => {
-    const worker = new Worker(INSTANCE_SCRIPT, {
-      workerData: { spec: { name: spec.name, file: spec.file, exportName: spec.exportName, timeoutSeconds: spec.timeoutSeconds, memoryMB: spec.memoryMB }, region: options.region },
+    const bundle = options.bundles.files.get(spec.name);
+    if (!bundle) throw new Error(`No bundle for ${spec.name}`);
+    const worker = new Worker(options.bundles.instance, {
+      workerData: { name: spec.name, bundle, exportName: spec.exportName, timeoutSeconds: spec.timeoutSeconds, memoryMB: spec.memoryMB, region: options.region },
       env: options.environment(spec),
-      execArgv: [],
+      execArgv: ['--enable-source-maps'],
       stdout: true,
       stderr: true,
     });

@@ -1,12 +1,14 @@
+import { buildFunctionBundles, type FunctionBundles } from '#lib/function-bundles';
 import { functionEnvironment, type LocalEndpoints } from '#lib/function-environment';
 import { createJwtAuthorizer } from '#lib/jwt-authorizer';
 import { createLambdaRuntime } from '#lib/lambda-runtime';
-import { localIntrinsics, localize, readInfra, type LocalResources } from '#lib/local-infra';
+import { localIntrinsics, localize, readInfra, type Infra, type LocalResources } from '#lib/local-infra';
 import { evaluate } from '#lib/serverless-config';
-import { readServerlessApp, type FunctionSpec } from '#lib/serverless-functions';
+import { readServerlessApp, type FunctionSpec, type ServerlessApp } from '#lib/serverless-functions';
 
 export interface LocalFunctionsOptions {
-  root: string;
+  /** From prepareLocalFunctions, which needs no emulator (so it can run while they start). */
+  prepared: Promise<PreparedFunctions>;
   local: LocalResources & LocalEndpoints;
   /** Added to every function's environment, last. */
   environment?: Record<string, string>;
@@ -14,6 +16,18 @@ export interface LocalFunctionsOptions {
 }
 
 export type LocalFunctions = Awaited<ReturnType<typeof startLocalFunctions>>;
+
+export interface PreparedFunctions {
+  app: ServerlessApp;
+  infra: Infra;
+  bundles: FunctionBundles;
+}
+
+/** Reads both serverless files and bundles the functions. */
+export async function prepareLocalFunctions(root: string): Promise<PreparedFunctions> {
+  const [app, infra] = await Promise.all([readServerlessApp(root), readInfra(root)]);
+  return { app, infra, bundles: await buildFunctionBundles(app) };
+}
 
 /**
  * The functions of serverless.yml against the emulators: each runs in its own Lambda-like
@@ -24,7 +38,7 @@ export type LocalFunctions = Awaited<ReturnType<typeof startLocalFunctions>>;
  */
 export async function startLocalFunctions(options: LocalFunctionsOptions) {
   const { local } = options;
-  const [app, infra] = await Promise.all([readServerlessApp(options.root), readInfra(options.root)]);
+  const { app, infra, bundles } = await options.prepared;
   const intrinsics = localIntrinsics(infra, local);
   const specOf = (functionName: string): FunctionSpec => {
     const spec = app.functions.get(functionName);
@@ -32,7 +46,7 @@ export async function startLocalFunctions(options: LocalFunctionsOptions) {
     return spec;
   };
   const environment = (spec: FunctionSpec) => functionEnvironment(spec, intrinsics, local, options.environment);
-  const runtime = createLambdaRuntime(app, { region: local.region, environment, ...(options.onLog ? { onLog: options.onLog } : {}) });
+  const runtime = createLambdaRuntime(app, { region: local.region, bundles, environment, ...(options.onLog ? { onLog: options.onLog } : {}) });
 
   const authorizers = new Map(
     [...app.authorizers].map(([name, spec]) => {
@@ -45,7 +59,10 @@ export async function startLocalFunctions(options: LocalFunctionsOptions) {
   return {
     app,
     invoke: runtime.invoke,
-    close: runtime.close,
+    async close() {
+      await runtime.close();
+      await bundles.remove();
+    },
     /** The environment a function's instances get (the bench runs bundles with it). */
     environmentOf: (functionName: string) => environment(specOf(functionName)),
     /** The S3 triggers, with their bucket evaluated. */

@@ -53,6 +53,8 @@ export interface ServerlessApp {
   s3Triggers: S3Trigger[];
   cors: HttpApiCors | undefined;
   authorizers: Map<string, JwtAuthorizerSpec>;
+  /** custom.esbuild: how the deploy bundles each function. */
+  esbuild: Yaml;
 }
 
 /** Reads the functions, HTTP API routes, CORS, authorizers and S3 triggers that serverless.yml declares. */
@@ -109,6 +111,7 @@ export async function readServerlessApp(root: string, file = 'serverless.yml'): 
     routes,
     s3Triggers,
     authorizers,
+    esbuild: doc['custom']?.['esbuild'] ?? {},
     // The Framework's defaults (osls http-api.js) for `cors: true` and for any field left out:
     // without allowedMethods, OPTIONS and the methods of the routes.
     cors: cors && {

@@ -7,7 +7,7 @@ import { ensureUserPool, startCognito, type DemoUser } from '#lib/cognito';
 import { ensurePhotosTable, startDynamoDb } from '#lib/dynamodb';
 import { startHttpGateway } from '#lib/http-gateway';
 import type { LocalEndpoints } from '#lib/function-environment';
-import { startLocalFunctions } from '#lib/local-functions';
+import { prepareLocalFunctions, startLocalFunctions } from '#lib/local-functions';
 import { bucketCorsRules, readInfra, tableDefinition, type LocalResources } from '#lib/local-infra';
 import { LOOPBACK, freePort } from '#lib/net';
 import { createS3Notifications, type S3Notifications } from '#lib/s3-notifications';
@@ -75,7 +75,10 @@ export async function startLocalStack(options: LocalStackOptions) {
     (['api', 'cdn', 's3', 'dynamodb', 'cognito'] as const).map(port),
   )) as [number, number, number, number, number];
   const infra = await readInfra(REPO_ROOT);
-  const closers: Array<() => Promise<unknown>> = [];
+  // Bundling the functions takes the longest: it runs while the emulators start.
+  const prepared = prepareLocalFunctions(REPO_ROOT);
+  prepared.catch(() => undefined); // awaited below; a failure surfaces there
+  const closers: Array<() => Promise<unknown>> = [() => prepared.then(({ bundles }) => bundles.remove())];
   const stop = async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
   };
@@ -119,7 +122,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     };
 
     const functions = await startLocalFunctions({
-      root: REPO_ROOT,
+      prepared,
       local: localResourcesOf(outputs),
       environment: {
         // The developer's log level wins locally (the tests run SILENT).

@@ -1,0 +1,56 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type BuildOptions } from 'esbuild';
+import type { Yaml } from '#lib/serverless-config';
+import type { ServerlessApp } from '#lib/serverless-functions';
+
+/**
+ * The esbuild options serverless-esbuild uses for the deploy, from `custom.esbuild` of
+ * serverless.yml: its own option names mapped to esbuild's, everything else passed through.
+ */
+export function deployBuildOptions(custom: Yaml): BuildOptions {
+  const { outputFileExtension, exclude, packager, packagerOptions, installExtraArgs, keepOutputDirectory, nativeZip, ...options } = custom;
+  return {
+    ...options,
+    ...(outputFileExtension ? { outExtension: { '.js': String(outputFileExtension) } } : {}),
+    external: [].concat(exclude ?? []).filter((name) => name !== '*'),
+  } as BuildOptions;
+}
+
+const INSTANCE_ENTRY = fileURLToPath(new URL('./lambda-instance.ts', import.meta.url));
+
+export interface FunctionBundles {
+  /** The bundle of each function, by name (what Lambda would load). */
+  files: Map<string, string>;
+  /** The instance runner that loads a bundle inside a worker thread. */
+  instance: string;
+  remove(): Promise<void>;
+}
+
+/**
+ * Bundles every function as the deploy does (serverless.yml's esbuild options), so the local
+ * instances load what Lambda loads: one JavaScript file each, in ~50 ms instead of compiling
+ * TypeScript on every cold start. Not minified, with source maps, so stack traces name the
+ * TypeScript lines.
+ */
+export async function buildFunctionBundles(app: ServerlessApp): Promise<FunctionBundles> {
+  const outdir = await mkdtemp(path.join(tmpdir(), 'event-photos-functions-'));
+  const options: BuildOptions = { ...deployBuildOptions(app.esbuild), minify: false, sourcemap: 'linked', outdir, logLevel: 'warning' };
+  const entries = [...app.functions.values()].map((spec) => [spec.name, spec.file] as const);
+  try {
+    // One build of every entry: each output is self-contained (no splitting), as the deploy's
+    // one-build-per-function, but shared modules (the SDK) are parsed once.
+    await build({ ...options, entryPoints: { ...Object.fromEntries(entries), 'lambda-instance': INSTANCE_ENTRY } });
+  } catch (error) {
+    await rm(outdir, { recursive: true, force: true });
+    throw error;
+  }
+  const extension = options.outExtension?.['.js'] ?? '.js';
+  return {
+    files: new Map(entries.map(([name]) => [name, path.join(outdir, `${name}${extension}`)])),
+    instance: path.join(outdir, `lambda-instance${extension}`),
+    remove: () => rm(outdir, { recursive: true, force: true }),
+  };
+}
