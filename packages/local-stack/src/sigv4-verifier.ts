@@ -71,9 +71,9 @@ function parseAmzDate(value: string | undefined): Date {
   return new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
 }
 
-function parseCredential(credential: string | undefined) {
+function parseCredential(credential: string | undefined, expectedService: string) {
   const [accessKeyId, date, region, service, terminator] = (credential ?? '').split('/');
-  if (!accessKeyId || !date || !region || service !== 's3' || terminator !== 'aws4_request') {
+  if (!accessKeyId || !date || !region || service !== expectedService || terminator !== 'aws4_request') {
     throw new S3RequestError(400, 'AuthorizationQueryParametersError', 'Credential is malformed');
   }
   return { accessKeyId, date, region };
@@ -85,8 +85,18 @@ function sameSignature(expected: string, actual: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+export interface VerifyOptions {
+  /** The service in the credential scope; `s3` by default. */
+  service?: string;
+  /**
+   * The whole request body, for services that sign its hash without sending it (all but S3,
+   * whose payload hash is the x-amz-content-sha256 header and whose body the caller checks).
+   */
+  body?: Uint8Array;
+}
+
 /**
- * Verifies an S3 request's SigV4 signature, presigned (query) or Authorization header, by
+ * Verifies a request's SigV4 signature, presigned (query) or Authorization header, by
  * signing the same request again with the SDK's own SignatureV4 and comparing.
  * Throws S3RequestError with the status and code S3 would answer.
  */
@@ -94,6 +104,7 @@ export async function verifySigV4(
   request: IncomingS3Request,
   secretFor: (accessKeyId: string) => string | undefined,
   now = new Date(),
+  { service = 's3', body }: VerifyOptions = {},
 ): Promise<VerifiedRequest> {
   const query = parseQuery(request.rawQuery);
   const param = (name: string) => query.find(([key]) => key === name)?.[1];
@@ -119,7 +130,7 @@ export async function verifySigV4(
     [, credential, signedHeaderList, signature] = match;
     amzDate = request.headers['x-amz-date'];
   }
-  const { accessKeyId, date, region } = parseCredential(credential);
+  const { accessKeyId, date, region } = parseCredential(credential, service);
   const secret = secretFor(accessKeyId);
   if (secret === undefined) {
     throw new S3RequestError(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
@@ -154,13 +165,19 @@ export async function verifySigV4(
     if (value === undefined) throw new S3RequestError(403, 'SignatureDoesNotMatch', `Signed header ${name} is missing`);
     headers[name] = value;
   }
-  const payloadHash = presigned ? param('X-Amz-Content-Sha256') ?? 'UNSIGNED-PAYLOAD' : request.headers['x-amz-content-sha256'] ?? '';
+  const declaredPayloadHash = presigned ? param('X-Amz-Content-Sha256') : request.headers['x-amz-content-sha256'];
+  const payloadHash = body
+    ? createHash('sha256').update(body).digest('hex')
+    : declaredPayloadHash ?? (presigned ? 'UNSIGNED-PAYLOAD' : '');
+  if (body && declaredPayloadHash !== undefined && declaredPayloadHash !== payloadHash) {
+    throw new S3RequestError(400, 'XAmzContentSHA256Mismatch', 'The provided x-amz-content-sha256 header does not match what was computed.');
+  }
   const signer = new SignatureV4({
-    service: 's3',
+    service,
     region,
     credentials: { accessKeyId, secretAccessKey: secret },
     sha256: NodeSha256,
-    uriEscapePath: false, // S3 signs the path as sent
+    uriEscapePath: false, // the path as sent (the only one non-S3 JSON services use is '/')
     applyChecksum: false,
   });
   const host = headers['host']!;
@@ -171,6 +188,7 @@ export async function verifySigV4(
     path: request.rawPath,
     headers,
     query: {} as Record<string, string>,
+    ...(body ? { body } : {}),
   };
 
   let expected: string;

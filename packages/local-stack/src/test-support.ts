@@ -11,11 +11,12 @@ import type { LocalStackOutputs } from '#lib/stack';
 
 export { jpegBytes } from '@event-photos/testing';
 
+/** A Cognito client for the admin API, signing with the stack's admin credentials. */
 export function cognitoClient(outputs: LocalStackOutputs): CognitoIdentityProviderClient {
   return new CognitoIdentityProviderClient({
     endpoint: outputs.cognitoEndpoint,
     region: outputs.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: outputs.cognitoAdminCredentials,
   });
 }
 
