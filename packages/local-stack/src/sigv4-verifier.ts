@@ -30,6 +30,8 @@ export interface VerifiedRequest {
 }
 
 const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+/** What a presigner adds to the query string; the signer generates them again. */
+const PRESIGN_PARAMS = new Set(['X-Amz-Signature', 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Content-Sha256']);
 
 // The SDK signer takes a hash constructor; node:crypto does the hashing.
 type Data = string | ArrayBuffer | ArrayBufferView;
@@ -95,6 +97,12 @@ export interface VerifyOptions {
   body?: Uint8Array;
 }
 
+/** Repeated parameters are all signed, as a list. */
+function addQuery(query: Record<string, string | string[]>, key: string, value: string): void {
+  const previous = query[key];
+  query[key] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+}
+
 /**
  * Verifies a request's SigV4 signature, presigned (query) or Authorization header, by
  * signing the same request again with the SDK's own SignatureV4 and comparing.
@@ -111,6 +119,9 @@ export async function verifySigV4(
   const authorization = request.headers['authorization'];
   const presigned = param('X-Amz-Signature') !== undefined;
   if (!presigned && !authorization) throw new S3RequestError(403, 'AccessDenied', 'Access Denied');
+  if (presigned && query.some(([key], index) => PRESIGN_PARAMS.has(key) && query.findIndex(([other]) => other === key) !== index)) {
+    throw new S3RequestError(400, 'AuthorizationQueryParametersError', 'Repeated authorization query parameter');
+  }
 
   let credential: string | undefined;
   let signedHeaderList: string | undefined;
@@ -187,25 +198,34 @@ export async function verifySigV4(
     hostname: host.replace(/:\d+$/, ''),
     path: request.rawPath,
     headers,
-    query: {} as Record<string, string>,
+    query: {} as Record<string, string | string[]>,
     ...(body ? { body } : {}),
   };
 
   let expected: string;
   if (presigned) {
-    const generated = new Set(['X-Amz-Signature', 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Content-Sha256']);
-    for (const [key, value] of query) if (!generated.has(key)) toSign.query[key] = value;
-    // Re-hoisted by the signer, exactly as the presigner put it into the URL.
-    toSign.headers = { ...headers, 'X-Amz-Content-Sha256': payloadHash };
+    for (const [key, value] of query) if (!PRESIGN_PARAMS.has(key)) addQuery(toSign.query, key, value);
+    const unhoistable = new Set(signedHeaders.filter((name) => name.startsWith('x-amz-')));
+    const unsignable = new Set<string>();
+    if (declaredPayloadHash !== undefined) {
+      // Re-hoisted by the signer, exactly as the presigner put it into the URL.
+      toSign.headers = { ...headers, 'X-Amz-Content-Sha256': payloadHash };
+    } else if (!signedHeaders.includes('x-amz-content-sha256')) {
+      // Not in the URL: the payload hash is UNSIGNED-PAYLOAD, and no query parameter is signed for it.
+      toSign.headers = { ...headers, 'x-amz-content-sha256': payloadHash };
+      unhoistable.add('x-amz-content-sha256');
+      unsignable.add('x-amz-content-sha256');
+    }
     const signed = await signer.presign(toSign, {
       signingDate,
       expiresIn,
       signableHeaders: new Set(signedHeaders),
-      unhoistableHeaders: new Set(signedHeaders.filter((name) => name.startsWith('x-amz-'))),
+      unhoistableHeaders: unhoistable,
+      unsignableHeaders: unsignable,
     });
     expected = String(signed.query?.['X-Amz-Signature']);
   } else {
-    for (const [key, value] of query) toSign.query[key] = value;
+    for (const [key, value] of query) addQuery(toSign.query, key, value);
     const signed = await signer.sign(toSign, { signingDate, signableHeaders: new Set(signedHeaders) });
     expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers['authorization']))?.[1] ?? '';
   }
