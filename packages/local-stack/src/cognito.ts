@@ -85,7 +85,7 @@ export async function startCognito({
       await fetch(`http://${LOOPBACK}:${privatePort}/health`);
     });
   } catch (error) {
-    child.kill();
+    await stopChild();
     throw error;
   }
   const adminCredentials = generateAdminCredentials();
