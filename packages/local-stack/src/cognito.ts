@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import {
   AdminAddUserToGroupCommand,
@@ -14,10 +15,14 @@ import {
   GroupExistsException,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { LOOPBACK, waitFor } from '#lib/net';
+import { generateAdminCredentials, startCognitoAdminGuard, type AdminCredentials } from '#lib/cognito-admin-guard';
+import { ensureSigningKey, signingKeyPreload } from '#lib/cognito-signing-key';
+import { LOOPBACK, freePort, waitFor } from '#lib/net';
 
 export interface LocalCognito {
   endpoint: string;
+  /** The only credentials the admin API accepts; new at every start. */
+  adminCredentials: AdminCredentials;
   close(): Promise<void>;
 }
 
@@ -40,39 +45,68 @@ const EXIT_WITH_PARENT = `process.on('disconnect', () => process.exit(0));
 setInterval(() => { try { process.kill(${process.pid}, 0); } catch { process.exit(0); } }, 1000).unref();`;
 
 /**
- * cognito-local in a child process (it keeps its data in `.cognito/` under its working directory).
+ * cognito-local in a child process (it keeps its data in `.cognito/` under its working directory)
+ * on a private port, behind the admin guard (cognito-admin-guard.ts), which alone listens on `port`.
  * The child exits when its parent goes away, so no emulator outlives the stack.
  */
-export async function startCognito({ directory, port }: { directory: string; port: number }): Promise<LocalCognito> {
-  await mkdir(directory, { recursive: true });
+export async function startCognito({
+  directory,
+  port,
+  log,
+}: {
+  directory: string;
+  port: number;
+  log(line: Record<string, unknown>): void;
+}): Promise<LocalCognito> {
+  const endpoint = `http://${LOOPBACK}:${port}`;
+  await mkdir(path.join(directory, '.cognito'), { recursive: true });
+  // Tokens name the guard's address as issuer, not the private one; this file is ours alone.
+  await writeFile(path.join(directory, '.cognito', 'config.json'), `${JSON.stringify({ TokenConfig: { IssuerDomain: endpoint } }, null, 2)}\n`);
+  const privatePort = await freePort();
   const entry = require.resolve('cognito-local/lib/bin/start.js');
+  const signingKeyFile = path.join(directory, 'signing-key.json');
+  await ensureSigningKey(signingKeyFile);
   const child: ChildProcess = spawn(
     process.execPath,
-    ['-e', `${EXIT_WITH_PARENT} require(${JSON.stringify(entry)});`],
+    ['-e', `${EXIT_WITH_PARENT} ${signingKeyPreload(signingKeyFile, entry)} require(${JSON.stringify(entry)});`],
     {
       cwd: directory,
-      env: { ...process.env, PORT: String(port), HOST: LOOPBACK, DEBUG: '' },
+      env: { ...process.env, PORT: String(privatePort), HOST: LOOPBACK, DEBUG: '' },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-  const endpoint = `http://${LOOPBACK}:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stopChild = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  };
   try {
     await waitFor('cognito-local', async () => {
       if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}: ${stderr}`);
-      await fetch(`${endpoint}/health`);
+      await fetch(`http://${LOOPBACK}:${privatePort}/health`);
     });
   } catch (error) {
-    child.kill();
+    await stopChild();
     throw error;
   }
+  const adminCredentials = generateAdminCredentials();
+  const guard = await startCognitoAdminGuard({ port, upstream: { hostname: LOOPBACK, port: privatePort }, credentials: adminCredentials, log }).catch(
+    async (error: unknown) => {
+      await stopChild();
+      throw error;
+    },
+  );
   return {
     endpoint,
+    adminCredentials,
     close: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
+      await new Promise<void>((resolve) => {
+        guard.server.close(() => resolve());
+        guard.server.closeAllConnections();
+      });
+      await stopChild();
     },
   };
 }
@@ -81,12 +115,11 @@ const POOL_NAME = 'event-photos-local';
 const CLIENT_NAME = 'event-photos-web';
 
 /** Creates (or finds, after a restart) the pool, the SPA client, the groups and the demo users. */
-export async function ensureUserPool(endpoint: string, users: DemoUser[]): Promise<UserPool> {
-  const cognito = new CognitoIdentityProviderClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+export async function ensureUserPool(
+  { endpoint, adminCredentials }: Pick<LocalCognito, 'endpoint' | 'adminCredentials'>,
+  users: DemoUser[],
+): Promise<UserPool> {
+  const cognito = new CognitoIdentityProviderClient({ endpoint, region: 'local', credentials: adminCredentials });
   try {
     const pools = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
     let userPoolId = pools.UserPools?.find((pool) => pool.Name === POOL_NAME)?.Id;

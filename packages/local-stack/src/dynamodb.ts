@@ -1,5 +1,6 @@
+import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -22,6 +23,7 @@ export interface LocalDynamoDb {
 export async function startDynamoDb({ directory, port }: { directory: string; port: number }): Promise<LocalDynamoDb> {
   await mkdir(directory, { recursive: true });
   const server: Server = dynalite({ path: directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  guardRequests(server);
   const listen = () => new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, LOOPBACK, () => {
@@ -40,6 +42,47 @@ export async function startDynamoDb({ directory, port }: { directory: string; po
     resume: listen,
     close: stopListening,
   };
+}
+
+/** dynalite's own request size limit. */
+const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
+/**
+ * dynalite runs in this process and throws from its request handlers on some input (a client
+ * that goes away mid-body, `null` as the JSON body): uncaught, that would stop the whole stack.
+ * So it gets each request only once complete, replayed synchronously so that what it throws
+ * becomes a 400, and GET only for its health check on `/`.
+ */
+function guardRequests(server: Server): void {
+  const handlers = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
+    });
+    request.on('error', () => response.destroy()); // the client is gone: nobody to answer
+    request.on('end', () => {
+      if (size > MAX_REQUEST_BYTES) return sendJson(response, 413, { __type: 'com.amazon.coral.service#SerializationException', message: 'Request too large' });
+      if (request.method === 'GET' && request.url?.split('?')[0] !== '/') return sendJson(response, 404, { __type: 'com.amazon.coral.service#UnknownOperationException' });
+      const replay = Object.assign(new EventEmitter(), { method: request.method, url: request.url, headers: request.headers });
+      try {
+        for (const handler of handlers) handler(replay as unknown as IncomingMessage, response);
+        if (size > 0) replay.emit('data', Buffer.concat(chunks));
+        replay.emit('end');
+      } catch {
+        if (!response.headersSent) sendJson(response, 400, { __type: 'com.amazon.coral.service#SerializationException', message: 'Malformed request' });
+      }
+    });
+  });
+}
+
+function sendJson(response: ServerResponse, status: number, body: Record<string, string>): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
 }
 
 /** Creates the table (as infra.serverless.yml declares it) unless it exists. */

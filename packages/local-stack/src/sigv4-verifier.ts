@@ -30,6 +30,8 @@ export interface VerifiedRequest {
 }
 
 const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+/** What a presigner adds to the query string; the signer generates them again. */
+const PRESIGN_PARAMS = new Set(['X-Amz-Signature', 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Content-Sha256']);
 
 // The SDK signer takes a hash constructor; node:crypto does the hashing.
 type Data = string | ArrayBuffer | ArrayBufferView;
@@ -71,9 +73,9 @@ function parseAmzDate(value: string | undefined): Date {
   return new Date(Date.UTC(y!, mo! - 1, d!, h!, mi!, s!));
 }
 
-function parseCredential(credential: string | undefined) {
+function parseCredential(credential: string | undefined, expectedService: string) {
   const [accessKeyId, date, region, service, terminator] = (credential ?? '').split('/');
-  if (!accessKeyId || !date || !region || service !== 's3' || terminator !== 'aws4_request') {
+  if (!accessKeyId || !date || !region || service !== expectedService || terminator !== 'aws4_request') {
     throw new S3RequestError(400, 'AuthorizationQueryParametersError', 'Credential is malformed');
   }
   return { accessKeyId, date, region };
@@ -85,8 +87,24 @@ function sameSignature(expected: string, actual: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+export interface VerifyOptions {
+  /** The service in the credential scope; `s3` by default. */
+  service?: string;
+  /**
+   * The whole request body, for services that sign its hash without sending it (all but S3,
+   * whose payload hash is the x-amz-content-sha256 header and whose body the caller checks).
+   */
+  body?: Uint8Array;
+}
+
+/** Repeated parameters are all signed, as a list. */
+function addQuery(query: Record<string, string | string[]>, key: string, value: string): void {
+  const previous = query[key];
+  query[key] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [previous]), value];
+}
+
 /**
- * Verifies an S3 request's SigV4 signature, presigned (query) or Authorization header, by
+ * Verifies a request's SigV4 signature, presigned (query) or Authorization header, by
  * signing the same request again with the SDK's own SignatureV4 and comparing.
  * Throws S3RequestError with the status and code S3 would answer.
  */
@@ -94,12 +112,16 @@ export async function verifySigV4(
   request: IncomingS3Request,
   secretFor: (accessKeyId: string) => string | undefined,
   now = new Date(),
+  { service = 's3', body }: VerifyOptions = {},
 ): Promise<VerifiedRequest> {
   const query = parseQuery(request.rawQuery);
   const param = (name: string) => query.find(([key]) => key === name)?.[1];
   const authorization = request.headers['authorization'];
   const presigned = param('X-Amz-Signature') !== undefined;
   if (!presigned && !authorization) throw new S3RequestError(403, 'AccessDenied', 'Access Denied');
+  if (presigned && query.some(([key], index) => PRESIGN_PARAMS.has(key) && query.findIndex(([other]) => other === key) !== index)) {
+    throw new S3RequestError(400, 'AuthorizationQueryParametersError', 'Repeated authorization query parameter');
+  }
 
   let credential: string | undefined;
   let signedHeaderList: string | undefined;
@@ -119,7 +141,7 @@ export async function verifySigV4(
     [, credential, signedHeaderList, signature] = match;
     amzDate = request.headers['x-amz-date'];
   }
-  const { accessKeyId, date, region } = parseCredential(credential);
+  const { accessKeyId, date, region } = parseCredential(credential, service);
   const secret = secretFor(accessKeyId);
   if (secret === undefined) {
     throw new S3RequestError(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
@@ -154,13 +176,19 @@ export async function verifySigV4(
     if (value === undefined) throw new S3RequestError(403, 'SignatureDoesNotMatch', `Signed header ${name} is missing`);
     headers[name] = value;
   }
-  const payloadHash = presigned ? param('X-Amz-Content-Sha256') ?? 'UNSIGNED-PAYLOAD' : request.headers['x-amz-content-sha256'] ?? '';
+  const declaredPayloadHash = presigned ? param('X-Amz-Content-Sha256') : request.headers['x-amz-content-sha256'];
+  const payloadHash = body
+    ? createHash('sha256').update(body).digest('hex')
+    : declaredPayloadHash ?? (presigned ? 'UNSIGNED-PAYLOAD' : '');
+  if (body && declaredPayloadHash !== undefined && declaredPayloadHash !== payloadHash) {
+    throw new S3RequestError(400, 'XAmzContentSHA256Mismatch', 'The provided x-amz-content-sha256 header does not match what was computed.');
+  }
   const signer = new SignatureV4({
-    service: 's3',
+    service,
     region,
     credentials: { accessKeyId, secretAccessKey: secret },
     sha256: NodeSha256,
-    uriEscapePath: false, // S3 signs the path as sent
+    uriEscapePath: false, // the path as sent (the only one non-S3 JSON services use is '/')
     applyChecksum: false,
   });
   const host = headers['host']!;
@@ -170,24 +198,34 @@ export async function verifySigV4(
     hostname: host.replace(/:\d+$/, ''),
     path: request.rawPath,
     headers,
-    query: {} as Record<string, string>,
+    query: {} as Record<string, string | string[]>,
+    ...(body ? { body } : {}),
   };
 
   let expected: string;
   if (presigned) {
-    const generated = new Set(['X-Amz-Signature', 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Content-Sha256']);
-    for (const [key, value] of query) if (!generated.has(key)) toSign.query[key] = value;
-    // Re-hoisted by the signer, exactly as the presigner put it into the URL.
-    toSign.headers = { ...headers, 'X-Amz-Content-Sha256': payloadHash };
+    for (const [key, value] of query) if (!PRESIGN_PARAMS.has(key)) addQuery(toSign.query, key, value);
+    const unhoistable = new Set(signedHeaders.filter((name) => name.startsWith('x-amz-')));
+    const unsignable = new Set<string>();
+    if (declaredPayloadHash !== undefined) {
+      // Re-hoisted by the signer, exactly as the presigner put it into the URL.
+      toSign.headers = { ...headers, 'X-Amz-Content-Sha256': payloadHash };
+    } else if (!signedHeaders.includes('x-amz-content-sha256')) {
+      // Not in the URL: the payload hash is UNSIGNED-PAYLOAD, and no query parameter is signed for it.
+      toSign.headers = { ...headers, 'x-amz-content-sha256': payloadHash };
+      unhoistable.add('x-amz-content-sha256');
+      unsignable.add('x-amz-content-sha256');
+    }
     const signed = await signer.presign(toSign, {
       signingDate,
       expiresIn,
       signableHeaders: new Set(signedHeaders),
-      unhoistableHeaders: new Set(signedHeaders.filter((name) => name.startsWith('x-amz-'))),
+      unhoistableHeaders: unhoistable,
+      unsignableHeaders: unsignable,
     });
     expected = String(signed.query?.['X-Amz-Signature']);
   } else {
-    for (const [key, value] of query) toSign.query[key] = value;
+    for (const [key, value] of query) addQuery(toSign.query, key, value);
     const signed = await signer.sign(toSign, { signingDate, signableHeaders: new Set(signedHeaders) });
     expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers['authorization']))?.[1] ?? '';
   }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PhotoRepository, createDocumentClient, createS3Client } from '@event-photos/aws';
 import { startCdn } from '#lib/cdn';
+import type { AdminCredentials } from '#lib/cognito-admin-guard';
 import { ensureUserPool, startCognito, type DemoUser } from '#lib/cognito';
 import { ensurePhotosTable, startDynamoDb } from '#lib/dynamodb';
 import { startHttpGateway } from '#lib/http-gateway';
@@ -33,6 +34,8 @@ export interface LocalStackOutputs {
   dynamodbEndpoint: string;
   tableName: string;
   cognitoEndpoint: string;
+  /** Signs Cognito admin calls (SigV4, service cognito-idp); generated at each start. */
+  cognitoAdminCredentials: AdminCredentials;
   userPoolId: string;
   userPoolClientId: string;
   issuer: string;
@@ -97,12 +100,12 @@ export async function startLocalStack(options: LocalStackOptions) {
         log,
       }),
       startDynamoDb({ directory: path.join(options.dataDir, 'dynamodb'), port: dynamoPort }),
-      startCognito({ directory: path.join(options.dataDir, 'cognito'), port: cognitoPort }),
+      startCognito({ directory: path.join(options.dataDir, 'cognito'), port: cognitoPort, log }),
     ]);
     closers.push(() => s3.close(), () => dynamodb.close(), () => cognito.close());
 
     const [pool] = await Promise.all([
-      ensureUserPool(cognito.endpoint, DEMO_USERS),
+      ensureUserPool(cognito, DEMO_USERS),
       ensurePhotosTable(dynamodb.endpoint, tableDefinition(infra, TABLE)),
     ]);
     const outputs: LocalStackOutputs = {
@@ -114,6 +117,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       dynamodbEndpoint: dynamodb.endpoint,
       tableName: TABLE,
       cognitoEndpoint: cognito.endpoint,
+      cognitoAdminCredentials: cognito.adminCredentials,
       userPoolId: pool.userPoolId,
       userPoolClientId: pool.userPoolClientId,
       issuer: pool.issuer,

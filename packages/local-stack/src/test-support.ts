@@ -1,6 +1,7 @@
-import { createPrivateKey, createSign } from 'node:crypto';
+import { createPrivateKey, createSign, type JsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import path from 'node:path';
 import { createRequire } from 'node:module';
 import {
   CognitoIdentityProviderClient,
@@ -13,11 +14,12 @@ import { localResourcesOf, type LocalStackOutputs } from '#lib/stack';
 
 export { jpegBytes } from '@event-photos/testing/fixtures';
 
+/** A Cognito client for the admin API, signing with the stack's admin credentials. */
 export function cognitoClient(outputs: LocalStackOutputs): CognitoIdentityProviderClient {
   return new CognitoIdentityProviderClient({
     endpoint: outputs.cognitoEndpoint,
     region: outputs.region,
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    credentials: outputs.cognitoAdminCredentials,
   });
 }
 
@@ -39,17 +41,27 @@ export async function createOtherClient(outputs: LocalStackOutputs): Promise<str
 }
 
 /**
- * Re-signs a token's claims with cognito-local's own (public) signing key: a correctly signed
- * token whose claims we choose, to test the checks after the signature (expiry, client, use).
+ * Re-signs a token's claims with an RSA key: a correctly signed token whose claims we choose, to
+ * test the checks after the signature (expiry, client, use). The local issuer's key is the stack's
+ * own (`<dataDir>/cognito/signing-key.json`); the one cognito-local publishes must not be trusted.
  */
-export function resignWithLocalKey(token: string, changes: Record<string, unknown>): string {
-  const require = createRequire(import.meta.url);
-  const { jwk } = JSON.parse(readFileSync(require.resolve('cognito-local/lib/keys/cognitoLocal.private.json'), 'utf8'));
+export function resignWithKey(token: string, changes: Record<string, unknown>, jwk: JsonWebKey): string {
   const [header, payload] = token.split('.') as [string, string];
   const claims = { ...JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')), ...changes };
   const unsigned = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
   const signature = createSign('RSA-SHA256').update(unsigned).sign(createPrivateKey({ key: jwk, format: 'jwk' }));
   return `${unsigned}.${signature.toString('base64url')}`;
+}
+
+/** The private key of the local stack's issuer. */
+export function stackSigningKey(dataDir: string): JsonWebKey {
+  return (JSON.parse(readFileSync(path.join(dataDir, 'cognito', 'signing-key.json'), 'utf8')) as { private: { jwk: JsonWebKey } }).private.jwk;
+}
+
+/** The private key cognito-local ships in its npm package (public to anyone). */
+export function publishedCognitoLocalKey(): JsonWebKey {
+  const require = createRequire(import.meta.url);
+  return (JSON.parse(readFileSync(require.resolve('cognito-local/lib/keys/cognitoLocal.private.json'), 'utf8')) as { jwk: JsonWebKey }).jwk;
 }
 
 /** An HTTP request with the path sent exactly as given (fetch would normalise `..`). */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '#lib/stack';
-import { createOtherClient, jpegBytes, rawRequest, resignWithLocalKey, signIn } from '#lib/test-support';
+import { createOtherClient, jpegBytes, publishedCognitoLocalKey, rawRequest, resignWithKey, signIn, stackSigningKey } from '#lib/test-support';
 
 // The whole flow over HTTP against the local stack: Cognito sign-in, API, presigned PUT to S3,
 // S3 event, DynamoDB record, CDN delivery.
@@ -160,6 +160,10 @@ describe('events', () => {
 describe('authorizer', () => {
   const body = { title: 'x', contentType: 'image/jpeg', size: 1 };
 
+  it('accepts a token re-signed with the stack\'s own key (so the rejections below are for their claims)', async () => {
+    expect((await callApi('POST', initiatePath(), { body, auth: resignWithKey(token, {}, stackSigningKey(dataDir)) })).status).toBe(201);
+  });
+
   it('accepts both the ID token and the access token of the app client', async () => {
     const { accessToken } = await signIn(stack.outputs, attendee().email, attendee().password);
     expect((await callApi('POST', initiatePath(), { body, auth: accessToken })).status).toBe(201);
@@ -177,9 +181,11 @@ describe('authorizer', () => {
       const payload = token.split('.')[1];
       return `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
     }],
-    ['an expired token', () => resignWithLocalKey(token, { exp: Math.floor(Date.now() / 1000) - 60 })],
-    ['a token from another issuer', () => resignWithLocalKey(token, { iss: 'http://127.0.0.1:1/local_other' })],
-    ['a token with token_use refresh', () => resignWithLocalKey(token, { token_use: 'refresh' })],
+    ['an expired token', () => resignWithKey(token, { exp: Math.floor(Date.now() / 1000) - 60 }, stackSigningKey(dataDir))],
+    ['a token from another issuer', () => resignWithKey(token, { iss: 'http://127.0.0.1:1/local_other' }, stackSigningKey(dataDir))],
+    ['a token with token_use refresh', () => resignWithKey(token, { token_use: 'refresh' }, stackSigningKey(dataDir))],
+    // cognito-local's own key ships in its npm package: whoever signs with it must not get in.
+    ['an organizer token forged with the key cognito-local publishes', () => resignWithKey(token, { 'cognito:groups': ['organizers'] }, publishedCognitoLocalKey())],
   ])('rejects %s with 401', async (_name, makeToken) => {
     const response = await callApi('POST', initiatePath(), { body, auth: makeToken() });
     expect(response.status).toBe(401);

@@ -1,0 +1,228 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { LOOPBACK } from '#lib/net';
+import { S3RequestError, verifySigV4 } from '#lib/sigv4-verifier';
+
+export interface AdminCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export interface CognitoAdminGuardOptions {
+  port: number;
+  /** cognito-local, on a private port (never exposed itself). */
+  upstream: { hostname: string; port: number };
+  credentials: AdminCredentials;
+  log(line: Record<string, unknown>): void;
+}
+
+/** A Cognito JSON error: HTTP status and `__type`. */
+class CognitoRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
+
+/**
+ * What an app client calls on real Cognito without AWS credentials (the user's tokens or
+ * password are its proof). Everything else, Admin* and pool management, needs IAM (SigV4).
+ * SignUp and ConfirmSignUp are not here: the deployed pool only has admin-created users
+ * (infra.serverless.yml, AllowAdminCreateUserOnly), and cognito-local would not enforce it.
+ */
+const PUBLIC_TARGETS = new Set([
+  'InitiateAuth',
+  'RespondToAuthChallenge',
+  'GetUser',
+  'ChangePassword',
+  'GlobalSignOut',
+  'RevokeToken',
+  'ForgotPassword',
+  'ConfirmForgotPassword',
+  'GetTokensFromRefreshToken',
+]);
+const PUBLIC_GET = /^\/(health|[\w-]+\/\.well-known\/(jwks\.json|openid-configuration))$/;
+
+const MAX_BODY_BYTES = 1024 * 1024;
+// Hop-by-hop headers, and the framing the guard recomputes for the buffered body.
+const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'expect', 'te', 'trailer', 'content-length']);
+
+/** Fresh admin credentials for one run of the stack: nobody can know them in advance. */
+export function generateAdminCredentials(): AdminCredentials {
+  return {
+    accessKeyId: `LOCALADMIN${randomBytes(8).toString('hex').toUpperCase()}`,
+    secretAccessKey: randomBytes(30).toString('base64url'),
+  };
+}
+
+/**
+ * cognito-local answers its admin API to anyone, so an attendee could add itself to
+ * `organizers`. This proxy in front of it lets through what an app client may call
+ * unauthenticated on real Cognito, and requires a SigV4 signature (service cognito-idp) made
+ * with the stack's admin credentials for everything else. It also answers malformed input with
+ * 400 where cognito-local would fail with 500.
+ */
+export async function startCognitoAdminGuard(options: CognitoAdminGuardOptions): Promise<{ endpoint: string; server: Server }> {
+  const server = createServer((request, response) => {
+    handle(options, request, response).catch((error: unknown) => {
+      if (error instanceof CognitoRequestError) return sendError(request, response, error);
+      options.log({ level: 'error', message: 'Cognito guard failure', error: String(error) });
+      sendError(request, response, new CognitoRequestError(500, 'InternalErrorException', 'Internal error'));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port, LOOPBACK, resolve));
+  const address = server.address();
+  return { endpoint: `http://${LOOPBACK}:${typeof address === 'object' && address ? address.port : options.port}`, server };
+}
+
+async function handle(options: CognitoAdminGuardOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const method = request.method ?? 'GET';
+  const url = request.url ?? '/';
+  const [rawPath = '/', rawQuery = ''] = url.split(/\?(.*)/s);
+  const body = await readBody(request);
+  // CORS preflights carry no credentials; cognito-local answers them for the SPA's origin.
+  if (method === 'OPTIONS') return forward(options, request, response, body);
+
+  const target = targetOf(request);
+  const isPublic =
+    ((method === 'GET' || method === 'HEAD') && PUBLIC_GET.test(rawPath)) ||
+    (method === 'POST' && rawPath === '/' && !rawQuery && target.startsWith(TARGET_PREFIX) && PUBLIC_TARGETS.has(target.slice(TARGET_PREFIX.length)));
+  if (!isPublic) await verifyAdmin(options, request, method, rawPath, rawQuery, body);
+  if (method === 'POST' && rawPath === '/') checkJsonCall(request, body);
+  return forward(options, request, response, body);
+}
+
+// Node joins repeated headers; the type still allows an array.
+function targetOf(request: IncomingMessage): string {
+  return String(request.headers['x-amz-target'] ?? '');
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    request.on('end', () =>
+      size > MAX_BODY_BYTES
+        ? reject(new CognitoRequestError(413, 'RequestEntityTooLargeException', 'Request body too large'))
+        : resolve(Buffer.concat(chunks)),
+    );
+    // A client that gives up half-way gets no answer; nothing to log.
+    request.on('error', () => reject(new CognitoRequestError(400, 'SerializationException', 'Incomplete request body')));
+  });
+}
+
+async function verifyAdmin(
+  options: CognitoAdminGuardOptions,
+  request: IncomingMessage,
+  method: string,
+  rawPath: string,
+  rawQuery: string,
+  body: Buffer,
+): Promise<void> {
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : value]),
+  );
+  if (!headers['authorization'] && !/(^|&)X-Amz-Signature=/.test(rawQuery)) {
+    throw new CognitoRequestError(400, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
+  }
+  const { accessKeyId, secretAccessKey } = options.credentials;
+  try {
+    await verifySigV4({ method, rawPath, rawQuery, headers }, (id) => (id === accessKeyId ? secretAccessKey : undefined), new Date(), {
+      service: 'cognito-idp',
+      body,
+    });
+  } catch (error) {
+    if (!(error instanceof S3RequestError)) throw error;
+    // The verifier speaks S3; Cognito names the same failures these JSON error types.
+    if (error.code === 'InvalidAccessKeyId') {
+      throw new CognitoRequestError(400, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+    }
+    if (error.code === 'AuthorizationQueryParametersError' || error.code === 'InvalidArgument') {
+      throw new CognitoRequestError(400, 'IncompleteSignatureException', error.message);
+    }
+    throw new CognitoRequestError(400, 'InvalidSignatureException', error.message);
+  }
+}
+
+/** What real Cognito refuses before dispatching; cognito-local would answer some of it with 500. */
+function checkJsonCall(request: IncomingMessage, body: Buffer): void {
+  if (!/^AWSCognitoIdentityProviderService\.[A-Za-z]+$/.test(targetOf(request))) {
+    throw new CognitoRequestError(400, 'UnknownOperationException', 'Unknown operation');
+  }
+  const contentType = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  if (contentType !== 'application/x-amz-json-1.1') {
+    throw new CognitoRequestError(400, 'SerializationException', 'Content-Type must be application/x-amz-json-1.1');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new CognitoRequestError(400, 'SerializationException', 'The request body is not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new CognitoRequestError(400, 'SerializationException', 'The request body must be a JSON object');
+  }
+}
+
+/** Sends the buffered request to cognito-local; its 5xx answers (unsupported operation, a crash on odd input) become 400s. */
+function forward(options: CognitoAdminGuardOptions, request: IncomingMessage, response: ServerResponse, body: Buffer): Promise<void> {
+  const headers: IncomingHttpHeaders = { 'content-length': String(body.length) };
+  for (const [name, value] of Object.entries(request.headers)) if (!NOT_FORWARDED.has(name)) headers[name] = value;
+  return new Promise((resolve, reject) => {
+    const upstream = httpRequest({ ...options.upstream, method: request.method, path: request.url, headers }, (answer) => {
+      const chunks: Buffer[] = [];
+      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+      answer.on('error', reject);
+      answer.on('end', () => {
+        const text = Buffer.concat(chunks);
+        const status = answer.statusCode ?? 502;
+        if (status >= 500) {
+          options.log({ level: 'warn', message: 'cognito-local failed', status, target: targetOf(request), body: text.toString('utf8').slice(0, 500) });
+          const unsupported = text.includes('CognitoLocal#Unsupported');
+          reject(
+            unsupported
+              ? new CognitoRequestError(400, 'UnknownOperationException', 'Unknown or unsupported operation')
+              : new CognitoRequestError(400, 'InvalidParameterException', 'The local Cognito emulator could not process these parameters'),
+          );
+          return;
+        }
+        const outgoing = { ...answer.headers, 'content-length': String(text.length) };
+        delete outgoing['transfer-encoding'];
+        delete outgoing['connection'];
+        response.writeHead(status, outgoing);
+        response.end(request.method === 'HEAD' ? undefined : text);
+        resolve();
+      });
+    });
+    upstream.on('error', reject);
+    upstream.end(body);
+  });
+}
+
+function sendError(request: IncomingMessage, response: ServerResponse, error: CognitoRequestError): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  request.resume(); // drain what the client still sends
+  const body = JSON.stringify({ __type: error.type, message: error.message });
+  response.writeHead(error.status, {
+    'content-type': 'application/x-amz-json-1.1',
+    'content-length': Buffer.byteLength(body),
+    'x-amzn-requestid': randomUUID(),
+    'x-amzn-errortype': error.type,
+    // Like cognito-local's own answers, so the SPA can read the error.
+    'access-control-allow-origin': '*',
+    ...(error.status === 413 ? { connection: 'close' } : {}),
+  });
+  response.end(request.method === 'HEAD' ? undefined : body);
+}
