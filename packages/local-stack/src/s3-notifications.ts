@@ -37,7 +37,8 @@ export function createS3Notifications(options: S3NotificationOptions) {
   async function invoke(trigger: S3Trigger, event: S3Event): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await options.invoke(trigger.functionName, event);
+        const result = await options.invoke(trigger.functionName, event);
+        options.log({ message: 'S3 event delivered', function: trigger.functionName, attempt: attempt + 1, keys: event.Records.map((record) => record.s3.object.key), result });
         return;
       } catch (error) {
         const delay = retryDelays[attempt];

@@ -109,21 +109,6 @@ describe('upload flow', () => {
     expect(second.json.items[0].photoId).toBe(ids[0]);
   });
 
-  it('keeps one record when the same S3 event is delivered twice', async () => {
-    const { photoId } = await upload(jpegBytes(2048), { title: 'Twice' });
-    await stack.notifications.idle();
-    const key = `uploads/event_demo-event/${photoId}.jpg`;
-    const record = {
-      eventName: 'ObjectCreated:Put',
-      s3: { bucket: { name: stack.outputs.bucketName }, object: { key, size: 2048 } },
-    };
-    stack.notifications.publish({ Records: [record, record] } as never);
-    stack.notifications.publish({ Records: [record] } as never);
-    await stack.notifications.idle();
-    const list = await callApi('GET', '/events/demo-event/photos?limit=100');
-    expect(list.json.items.filter((item: { photoId: string }) => item.photoId === photoId)).toHaveLength(1);
-  });
-
   it('answers a photo that is not uploaded yet as pending', async () => {
     const initiated = await callApi('POST', initiatePath(), { body: { title: 'Later', contentType: 'image/png', size: 10 } });
     const photo = await callApi('GET', `/events/demo-event/photos/${initiated.json.photoId}`);

@@ -7,6 +7,7 @@ import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpload } from '@event-photos/aws';
 import { encodeUploadMetadata } from '@event-photos/core';
+import { s3Event } from '@event-photos/testing';
 import { startLocalStack, type LocalStack } from '#lib/stack';
 import { jpegBytes, s3Client, signIn } from '#lib/test-support';
 
@@ -16,6 +17,9 @@ let stack: LocalStack;
 let dataDir: string;
 let token: string;
 let admin: S3Client;
+const stackLog: Array<Record<string, unknown>> = [];
+/** What processUploadedPhoto returns: how many keys of the event ended each way. */
+type ProcessingSummary = Record<'created' | 'duplicate' | 'rejected' | 'gone', number>;
 const EVENT = 'demo-event';
 
 type Initiated = { photoId: string; s3PutObjectUrl: string; headers: Record<string, string> };
@@ -67,7 +71,7 @@ const keyOf = (photoId: string, ext = 'jpg') => `uploads/event_${EVENT}/${photoI
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-security-'));
-  stack = await startLocalStack({ dataDir, retryDelaysMs: [20, 40] });
+  stack = await startLocalStack({ dataDir, retryDelaysMs: [20, 40], log: (line) => stackLog.push(line) });
   const user = stack.outputs.demoUsers.find((candidate) => candidate.groups.length === 0)!;
   token = (await signIn(stack.outputs, user.email, user.password)).idToken;
   admin = s3Client(stack.outputs);
@@ -227,27 +231,61 @@ describe('3. processing trusts nothing', () => {
 });
 
 describe('4. at-least-once delivery', () => {
-  it('keeps exactly one record per object across a shuffled batch with duplicates', async () => {
-    const uploads: Array<{ photoId: string; sha256: string }> = [];
-    for (let i = 0; i < 8; i++) {
-      const bytes = jpegBytes(1500 + i);
-      const upload = await initiate({ contentType: 'image/jpeg', size: bytes.length, title: `Batch ${i}` });
-      expect((await put(upload.s3PutObjectUrl, upload.headers, bytes)).status).toBe(200);
-      uploads.push({ photoId: upload.photoId, sha256: createHash('sha256').update(bytes).digest('hex') });
-    }
-    const records = uploads.flatMap(({ photoId }) => {
-      const record = { eventName: 'ObjectCreated:Put', s3: { bucket: { name: stack.outputs.bucketName }, object: { key: keyOf(photoId), size: 1 } } };
-      return [record, record, record];
-    });
-    records.sort(() => Math.random() - 0.5);
-    stack.notifications.publish({ Records: records } as never);
-    stack.notifications.publish({ Records: records.slice().reverse() } as never);
+  const eventFor = (...photoIds: string[]) =>
+    s3Event(...photoIds.map((photoId) => ({ key: keyOf(photoId), bucket: stack.outputs.bucketName, region: stack.outputs.region, size: 1 })));
+  const process = (...photoIds: string[]) => stack.invoke('processUploadedPhoto', eventFor(...photoIds)) as Promise<ProcessingSummary>;
+  /** What the deliveries of the S3 emulator's own events for these keys ended as (from the stack's log). */
+  const deliveredResults = (photoId: string) =>
+    stackLog.filter((line) => line['message'] === 'S3 event delivered' && (line['keys'] as string[]).includes(keyOf(photoId))).map((line) => line['result'] as ProcessingSummary);
+  const sum = (results: ProcessingSummary[], outcome: keyof ProcessingSummary) => results.reduce((total, result) => total + result[outcome], 0);
+
+  async function uploadOne(title: string): Promise<{ photoId: string; sha256: string }> {
+    const bytes = jpegBytes(3000 + Math.floor(Math.random() * 1000));
+    const upload = await initiate({ contentType: 'image/jpeg', size: bytes.length, title });
+    expect((await put(upload.s3PutObjectUrl, upload.headers, bytes)).status).toBe(200);
+    return { photoId: upload.photoId, sha256: createHash('sha256').update(bytes).digest('hex') };
+  }
+
+  it('writes the photo once when its first delivery and six duplicates arrive at the same moment', async () => {
+    // Warm instances first, so that every duplicate starts at once instead of one cold start apart.
+    await Promise.all(Array.from({ length: 7 }, () => process(randomUUID())));
+    const bytes = jpegBytes(5000);
+    const upload = await initiate({ contentType: 'image/jpeg', size: bytes.length, title: 'Raced' });
+    // The PUT's own S3 event and six direct deliveries of the same event race each other.
+    expect((await put(upload.s3PutObjectUrl, upload.headers, bytes)).status).toBe(200);
+    const direct = await Promise.all(Array.from({ length: 6 }, () => process(upload.photoId)));
     await stack.notifications.idle();
-    const listed = await listedIds();
+    const results = [...direct, ...deliveredResults(upload.photoId)];
+    expect(results).toHaveLength(7);
+    expect(sum(results, 'created')).toBe(1);
+    expect(sum(results, 'duplicate')).toBe(6);
+
+    const recorded = (await getPhoto(upload.photoId)).json;
+    expect(recorded).toMatchObject({ status: 'ready', sha256: createHash('sha256').update(bytes).digest('hex') });
+    // Later redeliveries and the reconcile job leave the record exactly as it is.
+    await process(upload.photoId);
+    await stack.invoke('reconcileUploads', {});
+    expect((await getPhoto(upload.photoId)).json).toEqual(recorded);
+  });
+
+  it('leaves every record exactly as it was when a shuffled batch redelivers each object three times, twice at once', async () => {
+    const uploads: Array<{ photoId: string; sha256: string }> = [];
+    for (let i = 0; i < 6; i++) uploads.push(await uploadOne(`Batch ${i}`));
+    await stack.notifications.idle();
+    const before = new Map<string, unknown>();
     for (const { photoId, sha256 } of uploads) {
-      expect(listed.filter((id) => id === photoId)).toHaveLength(1);
-      expect((await getPhoto(photoId)).json).toMatchObject({ status: 'ready', sha256 });
+      const photo = (await getPhoto(photoId)).json;
+      expect(photo).toMatchObject({ status: 'ready', sha256 });
+      before.set(photoId, photo);
     }
+    const ids = uploads.flatMap(({ photoId }) => [photoId, photoId, photoId]).sort(() => Math.random() - 0.5);
+    const results = await Promise.all([process(...ids), process(...ids.slice().reverse())]);
+    // Each event names each key three times: processed once per event, as a duplicate.
+    expect(results).toEqual([
+      { created: 0, duplicate: uploads.length, rejected: 0, gone: 0 },
+      { created: 0, duplicate: uploads.length, rejected: 0, gone: 0 },
+    ]);
+    for (const { photoId } of uploads) expect((await getPhoto(photoId)).json).toEqual(before.get(photoId));
   });
 
   it.each([['with space.jpg'], ['plus+sign.jpg'], ['per%cent.jpg'], ['사진 📷 ü.jpg'], ['a+b %2B c.jpg']])(

@@ -163,7 +163,7 @@ describe('process-uploaded-photo', () => {
     // The key arrives URL-encoded and the record's own size is wrong: neither may leak into the photo.
     await expect(
       handler({ Records: [s3Record(keyOf(PHOTO_ID).replace('event_', 'event%5F'), { size: 1 })] }, lambdaContext()),
-    ).resolves.toBeUndefined();
+    ).resolves.toEqual({ created: 1, duplicate: 0, rejected: 0, gone: 0 });
 
     const written = ddb.commandCalls(PutCommand);
     expect(written).toHaveLength(1);
@@ -220,7 +220,7 @@ describe('process-uploaded-photo', () => {
     upload(PHOTO_ID);
     items.set(`${pk}|PHOTO#${PHOTO_ID}`, { photoId: PHOTO_ID });
 
-    await expect(invoke(keyOf(PHOTO_ID))).resolves.toBeUndefined();
+    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, duplicate: 1, rejected: 0, gone: 0 });
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
     expect(deletedKeys()).toEqual([]);
@@ -229,7 +229,7 @@ describe('process-uploaded-photo', () => {
   it('does not throw when a concurrent delivery wins the conditional put', async () => {
     upload(PHOTO_ID);
     ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
-    await expect(invoke(keyOf(PHOTO_ID))).resolves.toBeUndefined();
+    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, duplicate: 1, rejected: 0, gone: 0 });
     expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
     expect(deletedKeys()).toEqual([]);
   });
@@ -281,7 +281,7 @@ describe('process-uploaded-photo', () => {
   it('skips an object that is gone (NotFound on HeadObject)', async () => {
     // An upload record, but nothing stored under the key: HeadObject throws the SDK's NotFound.
     items.set(`${pk}|UPLOAD#${PHOTO_ID}`, { ...pendingFor(PHOTO_ID) });
-    await expect(invoke(keyOf(PHOTO_ID))).resolves.toBeUndefined();
+    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, duplicate: 0, rejected: 0, gone: 1 });
     expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(1);
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
     expect(deletedKeys()).toEqual([]);
@@ -345,7 +345,7 @@ describe('process-uploaded-photo', () => {
       ],
     ])('%s', async (_name, arrange, reason) => {
       arrange();
-      await expect(invoke(keyOf(PHOTO_ID))).resolves.toBeUndefined();
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, duplicate: 0, rejected: 1, gone: 0 });
       expect(deletedKeys()).toEqual([keyOf(PHOTO_ID)]);
       expect(rejections()).toEqual([{ sk: `UPLOAD#${PHOTO_ID}`, reason }]);
       expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
@@ -366,7 +366,7 @@ describe('process-uploaded-photo', () => {
       `uploads/${PHOTO_ID}.jpg`,
     ])('the non-upload key %j is deleted without any DynamoDB access', async (key) => {
       objects.set(key, { chunks: [jpeg(5000)], metadata: metadataFor(pendingFor(PHOTO_ID)), etag: '"x"' });
-      await expect(invoke(key)).resolves.toBeUndefined();
+      await expect(invoke(key)).resolves.toEqual({ created: 0, duplicate: 0, rejected: 1, gone: 0 });
       expect(deletedKeys()).toEqual([key]);
       expect(ddb.calls()).toHaveLength(0);
     });
@@ -382,7 +382,7 @@ describe('process-uploaded-photo', () => {
 
     it('skips an undecodable key without failing the rest of the batch', async () => {
       upload(PHOTO_ID);
-      await expect(handler(s3Event('uploads/%E0%A4%A', keyOf(PHOTO_ID)), lambdaContext())).resolves.toBeUndefined();
+      await expect(handler(s3Event('uploads/%E0%A4%A', keyOf(PHOTO_ID)), lambdaContext())).resolves.toEqual({ created: 1, duplicate: 0, rejected: 0, gone: 0 });
       expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
       expect(decodeS3Key('uploads/%E0%A4%A')).toBeNull();
     });

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { S3Event } from 'aws-lambda';
 import { logger } from '#lib/logger';
-import { processUpload } from '#lib/process-upload';
+import { processUpload, type Outcome } from '#lib/process-upload';
 
 /** S3 keys in event notifications are URL-encoded, with '+' for spaces; null if malformed. */
 export function decodeS3Key(key: string): string | null {
@@ -13,12 +13,15 @@ export function decodeS3Key(key: string): string | null {
   }
 }
 
+/** How many keys of the event ended each way (Lambda ignores it; logs, tests and tools read it). */
+export type ProcessingSummary = Record<Outcome, number>;
+
 /**
  * Handles every record of an S3 ObjectCreated event. A record that fails makes the invocation
  * fail, so Lambda retries it (then sends it to the on-failure destination); records already
  * done are no-ops on the retry.
  */
-export const handler = middy<S3Event, void>()
+export const handler = middy<S3Event, ProcessingSummary>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event) => {
     // One key can appear in several records of a batch: process each key once.
@@ -30,6 +33,8 @@ export const handler = middy<S3Event, void>()
       else keys.add(key);
     }
     const results = await Promise.allSettled([...keys].map((key) => processUpload(key)));
+    const summary: ProcessingSummary = { created: 0, duplicate: 0, rejected: 0, gone: 0 };
+    for (const result of results) if (result.status === 'fulfilled') summary[result.value] += 1;
     const failures = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
     for (const failure of failures) logger.error('Processing an upload failed', failure.reason as Error);
     if (failures.length > 0) {
@@ -38,4 +43,5 @@ export const handler = middy<S3Event, void>()
         `${failures.length} of ${keys.size} uploads failed`,
       );
     }
+    return summary;
   });
