@@ -39,7 +39,8 @@ export async function startHttpGateway(options: GatewayOptions): Promise<{ url: 
 
 async function handle(options: GatewayOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const started = Date.now();
-  const url = new URL(request.url ?? '/', 'http://localhost');
+  const url = URL.parse(request.url ?? '/', 'http://localhost');
+  if (!url) return send(response, 400, { message: 'Bad Request' });
   // The path as sent: URL parsing would resolve `..` segments and hide them from the validation.
   const rawPath = (request.url ?? '/').split('?')[0]!;
   const method = (request.method ?? 'GET').toUpperCase();
