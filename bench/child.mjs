@@ -36,7 +36,7 @@ function report(fields) {
 }
 
 /**
- * The context object the Lambda runtime passes: a copy of packages/local-stack/src/lambda-context.ts.
+ * The context object the Lambda runtime passes: a copy of packages/testing/src/lambda-context.ts.
  * Importing that .ts file (Node's type stripping) costs this child ~45 ms and ~14 MiB, which would
  * land in every cold-start figure, so the measuring child stays plain JavaScript.
  */
