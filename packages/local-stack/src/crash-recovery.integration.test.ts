@@ -31,7 +31,7 @@ async function freePortBase(): Promise<number> {
       server.listen(port, LOOPBACK, () => server.close(() => resolve(true)));
     });
   for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const base = 20_000 + Math.floor(Math.random() * 12_000); // below Linux's ephemeral ports
     let allFree = true;
     for (let port = base; port < base + 6 && allFree; port++) allFree = await free(port);
     if (allFree) return base;

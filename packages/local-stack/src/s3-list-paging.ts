@@ -13,6 +13,8 @@ export interface ListObjectsV2Request {
   maxKeys: number;
   startAfter: string | undefined;
   continuationToken: string | undefined;
+  /** Where this page starts: after the token's key, or else after StartAfter. */
+  marker: string | undefined;
   fetchOwner: boolean;
   encodeUrl: boolean;
 }
@@ -38,28 +40,29 @@ export function toListObjectsV1(rawQuery: string): { request: ListObjectsV2Reque
   const encodingType = param('encoding-type');
   if (encodingType !== undefined && encodingType !== 'url') throw new S3RequestError(400, 'InvalidArgument', 'Invalid Encoding Method specified in Request');
   const continuationToken = param('continuation-token');
+  const startAfter = param('start-after');
   const request: ListObjectsV2Request = {
     prefix: param('prefix') ?? '',
     delimiter: param('delimiter') ?? '',
     maxKeys: Math.min(maxKeys, PAGE_LIMIT),
-    startAfter: param('start-after'),
+    startAfter,
     continuationToken,
+    marker: continuationToken === undefined ? startAfter : decodeToken(continuationToken),
     fetchOwner: param('fetch-owner') === 'true',
     encodeUrl: encodingType === 'url',
   };
-  const marker = continuationToken === undefined ? request.startAfter : decodeToken(continuationToken);
   const v1 = new URLSearchParams({
     prefix: request.prefix,
     'max-keys': String(request.maxKeys),
     ...(request.delimiter ? { delimiter: request.delimiter } : {}),
-    ...(marker ? { marker } : {}),
+    ...(request.marker ? { marker: request.marker } : {}),
   });
   return { request, v1Query: v1.toString().replace(/\+/g, '%20') };
 }
 
 /** Rewrites s3rver's v1 ListBucketResult into the V2 answer for `request`. */
 export function toListObjectsV2Xml(v1Xml: string, request: ListObjectsV2Request): string {
-  const marker = request.continuationToken === undefined ? request.startAfter : decodeToken(request.continuationToken);
+  const { marker } = request;
   const contents = blocks(v1Xml, 'Contents').map((xml) => ({ name: unescapeXml(field(xml, 'Key') ?? ''), xml }));
   // s3rver reports a common prefix again on every page after it; a marker at the prefix means done.
   const prefixes = blocks(v1Xml, 'CommonPrefixes')
