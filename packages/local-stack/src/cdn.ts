@@ -1,19 +1,25 @@
 import { createServer, type Server } from 'node:http';
 import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { LOOPBACK } from '#lib/net';
+import { MAX_KEY_BYTES, decodeUriPart, unstorableKey } from '#lib/s3-key-rules';
 
 /**
  * Stands in for CloudFront: serves the bucket's `uploads/` objects read-only, as the
  * distribution's Origin Access Control does. Everything else is 403, as on AWS.
+ * A malformed path is 400 and a key that cannot exist is 404; no request reaches S3 with a
+ * key that could leave `uploads/` once decoded.
  */
 export async function startCdn({ port, s3, bucket }: { port: number; s3: S3Client; bucket: string }): Promise<{ url: string; server: Server }> {
   const server = createServer(async (request, response) => {
-    const key = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname.slice(1));
-    if (!['GET', 'HEAD'].includes(request.method ?? '') || !key.startsWith('uploads/')) {
-      response.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden');
-      return;
-    }
+    const text = (status: number, body: string) => response.writeHead(status, { 'content-type': 'text/plain' }).end(body);
+    // The raw path, not WHATWG URL parsing: that resolves `..` and `%2E%2E` before we can look.
+    const rawPath = (request.url ?? '').split('?')[0]!;
+    const key = rawPath.startsWith('/') ? decodeUriPart(rawPath.slice(1)) : undefined;
+    if (key === undefined) return text(400, 'Bad Request');
+    if (!['GET', 'HEAD'].includes(request.method ?? '') || !key.startsWith('uploads/')) return text(403, 'Forbidden');
+    if (Buffer.byteLength(key) > MAX_KEY_BYTES || unstorableKey(key)) return text(404, 'Not Found');
     try {
       const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       response.writeHead(200, {
@@ -29,11 +35,12 @@ export async function startCdn({ port, s3, bucket }: { port: number; s3: S3Clien
         response.end();
         return;
       }
-      (object.Body as Readable).pipe(response);
+      await pipeline(object.Body as Readable, response);
     } catch (error) {
       const name = (error as { name?: string }).name;
-      const status = name === 'NoSuchKey' || name === 'NotFound' ? 404 : 502;
-      response.writeHead(status, { 'content-type': 'text/plain' }).end(status === 404 ? 'Not Found' : 'Bad Gateway');
+      if (response.headersSent) response.destroy(); // the body broke off: the client sees a short read
+      else if (name === 'NoSuchKey' || name === 'NotFound') text(404, 'Not Found');
+      else text(502, 'Bad Gateway');
     }
   });
   await new Promise<void>((resolve) => server.listen(port, LOOPBACK, resolve));

@@ -7,7 +7,10 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ChecksumStore } from '#lib/checksum-store';
 import { LOOPBACK } from '#lib/net';
+import { isListObjectsV2, toListObjectsV1, toListObjectsV2Xml } from '#lib/s3-list-paging';
+import { MAX_KEY_BYTES, decodeUriPart, isValidBucketName, unstorableKey } from '#lib/s3-key-rules';
 import { S3RequestError, verifySigV4 } from '#lib/sigv4-verifier';
+import { escapeXml } from '#lib/xml-text';
 
 export interface S3AuthProxyOptions {
   port: number;
@@ -27,6 +30,8 @@ export interface S3AuthProxyOptions {
  * through to s3rver's CORS rules.
  */
 export async function startS3AuthProxy(options: S3AuthProxyOptions): Promise<{ endpoint: string; server: Server }> {
+  // Spooled bodies of a process that was killed are no one's any more.
+  await rm(options.spoolDir, { recursive: true, force: true });
   await mkdir(options.spoolDir, { recursive: true });
   const keyLocks = new Map<string, Promise<unknown>>();
   const server = createServer((request, response) => {
@@ -49,6 +54,7 @@ async function handle(
 ): Promise<void> {
   const method = request.method ?? 'GET';
   const [rawPath = '/', rawQuery = ''] = (request.url ?? '/').split(/\?(.*)/s);
+  const { bucket, key } = parseTarget(rawPath);
   if (method === 'OPTIONS') {
     await forward(options, request, response, request);
     return;
@@ -58,8 +64,10 @@ async function handle(
     Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : value]),
   );
   const verified = await verifySigV4({ method, rawPath, rawQuery, headers }, (id) => options.credentials[id]);
-  const [bucket = '', ...keyParts] = rawPath.slice(1).split('/');
-  const key = decodeURIComponent(keyParts.join('/'));
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw new S3RequestError(400, 'KeyTooLongError', 'Your key is too long');
+  const unstorable = unstorableKey(key);
+  if (unstorable && (method === 'GET' || method === 'HEAD')) throw new S3RequestError(404, 'NoSuchKey', 'The specified key does not exist.');
+  if (unstorable) throw new S3RequestError(400, 'InvalidArgument', `The local S3 cannot store a key with ${unstorable}`);
 
   if (method === 'PUT' && key) {
     const lockKey = `${bucket}/${key}`;
@@ -73,6 +81,8 @@ async function handle(
     }
   }
 
+  if (isListObjectsV2(method, key, rawQuery)) return listObjectsV2(options, request, response, rawPath, rawQuery);
+
   const checksumMode = headers['x-amz-checksum-mode']?.toUpperCase() === 'ENABLED';
   const upstream = await forward(options, request, response, request, (status, outgoing) => {
     const checksum = options.checksums.get(bucket, key);
@@ -82,6 +92,18 @@ async function handle(
     }
   });
   if (method === 'DELETE' && key && upstream < 300) await options.checksums.set(bucket, key, undefined);
+}
+
+/** Bucket and key of a path-style request; S3's 400s for what does not parse. */
+function parseTarget(rawPath: string): { bucket: string; key: string } {
+  const [rawBucket = '', ...rawKey] = rawPath.slice(1).split('/');
+  const bucket = decodeUriPart(rawBucket);
+  const key = decodeUriPart(rawKey.join('/'));
+  if (!rawPath.startsWith('/') || bucket === undefined || key === undefined) {
+    throw new S3RequestError(400, 'InvalidURI', "Couldn't parse the specified URI.");
+  }
+  if (bucket && !isValidBucketName(bucket)) throw new S3RequestError(400, 'InvalidBucketName', 'The specified bucket is not valid.');
+  return { bucket, key };
 }
 
 async function putObject(
@@ -99,13 +121,9 @@ async function putObject(
   }
   const declaredChecksum = request.headers['x-amz-checksum-sha256'] as string | undefined;
   const hexPayloadHash = /^[0-9a-f]{64}$/.test(payloadHash) ? payloadHash : undefined;
-  if (!declaredChecksum && !hexPayloadHash) {
-    const status = await forward(options, request, response, request);
-    if (status < 300) await options.checksums.set(bucket, key, undefined);
-    return;
-  }
 
-  // Spool the body while hashing it, and only store it once the digest matches.
+  // Spool the body while hashing it, and only hand it to s3rver once it is complete and the
+  // digest matches: s3rver keeps whatever part of a body it got from a client that went away.
   const spool = path.join(options.spoolDir, randomUUID());
   const hash = createHash('sha256');
   try {
@@ -133,6 +151,24 @@ async function putObject(
   } finally {
     await rm(spool, { force: true });
   }
+}
+
+/** Answers a ListObjectsV2 with a v1 page from s3rver (see s3-list-paging.ts). */
+async function listObjectsV2(options: S3AuthProxyOptions, request: IncomingMessage, response: ServerResponse, rawPath: string, rawQuery: string): Promise<void> {
+  const { request: list, v1Query } = toListObjectsV1(rawQuery);
+  const answer = await new Promise<{ status: number; headers: IncomingMessage['headers']; body: string }>((resolve, reject) => {
+    const upstream = httpRequest({ ...options.upstream, method: 'GET', path: `${rawPath}?${v1Query}`, headers: request.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    upstream.on('error', reject);
+    upstream.end();
+  });
+  const body = answer.status === 200 ? toListObjectsV2Xml(answer.body, list) : answer.body;
+  const { 'transfer-encoding': _chunked, ...headers } = answer.headers;
+  response.writeHead(answer.status, { ...headers, 'content-length': Buffer.byteLength(body) }).end(body);
 }
 
 /** Sends the request to s3rver and streams its answer back; returns the status. */
@@ -183,8 +219,4 @@ function sendError(request: IncomingMessage, response: ServerResponse, error: S3
     ...(request.headers.origin ? { 'access-control-allow-origin': request.headers.origin, vary: 'Origin' } : {}),
   });
   response.end(request.method === 'HEAD' ? undefined : body);
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (char) => `&#${char.charCodeAt(0)};`);
 }

@@ -7,6 +7,7 @@ import { ChecksumStore } from '#lib/checksum-store';
 import type { CorsRule } from '#lib/local-infra';
 import { LOOPBACK, freePort } from '#lib/net';
 import { startS3AuthProxy } from '#lib/s3-auth-proxy';
+import { sweepS3Store } from '#lib/s3-store-sweep';
 
 export interface LocalS3 {
   endpoint: string;
@@ -51,21 +52,26 @@ function corsConfiguration(rules: CorsRule[]): string {
  */
 export async function startS3(options: LocalS3Options): Promise<LocalS3> {
   await mkdir(options.directory, { recursive: true });
+  const objectsDir = path.join(options.directory, 'objects');
+  const lostAndFound = path.join(options.directory, 'lost+found', new Date().toISOString().replace(/[:.]/g, '-'));
+  const setAside = await sweepS3Store({ objectsDir, lostAndFound, log: options.log });
+  if (setAside) options.log({ level: 'warn', message: `S3 store: ${setAside} partial object(s) from an unclean stop set aside`, directory: lostAndFound });
   const server = new S3rver({
     address: LOOPBACK,
     port: await freePort(),
-    directory: path.join(options.directory, 'objects'),
+    directory: objectsDir,
     silent: true,
     configureBuckets: [{ name: options.bucket, configs: [corsConfiguration(options.corsRules)] }],
   });
   const address = await server.run();
   // s3rver is an EventEmitter; its typings leave that out.
   (server as unknown as EventEmitter).on('event', (event: S3Event) => options.onEvent(event));
+  const checksums = new ChecksumStore(path.join(options.directory, 'checksums.json'), options.log);
   const proxy = await startS3AuthProxy({
     port: options.port,
     upstream: { hostname: LOOPBACK, port: address.port },
     credentials: LOCAL_S3_CREDENTIALS,
-    checksums: new ChecksumStore(path.join(options.directory, 'checksums.json')),
+    checksums,
     spoolDir: path.join(options.directory, 'spool'),
     log: options.log,
   });
@@ -77,6 +83,7 @@ export async function startS3(options: LocalS3Options): Promise<LocalS3> {
         proxy.server.closeAllConnections();
       });
       await server.close();
+      await checksums.idle();
     },
   };
 }
