@@ -6,11 +6,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { createS3Client } from '@event-photos/aws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LOOPBACK } from '#lib/net';
 import { REPO_ROOT, startLocalStack, type LocalStack, type LocalStackOutputs } from '#lib/stack';
-import { jpegBytes, signIn } from '#lib/test-support';
+import { jpegBytes, s3Client, signIn } from '#lib/test-support';
 
 // An unclean stop: `npm start` is SIGKILLed (its whole process group) while uploads are being
 // written. The next start on the same data must come up consistent, and after reconcile every
@@ -143,7 +142,7 @@ it('recovers from a SIGKILL mid-upload: every acknowledged upload is recorded on
   const report = await stack.invoke('reconcileUploads', {});
   expect(report).toMatchObject({ failed: 0 });
 
-  const s3 = createS3Client({ forcePathStyle: true });
+  const s3 = s3Client(stack.outputs);
   try {
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: stack.outputs.bucketName, Prefix: 'uploads/' }));
     const keys = (listed.Contents ?? []).map((object) => object.Key);

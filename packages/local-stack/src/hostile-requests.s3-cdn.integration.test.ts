@@ -5,8 +5,9 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createS3Client, signUpload } from '@event-photos/aws';
+import { signUpload } from '@event-photos/aws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { s3Client } from '#lib/test-support';
 import { startLocalStack, type LocalStack } from '#lib/stack';
 
 // Malformed and hostile requests to the CDN and the S3 proxy: each gets a 4xx, never a 5xx, and
@@ -48,7 +49,7 @@ const longKey = `uploads/${'k'.repeat(2000)}`;
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-hostile-'));
   stack = await startLocalStack({ dataDir, retryDelaysMs: [10] });
-  s3 = createS3Client({ forcePathStyle: true });
+  s3 = s3Client(stack.outputs);
   // With DynamoDB down its S3 event fails, so processing does not delete this non-photo.
   await stack.dynamodb.pause();
   await s3.send(new PutObjectCommand({ Bucket: stack.outputs.bucketName, Key: PHOTO_KEY, Body: 'jpeg?', ContentType: 'image/jpeg' }));

@@ -3,8 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { ObjectStorage, createS3Client } from '@event-photos/aws';
+import { ObjectStorage } from '@event-photos/aws';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { s3Client } from '#lib/test-support';
 import { startLocalStack, type LocalStack } from '#lib/stack';
 
 // ListObjectsV2 past one page (s3rver's own V2 paging answers 500 on Node 22), and the
@@ -19,7 +20,7 @@ let keys: string[];
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-list-'));
   stack = await startLocalStack({ dataDir, retryDelaysMs: [10, 20] });
-  s3 = createS3Client({ forcePathStyle: true });
+  s3 = s3Client(stack.outputs);
   keys = Array.from({ length: OBJECTS }, () => `${PREFIX}${randomUUID()}.jpg`).sort();
   // With DynamoDB down, the S3 events of these objects fail and leave them in place for the listing.
   await stack.dynamodb.pause();
