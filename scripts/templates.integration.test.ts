@@ -417,7 +417,8 @@ describe('infra stack (infra.serverless.yml)', () => {
     expect(rule['AllowedHeaders']).toEqual(expect.arrayContaining(['content-type', 'content-length', 'cache-control', 'if-none-match', 'x-amz-*']));
     expect(rule['AllowedHeaders']).not.toContain('*');
     expect(rule['ExposedHeaders']).toContain('ETag');
-    expect(rule['AllowedOrigins']).toBeDefined();
+    // The SPA origins from the `webOrigins` parameter, '*' when none is given.
+    expect(rule['AllowedOrigins']).toEqual({ 'Fn::Split': [',', '*'] });
 
     const lifecycle = bucket['LifecycleConfiguration'];
     const lifecycleRules = isObject(lifecycle) ? asArray(lifecycle['Rules'] as Json[]) : [];
@@ -514,12 +515,14 @@ describe('infra stack (infra.serverless.yml)', () => {
     expect(table['SSESpecification']).toMatchObject({ SSEEnabled: true });
   });
 
-  it('has the Cognito pool, a public SPA client and the organizers group', () => {
+  it('has the Cognito pool (email sign-in, 12-character password policy), a public SPA client and the organizers group', () => {
     const pools = ofType(infra, 'AWS::Cognito::UserPool');
     expect(pools).toHaveLength(1);
     const [poolId, pool] = pools[0]!;
     expect(props(pool)['UsernameAttributes']).toEqual(['email']);
-    expect(isObject(props(pool)['Policies'])).toBe(true);
+    expect(props(pool)['Policies']).toMatchObject({
+      PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true },
+    });
 
     const clients = ofType(infra, 'AWS::Cognito::UserPoolClient');
     expect(clients).toHaveLength(1);

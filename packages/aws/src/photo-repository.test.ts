@@ -71,7 +71,7 @@ describe('savePendingUpload', () => {
     expiresAt: '2026-05-01T10:05:00.000Z',
   };
 
-  it('writes the upload with a TTL a week after the URL expires', async () => {
+  it('writes the upload only if absent, with a TTL 30 days after the URL expires', async () => {
     ddb.on(PutCommand).resolves({});
     await repository.savePendingUpload(upload);
     const input = ddb.commandCalls(PutCommand)[0]!.args[0].input;

@@ -95,13 +95,19 @@ describe('signUpload', () => {
     expect(names).not.toContain('x-amz-sdk-checksum-algorithm');
   });
 
-  it('changes the signature when the size changes', async () => {
-    const a = new URL((await sign()).url).searchParams.get('X-Amz-Signature');
-    const other = await signUpload(
-      s3,
-      { bucket: 'photos-bucket-test', key: KEY, contentType: 'image/jpeg', size: 1235, metadata, expiresInSeconds: 300 },
-      now,
-    );
-    expect(new URL(other.url).searchParams.get('X-Amz-Signature')).not.toBe(a);
+  // The signed-header names alone do not show which values were signed (the SDK signs a
+  // default Content-Type when the command has none): each pinned value must change the signature.
+  const base = { bucket: 'photos-bucket-test', key: KEY, contentType: 'image/jpeg', size: 1234, metadata, expiresInSeconds: 300 };
+  it.each<[string, Partial<Parameters<typeof signUpload>[1]>]>([
+    ['size', { size: 1235 }],
+    ['content type', { contentType: 'image/png' }],
+    ['key', { key: KEY.replace('.jpg', '.png') }],
+    ['a metadata value', { metadata: { ...metadata, uploaderid: 'user-2' } }],
+    ['declared SHA-256', { sha256Base64: createHash('sha256').update('other bytes').digest('base64') }],
+  ])('changes the signature when the %s changes', async (_name, change) => {
+    const signature = async (upload: Parameters<typeof signUpload>[1]) =>
+      new URL((await signUpload(s3, upload, now)).url).searchParams.get('X-Amz-Signature');
+    const original = await signature({ ...base, sha256Base64: SHA256_BASE64 });
+    expect(await signature({ ...base, sha256Base64: SHA256_BASE64, ...change })).not.toBe(original);
   });
 });

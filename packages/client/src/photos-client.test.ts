@@ -14,7 +14,14 @@ const initiated = {
   photoId: PHOTO_ID,
   s3PutObjectUrl: 'https://bucket.s3.example.test/uploads/event_demo-event/x.png?X-Amz-Signature=abc',
   method: 'PUT',
-  headers: { 'Content-Type': 'image/png', 'Content-Length': '4', 'Cache-Control': 'public, max-age=31536000, immutable' },
+  // What the signer returns for a declared SHA-256: every header but Content-Length must be sent as is.
+  headers: {
+    'Content-Type': 'image/png',
+    'Content-Length': '4',
+    'Cache-Control': 'public, max-age=31536000, immutable',
+    'If-None-Match': '*',
+    'x-amz-checksum-sha256': createHash('sha256').update(Buffer.from([0x89, 0x50, 0x4e, 0x47])).digest('base64'),
+  },
   expiresAt: '2026-11-02T10:05:00.000Z',
 };
 
@@ -80,7 +87,12 @@ describe('uploadFile', () => {
     expect(requests[1]).toEqual({
       url: initiated.s3PutObjectUrl,
       method: 'PUT',
-      headers: { 'content-type': 'image/png', 'cache-control': 'public, max-age=31536000, immutable' },
+      headers: {
+        'content-type': 'image/png',
+        'cache-control': 'public, max-age=31536000, immutable',
+        'if-none-match': '*',
+        'x-amz-checksum-sha256': initiated.headers['x-amz-checksum-sha256'],
+      },
       body,
     });
   });
@@ -128,6 +140,12 @@ describe('uploadFile', () => {
   it('turns a failed PUT (network or CORS) into a NetworkError', async () => {
     stubFetch(json(201, initiated), new TypeError('Failed to fetch'));
     await expect(client().uploadFile(file(), { title: 'x' })).rejects.toMatchObject({ status: 0, code: 'NetworkError' });
+  });
+
+  it('passes an aborted PUT through as the AbortError, not a NetworkError', async () => {
+    const abort = new DOMException('The operation was aborted.', 'AbortError');
+    stubFetch(json(201, initiated), abort);
+    await expect(client().uploadFile(file(), { title: 'x' })).rejects.toBe(abort);
   });
 });
 
@@ -198,7 +216,7 @@ describe('waitForPhoto', () => {
     expect(requests).toHaveLength(2);
   });
 
-    it('fails on an API error instead of waiting', async () => {
+  it('fails on an API error instead of waiting', async () => {
     stubFetch(json(404, { error: { code: 'NotFound', message: 'Photo does not exist', field: 'photoId' } }));
     await expect(client().waitForPhoto(PHOTO_ID)).rejects.toMatchObject({ status: 404, code: 'NotFound', field: 'photoId' });
   });
@@ -208,6 +226,16 @@ describe('errors', () => {
   it('knows the forbidden request headers', () => {
     expect(['Content-Length', 'Host', 'Sec-Fetch-Mode', 'Proxy-Authorization', 'Cookie'].every(isForbiddenRequestHeader)).toBe(true);
     expect(['Content-Type', 'Cache-Control', 'x-amz-checksum-sha256', 'Authorization'].some(isForbiddenRequestHeader)).toBe(false);
+  });
+
+  it('uses the status name as the code when the API error has none', async () => {
+    const error = await apiErrorFrom(json(409, { error: { message: 'Event summit-2026 already exists', field: 'eventId' } }));
+    expect(error).toMatchObject({ status: 409, code: 'Conflict', message: 'Event summit-2026 already exists', field: 'eventId' });
+  });
+
+  it('reads a capitalised Message, as some AWS services send it', async () => {
+    const error = await apiErrorFrom(json(403, { Message: 'User is not authorized to access this resource' }));
+    expect(error).toMatchObject({ status: 403, code: 'Forbidden', message: 'User is not authorized to access this resource' });
   });
 
   it('falls back to the HTTP status for a body it does not understand', async () => {

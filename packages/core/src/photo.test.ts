@@ -159,7 +159,7 @@ describe('initiateUploadSchema via parseOrThrow', () => {
 });
 
 describe('eventIdSchema', () => {
-  it.each(['a/b', '..', '../x', 'a\u0000b', '', 'a'.repeat(65), '-leading', 'has space', 'x\n', 'é'])(
+  it.each(['a/b', '..', '../x', 'a..b', 'a.b', 'a\u0000b', '', 'a'.repeat(65), '-leading', 'has space', 'x\n', 'é'])(
     'rejects %j',
     (eventId) => {
       expect(eventIdSchema.safeParse(eventId).success).toBe(false);

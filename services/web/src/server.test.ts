@@ -22,15 +22,20 @@ afterAll(async () => {
 });
 
 describe('startWebServer', () => {
-  it('listens on 127.0.0.1', () => {
+  it('listens on 127.0.0.1 only', async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // The URL is built from the host name alone; what is bound shows on another address of the
+    // machine (on Linux all of 127/8 reaches the loopback interface, so 0.0.0.0 would answer here).
+    const port = new URL(server.url).port;
+    await expect(fetch(`http://127.0.0.2:${port}/`)).rejects.toThrow();
   });
 
-  it('serves index.html with a script policy', async () => {
+  it('serves index.html with its content security policy', async () => {
     const response = await fetch(`${server.url}/`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const policy = response.headers.get('content-security-policy')?.split('; ') ?? [];
+    expect(policy).toEqual(expect.arrayContaining(["script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]));
     const html = await response.text();
     expect(html).toContain('<script type="module" src="app.js"></script>');
     expect(html).toContain('<label for="upload-title">Title</label>');
@@ -55,6 +60,12 @@ describe('startWebServer', () => {
     const response = await fetch(`${server.url}/config.json`);
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(await response.json()).toEqual(config);
+  });
+
+  it.each([['/'], ['/app.js'], ['/config.json'], ['/nope']])('sends nosniff and no-referrer for %s', async (pathname) => {
+    const response = await fetch(`${server.url}${pathname}`);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
   });
 
   it.each([['/nope'], ['/src/server.ts'], ['/%2e%2e/package.json'], ['/app/main.ts']])('answers 404 for %s', async (pathname) => {

@@ -99,8 +99,8 @@ describe('list-photos', () => {
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
   });
 
-  it('says what is wrong with a non-numeric limit', async () => {
-    expect(jsonOf(await invoke({ limit: 'abc' })).error.message).not.toBe('limit is required');
+  it('says what is wrong with a non-numeric limit instead of calling it missing', async () => {
+    expect(jsonOf(await invoke({ limit: 'abc' })).error.message).toBe('limit must be a number');
   });
 
   it.each([

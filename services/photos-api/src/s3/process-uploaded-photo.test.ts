@@ -195,6 +195,14 @@ describe('process-uploaded-photo', () => {
     expect(rejections()).toEqual([]);
   });
 
+  it("takes title and description from the upload record, not from the object's metadata", async () => {
+    const pending = upload(PHOTO_ID, {
+      metadata: metadataFor(pendingFor(PHOTO_ID), { title: 'Title in the metadata', description: 'Description in the metadata' }),
+    })!;
+    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 1, duplicate: 0, rejected: 0, gone: 0 });
+    expect(photosWritten()[0]).toMatchObject({ title: pending.title, description: pending.description });
+  });
+
   it('uses the SHA-256 S3 verified on upload without reading the whole object again', async () => {
     const chunks = [jpeg(5000)];
     const digest = createHash('sha256').update(Buffer.concat(chunks)).digest();
@@ -308,6 +316,11 @@ describe('process-uploaded-photo', () => {
         NOT_OURS,
       ],
       ['metadata of another photo', () => upload(PHOTO_ID, { metadata: metadataFor(pendingFor(IDS[1])) }), MISMATCH],
+      [
+        'metadata of another event',
+        () => upload(PHOTO_ID, { metadata: metadataFor(pendingFor(PHOTO_ID), { eventId: 'other-event' }) }),
+        MISMATCH,
+      ],
       [
         'metadata of another uploader',
         () => upload(PHOTO_ID, { metadata: metadataFor(pendingFor(PHOTO_ID), { uploaderId: 'someone-else' }) }),
