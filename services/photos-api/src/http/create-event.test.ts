@@ -56,6 +56,8 @@ describe('create-event', () => {
     ['another group', '[admins]'],
     ['a lookalike group', '[organizers-lite]'],
     ['a group containing the name', '[notorganizers]'],
+    // API Gateway separates groups with spaces; a comma is part of a (Cognito-valid) group name.
+    ['a group whose name has a comma', '[x,organizers]'],
     ['an empty list', '[]'],
     ['an empty array', []],
   ])('returns 403 with %s, before reading the body', async (_name, groups) => {

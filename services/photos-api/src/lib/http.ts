@@ -31,8 +31,8 @@ export function callerId(event: HttpEvent): string {
 export function callerGroups(event: HttpEvent): string[] {
   const groups = event.requestContext.authorizer?.jwt?.claims?.['cognito:groups'];
   if (Array.isArray(groups)) return groups.map(String);
-  // API Gateway flattens array claims to "[a b]" strings.
-  if (typeof groups === 'string') return groups.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
+  // API Gateway flattens array claims to "[a b]" strings (a comma may be part of a group name).
+  if (typeof groups === 'string') return groups.replace(/^\[|\]$/g, '').split(/\s+/).filter(Boolean);
   return [];
 }
 
