@@ -1,18 +1,19 @@
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { S3Event } from 'aws-lambda';
 import { PhotoRepository, createDocumentClient, createS3Client } from '@event-photos/aws';
 import { startCdn } from '#lib/cdn';
 import type { AdminCredentials } from '#lib/cognito-admin-guard';
 import { ensureUserPool, startCognito, type DemoUser } from '#lib/cognito';
-import { ensurePhotosTable, startDynamoDb } from '#lib/dynamodb';
+import { ensurePhotosTable } from '#lib/dynamodb';
+import { startInThread } from '#lib/emulator-threads';
 import { startHttpGateway } from '#lib/http-gateway';
 import type { LocalEndpoints } from '#lib/function-environment';
 import { prepareLocalFunctions, startLocalFunctions } from '#lib/local-functions';
 import { bucketCorsRules, readInfra, tableDefinition, type LocalResources } from '#lib/local-infra';
 import { LOOPBACK, freePort } from '#lib/net';
 import { createS3Notifications, type S3Notifications } from '#lib/s3-notifications';
-import { startS3 } from '#lib/s3';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -91,15 +92,15 @@ export async function startLocalStack(options: LocalStackOptions) {
     let wired!: (notifications: S3Notifications) => void;
     const notificationsReady = new Promise<S3Notifications>((resolve) => (wired = resolve));
     const [s3, dynamodb, cognito] = await Promise.all([
-      startS3({
-        directory: path.join(options.dataDir, 's3'),
-        port: s3Port,
-        bucket: BUCKET,
-        corsRules: bucketCorsRules(infra),
-        onEvent: (event) => void notificationsReady.then((notifications) => notifications.publish(event)),
-        log,
-      }),
-      startDynamoDb({ directory: path.join(options.dataDir, 'dynamodb'), port: dynamoPort }),
+      // Each in a thread of its own: with the functions' instances, the stack uses every core.
+      startInThread(
+        new URL('./s3.ts', import.meta.url),
+        'startS3',
+        { directory: path.join(options.dataDir, 's3'), port: s3Port, bucket: BUCKET, corsRules: bucketCorsRules(infra) },
+        { onEvent: (event: S3Event) => void notificationsReady.then((notifications) => notifications.publish(event)), log },
+        [],
+      ),
+      startInThread(new URL('./dynamodb.ts', import.meta.url), 'startDynamoDb', { directory: path.join(options.dataDir, 'dynamodb'), port: dynamoPort }, {}, ['pause', 'resume'] as const),
       startCognito({ directory: path.join(options.dataDir, 'cognito'), port: cognitoPort, log }),
     ]);
     closers.push(() => s3.close(), () => dynamodb.close(), () => cognito.close());

@@ -1,0 +1,69 @@
+// The load generator of bench/load.ts, in a process of its own (a client, not part of the stack):
+//   npx tsx bench/load-client.ts <outputs.json> <photos> <concurrency>
+// Uploads through the full flow (initiate-upload, presigned PUT), then polls the list until every
+// acknowledged photo has its record (or 60 s pass). Prints one JSON line with the results.
+import { readFile } from 'node:fs/promises';
+import { signIn } from '@event-photos/client';
+import type { LocalStackOutputs } from '@event-photos/local-stack';
+import { jpegBytes } from '@event-photos/testing/fixtures';
+import { uploadThroughApi } from './upload.ts';
+
+const [outputsFile, photosArg = '400', concurrencyArg = '16', bytesArg = String(64 * 1024)] = process.argv.slice(2);
+const outputs = JSON.parse(await readFile(outputsFile!, 'utf8')) as LocalStackOutputs;
+const photos = Number(photosArg);
+const concurrency = Number(concurrencyArg);
+const user = outputs.demoUsers.find((candidate) => candidate.groups.length === 0)!;
+const { idToken } = await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, clientId: outputs.userPoolClientId, email: user.email, password: user.password });
+const body = jpegBytes(Number(bytesArg));
+
+const acknowledged = new Map<string, number>(); // photoId -> when its PUT answered 200 (epoch ms)
+let next = 0;
+const startedAt = Date.now();
+await Promise.all(
+  Array.from({ length: concurrency }, async () => {
+    while (next < photos) {
+      const n = next++;
+      const { photoId } = await uploadThroughApi(outputs.apiUrl, idToken, outputs.demoEventId, body, { title: `Load ${n}` });
+      acknowledged.set(photoId, Date.now());
+    }
+  }),
+);
+const uploadedAt = Date.now();
+
+/** Every record of the event, newest first (photoId order), each with the time it was written. */
+async function listAll(): Promise<Array<{ photoId: string; createdAt: string }>> {
+  const records: Array<{ photoId: string; createdAt: string }> = [];
+  for (let cursor: string | null = null; ; ) {
+    const query = new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) });
+    const response = await fetch(`${outputs.apiUrl}/events/${outputs.demoEventId}/photos?${query}`, { headers: { authorization: `Bearer ${idToken}` } });
+    const page = (await response.json()) as { items: Array<{ photoId: string; createdAt: string }>; nextCursor: string | null };
+    records.push(...page.items);
+    if (!page.nextCursor) return records;
+    cursor = page.nextCursor;
+  }
+}
+
+let records = await listAll();
+const deadline = Date.now() + 60_000;
+while (records.filter((record) => acknowledged.has(record.photoId)).length < acknowledged.size && Date.now() < deadline) {
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  records = await listAll();
+}
+const mine = records.filter((record) => acknowledged.has(record.photoId));
+const perPhoto = new Map<string, number>();
+for (const record of mine) perPhoto.set(record.photoId, (perPhoto.get(record.photoId) ?? 0) + 1);
+const latencies = mine.map((record) => Date.parse(record.createdAt) - acknowledged.get(record.photoId)!).sort((a, b) => a - b);
+const quantile = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? null;
+const lastReadyAt = Math.max(uploadedAt, ...mine.map((record) => Date.parse(record.createdAt)));
+console.log(
+  JSON.stringify({
+    photos,
+    concurrency,
+    bytes: body.length,
+    seconds: (lastReadyAt - startedAt) / 1000,
+    photosPerSecond: mine.length / ((lastReadyAt - startedAt) / 1000),
+    putToReadyMs: { p50: quantile(0.5), p95: quantile(0.95), max: latencies.at(-1) ?? null },
+    lost: [...acknowledged.keys()].filter((photoId) => !perPhoto.has(photoId)).length,
+    duplicated: [...perPhoto.values()].filter((count) => count > 1).length,
+  }),
+);
