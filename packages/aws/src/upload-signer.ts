@@ -82,7 +82,8 @@ export async function signUpload(signing: UploadSigningConfig, upload: UploadToS
   const signed = await signer.presign(request, {
     expiresIn: upload.expiresInSeconds,
     signingDate: now,
-    // SigV4 leaves these unsigned by default; signing them makes S3 enforce them.
+    // Signed whatever SigV4's defaults (it never signs cache-control unless told): S3 enforces
+    // each signed header.
     signableHeaders: new Set(['content-type', 'content-length', 'cache-control', 'if-none-match']),
     // A hoisted checksum would be a query parameter S3 does not check against the body; every
     // other x-amz-* header (metadata, content-sha256) moves into the signed query string.

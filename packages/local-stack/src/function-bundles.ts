@@ -21,7 +21,7 @@ export function deployBuildOptions(custom: Yaml): BuildOptions {
     ...(outputFileExtension ? { outExtension: { '.js': String(outputFileExtension) } } : {}),
     external: [].concat(exclude ?? []).filter((name) => name !== '*'),
     // serverless-esbuild's `plugins`: a file that exports the plugins.
-    ...(plugins ? { plugins: createRequire(path.join(workingDir, 'serverless.yml'))(path.resolve(workingDir, String(plugins))) } : {}),
+    ...(plugins ? { plugins: createRequire(import.meta.url)(path.resolve(workingDir, String(plugins))) } : {}),
   } as BuildOptions;
 }
 
