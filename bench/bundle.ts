@@ -1,25 +1,14 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build, type BuildOptions } from 'esbuild';
+import { build } from 'esbuild';
+import { REPO_ROOT, deployBuildOptions, readServerlessApp } from '@event-photos/local-stack';
 
 /**
- * The options serverless-esbuild uses for the deploy (custom.esbuild in serverless.yml):
+ * The options serverless-esbuild uses for the deploy, read from custom.esbuild in serverless.yml:
  * one self-contained ESM file per function, the pinned AWS SDK bundled, nothing external.
  */
-export const DEPLOY_BUILD_OPTIONS = {
-  bundle: true,
-  minify: true,
-  sourcemap: false,
-  target: 'node22',
-  platform: 'node',
-  format: 'esm',
-  // serverless-esbuild's `outputFileExtension: .mjs`
-  outExtension: { '.js': '.mjs' },
-  banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-  mainFields: ['module', 'main'],
-  external: [],
-} satisfies BuildOptions;
+export const DEPLOY_BUILD_OPTIONS = deployBuildOptions((await readServerlessApp(REPO_ROOT)).esbuild);
 
 export interface BundleResult {
   name: string;

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { encodeUploadMetadata } from '@event-photos/core';
-import { createS3Client } from '#lib/s3-client';
 import { UPLOAD_CACHE_CONTROL, signUpload } from '#lib/upload-signer';
+import { uploadSigningFromEnv } from '#lib/upload-signing-env';
 
-// A real client: presigning is local, so nothing leaves the process. Region and the dummy
+// Presigning is local, so nothing leaves the process. Region and the dummy
 // static credentials come from the unit project's env (AWS_REGION, AWS_ACCESS_KEY_ID, ...).
-const s3 = createS3Client();
+const s3 = uploadSigningFromEnv();
 const PHOTO_ID = '01890a5d-ac96-774b-bcce-b302099a8057';
 const KEY = `uploads/event_summit-2026/${PHOTO_ID}.jpg`;
 const metadata = encodeUploadMetadata({

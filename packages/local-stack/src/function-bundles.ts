@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,13 +10,18 @@ import type { ServerlessApp } from '#lib/serverless-functions';
 /**
  * The esbuild options serverless-esbuild uses for the deploy, from `custom.esbuild` of
  * serverless.yml: its own option names mapped to esbuild's, everything else passed through.
+ * Relative paths (alias targets, the plugins file) are from `absWorkingDir`, the service folder
+ * serverless-esbuild builds in.
  */
 export function deployBuildOptions(custom: Yaml): BuildOptions {
-  const { outputFileExtension, exclude, packager, packagerOptions, installExtraArgs, keepOutputDirectory, nativeZip, ...options } = custom;
+  const { outputFileExtension, exclude, packager, packagerOptions, installExtraArgs, keepOutputDirectory, nativeZip, plugins, ...options } = custom;
+  const workingDir = String(options['absWorkingDir'] ?? process.cwd());
   return {
     ...options,
     ...(outputFileExtension ? { outExtension: { '.js': String(outputFileExtension) } } : {}),
     external: [].concat(exclude ?? []).filter((name) => name !== '*'),
+    // serverless-esbuild's `plugins`: a file that exports the plugins.
+    ...(plugins ? { plugins: createRequire(import.meta.url)(path.resolve(workingDir, String(plugins))) } : {}),
   } as BuildOptions;
 }
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { signUpload } from '@event-photos/aws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { s3Client } from '#lib/test-support';
+import { s3Client, uploadSigning } from '#lib/test-support';
 import { startLocalStack, type LocalStack } from '#lib/stack';
 
 // Malformed and hostile requests to the CDN and the S3 proxy: each gets a 4xx, never a 5xx, and
@@ -145,7 +145,7 @@ describe('the S3 proxy', () => {
 
   it('stores nothing of a signed PUT whose client goes away mid-body', async () => {
     const key = 'uploads/event_demo-event/aborted.jpg';
-    const signed = await signUpload(s3, { bucket: bucket(), key, contentType: 'image/jpeg', size: 100_000, metadata: {}, expiresInSeconds: 60 });
+    const signed = await signUpload(uploadSigning(stack.outputs), { bucket: bucket(), key, contentType: 'image/jpeg', size: 100_000, metadata: {}, expiresInSeconds: 60 });
     const url = new URL(signed.url);
     await new Promise<void>((resolve) => {
       const req = request({ hostname: url.hostname, port: url.port, method: 'PUT', path: `${url.pathname}${url.search}`, headers: signed.headers });

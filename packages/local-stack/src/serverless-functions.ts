@@ -111,7 +111,8 @@ export async function readServerlessApp(root: string, file = 'serverless.yml'): 
     routes,
     s3Triggers,
     authorizers,
-    esbuild: doc['custom']?.['esbuild'] ?? {},
+    // serverless-esbuild builds in the service folder: its relative paths are from there.
+    esbuild: { absWorkingDir: path.resolve(root), ...doc['custom']?.['esbuild'] },
     // The Framework's defaults (osls http-api.js) for `cors: true` and for any field left out:
     // without allowedMethods, OPTIONS and the methods of the routes.
     cors: cors && {

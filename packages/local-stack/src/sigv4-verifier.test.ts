@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { S3Client } from '@aws-sdk/client-s3';
 import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
@@ -100,15 +99,8 @@ async function headerSigned(): Promise<IncomingS3Request> {
 
 /** The presigned upload URL the API hands out, from the production signer (packages/aws). */
 async function presigned(): Promise<IncomingS3Request> {
-  const s3 = new S3Client({
-    endpoint: `http://${HOST}`,
-    region: REGION,
-    forcePathStyle: true,
-    credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-  });
   const upload = await signUpload(
-    s3,
+    { endpoint: `http://${HOST}`, region: REGION, forcePathStyle: true, credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET } },
     {
       bucket: 'event-photos-local',
       key: 'uploads/event_demo/photo 1.jpg',
@@ -120,7 +112,6 @@ async function presigned(): Promise<IncomingS3Request> {
     },
     NOW,
   );
-  s3.destroy();
   const url = new URL(upload.url);
   return {
     method: 'PUT',

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { signIn as signInWithCognito } from '@event-photos/client';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createS3Client } from '@event-photos/aws';
+import { createS3Client, type UploadSigningConfig } from '@event-photos/aws';
 import { localResourcesOf, type LocalStackOutputs } from '#lib/stack';
 
 export { jpegBytes } from '@event-photos/testing/fixtures';
@@ -88,6 +88,11 @@ export function rawRequest(
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** Signs upload URLs for the local stack's S3, with its key pair, as the API does. */
+export function uploadSigning(outputs: LocalStackOutputs, credentials = localResourcesOf(outputs).credentials): UploadSigningConfig {
+  return { endpoint: outputs.s3Endpoint, region: outputs.region, credentials, forcePathStyle: true };
 }
 
 /** An S3 client for the local stack's bucket, with its key pair (tests that act as an admin). */

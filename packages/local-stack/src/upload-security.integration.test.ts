@@ -3,13 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpload } from '@event-photos/aws';
 import { encodeUploadMetadata } from '@event-photos/core';
 import { s3Event } from '@event-photos/testing';
 import { startLocalStack, type LocalStack } from '#lib/stack';
-import { jpegBytes, s3Client, signIn } from '#lib/test-support';
+import { jpegBytes, s3Client, signIn, uploadSigning } from '#lib/test-support';
 
 // The security matrix of the upload path, over HTTP against the local stack:
 // what S3 must refuse (1, 7), what processing must refuse (3), and at-least-once delivery (4).
@@ -114,7 +114,7 @@ describe('1. S3 enforces what was signed', () => {
   it('refuses a URL signed with the wrong secret, and an unknown access key', async () => {
     const signWith = (accessKeyId: string, secretAccessKey: string) =>
       signUpload(
-        new S3Client({ endpoint: stack.outputs.s3Endpoint, region: stack.outputs.region, forcePathStyle: true, credentials: { accessKeyId, secretAccessKey }, requestChecksumCalculation: 'WHEN_REQUIRED' }),
+        uploadSigning(stack.outputs, { accessKeyId, secretAccessKey }),
         { bucket: stack.outputs.bucketName, key: keyOf(randomUUID()), contentType: 'image/jpeg', size: bytes.length, metadata: {}, expiresInSeconds: 300 },
       );
     const wrongSecret = await signWith('S3RVER', 'not-the-secret');
@@ -125,7 +125,7 @@ describe('1. S3 enforces what was signed', () => {
 
   it('refuses an expired URL', async () => {
     const expired = await signUpload(
-      admin,
+      uploadSigning(stack.outputs),
       { bucket: stack.outputs.bucketName, key: keyOf(randomUUID()), contentType: 'image/jpeg', size: bytes.length, metadata: {}, expiresInSeconds: 300 },
       new Date(Date.now() - 301_000),
     );

@@ -9,8 +9,8 @@ import {
   type InitiateUploadResponse,
 } from '@event-photos/core';
 import { config } from '#lib/config';
-import { s3 } from '#lib/object-store';
 import { photos } from '#lib/photo-store';
+import { uploadSigning } from '#lib/upload-signing';
 import { callerId, httpHandler, jsonBody, pathEventId } from '#lib/http';
 
 const requestSchema = initiateUploadSchema(config.maxUploadBytes);
@@ -26,7 +26,7 @@ export const handler = httpHandler(async (event) => {
   const key = uploadObjectKey(eventId, photoId, request.contentType);
   const now = new Date();
   const signed = await signUpload(
-    s3,
+    uploadSigning,
     {
       bucket: config.bucketName,
       key,

@@ -2,5 +2,5 @@ import { ObjectStorage, createS3Client } from '@event-photos/aws';
 import { config } from '#lib/config';
 
 // Created once per module load, reused across invocations.
-export const s3 = createS3Client({ forcePathStyle: config.s3ForcePathStyle });
+const s3 = createS3Client({ forcePathStyle: config.s3ForcePathStyle });
 export const storage = new ObjectStorage(s3, config.bucketName);

@@ -1,0 +1,44 @@
+import { fileURLToPath } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { deployBuildOptions } from '#lib/function-bundles';
+import { readServerlessApp } from '#lib/serverless-functions';
+
+// What each function's deploy bundle (serverless.yml's esbuild options, minified) holds: the
+// cold-start budget of the issue, and the SDK parts serverless.yml's alias and plugin keep out.
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const app = await readServerlessApp(ROOT);
+const KIB = 1024;
+
+async function bundle(functionName: string) {
+  const spec = app.functions.get(functionName)!;
+  const result = await build({ ...deployBuildOptions(app.esbuild), entryPoints: [spec.file], outdir: '/bundle', write: false, metafile: true, logLevel: 'silent' });
+  const [output] = Object.values(result.metafile.outputs) as [Metafile['outputs'][string]];
+  const packages = new Set(
+    Object.entries(output.inputs)
+      .filter(([, input]) => input.bytesInOutput > 0)
+      .map(([file]) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? file),
+  );
+  const bytesOf = (pathPart: string) => Object.entries(output.inputs).reduce((sum, [file, input]) => (file.includes(pathPart) ? sum + input.bytesInOutput : sum), 0);
+  return { bytes: output.bytes, packages, bytesOf };
+}
+
+describe('deploy bundles', () => {
+  it.each([['initiateUpload'], ['listPhotos'], ['getPhoto'], ['createEvent']])('%s fits in 250 KiB, without the S3 client or the default credential chain', async (name) => {
+    const { bytes, packages, bytesOf } = await bundle(name);
+    expect(bytes).toBeLessThanOrEqual(250 * KIB);
+    for (const unwanted of ['@aws-sdk/client-s3', '@aws-sdk/s3-request-presigner', '@aws-sdk/credential-provider-node', '@aws-sdk/credential-provider-ini', '@aws-sdk/nested-clients', '@smithy/credential-provider-imds']) {
+      expect(packages).not.toContain(unwanted);
+    }
+    expect(packages).toContain('@aws-sdk/credential-provider-env');
+    expect(bytesOf('@smithy/core/dist-es/submodules/event-streams/')).toBe(0);
+  });
+
+  it('processUploadedPhoto keeps the S3 client, still without the default credential chain', async () => {
+    const { packages } = await bundle('processUploadedPhoto');
+    expect(packages).toContain('@aws-sdk/client-s3');
+    for (const unwanted of ['@aws-sdk/credential-provider-node', '@aws-sdk/credential-provider-ini', '@aws-sdk/nested-clients']) {
+      expect(packages).not.toContain(unwanted);
+    }
+  });
+});
