@@ -1,7 +1,7 @@
 // One cold start, in a fresh `node` process: import a handler bundle, invoke it once, report.
 //
-//   node bench/child.mjs <bundle.mjs> <event.json> <functionName> <memoryMB> [<warm-event.json>]
-//                                            (with a second event: a warm invocation after the first)
+//   node bench/child.mjs <bundle.mjs> <event.json> <functionName> <memoryMB> [<warm-events.json>]
+//                                            (with an array of more events: warm invocations after the first)
 //   node bench/child.mjs --baseline          (the same process with no handler: Node + this file)
 //   node bench/child.mjs --drain <url>       (GET the URL with node:http and discard the body: the
 //                                             rate the S3 emulator serves at, without any hashing)
@@ -14,12 +14,12 @@ import { get } from 'node:http';
 import { pathToFileURL } from 'node:url';
 
 const started = performance.now();
-const [bundle, eventFile, functionName = 'bench', memoryMB = '256', warmEventFile] = process.argv.slice(2);
+const [bundle, eventFile, functionName = 'bench', memoryMB = '256', warmEventsFile] = process.argv.slice(2);
 /**
- * Before the warm invocation: over two CFS periods (100 ms), so a CPU quota the cold start used up
- * is whole again, as for an instance that waited for its next request.
+ * Before each warm invocation: longer than a CFS period (100 ms), so a CPU quota the previous
+ * invocation used up is whole again, as for an instance that waited for its next request.
  */
-const WARM_PAUSE_MS = 250;
+const WARM_PAUSE_MS = 150;
 
 /**
  * The high-water mark of this process's own address space (Linux VmHWM), KiB; null elsewhere.
@@ -78,11 +78,17 @@ function statusOf(result) {
   return result && typeof result === 'object' && 'statusCode' in result ? result.statusCode : null;
 }
 
-async function invokeWarm(handler, event) {
-  await new Promise((resolve) => setTimeout(resolve, WARM_PAUSE_MS));
-  const begin = performance.now();
-  const result = await handler(event, lambdaContext(60));
-  return { warmInvokeMs: performance.now() - begin, warmStatusCode: statusOf(result) };
+async function invokeWarm(handler, events) {
+  const warmInvokeMs = [];
+  const warmStatusCodes = [];
+  for (const event of events) {
+    await new Promise((resolve) => setTimeout(resolve, WARM_PAUSE_MS));
+    const begin = performance.now();
+    const result = await handler(event, lambdaContext(60));
+    warmInvokeMs.push(performance.now() - begin);
+    warmStatusCodes.push(statusOf(result));
+  }
+  return { warmInvokeMs, warmStatusCodes };
 }
 
 if (bundle === '--baseline') {
@@ -116,7 +122,7 @@ try {
   const loaded = performance.now();
   const result = await module.handler(event, lambdaContext(60));
   const done = performance.now();
-  const warm = warmEventFile ? await invokeWarm(module.handler, JSON.parse(readFileSync(warmEventFile, 'utf8'))) : {};
+  const warm = warmEventsFile ? await invokeWarm(module.handler, JSON.parse(readFileSync(warmEventsFile, 'utf8'))) : {};
   report({
     kind: 'handler',
     loadMs: loaded - loadStart,

@@ -89,6 +89,8 @@ const FUNCTIONS: FunctionUnderTest[] = [
 ];
 /** The memory sizes compared at their CPU share, besides each function's own. */
 const COMPARED_MEMORY_MB = [256, 512, 1024];
+/** Warm invocations per child at a CPU share: single ones vary a lot with the emulators' load. */
+const WARM_INVOCATIONS = 3;
 
 // The large hashing objects go through the real flow (initiate-upload, then a PUT to the
 // presigned URL) rather than a direct PutObject, so the object, its signed metadata and the
@@ -191,22 +193,22 @@ async function main(): Promise<void> {
   const s3EventFor = (uploaded: Uploaded, size: number) =>
     s3Event({ region: outputs.region, bucket: outputs.bucketName, key: uploaded.key, size, eTag: uploaded.etag });
 
-  /** How a child runs: its environment, and at a Lambda CPU share, its group and a warm invocation. */
+  /** How a child runs: its environment, and at a Lambda CPU share, its group and warm invocations. */
   interface ChildOptions {
     env?: NodeJS.ProcessEnv;
     cpuGroup?: CpuGroup;
-    warmEvent?: unknown;
+    warmEvents?: unknown[];
   }
 
   /**
    * Runs the S3 handler in a child on an uploaded object and checks the record it wrote; with
-   * `warm`, a second invocation processes that object too.
+   * `warm`, the next invocations process those objects, one each.
    */
-  const processInChild = async (bundle: BundleResult, uploaded: Uploaded, size: number, sha256: string, label: string, options: ChildOptions & { warm?: Uploaded } = {}) => {
-    const { warm, ...rest } = options;
-    const objects = warm ? [uploaded, warm] : [uploaded];
+  const processInChild = async (bundle: BundleResult, uploaded: Uploaded, size: number, sha256: string, label: string, options: ChildOptions & { warm?: Uploaded[] } = {}) => {
+    const { warm = [], ...rest } = options;
+    const objects = [uploaded, ...warm];
     for (const object of objects) await forgetPhoto(object.photoId);
-    const run = await runHandlerChild(bundle, s3EventFor(uploaded, size), label, { ...rest, ...(warm ? { warmEvent: s3EventFor(warm, size) } : {}) });
+    const run = await runHandlerChild(bundle, s3EventFor(uploaded, size), label, { ...rest, ...(warm.length ? { warmEvents: warm.map((object) => s3EventFor(object, size)) } : {}) });
     for (const object of objects) {
       const photo = await repository.getPhoto(outputs.demoEventId, object.photoId);
       if (!photo || photo.sha256 !== sha256 || photo.size !== size) {
@@ -222,10 +224,10 @@ async function main(): Promise<void> {
     await writeFile(eventFile, JSON.stringify(event));
     return eventFile;
   };
-  const runHandlerChild = async (bundle: BundleResult, event: unknown, label: string, { env = childEnv, cpuGroup, warmEvent }: ChildOptions = {}): Promise<ChildRun> => {
+  const runHandlerChild = async (bundle: BundleResult, event: unknown, label: string, { env = childEnv, cpuGroup, warmEvents }: ChildOptions = {}): Promise<ChildRun> => {
     const memoryMB = cpuGroup?.memoryMB ?? memoryOf.get(bundle.name)!;
     const args = [CHILD_SCRIPT, bundle.file, await writeEvent(event), bundle.name, String(memoryMB)];
-    if (warmEvent !== undefined) args.push(await writeEvent(warmEvent));
+    if (warmEvents) args.push(await writeEvent(warmEvents));
     collectGarbage();
     const run = await runChild(args, cpuGroup ? { ...env, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMB) } : env, cpuGroup);
     if (run.exitCode !== 0 || run.report?.kind !== 'handler') {
@@ -243,8 +245,9 @@ async function main(): Promise<void> {
   const photoBytes = jpegBytes(PHOTO_BYTES);
   const photoSha256 = createHash('sha256').update(photoBytes).digest('hex');
   const photoToProcess = await upload(photoBytes, 'Opening');
-  // The warm invocations at a CPU share process a second object in the same child.
-  const photoToProcessWarm = await upload(photoBytes, 'Opening, second take');
+  // The warm invocations at a CPU share process more objects in the same child, a fresh one each.
+  const photosToProcessWarm: Uploaded[] = [];
+  for (let i = 1; i <= WARM_INVOCATIONS; i++) photosToProcessWarm.push(await upload(photoBytes, `Opening, take ${i + 1}`));
 
   const eventFor = (fn: FunctionUnderTest, round: number): unknown => {
     const eventId = outputs.demoEventId;
@@ -279,16 +282,19 @@ async function main(): Promise<void> {
   };
 
   /**
-   * One cold start of fn's `bundle` in a fresh child, its answer checked; `warm` adds a second
-   * invocation (another event of the same kind) in the same process.
+   * One cold start of fn's `bundle` in a fresh child, its answer checked; `warm` adds WARM_INVOCATIONS
+   * more invocations (other events of the same kind) in the same process.
    */
   const coldStart = async (fn: FunctionUnderTest, bundle: BundleResult, label: string, round: number, options: { cpuGroup?: CpuGroup; warm?: boolean } = {}) => {
     const { cpuGroup, warm = false } = options;
     if (fn.expected === 'record') {
-      return processInChild(bundle, photoToProcess, PHOTO_BYTES, photoSha256, label, { ...(cpuGroup ? { cpuGroup } : {}), ...(warm ? { warm: photoToProcessWarm } : {}) });
+      return processInChild(bundle, photoToProcess, PHOTO_BYTES, photoSha256, label, { ...(cpuGroup ? { cpuGroup } : {}), ...(warm ? { warm: photosToProcessWarm } : {}) });
     }
-    const run = await runHandlerChild(bundle, eventFor(fn, round), label, { ...(cpuGroup ? { cpuGroup } : {}), ...(warm ? { warmEvent: eventFor(fn, -round) } : {}) });
-    for (const [which, status] of [['first', run.report!.statusCode], ...(warm ? [['warm', run.report!.warmStatusCode]] : [])] as const) {
+    const warmEvents = warm ? Array.from({ length: WARM_INVOCATIONS }, () => eventFor(fn, round)) : [];
+    const run = await runHandlerChild(bundle, eventFor(fn, round), label, { ...(cpuGroup ? { cpuGroup } : {}), ...(warm ? { warmEvents } : {}) });
+    const statuses = [['first', run.report!.statusCode], ...(run.report!.warmStatusCodes ?? []).map((status) => ['warm', status])] as const;
+    if (statuses.length !== 1 + warmEvents.length) throw new Error(`${label}: ${statuses.length - 1} warm invocations reported, ${warmEvents.length} asked for`);
+    for (const [which, status] of statuses) {
       if (status !== fn.expected) throw new Error(`${label}: expected status ${fn.expected} from the ${which} invocation, got ${status}: ${run.report!.body}`);
     }
     return run;
@@ -327,7 +333,7 @@ async function main(): Promise<void> {
   }
 
   // ---- 2b. The same cold starts at the CPU share Lambda gives each memory size: the deploy's
-  // bundle at every compared size (with a warm invocation, for the memory choice), the naive one
+  // bundle at every compared size (with warm invocations, for the memory choice), the naive one
   // at the function's own size, `node -e 0` at each. Rounds interleave sizes and functions.
   const shareSizes = [...new Set([...COMPARED_MEMORY_MB, ...memoryOf.values()])].sort((a, b) => a - b);
   cpuGroups = SHARE_RUNS > 0 ? await createCpuGroups(shareSizes) : { available: false, reason: '--share-runs 0' };
@@ -490,6 +496,7 @@ async function main(): Promise<void> {
   const loadAndInvoke = (runs: ChildRun[]) => series(runs, (report) => (report.loadMs ?? 0) + (report.invokeMs ?? 0));
   const startToDone = (runs: ChildRun[]) => series(runs, (report) => report.doneMs);
   const atShare = (what: string, memoryMB: number) => shareRuns.get(shareKey(what, memoryMB)) ?? [];
+  const warmSeries = (runs: ChildRun[]) => runs.flatMap((run) => run.report?.warmInvokeMs ?? []);
   out.push(
     '',
     `2b. At Lambda's CPU share: a cgroup v1 cpu quota of memory/${LAMBDA_MB_PER_VCPU} MB of one vCPU per 100 ms period, the child inside`,
@@ -558,7 +565,7 @@ async function main(): Promise<void> {
           sizes: COMPARED_MEMORY_MB.map((memoryMB) => ({
             memoryMB,
             coldMs: median(startToDone(atShare(fn.name, memoryMB))),
-            warmMs: median(series(atShare(fn.name, memoryMB), (report) => report.warmInvokeMs)),
+            warmMs: median(warmSeries(atShare(fn.name, memoryMB))),
           })),
         }),
       )
@@ -566,9 +573,11 @@ async function main(): Promise<void> {
   out.push(
     '',
     `2c. Memory size per function, from the deploy bundle's runs at each CPU share (medians). cold = process start to first`,
-    `   invocation done; warm = a second invocation in the same process, after a pause. Price: arm64 eu-west-1, $${PRICE.perGbSecond} per GB-s`,
-    `   (duration rounded up to 1 ms) + $${PRICE.perMillionRequests} per 1M requests; a cold start is billed in full (INIT is billed since Aug 2025);`,
-    `   "1% cold" assumes ${COLD_FRACTION * 100}% of requests are cold. A size fits if it holds ${RSS_HEADROOM} x the function's peak RSS (any run, any size).`,
+    `   invocation done; warm = the ${WARM_INVOCATIONS} invocations after it in the same process, each after a pause (${SHARE_RUNS * WARM_INVOCATIONS} readings).`,
+    `   Price: arm64 eu-west-1, $${PRICE.perGbSecond} per GB-s (duration rounded up to 1 ms) + $${PRICE.perMillionRequests} per 1M requests;`,
+    `   a cold start is billed in full (INIT is billed since Aug 2025); "1% cold" assumes ${COLD_FRACTION * 100}% of requests are cold.`,
+    `   Warm durations are against emulators on this machine: on AWS, network waits make them longer, and dearer at more memory.`,
+    `   A size fits if it holds ${RSS_HEADROOM} x the function's peak RSS (any run, any size).`,
     `   Rule: synchronous (HTTP) functions get the smallest size with a cold start within ${COLD_BUDGET_MS} ms (else the fastest);`,
     '   the asynchronous S3 trigger gets the cheapest per request.',
   );
@@ -658,7 +667,7 @@ async function main(): Promise<void> {
       ? {
           loadAndFirstInvokeMs: summarize(loadAndInvoke(runs)),
           startToDoneMs: summarize(startToDone(runs)),
-          ...(runs[0].report.warmInvokeMs === undefined ? {} : { warmInvokeMs: summarize(series(runs, (report) => report.warmInvokeMs)) }),
+          ...(runs[0].report.warmInvokeMs === undefined ? {} : { warmInvokeMs: summarize(warmSeries(runs)) }),
         }
       : {}),
     runs: runs.map(strip),

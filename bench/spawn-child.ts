@@ -14,9 +14,9 @@ export interface ChildReport {
   loadMs?: number;
   /** The first handler(event, context) call, until its promise settled. */
   invokeMs?: number;
-  /** With a second event: the next invocation in the same process (a warm one), after a pause. */
-  warmInvokeMs?: number;
-  warmStatusCode?: number | null;
+  /** With more events: the invocations after the first in the same process (warm ones), each after a pause. */
+  warmInvokeMs?: number[];
+  warmStatusCodes?: Array<number | null>;
   /** performance.now() after the invocation: process start to handler done. */
   doneMs?: number;
   /** process.resourceUsage().maxRSS, KiB (on Linux it includes the parent's pages forked before exec). */
