@@ -659,7 +659,8 @@ async function main(): Promise<void> {
   out.push('', `Total ${totalSeconds.toFixed(1)} s.`);
 
   const resultsFiles = [...new Set([RESULTS_FILE, ...(JSON_FILE ? [JSON_FILE] : [])])];
-  out.push(`Results (JSON): ${resultsFiles.map((file) => path.relative(process.cwd(), file) || file).join(', ')}`);
+  const shown = (file: string) => (path.relative(process.cwd(), file).startsWith('..') ? file : path.relative(process.cwd(), file));
+  out.push(`Results (JSON): ${resultsFiles.map(shown).join(', ')}`);
   const strip = (run: ChildRun) => ({ wallMs: run.wallMs, exitCode: run.exitCode, ...(run.report ? { report: { ...run.report, body: undefined } } : {}) });
   const shareSummary = (runs: ChildRun[]) => ({
     wallMs: summarize(wall(runs)),
