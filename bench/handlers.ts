@@ -36,6 +36,9 @@ import { CHILD_SCRIPT, runChild, type ChildRun } from './spawn-child.ts';
 import { uploadThroughApi, type Uploaded } from './upload.ts';
 
 const benchStarted = performance.now();
+// Which code the figures are of (read before any of it runs), so a figure quoted elsewhere can name its run.
+const git = (...gitArgs: string[]) => execFileSync('git', gitArgs, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+const commit = { sha: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain', '--untracked-files=no') !== '' };
 const MiB = 1024 * 1024;
 
 // `--json` takes an optional file: parseArgs needs a value, so a bare `--json` gets the default one.
@@ -422,9 +425,6 @@ async function main(): Promise<void> {
 
   // ---- Report
   const nodeVersion = process.version;
-  // Which code the figures are of, so a figure quoted elsewhere can name its run.
-  const git = (...gitArgs: string[]) => execFileSync('git', gitArgs, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-  const commit = { sha: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain', '--untracked-files=no') !== '' };
   const date = new Date().toISOString();
   const out: string[] = [];
   out.push(
