@@ -1,6 +1,7 @@
 // One cold start, in a fresh `node` process: import a handler bundle, invoke it once, report.
 //
-//   node bench/child.mjs <bundle.mjs> <event.json> <functionName> <memoryMB>
+//   node bench/child.mjs <bundle.mjs> <event.json> <functionName> <memoryMB> [<warm-events.json>]
+//                                            (with an array of more events: warm invocations after the first)
 //   node bench/child.mjs --baseline          (the same process with no handler: Node + this file)
 //   node bench/child.mjs --drain <url>       (GET the URL with node:http and discard the body: the
 //                                             rate the S3 emulator serves at, without any hashing)
@@ -13,7 +14,12 @@ import { get } from 'node:http';
 import { pathToFileURL } from 'node:url';
 
 const started = performance.now();
-const [bundle, eventFile, functionName = 'bench', memoryMB = '256'] = process.argv.slice(2);
+const [bundle, eventFile, functionName = 'bench', memoryMB = '256', warmEventsFile] = process.argv.slice(2);
+/**
+ * Before each warm invocation: longer than a CFS period (100 ms), so a CPU quota the previous
+ * invocation used up is whole again, as for an instance that waited for its next request.
+ */
+const WARM_PAUSE_MS = 150;
 
 /**
  * The high-water mark of this process's own address space (Linux VmHWM), KiB; null elsewhere.
@@ -29,9 +35,19 @@ function highWaterKiB() {
   }
 }
 
+/** This process's group in the cgroup v1 `cpu` hierarchy, so the bench can check the quota applied. */
+function cpuCgroup() {
+  try {
+    const line = readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((entry) => /^\d+:([^:]*,)?cpu(,[^:]*)?:/.test(entry));
+    return line ? line.slice(line.indexOf(':', line.indexOf(':') + 1) + 1) : null;
+  } catch {
+    return null;
+  }
+}
+
 function report(fields) {
   const usage = process.resourceUsage();
-  const line = { timeOrigin: performance.timeOrigin, startedMs: started, maxRssKiB: usage.maxRSS, hwmKiB: highWaterKiB(), ...fields };
+  const line = { timeOrigin: performance.timeOrigin, startedMs: started, maxRssKiB: usage.maxRSS, hwmKiB: highWaterKiB(), cpuCgroup: cpuCgroup(), ...fields };
   writeSync(3, `${JSON.stringify(line)}\n`);
 }
 
@@ -56,6 +72,23 @@ function lambdaContext(timeoutSeconds) {
     fail: () => undefined,
     succeed: () => undefined,
   };
+}
+
+function statusOf(result) {
+  return result && typeof result === 'object' && 'statusCode' in result ? result.statusCode : null;
+}
+
+async function invokeWarm(handler, events) {
+  const warmInvokeMs = [];
+  const warmStatusCodes = [];
+  for (const event of events) {
+    await new Promise((resolve) => setTimeout(resolve, WARM_PAUSE_MS));
+    const begin = performance.now();
+    const result = await handler(event, lambdaContext(60));
+    warmInvokeMs.push(performance.now() - begin);
+    warmStatusCodes.push(statusOf(result));
+  }
+  return { warmInvokeMs, warmStatusCodes };
 }
 
 if (bundle === '--baseline') {
@@ -89,13 +122,15 @@ try {
   const loaded = performance.now();
   const result = await module.handler(event, lambdaContext(60));
   const done = performance.now();
+  const warm = warmEventsFile ? await invokeWarm(module.handler, JSON.parse(readFileSync(warmEventsFile, 'utf8'))) : {};
   report({
     kind: 'handler',
     loadMs: loaded - loadStart,
     invokeMs: done - loaded,
     doneMs: done,
-    statusCode: result && typeof result === 'object' && 'statusCode' in result ? result.statusCode : null,
+    statusCode: statusOf(result),
     body: result && typeof result === 'object' && typeof result.body === 'string' ? result.body.slice(0, 2000) : null,
+    ...warm,
   });
   process.exit(0);
 } catch (error) {

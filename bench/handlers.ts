@@ -1,13 +1,18 @@
-// npm run bench [-- --runs 5 --hash-mib 1024 --hash-runs 3 --warmup 1]
+// npm run bench [-- --runs 5 --share-runs 3 --hash-mib 1024 --hash-runs 3 --warmup 1 --json [file]]
 //
 // Figures for the Lambda handler bundles, measured offline against the local stack:
 //   1. bundle size of each handler, built with the deploy's esbuild options (bench/bundle.ts);
 //   2. cold start: a fresh `node` process per run imports the bundle and invokes the handler once
 //      with a realistic event; the handler makes real HTTP calls to the emulators (bench/child.mjs);
+//      the same at the CPU share Lambda gives each memory size (a cgroup v1 CPU quota, bench/cpu-share.ts),
+//      beside the handler bundled naively (no tree shaking), and a memory size per function from
+//      those figures (bench/memory-choice.ts);
 //   3. hashing throughput of process-uploaded-photo on a large upload, beside raw in-memory SHA-256,
 //      and the child's peak RSS at two sizes (the hash is streamed: memory should not grow with size);
 //   4. the same large upload with a declared SHA-256 that S3 verified: the body bytes processing reads.
-// Prints tables and writes everything to .local/bench/latest.json (gitignored). Figures only.
+// Prints tables and writes everything to .local/bench/latest.json (gitignored), and with --json
+// also to the given file. Figures only.
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -23,17 +28,30 @@ import { signIn } from '@event-photos/client';
 import { REPO_ROOT, startLocalStack, type LocalStack } from '@event-photos/local-stack';
 import { claimsOfToken, httpApiEvent, s3Event, type HttpApiEventInput } from '@event-photos/testing';
 import { jpegBytes } from '@event-photos/testing/fixtures';
-import { DEPLOY_BUILD_OPTIONS, buildBundles, type BundleResult } from './bundle.ts';
-import { fixed, kib, medMin, mib, summarize, table } from './format.ts';
+import { DEPLOY_BUILD_OPTIONS, NAIVE_BUILD_OPTIONS, buildBundles, type BundleResult } from './bundle.ts';
+import { LAMBDA_MB_PER_VCPU, createCpuGroups, vcpuShare, type CpuGroup, type CpuGroupStats, type CpuGroups } from './cpu-share.ts';
+import { fixed, kib, median, medMin, mib, summarize, table } from './format.ts';
+import { COLD_BUDGET_MS, COLD_FRACTION, PRICE, RSS_HEADROOM, chooseMemory } from './memory-choice.ts';
 import { CHILD_SCRIPT, runChild, type ChildRun } from './spawn-child.ts';
 import { uploadThroughApi, type Uploaded } from './upload.ts';
 
 const benchStarted = performance.now();
+// Which code the figures are of (read before any of it runs), so a figure quoted elsewhere can name its run.
+const git = (...gitArgs: string[]) => execFileSync('git', gitArgs, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+const commit = { sha: git('rev-parse', 'HEAD'), dirty: git('status', '--porcelain', '--untracked-files=no') !== '' };
 const MiB = 1024 * 1024;
 
+// `--json` takes an optional file: parseArgs needs a value, so a bare `--json` gets the default one.
+const RESULTS_FILE = path.join(REPO_ROOT, '.local/bench/latest.json');
+const argv = process.argv.slice(2);
+const jsonAt = argv.indexOf('--json');
+if (jsonAt >= 0 && (jsonAt === argv.length - 1 || argv[jsonAt + 1]!.startsWith('--'))) argv.splice(jsonAt + 1, 0, RESULTS_FILE);
 const { values: args } = parseArgs({
+  args: argv,
   options: {
     runs: { type: 'string', default: '5' },
+    'share-runs': { type: 'string', default: '3' },
+    json: { type: 'string' },
     'hash-mib': { type: 'string', default: '1024' },
     'hash-runs': { type: 'string', default: '3' },
     warmup: { type: 'string', default: '1' },
@@ -45,6 +63,9 @@ const positiveInt = (name: string, value: string, minimum = 1) => {
   return parsed;
 };
 const RUNS = positiveInt('runs', args.runs);
+/** Runs at the Lambda CPU shares: each is seconds long, so fewer than RUNS keeps the bench short. */
+const SHARE_RUNS = positiveInt('share-runs', args['share-runs'], 0);
+const JSON_FILE = args.json === undefined ? undefined : path.resolve(args.json);
 const HASH_MIB = positiveInt('hash-mib', args['hash-mib']);
 const HASH_RUNS = positiveInt('hash-runs', args['hash-runs']);
 const WARMUP = positiveInt('warmup', args.warmup, 0);
@@ -56,19 +77,23 @@ const PHOTO_BYTES = 3 * MiB;
 const SRC = path.join(REPO_ROOT, 'services/photos-api/src');
 interface FunctionUnderTest {
   name: string;
+  /** Its name in serverless.yml, where its memorySize comes from. */
+  serverlessName: string;
   entry: string;
   /** What a successful first invocation answers: an HTTP status, or 'record' for the S3 handler. */
   expected: number | 'record';
-  /** memorySize in serverless.yml (only reported in the Lambda context). */
-  memoryMB: number;
 }
 const FUNCTIONS: FunctionUnderTest[] = [
-  { name: 'initiate-upload', entry: `${SRC}/http/initiate-upload.ts`, expected: 201, memoryMB: 256 },
-  { name: 'list-photos', entry: `${SRC}/http/list-photos.ts`, expected: 200, memoryMB: 256 },
-  { name: 'get-photo', entry: `${SRC}/http/get-photo.ts`, expected: 200, memoryMB: 256 },
-  { name: 'create-event', entry: `${SRC}/http/create-event.ts`, expected: 201, memoryMB: 256 },
-  { name: 'process-uploaded-photo', entry: `${SRC}/s3/process-uploaded-photo.ts`, expected: 'record', memoryMB: 512 },
+  { name: 'initiate-upload', serverlessName: 'initiateUpload', entry: `${SRC}/http/initiate-upload.ts`, expected: 201 },
+  { name: 'list-photos', serverlessName: 'listPhotos', entry: `${SRC}/http/list-photos.ts`, expected: 200 },
+  { name: 'get-photo', serverlessName: 'getPhoto', entry: `${SRC}/http/get-photo.ts`, expected: 200 },
+  { name: 'create-event', serverlessName: 'createEvent', entry: `${SRC}/http/create-event.ts`, expected: 201 },
+  { name: 'process-uploaded-photo', serverlessName: 'processUploadedPhoto', entry: `${SRC}/s3/process-uploaded-photo.ts`, expected: 'record' },
 ];
+/** The memory sizes compared at their CPU share, besides each function's own. */
+const COMPARED_MEMORY_MB = [256, 512, 1024];
+/** Warm invocations per child at a CPU share: single ones vary a lot with the emulators' load. */
+const WARM_INVOCATIONS = 3;
 
 // The large hashing objects go through the real flow (initiate-upload, then a PUT to the
 // presigned URL) rather than a direct PutObject, so the object, its signed metadata and the
@@ -82,10 +107,12 @@ const RAISED_MAX_UPLOAD_BYTES = String(Math.max(HASH_MIB, SMALL_HASH_MIB, 25) * 
 
 const workDir = await mkdtemp(path.join(os.tmpdir(), 'event-photos-bench-'));
 let stack: LocalStack | undefined;
+let cpuGroups: CpuGroups | undefined;
 let cleanedUp = false;
 async function cleanUp(): Promise<void> {
   if (cleanedUp) return;
   cleanedUp = true;
+  if (cpuGroups?.available) await cpuGroups.remove();
   await stack?.stop();
   await rm(workDir, { recursive: true, force: true });
 }
@@ -114,13 +141,17 @@ async function main(): Promise<void> {
   const eventDir = path.join(workDir, 'events');
   await mkdir(eventDir, { recursive: true });
 
-  progress('building bundles and starting the local stack');
-  const [bundles, started] = await Promise.all([
-    buildBundles(Object.fromEntries(FUNCTIONS.map((fn) => [fn.name, fn.entry])), bundleDir),
+  progress('building bundles (deploy and naive) and starting the local stack');
+  const entries = Object.fromEntries(FUNCTIONS.map((fn) => [fn.name, fn.entry]));
+  const [bundles, naiveBundles, started] = await Promise.all([
+    buildBundles(entries, bundleDir),
+    buildBundles(entries, path.join(workDir, 'naive-bundles'), NAIVE_BUILD_OPTIONS),
     startLocalStack({ dataDir: path.join(workDir, 'stack'), environment: { MAX_UPLOAD_BYTES: RAISED_MAX_UPLOAD_BYTES, POWERTOOLS_LOG_LEVEL: 'SILENT' } }),
   ]);
   stack = started;
   const { outputs } = stack;
+  /** memorySize per function, as serverless.yml declares it (the runtime's reserved variable). */
+  const memoryOf = new Map(FUNCTIONS.map((fn) => [fn.name, Number(stack!.functionEnvironment(fn.serverlessName)['AWS_LAMBDA_FUNCTION_MEMORY_SIZE'])]));
 
   // The children's environment: what the stack gives each function (serverless.yml's environment,
   // endpoints of the emulators), with the deploy's limit and log level. This process's own
@@ -165,26 +196,48 @@ async function main(): Promise<void> {
   const s3EventFor = (uploaded: Uploaded, size: number) =>
     s3Event({ region: outputs.region, bucket: outputs.bucketName, key: uploaded.key, size, eTag: uploaded.etag });
 
-  /** Runs the S3 handler in a child on an uploaded object and checks the record it wrote. */
-  const processInChild = async (bundle: BundleResult, uploaded: Uploaded, size: number, sha256: string, label: string, env = childEnv) => {
-    await forgetPhoto(uploaded.photoId);
-    const run = await runHandlerChild(bundle, s3EventFor(uploaded, size), label, env);
-    const photo = await repository.getPhoto(outputs.demoEventId, uploaded.photoId);
-    if (!photo || photo.sha256 !== sha256 || photo.size !== size) {
-      throw new Error(`${label}: process-uploaded-photo did not write the expected record: ${JSON.stringify(photo)}\n${run.output}`);
+  /** How a child runs: its environment, and at a Lambda CPU share, its group and warm invocations. */
+  interface ChildOptions {
+    env?: NodeJS.ProcessEnv;
+    cpuGroup?: CpuGroup;
+    warmEvents?: unknown[];
+  }
+
+  /**
+   * Runs the S3 handler in a child on an uploaded object and checks the record it wrote; with
+   * `warm`, the next invocations process those objects, one each.
+   */
+  const processInChild = async (bundle: BundleResult, uploaded: Uploaded, size: number, sha256: string, label: string, options: ChildOptions & { warm?: Uploaded[] } = {}) => {
+    const { warm = [], ...rest } = options;
+    const objects = [uploaded, ...warm];
+    for (const object of objects) await forgetPhoto(object.photoId);
+    const run = await runHandlerChild(bundle, s3EventFor(uploaded, size), label, { ...rest, ...(warm.length ? { warmEvents: warm.map((object) => s3EventFor(object, size)) } : {}) });
+    for (const object of objects) {
+      const photo = await repository.getPhoto(outputs.demoEventId, object.photoId);
+      if (!photo || photo.sha256 !== sha256 || photo.size !== size) {
+        throw new Error(`${label}: process-uploaded-photo did not write the expected record: ${JSON.stringify(photo)}\n${run.output}`);
+      }
     }
     return run;
   };
 
   let eventCounter = 0;
-  const runHandlerChild = async (bundle: BundleResult, event: unknown, label: string, env = childEnv): Promise<ChildRun> => {
-    const memoryMB = FUNCTIONS.find((fn) => fn.name === bundle.name)?.memoryMB ?? 256;
+  const writeEvent = async (event: unknown) => {
     const eventFile = path.join(eventDir, `${++eventCounter}.json`);
     await writeFile(eventFile, JSON.stringify(event));
+    return eventFile;
+  };
+  const runHandlerChild = async (bundle: BundleResult, event: unknown, label: string, { env = childEnv, cpuGroup, warmEvents }: ChildOptions = {}): Promise<ChildRun> => {
+    const memoryMB = cpuGroup?.memoryMB ?? memoryOf.get(bundle.name)!;
+    const args = [CHILD_SCRIPT, bundle.file, await writeEvent(event), bundle.name, String(memoryMB)];
+    if (warmEvents) args.push(await writeEvent(warmEvents));
     collectGarbage();
-    const run = await runChild([CHILD_SCRIPT, bundle.file, eventFile, bundle.name, String(memoryMB)], env);
+    const run = await runChild(args, cpuGroup ? { ...env, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMB) } : env, cpuGroup);
     if (run.exitCode !== 0 || run.report?.kind !== 'handler') {
       throw new Error(`${label}: the child failed (exit ${run.exitCode}): ${run.report?.error ?? ''}\n${run.output}`);
+    }
+    if (cpuGroup && run.report.cpuCgroup !== cpuGroup.cgroupPath) {
+      throw new Error(`${label}: the child ran in cpu cgroup ${run.report.cpuCgroup}, not ${cpuGroup.cgroupPath}`);
     }
     return run;
   };
@@ -195,6 +248,9 @@ async function main(): Promise<void> {
   const photoBytes = jpegBytes(PHOTO_BYTES);
   const photoSha256 = createHash('sha256').update(photoBytes).digest('hex');
   const photoToProcess = await upload(photoBytes, 'Opening');
+  // The warm invocations at a CPU share process more objects in the same child, a fresh one each.
+  const photosToProcessWarm: Uploaded[] = [];
+  for (let i = 1; i <= WARM_INVOCATIONS; i++) photosToProcessWarm.push(await upload(photoBytes, `Opening, take ${i + 1}`));
 
   const eventFor = (fn: FunctionUnderTest, round: number): unknown => {
     const eventId = outputs.demoEventId;
@@ -228,6 +284,26 @@ async function main(): Promise<void> {
     }
   };
 
+  /**
+   * One cold start of fn's `bundle` in a fresh child, its answer checked; `warm` adds WARM_INVOCATIONS
+   * more invocations (other events of the same kind) in the same process.
+   */
+  const coldStart = async (fn: FunctionUnderTest, bundle: BundleResult, label: string, round: number, options: { cpuGroup?: CpuGroup; warm?: boolean } = {}) => {
+    const { cpuGroup, warm = false } = options;
+    if (fn.expected === 'record') {
+      return processInChild(bundle, photoToProcess, PHOTO_BYTES, photoSha256, label, { ...(cpuGroup ? { cpuGroup } : {}), ...(warm ? { warm: photosToProcessWarm } : {}) });
+    }
+    const warmEvents = warm ? Array.from({ length: WARM_INVOCATIONS }, () => eventFor(fn, round)) : [];
+    const run = await runHandlerChild(bundle, eventFor(fn, round), label, { ...(cpuGroup ? { cpuGroup } : {}), ...(warm ? { warmEvents } : {}) });
+    const statuses = [['first', run.report!.statusCode], ...(run.report!.warmStatusCodes ?? []).map((status) => ['warm', status])] as const;
+    if (statuses.length !== 1 + warmEvents.length) throw new Error(`${label}: ${statuses.length - 1} warm invocations reported, ${warmEvents.length} asked for`);
+    for (const [which, status] of statuses) {
+      if (status !== fn.expected) throw new Error(`${label}: expected status ${fn.expected} from the ${which} invocation, got ${status}: ${run.report!.body}`);
+    }
+    return run;
+  };
+  const naiveFullCpu = new Map<string, ChildRun[]>(FUNCTIONS.map((fn) => [fn.name, []]));
+
   // ---- 2. Cold starts: rounds interleave the functions, so drift hits them all alike.
   type ColdRow = { name: string; runs: ChildRun[]; status: string };
   const cold = new Map<string, ColdRow>();
@@ -251,20 +327,46 @@ async function main(): Promise<void> {
       row(BASELINE, '-').runs.push(baseline);
     }
     for (const fn of FUNCTIONS) {
-      const bundle = bundles.get(fn.name)!;
-      const label = `${fn.name} run ${round}`;
-      let run: ChildRun;
-      if (fn.expected === 'record') {
-        run = await processInChild(bundle, photoToProcess, PHOTO_BYTES, photoSha256, label);
-      } else {
-        run = await runHandlerChild(bundle, eventFor(fn, round), label);
-        if (run.report!.statusCode !== fn.expected) {
-          throw new Error(`${label}: expected status ${fn.expected}, got ${run.report!.statusCode}: ${run.report!.body}`);
-        }
-      }
+      const run = await coldStart(fn, bundles.get(fn.name)!, `${fn.name} run ${round}`, round);
       if (measured) row(fn.name, fn.expected === 'record' ? 'record ok' : String(run.report!.statusCode)).runs.push(run);
+      // The naive bundle's full-CPU figures, for section 2b; same rounds, so the same drift.
+      const naive = await coldStart(fn, naiveBundles.get(fn.name)!, `${fn.name} (naive) run ${round}`, round);
+      if (measured) naiveFullCpu.get(fn.name)!.push(naive);
     }
   }
+
+  // ---- 2b. The same cold starts at the CPU share Lambda gives each memory size: the deploy's
+  // bundle at every compared size (with warm invocations, for the memory choice), the naive one
+  // at the function's own size, `node -e 0` at each. Rounds interleave sizes and functions.
+  const shareSizes = [...new Set([...COMPARED_MEMORY_MB, ...memoryOf.values()])].sort((a, b) => a - b);
+  cpuGroups = SHARE_RUNS > 0 ? await createCpuGroups(shareSizes) : { available: false, reason: '--share-runs 0' };
+  const shareRuns = new Map<string, ChildRun[]>();
+  const shareKey = (what: string, memoryMB: number) => `${what}@${memoryMB}`;
+  const pushShare = (what: string, memoryMB: number, run: ChildRun) => {
+    if (!shareRuns.has(shareKey(what, memoryMB))) shareRuns.set(shareKey(what, memoryMB), []);
+    shareRuns.get(shareKey(what, memoryMB))!.push(run);
+  };
+  if (cpuGroups.available) {
+    for (let round = 1; round <= SHARE_RUNS; round++) {
+      for (const memoryMB of shareSizes) {
+        const cpuGroup = cpuGroups.groups.get(memoryMB)!;
+        progress(`cold starts at ${memoryMB} MB's CPU share (${fixed(vcpuShare(memoryMB), 3)} vCPU): run ${round}/${SHARE_RUNS}`);
+        collectGarbage();
+        const bare = await runChild(['-e', '0'], childEnv, cpuGroup);
+        if (bare.exitCode !== 0) throw new Error(`node -e 0 in ${cpuGroup.dir} failed: ${bare.output}`);
+        pushShare(NODE_E0, memoryMB, bare);
+        for (const fn of FUNCTIONS) {
+          const label = `${fn.name} at ${memoryMB} MB run ${round}`;
+          pushShare(fn.name, memoryMB, await coldStart(fn, bundles.get(fn.name)!, label, round, { cpuGroup, warm: true }));
+          if (memoryMB === memoryOf.get(fn.name)) {
+            pushShare(`${fn.name} (naive)`, memoryMB, await coldStart(fn, naiveBundles.get(fn.name)!, `${fn.name} (naive) at ${memoryMB} MB run ${round}`, round, { cpuGroup }));
+          }
+        }
+      }
+    }
+  }
+  const groupStats: CpuGroupStats[] = cpuGroups.available ? await cpuGroups.stats() : [];
+  if (cpuGroups.available) await cpuGroups.remove();
 
   // ---- 3. Hashing throughput: process-uploaded-photo on a big upload, and raw SHA-256 in memory.
   const processBundle = bundles.get('process-uploaded-photo')!;
@@ -300,7 +402,7 @@ async function main(): Promise<void> {
         throw new Error(`GET-only child failed: ${drain.report?.error ?? ''} ${drain.output}`);
       }
       drains.push(drain);
-      runs.push(await processInChild(processBundle, uploaded, size, sha256, `hash ${sizeMiB} MiB run ${i}`, hashEnv));
+      runs.push(await processInChild(processBundle, uploaded, size, sha256, `hash ${sizeMiB} MiB run ${i}`, { env: hashEnv }));
     }
     hashing.push({ mib: sizeMiB, runs, drains, rawMs });
   }
@@ -317,16 +419,18 @@ async function main(): Promise<void> {
     bytes = undefined;
     for (let i = 1; i <= HASH_RUNS; i++) {
       progress(`S3-verified checksum: ${HASH_MIB} MiB, run ${i}/${HASH_RUNS}`);
-      verified.push(await processInChild(processBundle, uploaded, size, sha256, `verified ${HASH_MIB} MiB run ${i}`, hashEnv));
+      verified.push(await processInChild(processBundle, uploaded, size, sha256, `verified ${HASH_MIB} MiB run ${i}`, { env: hashEnv }));
     }
   }
 
   // ---- Report
   const nodeVersion = process.version;
+  const date = new Date().toISOString();
   const out: string[] = [];
   out.push(
-    `Handler bench: Node ${nodeVersion} (${process.execPath}), ${os.cpus().length} CPU ${os.cpus()[0]?.model ?? ''}, ${os.platform()} ${os.arch()}`,
-    `Runs: ${RUNS} cold-start runs after ${WARMUP} warm-up, ${HASH_RUNS} hashing runs; figures are median / min unless noted.`,
+    `Handler bench ${date}, commit ${commit.sha.slice(0, 12)}${commit.dirty ? ' (with uncommitted changes)' : ''}`,
+    `Node ${nodeVersion} (${process.execPath}), ${os.cpus().length} CPU ${os.cpus()[0]?.model ?? ''}, ${os.platform()} ${os.arch()}`,
+    `Runs: ${RUNS} cold-start runs after ${WARMUP} warm-up, ${SHARE_RUNS} at each Lambda CPU share, ${HASH_RUNS} hashing runs; figures are median / min unless noted.`,
     '',
     `1. Bundles (esbuild ${(await import('esbuild')).version}: bundle, minify, no sourcemap, node22, esm .mjs, nothing external)`,
   );
@@ -388,6 +492,121 @@ async function main(): Promise<void> {
     ),
   );
 
+  // ---- 2b and 2c: the Lambda CPU shares, the naive bundles, the memory choice.
+  const loadAndInvoke = (runs: ChildRun[]) => series(runs, (report) => (report.loadMs ?? 0) + (report.invokeMs ?? 0));
+  const startToDone = (runs: ChildRun[]) => series(runs, (report) => report.doneMs);
+  const atShare = (what: string, memoryMB: number) => shareRuns.get(shareKey(what, memoryMB)) ?? [];
+  const warmSeries = (runs: ChildRun[]) => runs.flatMap((run) => run.report?.warmInvokeMs ?? []);
+  out.push(
+    '',
+    `2b. At Lambda's CPU share: a cgroup v1 cpu quota of memory/${LAMBDA_MB_PER_VCPU} MB of one vCPU per 100 ms period, the child inside`,
+    '   from its exec (a /bin/sh writes its pid into cgroup.procs, then execs node). The whole process is held to the share,',
+    '   start-up included: Lambda is reported to run INIT with more CPU, so there a cold start may lie between the two columns.',
+    `   Beside the deploy bundle, the same handler bundled naively (esbuild treeShaking: false, ignoreAnnotations: true: every`,
+    `   module of each imported package, the whole SDK clients). Full CPU: ${RUNS} runs (section 2's rounds); at the share: ${SHARE_RUNS} runs`,
+    `   (${SHARE_RUNS < RUNS ? 'fewer, since each takes seconds' : 'as many'}). load+1st = import + first invocation; start->done = process start to first invocation done.`,
+  );
+  if (!cpuGroups.available) out.push(`   Lambda CPU share columns skipped: ${cpuGroups.reason}.`);
+  const shareCell = (runs: ChildRun[], pick: (runs: ChildRun[]) => number[]) => (cpuGroups!.available ? medMin(pick(runs), (value) => fixed(value, 0)) : '-');
+  out.push(
+    table(
+      ['function', 'MB', 'vCPU', 'KiB', 'naive KiB', 'full load+1st', 'naive', 'full start->done', 'naive', 'share load+1st', 'naive', 'share start->done', 'naive'],
+      FUNCTIONS.map((fn) => {
+        const memoryMB = memoryOf.get(fn.name)!;
+        const deployFull = cold.get(fn.name)!.runs;
+        const naiveFull = naiveFullCpu.get(fn.name)!;
+        const deployShare = atShare(fn.name, memoryMB);
+        const naiveShare = atShare(`${fn.name} (naive)`, memoryMB);
+        return [
+          fn.name,
+          String(memoryMB),
+          fixed(vcpuShare(memoryMB), 3),
+          kib(bundles.get(fn.name)!.bytes),
+          kib(naiveBundles.get(fn.name)!.bytes),
+          medMin(loadAndInvoke(deployFull), (value) => fixed(value, 0)),
+          medMin(loadAndInvoke(naiveFull), (value) => fixed(value, 0)),
+          medMin(startToDone(deployFull), (value) => fixed(value, 0)),
+          medMin(startToDone(naiveFull), (value) => fixed(value, 0)),
+          shareCell(deployShare, loadAndInvoke),
+          shareCell(naiveShare, loadAndInvoke),
+          shareCell(deployShare, startToDone),
+          shareCell(naiveShare, startToDone),
+        ];
+      }),
+    ),
+  );
+  const wall = (runs: ChildRun[]) => runs.map((run) => run.wallMs);
+  out.push(
+    '',
+    table(
+      ['node -e 0, wall ms', 'full CPU', ...shareSizes.map((memoryMB) => `${memoryMB} MB (${fixed(vcpuShare(memoryMB), 3)} vCPU)`)],
+      [['spawn to exit', medMin(wall(cold.get(NODE_E0)!.runs), (value) => fixed(value, 0)), ...shareSizes.map((memoryMB) => shareCell(atShare(NODE_E0, memoryMB), wall))]],
+    ),
+  );
+  if (groupStats.length) {
+    out.push(
+      `   quota held the children back: ${groupStats.map((stat) => `${stat.memoryMB} MB (${stat.quotaUs}/${stat.periodUs} us) in ${stat.nrThrottled} of ${stat.nrPeriods} periods, ${fixed(stat.throttledMs / 1000)} s`).join('; ')}`,
+    );
+  }
+
+  /** The most memory each function was seen to use: every cold start, and for the S3 handler the large objects too. */
+  const peakRssMiB = (fn: FunctionUnderTest) =>
+    Math.max(
+      ...peakBytes([...cold.get(fn.name)!.runs, ...naiveFullCpu.get(fn.name)!, ...shareSizes.flatMap((memoryMB) => atShare(fn.name, memoryMB))]),
+      ...(fn.expected === 'record' ? peakBytes([...hashing.flatMap((entry) => entry.runs), ...verified]) : []),
+    ) / MiB;
+  const memoryChoices = cpuGroups.available
+    ? FUNCTIONS.map((fn) =>
+        chooseMemory({
+          name: fn.name,
+          configuredMB: memoryOf.get(fn.name)!,
+          synchronous: fn.expected !== 'record',
+          peakRssMiB: peakRssMiB(fn),
+          sizes: COMPARED_MEMORY_MB.map((memoryMB) => ({
+            memoryMB,
+            coldMs: median(startToDone(atShare(fn.name, memoryMB))),
+            warmMs: median(warmSeries(atShare(fn.name, memoryMB))),
+          })),
+        }),
+      )
+    : [];
+  out.push(
+    '',
+    `2c. Memory size per function, from the deploy bundle's runs at each CPU share (medians). cold = process start to first`,
+    `   invocation done; warm = the ${WARM_INVOCATIONS} invocations after it in the same process, each after a pause (${SHARE_RUNS * WARM_INVOCATIONS} readings).`,
+    `   Price: arm64 eu-west-1, $${PRICE.perGbSecond} per GB-s (duration rounded up to 1 ms) + $${PRICE.perMillionRequests} per 1M requests;`,
+    `   a cold start is billed in full (INIT is billed since Aug 2025); "1% cold" assumes ${COLD_FRACTION * 100}% of requests are cold.`,
+    `   Warm durations are against emulators on this machine: on AWS, network waits make them longer, and dearer at more memory.`,
+    `   A size fits if it holds ${RSS_HEADROOM} x the function's peak RSS (any run, any size).`,
+    `   Rule: synchronous (HTTP) functions get the smallest size with a cold start within ${COLD_BUDGET_MS} ms (else the fastest);`,
+    '   the asynchronous S3 trigger gets the cheapest per request.',
+  );
+  if (!cpuGroups.available) out.push(`   Skipped: no Lambda CPU share figures (${cpuGroups.reason}).`);
+  else {
+    out.push(
+      table(
+        ['function', 'MB', 'vCPU', 'cold ms', 'warm ms', '$/1M warm', '$/1M 1% cold', 'fits'],
+        memoryChoices.flatMap((choice) =>
+          choice.sizes.map((size) => [
+            choice.name,
+            String(size.memoryMB),
+            fixed(vcpuShare(size.memoryMB), 3),
+            fixed(size.coldMs, 0),
+            fixed(size.warmMs, 0),
+            fixed(size.warmPerMillion, 3),
+            fixed(size.blendedPerMillion, 3),
+            size.fitsMemory ? 'yes' : 'no',
+          ]),
+        ),
+      ),
+      '',
+      table(
+        ['function', 'chosen MB', 'serverless.yml MB', 'peak RSS MiB', 'why'],
+        memoryChoices.map((choice) => [choice.name, String(choice.chosenMB), String(choice.configuredMB), fixed(peakRssMiB(FUNCTIONS.find((fn) => fn.name === choice.name)!), 0), choice.reason]),
+      ),
+    );
+  }
+
   out.push(
     '',
     '3. Hashing: process-uploaded-photo in a child on an object uploaded via the presigned-URL flow',
@@ -439,20 +658,35 @@ async function main(): Promise<void> {
   const totalSeconds = (performance.now() - benchStarted) / 1000;
   out.push('', `Total ${totalSeconds.toFixed(1)} s.`);
 
-  const resultsFile = path.join(REPO_ROOT, '.local/bench/latest.json');
-  out.push(`Results: ${path.relative(process.cwd(), resultsFile)}`);
+  const resultsFiles = [...new Set([RESULTS_FILE, ...(JSON_FILE ? [JSON_FILE] : [])])];
+  const shown = (file: string) => (path.relative(process.cwd(), file).startsWith('..') ? file : path.relative(process.cwd(), file));
+  out.push(`Results (JSON): ${resultsFiles.map(shown).join(', ')}`);
   const strip = (run: ChildRun) => ({ wallMs: run.wallMs, exitCode: run.exitCode, ...(run.report ? { report: { ...run.report, body: undefined } } : {}) });
+  const shareSummary = (runs: ChildRun[]) => ({
+    wallMs: summarize(wall(runs)),
+    ...(runs[0]?.report?.kind === 'handler'
+      ? {
+          loadAndFirstInvokeMs: summarize(loadAndInvoke(runs)),
+          startToDoneMs: summarize(startToDone(runs)),
+          ...(runs[0].report.warmInvokeMs === undefined ? {} : { warmInvokeMs: summarize(warmSeries(runs)) }),
+        }
+      : {}),
+    runs: runs.map(strip),
+  });
   const json = {
-    date: new Date().toISOString(),
+    date,
+    commit,
     node: nodeVersion,
     execPath: process.execPath,
     platform: `${os.platform()} ${os.arch()}`,
     cpus: os.cpus().map((cpu) => cpu.model),
-    options: { runs: RUNS, warmup: WARMUP, hashMiB: HASH_MIB, hashRuns: HASH_RUNS, smallHashMiB: SMALL_HASH_MIB, photoBytes: PHOTO_BYTES },
+    options: { runs: RUNS, shareRuns: SHARE_RUNS, warmup: WARMUP, hashMiB: HASH_MIB, hashRuns: HASH_RUNS, smallHashMiB: SMALL_HASH_MIB, photoBytes: PHOTO_BYTES },
     buildOptions: DEPLOY_BUILD_OPTIONS,
+    naiveBuildOptions: NAIVE_BUILD_OPTIONS,
     bundles: FUNCTIONS.map((fn) => {
       const { name, bytes, gzipBytes } = bundles.get(fn.name)!;
-      return { name, bytes, gzipBytes };
+      const naive = naiveBundles.get(fn.name)!;
+      return { name, memoryMB: memoryOf.get(fn.name)!, bytes, gzipBytes, naiveBytes: naive.bytes, naiveGzipBytes: naive.gzipBytes };
     }),
     coldStart: [...cold.values()].map(({ name, runs, status }) => ({
       name,
@@ -474,6 +708,31 @@ async function main(): Promise<void> {
         : {}),
       runs: runs.map(strip),
     })),
+    naiveColdStartFullCpu: FUNCTIONS.map((fn) => ({ name: fn.name, ...shareSummary(naiveFullCpu.get(fn.name)!) })),
+    lambdaCpuShare: cpuGroups.available
+      ? {
+          available: true,
+          hierarchy: cpuGroups.hierarchy,
+          mbPerVcpu: LAMBDA_MB_PER_VCPU,
+          groups: groupStats,
+          nodeE0: shareSizes.map((memoryMB) => ({ memoryMB, vcpu: vcpuShare(memoryMB), ...shareSummary(atShare(NODE_E0, memoryMB)) })),
+          coldStart: FUNCTIONS.flatMap((fn) =>
+            shareSizes.flatMap((memoryMB) =>
+              [['deploy', fn.name], ['naive', `${fn.name} (naive)`]].flatMap(([bundle, key]) => {
+                const runs = atShare(key!, memoryMB);
+                return runs.length ? [{ name: fn.name, bundle, memoryMB, vcpu: vcpuShare(memoryMB), ...shareSummary(runs) }] : [];
+              }),
+            ),
+          ),
+        }
+      : { available: false, reason: cpuGroups.reason },
+    memoryChoice: {
+      price: PRICE,
+      coldFraction: COLD_FRACTION,
+      coldBudgetMs: COLD_BUDGET_MS,
+      rssHeadroom: RSS_HEADROOM,
+      functions: memoryChoices.map((choice) => ({ ...choice, peakRssMiB: peakRssMiB(FUNCTIONS.find((fn) => fn.name === choice.name)!) })),
+    },
     hashing: hashing.map(({ mib: sizeMiB, runs, drains, rawMs }) => {
       const invoke = series(runs, (report) => report.invokeMs);
       const drain = summarize(series(drains, (report) => report.drainMs));
@@ -501,7 +760,9 @@ async function main(): Promise<void> {
     },
     totalSeconds,
   };
-  await mkdir(path.dirname(resultsFile), { recursive: true });
-  await writeFile(resultsFile, `${JSON.stringify(json, null, 2)}\n`);
+  for (const file of resultsFiles) {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, `${JSON.stringify(json, null, 2)}\n`);
+  }
   process.stdout.write(`${out.join('\n')}\n`);
 }

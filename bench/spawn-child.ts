@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { inGroup, type CpuGroup } from './cpu-share.ts';
 
 export const CHILD_SCRIPT = fileURLToPath(new URL('./child.mjs', import.meta.url));
 
@@ -13,12 +14,17 @@ export interface ChildReport {
   loadMs?: number;
   /** The first handler(event, context) call, until its promise settled. */
   invokeMs?: number;
+  /** With more events: the invocations after the first in the same process (warm ones), each after a pause. */
+  warmInvokeMs?: number[];
+  warmStatusCodes?: Array<number | null>;
   /** performance.now() after the invocation: process start to handler done. */
   doneMs?: number;
   /** process.resourceUsage().maxRSS, KiB (on Linux it includes the parent's pages forked before exec). */
   maxRssKiB: number;
   /** Peak RSS of the child's own address space (Linux /proc/self/status VmHWM), KiB; null elsewhere. */
   hwmKiB: number | null;
+  /** The child's group in the cgroup v1 `cpu` hierarchy (/proc/self/cgroup); null where there is none. */
+  cpuCgroup: string | null;
   /** --drain: the GET, from request to the last byte. */
   drainMs?: number;
   bytes?: number;
@@ -39,11 +45,13 @@ export interface ChildRun {
 /**
  * Runs `process.execPath args...` and collects the report child.mjs writes on fd 3.
  * stdout (the function's logs) and stderr are drained and only their tail is kept.
+ * With a cpuGroup, the child runs inside it from its start (wall then includes a /bin/sh exec).
  */
-export function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<ChildRun> {
+export function runChild(args: string[], env: NodeJS.ProcessEnv, cpuGroup?: CpuGroup): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    const command = cpuGroup ? inGroup(cpuGroup, process.execPath, args) : { command: process.execPath, args };
+    const child = spawn(command.command, command.args, { env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     let output = '';
     let reportText = '';
     const keepTail = (chunk: Buffer) => {
