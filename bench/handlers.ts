@@ -1,4 +1,4 @@
-// npm run bench [-- --runs 5 --share-runs 3 --hash-mib 1024 --hash-runs 3 --warmup 1 --json [file]]
+// npm run bench [-- --runs 5 --share-runs 3 --hash-mib 1024 --hash-runs 3 --warmup 1 --load-photos 300 --load-concurrency 16 --json [file]]
 //
 // Figures for the Lambda handler bundles, measured offline against the local stack:
 //   1. bundle size of each handler, built with the deploy's esbuild options (bench/bundle.ts);
@@ -9,7 +9,9 @@
 //      those figures (bench/memory-choice.ts);
 //   3. hashing throughput of process-uploaded-photo on a large upload, beside raw in-memory SHA-256,
 //      and the child's peak RSS at two sizes (the hash is streamed: memory should not grow with size);
-//   4. the same large upload with a declared SHA-256 that S3 verified: the body bytes processing reads.
+//   4. the same large upload with a declared SHA-256 that S3 verified: the body bytes processing reads;
+//   5. the local stack under load (bench/load.ts): photos/s and PUT-to-ready latency, lost and
+//      duplicated records, at one client and at --load-concurrency.
 // Prints tables and writes everything to .local/bench/latest.json (gitignored), and with --json
 // also to the given file. Figures only.
 import { execFileSync } from 'node:child_process';
@@ -33,6 +35,7 @@ import { LAMBDA_MB_PER_VCPU, createCpuGroups, vcpuShare, type CpuGroup, type Cpu
 import { fixed, kib, median, medMin, mib, summarize, table } from './format.ts';
 import { COLD_BUDGET_MS, COLD_FRACTION, PRICE, RSS_HEADROOM, chooseMemory } from './memory-choice.ts';
 import { CHILD_SCRIPT, runChild, type ChildRun } from './spawn-child.ts';
+import { runLoad, type LoadResult } from './load.ts';
 import { uploadThroughApi, type Uploaded } from './upload.ts';
 
 const benchStarted = performance.now();
@@ -54,6 +57,8 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     'hash-mib': { type: 'string', default: '1024' },
     'hash-runs': { type: 'string', default: '3' },
+    'load-photos': { type: 'string', default: '300' },
+    'load-concurrency': { type: 'string', default: '16' },
     warmup: { type: 'string', default: '1' },
   },
 });
@@ -68,6 +73,8 @@ const SHARE_RUNS = positiveInt('share-runs', args['share-runs'], 0);
 const JSON_FILE = args.json === undefined ? undefined : path.resolve(args.json);
 const HASH_MIB = positiveInt('hash-mib', args['hash-mib']);
 const HASH_RUNS = positiveInt('hash-runs', args['hash-runs']);
+const LOAD_PHOTOS = positiveInt('load-photos', args['load-photos']);
+const LOAD_CONCURRENCY = positiveInt('load-concurrency', args['load-concurrency']);
 const WARMUP = positiveInt('warmup', args.warmup, 0);
 /** The second size of the memory comparison: peak RSS should be about the same as at HASH_MIB. */
 const SMALL_HASH_MIB = 64;
@@ -423,6 +430,16 @@ async function main(): Promise<void> {
     }
   }
 
+  // ---- 5. The local stack under load (bench/load.ts): a fresh stack, the client in another
+  // process. Its baseline is one client at a time: the service time without any queueing.
+  await stack!.stop();
+  stack = undefined;
+  const loads: LoadResult[] = [];
+  for (const [photos, concurrency] of [[Math.min(50, LOAD_PHOTOS), 1], [LOAD_PHOTOS, LOAD_CONCURRENCY]] as const) {
+    progress(`load: ${photos} photos through the full flow at concurrency ${concurrency}`);
+    loads.push(await runLoad({ photos, concurrency }));
+  }
+
   // ---- Report
   const nodeVersion = process.version;
   const date = new Date().toISOString();
@@ -655,6 +672,27 @@ async function main(): Promise<void> {
       [[String(HASH_MIB), medMin(series(verified, (report) => report.invokeMs), (value) => fixed(value, 0)), medMin(peakBytes(verified), mib), bytesReadCell(verified)]],
     ),
   );
+  out.push(
+    '',
+    '5. The local stack under load: uploads through the full flow (initiate-upload, presigned PUT, S3 event,',
+    '   processing) from a client in another process. photos/s = records written per second from the first',
+    '   initiate to the last record; PUT->ready = from the PUT\'s 200 to the record\'s createdAt.',
+  );
+  out.push(
+    table(
+      ['concurrency', 'photos', 'photos/s', 'PUT->ready p50 ms', 'p95 ms', 'max ms', 'lost', 'duplicated'],
+      loads.map((load) => [
+        String(load.concurrency),
+        String(load.photos),
+        fixed(load.photosPerSecond, 1),
+        String(load.putToReadyMs.p50),
+        String(load.putToReadyMs.p95),
+        String(load.putToReadyMs.max),
+        String(load.lost),
+        String(load.duplicated),
+      ]),
+    ),
+  );
   const totalSeconds = (performance.now() - benchStarted) / 1000;
   out.push('', `Total ${totalSeconds.toFixed(1)} s.`);
 
@@ -758,6 +796,7 @@ async function main(): Promise<void> {
       bytesRead: verified.map(bytesRead),
       runs: verified.map(strip),
     },
+    load: loads,
     totalSeconds,
   };
   for (const file of resultsFiles) {
