@@ -150,6 +150,8 @@ export function parseUploadObjectKey(key: string): { eventId: string; photoId: s
 export interface PhotoEvent {
   eventId: string;
   name: string;
+  /** The Cognito `sub` of the organizer who created the event (it may edit and delete its photos). */
+  organizerId?: string;
   createdAt: string;
 }
 

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
+  AdminGetUserCommand,
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
   CreateGroupCommand,
@@ -36,6 +37,8 @@ export interface UserPool {
   userPoolId: string;
   userPoolClientId: string;
   issuer: string;
+  /** Each demo user's `sub` (its id in tokens), by email. */
+  subs: Map<string, string>;
 }
 
 const require = createRequire(import.meta.url);
@@ -145,6 +148,7 @@ export async function ensureUserPool(
     for (const group of new Set(users.flatMap((user) => user.groups))) {
       await ignoreExisting(cognito.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group })));
     }
+    const subs = new Map<string, string>();
     for (const user of users) {
       await ignoreExisting(
         cognito.send(
@@ -165,8 +169,11 @@ export async function ensureUserPool(
       for (const group of user.groups) {
         await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: user.email, GroupName: group }));
       }
+      const { UserAttributes } = await cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: user.email }));
+      const sub = UserAttributes?.find((attribute) => attribute.Name === 'sub')?.Value;
+      if (sub) subs.set(user.email, sub);
     }
-    return { userPoolId, userPoolClientId, issuer: `${endpoint}/${userPoolId}` };
+    return { userPoolId, userPoolClientId, issuer: `${endpoint}/${userPoolId}`, subs };
   } finally {
     cognito.destroy();
   }

@@ -153,7 +153,10 @@ export async function startLocalStack(options: LocalStackOptions) {
 
     const clients = { region: REGION, credentials: LOCAL_CREDENTIALS };
     const events = new PhotoRepository(createDocumentClient({ ...clients, endpoint: dynamodb.endpoint }), TABLE);
-    await events.createEvent({ ...DEMO_EVENT, createdAt: new Date().toISOString() });
+    // The demo event is the demo organizer's, as if it had created it.
+    const organizer = DEMO_USERS.find((user) => user.groups.includes('organizers'));
+    const organizerId = organizer && pool.subs.get(organizer.email);
+    await events.createEvent({ ...DEMO_EVENT, ...(organizerId ? { organizerId } : {}), createdAt: new Date().toISOString() });
 
     const gateway = await startHttpGateway({
       port: apiPort,

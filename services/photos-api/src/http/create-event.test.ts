@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { httpEvent, jsonOf, lambdaContext, type HttpEventOptions } from '../test-support/events';
+import { TEST_SUB, httpEvent, jsonOf, lambdaContext, type HttpEventOptions } from '../test-support/events';
 import { handler } from './create-event';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -26,7 +26,7 @@ describe('create-event', () => {
     const result = await invoke();
     expect(result.statusCode).toBe(201);
     const created = jsonOf(result);
-    expect(created).toEqual({ eventId: body.eventId, name: body.name, createdAt: expect.any(String) });
+    expect(created).toEqual({ eventId: body.eventId, name: body.name, organizerId: TEST_SUB, createdAt: expect.any(String) });
     expect(Date.parse(created.createdAt)).toBeGreaterThanOrEqual(before);
 
     const puts = ddb.commandCalls(PutCommand);

@@ -1,6 +1,6 @@
 import { ConflictError, ForbiddenError, createEventSchema, parseOrThrow } from '@event-photos/core';
 import { photos } from '#lib/photo-store';
-import { callerGroups, httpHandler, jsonBody } from '#lib/http';
+import { callerGroups, callerId, httpHandler, jsonBody } from '#lib/http';
 
 export const ORGANIZERS_GROUP = 'organizers';
 
@@ -10,7 +10,7 @@ export const handler = httpHandler(async (event) => {
     throw new ForbiddenError(`Only members of the ${ORGANIZERS_GROUP} group can create events`);
   }
   const { eventId, name } = parseOrThrow(createEventSchema, jsonBody(event));
-  const created = { eventId, name, createdAt: new Date().toISOString() };
+  const created = { eventId, name, organizerId: callerId(event), createdAt: new Date().toISOString() };
   if (!(await photos.createEvent(created))) throw new ConflictError(`Event ${eventId} already exists`, 'eventId');
   return { status: 201, body: created };
 });
