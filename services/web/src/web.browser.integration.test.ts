@@ -65,8 +65,8 @@ afterAll(async () => {
 });
 
 /** A fresh browser context (no session), signed in as the demo attendee. */
-async function signedInPage(): Promise<{ context: BrowserContext; page: Page; pageErrors: Error[] }> {
-  const context = await browser.newContext();
+async function signedInPage(viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page; pageErrors: Error[] }> {
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const pageErrors: Error[] = [];
   page.on('pageerror', (error) => pageErrors.push(error));
@@ -172,6 +172,17 @@ describe('web app in Chromium', () => {
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('upload-title');
 
       expect(await gridTitles(page)).not.toContain('Notes');
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('fits a phone: no horizontal scrolling at 390 px, with a long title typed in', async () => {
+    const { context, page, pageErrors } = await signedInPage({ width: 390, height: 844 });
+    try {
+      await page.getByLabel('Title').fill('A rather long title for a photo of the keynote on the main stage, day one');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();
