@@ -66,7 +66,7 @@ export function localIntrinsics(infra: Infra, local: LocalResources): IntrinsicV
     },
   };
   const exports: Record<string, string> = {};
-  for (const [name, output] of Object.entries(infra.outputs)) {
+  for (const output of Object.values(infra.outputs)) {
     const exportName = output['Export']?.['Name'];
     if (exportName === undefined) continue;
     exports[String(evaluate(exportName, values))] = localize(String(evaluate(output['Value'], values)), local);
