@@ -4,6 +4,7 @@ import type { S3Event } from 'aws-lambda';
 import S3rver from 's3rver';
 import path from 'node:path';
 import { ChecksumStore } from '#lib/checksum-store';
+import { LOCAL_S3_CREDENTIALS } from '#lib/local-credentials';
 import type { CorsRule } from '#lib/local-infra';
 import { LOOPBACK, freePort } from '#lib/net';
 import { startS3AuthProxy } from '#lib/s3-auth-proxy';
@@ -24,8 +25,6 @@ export interface LocalS3Options {
   log(line: Record<string, unknown>): void;
 }
 
-/** The local stack's only S3 key pair (s3rver's fixed one). Not a secret: it exists only here. */
-export const LOCAL_S3_CREDENTIALS: Record<string, string> = { S3RVER: 'S3RVER' };
 
 /** The bucket's CORS rules (read from infra.serverless.yml) as s3rver's PutBucketCors XML. */
 function corsConfiguration(rules: CorsRule[]): string {
@@ -70,7 +69,7 @@ export async function startS3(options: LocalS3Options): Promise<LocalS3> {
   const proxy = await startS3AuthProxy({
     port: options.port,
     upstream: { hostname: LOOPBACK, port: address.port },
-    credentials: LOCAL_S3_CREDENTIALS,
+    credentials: { [LOCAL_S3_CREDENTIALS.accessKeyId]: LOCAL_S3_CREDENTIALS.secretAccessKey },
     checksums,
     spoolDir: path.join(options.directory, 'spool'),
     log: options.log,

@@ -14,6 +14,7 @@ import { prepareLocalFunctions, startLocalFunctions } from '#lib/local-functions
 import { bucketCorsRules, readInfra, tableDefinition, type LocalResources } from '#lib/local-infra';
 import { LOOPBACK, freePort } from '#lib/net';
 import { createS3Notifications, type S3Notifications } from '#lib/s3-notifications';
+import { LOCAL_S3_CREDENTIALS } from '#lib/local-credentials';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -62,8 +63,6 @@ export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
 
 const REGION = 'us-east-1';
 const ACCOUNT_ID = '000000000000';
-/** The local stack's only key pair (s3rver's fixed one): S3 checks signatures with it. Not a secret. */
-const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 const BUCKET = 'event-photos-local';
 const TABLE = 'event-photos-local';
 
@@ -151,7 +150,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     wired(notifications);
     closers.push(() => notifications.idle());
 
-    const clients = { region: REGION, credentials: LOCAL_CREDENTIALS };
+    const clients = { region: REGION, credentials: LOCAL_S3_CREDENTIALS };
     const events = new PhotoRepository(createDocumentClient({ ...clients, endpoint: dynamodb.endpoint }), TABLE);
     // The demo event is the demo organizer's, as if it had created it.
     const organizer = DEMO_USERS.find((user) => user.groups.includes('organizers'));
@@ -203,7 +202,7 @@ export function localResourcesOf(outputs: LocalStackOutputs): LocalResources & L
     userPoolClientId: outputs.userPoolClientId,
     s3Endpoint: outputs.s3Endpoint,
     dynamodbEndpoint: outputs.dynamodbEndpoint,
-    credentials: LOCAL_CREDENTIALS,
+    credentials: LOCAL_S3_CREDENTIALS,
   };
 }
 
