@@ -140,7 +140,7 @@ export class PhotoRepository {
         TableName: this.tableName,
         Key: { pk: eventPk(eventId), sk: uploadSk(photoId) },
         UpdateExpression:
-          'SET #status = :deleted, deletedAt = :now, uploaderId = if_not_exists(uploaderId, :uploader), #ttl = if_not_exists(#ttl, :ttl)',
+          'SET #status = :deleted, deletedAt = if_not_exists(deletedAt, :now), uploaderId = if_not_exists(uploaderId, :uploader), #ttl = if_not_exists(#ttl, :ttl)',
         ExpressionAttributeNames: { '#status': 'status', '#ttl': 'ttl' },
         ExpressionAttributeValues: {
           ':deleted': 'deleted',
