@@ -40,7 +40,7 @@ export function uploadFor(photoId: string, overrides: Partial<PendingUpload> = {
   return { ...details, objectKey: keyOf(photoId), initiatedAt: '2026-05-01T10:00:00.000Z', expiresAt: '2026-05-01T10:05:00.000Z', ...overrides };
 }
 
-export const putEvent = (event: Partial<PhotoEvent> = {}) =>
+export const putEvent = (event: { [K in keyof PhotoEvent]?: PhotoEvent[K] | undefined } = {}) =>
   items.set(`${pk}|EVENT`, { eventId: EVENT_ID, name: 'Summit', organizerId: ORGANIZER, createdAt: '2026-04-01T00:00:00.000Z', ...event });
 export const putPhoto = (photo: Photo) => items.set(`${pk}|PHOTO#${photo.photoId}`, { ...photo });
 export const putUpload = (upload: PendingUpload) => items.set(`${pk}|UPLOAD#${upload.photoId}`, { ...upload });
