@@ -154,6 +154,18 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
     name: 'createEvent',
     permissions: { 'dynamodb:PutItem': TABLE_ARN },
   },
+  'services/photos-api/src/http/edit-photo.handler': {
+    name: 'editPhoto',
+    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN },
+  },
+  'services/photos-api/src/http/delete-photo.handler': {
+    name: 'deletePhoto',
+    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN, 'dynamodb:DeleteItem': TABLE_ARN, 's3:DeleteObject': UPLOADS_ARN },
+  },
+  'services/photos-api/src/http/batch-delete-photos.handler': {
+    name: 'batchDeletePhotos',
+    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN, 'dynamodb:DeleteItem': TABLE_ARN, 's3:DeleteObject': UPLOADS_ARN },
+  },
   'services/photos-api/src/s3/process-uploaded-photo.handler': {
     name: 'processUploadedPhoto',
     permissions: {
@@ -162,6 +174,7 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
       'dynamodb:GetItem': TABLE_ARN,
       'dynamodb:PutItem': TABLE_ARN,
       'dynamodb:UpdateItem': TABLE_ARN,
+      'dynamodb:DeleteItem': TABLE_ARN,
       'sqs:SendMessage': FAILURE_QUEUE_ARN,
     },
   },
@@ -174,6 +187,7 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
       'dynamodb:GetItem': TABLE_ARN,
       'dynamodb:PutItem': TABLE_ARN,
       'dynamodb:UpdateItem': TABLE_ARN,
+      'dynamodb:DeleteItem': TABLE_ARN,
     },
   },
 };
@@ -193,9 +207,12 @@ describe('API stack (serverless.yml)', () => {
   it('routes every HTTP API route through the Cognito JWT authorizer', () => {
     const routes = ofType(api, 'AWS::ApiGatewayV2::Route');
     expect(routes.map(([, route]) => props(route)['RouteKey']).sort()).toEqual([
+      'DELETE /events/{eventId}/photos/{photoId}',
       'GET /events/{eventId}/photos',
       'GET /events/{eventId}/photos/{photoId}',
+      'PATCH /events/{eventId}/photos/{photoId}',
       'POST /events',
+      'POST /events/{eventId}/photos/batch-delete',
       'POST /events/{eventId}/photos/initiate-upload',
     ]);
     for (const [id, route] of routes) {

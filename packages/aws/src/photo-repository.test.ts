@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ConditionalCheckFailedException, DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ValidationError, type PendingUpload, type Photo } from '@event-photos/core';
 import { PhotoRepository } from '#lib/photo-repository';
 
@@ -22,6 +22,8 @@ const photo: Photo = {
   sha256: 'ab'.repeat(32),
   url: `https://d111111abcdef8.cloudfront.net/uploads/event_summit-2026/${PHOTO_ID}.jpg`,
   uploaderId: 'user-1',
+  uploaderName: 'ana',
+  objectKeys: [`uploads/event_summit-2026/${PHOTO_ID}.jpg`],
   createdAt: '2026-05-01T10:00:00.000Z',
 };
 
@@ -66,6 +68,7 @@ describe('savePendingUpload', () => {
     contentType: 'image/jpeg',
     size: 1234,
     uploaderId: 'user-1',
+    uploaderName: 'ana',
     objectKey: `uploads/event_summit-2026/${PHOTO_ID}.jpg`,
     initiatedAt: '2026-05-01T10:00:00.000Z',
     expiresAt: '2026-05-01T10:05:00.000Z',
@@ -93,16 +96,16 @@ describe('savePendingUpload', () => {
 describe('rejectUpload', () => {
   const now = new Date('2026-05-01T10:01:00.000Z');
 
-  it('marks the existing upload record rejected with the reason', async () => {
+  it('marks the existing upload record rejected with the reason, unless it was deleted', async () => {
     ddb.on(UpdateCommand).resolves({});
     await repository.rejectUpload('summit-2026', PHOTO_ID, 'The file is text/html', now);
     expect(ddb.commandCalls(UpdateCommand)[0]!.args[0].input).toEqual({
       TableName: TABLE,
       Key: { pk: 'EVENT#summit-2026', sk: `UPLOAD#${PHOTO_ID}` },
       UpdateExpression: 'SET #status = :rejected, rejectionReason = :reason, rejectedAt = :now',
-      ConditionExpression: 'attribute_exists(pk)',
+      ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#status) OR #status <> :deleted)',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':rejected': 'rejected', ':reason': 'The file is text/html', ':now': now.toISOString() },
+      ExpressionAttributeValues: { ':rejected': 'rejected', ':reason': 'The file is text/html', ':now': now.toISOString(), ':deleted': 'deleted' },
     });
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
@@ -191,5 +194,65 @@ describe('listPhotos', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).field).toBe('cursor');
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+  });
+});
+
+describe('updatePhotoText', () => {
+  it('sets only the given fields on an existing photo and returns it without table keys', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: { pk: 'EVENT#summit-2026', sk: `PHOTO#${PHOTO_ID}`, ...photo, title: 'New' } });
+    await expect(repository.updatePhotoText('summit-2026', PHOTO_ID, { title: 'New' })).resolves.toEqual({ ...photo, title: 'New' });
+    expect(ddb.commandCalls(UpdateCommand)[0]!.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: 'EVENT#summit-2026', sk: `PHOTO#${PHOTO_ID}` },
+      UpdateExpression: 'SET #title = :title',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#title': 'title' },
+      ExpressionAttributeValues: { ':title': 'New' },
+      ReturnValues: 'ALL_NEW',
+    });
+  });
+
+  it('sets both fields when both are given', async () => {
+    ddb.on(UpdateCommand).resolves({ Attributes: { ...photo } });
+    await repository.updatePhotoText('summit-2026', PHOTO_ID, { title: 'T', description: 'D' });
+    expect(ddb.commandCalls(UpdateCommand)[0]!.args[0].input.UpdateExpression).toBe('SET #title = :title, #description = :description');
+  });
+
+  it('returns null when the photo does not exist (never creates one)', async () => {
+    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'no photo', $metadata: {} }));
+    await expect(repository.updatePhotoText('summit-2026', PHOTO_ID, { title: 'New' })).resolves.toBeNull();
+  });
+});
+
+describe('markUploadDeleted', () => {
+  it('marks the upload deleted, keeping its uploader and TTL, or creates the marker with a TTL', async () => {
+    const now = new Date('2026-05-01T10:01:00.000Z');
+    ddb.on(UpdateCommand).resolves({});
+    await repository.markUploadDeleted('summit-2026', PHOTO_ID, 'user-1', now);
+    expect(ddb.commandCalls(UpdateCommand)[0]!.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: 'EVENT#summit-2026', sk: `UPLOAD#${PHOTO_ID}` },
+      UpdateExpression:
+        'SET #status = :deleted, deletedAt = if_not_exists(deletedAt, :now), uploaderId = if_not_exists(uploaderId, :uploader), #ttl = if_not_exists(#ttl, :ttl)',
+      ExpressionAttributeNames: { '#status': 'status', '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':deleted': 'deleted', ':now': now.toISOString(), ':uploader': 'user-1', ':ttl': Math.floor(now.getTime() / 1000) + 30 * 24 * 3600 },
+    });
+  });
+});
+
+describe('deletePhotoRecord', () => {
+  it('deletes the photo and returns what it held', async () => {
+    ddb.on(DeleteCommand).resolves({ Attributes: { pk: 'EVENT#summit-2026', sk: `PHOTO#${PHOTO_ID}`, ...photo } });
+    await expect(repository.deletePhotoRecord('summit-2026', PHOTO_ID)).resolves.toEqual(photo);
+    expect(ddb.commandCalls(DeleteCommand)[0]!.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: 'EVENT#summit-2026', sk: `PHOTO#${PHOTO_ID}` },
+      ReturnValues: 'ALL_OLD',
+    });
+  });
+
+  it('returns null when there was no photo', async () => {
+    ddb.on(DeleteCommand).resolves({});
+    await expect(repository.deletePhotoRecord('summit-2026', PHOTO_ID)).resolves.toBeNull();
   });
 });

@@ -1,12 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   ValidationError,
   photoIdSchema,
   type PendingUpload,
+  type EditPhotoRequest,
   type Photo,
   type PhotoEvent,
-  type PhotoPage,
 } from '@event-photos/core';
 
 // Single table. Everything of an event shares one partition:
@@ -52,7 +52,8 @@ export class PhotoRepository {
   }
 
   /**
-   * Marks an upload rejected, with a reason its uploader can read. Never touches a processed photo.
+   * Marks an upload rejected, with a reason its uploader can read. Never touches a processed photo,
+   * nor an upload a user deleted.
    */
   async rejectUpload(eventId: string, photoId: string, reason: string, now = new Date()): Promise<void> {
     try {
@@ -61,9 +62,9 @@ export class PhotoRepository {
           TableName: this.tableName,
           Key: { pk: eventPk(eventId), sk: uploadSk(photoId) },
           UpdateExpression: 'SET #status = :rejected, rejectionReason = :reason, rejectedAt = :now',
-          ConditionExpression: 'attribute_exists(pk)',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#status) OR #status <> :deleted)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':rejected': 'rejected', ':reason': reason, ':now': now.toISOString() },
+          ExpressionAttributeValues: { ':rejected': 'rejected', ':reason': reason, ':now': now.toISOString(), ':deleted': 'deleted' },
         }),
       );
     } catch (error) {
@@ -84,7 +85,10 @@ export class PhotoRepository {
   }
 
   /** Newest first. The cursor is the opaque form of the last photoId returned. */
-  async listPhotos(eventId: string, { limit, cursor }: { limit: number; cursor?: string | undefined }): Promise<PhotoPage> {
+  async listPhotos(
+    eventId: string,
+    { limit, cursor }: { limit: number; cursor?: string | undefined },
+  ): Promise<{ items: Photo[]; nextCursor: string | null }> {
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     const result = await this.db.send(
       new QueryCommand({
@@ -99,6 +103,61 @@ export class PhotoRepository {
     const items = (result.Items ?? []).map((item) => toPhoto(item as Photo & Keys));
     const last = result.LastEvaluatedKey?.['sk'] as string | undefined;
     return { items, nextCursor: last ? encodeCursor(last.slice('PHOTO#'.length)) : null };
+  }
+
+  // ---------------------------------------------------------------- editing and deleting photos
+
+  /** Changes a processed photo's title and/or description; null when there is no such photo. */
+  async updatePhotoText(eventId: string, photoId: string, changes: EditPhotoRequest): Promise<Photo | null> {
+    const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
+    try {
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: eventPk(eventId), sk: photoSk(photoId) },
+          UpdateExpression: `SET ${fields.map(([name]) => `#${name} = :${name}`).join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: Object.fromEntries(fields.map(([name]) => [`#${name}`, name])),
+          ExpressionAttributeValues: Object.fromEntries(fields.map(([name, value]) => [`:${name}`, value])),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toPhoto(result.Attributes as Photo & Keys);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Marks the upload deleted, first step of a delete: processing then discards the photo and its
+   * object whenever it runs. Creates the marker when the upload record is gone (past its TTL), so
+   * a late redelivery or reconcile cannot bring the photo back; the marker expires in turn.
+   */
+  async markUploadDeleted(eventId: string, photoId: string, uploaderId: string, now = new Date()): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: eventPk(eventId), sk: uploadSk(photoId) },
+        UpdateExpression:
+          'SET #status = :deleted, deletedAt = if_not_exists(deletedAt, :now), uploaderId = if_not_exists(uploaderId, :uploader), #ttl = if_not_exists(#ttl, :ttl)',
+        ExpressionAttributeNames: { '#status': 'status', '#ttl': 'ttl' },
+        ExpressionAttributeValues: {
+          ':deleted': 'deleted',
+          ':now': now.toISOString(),
+          ':uploader': uploaderId,
+          ':ttl': Math.floor(now.getTime() / 1000) + PENDING_RETENTION_SECONDS,
+        },
+      }),
+    );
+  }
+
+  /** Removes the photo record; returns what it held (its object keys), or null if there was none. */
+  async deletePhotoRecord(eventId: string, photoId: string): Promise<Photo | null> {
+    const result = await this.db.send(
+      new DeleteCommand({ TableName: this.tableName, Key: { pk: eventPk(eventId), sk: photoSk(photoId) }, ReturnValues: 'ALL_OLD' }),
+    );
+    return result.Attributes ? toPhoto(result.Attributes as Photo & Keys) : null;
   }
 
   private async get<T>(key: Keys): Promise<T | null> {

@@ -1,10 +1,13 @@
-import type { InitiateUploadResponse, PendingUpload, Photo, PhotoPage } from '@event-photos/core';
+import type { InitiateUploadResponse, PendingUpload, PhotoPage, PhotoView } from '@event-photos/core';
 import { apiErrorFrom, networkError, PhotoNotReadyError, PhotoRejectedError } from '#lib/errors';
 
 /** GET /events/{eventId}/photos/{photoId} once the photo is processed. */
-export type ReadyPhoto = Photo & { status: 'ready' };
+export type ReadyPhoto = PhotoView & { status: 'ready' };
 /** GET /events/{eventId}/photos/{photoId} while the upload is initiated but not processed yet. */
-type UploadView = Omit<PendingUpload, 'objectKey' | 'expiresAt' | 'status' | 'rejectionReason' | 'rejectedAt'>;
+type UploadView = Omit<PendingUpload, 'objectKey' | 'expiresAt' | 'status' | 'rejectionReason' | 'rejectedAt' | 'deletedAt' | 'uploaderId'> & {
+  /** Whether the caller uploaded it (the uploader's id is never shown). */
+  mine: boolean;
+};
 export type PendingPhoto = UploadView & { status: 'pending' };
 /** Processing refused the file (it was deleted); `rejectionReason` says why, for the uploader. */
 export type RejectedPhoto = UploadView & { status: 'rejected'; rejectionReason: string; rejectedAt: string };

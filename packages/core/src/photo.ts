@@ -1,5 +1,6 @@
 // zod/mini: the same validation as classic zod, tree-shakable (~440 KiB less in every bundle).
 import * as z from 'zod/mini';
+import type { PhotoView } from '#lib/photo-changes';
 
 /** Image types we accept, with the file extension used in the object key. */
 export const IMAGE_CONTENT_TYPES = {
@@ -23,11 +24,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 // Control characters (C0, DEL, C1) and lone surrogates never belong in a title.
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// Bidi embeddings, overrides and isolates reorder what a reader sees (Trojan Source); refused in titles.
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/;
+// Invisible characters that hide text or split look-alike words; refused in titles.
+const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff]/;
+// ZWNJ/ZWJ are zero-width too, but some scripts need them inside words (Persian, Devanagari) and
+// emoji sequences use ZWJ (👨‍👩‍👧). Those uses are allowed; Latin, Greek and Cyrillic never need them.
+const NEEDED_JOINERS =
+  /(?<=[\p{L}\p{M}])(?<![\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])[\u200c\u200d](?=\p{L})|(?<=\p{Extended_Pictographic}[\u{fe0f}\u{1f3fb}-\u{1f3ff}]?)\u200d(?=\p{Extended_Pictographic})/gu;
 
 /** Length in Unicode code points, so an emoji counts as one character. */
 const codePoints = (value: string) => [...value].length;
 
-const text = (max: number, { multiline }: { multiline: boolean }) =>
+export const text = (max: number, { multiline }: { multiline: boolean }) =>
   z.string().check(
     z.refine((value) => codePoints(value) <= max, `must be at most ${max} characters`),
     z.refine((value) => !LONE_SURROGATE.test(value), 'must be valid Unicode text'),
@@ -38,9 +47,12 @@ const text = (max: number, { multiline }: { multiline: boolean }) =>
   );
 
 /** A one-line text, trimmed, that must not be empty after trimming. */
-const title = (max: number) =>
+export const title = (max: number) =>
   z.pipe(
-    text(max, { multiline: false }),
+    text(max, { multiline: false }).check(
+      z.refine((value) => !BIDI_CONTROLS.test(value), 'must not contain bidirectional control characters'),
+      z.refine((value) => !ZERO_WIDTH.test(value.replace(NEEDED_JOINERS, '')), 'must not contain zero-width characters'),
+    ),
     z.pipe(
       z.transform((value: string) => value.trim()),
       z.string().check(z.refine((value) => value.length > 0, 'must not be empty')),
@@ -92,14 +104,19 @@ interface UploadDetails {
   description: string;
   contentType: ImageContentType;
   size: number;
+  /** The uploader's Cognito `sub`: kept for permissions, never shown to other users. */
   uploaderId: string;
+  /** What other users see of the uploader (from the token's claims at upload time). */
+  uploaderName: string;
 }
 
-/** A photo as the API returns it. */
+/** A photo as stored (see PhotoView for what the API returns). */
 export interface Photo extends UploadDetails {
   /** Hex SHA-256 of the stored bytes, computed by us or verified by S3, never taken from the client. */
   sha256: string;
   url: string;
+  /** Every S3 object of the photo (the upload; renditions later): a delete removes them all. */
+  objectKeys: string[];
   createdAt: string;
 }
 
@@ -108,14 +125,15 @@ export interface PendingUpload extends UploadDetails {
   objectKey: string;
   initiatedAt: string;
   expiresAt: string;
-  /** Set when processing refused the uploaded object (it is deleted). */
-  status?: 'rejected';
+  /** `rejected`: processing refused the object (it is deleted). `deleted`: a user deleted the photo. */
+  status?: 'rejected' | 'deleted';
   rejectionReason?: string;
   rejectedAt?: string;
+  deletedAt?: string;
 }
 
 export interface PhotoPage {
-  items: Photo[];
+  items: PhotoView[];
   nextCursor: string | null;
 }
 

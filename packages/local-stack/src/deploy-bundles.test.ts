@@ -24,7 +24,7 @@ async function bundle(functionName: string) {
 }
 
 describe('deploy bundles', () => {
-  it.each([['initiateUpload'], ['listPhotos'], ['getPhoto'], ['createEvent']])('%s fits in 250 KiB, without the S3 client or the default credential chain', async (name) => {
+  it.each([['initiateUpload'], ['listPhotos'], ['getPhoto'], ['createEvent'], ['editPhoto']])('%s fits in 250 KiB, without the S3 client or the default credential chain', async (name) => {
     const { bytes, packages, bytesOf } = await bundle(name);
     expect(bytes).toBeLessThanOrEqual(250 * KIB);
     for (const unwanted of ['@aws-sdk/client-s3', '@aws-sdk/s3-request-presigner', '@aws-sdk/credential-provider-node', '@aws-sdk/credential-provider-ini', '@aws-sdk/nested-clients', '@smithy/credential-provider-imds']) {
@@ -34,8 +34,8 @@ describe('deploy bundles', () => {
     expect(bytesOf('@smithy/core/dist-es/submodules/event-streams/')).toBe(0);
   });
 
-  it('processUploadedPhoto keeps the S3 client, still without the default credential chain', async () => {
-    const { packages } = await bundle('processUploadedPhoto');
+  it.each([['processUploadedPhoto'], ['deletePhoto'], ['batchDeletePhotos']])('%s keeps the S3 client, still without the default credential chain', async (name) => {
+    const { packages } = await bundle(name);
     expect(packages).toContain('@aws-sdk/client-s3');
     for (const unwanted of ['@aws-sdk/credential-provider-node', '@aws-sdk/credential-provider-ini', '@aws-sdk/nested-clients']) {
       expect(packages).not.toContain(unwanted);

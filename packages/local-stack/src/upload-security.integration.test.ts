@@ -282,8 +282,8 @@ describe('4. at-least-once delivery', () => {
     const results = await Promise.all([process(...ids), process(...ids.slice().reverse())]);
     // Each event names each key three times: processed once per event, as a duplicate.
     expect(results).toEqual([
-      { created: 0, duplicate: uploads.length, rejected: 0, gone: 0 },
-      { created: 0, duplicate: uploads.length, rejected: 0, gone: 0 },
+      { created: 0, duplicate: uploads.length, rejected: 0, gone: 0, deleted: 0 },
+      { created: 0, duplicate: uploads.length, rejected: 0, gone: 0, deleted: 0 },
     ]);
     for (const { photoId } of uploads) expect((await getPhoto(photoId)).json).toEqual(before.get(photoId));
   });

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { PendingUpload, Photo } from '@event-photos/core';
-import { httpEvent, jsonOf, lambdaContext } from '../test-support/events';
+import { photoView, type PendingUpload, type Photo } from '@event-photos/core';
+import { TEST_SUB, httpEvent, jsonOf, lambdaContext } from '../test-support/events';
 import { handler } from './get-photo';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -20,6 +20,8 @@ const photo: Photo = {
   sha256: 'ab'.repeat(32),
   url: `https://d111111abcdef8.cloudfront.net/uploads/event_${EVENT_ID}/${PHOTO_ID}.jpg`,
   uploaderId: 'user-1',
+  uploaderName: 'ana',
+  objectKeys: [`uploads/event_${EVENT_ID}/${PHOTO_ID}.jpg`],
   createdAt: '2026-05-01T10:00:00.000Z',
 };
 const pending: PendingUpload = {
@@ -30,6 +32,7 @@ const pending: PendingUpload = {
   contentType: 'image/jpeg',
   size: 1234,
   uploaderId: 'user-1',
+  uploaderName: 'ana',
   objectKey: `uploads/event_${EVENT_ID}/${PHOTO_ID}.jpg`,
   initiatedAt: '2026-05-01T10:00:00.000Z',
   expiresAt: '2026-05-01T10:05:00.000Z',
@@ -56,7 +59,7 @@ describe('get-photo', () => {
     table({ [`${pk}|PHOTO#${PHOTO_ID}`]: { ...photo } });
     const result = await invoke();
     expect(result.statusCode).toBe(200);
-    expect(jsonOf(result)).toEqual({ ...photo, status: 'ready' });
+    expect(jsonOf(result)).toEqual({ ...photoView(photo, TEST_SUB), status: 'ready' });
     expect(ddb.commandCalls(GetCommand)[0]!.args[0].input).toMatchObject({ TableName: 'photos-test', ConsistentRead: true });
   });
 
@@ -64,8 +67,8 @@ describe('get-photo', () => {
     table({ [`${pk}|UPLOAD#${PHOTO_ID}`]: { ...pending, ttl: 1_800_000_000 } });
     const result = await invoke();
     expect(result.statusCode).toBe(200);
-    const { objectKey: _key, expiresAt: _expires, ...visible } = pending;
-    expect(jsonOf(result)).toEqual({ ...visible, status: 'pending' });
+    const { objectKey: _key, expiresAt: _expires, uploaderId: _uploader, ...visible } = pending;
+    expect(jsonOf(result)).toEqual({ ...visible, mine: false, status: 'pending' });
   });
 
   it('returns a rejected upload with its reason', async () => {
@@ -83,6 +86,21 @@ describe('get-photo', () => {
     expect(body.status).toBe('rejected');
     expect(body.rejectionReason).toBe('The file is text/html, not the declared image/jpeg');
     expect(body).not.toHaveProperty('objectKey');
+  });
+
+  it("shows the uploader by name with mine: true to the uploader, and never the uploader's sub", async () => {
+    table({ [`${pk}|PHOTO#${PHOTO_ID}`]: { ...photo, uploaderId: TEST_SUB } });
+    const body = jsonOf(await invoke());
+    expect(body).toMatchObject({ uploaderName: 'ana', mine: true });
+    expect(body).not.toHaveProperty('uploaderId');
+    expect(body).not.toHaveProperty('objectKeys');
+  });
+
+  it('answers 404 for a deleted photo, even while its record is still there', async () => {
+    table({ [`${pk}|PHOTO#${PHOTO_ID}`]: { ...photo }, [`${pk}|UPLOAD#${PHOTO_ID}`]: { ...pending, status: 'deleted' } });
+    expect((await invoke()).statusCode).toBe(404);
+    table({ [`${pk}|UPLOAD#${PHOTO_ID}`]: { ...pending, status: 'deleted' } });
+    expect((await invoke()).statusCode).toBe(404);
   });
 
   it('prefers the photo when both exist', async () => {

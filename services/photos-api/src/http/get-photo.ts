@@ -1,21 +1,24 @@
-import { NotFoundError } from '@event-photos/core';
+import { NotFoundError, photoView } from '@event-photos/core';
 import { photos } from '#lib/photo-store';
-import { httpHandler, pathEventId, pathPhotoId } from '#lib/http';
+import { callerId, httpHandler, pathEventId, pathPhotoId } from '#lib/http';
 
 /**
  * GET /events/{eventId}/photos/{photoId}: a processed photo, or its upload while pending,
- * or why it was rejected (`status: 'rejected'`, `rejectionReason`).
+ * or why it was rejected (`status: 'rejected'`, `rejectionReason`). A deleted photo is 404, even
+ * in the moment processing still holds a record it is about to remove.
  */
 export const handler = httpHandler(async (event) => {
   const eventId = pathEventId(event);
   const photoId = pathPhotoId(event);
-  const photo = await photos.getPhoto(eventId, photoId);
-  if (photo) return { status: 200, body: { ...photo, status: 'ready' } };
-  const pending = await photos.getPendingUpload(eventId, photoId);
+  const caller = callerId(event);
+  const [photo, pending] = await Promise.all([photos.getPhoto(eventId, photoId), photos.getPendingUpload(eventId, photoId)]);
+  const notFound = new NotFoundError(`Photo ${photoId} does not exist in event ${eventId}`, 'photoId');
+  if (pending?.status === 'deleted') throw notFound;
+  if (photo) return { status: 200, body: { ...photoView(photo, caller), status: 'ready' } };
   if (pending) {
     // The object key and URL expiry are internal details of the upload.
     const { objectKey: _key, expiresAt: _expiresAt, status, ...upload } = pending;
-    return { status: 200, body: { ...upload, status: status ?? 'pending' } };
+    return { status: 200, body: { ...photoView(upload, caller), status: status ?? 'pending' } };
   }
-  throw new NotFoundError(`Photo ${photoId} does not exist in event ${eventId}`, 'photoId');
+  throw notFound;
 });

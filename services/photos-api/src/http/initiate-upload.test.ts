@@ -31,6 +31,17 @@ beforeEach(() => {
 });
 
 describe('initiate-upload', () => {
+  it.each<[string, NonNullable<HttpEventOptions['claims']>, string]>([
+    ["the email's local part", { email: 'ana.lopez@example.com' }, 'ana.lopez'],
+    ['the name claim first', { email: 'ana@example.com', name: 'Ana López', preferred_username: 'ana_l' }, 'Ana López'],
+    ['preferred_username before the email', { email: 'ana@example.com', preferred_username: 'ana_l' }, 'ana_l'],
+    ['a name without bidi or zero-width characters', { name: '\u202eAna\u200b' }, 'Ana'],
+    ['the email when the name is only invisible characters', { name: '\u200b ', email: 'ana@example.com' }, 'ana'],
+  ])('records the uploader name from %s', async (_name, claims, expected) => {
+    expect((await invoke({ claims })).statusCode).toBe(201);
+    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input.Item).toMatchObject({ uploaderId: TEST_SUB, uploaderName: expected });
+  });
+
   it('returns 201 with a UUIDv7 photoId and a PUT URL for its key', async () => {
     const before = Date.now();
     const result = await invoke();
@@ -80,6 +91,7 @@ describe('initiate-upload', () => {
       photoId,
       eventId: EVENT_ID,
       uploaderId: TEST_SUB,
+      uploaderName: 'Unknown', // the test token has no name or email claim
       title: validBody.title,
       description: validBody.description,
       contentType: 'image/jpeg',

@@ -12,6 +12,7 @@ import { config } from '#lib/config';
 import { photos } from '#lib/photo-store';
 import { uploadSigning } from '#lib/upload-signing';
 import { callerId, httpHandler, jsonBody, pathEventId } from '#lib/http';
+import { callerName } from '#lib/caller-name';
 
 const requestSchema = initiateUploadSchema(config.maxUploadBytes);
 
@@ -42,6 +43,7 @@ export const handler = httpHandler(async (event) => {
     photoId,
     eventId,
     uploaderId,
+    uploaderName: callerName(event),
     title: request.title,
     description: request.description,
     contentType: request.contentType,

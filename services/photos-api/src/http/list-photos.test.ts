@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Photo } from '@event-photos/core';
-import { httpEvent, jsonOf, lambdaContext } from '../test-support/events';
+import { photoView, type Photo } from '@event-photos/core';
+import { TEST_SUB, httpEvent, jsonOf, lambdaContext } from '../test-support/events';
 import { handler } from './list-photos';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -20,8 +20,12 @@ const photo = (photoId: string): Photo => ({
   sha256: 'ab'.repeat(32),
   url: `https://d111111abcdef8.cloudfront.net/uploads/event_${EVENT_ID}/${photoId}.jpg`,
   uploaderId: 'user-1',
+  uploaderName: 'ana',
+  objectKeys: [`uploads/event_${EVENT_ID}/${photoId}.jpg`],
   createdAt: '2026-05-01T10:00:00.000Z',
 });
+/** What callers see: the uploader by name, `mine`, no `sub` and no object keys. */
+const view = (photoId: string) => photoView(photo(photoId), TEST_SUB);
 const item = (photoId: string) => ({ pk: `EVENT#${EVENT_ID}`, sk: `PHOTO#${photoId}`, ...photo(photoId) });
 
 function invoke(query?: Record<string, string>, eventId = EVENT_ID) {
@@ -46,12 +50,23 @@ describe('list-photos', () => {
     ddb.on(QueryCommand).resolves({ Items: [item(NEWER), item(OLDER)] });
     const result = await invoke();
     expect(result.statusCode).toBe(200);
-    expect(jsonOf(result)).toEqual({ items: [photo(NEWER), photo(OLDER)], nextCursor: null });
+    expect(jsonOf(result)).toEqual({ items: [view(NEWER), view(OLDER)], nextCursor: null });
 
     const input = ddb.commandCalls(QueryCommand)[0]!.args[0].input;
     expect(input.Limit).toBe(50);
     expect(input.ScanIndexForward).toBe(false);
     expect(input.ExpressionAttributeValues).toEqual({ ':pk': `EVENT#${EVENT_ID}`, ':photo': 'PHOTO#' });
+  });
+
+  it("shows the uploader's name, never its sub, and marks the caller's own photos", async () => {
+    ddb.on(QueryCommand).resolves({ Items: [{ ...item(NEWER), uploaderId: TEST_SUB }, item(OLDER)] });
+    const { items } = jsonOf(await invoke());
+    expect(items.map((photo: { mine: boolean }) => photo.mine)).toEqual([true, false]);
+    for (const photo of items) {
+      expect(photo.uploaderName).toBe('ana');
+      expect(photo).not.toHaveProperty('uploaderId');
+      expect(photo).not.toHaveProperty('objectKeys');
+    }
   });
 
   it('passes the limit and pages with the cursor it returned', async () => {
@@ -61,13 +76,13 @@ describe('list-photos', () => {
       .resolvesOnce({ Items: [item(OLDER)] });
 
     const first = jsonOf(await invoke({ limit: '1' }));
-    expect(first.items).toEqual([photo(NEWER)]);
+    expect(first.items).toEqual([view(NEWER)]);
     expect(typeof first.nextCursor).toBe('string');
     expect(ddb.commandCalls(QueryCommand)[0]!.args[0].input.Limit).toBe(1);
 
     const second = await invoke({ limit: '1', cursor: first.nextCursor });
     expect(second.statusCode).toBe(200);
-    expect(jsonOf(second)).toEqual({ items: [photo(OLDER)], nextCursor: null });
+    expect(jsonOf(second)).toEqual({ items: [view(OLDER)], nextCursor: null });
     expect(ddb.commandCalls(QueryCommand)[1]!.args[0].input.ExclusiveStartKey).toEqual({
       pk: `EVENT#${EVENT_ID}`,
       sk: `PHOTO#${NEWER}`,

@@ -17,7 +17,8 @@ export function httpHandler(route: (event: HttpEvent) => Promise<{ status: numbe
     .use(errorResponse())
     .handler(async (event) => {
       const { status, body } = await route(event);
-      return jsonResponse(status, body);
+      // 204 No Content: no body, so no content type either.
+      return status === 204 ? { statusCode: 204, headers: { 'cache-control': 'no-store' } } : jsonResponse(status, body);
     });
 }
 

@@ -1,11 +1,11 @@
-import { decodeUploadMetadata, parseUploadObjectKey, type Photo } from '@event-photos/core';
+import { UNKNOWN_UPLOADER_NAME, decodeUploadMetadata, parseUploadObjectKey, type Photo } from '@event-photos/core';
 import { config } from '#lib/config';
 import { storage } from '#lib/object-store';
 import { photos } from '#lib/photo-store';
 import { SNIFF_BYTES, imageTypeMismatch } from '#lib/image-sniffing';
 import { logger } from '#lib/logger';
 
-export type Outcome = 'created' | 'duplicate' | 'rejected' | 'gone';
+export type Outcome = 'created' | 'duplicate' | 'rejected' | 'gone' | 'deleted';
 
 export const UPLOADS_PREFIX = 'uploads/';
 
@@ -14,6 +14,12 @@ export const UPLOADS_PREFIX = 'uploads/';
  * must carry the metadata we signed, match the upload record's size and the declared image
  * type. Anything else is deleted and the upload marked rejected with a reason.
  * Idempotent: S3 delivers events at least once, and a redelivery writes nothing.
+ *
+ * Deletes race with processing, and there is no transaction across the upload and photo items
+ * (nor in dynalite). A delete marks the upload `deleted` first, then removes the photo record,
+ * then the objects. Processing checks the mark before writing the photo and again after: if the
+ * delete came in between, processing removes what it wrote. Either side then cleans up, so no
+ * photo record or object outlives a delete, whichever order they run in.
  */
 export async function processUpload(key: string): Promise<Outcome> {
   // Only ever act on the uploads area, whatever trigger or job calls this.
@@ -33,6 +39,8 @@ export async function processUpload(key: string): Promise<Outcome> {
     logger.warn('Upload rejected, object deleted', { key, reason });
     return 'rejected';
   };
+
+  if (parsed && pending?.status === 'deleted') return discardDeleted(key, parsed.eventId, parsed.photoId);
 
   const metadata = decodeUploadMetadata(object.metadata);
   if (!parsed || !pending || !metadata) return reject('The object was not uploaded through an upload URL of this API');
@@ -66,9 +74,14 @@ export async function processUpload(key: string): Promise<Outcome> {
     sha256,
     url: `${config.cdnBaseUrl}/${key}`, // keys are built from safe ids only
     uploaderId: pending.uploaderId,
+    uploaderName: pending.uploaderName ?? UNKNOWN_UPLOADER_NAME, // uploads initiated before names were recorded
+    objectKeys: [key],
     createdAt: new Date().toISOString(),
   };
   const created = await photos.savePhoto(photo);
+  if (created && (await photos.getPendingUpload(parsed.eventId, parsed.photoId))?.status === 'deleted') {
+    return discardDeleted(key, parsed.eventId, parsed.photoId);
+  }
   logger.info(created ? 'Photo recorded' : 'Photo already recorded', {
     key,
     photoId: photo.photoId,
@@ -78,4 +91,12 @@ export async function processUpload(key: string): Promise<Outcome> {
     hashedBytes,
   });
   return created ? 'created' : 'duplicate';
+}
+
+/** The photo was deleted (before or while it was processed): remove its record, then its object. */
+async function discardDeleted(key: string, eventId: string, photoId: string): Promise<Outcome> {
+  await photos.deletePhotoRecord(eventId, photoId);
+  await storage.delete(key);
+  logger.info('Photo was deleted, record and object removed', { key, photoId });
+  return 'deleted';
 }

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NotFound, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 // @smithy/util-stream is not installed on its own here; the SDK ships sdkStreamMixin in @smithy/core.
 import { sdkStreamMixin } from '@smithy/core/serde';
 import { encodeUploadMetadata, type PendingUpload, type Photo, type UploadMetadata } from '@event-photos/core';
@@ -51,6 +51,7 @@ function pendingFor(photoId: string, overrides: Partial<PendingUpload> = {}): Pe
     contentType: 'image/jpeg',
     size: 5000,
     uploaderId: `uploader-of-${photoId.slice(-4)}`,
+    uploaderName: `name-${photoId.slice(-4)}`,
     objectKey: keyOf(photoId),
     initiatedAt: '2026-05-01T10:00:00.000Z',
     expiresAt: '2026-05-01T10:05:00.000Z',
@@ -134,6 +135,7 @@ beforeEach(() => {
   });
   ddb.on(PutCommand).resolves({});
   ddb.on(UpdateCommand).resolves({});
+  ddb.on(DeleteCommand).resolves({});
 });
 
 describe('decodeS3Key', () => {
@@ -163,7 +165,7 @@ describe('process-uploaded-photo', () => {
     // The key arrives URL-encoded and the record's own size is wrong: neither may leak into the photo.
     await expect(
       handler({ Records: [s3Record(keyOf(PHOTO_ID).replace('event_', 'event%5F'), { size: 1 })] }, lambdaContext()),
-    ).resolves.toEqual({ created: 1, duplicate: 0, rejected: 0, gone: 0 });
+    ).resolves.toEqual({ created: 1, duplicate: 0, rejected: 0, gone: 0, deleted: 0 });
 
     const written = ddb.commandCalls(PutCommand);
     expect(written).toHaveLength(1);
@@ -182,6 +184,8 @@ describe('process-uploaded-photo', () => {
       sha256: sha256Hex(chunks),
       url: `${CDN}/uploads/event_${EVENT_ID}/${PHOTO_ID}.jpg`,
       uploaderId: 'cognito-sub-42',
+      uploaderName: `name-${PHOTO_ID.slice(-4)}`,
+      objectKeys: [keyOf(PHOTO_ID)],
       createdAt: expect.any(String),
     });
     expect(Date.parse(input.Item!['createdAt'] as string)).toBeGreaterThanOrEqual(before);
@@ -199,7 +203,7 @@ describe('process-uploaded-photo', () => {
     const pending = upload(PHOTO_ID, {
       metadata: metadataFor(pendingFor(PHOTO_ID), { title: 'Title in the metadata', description: 'Description in the metadata' }),
     })!;
-    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 1, duplicate: 0, rejected: 0, gone: 0 });
+    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 1, duplicate: 0, rejected: 0, gone: 0, deleted: 0 });
     expect(photosWritten()[0]).toMatchObject({ title: pending.title, description: pending.description });
   });
 
@@ -228,7 +232,7 @@ describe('process-uploaded-photo', () => {
     upload(PHOTO_ID);
     items.set(`${pk}|PHOTO#${PHOTO_ID}`, { photoId: PHOTO_ID });
 
-    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, duplicate: 1, rejected: 0, gone: 0 });
+    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, duplicate: 1, rejected: 0, gone: 0, deleted: 0 });
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
     expect(deletedKeys()).toEqual([]);
@@ -237,7 +241,7 @@ describe('process-uploaded-photo', () => {
   it('does not throw when a concurrent delivery wins the conditional put', async () => {
     upload(PHOTO_ID);
     ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
-    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, duplicate: 1, rejected: 0, gone: 0 });
+    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, duplicate: 1, rejected: 0, gone: 0, deleted: 0 });
     expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
     expect(deletedKeys()).toEqual([]);
   });
@@ -289,7 +293,7 @@ describe('process-uploaded-photo', () => {
   it('skips an object that is gone (NotFound on HeadObject)', async () => {
     // An upload record, but nothing stored under the key: HeadObject throws the SDK's NotFound.
     items.set(`${pk}|UPLOAD#${PHOTO_ID}`, { ...pendingFor(PHOTO_ID) });
-    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, duplicate: 0, rejected: 0, gone: 1 });
+    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, duplicate: 0, rejected: 0, gone: 1, deleted: 0 });
     expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(1);
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
     expect(deletedKeys()).toEqual([]);
@@ -302,6 +306,38 @@ describe('process-uploaded-photo', () => {
     upload(IDS[2]);
     await invoke(...IDS.map(keyOf));
     expect(photosWritten().map((photo) => photo.photoId).sort()).toEqual([IDS[0], IDS[2]]);
+  });
+
+  describe('a photo deleted before or while it is processed', () => {
+    const removedRecords = () => ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key);
+
+    it('deletes an object that arrives after its upload was deleted, and writes no photo', async () => {
+      upload(PHOTO_ID, { pending: pendingFor(PHOTO_ID, { status: 'deleted', deletedAt: '2026-05-01T10:01:00.000Z' }) });
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, duplicate: 0, rejected: 0, gone: 0, deleted: 1 });
+      expect(deletedKeys()).toEqual([keyOf(PHOTO_ID)]);
+      expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+      expect(rejections()).toEqual([]); // deleted stays deleted, never "rejected"
+    });
+
+    it('removes the photo it just wrote and the object when the delete came in between', async () => {
+      upload(PHOTO_ID);
+      // The delete marks the upload right after processing wrote the photo.
+      ddb.on(PutCommand).callsFake(async () => {
+        items.set(`${pk}|UPLOAD#${PHOTO_ID}`, { ...pendingFor(PHOTO_ID), status: 'deleted' });
+        return {};
+      });
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, duplicate: 0, rejected: 0, gone: 0, deleted: 1 });
+      expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
+      expect(removedRecords()).toEqual([{ pk, sk: `PHOTO#${PHOTO_ID}` }]);
+      expect(deletedKeys()).toEqual([keyOf(PHOTO_ID)]);
+    });
+
+    it('keeps the photo when the upload is still not deleted after the write', async () => {
+      upload(PHOTO_ID);
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 1, duplicate: 0, rejected: 0, gone: 0, deleted: 0 });
+      expect(removedRecords()).toEqual([]);
+      expect(deletedKeys()).toEqual([]);
+    });
   });
 
   describe('an object that fails a check is deleted, its upload marked rejected, and no photo written', () => {
@@ -358,7 +394,7 @@ describe('process-uploaded-photo', () => {
       ],
     ])('%s', async (_name, arrange, reason) => {
       arrange();
-      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, duplicate: 0, rejected: 1, gone: 0 });
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, duplicate: 0, rejected: 1, gone: 0, deleted: 0 });
       expect(deletedKeys()).toEqual([keyOf(PHOTO_ID)]);
       expect(rejections()).toEqual([{ sk: `UPLOAD#${PHOTO_ID}`, reason }]);
       expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
@@ -379,7 +415,7 @@ describe('process-uploaded-photo', () => {
       `uploads/${PHOTO_ID}.jpg`,
     ])('the non-upload key %j is deleted without any DynamoDB access', async (key) => {
       objects.set(key, { chunks: [jpeg(5000)], metadata: metadataFor(pendingFor(PHOTO_ID)), etag: '"x"' });
-      await expect(invoke(key)).resolves.toEqual({ created: 0, duplicate: 0, rejected: 1, gone: 0 });
+      await expect(invoke(key)).resolves.toEqual({ created: 0, duplicate: 0, rejected: 1, gone: 0, deleted: 0 });
       expect(deletedKeys()).toEqual([key]);
       expect(ddb.calls()).toHaveLength(0);
     });
@@ -395,7 +431,7 @@ describe('process-uploaded-photo', () => {
 
     it('skips an undecodable key without failing the rest of the batch', async () => {
       upload(PHOTO_ID);
-      await expect(handler(s3Event('uploads/%E0%A4%A', keyOf(PHOTO_ID)), lambdaContext())).resolves.toEqual({ created: 1, duplicate: 0, rejected: 0, gone: 0 });
+      await expect(handler(s3Event('uploads/%E0%A4%A', keyOf(PHOTO_ID)), lambdaContext())).resolves.toEqual({ created: 1, duplicate: 0, rejected: 0, gone: 0, deleted: 0 });
       expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
       expect(decodeS3Key('uploads/%E0%A4%A')).toBeNull();
     });

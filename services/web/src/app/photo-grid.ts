@@ -1,5 +1,5 @@
 import type { PhotosClient } from '@event-photos/client';
-import type { Photo } from '@event-photos/core';
+import type { PhotoView } from '@event-photos/core';
 import { errorMessage, say } from '#lib/app/dom';
 
 export interface PhotoGridElements {
@@ -75,21 +75,21 @@ export class PhotoGrid {
   }
 
   /** Puts a just-processed photo first, if it belongs to the event on screen. */
-  add(photo: Photo): void {
+  add(photo: PhotoView): void {
     if (!this.#client || photo.eventId !== this.#client.eventId || this.#shown.has(photo.photoId)) return;
     this.#shown.add(photo.photoId);
     this.#elements.list.prepend(photoItem(photo));
     this.#elements.empty.hidden = true;
   }
 
-  #append(photo: Photo): void {
+  #append(photo: PhotoView): void {
     if (this.#shown.has(photo.photoId)) return;
     this.#shown.add(photo.photoId);
     this.#elements.list.append(photoItem(photo));
   }
 }
 
-function photoItem(photo: Photo): HTMLLIElement {
+function photoItem(photo: PhotoView): HTMLLIElement {
   const item = document.createElement('li');
   item.className = 'photo';
   item.dataset['photoId'] = photo.photoId;

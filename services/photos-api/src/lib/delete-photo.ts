@@ -1,0 +1,27 @@
+import { mayChangePhoto, uploadObjectKey, type DeleteStatus, type PhotoEvent } from '@event-photos/core';
+import { storage } from '#lib/object-store';
+import { photos } from '#lib/photo-store';
+import { logger } from '#lib/logger';
+
+/**
+ * Deletes a photo, processed or still pending, if the caller may: marks its upload deleted (so
+ * processing discards it whenever it runs, see process-upload.ts), removes the photo record, then
+ * every object of the photo. Records go before objects: a crash in between leaves an object
+ * that the marker makes reconcile delete, never a record pointing at nothing. Repeating it is safe.
+ */
+export async function deletePhoto(event: PhotoEvent, photoId: string, callerId: string): Promise<DeleteStatus> {
+  const [photo, upload] = await Promise.all([photos.getPhoto(event.eventId, photoId), photos.getPendingUpload(event.eventId, photoId)]);
+  const record = photo ?? upload;
+  if (!record) return 'notFound';
+  if (!mayChangePhoto(callerId, record, event)) return 'forbidden';
+
+  await photos.markUploadDeleted(event.eventId, photoId, record.uploaderId);
+  // Read back as it is deleted: processing may have written the photo since the read above.
+  const removed = await photos.deletePhotoRecord(event.eventId, photoId);
+  const keys = new Set([...(removed?.objectKeys ?? []), ...(photo?.objectKeys ?? [])]);
+  if (upload?.objectKey) keys.add(upload.objectKey);
+  if (record.contentType) keys.add(uploadObjectKey(event.eventId, photoId, record.contentType));
+  await Promise.all([...keys].map((key) => storage.delete(key)));
+  logger.info('Photo deleted', { photoId, objects: keys.size });
+  return 'deleted';
+}
