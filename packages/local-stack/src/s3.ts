@@ -12,6 +12,8 @@ import { sweepS3Store } from '#lib/s3-store-sweep';
 
 export interface LocalS3 {
   endpoint: string;
+  /** Resolves once every S3 event emitted before the call has been handed to `onEvent`. */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,8 @@ export async function startS3(options: LocalS3Options): Promise<LocalS3> {
   });
   return {
     endpoint: proxy.endpoint,
+    // Nothing to do: answering proves every event emitted before it was already posted.
+    flush: async () => undefined,
     close: async () => {
       await new Promise<void>((resolve) => {
         proxy.server.close(() => resolve());

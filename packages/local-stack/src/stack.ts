@@ -97,7 +97,7 @@ export async function startLocalStack(options: LocalStackOptions) {
         'startS3',
         { directory: path.join(options.dataDir, 's3'), port: s3Port, bucket: BUCKET, corsRules: bucketCorsRules(infra) },
         { onEvent: (event: S3Event) => void notificationsReady.then((notifications) => notifications.publish(event)), log },
-        [],
+        ['flush'] as const,
       ),
       startInThread(new URL('./dynamodb.ts', import.meta.url), 'startDynamoDb', { directory: path.join(options.dataDir, 'dynamodb'), port: dynamoPort }, {}, ['pause', 'resume'] as const),
       startCognito({ directory: path.join(options.dataDir, 'cognito'), port: cognitoPort, log }),
@@ -175,7 +175,18 @@ export async function startLocalStack(options: LocalStackOptions) {
 
     return {
       outputs,
-      notifications,
+      notifications: {
+        ...notifications,
+        /**
+         * Resolves when every delivery so far has finished. Events come from the S3 thread: a round
+         * trip to it first (messages keep their order) so that an event of a PUT that already
+         * answered is on its way before we wait.
+         */
+        idle: async () => {
+          await s3.flush();
+          await notifications.idle();
+        },
+      },
       dynamodb,
       /** `invoke(name, event)` runs a function directly, like `serverless invoke` (e.g. reconcileUploads). */
       invoke: functions.invoke,
