@@ -166,6 +166,18 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
     name: 'batchDeletePhotos',
     permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN, 'dynamodb:DeleteItem': TABLE_ARN, 's3:DeleteObject': UPLOADS_ARN },
   },
+  'services/photos-api/src/http/list-events.handler': {
+    name: 'listEvents',
+    permissions: { 'dynamodb:Query': `${TABLE_ARN}/index/gsi1` },
+  },
+  'services/photos-api/src/http/get-event.handler': {
+    name: 'getEvent',
+    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:Query': TABLE_ARN },
+  },
+  'services/photos-api/src/http/update-event.handler': {
+    name: 'updateEvent',
+    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN },
+  },
   'services/photos-api/src/s3/process-uploaded-photo.handler': {
     name: 'processUploadedPhoto',
     permissions: {
@@ -208,8 +220,11 @@ describe('API stack (serverless.yml)', () => {
     const routes = ofType(api, 'AWS::ApiGatewayV2::Route');
     expect(routes.map(([, route]) => props(route)['RouteKey']).sort()).toEqual([
       'DELETE /events/{eventId}/photos/{photoId}',
+      'GET /events',
+      'GET /events/{eventId}',
       'GET /events/{eventId}/photos',
       'GET /events/{eventId}/photos/{photoId}',
+      'PATCH /events/{eventId}',
       'PATCH /events/{eventId}/photos/{photoId}',
       'POST /events',
       'POST /events/{eventId}/photos/batch-delete',
@@ -240,7 +255,7 @@ describe('API stack (serverless.yml)', () => {
     expect(asArray(jwt['Audience'] as Json[]).map((item) => render(item))).toEqual([`{import:${INFRA}-UserPoolClientId}`]);
   });
 
-  it('runs the six handlers on nodejs22.x arm64, each with its own role', () => {
+  it('runs every handler on nodejs22.x arm64, each with its own role', () => {
     const functions = ofType(api, 'AWS::Lambda::Function').filter(([, fn]) => props(fn)['Handler'] !== CUSTOM_RESOURCE_HANDLER);
     expect(functions.map(([, fn]) => props(fn)['Handler']).sort()).toEqual(Object.keys(expectedFunctions).sort());
     const roles = new Set<string>();
@@ -514,7 +529,7 @@ describe('infra stack (infra.serverless.yml)', () => {
     });
   });
 
-  it('has the DynamoDB table: on demand, pk/sk, TTL, PITR, SSE', () => {
+  it('has the DynamoDB table: on demand, pk/sk, the events index gsi1, TTL, PITR, SSE', () => {
     const tables = ofType(infra, 'AWS::DynamoDB::Table');
     expect(tables).toHaveLength(1);
     const table = props(tables[0]![1]);
@@ -526,6 +541,18 @@ describe('infra stack (infra.serverless.yml)', () => {
     expect(table['AttributeDefinitions']).toEqual([
       { AttributeName: 'pk', AttributeType: 'S' },
       { AttributeName: 'sk', AttributeType: 'S' },
+      { AttributeName: 'gsi1pk', AttributeType: 'S' },
+      { AttributeName: 'gsi1sk', AttributeType: 'S' },
+    ]);
+    expect(table['GlobalSecondaryIndexes']).toEqual([
+      {
+        IndexName: 'gsi1',
+        KeySchema: [
+          { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
     ]);
     expect(table['TimeToLiveSpecification']).toEqual({ AttributeName: 'ttl', Enabled: true });
     expect(table['PointInTimeRecoverySpecification']).toEqual({ PointInTimeRecoveryEnabled: true });

@@ -2,11 +2,14 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   ValidationError,
+  eventIdSchema,
   photoIdSchema,
   type PendingUpload,
   type EditPhotoRequest,
   type Photo,
   type PhotoEvent,
+  type PhotoPage,
+  type UpdateEventRequest,
 } from '@event-photos/core';
 
 // Single table. Everything of an event shares one partition:
@@ -17,6 +20,15 @@ const eventPk = (eventId: string) => `EVENT#${eventId}`;
 const EVENT_SK = 'EVENT';
 const photoSk = (photoId: string) => `PHOTO#${photoId}`;
 const uploadSk = (photoId: string) => `UPLOAD#${photoId}`;
+// Events live in partitions of their own, so listing them needs an index: every event item also
+// carries gsi1pk EVENTS / gsi1sk {createdAt}#{eventId} (index gsi1, newest first in reverse).
+// One index partition for all events is fine at the rate events are created (a few a day).
+export const EVENTS_INDEX = 'gsi1';
+const EVENTS_GSI_PK = 'EVENTS';
+const eventIndexKeys = (event: { eventId: string; createdAt: string }) => ({
+  gsi1pk: EVENTS_GSI_PK,
+  gsi1sk: `${event.createdAt}#${event.eventId}`,
+});
 /**
  * Initiated uploads are kept 30 days after their URL expires: processing needs the record, and a
  * failed S3 event may wait up to 14 days in the failure queue before it is reconciled.
@@ -24,6 +36,12 @@ const uploadSk = (photoId: string) => `UPLOAD#${photoId}`;
 export const PENDING_RETENTION_SECONDS = 30 * 24 * 3600;
 
 type Keys = { pk: string; sk: string };
+type IndexKeys = { gsi1pk?: string; gsi1sk?: string };
+
+export interface EventList {
+  items: PhotoEvent[];
+  nextCursor: string | null;
+}
 
 export class PhotoRepository {
   constructor(
@@ -32,12 +50,85 @@ export class PhotoRepository {
   ) {}
 
   async getEvent(eventId: string): Promise<PhotoEvent | null> {
-    return this.get<PhotoEvent>({ pk: eventPk(eventId), sk: EVENT_SK });
+    const event = await this.get<PhotoEvent & IndexKeys>({ pk: eventPk(eventId), sk: EVENT_SK });
+    return event && toEvent(event);
   }
 
   /** Creates the event; false when it already exists (nothing is overwritten). */
   async createEvent(event: PhotoEvent): Promise<boolean> {
-    return this.putIfAbsent({ pk: eventPk(event.eventId), sk: EVENT_SK, ...event });
+    return this.putIfAbsent({ pk: eventPk(event.eventId), sk: EVENT_SK, ...eventIndexKeys(event), ...event });
+  }
+
+  /** Every event, newest first. The cursor is the opaque form of the last event's index key. */
+  async listEvents({ limit, cursor }: { limit: number; cursor?: string | undefined }): Promise<EventList> {
+    const after = cursor === undefined ? undefined : decodeEventCursor(cursor);
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: EVENTS_INDEX,
+        KeyConditionExpression: 'gsi1pk = :events',
+        ExpressionAttributeValues: { ':events': EVENTS_GSI_PK },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: after && { pk: eventPk(after.eventId), sk: EVENT_SK, ...eventIndexKeys(after) },
+      }),
+    );
+    const items = (result.Items ?? []).map((item) => toEvent(item as PhotoEvent & Keys & IndexKeys));
+    const last = result.LastEvaluatedKey?.['gsi1sk'] as string | undefined;
+    return { items, nextCursor: last ? encodeEventCursor(last) : null };
+  }
+
+  /**
+   * The number of processed photos of an event, counted when asked: a COUNT Query over the PHOTO#
+   * range (DynamoDB pages it by 1 MB read, about a thousand photos). Exact, and nothing to keep in
+   * step on the write path; a counter updated after each photo write would be O(1) to read, but
+   * S3 events are at least once and dynalite has no transactions, so it could drift.
+   */
+  async countPhotos(eventId: string): Promise<number> {
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :photo)',
+          ExpressionAttributeValues: { ':pk': eventPk(eventId), ':photo': 'PHOTO#' },
+          Select: 'COUNT',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      count += result.Count ?? 0;
+      startKey = result.LastEvaluatedKey;
+    } while (startKey);
+    return count;
+  }
+
+  /**
+   * Changes the given fields of the event, only while `organizerId` organizes it. Returns the
+   * event as written, or null when the event is gone or is someone else's.
+   */
+  async updateEvent(eventId: string, organizerId: string, changes: UpdateEventRequest): Promise<PhotoEvent | null> {
+    const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
+    try {
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: eventPk(eventId), sk: EVENT_SK },
+          UpdateExpression: `SET ${fields.map((_, index) => `#f${index} = :f${index}`).join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk) AND organizerId = :organizer',
+          ExpressionAttributeNames: Object.fromEntries(fields.map(([name], index) => [`#f${index}`, name])),
+          ExpressionAttributeValues: {
+            ':organizer': organizerId,
+            ...Object.fromEntries(fields.map(([, value], index) => [`:f${index}`, value])),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toEvent(result.Attributes as PhotoEvent & Keys & IndexKeys);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return null;
+      throw error;
+    }
   }
 
   async savePendingUpload(upload: PendingUpload): Promise<void> {
@@ -182,6 +273,30 @@ export class PhotoRepository {
 
 function toPhoto({ pk: _pk, sk: _sk, ...photo }: Photo & Keys): Photo {
   return photo;
+}
+
+function toEvent({ pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...event }: PhotoEvent & Partial<Keys> & IndexKeys): PhotoEvent {
+  return event;
+}
+
+function encodeEventCursor(gsi1sk: string): string {
+  const separator = gsi1sk.lastIndexOf('#');
+  return Buffer.from(JSON.stringify({ v: 1, createdAt: gsi1sk.slice(0, separator), eventId: gsi1sk.slice(separator + 1) })).toString('base64url');
+}
+
+// Only what encodeEventCursor makes: a forged key could otherwise point the Query anywhere.
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
+
+function decodeEventCursor(cursor: string): { createdAt: string; eventId: string } {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; createdAt?: unknown; eventId?: unknown };
+    if (parsed.v === 1 && typeof parsed.createdAt === 'string' && ISO_TIME.test(parsed.createdAt) && eventIdSchema.safeParse(parsed.eventId).success) {
+      return { createdAt: parsed.createdAt, eventId: parsed.eventId as string };
+    }
+  } catch {
+    // fall through: any undecodable cursor is the client's error
+  }
+  throw new ValidationError('cursor', 'cursor is not a valid page cursor');
 }
 
 function encodeCursor(photoId: string): string {

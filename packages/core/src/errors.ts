@@ -42,3 +42,9 @@ export class ConflictError extends AppError {
   readonly status = 409;
   readonly code = 'Conflict';
 }
+
+/** An upload to an event its organizer has closed. */
+export class EventClosedError extends AppError {
+  readonly status = 409;
+  readonly code = 'EventClosed';
+}

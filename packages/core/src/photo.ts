@@ -170,10 +170,50 @@ export interface PhotoEvent {
   name: string;
   /** The Cognito `sub` of the organizer who created the event (it may edit and delete its photos). */
   organizerId?: string;
+  description?: string;
+  /** Whether uploads are accepted; events stored before this field existed are open. */
+  open?: boolean;
   createdAt: string;
 }
 
 export const createEventSchema = z.strictObject({
   eventId: eventIdSchema,
   name: title(TITLE_MAX_CHARS),
+  description: z._default(text(DESCRIPTION_MAX_CHARS, { multiline: true }), ''),
 });
+
+/** PATCH /events/{eventId}: any of the fields, at least one. */
+export const updateEventSchema = z
+  .strictObject({
+    name: z.optional(title(TITLE_MAX_CHARS)),
+    description: z.optional(text(DESCRIPTION_MAX_CHARS, { multiline: true })),
+    open: z.optional(z.boolean({ error: 'must be true or false' })),
+  })
+  .check(z.refine((fields) => Object.keys(fields).length > 0, 'must set at least one of name, description, open'));
+export type UpdateEventRequest = z.infer<typeof updateEventSchema>;
+
+/** Same paging rules as the photo list. */
+export const listEventsQuerySchema = listPhotosQuerySchema;
+
+/**
+ * An event as the API shows it. `mine` says whether the caller organizes it: clients need only
+ * that (to offer editing), not the organizer's user id.
+ */
+export interface EventView {
+  eventId: string;
+  name: string;
+  description: string;
+  open: boolean;
+  createdAt: string;
+  mine: boolean;
+}
+
+export interface EventDetails extends EventView {
+  /** Processed photos only (not pending or rejected uploads). */
+  photoCount: number;
+}
+
+export interface EventPage {
+  items: EventView[];
+  nextCursor: string | null;
+}

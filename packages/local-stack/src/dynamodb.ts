@@ -7,6 +7,8 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
+  type TableDescription,
+  UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { LOOPBACK } from '#lib/net';
@@ -85,16 +87,63 @@ function sendJson(response: ServerResponse, status: number, body: Record<string,
   response.end(text);
 }
 
-/** Creates the table (as infra.serverless.yml declares it) unless it exists. */
+/**
+ * Creates the table (as infra.serverless.yml declares it) unless it exists. A table made by an
+ * older version (in an existing data folder) gets the indexes it lacks.
+ */
 export async function ensurePhotosTable(endpoint: string, definition: CreateTableCommandInput): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
-    await client.send(new DescribeTableCommand({ TableName: definition.TableName }));
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
+    const existing = await describeTable(client, definition.TableName!);
     // dynalite has no UpdateTimeToLive: TTL records are not expired locally.
-    await client.send(new CreateTableCommand(definition));
+    if (!existing) await client.send(new CreateTableCommand(definition));
+    else await addMissingIndexes(client, definition, existing);
   } finally {
     client.destroy();
+  }
+}
+
+async function describeTable(client: DynamoDBClient, tableName: string): Promise<TableDescription | null> {
+  try {
+    return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table ?? null;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return null;
+    throw error;
+  }
+}
+
+/**
+ * Asks for each missing index with UpdateTable, as on AWS. dynalite 4 cannot: it refuses a Create
+ * without ProvisionedThroughput (which an on-demand table must not have) and, given one, adds
+ * nothing. So the table is checked again, and a still-missing index is an error that says how to
+ * get it: only a new table has it.
+ */
+async function addMissingIndexes(client: DynamoDBClient, definition: CreateTableCommandInput, table: TableDescription): Promise<void> {
+  const has = (current: TableDescription) => new Set((current.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const missing = (definition.GlobalSecondaryIndexes ?? []).filter((index) => !has(table).has(index.IndexName));
+  if (missing.length === 0) return;
+  const refusals: string[] = [];
+  for (const index of missing) {
+    try {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: definition.TableName,
+          AttributeDefinitions: definition.AttributeDefinitions,
+          GlobalSecondaryIndexUpdates: [{ Create: index }],
+        }),
+      );
+    } catch (error) {
+      refusals.push(`UpdateTable ${index.IndexName}: ${(error as Error).message}`);
+    }
+  }
+  const after = await describeTable(client, definition.TableName!);
+  const stillMissing = missing.filter((index) => !after || !has(after).has(index.IndexName)).map((index) => index.IndexName);
+  if (stillMissing.length > 0) {
+    throw new Error(
+      `The local table ${definition.TableName} has no index ${stillMissing.join(', ')} (declared in infra.serverless.yml) and ` +
+        'the local DynamoDB (dynalite) cannot add an index to an existing table. Delete the dynamodb folder of the data ' +
+        'folder (.local/dynamodb, or $LOCAL_DATA_DIR/dynamodb; this removes the local events and photo records) and start again.' +
+        (refusals.length > 0 ? ` (${refusals.join('; ')})` : ''),
+    );
   }
 }

@@ -26,14 +26,14 @@ describe('create-event', () => {
     const result = await invoke();
     expect(result.statusCode).toBe(201);
     const created = jsonOf(result);
-    expect(created).toEqual({ eventId: body.eventId, name: body.name, organizerId: TEST_SUB, createdAt: expect.any(String) });
+    expect(created).toEqual({ eventId: body.eventId, name: body.name, description: '', open: true, organizerId: TEST_SUB, createdAt: expect.any(String) });
     expect(Date.parse(created.createdAt)).toBeGreaterThanOrEqual(before);
 
     const puts = ddb.commandCalls(PutCommand);
     expect(puts).toHaveLength(1);
     expect(puts[0]!.args[0].input).toEqual({
       TableName: 'photos-test',
-      Item: { pk: 'EVENT#summit-2026', sk: 'EVENT', ...created },
+      Item: { pk: 'EVENT#summit-2026', sk: 'EVENT', gsi1pk: 'EVENTS', gsi1sk: `${created.createdAt}#summit-2026`, ...created },
       ConditionExpression: 'attribute_not_exists(pk)',
     });
   });
@@ -45,6 +45,11 @@ describe('create-event', () => {
     ['a bare string', 'organizers'],
   ])('accepts the organizers group given as %s', async (_name, groups) => {
     expect((await invoke({ claims: { 'cognito:groups': groups } })).statusCode).toBe(201);
+  });
+
+  it('keeps a description, with the rules of photo descriptions', async () => {
+    expect(jsonOf(await invoke({ body: { ...body, description: '주제 연설\n第一天 🎤' } })).description).toBe('주제 연설\n第一天 🎤');
+    expect(jsonOf(await invoke({ body: { ...body, description: 'd'.repeat(2001) } })).error.field).toBe('description');
   });
 
   it('trims the name', async () => {

@@ -136,6 +136,20 @@ describe('initiate-upload', () => {
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 
+  it('returns 409 EventClosed, signing nothing, when the organizer closed the event', async () => {
+    ddb.on(GetCommand).resolves({ Item: { pk: `EVENT#${EVENT_ID}`, sk: 'EVENT', eventId: EVENT_ID, name: 'Summit', open: false } });
+    const result = await invoke();
+    expect(result.statusCode).toBe(409);
+    const { error } = jsonOf(result);
+    expect(error).toEqual({ code: 'EventClosed', message: `Event ${EVENT_ID} is closed to uploads`, field: 'eventId' });
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+  });
+
+  it('accepts uploads to an event that is open again', async () => {
+    ddb.on(GetCommand).resolves({ Item: { pk: `EVENT#${EVENT_ID}`, sk: 'EVENT', eventId: EVENT_ID, name: 'Summit', open: true } });
+    expect((await invoke()).statusCode).toBe(201);
+  });
+
   it('returns 401 without a caller sub', async () => {
     const result = await invoke({ claims: { sub: undefined } });
     expect(result.statusCode).toBe(401);

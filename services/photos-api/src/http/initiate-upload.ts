@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import { signUpload } from '@event-photos/aws';
 import {
+  EventClosedError,
   NotFoundError,
   encodeUploadMetadata,
   initiateUploadSchema,
@@ -21,7 +22,10 @@ export const handler = httpHandler(async (event) => {
   const eventId = pathEventId(event);
   const uploaderId = callerId(event);
   const request = parseOrThrow(requestSchema, jsonBody(event));
-  if (!(await photos.getEvent(eventId))) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
+  const photoEvent = await photos.getEvent(eventId);
+  if (!photoEvent) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
+  // Closing stops new uploads; URLs signed before it still work until they expire (minutes).
+  if (photoEvent.open === false) throw new EventClosedError(`Event ${eventId} is closed to uploads`, 'eventId');
 
   const photoId = uuidv7();
   const key = uploadObjectKey(eventId, photoId, request.contentType);

@@ -1,0 +1,18 @@
+import { ForbiddenError, NotFoundError, parseOrThrow, updateEventSchema } from '@event-photos/core';
+import { photos } from '#lib/photo-store';
+import { isOrganizerOf } from '#lib/event-organizer';
+import { eventView } from '#lib/event-view';
+import { callerId, httpHandler, jsonBody, pathEventId } from '#lib/http';
+
+/** PATCH /events/{eventId} `{ name?, description?, open? }`: by the event's organizer only. */
+export const handler = httpHandler(async (event) => {
+  const eventId = pathEventId(event);
+  const changes = parseOrThrow(updateEventSchema, jsonBody(event));
+  const photoEvent = await photos.getEvent(eventId);
+  if (!photoEvent) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
+  if (!isOrganizerOf(photoEvent, event)) throw new ForbiddenError(`Only the organizer of event ${eventId} can change it`);
+  // The write is conditional on the organizer too; null means the event went away meanwhile.
+  const updated = await photos.updateEvent(eventId, callerId(event), changes);
+  if (!updated) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
+  return { status: 200, body: eventView(updated, event) };
+});
