@@ -96,6 +96,12 @@ export interface InitiateUploadResponse {
   expiresAt: string;
 }
 
+/** initiate-upload's 200 answer when the event already holds a photo with the declared sha256: nothing to upload. */
+export interface DuplicateUploadResponse {
+  duplicate: true;
+  photo: PhotoView;
+}
+
 /** What the uploader declared and who they are: shared by an upload and its photo. */
 interface UploadDetails {
   photoId: string;
@@ -125,10 +131,15 @@ export interface PendingUpload extends UploadDetails {
   objectKey: string;
   initiatedAt: string;
   expiresAt: string;
-  /** `rejected`: processing refused the object (it is deleted). `deleted`: a user deleted the photo. */
-  status?: 'rejected' | 'deleted';
+  /**
+   * `rejected`: processing refused the object (it is deleted). `deleted`: a user deleted the photo.
+   * `duplicate`: the event already held the same bytes as photo `duplicateOf` (the object is deleted).
+   */
+  status?: 'rejected' | 'deleted' | 'duplicate';
   rejectionReason?: string;
   rejectedAt?: string;
+  duplicateOf?: string;
+  duplicateAt?: string;
   deletedAt?: string;
 }
 

@@ -6,7 +6,9 @@ import {
   encodeUploadMetadata,
   initiateUploadSchema,
   parseOrThrow,
+  photoView,
   uploadObjectKey,
+  type DuplicateUploadResponse,
   type InitiateUploadResponse,
 } from '@event-photos/core';
 import { config } from '#lib/config';
@@ -14,10 +16,14 @@ import { photos } from '#lib/photo-store';
 import { uploadSigning } from '#lib/upload-signing';
 import { callerId, httpHandler, jsonBody, pathEventId } from '#lib/http';
 import { callerName } from '#lib/caller-name';
+import { findDuplicatePhoto } from '#lib/find-duplicate-photo';
 
 const requestSchema = initiateUploadSchema(config.maxUploadBytes);
 
-/** POST /events/{eventId}/photos/initiate-upload: records the upload and signs a PUT URL for it. */
+/**
+ * POST /events/{eventId}/photos/initiate-upload: records the upload and signs a PUT URL for it;
+ * or, when the declared sha256 is already a photo of the event, answers 200 with that photo.
+ */
 export const handler = httpHandler(async (event) => {
   const eventId = pathEventId(event);
   const uploaderId = callerId(event);
@@ -26,6 +32,12 @@ export const handler = httpHandler(async (event) => {
   if (!photoEvent) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
   // Closing stops new uploads; URLs signed before it still work until they expire (minutes).
   if (photoEvent.open === false) throw new EventClosedError(`Event ${eventId} is closed to uploads`, 'eventId');
+  // Only a hint that saves the upload: processing still deduplicates by the hash of the stored bytes.
+  const existing = request.sha256 === undefined ? null : await findDuplicatePhoto(eventId, request.sha256);
+  if (existing) {
+    const body: DuplicateUploadResponse = { duplicate: true, photo: photoView(existing, uploaderId) };
+    return { status: 200, body };
+  }
 
   const photoId = uuidv7();
   const key = uploadObjectKey(eventId, photoId, request.contentType);

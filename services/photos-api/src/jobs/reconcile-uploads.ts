@@ -16,7 +16,7 @@ export type ReconcileReport = Record<Outcome | 'failed', number> & { objects: nu
 export const handler = middy<unknown, ReconcileReport>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async () => {
-    const report: ReconcileReport = { objects: 0, created: 0, duplicate: 0, rejected: 0, gone: 0, deleted: 0, failed: 0 };
+    const report: ReconcileReport = { objects: 0, created: 0, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0, failed: 0 };
     const running = new Set<Promise<void>>();
     for await (const key of storage.keys(UPLOADS_PREFIX)) {
       report.objects++;

@@ -5,9 +5,10 @@ import { logger } from '#lib/logger';
 
 /**
  * Deletes a photo, processed or still pending, if the caller may: marks its upload deleted (so
- * processing discards it whenever it runs, see process-upload.ts), removes the photo record, then
- * every object of the photo. Records go before objects: a crash in between leaves an object
- * that the marker makes reconcile delete, never a record pointing at nothing. Repeating it is safe.
+ * processing discards it whenever it runs, see process-upload.ts), removes the photo record and
+ * its hash claim, then every object of the photo. Records go before objects: a crash in between
+ * leaves an object that the marker makes reconcile delete, never a record pointing at nothing (a
+ * claim left behind is stale and taken over by the next upload). Repeating it is safe.
  */
 export async function deletePhoto(event: PhotoEvent, photoId: string, callerId: string): Promise<DeleteStatus> {
   const [photo, upload] = await Promise.all([photos.getPhoto(event.eventId, photoId), photos.getPendingUpload(event.eventId, photoId)]);
@@ -18,6 +19,9 @@ export async function deletePhoto(event: PhotoEvent, photoId: string, callerId: 
   await photos.markUploadDeleted(event.eventId, photoId, record.uploaderId);
   // Read back as it is deleted: processing may have written the photo since the read above.
   const removed = await photos.deletePhotoRecord(event.eventId, photoId);
+  // Frees the bytes for a later upload (only if the claim still names this photo).
+  const sha256 = removed?.sha256 ?? photo?.sha256;
+  if (sha256) await photos.releaseHash(event.eventId, sha256, photoId);
   const keys = new Set([...(removed?.objectKeys ?? []), ...(photo?.objectKeys ?? [])]);
   if (upload?.objectKey) keys.add(upload.objectKey);
   if (record.contentType) keys.add(uploadObjectKey(event.eventId, photoId, record.contentType));

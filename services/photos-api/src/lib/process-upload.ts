@@ -4,8 +4,13 @@ import { storage } from '#lib/object-store';
 import { photos } from '#lib/photo-store';
 import { SNIFF_BYTES, imageTypeMismatch } from '#lib/image-sniffing';
 import { logger } from '#lib/logger';
+import { claimContent } from '#lib/claim-content';
 
-export type Outcome = 'created' | 'duplicate' | 'rejected' | 'gone' | 'deleted';
+/**
+ * `alreadyRecorded`: a redelivery, the photo of this very object exists. `duplicateContent`: the
+ * event already holds the same bytes as another photo, so this upload's object is deleted.
+ */
+export type Outcome = 'created' | 'alreadyRecorded' | 'duplicateContent' | 'rejected' | 'gone' | 'deleted';
 
 export const UPLOADS_PREFIX = 'uploads/';
 
@@ -20,12 +25,15 @@ export const UPLOADS_PREFIX = 'uploads/';
  * then the objects. Processing checks the mark before writing the photo and again after: if the
  * delete came in between, processing removes what it wrote. Either side then cleans up, so no
  * photo record or object outlives a delete, whichever order they run in.
+ *
+ * One photo per content in an event: the hash is claimed (claim-content.ts) before the photo is
+ * written, and an upload whose bytes another photo holds is marked `duplicate` and its object deleted.
  */
 export async function processUpload(key: string): Promise<Outcome> {
   // Only ever act on the uploads area, whatever trigger or job calls this.
   if (!key.startsWith(UPLOADS_PREFIX)) throw new Error(`Refusing to process ${key}: not under ${UPLOADS_PREFIX}`);
   const parsed = parseUploadObjectKey(key);
-  if (parsed && (await photos.getPhoto(parsed.eventId, parsed.photoId))) return 'duplicate';
+  if (parsed && (await photos.getPhoto(parsed.eventId, parsed.photoId))) return 'alreadyRecorded';
 
   const object = await storage.head(key);
   if (!object) {
@@ -45,6 +53,8 @@ export async function processUpload(key: string): Promise<Outcome> {
   const metadata = decodeUploadMetadata(object.metadata);
   if (!parsed || !pending || !metadata) return reject('The object was not uploaded through an upload URL of this API');
   if (pending.status === 'rejected') return reject(pending.rejectionReason ?? 'The upload was rejected');
+  // Marked before its object was deleted: a crash in between leaves the object to delete here.
+  if (pending.status === 'duplicate') return discardDuplicate(key, parsed.eventId, parsed.photoId, pending.duplicateOf!);
   if (
     metadata.photoId !== parsed.photoId ||
     metadata.eventId !== parsed.eventId ||
@@ -63,6 +73,8 @@ export async function processUpload(key: string): Promise<Outcome> {
   const { sha256, bytesRead: hashedBytes } = object.verifiedSha256
     ? { sha256: object.verifiedSha256, bytesRead: 0 }
     : await storage.sha256(key, object.etag);
+  const duplicateOf = await claimContent(parsed.eventId, sha256, parsed.photoId);
+  if (duplicateOf !== null) return discardDuplicate(key, parsed.eventId, parsed.photoId, duplicateOf);
   const photo: Photo = {
     photoId: parsed.photoId,
     eventId: parsed.eventId,
@@ -80,7 +92,7 @@ export async function processUpload(key: string): Promise<Outcome> {
   };
   const created = await photos.savePhoto(photo);
   if (created && (await photos.getPendingUpload(parsed.eventId, parsed.photoId))?.status === 'deleted') {
-    return discardDeleted(key, parsed.eventId, parsed.photoId);
+    return discardDeleted(key, parsed.eventId, parsed.photoId, sha256);
   }
   logger.info(created ? 'Photo recorded' : 'Photo already recorded', {
     key,
@@ -90,13 +102,25 @@ export async function processUpload(key: string): Promise<Outcome> {
     sniffedBytes: firstBytes.length,
     hashedBytes,
   });
-  return created ? 'created' : 'duplicate';
+  return created ? 'created' : 'alreadyRecorded';
 }
 
-/** The photo was deleted (before or while it was processed): remove its record, then its object. */
-async function discardDeleted(key: string, eventId: string, photoId: string): Promise<Outcome> {
+/**
+ * The photo was deleted (before or while it was processed): remove its record, its hash claim
+ * when known (the delete could not release it when it ran before the photo was written), then its object.
+ */
+async function discardDeleted(key: string, eventId: string, photoId: string, sha256?: string): Promise<Outcome> {
   await photos.deletePhotoRecord(eventId, photoId);
+  if (sha256) await photos.releaseHash(eventId, sha256, photoId);
   await storage.delete(key);
   logger.info('Photo was deleted, record and object removed', { key, photoId });
   return 'deleted';
+}
+
+/** The event already holds these bytes as photo `duplicateOf`: mark the upload so, then delete its object. */
+async function discardDuplicate(key: string, eventId: string, photoId: string, duplicateOf: string): Promise<Outcome> {
+  await photos.markUploadDuplicate(eventId, photoId, duplicateOf);
+  await storage.delete(key);
+  logger.info('Same bytes as another photo of the event, object deleted', { key, photoId, duplicateOf });
+  return 'duplicateContent';
 }

@@ -33,7 +33,7 @@ export const handler = middy<S3Event, ProcessingSummary>()
       else keys.add(key);
     }
     const results = await Promise.allSettled([...keys].map((key) => processUpload(key)));
-    const summary: ProcessingSummary = { created: 0, duplicate: 0, rejected: 0, gone: 0, deleted: 0 };
+    const summary: ProcessingSummary = { created: 0, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 };
     for (const result of results) if (result.status === 'fulfilled') summary[result.value] += 1;
     const failures = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
     for (const failure of failures) logger.error('Processing an upload failed', failure.reason as Error);
