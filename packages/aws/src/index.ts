@@ -4,3 +4,4 @@ export * from '#lib/photo-repository';
 export * from '#lib/s3-client';
 export * from '#lib/upload-signer';
 export * from '#lib/upload-signing-env';
+export * from '#lib/content-claims';

@@ -17,11 +17,11 @@ import {
 //   pk EVENT#{eventId}  sk UPLOAD#{photoId}  an upload that was initiated (kept until its TTL)
 //   pk EVENT#{eventId}  sk PHOTO#{photoId}   a processed photo; photoIds are UUIDv7, so sk order is time order
 //   pk EVENT#{eventId}  sk HASH#{sha256}     the claim of the one photo of the event with these bytes
-const eventPk = (eventId: string) => `EVENT#${eventId}`;
+export const eventPk = (eventId: string) => `EVENT#${eventId}`;
 const EVENT_SK = 'EVENT';
 const photoSk = (photoId: string) => `PHOTO#${photoId}`;
-const uploadSk = (photoId: string) => `UPLOAD#${photoId}`;
-const hashSk = (sha256: string) => `HASH#${sha256}`;
+export const uploadSk = (photoId: string) => `UPLOAD#${photoId}`;
+export const hashSk = (sha256: string) => `HASH#${sha256}`;
 // Events live in partitions of their own, so listing them needs an index: every event item also
 // carries gsi1pk EVENTS / gsi1sk {createdAt}#{eventId} (index gsi1, newest first in reverse).
 // One index partition for all events is fine at the rate events are created (a few a day).
@@ -205,84 +205,9 @@ export class PhotoRepository {
     return { items, nextCursor: last ? encodeCursor(last.slice('PHOTO#'.length)) : null };
   }
 
-  // ---------------------------------------------------------------- deduplication by content
-
-  /**
-   * Claims the event's hash for photoId. True when it now names photoId (a new claim, or a
-   * redelivery of the claim's own photo); false when another photo holds it.
-   */
-  async claimHash(eventId: string, sha256: string, photoId: string, now = new Date()): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: eventPk(eventId), sk: hashSk(sha256), sha256, photoId, claimedAt: now.toISOString() },
-          ConditionExpression: 'attribute_not_exists(pk) OR photoId = :photoId',
-          ExpressionAttributeValues: { ':photoId': photoId },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  }
-
+  /** Which photo holds these bytes; the writes are in content-claims.ts (only processing and delete bundle them). */
   async getHashClaim(eventId: string, sha256: string): Promise<HashClaim | null> {
     return this.get<HashClaim>({ pk: eventPk(eventId), sk: hashSk(sha256) });
-  }
-
-  /** Moves a stale claim from `fromPhotoId` to photoId; false when the claim changed meanwhile. */
-  async takeOverHashClaim(eventId: string, sha256: string, fromPhotoId: string, photoId: string, now = new Date()): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: eventPk(eventId), sk: hashSk(sha256) },
-          UpdateExpression: 'SET photoId = :photoId, claimedAt = :now',
-          ConditionExpression: 'photoId = :from',
-          ExpressionAttributeValues: { ':photoId': photoId, ':from': fromPhotoId, ':now': now.toISOString() },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  }
-
-  /** Frees the hash for a new upload, only while it still names photoId (another photo may have taken it over). */
-  async releaseHash(eventId: string, sha256: string, photoId: string): Promise<void> {
-    try {
-      await this.db.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: { pk: eventPk(eventId), sk: hashSk(sha256) },
-          ConditionExpression: 'photoId = :photoId',
-          ExpressionAttributeValues: { ':photoId': photoId },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
-  }
-
-  /** Marks an upload a duplicate of another photo of the event. Never touches an upload a user deleted. */
-  async markUploadDuplicate(eventId: string, photoId: string, duplicateOf: string, now = new Date()): Promise<void> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: eventPk(eventId), sk: uploadSk(photoId) },
-          UpdateExpression: 'SET #status = :duplicate, duplicateOf = :of, duplicateAt = :now',
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#status) OR #status <> :deleted)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':duplicate': 'duplicate', ':of': duplicateOf, ':now': now.toISOString(), ':deleted': 'deleted' },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
   }
 
   // ---------------------------------------------------------------- editing and deleting photos

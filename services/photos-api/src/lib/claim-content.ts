@@ -1,5 +1,6 @@
 import { storage } from '#lib/object-store';
 import { photos } from '#lib/photo-store';
+import { claims } from '#lib/content-claim-store';
 
 // Waits for another run that holds the claim and is about to write its photo (two uploads of the
 // same bytes at the same moment). Past them the run fails, so Lambda retries it later.
@@ -16,12 +17,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function claimContent(eventId: string, sha256: string, photoId: string): Promise<string | null> {
   for (let attempt = 0; ; attempt++) {
-    if (await photos.claimHash(eventId, sha256, photoId)) return null;
+    if (await claims.claimHash(eventId, sha256, photoId)) return null;
     const holder = (await photos.getHashClaim(eventId, sha256))?.photoId;
     // Released (or taken over) since the put failed: claim again.
     const state = holder === undefined ? 'changed' : await holderState(eventId, holder);
     if (state === 'recorded') return holder!;
-    if (state === 'stale' && (await photos.takeOverHashClaim(eventId, sha256, holder!, photoId))) return null;
+    if (state === 'stale' && (await claims.takeOverHashClaim(eventId, sha256, holder!, photoId))) return null;
     if (attempt >= IN_FLIGHT_WAITS_MS.length) {
       throw new Error(`Photo ${holder} holds the claim on ${sha256} but is not recorded yet; retry later`);
     }

@@ -1,6 +1,7 @@
 import { mayChangePhoto, uploadObjectKey, type DeleteStatus, type PhotoEvent } from '@event-photos/core';
 import { storage } from '#lib/object-store';
 import { photos } from '#lib/photo-store';
+import { claims } from '#lib/content-claim-store';
 import { logger } from '#lib/logger';
 
 /**
@@ -21,7 +22,7 @@ export async function deletePhoto(event: PhotoEvent, photoId: string, callerId: 
   const removed = await photos.deletePhotoRecord(event.eventId, photoId);
   // Frees the bytes for a later upload (only if the claim still names this photo).
   const sha256 = removed?.sha256 ?? photo?.sha256;
-  if (sha256) await photos.releaseHash(event.eventId, sha256, photoId);
+  if (sha256) await claims.releaseHash(event.eventId, sha256, photoId);
   const keys = new Set([...(removed?.objectKeys ?? []), ...(photo?.objectKeys ?? [])]);
   if (upload?.objectKey) keys.add(upload.objectKey);
   if (record.contentType) keys.add(uploadObjectKey(event.eventId, photoId, record.contentType));

@@ -2,6 +2,7 @@ import { UNKNOWN_UPLOADER_NAME, decodeUploadMetadata, parseUploadObjectKey, type
 import { config } from '#lib/config';
 import { storage } from '#lib/object-store';
 import { photos } from '#lib/photo-store';
+import { claims } from '#lib/content-claim-store';
 import { SNIFF_BYTES, imageTypeMismatch } from '#lib/image-sniffing';
 import { logger } from '#lib/logger';
 import { claimContent } from '#lib/claim-content';
@@ -111,7 +112,7 @@ export async function processUpload(key: string): Promise<Outcome> {
  */
 async function discardDeleted(key: string, eventId: string, photoId: string, sha256?: string): Promise<Outcome> {
   await photos.deletePhotoRecord(eventId, photoId);
-  if (sha256) await photos.releaseHash(eventId, sha256, photoId);
+  if (sha256) await claims.releaseHash(eventId, sha256, photoId);
   await storage.delete(key);
   logger.info('Photo was deleted, record and object removed', { key, photoId });
   return 'deleted';
@@ -119,7 +120,7 @@ async function discardDeleted(key: string, eventId: string, photoId: string, sha
 
 /** The event already holds these bytes as photo `duplicateOf`: mark the upload so, then delete its object. */
 async function discardDuplicate(key: string, eventId: string, photoId: string, duplicateOf: string): Promise<Outcome> {
-  await photos.markUploadDuplicate(eventId, photoId, duplicateOf);
+  await claims.markUploadDuplicate(eventId, photoId, duplicateOf);
   await storage.delete(key);
   logger.info('Same bytes as another photo of the event, object deleted', { key, photoId, duplicateOf });
   return 'duplicateContent';
