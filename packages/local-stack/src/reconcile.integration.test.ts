@@ -63,7 +63,7 @@ it('records every photo uploaded while DynamoDB was down, once, after reconcile'
   const recorded = await listIds();
   // A second run writes nothing: the records, createdAt included, stay exactly as the first run wrote them.
   const again = await stack.invoke('reconcileUploads', {});
-  expect(again).toMatchObject({ objects: 3, created: 0, duplicate: 3, failed: 0 });
+  expect(again).toMatchObject({ objects: 3, created: 0, alreadyRecorded: 3, failed: 0 });
 
   const items = await listIds();
   expect(items).toEqual(recorded);

@@ -19,7 +19,7 @@ let token: string;
 let admin: S3Client;
 const stackLog: Array<Record<string, unknown>> = [];
 /** What processUploadedPhoto returns: how many keys of the event ended each way. */
-type ProcessingSummary = Record<'created' | 'duplicate' | 'rejected' | 'gone', number>;
+type ProcessingSummary = Record<'created' | 'alreadyRecorded' | 'duplicateContent' | 'rejected' | 'gone', number>;
 const EVENT = 'demo-event';
 
 type Initiated = { photoId: string; s3PutObjectUrl: string; headers: Record<string, string> };
@@ -258,7 +258,7 @@ describe('4. at-least-once delivery', () => {
     const results = [...direct, ...deliveredResults(upload.photoId)];
     expect(results).toHaveLength(7);
     expect(sum(results, 'created')).toBe(1);
-    expect(sum(results, 'duplicate')).toBe(6);
+    expect(sum(results, 'alreadyRecorded')).toBe(6);
 
     const recorded = (await getPhoto(upload.photoId)).json;
     expect(recorded).toMatchObject({ status: 'ready', sha256: createHash('sha256').update(bytes).digest('hex') });
@@ -282,8 +282,8 @@ describe('4. at-least-once delivery', () => {
     const results = await Promise.all([process(...ids), process(...ids.slice().reverse())]);
     // Each event names each key three times: processed once per event, as a duplicate.
     expect(results).toEqual([
-      { created: 0, duplicate: uploads.length, rejected: 0, gone: 0, deleted: 0 },
-      { created: 0, duplicate: uploads.length, rejected: 0, gone: 0, deleted: 0 },
+      { created: 0, alreadyRecorded: uploads.length, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 },
+      { created: 0, alreadyRecorded: uploads.length, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 },
     ]);
     for (const { photoId } of uploads) expect((await getPhoto(photoId)).json).toEqual(before.get(photoId));
   });

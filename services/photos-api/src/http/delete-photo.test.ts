@@ -36,10 +36,10 @@ describe('delete-photo', () => {
   it('marks the upload before removing the record, and removes the record before the objects', async () => {
     const order: string[] = [];
     ddb.on(UpdateCommand).callsFake(async () => (order.push('mark'), {}));
-    ddb.on(DeleteCommand).callsFake(async () => (order.push('record'), {}));
+    ddb.on(DeleteCommand).callsFake(async ({ Key }: { Key: { sk: string } }) => (order.push(Key.sk.startsWith('HASH#') ? 'claim' : 'record'), {}));
     s3.on(DeleteObjectCommand).callsFake(async () => (order.push('object'), {}));
     await invoke();
-    expect(order).toEqual(['mark', 'record', 'object', 'object']);
+    expect(order).toEqual(['mark', 'record', 'claim', 'object', 'object']);
   });
 
   it('answers 204 again on a repeat, and deletes the objects again (finishing an interrupted delete)', async () => {

@@ -26,7 +26,8 @@ function invoke(options: HttpEventOptions = {}) {
 
 beforeEach(() => {
   ddb.reset();
-  ddb.on(GetCommand).resolves({ Item: { pk: `EVENT#${EVENT_ID}`, sk: 'EVENT', eventId: EVENT_ID, name: 'Summit' } });
+  ddb.on(GetCommand).resolves({});
+  ddb.on(GetCommand, { Key: { pk: `EVENT#${EVENT_ID}`, sk: 'EVENT' } }).resolves({ Item: { pk: `EVENT#${EVENT_ID}`, sk: 'EVENT', eventId: EVENT_ID, name: 'Summit' } });
   ddb.on(PutCommand).resolves({});
 });
 
@@ -118,6 +119,30 @@ describe('initiate-upload', () => {
     const url = new URL(body.s3PutObjectUrl);
     expect(url.searchParams.get('X-Amz-SignedHeaders')?.split(';')).toContain('x-amz-checksum-sha256');
     expect(url.searchParams.has('x-amz-checksum-sha256')).toBe(false);
+  });
+
+  describe('a declared sha256 the event already holds', () => {
+    const SHA = 'ab'.repeat(32);
+    const EXISTING = '01890a5d-ac96-774b-bcce-b302099a8057';
+    const photo = { photoId: EXISTING, eventId: EVENT_ID, title: 'Keynote', description: '', contentType: 'image/jpeg', size: 10, sha256: SHA, url: 'https://cdn/x.jpg', uploaderId: 'someone', uploaderName: 'ana', objectKeys: ['uploads/x.jpg'], createdAt: '2026-05-01T10:00:00.000Z' };
+    const claimed = () => ddb.on(GetCommand, { Key: { pk: `EVENT#${EVENT_ID}`, sk: `HASH#${SHA}` } }).resolves({ Item: { sha256: SHA, photoId: EXISTING } });
+
+    it('answers 200 duplicate with the photo view, no URL and no upload record', async () => {
+      claimed();
+      ddb.on(GetCommand, { Key: { pk: `EVENT#${EVENT_ID}`, sk: `PHOTO#${EXISTING}` } }).resolves({ Item: { ...photo } });
+      const result = await invoke({ body: { ...validBody, sha256: SHA.toUpperCase() } });
+      expect(result.statusCode).toBe(200);
+      expect(jsonOf(result)).toEqual({ duplicate: true, photo: { photoId: EXISTING, eventId: EVENT_ID, title: 'Keynote', description: '', contentType: 'image/jpeg', size: 10, sha256: SHA, url: 'https://cdn/x.jpg', uploaderName: 'ana', mine: false, createdAt: photo.createdAt } });
+      expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    });
+
+    it('signs an upload when the claim names a photo not (or no longer) recorded, or one being deleted', async () => {
+      claimed();
+      expect((await invoke({ body: { ...validBody, sha256: SHA } })).statusCode).toBe(201);
+      ddb.on(GetCommand, { Key: { pk: `EVENT#${EVENT_ID}`, sk: `PHOTO#${EXISTING}` } }).resolves({ Item: { ...photo } });
+      ddb.on(GetCommand, { Key: { pk: `EVENT#${EVENT_ID}`, sk: `UPLOAD#${EXISTING}` } }).resolves({ Item: { status: 'deleted' } });
+      expect((await invoke({ body: { ...validBody, sha256: SHA } })).statusCode).toBe(201);
+    });
   });
 
   it('accepts a base64-encoded body', async () => {

@@ -31,7 +31,7 @@ it('walks every page of uploads/ and reports what each object came to, failures 
 
   const report = await handler({}, lambdaContext('reconcile-uploads'));
 
-  expect(report).toEqual({ objects: 3, created: 0, duplicate: 1, rejected: 0, gone: 1, deleted: 0, failed: 1 });
+  expect(report).toEqual({ objects: 3, created: 0, alreadyRecorded: 1, duplicateContent: 0, rejected: 0, gone: 1, deleted: 0, failed: 1 });
   expect(s3.commandCalls(ListObjectsV2Command).map((call) => call.args[0].input)).toEqual([
     { Bucket: 'photos-bucket-test', Prefix: 'uploads/', ContinuationToken: undefined },
     { Bucket: 'photos-bucket-test', Prefix: 'uploads/', ContinuationToken: 'page-2' },

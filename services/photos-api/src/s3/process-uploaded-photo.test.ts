@@ -87,7 +87,8 @@ function upload(
 }
 
 const sha256Hex = (chunks: Buffer[]) => createHash('sha256').update(Buffer.concat(chunks)).digest('hex');
-const photosWritten = () => ddb.commandCalls(PutCommand).map((call) => call.args[0].input.Item as Photo & { pk: string; sk: string });
+const photoPuts = () => ddb.commandCalls(PutCommand).filter((call) => String(call.args[0].input.Item?.['sk']).startsWith('PHOTO#'));
+const photosWritten = () => photoPuts().map((call) => call.args[0].input.Item as Photo & { pk: string; sk: string });
 const rejections = () =>
   ddb.commandCalls(UpdateCommand).map((call) => ({
     sk: call.args[0].input.Key!['sk'],
@@ -165,9 +166,9 @@ describe('process-uploaded-photo', () => {
     // The key arrives URL-encoded and the record's own size is wrong: neither may leak into the photo.
     await expect(
       handler({ Records: [s3Record(keyOf(PHOTO_ID).replace('event_', 'event%5F'), { size: 1 })] }, lambdaContext()),
-    ).resolves.toEqual({ created: 1, duplicate: 0, rejected: 0, gone: 0, deleted: 0 });
+    ).resolves.toEqual({ created: 1, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 });
 
-    const written = ddb.commandCalls(PutCommand);
+    const written = photoPuts();
     expect(written).toHaveLength(1);
     const input = written[0]!.args[0].input;
     expect(input.TableName).toBe('photos-test');
@@ -203,7 +204,7 @@ describe('process-uploaded-photo', () => {
     const pending = upload(PHOTO_ID, {
       metadata: metadataFor(pendingFor(PHOTO_ID), { title: 'Title in the metadata', description: 'Description in the metadata' }),
     })!;
-    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 1, duplicate: 0, rejected: 0, gone: 0, deleted: 0 });
+    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 1, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 });
     expect(photosWritten()[0]).toMatchObject({ title: pending.title, description: pending.description });
   });
 
@@ -232,17 +233,20 @@ describe('process-uploaded-photo', () => {
     upload(PHOTO_ID);
     items.set(`${pk}|PHOTO#${PHOTO_ID}`, { photoId: PHOTO_ID });
 
-    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, duplicate: 1, rejected: 0, gone: 0, deleted: 0 });
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, alreadyRecorded: 1, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 });
+    expect(photoPuts()).toHaveLength(0);
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
     expect(deletedKeys()).toEqual([]);
   });
 
   it('does not throw when a concurrent delivery wins the conditional put', async () => {
     upload(PHOTO_ID);
-    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
-    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, duplicate: 1, rejected: 0, gone: 0, deleted: 0 });
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
+    ddb.on(PutCommand).callsFake(async (input: { Item: { sk: string } }) => {
+      if (input.Item.sk.startsWith('PHOTO#')) throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+      return {};
+    });
+    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, alreadyRecorded: 1, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 });
+    expect(photoPuts()).toHaveLength(1);
     expect(deletedKeys()).toEqual([]);
   });
 
@@ -263,14 +267,14 @@ describe('process-uploaded-photo', () => {
     upload(PHOTO_ID);
     await invoke(keyOf(PHOTO_ID), keyOf(PHOTO_ID));
     expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(1);
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
+    expect(photoPuts()).toHaveLength(1);
   });
 
   it('rejects (so Lambda retries) when one put fails, after processing the others', async () => {
     for (const id of IDS) upload(id);
     const failure = new Error('DynamoDB is unavailable');
-    ddb.on(PutCommand).callsFake(async (input: { Item: { photoId: string } }) => {
-      if (input.Item.photoId === IDS[1]) throw failure;
+    ddb.on(PutCommand).callsFake(async (input: { Item: { photoId: string; sk: string } }) => {
+      if (input.Item.sk.startsWith('PHOTO#') && input.Item.photoId === IDS[1]) throw failure;
       return {};
     });
 
@@ -286,18 +290,18 @@ describe('process-uploaded-photo', () => {
     upload(PHOTO_ID);
     s3.on(HeadObjectCommand).rejects(new Error('SlowDown'));
     await expect(invoke(keyOf(PHOTO_ID))).rejects.toThrow('1 of 1 uploads failed');
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(photoPuts()).toHaveLength(0);
     expect(deletedKeys()).toEqual([]);
   });
 
   it('skips an object that is gone (NotFound on HeadObject)', async () => {
     // An upload record, but nothing stored under the key: HeadObject throws the SDK's NotFound.
     items.set(`${pk}|UPLOAD#${PHOTO_ID}`, { ...pendingFor(PHOTO_ID) });
-    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, duplicate: 0, rejected: 0, gone: 1, deleted: 0 });
+    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 1, deleted: 0 });
     expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(1);
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
     expect(deletedKeys()).toEqual([]);
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(photoPuts()).toHaveLength(0);
     expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
   });
 
@@ -308,14 +312,46 @@ describe('process-uploaded-photo', () => {
     expect(photosWritten().map((photo) => photo.photoId).sort()).toEqual([IDS[0], IDS[2]]);
   });
 
+  describe('the same bytes as another photo of the event', () => {
+    const SHA = () => sha256Hex([jpeg(5000)]);
+    const claimFailsFor = (holder: string) => {
+      items.set(`${pk}|HASH#${SHA()}`, { sha256: SHA(), photoId: holder });
+      ddb.on(PutCommand).callsFake(async (input: { Item: { sk: string } }) => {
+        if (input.Item.sk.startsWith('HASH#')) throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+        return {};
+      });
+    };
+
+    it('marks the upload duplicate of the recorded photo, deletes its object, writes no photo', async () => {
+      upload(PHOTO_ID);
+      claimFailsFor(IDS[1]);
+      items.set(`${pk}|PHOTO#${IDS[1]}`, { photoId: IDS[1] });
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, alreadyRecorded: 0, duplicateContent: 1, rejected: 0, gone: 0, deleted: 0 });
+      expect(photoPuts()).toHaveLength(0);
+      expect(deletedKeys()).toEqual([keyOf(PHOTO_ID)]);
+      const mark = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
+      expect(mark.Key).toEqual({ pk, sk: `UPLOAD#${PHOTO_ID}` });
+      expect(mark.ExpressionAttributeValues).toMatchObject({ ':duplicate': 'duplicate', ':of': IDS[1] });
+    });
+
+    it('takes over a stale claim (its photo was deleted) and records the photo', async () => {
+      upload(PHOTO_ID);
+      claimFailsFor(IDS[1]);
+      items.set(`${pk}|UPLOAD#${IDS[1]}`, { ...pendingFor(IDS[1]), status: 'deleted' });
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 1, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 });
+      const takeOver = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
+      expect(takeOver).toMatchObject({ Key: { pk, sk: `HASH#${SHA()}` }, ConditionExpression: 'photoId = :from', ExpressionAttributeValues: { ':from': IDS[1], ':photoId': PHOTO_ID } });
+    });
+  });
+
   describe('a photo deleted before or while it is processed', () => {
     const removedRecords = () => ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key);
 
     it('deletes an object that arrives after its upload was deleted, and writes no photo', async () => {
       upload(PHOTO_ID, { pending: pendingFor(PHOTO_ID, { status: 'deleted', deletedAt: '2026-05-01T10:01:00.000Z' }) });
-      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, duplicate: 0, rejected: 0, gone: 0, deleted: 1 });
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 1 });
       expect(deletedKeys()).toEqual([keyOf(PHOTO_ID)]);
-      expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+      expect(photoPuts()).toHaveLength(0);
       expect(rejections()).toEqual([]); // deleted stays deleted, never "rejected"
     });
 
@@ -326,15 +362,16 @@ describe('process-uploaded-photo', () => {
         items.set(`${pk}|UPLOAD#${PHOTO_ID}`, { ...pendingFor(PHOTO_ID), status: 'deleted' });
         return {};
       });
-      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, duplicate: 0, rejected: 0, gone: 0, deleted: 1 });
-      expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
-      expect(removedRecords()).toEqual([{ pk, sk: `PHOTO#${PHOTO_ID}` }]);
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 1 });
+      expect(photoPuts()).toHaveLength(1);
+      // The claim too: the delete ran before the photo existed, so it could not know the hash.
+      expect(removedRecords()).toEqual([{ pk, sk: `PHOTO#${PHOTO_ID}` }, { pk, sk: `HASH#${sha256Hex([jpeg(5000)])}` }]);
       expect(deletedKeys()).toEqual([keyOf(PHOTO_ID)]);
     });
 
     it('keeps the photo when the upload is still not deleted after the write', async () => {
       upload(PHOTO_ID);
-      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 1, duplicate: 0, rejected: 0, gone: 0, deleted: 0 });
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 1, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 });
       expect(removedRecords()).toEqual([]);
       expect(deletedKeys()).toEqual([]);
     });
@@ -394,10 +431,10 @@ describe('process-uploaded-photo', () => {
       ],
     ])('%s', async (_name, arrange, reason) => {
       arrange();
-      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, duplicate: 0, rejected: 1, gone: 0, deleted: 0 });
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, alreadyRecorded: 0, duplicateContent: 0, rejected: 1, gone: 0, deleted: 0 });
       expect(deletedKeys()).toEqual([keyOf(PHOTO_ID)]);
       expect(rejections()).toEqual([{ sk: `UPLOAD#${PHOTO_ID}`, reason }]);
-      expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+      expect(photoPuts()).toHaveLength(0);
     });
 
     it('an object with no upload record is deleted, with nothing to mark', async () => {
@@ -405,7 +442,7 @@ describe('process-uploaded-photo', () => {
       await invoke(keyOf(PHOTO_ID));
       expect(deletedKeys()).toEqual([keyOf(PHOTO_ID)]);
       expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
-      expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+      expect(photoPuts()).toHaveLength(0);
     });
 
     it.each([
@@ -415,7 +452,7 @@ describe('process-uploaded-photo', () => {
       `uploads/${PHOTO_ID}.jpg`,
     ])('the non-upload key %j is deleted without any DynamoDB access', async (key) => {
       objects.set(key, { chunks: [jpeg(5000)], metadata: metadataFor(pendingFor(PHOTO_ID)), etag: '"x"' });
-      await expect(invoke(key)).resolves.toEqual({ created: 0, duplicate: 0, rejected: 1, gone: 0, deleted: 0 });
+      await expect(invoke(key)).resolves.toEqual({ created: 0, alreadyRecorded: 0, duplicateContent: 0, rejected: 1, gone: 0, deleted: 0 });
       expect(deletedKeys()).toEqual([key]);
       expect(ddb.calls()).toHaveLength(0);
     });
@@ -431,8 +468,8 @@ describe('process-uploaded-photo', () => {
 
     it('skips an undecodable key without failing the rest of the batch', async () => {
       upload(PHOTO_ID);
-      await expect(handler(s3Event('uploads/%E0%A4%A', keyOf(PHOTO_ID)), lambdaContext())).resolves.toEqual({ created: 1, duplicate: 0, rejected: 0, gone: 0, deleted: 0 });
-      expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
+      await expect(handler(s3Event('uploads/%E0%A4%A', keyOf(PHOTO_ID)), lambdaContext())).resolves.toEqual({ created: 1, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 });
+      expect(photoPuts()).toHaveLength(1);
       expect(decodeS3Key('uploads/%E0%A4%A')).toBeNull();
     });
   });
