@@ -15,6 +15,12 @@ const concurrency = Number(concurrencyArg);
 const user = outputs.demoUsers.find((candidate) => candidate.groups.length === 0)!;
 const { idToken } = await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, clientId: outputs.userPoolClientId, email: user.email, password: user.password });
 const body = jpegBytes(Number(bytesArg));
+/** Upload n's bytes: the same random body with n written into it (the same bytes twice would be a duplicate). */
+const bytesOf = (n: number) => {
+  const bytes = Buffer.from(body);
+  bytes.writeUInt32BE(n, 16);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) as Uint8Array<ArrayBuffer>;
+};
 
 const acknowledged = new Map<string, number>(); // photoId -> when its PUT answered 200 (epoch ms)
 let next = 0;
@@ -23,7 +29,7 @@ await Promise.all(
   Array.from({ length: concurrency }, async () => {
     while (next < photos) {
       const n = next++;
-      const { photoId } = await uploadThroughApi(outputs.apiUrl, idToken, outputs.demoEventId, body, { title: `Load ${n}` });
+      const { photoId } = await uploadThroughApi(outputs.apiUrl, idToken, outputs.demoEventId, bytesOf(n), { title: `Load ${n}` });
       acknowledged.set(photoId, Date.now());
     }
   }),

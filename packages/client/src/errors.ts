@@ -32,6 +32,19 @@ export class PhotoNotReadyError extends Error {
 }
 
 /** The uploaded file was refused by processing (wrong type, size, ...) and deleted. */
+/** The upload held the same bytes as a photo the event already has (`duplicateOf`); it was discarded. */
+export class PhotoDuplicateError extends Error {
+  readonly photoId: string;
+  readonly duplicateOf: string;
+
+  constructor(photoId: string, duplicateOf: string) {
+    super(`The event already holds this photo (${duplicateOf})`);
+    this.name = 'PhotoDuplicateError';
+    this.photoId = photoId;
+    this.duplicateOf = duplicateOf;
+  }
+}
+
 export class PhotoRejectedError extends Error {
   readonly photoId: string;
   readonly reason: string;

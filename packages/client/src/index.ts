@@ -1,6 +1,6 @@
 export { cognitoEndpointFor, signIn } from '#lib/auth';
 export type { SignInOptions, SignInResult } from '#lib/auth';
-export { ApiError, PhotoNotReadyError, PhotoRejectedError } from '#lib/errors';
+export { ApiError, PhotoDuplicateError, PhotoNotReadyError, PhotoRejectedError } from '#lib/errors';
 export { createPhotosClient, isForbiddenRequestHeader, sha256Hex } from '#lib/photos-client';
 export type {
   InitiateUploadInput,
@@ -9,6 +9,7 @@ export type {
   PhotosClientOptions,
   PhotoWithStatus,
   RejectedPhoto,
+  DuplicatePhoto,
   ReadyPhoto,
   UploadFileOptions,
   UploadStage,

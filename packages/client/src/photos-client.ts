@@ -1,5 +1,5 @@
-import type { InitiateUploadResponse, PendingUpload, PhotoPage, PhotoView } from '@event-photos/core';
-import { apiErrorFrom, networkError, PhotoNotReadyError, PhotoRejectedError } from '#lib/errors';
+import type { DuplicateUploadResponse, InitiateUploadResponse, PendingUpload, PhotoPage, PhotoView } from '@event-photos/core';
+import { apiErrorFrom, networkError, PhotoDuplicateError, PhotoNotReadyError, PhotoRejectedError } from '#lib/errors';
 
 /** GET /events/{eventId}/photos/{photoId} once the photo is processed. */
 export type ReadyPhoto = PhotoView & { status: 'ready' };
@@ -11,7 +11,9 @@ type UploadView = Omit<PendingUpload, 'objectKey' | 'expiresAt' | 'status' | 're
 export type PendingPhoto = UploadView & { status: 'pending' };
 /** Processing refused the file (it was deleted); `rejectionReason` says why, for the uploader. */
 export type RejectedPhoto = UploadView & { status: 'rejected'; rejectionReason: string; rejectedAt: string };
-export type PhotoWithStatus = ReadyPhoto | PendingPhoto | RejectedPhoto;
+/** The same bytes as a photo the event already holds: this upload was discarded. */
+export type DuplicatePhoto = UploadView & { status: 'duplicate'; duplicateOf: string };
+export type PhotoWithStatus = ReadyPhoto | PendingPhoto | RejectedPhoto | DuplicatePhoto;
 
 export interface InitiateUploadInput {
   title: string;
@@ -58,9 +60,11 @@ export interface PhotosClientOptions {
 export interface PhotosClient {
   readonly eventId: string;
   /** POST /events/{eventId}/photos/initiate-upload */
-  initiateUpload(input: InitiateUploadInput, options?: { signal?: AbortSignal }): Promise<InitiateUploadResponse>;
+  /** The signed upload, or (200) the event's photo with the same declared sha256: nothing to send. */
+  initiateUpload(input: InitiateUploadInput, options?: { signal?: AbortSignal }): Promise<InitiateUploadResponse | DuplicateUploadResponse>;
   /** Initiates, then PUTs the file to S3 with exactly the signed headers. Processing happens afterwards (see waitForPhoto). */
-  uploadFile(file: Blob, options: UploadFileOptions): Promise<{ photoId: string }>;
+  /** `duplicateOf`: the event already holds these bytes (declared sha256), and no byte was sent. */
+  uploadFile(file: Blob, options: UploadFileOptions): Promise<{ photoId: string; duplicateOf?: string }>;
   /** GET /events/{eventId}/photos: newest first. */
   listPhotos(options?: { limit?: number; cursor?: string | null; signal?: AbortSignal }): Promise<PhotoPage>;
   /** GET /events/{eventId}/photos/{photoId} */
@@ -115,7 +119,7 @@ export function createPhotosClient(options: PhotosClientOptions): PhotosClient {
     eventId: options.eventId,
 
     initiateUpload(input, { signal } = {}) {
-      return request<InitiateUploadResponse>('POST', `${eventPath}/photos/initiate-upload`, { body: input, signal });
+      return request<InitiateUploadResponse | DuplicateUploadResponse>('POST', `${eventPath}/photos/initiate-upload`, { body: input, signal });
     },
 
     async uploadFile(file, { title, description, contentType = file.type, sha256 = false, onStage, signal }) {
@@ -135,6 +139,7 @@ export function createPhotosClient(options: PhotosClientOptions): PhotosClient {
         },
         signal ? { signal } : {},
       );
+      if ('duplicate' in initiated) return { photoId: initiated.photo.photoId, duplicateOf: initiated.photo.photoId };
 
       onStage?.('uploading');
       const headers = new Headers();
@@ -175,6 +180,7 @@ export function createPhotosClient(options: PhotosClientOptions): PhotosClient {
         const photo = await client.getPhoto(photoId, signal ? { signal } : {});
         if (photo.status === 'ready') return photo;
         if (photo.status === 'rejected') throw new PhotoRejectedError(photoId, photo.rejectionReason);
+        if (photo.status === 'duplicate') throw new PhotoDuplicateError(photoId, photo.duplicateOf);
         const left = deadline - Date.now();
         if (left <= 0) throw new PhotoNotReadyError(photoId, timeoutMs);
         await sleep(Math.min(delay, left), signal);

@@ -52,7 +52,7 @@ beforeAll(async () => {
   });
   api = createPhotosClient({ apiUrl: outputs.apiUrl, eventId: outputs.demoEventId, getToken: () => idToken });
   for (const n of [1, 2, 3]) {
-    const { photoId } = await api.uploadFile(new Blob([new Uint8Array(png(8, 8))], { type: 'image/png' }), { title: `Seed ${n}` });
+    const { photoId } = await api.uploadFile(new Blob([new Uint8Array(png(8, 8 + n))], { type: 'image/png' }), { title: `Seed ${n}` });
     await api.waitForPhoto(photoId, { timeoutMs: 10_000 });
   }
 });

@@ -1,4 +1,4 @@
-import { ApiError, PhotoNotReadyError, type PhotosClient, type ReadyPhoto } from '@event-photos/client';
+import { ApiError, PhotoDuplicateError, PhotoNotReadyError, type PhotosClient, type ReadyPhoto } from '@event-photos/client';
 import type { ImageContentType } from '@event-photos/core';
 import { byId, errorMessage, say } from '#lib/app/dom';
 
@@ -115,6 +115,11 @@ export class UploadForm {
   }
 
   #showError(error: unknown): void {
+    if (error instanceof PhotoDuplicateError) {
+      this.#form.reset();
+      this.#setState('done', 'This photo is already in the gallery.');
+      return;
+    }
     if (error instanceof PhotoNotReadyError) {
       this.#setState('error', 'The photo was uploaded but is still being processed. It will appear in the gallery when it is ready.');
       return;
