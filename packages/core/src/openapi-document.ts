@@ -15,11 +15,11 @@ export interface DeclaredRoute {
 
 type JsonSchema = Record<string, unknown>;
 
-const pathParameters: Record<string, z.ZodMiniType> = { eventId: eventIdSchema, photoId: photoIdSchema };
+const pathParameters: Record<string, z.core.$ZodType> = { eventId: eventIdSchema, photoId: photoIdSchema };
 
 /** A JSON Schema of `schema`; requests as clients send them (before defaults and transforms). */
-function jsonSchema(schema: z.ZodMiniType, io: 'input' | 'output'): JsonSchema {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, target: 'draft-2020-12' }) as JsonSchema;
+function jsonSchema(schema: z.core.$ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, target: 'draft-2020-12' }) as JsonSchema; // the document's dialect
   return rest;
 }
 
@@ -86,7 +86,7 @@ function operation(route: DeclaredRoute, spec: RouteSpec) {
   };
 }
 
-function pathParameter(name: string): z.ZodMiniType {
+function pathParameter(name: string): z.core.$ZodType {
   const schema = pathParameters[name];
   if (!schema) throw new Error(`No schema for path parameter {${name}}`);
   return schema;
