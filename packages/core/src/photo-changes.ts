@@ -5,7 +5,7 @@ import { DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS, photoIdSchema, text, title, typ
 export const editPhotoSchema = z.strictObject({
   title: z.optional(title(TITLE_MAX_CHARS)),
   description: z.optional(text(DESCRIPTION_MAX_CHARS, { multiline: true })),
-}).check(z.refine((edit) => edit.title !== undefined || edit.description !== undefined, 'must change title or description'));
+}).check(z.meta({ minProperties: 1 }), z.refine((edit) => edit.title !== undefined || edit.description !== undefined, 'must change title or description'));
 export type EditPhotoRequest = z.infer<typeof editPhotoSchema>;
 
 export const MAX_BATCH_DELETE = 100;

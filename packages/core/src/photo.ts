@@ -38,6 +38,8 @@ const codePoints = (value: string) => [...value].length;
 
 export const text = (max: number, { multiline }: { multiline: boolean }) =>
   z.string().check(
+    // JSON Schema's maxLength counts code points too: the same rule, for the OpenAPI document.
+    z.meta({ maxLength: max }),
     z.refine((value) => codePoints(value) <= max, `must be at most ${max} characters`),
     z.refine((value) => !LONE_SURROGATE.test(value), 'must be valid Unicode text'),
     z.refine(
@@ -50,6 +52,7 @@ export const text = (max: number, { multiline }: { multiline: boolean }) =>
 export const title = (max: number) =>
   z.pipe(
     text(max, { multiline: false }).check(
+      z.meta({ pattern: '\\S' }), // not blank: what the trim-then-non-empty step below checks
       z.refine((value) => !BIDI_CONTROLS.test(value), 'must not contain bidirectional control characters'),
       z.refine((value) => !ZERO_WIDTH.test(value.replace(NEEDED_JOINERS, '')), 'must not contain zero-width characters'),
     ),
@@ -73,13 +76,14 @@ export function initiateUploadSchema(maxUploadBytes: number) {
     size: z
       .number({ error: 'must be a number of bytes' })
       .check(
+        z.meta({ type: 'integer' }), // what the refinement below checks, for the OpenAPI document
         z.refine((value) => Number.isInteger(value), 'must be a whole number of bytes'),
         z.minimum(1, 'must be at least 1 byte'),
         z.maximum(maxUploadBytes, `must be at most ${maxUploadBytes} bytes`),
       ),
     sha256: z.optional(
       z.pipe(
-        z.string().check(z.regex(/^[0-9a-f]{64}$/i, 'must be the 64-character hex SHA-256 of the file')),
+        z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, 'must be the 64-character hex SHA-256 of the file')),
         z.transform((value: string) => value.toLowerCase()),
       ),
     ),
@@ -154,6 +158,7 @@ export const MAX_PAGE_SIZE = 100;
 export const listPhotosQuerySchema = z.strictObject({
   limit: z._default(
     z.coerce.number({ error: 'must be a number' }).check(
+      z.meta({ type: 'integer' }),
       z.refine((value) => Number.isInteger(value), 'must be a whole number'),
       z.minimum(1, 'must be at least 1'),
       z.maximum(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`),
@@ -200,7 +205,10 @@ export const updateEventSchema = z
     description: z.optional(text(DESCRIPTION_MAX_CHARS, { multiline: true })),
     open: z.optional(z.boolean({ error: 'must be true or false' })),
   })
-  .check(z.refine((fields) => Object.keys(fields).length > 0, 'must set at least one of name, description, open'));
+  .check(
+    z.meta({ minProperties: 1 }),
+    z.refine((fields) => Object.keys(fields).length > 0, 'must set at least one of name, description, open'),
+  );
 export type UpdateEventRequest = z.infer<typeof updateEventSchema>;
 
 /** Same paging rules as the photo list. */

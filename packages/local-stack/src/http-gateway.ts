@@ -11,6 +11,8 @@ export interface GatewayOptions {
   /** provider.httpApi.cors of serverless.yml; none: no CORS answers, as on AWS. */
   cors: HttpApiCors | undefined;
   invoke: Invoke;
+  /** Served at `GET /openapi.json` without auth: a local convenience, no route of the deployed API. */
+  openApi?: unknown;
   /** Verifies the Authorization header with the route's named authorizer; null means 401. */
   authorize(authorizerName: string, authorization: string | undefined): Promise<JwtClaims | null>;
   log(line: Record<string, unknown>): void;
@@ -50,6 +52,7 @@ async function handle(options: GatewayOptions, request: IncomingMessage, respons
     return preflight(response, options.cors, cors);
   }
 
+  if (options.openApi && method === 'GET' && rawPath === '/openapi.json') return send(response, 200, options.openApi);
   const match = findRoute(options.routes, method, rawPath);
   if (!match) return send(response, 404, { message: 'Not Found' });
   const { route, pathParameters } = match;

@@ -3,3 +3,4 @@ export type { LocalStack, LocalStackOptions, LocalStackOutputs } from '#lib/stac
 export { prepareLocalFunctions, startLocalFunctions, type LocalFunctions } from '#lib/local-functions';
 export { deployBuildOptions } from '#lib/function-bundles';
 export { readServerlessApp } from '#lib/serverless-functions';
+export { openApiOf } from '#lib/openapi';

@@ -9,6 +9,7 @@ import { ensureUserPool, startCognito, type DemoUser } from '#lib/cognito';
 import { ensurePhotosTable } from '#lib/dynamodb';
 import { startInThread } from '#lib/emulator-threads';
 import { startHttpGateway } from '#lib/http-gateway';
+import { openApiOf } from '#lib/openapi';
 import type { LocalEndpoints } from '#lib/function-environment';
 import { prepareLocalFunctions, startLocalFunctions } from '#lib/local-functions';
 import { bucketCorsRules, readInfra, tableDefinition, type LocalResources } from '#lib/local-infra';
@@ -162,6 +163,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       routes: functions.app.routes,
       cors: functions.app.cors,
       invoke: functions.invoke,
+      openApi: openApiOf(functions.app),
       authorize: functions.authorize,
       log,
     });

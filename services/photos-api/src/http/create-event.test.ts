@@ -26,14 +26,17 @@ describe('create-event', () => {
     const result = await invoke();
     expect(result.statusCode).toBe(201);
     const created = jsonOf(result);
-    expect(created).toEqual({ eventId: body.eventId, name: body.name, description: '', open: true, organizerId: TEST_SUB, createdAt: expect.any(String) });
+    expect(created).toEqual({ eventId: body.eventId, name: body.name, description: '', open: true, mine: true, createdAt: expect.any(String) });
     expect(Date.parse(created.createdAt)).toBeGreaterThanOrEqual(before);
 
     const puts = ddb.commandCalls(PutCommand);
     expect(puts).toHaveLength(1);
     expect(puts[0]!.args[0].input).toEqual({
       TableName: 'photos-test',
-      Item: { pk: 'EVENT#summit-2026', sk: 'EVENT', gsi1pk: 'EVENTS', gsi1sk: `${created.createdAt}#summit-2026`, ...created },
+      Item: {
+        pk: 'EVENT#summit-2026', sk: 'EVENT', gsi1pk: 'EVENTS', gsi1sk: `${created.createdAt}#summit-2026`,
+        eventId: body.eventId, name: body.name, description: '', open: true, organizerId: TEST_SUB, createdAt: created.createdAt,
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     });
   });

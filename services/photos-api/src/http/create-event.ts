@@ -1,6 +1,7 @@
 import { ConflictError, ForbiddenError, createEventSchema, parseOrThrow } from '@event-photos/core';
 import { photos } from '#lib/photo-store';
 import { ORGANIZERS_GROUP } from '#lib/event-organizer';
+import { eventView } from '#lib/event-view';
 import { callerGroups, callerId, httpHandler, jsonBody } from '#lib/http';
 
 /** POST /events: organizers (Cognito group) create an event photos can be uploaded to. */
@@ -11,5 +12,6 @@ export const handler = httpHandler(async (event) => {
   const { eventId, name, description } = parseOrThrow(createEventSchema, jsonBody(event));
   const created = { eventId, name, description, open: true, organizerId: callerId(event), createdAt: new Date().toISOString() };
   if (!(await photos.createEvent(created))) throw new ConflictError(`Event ${eventId} already exists`, 'eventId');
-  return { status: 201, body: created };
+  // As every other route shows an event: `mine`, never the organizer's user id.
+  return { status: 201, body: eventView(created, event) };
 });

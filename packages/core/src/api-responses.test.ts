@@ -1,0 +1,20 @@
+import { expectTypeOf, it } from 'vitest';
+import type * as z from 'zod/mini';
+import * as schemas from '#lib/api-responses';
+import type { BatchDeleteResponse, PhotoView } from '#lib/photo-changes';
+import type { EventDetails, EventPage, EventView, InitiateUploadResponse, PhotoPage } from '#lib/photo';
+
+/** Each assignable to the other (toEqualTypeOf alone tells an intersection from its flat equal). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+// The OpenAPI document's response schemas are the types the handlers build their answers with:
+// tsc fails here when either side changes alone (the integration test checks the real answers).
+it('types the same shapes as the handlers', () => {
+  expectTypeOf<Same<z.infer<typeof schemas.photoViewSchema>, PhotoView>>().toEqualTypeOf<true>();
+  expectTypeOf<Same<z.infer<typeof schemas.photoPageSchema>, PhotoPage>>().toEqualTypeOf<true>();
+  expectTypeOf<Same<z.infer<typeof schemas.eventViewSchema>, EventView>>().toEqualTypeOf<true>();
+  expectTypeOf<Same<z.infer<typeof schemas.eventDetailsSchema>, EventDetails>>().toEqualTypeOf<true>();
+  expectTypeOf<Same<z.infer<typeof schemas.eventPageSchema>, EventPage>>().toEqualTypeOf<true>();
+  expectTypeOf<Same<z.infer<typeof schemas.batchDeleteResponseSchema>, BatchDeleteResponse>>().toEqualTypeOf<true>();
+  expectTypeOf<Same<z.infer<typeof schemas.initiateUploadResponseSchema>, InitiateUploadResponse>>().toEqualTypeOf<true>();
+});

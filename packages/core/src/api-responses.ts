@@ -1,0 +1,67 @@
+// The shapes the API answers with, as zod schemas: the OpenAPI document is generated from them, and
+// api-responses.test.ts checks they are the very types the handlers build (no second copy to drift).
+import * as z from 'zod/mini';
+import { IMAGE_CONTENT_TYPES, eventIdSchema, photoIdSchema, type ImageContentType } from '#lib/photo';
+
+const contentTypes = Object.keys(IMAGE_CONTENT_TYPES) as [ImageContentType, ...ImageContentType[]];
+const timestamp = z.iso.datetime();
+const sha256 = z.string().check(z.regex(/^[0-9a-f]{64}$/));
+
+/** What a caller sees of an upload and its photo: the uploader by name, and whether it is theirs. */
+const uploadFields = {
+  photoId: photoIdSchema,
+  eventId: eventIdSchema,
+  title: z.string(),
+  description: z.string(),
+  contentType: z.enum(contentTypes),
+  size: z.int().check(z.minimum(1)),
+  uploaderName: z.string(),
+  mine: z.boolean(),
+};
+
+export const photoViewSchema = z.strictObject({ ...uploadFields, sha256, url: z.url(), createdAt: timestamp });
+
+export const photoPageSchema = z.strictObject({ items: z.array(photoViewSchema), nextCursor: z.nullable(z.string()) });
+
+/** GET/PATCH of one photo: processed, or (GET only) its upload, pending or rejected by processing. */
+export const readyPhotoSchema = z.extend(photoViewSchema, { status: z.literal('ready') });
+export const uploadViewSchema = z.strictObject({
+  ...uploadFields,
+  initiatedAt: timestamp,
+  status: z.enum(['pending', 'rejected']),
+  rejectionReason: z.optional(z.string()),
+  rejectedAt: z.optional(timestamp),
+});
+export const photoStatusSchema = z.discriminatedUnion('status', [readyPhotoSchema, uploadViewSchema]);
+
+export const initiateUploadResponseSchema = z.strictObject({
+  photoId: photoIdSchema,
+  s3PutObjectUrl: z.url(),
+  method: z.literal('PUT'),
+  /** Exactly the headers the client must send with the PUT. */
+  headers: z.record(z.string(), z.string()),
+  expiresAt: timestamp,
+});
+
+export const eventViewSchema = z.strictObject({
+  eventId: eventIdSchema,
+  name: z.string(),
+  description: z.string(),
+  open: z.boolean(),
+  createdAt: timestamp,
+  mine: z.boolean(),
+});
+export const eventDetailsSchema = z.extend(eventViewSchema, { photoCount: z.int().check(z.minimum(0)) });
+export const eventPageSchema = z.strictObject({ items: z.array(eventViewSchema), nextCursor: z.nullable(z.string()) });
+
+export const batchDeleteResponseSchema = z.strictObject({
+  results: z.array(z.strictObject({ photoId: photoIdSchema, status: z.enum(['deleted', 'notFound', 'forbidden']) })),
+});
+
+/** Every error our functions answer: `field` names the request field it is about, when there is one. */
+export const errorResponseSchema = z.strictObject({
+  error: z.strictObject({ code: z.string(), message: z.string(), field: z.optional(z.string()) }),
+});
+
+/** What API Gateway itself answers (401 from the JWT authorizer, its own 404/413/500). */
+export const gatewayErrorSchema = z.strictObject({ message: z.string() });
