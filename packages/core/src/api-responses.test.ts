@@ -2,7 +2,7 @@ import { expectTypeOf, it } from 'vitest';
 import type * as z from 'zod/mini';
 import * as schemas from '#lib/api-responses';
 import type { BatchDeleteResponse, PhotoView } from '#lib/photo-changes';
-import type { EventDetails, EventPage, EventView, InitiateUploadResponse, PhotoPage } from '#lib/photo';
+import type { DuplicateUploadResponse, EventDetails, EventPage, EventView, InitiateUploadResponse, PhotoPage } from '#lib/photo';
 
 /** Each assignable to the other (toEqualTypeOf alone tells an intersection from its flat equal). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -17,4 +17,5 @@ it('types the same shapes as the handlers', () => {
   expectTypeOf<Same<z.infer<typeof schemas.eventPageSchema>, EventPage>>().toEqualTypeOf<true>();
   expectTypeOf<Same<z.infer<typeof schemas.batchDeleteResponseSchema>, BatchDeleteResponse>>().toEqualTypeOf<true>();
   expectTypeOf<Same<z.infer<typeof schemas.initiateUploadResponseSchema>, InitiateUploadResponse>>().toEqualTypeOf<true>();
+  expectTypeOf<Same<z.infer<typeof schemas.duplicateUploadResponseSchema>, DuplicateUploadResponse>>().toEqualTypeOf<true>();
 });

@@ -23,14 +23,16 @@ export const photoViewSchema = z.strictObject({ ...uploadFields, sha256, url: z.
 
 export const photoPageSchema = z.strictObject({ items: z.array(photoViewSchema), nextCursor: z.nullable(z.string()) });
 
-/** GET/PATCH of one photo: processed, or (GET only) its upload, pending or rejected by processing. */
+/** GET/PATCH of one photo: processed, or (GET only) its upload: pending, rejected, or a duplicate of another photo. */
 export const readyPhotoSchema = z.extend(photoViewSchema, { status: z.literal('ready') });
 export const uploadViewSchema = z.strictObject({
   ...uploadFields,
   initiatedAt: timestamp,
-  status: z.enum(['pending', 'rejected']),
+  status: z.enum(['pending', 'rejected', 'duplicate']),
   rejectionReason: z.optional(z.string()),
   rejectedAt: z.optional(timestamp),
+  duplicateOf: z.optional(photoIdSchema),
+  duplicateAt: z.optional(timestamp),
 });
 export const photoStatusSchema = z.discriminatedUnion('status', [readyPhotoSchema, uploadViewSchema]);
 
@@ -42,6 +44,9 @@ export const initiateUploadResponseSchema = z.strictObject({
   headers: z.record(z.string(), z.string()),
   expiresAt: timestamp,
 });
+
+/** initiate-upload with a sha256 the event already holds: its photo, and nothing to upload. */
+export const duplicateUploadResponseSchema = z.strictObject({ duplicate: z.literal(true), photo: photoViewSchema });
 
 export const eventViewSchema = z.strictObject({
   eventId: eventIdSchema,

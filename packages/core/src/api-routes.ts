@@ -15,6 +15,8 @@ export interface RouteSpec {
   query?: z.ZodMiniObject;
   body?: z.ZodMiniType;
   success: { status: 200 | 201 | 204; schema: ResponseName | null; description: string };
+  /** Another success answer of the route, with another status (initiate-upload's duplicate). */
+  alternative?: { status: 200 | 201; schema: ResponseName; description: string };
   /** Every route also answers 400 (a bad path or query parameter) and 401 (the gateway). */
   errors: Partial<Record<ErrorStatus, string>>;
 }
@@ -29,6 +31,7 @@ export function apiRoutes({ maxUploadBytes }: { maxUploadBytes: number }): Recor
       summary: 'Records a pending upload and answers a presigned S3 PUT URL for it',
       body: initiateUploadSchema(maxUploadBytes),
       success: { status: 201, schema: 'initiateUploadResponseSchema', description: 'PUT the bytes to s3PutObjectUrl with exactly these headers' },
+      alternative: { status: 200, schema: 'duplicateUploadResponseSchema', description: 'The event already holds a photo with the declared sha256: nothing to upload' },
       errors: { ...bodyErrors, 404: noEvent, 409: 'The event is closed to uploads (code EventClosed)' },
     },
     'GET /events/{eventId}/photos': {

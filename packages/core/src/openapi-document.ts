@@ -82,7 +82,11 @@ function operation(route: DeclaredRoute, spec: RouteSpec) {
     ...(spec.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } } }
       : {}),
-    responses: { [status]: schema ? json(componentName(schema), description) : { description }, ...errors },
+    responses: {
+      [status]: schema ? json(componentName(schema), description) : { description },
+      ...(spec.alternative ? { [spec.alternative.status]: json(componentName(spec.alternative.schema), spec.alternative.description) } : {}),
+      ...errors,
+    },
   };
 }
 

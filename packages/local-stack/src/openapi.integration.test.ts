@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -117,6 +118,18 @@ describe('OpenAPI document', () => {
     expect((await call('GET /events/{eventId}/photos', `/events/${eventId}/photos?limit=10`)).json.items).toHaveLength(1);
     expect((await call('GET /events/{eventId}/photos', `/events/${eventId}/photos?limit=0`)).json.error.field).toBe('limit');
     expect((await call('PATCH /events/{eventId}/photos/{photoId}', photoPath, { body: { title: 'Keynote, day one' } })).status).toBe(200);
+    // The same bytes again: declared, nothing to upload (200); undeclared, a duplicate upload.
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const duplicate = await call('POST /events/{eventId}/photos/initiate-upload', `/events/${eventId}/photos/initiate-upload`, {
+      body: { title: 'Again', contentType: 'image/jpeg', size: bytes.length, sha256 },
+    });
+    expect(duplicate.status).toBe(200);
+    const second = await call('POST /events/{eventId}/photos/initiate-upload', `/events/${eventId}/photos/initiate-upload`, {
+      body: { title: 'Again', contentType: 'image/jpeg', size: bytes.length },
+    });
+    expect((await fetch(second.json.s3PutObjectUrl, { method, headers: second.json.headers, body: new Uint8Array(bytes) })).status).toBe(200);
+    await stack.notifications.idle();
+    expect((await call('GET /events/{eventId}/photos/{photoId}', `/events/${eventId}/photos/${second.json.photoId}`)).json.status).toBe('duplicate');
 
     expect((await call('GET /events', '/events?limit=5')).status).toBe(200);
     expect((await call('GET /events/{eventId}', `/events/${eventId}`)).json.photoCount).toBe(1);
