@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unlessConditionFails } from '#lib/conditional-write';
 import { eventPk, hashSk, uploadSk } from '#lib/photo-repository';
 
 /**
@@ -68,12 +68,7 @@ export class ContentClaims {
 
   /** Sends a conditional write; false when its condition did not hold. */
   private async conditional(command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
-    try {
-      await this.db.send(command as PutCommand);
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return (await unlessConditionFails(this.db.send(command as PutCommand))) !== undefined;
   }
+
 }

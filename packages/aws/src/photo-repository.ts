@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unlessConditionFails } from '#lib/conditional-write';
 import {
   ValidationError,
   eventIdSchema,
@@ -118,8 +118,8 @@ export class PhotoRepository {
    */
   async updateEvent(eventId: string, organizerId: string, changes: UpdateEventRequest): Promise<PhotoEvent | null> {
     const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
-    try {
-      const result = await this.db.send(
+    const result = await unlessConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: eventPk(eventId), sk: EVENT_SK },
@@ -132,12 +132,9 @@ export class PhotoRepository {
           },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return toEvent(result.Attributes as PhotoEvent & Keys & IndexKeys);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return null;
-      throw error;
-    }
+      ),
+    );
+    return result ? toEvent(result.Attributes as PhotoEvent & Keys & IndexKeys) : null;
   }
 
   async savePendingUpload(upload: PendingUpload): Promise<void> {
@@ -156,8 +153,8 @@ export class PhotoRepository {
    * nor an upload a user deleted.
    */
   async rejectUpload(eventId: string, photoId: string, reason: string, now = new Date()): Promise<void> {
-    try {
-      await this.db.send(
+    await unlessConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: eventPk(eventId), sk: uploadSk(photoId) },
@@ -166,10 +163,8 @@ export class PhotoRepository {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':rejected': 'rejected', ':reason': reason, ':now': now.toISOString(), ':deleted': 'deleted' },
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+      ),
+    );
   }
 
   /**
@@ -215,8 +210,8 @@ export class PhotoRepository {
   /** Changes a processed photo's title and/or description; null when there is no such photo. */
   async updatePhotoText(eventId: string, photoId: string, changes: EditPhotoRequest): Promise<Photo | null> {
     const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
-    try {
-      const result = await this.db.send(
+    const result = await unlessConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: eventPk(eventId), sk: photoSk(photoId) },
@@ -226,12 +221,9 @@ export class PhotoRepository {
           ExpressionAttributeValues: Object.fromEntries(fields.map(([name, value]) => [`:${name}`, value])),
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return toPhoto(result.Attributes as Photo & Keys);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return null;
-      throw error;
-    }
+      ),
+    );
+    return result ? toPhoto(result.Attributes as Photo & Keys) : null;
   }
 
   /**
@@ -273,15 +265,10 @@ export class PhotoRepository {
   }
 
   private async putIfAbsent(item: Keys & Record<string, unknown>): Promise<boolean> {
-    try {
-      await this.db.send(
-        new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    const written = await unlessConditionFails(
+      this.db.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
+    );
+    return written !== undefined;
   }
 }
 
