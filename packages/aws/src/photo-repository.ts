@@ -8,7 +8,6 @@ import {
   type EditPhotoRequest,
   type Photo,
   type PhotoEvent,
-  type PhotoPage,
   type UpdateEventRequest,
 } from '@event-photos/core';
 

@@ -23,9 +23,9 @@ export interface PreparedFunctions {
   bundles: FunctionBundles;
 }
 
-/** Reads both serverless files and bundles the functions. */
-export async function prepareLocalFunctions(root: string): Promise<PreparedFunctions> {
-  const [app, infra] = await Promise.all([readServerlessApp(root), readInfra(root)]);
+/** Reads both serverless files (infra.serverless.yml unless the caller already has it) and bundles the functions. */
+export async function prepareLocalFunctions(root: string, infraRead: Promise<Infra> = readInfra(root)): Promise<PreparedFunctions> {
+  const [app, infra] = await Promise.all([readServerlessApp(root), infraRead]);
   return { app, infra, bundles: await buildFunctionBundles(app) };
 }
 

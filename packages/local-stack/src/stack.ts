@@ -80,7 +80,7 @@ export async function startLocalStack(options: LocalStackOptions) {
   )) as [number, number, number, number, number];
   const infra = await readInfra(REPO_ROOT);
   // Bundling the functions takes the longest: it runs while the emulators start.
-  const prepared = prepareLocalFunctions(REPO_ROOT);
+  const prepared = prepareLocalFunctions(REPO_ROOT, Promise.resolve(infra));
   prepared.catch(() => undefined); // awaited below; a failure surfaces there
   const closers: Array<() => Promise<unknown>> = [() => prepared.then(({ bundles }) => bundles.remove())];
   const stop = async () => {

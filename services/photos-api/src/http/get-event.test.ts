@@ -2,22 +2,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext, type HttpEventOptions } from '../test-support/events';
+import { STORED_EVENT_ID, storedEvent } from '../test-support/stored-event';
 import { handler } from './get-event';
 
 const ddb = mockClient(DynamoDBDocumentClient);
-const EVENT_ID = 'summit-2026';
-const stored = {
-  pk: `EVENT#${EVENT_ID}`,
-  sk: 'EVENT',
-  gsi1pk: 'EVENTS',
-  gsi1sk: `2026-05-01T10:00:00.000Z#${EVENT_ID}`,
-  eventId: EVENT_ID,
-  name: 'Summit',
-  description: 'Day one',
-  open: true,
-  organizerId: 'organizer-sub',
-  createdAt: '2026-05-01T10:00:00.000Z',
-};
+const EVENT_ID = STORED_EVENT_ID;
+const stored = storedEvent({ description: 'Day one' });
 
 function invoke(options: HttpEventOptions = {}) {
   return handler(httpEvent({ method: 'GET', path: `/events/${EVENT_ID}`, pathParameters: { eventId: EVENT_ID }, ...options }), lambdaContext());

@@ -3,22 +3,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext, type HttpEventOptions } from '../test-support/events';
+import { STORED_EVENT_ID, storedEvent } from '../test-support/stored-event';
 import { handler } from './update-event';
 
 const ddb = mockClient(DynamoDBDocumentClient);
-const EVENT_ID = 'summit-2026';
-const stored = {
-  pk: `EVENT#${EVENT_ID}`,
-  sk: 'EVENT',
-  gsi1pk: 'EVENTS',
-  gsi1sk: `2026-05-01T10:00:00.000Z#${EVENT_ID}`,
-  eventId: EVENT_ID,
-  name: 'Summit',
-  description: '',
-  open: true,
-  organizerId: TEST_SUB,
-  createdAt: '2026-05-01T10:00:00.000Z',
-};
+const EVENT_ID = STORED_EVENT_ID;
+const stored = storedEvent({ organizerId: TEST_SUB });
 
 function invoke(options: HttpEventOptions = {}) {
   return handler(
