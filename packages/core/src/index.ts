@@ -6,3 +6,4 @@ export * from '#lib/upload-metadata';
 export * from '#lib/photo-changes';
 export * from '#lib/photo-store';
 export * from '#lib/object-store';
+export * from '#lib/search-text';

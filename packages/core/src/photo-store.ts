@@ -64,6 +64,8 @@ export interface PhotoStore {
 
   /** Writes the photo once; false when it already exists (a redelivered S3 event changes nothing). */
   savePhoto(photo: Photo): Promise<boolean>;
+  /** Stamps the photo ready again at `createdAt` (its place in the list and the feed follows); false when it is gone (none is created). */
+  restampPhoto(photo: Photo, createdAt: string): Promise<boolean>;
   getPhoto(eventId: string, photoId: string): Promise<Photo | null>;
   /** The event's photos, newest (highest UUIDv7 photoId) first. */
   listPhotos(eventId: string, page: PageRequest): Promise<Page<Photo>>;

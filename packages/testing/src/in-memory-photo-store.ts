@@ -100,6 +100,14 @@ export class InMemoryPhotoStore implements PhotoStore, ContentClaimStore {
     return true;
   }
 
+  async restampPhoto(photo: Photo, createdAt: string): Promise<boolean> {
+    const id = idOf(photo.eventId, photo.photoId);
+    const stored = this.#photos.get(id);
+    if (!stored) return false;
+    this.#photos.set(id, { ...stored, createdAt });
+    return true;
+  }
+
   async getPhoto(eventId: string, photoId: string): Promise<Photo | null> {
     return copyOrNull(this.#photos.get(idOf(eventId, photoId)));
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { encodeUploadMetadata, type PendingUpload, type UploadMetadata } from '@event-photos/core';
+import { FEED_SETTLE_MS, encodeUploadMetadata, type PendingUpload, type UploadMetadata } from '@event-photos/core';
 import { fakeStores, type FakeStores, type ObjectToPut } from '@event-photos/testing/fakes';
 import { photoRecord, uploadRecord } from '@event-photos/testing/fixtures';
 import { lambdaContext, s3Event, s3Record } from '../test-support/events';
@@ -179,6 +179,35 @@ describe('process-uploaded-photo', () => {
     for (const read of reads) expect(read).not.toHaveBeenCalled();
     await expect(photoOf(PHOTO_ID)).resolves.toStrictEqual(recorded);
     expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(true);
+  });
+
+  it('stamps the photo ready again when its write took longer than half of FEED_SETTLE_MS', async () => {
+    await upload(PHOTO_ID);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const save = stores.photos.savePhoto.bind(stores.photos);
+      let stamped: string | undefined;
+      vi.spyOn(stores.photos, 'savePhoto').mockImplementationOnce(async (photo) => {
+        stamped = photo.createdAt;
+        vi.setSystemTime(Date.now() + FEED_SETTLE_MS / 2 + 1); // a slow write
+        return save(photo);
+      });
+      const restamp = vi.spyOn(stores.photos, 'restampPhoto');
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toMatchObject({ created: 1 });
+      expect(restamp).toHaveBeenCalledTimes(1);
+      const restampedAt = restamp.mock.calls[0]![1];
+      expect(Date.parse(restampedAt) - Date.parse(stamped!)).toBe(FEED_SETTLE_MS / 2 + 1);
+      expect(await photoOf(PHOTO_ID)).toMatchObject({ createdAt: restampedAt });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('does not stamp again after a quick write', async () => {
+    await upload(PHOTO_ID);
+    const restamp = vi.spyOn(stores.photos, 'restampPhoto');
+    await invoke(keyOf(PHOTO_ID));
+    expect(restamp).not.toHaveBeenCalled();
   });
 
   it('does not throw when a concurrent delivery wins the conditional put', async () => {
