@@ -1,11 +1,12 @@
 import { ConflictError, ForbiddenError, createEventSchema, parseOrThrow } from '@event-photos/core';
 import { photos } from '#lib/photo-store';
+import type { Stores } from '#lib/stores';
 import { ORGANIZERS_GROUP } from '#lib/event-organizer';
 import { eventView } from '#lib/event-view';
 import { callerGroups, callerId, httpHandler, jsonBody } from '#lib/http';
 
 /** POST /events: organizers (Cognito group) create an event photos can be uploaded to. */
-export const handler = httpHandler(async (event) => {
+export const createHandler = ({ photos }: Pick<Stores, 'photos'>) => httpHandler(async (event) => {
   if (!callerGroups(event).includes(ORGANIZERS_GROUP)) {
     throw new ForbiddenError(`Only members of the ${ORGANIZERS_GROUP} group can create events`);
   }
@@ -15,3 +16,5 @@ export const handler = httpHandler(async (event) => {
   // As every other route shows an event: `mine`, never the organizer's user id.
   return { status: 201, body: eventView(created, event) };
 });
+
+export const handler = createHandler({ photos });

@@ -1,5 +1,6 @@
 import { ConflictError, ForbiddenError, NotFoundError, editPhotoSchema, mayChangePhoto, parseOrThrow, photoView } from '@event-photos/core';
 import { photos } from '#lib/photo-store';
+import type { Stores } from '#lib/stores';
 import { callerId, httpHandler, jsonBody, pathEventId, pathPhotoId } from '#lib/http';
 
 /**
@@ -7,7 +8,7 @@ import { callerId, httpHandler, jsonBody, pathEventId, pathPhotoId } from '#lib/
  * organizer changes a processed photo's text. A pending upload cannot be edited yet (409):
  * processing copies the text from the upload record, and an edit there could be lost to it.
  */
-export const handler = httpHandler(async (event) => {
+export const createHandler = ({ photos }: Pick<Stores, 'photos'>) => httpHandler(async (event) => {
   const eventId = pathEventId(event);
   const photoId = pathPhotoId(event);
   const caller = callerId(event);
@@ -30,3 +31,5 @@ export const handler = httpHandler(async (event) => {
   if (!updated) throw new NotFoundError(`Photo ${photoId} does not exist in event ${eventId}`, 'photoId');
   return { status: 200, body: { ...photoView(updated, caller), status: 'ready' } };
 });
+
+export const handler = createHandler({ photos });

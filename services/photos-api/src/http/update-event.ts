@@ -1,11 +1,12 @@
 import { ForbiddenError, NotFoundError, parseOrThrow, updateEventSchema } from '@event-photos/core';
 import { photos } from '#lib/photo-store';
+import type { Stores } from '#lib/stores';
 import { isOrganizerOf } from '#lib/event-organizer';
 import { eventView } from '#lib/event-view';
 import { callerId, httpHandler, jsonBody, pathEventId } from '#lib/http';
 
 /** PATCH /events/{eventId} `{ name?, description?, open? }`: by the event's organizer only. */
-export const handler = httpHandler(async (event) => {
+export const createHandler = ({ photos }: Pick<Stores, 'photos'>) => httpHandler(async (event) => {
   const eventId = pathEventId(event);
   const changes = parseOrThrow(updateEventSchema, jsonBody(event));
   const photoEvent = await photos.getEvent(eventId);
@@ -16,3 +17,5 @@ export const handler = httpHandler(async (event) => {
   if (!updated) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
   return { status: 200, body: eventView(updated, event) };
 });
+
+export const handler = createHandler({ photos });
