@@ -1,7 +1,7 @@
 import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unlessConditionFails } from '#lib/conditional-write';
 import type { ContentClaimStore } from '@event-photos/core';
-import { eventPk, hashSk, uploadSk } from '#lib/photo-repository';
+import { eventPk, hashSk, uploadSk } from '#lib/table-keys';
 
 /**
  * The writes of deduplication (the HASH# items of photo-repository.ts and the `duplicate` mark of

@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unlessConditionFails } from '#lib/conditional-write';
-import { PhotoListing, listingAttributes, photoOfItem } from '#lib/photo-listing';
+import { EVENT_SK, eventPk, hashSk, photoSk, uploadSk } from '#lib/table-keys';
+import { listingAttributes, photoOfItem } from '#lib/photo-items';
 import {
   ValidationError,
   eventIdSchema,
@@ -11,8 +12,6 @@ import {
   type PageRequest,
   type PendingUpload,
   type Photo,
-  type PhotoList,
-  type PhotoListRequest,
   type PhotoEvent,
   type PhotoStore,
   type UpdateEventRequest,
@@ -23,11 +22,6 @@ import {
 //   pk EVENT#{eventId}  sk UPLOAD#{photoId}  an upload that was initiated (kept until its TTL)
 //   pk EVENT#{eventId}  sk PHOTO#{photoId}   a processed photo (listed by ready time: see photo-listing.ts)
 //   pk EVENT#{eventId}  sk HASH#{sha256}     the claim of the one photo of the event with these bytes
-export const eventPk = (eventId: string) => `EVENT#${eventId}`;
-const EVENT_SK = 'EVENT';
-const photoSk = (photoId: string) => `PHOTO#${photoId}`;
-export const uploadSk = (photoId: string) => `UPLOAD#${photoId}`;
-export const hashSk = (sha256: string) => `HASH#${sha256}`;
 // Events live in partitions of their own, so listing them needs an index: every event item also
 // carries gsi1pk EVENTS / gsi1sk {createdAt}#{eventId} (index gsi1, newest first in reverse).
 // One index partition for all events is fine at the rate events are created (a few a day).
@@ -48,15 +42,10 @@ type IndexKeys = { gsi1pk?: string; gsi1sk?: string };
 
 /** PhotoStore on the single table (the promises of each method are in @event-photos/core's photo-store.ts). */
 export class PhotoRepository implements PhotoStore {
-  private readonly listing: PhotoListing;
-
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
-    clock: () => number = Date.now,
-  ) {
-    this.listing = new PhotoListing(db, tableName, clock);
-  }
+  ) {}
 
   async getEvent(eventId: string): Promise<PhotoEvent | null> {
     const event = await this.get<PhotoEvent & IndexKeys>({ pk: eventPk(eventId), sk: EVENT_SK });
@@ -200,11 +189,6 @@ export class PhotoRepository implements PhotoStore {
       new GetCommand({ TableName: this.tableName, Key: { pk: eventPk(eventId), sk: photoSk(photoId) }, ConsistentRead: true }),
     );
     return result.Item ? photoOfItem(result.Item) : null;
-  }
-
-  /** Newest ready first, or what became ready since a feed cursor: see PhotoListing.list. */
-  async listPhotos(eventId: string, request: PhotoListRequest): Promise<PhotoList> {
-    return this.listing.list(eventPk(eventId), request);
   }
 
   /** Which photo holds these bytes; the writes are in content-claims.ts (only processing and delete bundle them). */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
-import { ContentClaims, ObjectStorage, PhotoRepository, createDocumentClient, createS3Client } from '@event-photos/aws';
+import { ContentClaims, ObjectStorage, PhotoListing, PhotoRepository, createDocumentClient, createS3Client } from '@event-photos/aws';
 import { objectStoreContract, photoStoreContract } from '@event-photos/testing/contracts';
 import { ensurePhotosTable, startDynamoDb, type LocalDynamoDb } from '#lib/dynamodb';
 import { LOCAL_S3_CREDENTIALS } from '#lib/local-credentials';
@@ -48,7 +48,7 @@ let tables = 0;
 photoStoreContract('PhotoRepository and ContentClaims on the local DynamoDB', async () => {
   const tableName = `contract-${tables++}`;
   await ensurePhotosTable(dynamodb.endpoint, tableDefinition(infra, tableName));
-  return { photos: new PhotoRepository(documents, tableName), claims: new ContentClaims(documents, tableName) };
+  return { photos: new PhotoRepository(documents, tableName), claims: new ContentClaims(documents, tableName), listing: new PhotoListing(documents, tableName) };
 });
 
 objectStoreContract('ObjectStorage on the local S3', async () => ({

@@ -10,11 +10,13 @@ export interface FakeStores {
   photos: InMemoryPhotoStore;
   /** The same object as `photos`: the claims live in the photo table. */
   claims: InMemoryPhotoStore;
+  /** The same object again: it lists what it holds. */
+  listing: InMemoryPhotoStore;
   objects: InMemoryObjectStore;
 }
 
 /** Fresh, empty stores, in the shape a handler's `createHandler` takes. */
 export function fakeStores(): FakeStores {
   const table = new InMemoryPhotoStore();
-  return { photos: table, claims: table, objects: new InMemoryObjectStore() };
+  return { photos: table, claims: table, listing: table, objects: new InMemoryObjectStore() };
 }

@@ -11,6 +11,7 @@ import {
   type PhotoEvent,
   type PhotoList,
   type PhotoListRequest,
+  type PhotoLister,
   type PhotoStore,
   type UpdateEventRequest,
 } from '@event-photos/core';
@@ -24,7 +25,7 @@ import {
  * Records go in and come out as copies without undefined fields, as DynamoDB stores them: a
  * test cannot change what is stored through a reference it kept.
  */
-export class InMemoryPhotoStore implements PhotoStore, ContentClaimStore {
+export class InMemoryPhotoStore implements PhotoStore, ContentClaimStore, PhotoLister {
   readonly #events = new Map<string, PhotoEvent>();
   /** By `eventId/photoId`. A delete marker of a gone upload is a partial record, as in the table. */
   readonly #uploads = new Map<string, Partial<PendingUpload>>();

@@ -53,7 +53,7 @@ describe('list-photos', () => {
   });
 
   it('passes the limit, 50 by default', async () => {
-    const list = vi.spyOn(stores.photos, 'listPhotos');
+    const list = vi.spyOn(stores.listing, 'listPhotos');
     await invoke();
     await invoke({ limit: '100' });
     expect(list.mock.calls.map(([, request]) => request.limit)).toEqual([50, 100]);
@@ -79,7 +79,7 @@ describe('list-photos', () => {
   });
 
   it('returns 404 naming the eventId when the event does not exist', async () => {
-    const list = vi.spyOn(stores.photos, 'listPhotos');
+    const list = vi.spyOn(stores.listing, 'listPhotos');
     const result = await invoke(undefined, 'no-such-event');
     expect(result.statusCode).toBe(404);
     expect(jsonOf(result).error).toMatchObject({ field: 'eventId', message: expect.stringContaining('no-such-event') });
@@ -113,7 +113,7 @@ describe('list-photos', () => {
   });
 
   it('answers a store failure with a generic 500', async () => {
-    vi.spyOn(stores.photos, 'listPhotos').mockRejectedValue(new Error('ProvisionedThroughputExceeded on photos-test'));
+    vi.spyOn(stores.listing, 'listPhotos').mockRejectedValue(new Error('ProvisionedThroughputExceeded on photos-test'));
     const result = await invoke();
     expect(result.statusCode).toBe(500);
     expect(jsonOf(result)).toEqual({ error: { code: 'InternalError', message: 'Internal server error' } });

@@ -1,4 +1,4 @@
-import type { ContentClaimStore, ObjectStore, PhotoStore } from '@event-photos/core';
+import type { ContentClaimStore, ObjectStore, PhotoLister, PhotoStore } from '@event-photos/core';
 
 /**
  * What the handlers work with. Each handler module exports `createHandler(stores)`, taking only
@@ -10,4 +10,9 @@ export interface Stores {
   photos: PhotoStore;
   claims: ContentClaimStore;
   objects: ObjectStore;
+}
+
+/** list-photos' stores: the photo list's queries too (photo-listing-store.ts), which no other handler bundles. */
+export interface ListingStores extends Pick<Stores, 'photos'> {
+  listing: PhotoLister;
 }
