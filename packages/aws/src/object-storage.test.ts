@@ -63,12 +63,14 @@ describe('firstBytes and sha256', () => {
     expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input).toEqual({ Bucket: BUCKET, Key: KEY, Range: 'bytes=0-4099', IfMatch: '"e-1"' });
   });
 
-  it('streams the whole version headed through SHA-256, counting the bytes', async () => {
+  it('streams the whole version headed through SHA-256, counting the bytes and keeping the first ones asked for', async () => {
     const chunks = [Buffer.alloc(70_000, 1), Buffer.alloc(3, 2)];
     s3.on(GetObjectCommand).resolves({ Body: body(...chunks) });
-    await expect(storage.sha256(KEY, '"e-1"')).resolves.toStrictEqual({
+    const hashed = await storage.sha256(KEY, '"e-1"', 70_001);
+    expect({ ...hashed, firstBytes: Buffer.from(hashed.firstBytes) }).toStrictEqual({
       sha256: createHash('sha256').update(Buffer.concat(chunks)).digest('hex'),
       bytesRead: 70_003,
+      firstBytes: Buffer.concat(chunks).subarray(0, 70_001),
     });
     expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input).toEqual({ Bucket: BUCKET, Key: KEY, IfMatch: '"e-1"' });
   });

@@ -18,8 +18,11 @@ export interface ObjectStore {
   head(key: string): Promise<StoredObject | null>;
   /** The first `length` bytes (fewer if the object is shorter); fails when the object is gone or is no longer version `etag`. */
   firstBytes(key: string, length: number, etag?: string): Promise<Uint8Array>;
-  /** SHA-256 of the whole object, read in constant memory; fails as firstBytes does. */
-  sha256(key: string, etag?: string): Promise<{ sha256: string; bytesRead: number }>;
+  /**
+   * SHA-256 of the whole object, read in constant memory, and its first `keepFirst` bytes (for a
+   * type check, without a second read); fails as firstBytes does.
+   */
+  sha256(key: string, etag?: string, keepFirst?: number): Promise<{ sha256: string; bytesRead: number; firstBytes: Uint8Array }>;
   /** Deletes the object; deleting one that is gone is no error. */
   delete(key: string): Promise<void>;
   /** Every key under `prefix`, in key order, read page by page as the caller goes. */

@@ -57,9 +57,9 @@ export class InMemoryObjectStore implements ObjectStore {
     return new Uint8Array(this.#read(key, etag).subarray(0, length));
   }
 
-  async sha256(key: string, etag?: string): Promise<{ sha256: string; bytesRead: number }> {
+  async sha256(key: string, etag?: string, keepFirst = 0): Promise<{ sha256: string; bytesRead: number; firstBytes: Uint8Array }> {
     const bytes = this.#read(key, etag);
-    return { sha256: createHash('sha256').update(bytes).digest('hex'), bytesRead: bytes.length };
+    return { sha256: createHash('sha256').update(bytes).digest('hex'), bytesRead: bytes.length, firstBytes: new Uint8Array(bytes.subarray(0, keepFirst)) };
   }
 
   async delete(key: string): Promise<void> {

@@ -66,12 +66,17 @@ export function objectStoreContract(name: string, subject: () => Promise<ObjectS
       expect(Buffer.from(await objects.firstBytes(key, 4100))).toStrictEqual(bytes);
     });
 
-    it('hashes the whole object, counting the bytes it read', async () => {
+    it('hashes the whole object, counting the bytes it read, keeping the first ones asked for', async () => {
       const key = `${prefix}whole.jpg`;
       const bytes = Buffer.concat([bytesOf(70_000, 5), bytesOf(3, 6)]);
       await put(key, bytes, { contentType: 'image/jpeg' });
       const { etag } = (await objects.head(key))!;
-      await expect(objects.sha256(key, etag)).resolves.toStrictEqual({ sha256: sha256Hex(bytes), bytesRead: bytes.length });
+      const hashed = await objects.sha256(key, etag, 4100);
+      expect({ ...hashed, firstBytes: Buffer.from(hashed.firstBytes) }).toStrictEqual({ sha256: sha256Hex(bytes), bytesRead: bytes.length, firstBytes: bytes.subarray(0, 4100) });
+      expect((await objects.sha256(key, etag)).firstBytes).toHaveLength(0);
+      const small = `${prefix}small.jpg`;
+      await put(small, bytesOf(10, 9), { contentType: 'image/jpeg' });
+      expect(Buffer.from((await objects.sha256(small, undefined, 4100)).firstBytes)).toStrictEqual(bytesOf(10, 9));
     });
 
     it('refuses to read another version than the one headed, or an object that is gone', async () => {

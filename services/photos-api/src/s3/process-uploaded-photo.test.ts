@@ -5,6 +5,7 @@ import { fakeStores, type FakeStores, type ObjectToPut } from '@event-photos/tes
 import { photoRecord, uploadRecord } from '@event-photos/testing/fixtures';
 import { lambdaContext, s3Event, s3Record } from '../test-support/events';
 import { createHandler, decodeS3Key } from './process-uploaded-photo';
+import { SNIFF_BYTES } from '#lib/image-sniffing';
 
 const CDN = 'https://d111111abcdef8.cloudfront.net';
 const EVENT_ID = 'demo';
@@ -160,11 +161,14 @@ describe('process-uploaded-photo', () => {
     const bytes = jpegOf(PHOTO_ID);
     await upload(PHOTO_ID, { bytes });
     const hash = vi.spyOn(stores.objects, 'sha256');
+    const sniff = vi.spyOn(stores.objects, 'firstBytes');
 
     await invoke(keyOf(PHOTO_ID));
 
     expect((await photoOf(PHOTO_ID))!.sha256).toBe(sha256Hex(bytes));
-    expect(hash.mock.calls).toEqual([[keyOf(PHOTO_ID), (await stores.objects.head(keyOf(PHOTO_ID)))!.etag]]);
+    // One read of the object: the hash keeps the first bytes for the type check.
+    expect(hash.mock.calls).toEqual([[keyOf(PHOTO_ID), (await stores.objects.head(keyOf(PHOTO_ID)))!.etag, SNIFF_BYTES]]);
+    expect(sniff).not.toHaveBeenCalled();
   });
 
   it('writes nothing when the photo is already recorded (duplicate delivery)', async () => {
