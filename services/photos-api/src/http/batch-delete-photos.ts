@@ -1,7 +1,8 @@
 import { NotFoundError, batchDeleteSchema, parseOrThrow, type BatchDeleteResponse } from '@event-photos/core';
 import { deletePhoto } from '#lib/delete-photo';
 import { photos } from '#lib/photo-store';
-import { callerId, httpHandler, jsonBody, pathEventId } from '#lib/http';
+import { callerId, pathEventId } from '#lib/http';
+import { jsonBodyHandler } from '#lib/json-body';
 
 /** Deletes run this many at a time: 100 in one go would burst the table and the bucket. */
 const CONCURRENCY = 10;
@@ -10,10 +11,10 @@ const CONCURRENCY = 10;
  * POST /events/{eventId}/photos/batch-delete `{ photoIds }` (1-100): each photo as DELETE would,
  * one result per distinct id: `deleted` (also when it already was), `notFound` or `forbidden`.
  */
-export const handler = httpHandler(async (event) => {
+export const handler = jsonBodyHandler(async (event, requestBody) => {
   const eventId = pathEventId(event);
   const caller = callerId(event);
-  const { photoIds } = parseOrThrow(batchDeleteSchema, jsonBody(event));
+  const { photoIds } = parseOrThrow(batchDeleteSchema, requestBody);
   const photoEvent = await photos.getEvent(eventId);
   if (!photoEvent) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
 
