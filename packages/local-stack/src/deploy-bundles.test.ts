@@ -24,7 +24,7 @@ async function bundle(functionName: string) {
 }
 
 describe('deploy bundles', () => {
-  it.each([['initiateUpload'], ['listPhotos'], ['getPhoto'], ['createEvent'], ['editPhoto']])('%s fits in 250 KiB, without the S3 client or the default credential chain', async (name) => {
+  it.each([['initiateUpload'], ['listPhotos'], ['getPhoto'], ['createEvent'], ['editPhoto'], ['updateEvent'], ['listEvents'], ['getEvent']])('%s fits in 250 KiB, without the S3 client or the default credential chain', async (name) => {
     const { bytes, packages, bytesOf } = await bundle(name);
     expect(bytes).toBeLessThanOrEqual(250 * KIB);
     for (const unwanted of ['@aws-sdk/client-s3', '@aws-sdk/s3-request-presigner', '@aws-sdk/credential-provider-node', '@aws-sdk/credential-provider-ini', '@aws-sdk/nested-clients', '@smithy/credential-provider-imds']) {
@@ -32,6 +32,16 @@ describe('deploy bundles', () => {
     }
     expect(packages).toContain('@aws-sdk/credential-provider-env');
     expect(bytesOf('@smithy/core/dist-es/submodules/event-streams/')).toBe(0);
+  });
+
+  // Only the routes that take a body import lib/json-body.ts; every route sets CORS headers.
+  it.each([
+    ['initiateUpload', true], ['createEvent', true], ['editPhoto', true], ['updateEvent', true], ['batchDeletePhotos', true],
+    ['listPhotos', false], ['getPhoto', false], ['listEvents', false], ['getEvent', false], ['deletePhoto', false],
+  ])('%s holds the middy JSON body parser: %s', async (name, parsesBody) => {
+    const { packages } = await bundle(name);
+    expect(packages.has('@middy/http-json-body-parser')).toBe(parsesBody);
+    expect(packages).toContain('@middy/http-cors');
   });
 
   it.each([['processUploadedPhoto'], ['deletePhoto'], ['batchDeletePhotos']])('%s keeps the S3 client, still without the default credential chain', async (name) => {
