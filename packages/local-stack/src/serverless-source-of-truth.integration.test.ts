@@ -65,7 +65,7 @@ it("answers a function's 415 through the gateway: the JSON error envelope, httpA
   });
   expect(response.status).toBe(415);
   expect(await response.json()).toEqual({
-    error: { code: 'UnsupportedMediaType', message: 'body must be sent as Content-Type: application/json', field: 'content-type' },
+    error: { code: 'UnsupportedMediaType', message: 'content-type must be application/json', field: 'content-type' },
   });
   // httpApi.cors's headers of an actual request (the function's own are dropped): the origin only.
   expect(response.headers.get('access-control-allow-origin')).toBe('*');

@@ -36,7 +36,7 @@ describe('jsonBodyHandler', () => {
     const result = await invoke({ headers: { 'content-type': contentType }, body });
     expect(result.statusCode).toBe(415);
     expect(jsonOf(result)).toEqual({
-      error: { code: 'UnsupportedMediaType', message: 'body must be sent as Content-Type: application/json', field: 'content-type' },
+      error: { code: 'UnsupportedMediaType', message: 'content-type must be application/json', field: 'content-type' },
     });
   });
 
@@ -64,7 +64,7 @@ describe('jsonBodyHandler', () => {
   ])('answers 400 ValidationError on field body for a body %s', async (_name, body) => {
     const result = await invoke({ headers: { 'content-type': 'application/json' }, body });
     expect(result.statusCode).toBe(400);
-    expect(jsonOf(result)).toEqual({ error: { code: 'ValidationError', message: 'Invalid or malformed JSON was provided', field: 'body' } });
+    expect(jsonOf(result)).toEqual({ error: { code: 'ValidationError', message: 'body: Invalid or malformed JSON was provided', field: 'body' } });
   });
 
   it.each([
@@ -73,7 +73,7 @@ describe('jsonBodyHandler', () => {
   ])('refuses a %s key with 400 on field body (prototype pollution)', async (_name, body) => {
     const result = await invoke({ headers: { 'content-type': 'application/json' }, body });
     expect(result.statusCode).toBe(400);
-    expect(jsonOf(result).error).toEqual({ code: 'ValidationError', message: 'Forbidden key in JSON body', field: 'body' });
+    expect(jsonOf(result).error).toEqual({ code: 'ValidationError', message: 'body: Forbidden key in JSON body', field: 'body' });
   });
 
   it('runs the middlewares it is given before the parser', async () => {

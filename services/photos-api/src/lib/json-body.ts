@@ -34,12 +34,13 @@ function jsonBody(): RouteMiddleware {
 /** The parser throws middy HttpErrors: 415 for a Content-Type that is not JSON, 422 for the rest. */
 function bodyError(error: unknown): unknown {
   switch ((error as { statusCode?: unknown }).statusCode) {
+    // Our messages start with the field they are about.
     case 415:
-      return new UnsupportedMediaTypeError('content-type', 'body must be sent as Content-Type: application/json');
+      return new UnsupportedMediaTypeError('content-type', 'content-type must be application/json');
     case 422:
-      // Its message says which: not valid JSON, or a __proto__ / constructor.prototype key
+      // middy's message says which: not valid JSON, or a __proto__ / constructor.prototype key
       // (refused against prototype pollution).
-      return new ValidationError('body', (error as Error).message);
+      return new ValidationError('body', `body: ${(error as Error).message}`);
     default:
       return error;
   }
