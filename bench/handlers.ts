@@ -1,4 +1,5 @@
-// npm run bench [-- --runs 5 --share-runs 3 --hash-mib 1024 --hash-runs 3 --warmup 1 --load-photos 300 --load-concurrency 16 --json [file]]
+// npm run bench [-- --runs 5 --share-runs 3 --hash-mib 1024 --hash-runs 3 --warmup 1 --load-photos 300 --load-concurrency 16
+//                  --library-photos 5000 --json [file]]
 //
 // Figures for the Lambda handler bundles, measured offline against the local stack:
 //   1. bundle size of each handler, built with the deploy's esbuild options (bench/bundle.ts);
@@ -11,7 +12,10 @@
 //      and the child's peak RSS at two sizes (the hash is streamed: memory should not grow with size);
 //   4. the same large upload with a declared SHA-256 that S3 verified: the body bytes processing reads;
 //   5. the local stack under load (bench/load.ts): photos/s and PUT-to-ready latency, lost and
-//      duplicated records, at one client and at --load-concurrency.
+//      duplicated records, at one client and at --load-concurrency;
+//   6. the photo library at event scale (bench/library.ts): list page 1 beside page 50, a search
+//      matching 10 photos, a batch delete of 100 beside 100 single deletes, in an event of
+//      --library-photos photos.
 // Prints tables and writes everything to .local/bench/latest.json (gitignored), and with --json
 // also to the given file. Figures only.
 import { execFileSync } from 'node:child_process';
@@ -36,6 +40,7 @@ import { fixed, kib, median, medMin, mib, summarize, table } from './format.ts';
 import { COLD_BUDGET_MS, COLD_FRACTION, PRICE, RSS_HEADROOM, chooseMemory } from './memory-choice.ts';
 import { CHILD_SCRIPT, runChild, type ChildRun } from './spawn-child.ts';
 import { runLoad, type LoadResult } from './load.ts';
+import { runLibrary } from './library.ts';
 import { uploadThroughApi, type Uploaded } from './upload.ts';
 
 const benchStarted = performance.now();
@@ -59,6 +64,7 @@ const { values: args } = parseArgs({
     'hash-runs': { type: 'string', default: '3' },
     'load-photos': { type: 'string', default: '300' },
     'load-concurrency': { type: 'string', default: '16' },
+    'library-photos': { type: 'string', default: '5000' },
     warmup: { type: 'string', default: '1' },
   },
 });
@@ -75,6 +81,7 @@ const HASH_MIB = positiveInt('hash-mib', args['hash-mib']);
 const HASH_RUNS = positiveInt('hash-runs', args['hash-runs']);
 const LOAD_PHOTOS = positiveInt('load-photos', args['load-photos']);
 const LOAD_CONCURRENCY = positiveInt('load-concurrency', args['load-concurrency']);
+const LIBRARY_PHOTOS = positiveInt('library-photos', args['library-photos'], 3000);
 const WARMUP = positiveInt('warmup', args.warmup, 0);
 /** The second size of the memory comparison: peak RSS should be about the same as at HASH_MIB. */
 const SMALL_HASH_MIB = 64;
@@ -446,6 +453,8 @@ async function main(): Promise<void> {
     progress(`load: ${photos} photos through the full flow at concurrency ${concurrency}`);
     loads.push(await runLoad({ photos, concurrency }));
   }
+  progress(`library: an event of ${LIBRARY_PHOTOS} photos`);
+  const library = await runLibrary({ photos: LIBRARY_PHOTOS, runs: RUNS });
 
   // ---- Report
   const nodeVersion = process.version;
@@ -700,6 +709,22 @@ async function main(): Promise<void> {
       ]),
     ),
   );
+  out.push(
+    '',
+    `6. The photo library: an event of ${library.photos} photos (seeded into the table in ${fixed(library.seedSeconds, 1)} s), over HTTP`,
+    `   through the local gateway and functions; median of ${library.runs} rounds.`,
+  );
+  out.push(
+    table(
+      ['request', 'ms', 'beside, same run'],
+      [
+        [`list page 1 (${library.pageSize} photos)`, fixed(library.page1Ms, 1), ''],
+        [`list page 50 (${library.pageSize} photos, by cursor)`, fixed(library.page50Ms, 1), `page 1: ${fixed(library.page1Ms, 1)}`],
+        [`search q= matching ${library.search.matches}, every page (${library.search.requests} requests)`, fixed(library.search.ms, 1), `page 1: ${fixed(library.page1Ms, 1)}`],
+        ['batch delete of 100 (one request)', fixed(library.batchDelete100Ms, 1), `100 single DELETEs: ${fixed(library.singleDeletes100Ms, 1)}`],
+      ],
+    ),
+  );
   const totalSeconds = (performance.now() - benchStarted) / 1000;
   out.push('', `Total ${totalSeconds.toFixed(1)} s.`);
 
@@ -804,6 +829,7 @@ async function main(): Promise<void> {
       runs: verified.map(strip),
     },
     load: loads,
+    library,
     totalSeconds,
   };
   for (const file of resultsFiles) {

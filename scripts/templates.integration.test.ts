@@ -137,14 +137,15 @@ const BUCKET_ARN = `{import:${INFRA}-PhotosBucketArn}`;
 const FAILURE_QUEUE_ARN = '{getatt:ProcessUploadedPhotoFailureQueue.Arn}';
 
 /** Least privilege per handler: the exact non-logging actions, each on the one resource it needs. */
-const expectedFunctions: Record<string, { name: string; permissions: Record<string, string> }> = {
+const expectedFunctions: Record<string, { name: string; permissions: Record<string, string | string[]> }> = {
   'services/photos-api/src/http/initiate-upload.handler': {
     name: 'initiateUpload',
     permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:PutItem': TABLE_ARN, 's3:PutObject': UPLOADS_ARN },
   },
   'services/photos-api/src/http/list-photos.handler': {
     name: 'listPhotos',
-    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:Query': TABLE_ARN },
+    // The event's item, then its photos through the two ready-time indexes only.
+    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:Query': [`${TABLE_ARN}/index/byReady`, `${TABLE_ARN}/index/byUploader`] },
   },
   'services/photos-api/src/http/get-photo.handler': {
     name: 'getPhoto',
@@ -303,7 +304,7 @@ describe('API stack (serverless.yml)', () => {
       }
       expect(Object.keys(granted).sort(), `${expected.name} actions`).toEqual(Object.keys(expected.permissions).sort());
       for (const [action, resource] of Object.entries(expected.permissions)) {
-        expect(granted[action], `${expected.name} ${action}`).toEqual([resource]);
+        expect(granted[action], `${expected.name} ${action}`).toEqual([resource].flat());
       }
     }
   });
@@ -541,7 +542,7 @@ describe('infra stack (infra.serverless.yml)', () => {
     });
   });
 
-  it('has the DynamoDB table: on demand, pk/sk, the events index gsi1, TTL, PITR, SSE', () => {
+  it('has the DynamoDB table: on demand, pk/sk, the events index gsi1, the ready-time indexes, TTL, PITR, SSE', () => {
     const tables = ofType(infra, 'AWS::DynamoDB::Table');
     expect(tables).toHaveLength(1);
     const table = props(tables[0]![1]);
@@ -555,7 +556,18 @@ describe('infra stack (infra.serverless.yml)', () => {
       { AttributeName: 'sk', AttributeType: 'S' },
       { AttributeName: 'gsi1pk', AttributeType: 'S' },
       { AttributeName: 'gsi1sk', AttributeType: 'S' },
+      { AttributeName: 'readyKey', AttributeType: 'S' },
+      { AttributeName: 'uploaderKey', AttributeType: 'S' },
     ]);
+    const local = (name: string, sortKey: string) => ({
+      IndexName: name,
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    });
+    expect(table['LocalSecondaryIndexes']).toEqual([local('byReady', 'readyKey'), local('byUploader', 'uploaderKey')]);
     expect(table['GlobalSecondaryIndexes']).toEqual([
       {
         IndexName: 'gsi1',

@@ -5,3 +5,4 @@ export * from '#lib/s3-client';
 export * from '#lib/upload-signer';
 export * from '#lib/upload-signing-env';
 export * from '#lib/content-claims';
+export * from '#lib/photo-listing';

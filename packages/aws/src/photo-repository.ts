@@ -1,9 +1,10 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unlessConditionFails } from '#lib/conditional-write';
+import { PhotoListing, listingAttributes, photoOfItem, type ListPhotosOptions, type ListedPhotos } from '#lib/photo-listing';
 import {
   ValidationError,
   eventIdSchema,
-  photoIdSchema,
+  foldForSearch,
   type PendingUpload,
   type EditPhotoRequest,
   type Photo,
@@ -14,7 +15,7 @@ import {
 // Single table. Everything of an event shares one partition:
 //   pk EVENT#{eventId}  sk EVENT             the event
 //   pk EVENT#{eventId}  sk UPLOAD#{photoId}  an upload that was initiated (kept until its TTL)
-//   pk EVENT#{eventId}  sk PHOTO#{photoId}   a processed photo; photoIds are UUIDv7, so sk order is time order
+//   pk EVENT#{eventId}  sk PHOTO#{photoId}   a processed photo (listed by ready time: see photo-listing.ts)
 //   pk EVENT#{eventId}  sk HASH#{sha256}     the claim of the one photo of the event with these bytes
 export const eventPk = (eventId: string) => `EVENT#${eventId}`;
 const EVENT_SK = 'EVENT';
@@ -52,10 +53,15 @@ export interface HashClaim {
 }
 
 export class PhotoRepository {
+  private readonly listing: PhotoListing;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    clock: () => number = Date.now,
+  ) {
+    this.listing = new PhotoListing(db, tableName, clock);
+  }
 
   async getEvent(eventId: string): Promise<PhotoEvent | null> {
     const event = await this.get<PhotoEvent & IndexKeys>({ pk: eventPk(eventId), sk: EVENT_SK });
@@ -171,32 +177,39 @@ export class PhotoRepository {
    * then changes nothing.
    */
   async savePhoto(photo: Photo): Promise<boolean> {
-    return this.putIfAbsent({ pk: eventPk(photo.eventId), sk: photoSk(photo.photoId), ...photo });
+    return this.putIfAbsent({ pk: eventPk(photo.eventId), sk: photoSk(photo.photoId), ...photo, ...listingAttributes(photo) });
+  }
+
+  /**
+   * Stamps the photo ready again, at `createdAt`: for a write that took so long that a feed may
+   * already have moved past its first stamp (see FEED_SETTLE_MS). False when the photo is gone.
+   */
+  async restampPhoto(photo: Photo, createdAt: string): Promise<boolean> {
+    const { readyKey, uploaderKey } = listingAttributes({ ...photo, createdAt });
+    const result = await unlessConditionFails(
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: eventPk(photo.eventId), sk: photoSk(photo.photoId) },
+          UpdateExpression: 'SET createdAt = :createdAt, readyKey = :readyKey, uploaderKey = :uploaderKey',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':createdAt': createdAt, ':readyKey': readyKey, ':uploaderKey': uploaderKey },
+        }),
+      ),
+    );
+    return result !== undefined;
   }
 
   async getPhoto(eventId: string, photoId: string): Promise<Photo | null> {
-    return this.get<Photo>({ pk: eventPk(eventId), sk: photoSk(photoId) });
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: eventPk(eventId), sk: photoSk(photoId) }, ConsistentRead: true }),
+    );
+    return result.Item ? photoOfItem(result.Item) : null;
   }
 
-  /** Newest first. The cursor is the opaque form of the last photoId returned. */
-  async listPhotos(
-    eventId: string,
-    { limit, cursor }: { limit: number; cursor?: string | undefined },
-  ): Promise<{ items: Photo[]; nextCursor: string | null }> {
-    const after = cursor === undefined ? undefined : decodeCursor(cursor);
-    const result = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :photo)',
-        ExpressionAttributeValues: { ':pk': eventPk(eventId), ':photo': 'PHOTO#' },
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: after === undefined ? undefined : { pk: eventPk(eventId), sk: photoSk(after) },
-      }),
-    );
-    const items = (result.Items ?? []).map((item) => toPhoto(item as Photo & Keys));
-    const last = result.LastEvaluatedKey?.['sk'] as string | undefined;
-    return { items, nextCursor: last ? encodeCursor(last.slice('PHOTO#'.length)) : null };
+  /** Newest ready first, or what became ready since a feed cursor: see PhotoListing.list. */
+  async listPhotos(eventId: string, options: ListPhotosOptions): Promise<ListedPhotos> {
+    return this.listing.list(eventPk(eventId), options);
   }
 
   /** Which photo holds these bytes; the writes are in content-claims.ts (only processing and delete bundle them). */
@@ -206,9 +219,11 @@ export class PhotoRepository {
 
   // ---------------------------------------------------------------- editing and deleting photos
 
-  /** Changes a processed photo's title and/or description; null when there is no such photo. */
+  /** Changes a processed photo's title and/or description (and their searched forms); null when there is no such photo. */
   async updatePhotoText(eventId: string, photoId: string, changes: EditPhotoRequest): Promise<Photo | null> {
-    const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
+    const fields = Object.entries(changes)
+      .filter((entry): entry is [string, string] => entry[1] !== undefined)
+      .flatMap(([name, value]): [string, string][] => [[name, value], [`${name}Fold`, foldForSearch(value)]]);
     const result = await unlessConditionFails(
       this.db.send(
         new UpdateCommand({
@@ -222,7 +237,7 @@ export class PhotoRepository {
         }),
       ),
     );
-    return result ? toPhoto(result.Attributes as Photo & Keys) : null;
+    return result ? photoOfItem(result.Attributes!) : null;
   }
 
   /**
@@ -253,7 +268,7 @@ export class PhotoRepository {
     const result = await this.db.send(
       new DeleteCommand({ TableName: this.tableName, Key: { pk: eventPk(eventId), sk: photoSk(photoId) }, ReturnValues: 'ALL_OLD' }),
     );
-    return result.Attributes ? toPhoto(result.Attributes as Photo & Keys) : null;
+    return result.Attributes ? photoOfItem(result.Attributes) : null;
   }
 
   private async get<T>(key: Keys): Promise<T | null> {
@@ -269,10 +284,6 @@ export class PhotoRepository {
     );
     return written !== undefined;
   }
-}
-
-function toPhoto({ pk: _pk, sk: _sk, ...photo }: Photo & Keys): Photo {
-  return photo;
 }
 
 function toEvent({ pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...event }: PhotoEvent & Partial<Keys> & IndexKeys): PhotoEvent {
@@ -293,20 +304,6 @@ function decodeEventCursor(cursor: string): { createdAt: string; eventId: string
     if (parsed.v === 1 && typeof parsed.createdAt === 'string' && ISO_TIME.test(parsed.createdAt) && eventIdSchema.safeParse(parsed.eventId).success) {
       return { createdAt: parsed.createdAt, eventId: parsed.eventId as string };
     }
-  } catch {
-    // fall through: any undecodable cursor is the client's error
-  }
-  throw new ValidationError('cursor', 'cursor is not a valid page cursor');
-}
-
-function encodeCursor(photoId: string): string {
-  return Buffer.from(JSON.stringify({ v: 1, after: photoId })).toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; after?: unknown };
-    if (parsed.v === 1 && photoIdSchema.safeParse(parsed.after).success) return parsed.after as string;
   } catch {
     // fall through: any undecodable cursor is the client's error
   }

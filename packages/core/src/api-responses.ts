@@ -21,7 +21,7 @@ const uploadFields = {
 
 export const photoViewSchema = z.strictObject({ ...uploadFields, sha256, url: z.url(), createdAt: timestamp });
 
-export const photoPageSchema = z.strictObject({ items: z.array(photoViewSchema), nextCursor: z.nullable(z.string()) });
+export const photoPageSchema = z.strictObject({ items: z.array(photoViewSchema), nextCursor: z.nullable(z.string()), feedCursor: z.nullable(z.string()) });
 
 /** GET/PATCH of one photo: processed, or (GET only) its upload: pending, rejected, or a duplicate of another photo. */
 export const readyPhotoSchema = z.extend(photoViewSchema, { status: z.literal('ready') });

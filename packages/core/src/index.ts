@@ -4,3 +4,4 @@ export * from '#lib/photo';
 export * from '#lib/validation';
 export * from '#lib/upload-metadata';
 export * from '#lib/photo-changes';
+export * from '#lib/search-text';

@@ -1,6 +1,7 @@
 // zod/mini: the same validation as classic zod, tree-shakable (~440 KiB less in every bundle).
 import * as z from 'zod/mini';
 import type { PhotoView } from '#lib/photo-changes';
+import { SEARCH_MAX_CHARS, foldForSearch } from '#lib/search-text';
 
 /** Image types we accept, with the file extension used in the object key. */
 export const IMAGE_CONTENT_TYPES = {
@@ -127,6 +128,7 @@ export interface Photo extends UploadDetails {
   url: string;
   /** Every S3 object of the photo (the upload; renditions later): a delete removes them all. */
   objectKeys: string[];
+  /** When processing accepted it (it became ready): the order of the list and of the feed. */
   createdAt: string;
 }
 
@@ -149,13 +151,26 @@ export interface PendingUpload extends UploadDetails {
 
 export interface PhotoPage {
   items: PhotoView[];
+  /** The next (older) page, or null at the end. Always null in a feed answer. */
   nextCursor: string | null;
+  /**
+   * In a first page and in every feed answer: pass it as `since` to get what became ready after
+   * this answer, each photo exactly once. Null on later pages (the first page's one covers them).
+   */
+  feedCursor: string | null;
 }
+
+/**
+ * How long a photo may take from being stamped ready to being readable. A feed answer only moves
+ * its cursor past what is at least this old; processing re-stamps a photo whose write took longer
+ * than half of it (see process-upload.ts), so a feed never misses one.
+ */
+export const FEED_SETTLE_MS = 2000;
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
 
-export const listPhotosQuerySchema = z.strictObject({
+const pageQuery = {
   limit: z._default(
     z.coerce.number({ error: 'must be a number' }).check(
       z.meta({ type: 'integer' }),
@@ -166,7 +181,33 @@ export const listPhotosQuerySchema = z.strictObject({
     DEFAULT_PAGE_SIZE,
   ),
   cursor: z.optional(z.string().check(z.maxLength(2048, 'is not a valid cursor'))),
-});
+};
+
+/**
+ * GET /events/{eventId}/photos. Newest ready first, paged by `cursor`; or, with `since` (a
+ * `feedCursor` of an earlier answer), what became ready after that answer, oldest first.
+ */
+export const listPhotosQuerySchema = z
+  .strictObject({
+    ...pageQuery,
+    q: z.optional(
+      z.pipe(
+        text(SEARCH_MAX_CHARS, { multiline: false }),
+        z.pipe(
+          z.transform((value: string) => foldForSearch(value.trim())),
+          z.string().check(z.refine((value) => value.length > 0, 'must not be empty')),
+        ),
+      ),
+    ),
+    uploader: z.optional(z.literal('me', { error: 'must be "me" (only your own photos)' })),
+    // Feed cursors carry the ids the caller already has from the last moments, so they are longer.
+    since: z.optional(z.string().check(z.maxLength(8192, 'is not a valid feed cursor'))),
+  })
+  .check(z.refine((query) => query.cursor === undefined || query.since === undefined, { message: 'cannot be combined with since', path: ['cursor'] }));
+export type ListPhotosQuery = z.output<typeof listPhotosQuerySchema>;
+
+/** GET /events: newest first, paged by `cursor`. */
+export const listEventsQuerySchema = z.strictObject(pageQuery);
 
 /** `uploads/event_{eventId}/{photoId}.{ext}`: the only keys our URLs ever sign. */
 export function uploadObjectKey(eventId: string, photoId: string, contentType: ImageContentType): string {
@@ -210,9 +251,6 @@ export const updateEventSchema = z
     z.refine((fields) => Object.keys(fields).length > 0, 'must set at least one of name, description, open'),
   );
 export type UpdateEventRequest = z.infer<typeof updateEventSchema>;
-
-/** Same paging rules as the photo list. */
-export const listEventsQuerySchema = listPhotosQuerySchema;
 
 /**
  * An event as the API shows it. `mine` says whether the caller organizes it: clients need only

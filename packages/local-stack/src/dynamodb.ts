@@ -119,6 +119,10 @@ async function describeTable(client: DynamoDBClient, tableName: string): Promise
  * get it: only a new table has it.
  */
 async function addMissingIndexes(client: DynamoDBClient, definition: CreateTableCommandInput, table: TableDescription): Promise<void> {
+  // A local index exists only from a table's creation, on AWS too: nothing to try.
+  const local = new Set((table.LocalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const missingLocal = (definition.LocalSecondaryIndexes ?? []).filter((index) => !local.has(index.IndexName)).map((index) => index.IndexName!);
+  if (missingLocal.length > 0) throw missingIndexError(definition, missingLocal, []);
   const has = (current: TableDescription) => new Set((current.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
   const missing = (definition.GlobalSecondaryIndexes ?? []).filter((index) => !has(table).has(index.IndexName));
   if (missing.length === 0) return;
@@ -137,13 +141,15 @@ async function addMissingIndexes(client: DynamoDBClient, definition: CreateTable
     }
   }
   const after = await describeTable(client, definition.TableName!);
-  const stillMissing = missing.filter((index) => !after || !has(after).has(index.IndexName)).map((index) => index.IndexName);
-  if (stillMissing.length > 0) {
-    throw new Error(
-      `The local table ${definition.TableName} has no index ${stillMissing.join(', ')} (declared in infra.serverless.yml) and ` +
-        'the local DynamoDB (dynalite) cannot add an index to an existing table. Delete the dynamodb folder of the data ' +
-        'folder (.local/dynamodb, or $LOCAL_DATA_DIR/dynamodb; this removes the local events and photo records) and start again.' +
-        (refusals.length > 0 ? ` (${refusals.join('; ')})` : ''),
-    );
-  }
+  const stillMissing = missing.filter((index) => !after || !has(after).has(index.IndexName)).map((index) => index.IndexName!);
+  if (stillMissing.length > 0) throw missingIndexError(definition, stillMissing, refusals);
+}
+
+function missingIndexError(definition: CreateTableCommandInput, missing: string[], refusals: string[]): Error {
+  return new Error(
+    `The local table ${definition.TableName} has no index ${missing.join(', ')} (declared in infra.serverless.yml) and ` +
+      'the local DynamoDB (dynalite) cannot add an index to an existing table. Delete the dynamodb folder of the data ' +
+      'folder (.local/dynamodb, or $LOCAL_DATA_DIR/dynamodb; this removes the local events and photo records) and start again.' +
+      (refusals.length > 0 ? ` (${refusals.join('; ')})` : ''),
+  );
 }

@@ -26,6 +26,8 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
+const localIndexesOf = async (tableName: string) =>
+  ((await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.LocalSecondaryIndexes ?? []).map((index) => index.IndexName);
 const indexesOf = async (tableName: string) =>
   ((await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName);
 
@@ -34,14 +36,22 @@ describe('ensurePhotosTable', () => {
     const definition = tableDefinition(await readInfra(REPO_ROOT), 'fresh');
     await ensurePhotosTable(dynamodb.endpoint, definition);
     expect(await indexesOf('fresh')).toEqual(['gsi1']);
+    expect(await localIndexesOf('fresh')).toEqual(['byReady', 'byUploader']);
     await expect(ensurePhotosTable(dynamodb.endpoint, definition)).resolves.toBeUndefined();
   });
 
-  it('refuses a table from before the index, naming the index and the folder to delete', async () => {
+  it('refuses a table from before the events index, naming the index and the folder to delete', async () => {
     const definition = tableDefinition(await readInfra(REPO_ROOT), 'old');
     const { GlobalSecondaryIndexes: _indexes, ...withoutIndexes } = definition;
-    await client.send(new CreateTableCommand({ ...withoutIndexes, AttributeDefinitions: definition.AttributeDefinitions!.slice(0, 2) }));
+    await client.send(new CreateTableCommand({ ...withoutIndexes, AttributeDefinitions: definition.AttributeDefinitions!.filter(({ AttributeName }) => !AttributeName!.startsWith('gsi1')) }));
     const refused = ensurePhotosTable(dynamodb.endpoint, definition);
     await expect(refused).rejects.toThrow(/has no index gsi1 .*cannot add an index .*Delete the dynamodb folder .*\.local\/dynamodb/);
+  });
+
+  it('refuses a table from before the listing indexes (local ones exist only from creation)', async () => {
+    const definition = tableDefinition(await readInfra(REPO_ROOT), 'older');
+    const { LocalSecondaryIndexes: _indexes, ...withoutIndexes } = definition;
+    await client.send(new CreateTableCommand({ ...withoutIndexes, AttributeDefinitions: definition.AttributeDefinitions!.filter(({ AttributeName }) => !AttributeName!.endsWith('Key')) }));
+    await expect(ensurePhotosTable(dynamodb.endpoint, definition)).rejects.toThrow(/has no index byReady, byUploader .*Delete the dynamodb folder/);
   });
 });

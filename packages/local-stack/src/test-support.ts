@@ -99,3 +99,16 @@ export function uploadSigning(outputs: LocalStackOutputs, credentials = localRes
 export function s3Client(outputs: LocalStackOutputs): S3Client {
   return createS3Client({ endpoint: outputs.s3Endpoint, region: outputs.region, credentials: localResourcesOf(outputs).credentials, forcePathStyle: true });
 }
+
+/** Calls the local API as the holder of `token`: status and parsed JSON (null for no body). */
+export function apiCaller(outputs: LocalStackOutputs, token: string) {
+  return async (method: string, pathname: string, body?: unknown): Promise<{ status: number; json: any }> => {
+    const response = await fetch(`${outputs.apiUrl}${pathname}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, json: text ? JSON.parse(text) : null };
+  };
+}

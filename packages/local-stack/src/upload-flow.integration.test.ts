@@ -99,8 +99,10 @@ describe('upload flow', () => {
 
   it('lists newest first with cursor pagination', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await upload(jpegBytes(1024), { title: `Page ${i}` })).photoId);
-    await stack.notifications.idle();
+    for (let i = 0; i < 3; i++) {
+      ids.push((await upload(jpegBytes(1024), { title: `Page ${i}` })).photoId);
+      await stack.notifications.idle(); // ready in this order: the list's order
+    }
     const first = await callApi('GET', '/events/demo-event/photos?limit=2');
     expect(first.status).toBe(200);
     expect(first.json.items.map((item: { photoId: string }) => item.photoId)).toEqual([ids[2], ids[1]]);

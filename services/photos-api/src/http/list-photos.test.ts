@@ -26,7 +26,7 @@ const photo = (photoId: string): Photo => ({
 });
 /** What callers see: the uploader by name, `mine`, no `sub` and no object keys. */
 const view = (photoId: string) => photoView(photo(photoId), TEST_SUB);
-const item = (photoId: string) => ({ pk: `EVENT#${EVENT_ID}`, sk: `PHOTO#${photoId}`, ...photo(photoId) });
+const item = (photoId: string) => ({ pk: `EVENT#${EVENT_ID}`, sk: `PHOTO#${photoId}`, ...photo(photoId), readyKey: `2026-05-01T10:00:00.000Z#${photoId}` });
 
 function invoke(query?: Record<string, string>, eventId = EVENT_ID) {
   return handler(
@@ -50,12 +50,38 @@ describe('list-photos', () => {
     ddb.on(QueryCommand).resolves({ Items: [item(NEWER), item(OLDER)] });
     const result = await invoke();
     expect(result.statusCode).toBe(200);
-    expect(jsonOf(result)).toEqual({ items: [view(NEWER), view(OLDER)], nextCursor: null });
+    expect(jsonOf(result)).toEqual({ items: [view(NEWER), view(OLDER)], nextCursor: null, feedCursor: expect.any(String) });
 
     const input = ddb.commandCalls(QueryCommand)[0]!.args[0].input;
     expect(input.Limit).toBe(50);
     expect(input.ScanIndexForward).toBe(false);
-    expect(input.ExpressionAttributeValues).toEqual({ ':pk': `EVENT#${EVENT_ID}`, ':photo': 'PHOTO#' });
+  });
+
+  it("passes q folded for search, and uploader=me as the caller's own id", async () => {
+    await invoke({ q: '  STRAẞE ', uploader: 'me' });
+    const input = ddb.commandCalls(QueryCommand)[0]!.args[0].input;
+    expect(input.ExpressionAttributeValues).toMatchObject({ ':q': 'strasse', ':low': `${TEST_SUB}#0` });
+  });
+
+  it('answers a feed (since=) with no next page and the next feed cursor', async () => {
+    const first = jsonOf(await invoke());
+    ddb.on(QueryCommand).resolves({ Items: [item(NEWER)] });
+    const feed = jsonOf(await invoke({ since: first.feedCursor }));
+    expect(feed).toEqual({ items: [view(NEWER)], nextCursor: null, feedCursor: expect.any(String) });
+    expect(ddb.commandCalls(QueryCommand)[1]!.args[0].input.ScanIndexForward).toBe(true);
+  });
+
+  it.each([
+    [{ q: '' }, 'q', 'q must not be empty'],
+    [{ q: 'x'.repeat(101) }, 'q', 'q must be at most 100 characters'],
+    [{ uploader: 'someone' }, 'uploader', 'uploader must be "me" (only your own photos)'],
+    [{ cursor: 'a', since: 'b' }, 'cursor', 'cursor cannot be combined with since'],
+    [{ since: 'not-a-cursor' }, 'since', 'since is not a valid feed cursor'],
+  ])('rejects %j with 400 on field %s', async (query, field, message) => {
+    const result = await invoke(query);
+    expect(result.statusCode).toBe(400);
+    expect(jsonOf(result).error).toMatchObject({ field, message });
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
   });
 
   it("shows the uploader's name, never its sub, and marks the caller's own photos", async () => {
@@ -82,11 +108,7 @@ describe('list-photos', () => {
 
     const second = await invoke({ limit: '1', cursor: first.nextCursor });
     expect(second.statusCode).toBe(200);
-    expect(jsonOf(second)).toEqual({ items: [view(OLDER)], nextCursor: null });
-    expect(ddb.commandCalls(QueryCommand)[1]!.args[0].input.ExclusiveStartKey).toEqual({
-      pk: `EVENT#${EVENT_ID}`,
-      sk: `PHOTO#${NEWER}`,
-    });
+    expect(jsonOf(second)).toEqual({ items: [view(OLDER)], nextCursor: null, feedCursor: null });
   });
 
   it('accepts limits 1 and 100', async () => {
@@ -120,7 +142,7 @@ describe('list-photos', () => {
 
   it.each([
     'garbage',
-    Buffer.from(JSON.stringify({ v: 1, after: 'x' })).toString('base64url'),
+    Buffer.from(JSON.stringify({ v: 2, after: 'x', upTo: 'y' })).toString('base64url'),
     'a'.repeat(2049),
   ])('rejects the cursor %j with 400 on field cursor', async (cursor) => {
     const result = await invoke({ cursor });

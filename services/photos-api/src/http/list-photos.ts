@@ -2,13 +2,16 @@ import { NotFoundError, listPhotosQuerySchema, parseOrThrow, photoView, type Pho
 import { photos } from '#lib/photo-store';
 import { callerId, httpHandler, pathEventId } from '#lib/http';
 
-/** GET /events/{eventId}/photos?limit=&cursor=: newest first. */
+/**
+ * GET /events/{eventId}/photos?limit=&cursor=&q=&uploader=me: newest ready first; with `since=`
+ * (a feedCursor) what became ready after that answer, oldest first.
+ */
 export const handler = httpHandler(async (event) => {
   const eventId = pathEventId(event);
   const caller = callerId(event);
-  const query = parseOrThrow(listPhotosQuerySchema, event.queryStringParameters ?? {}, 'query');
+  const { uploader, ...query } = parseOrThrow(listPhotosQuerySchema, event.queryStringParameters ?? {}, 'query');
   if (!(await photos.getEvent(eventId))) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
-  const { items, nextCursor } = await photos.listPhotos(eventId, query);
-  const body: PhotoPage = { items: items.map((photo) => photoView(photo, caller)), nextCursor };
+  const { items, nextCursor, feedCursor } = await photos.listPhotos(eventId, { ...query, ...(uploader === 'me' ? { uploaderId: caller } : {}) });
+  const body: PhotoPage = { items: items.map((photo) => photoView(photo, caller)), nextCursor, feedCursor };
   return { status: 200, body };
 });

@@ -1,4 +1,4 @@
-import { UNKNOWN_UPLOADER_NAME, decodeUploadMetadata, parseUploadObjectKey, type Photo } from '@event-photos/core';
+import { FEED_SETTLE_MS, UNKNOWN_UPLOADER_NAME, decodeUploadMetadata, parseUploadObjectKey, type Photo } from '@event-photos/core';
 import { config } from '#lib/config';
 import { storage } from '#lib/object-store';
 import { photos } from '#lib/photo-store';
@@ -91,7 +91,7 @@ export async function processUpload(key: string): Promise<Outcome> {
     objectKeys: [key],
     createdAt: new Date().toISOString(),
   };
-  const created = await photos.savePhoto(photo);
+  const created = await saveStamped(photo);
   if (created && (await photos.getPendingUpload(parsed.eventId, parsed.photoId))?.status === 'deleted') {
     return discardDeleted(key, parsed.eventId, parsed.photoId, sha256);
   }
@@ -104,6 +104,24 @@ export async function processUpload(key: string): Promise<Outcome> {
     hashedBytes,
   });
   return created ? 'created' : 'alreadyRecorded';
+}
+
+const MAX_RESTAMPS = 5;
+
+/**
+ * Writes the photo, then stamps it ready again while its write took more than half of
+ * FEED_SETTLE_MS: a feed may have moved past a stamp that old before the photo was readable, and
+ * must find it after. (A reader that saw the first stamp may then get the photo twice; none misses it.)
+ */
+async function saveStamped(photo: Photo): Promise<boolean> {
+  let stampedAt = Date.parse(photo.createdAt);
+  const created = await photos.savePhoto(photo);
+  for (let restamps = 0; created && Date.now() - stampedAt > FEED_SETTLE_MS / 2 && restamps < MAX_RESTAMPS; restamps++) {
+    logger.warn('Photo write was slow, stamping it ready again', { photoId: photo.photoId, writeMs: Date.now() - stampedAt });
+    stampedAt = Date.now();
+    if (!(await photos.restampPhoto(photo, new Date(stampedAt).toISOString()))) break;
+  }
+  return created;
 }
 
 /**

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NotFound, S3Client } from '@aws-sdk/client-s3';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 // @smithy/util-stream is not installed on its own here; the SDK ships sdkStreamMixin in @smithy/core.
 import { sdkStreamMixin } from '@smithy/core/serde';
-import { encodeUploadMetadata, type PendingUpload, type Photo, type UploadMetadata } from '@event-photos/core';
+import { FEED_SETTLE_MS, encodeUploadMetadata, type PendingUpload, type Photo, type UploadMetadata } from '@event-photos/core';
 import { lambdaContext, s3Event, s3Record } from '../test-support/events';
 import { decodeS3Key, handler } from './process-uploaded-photo';
 
@@ -188,6 +188,11 @@ describe('process-uploaded-photo', () => {
       uploaderName: `name-${PHOTO_ID.slice(-4)}`,
       objectKeys: [keyOf(PHOTO_ID)],
       createdAt: expect.any(String),
+      // Listing's keys and searched texts (photo-repository.test.ts checks their values).
+      readyKey: expect.any(String),
+      uploaderKey: expect.any(String),
+      titleFold: expect.any(String),
+      descriptionFold: expect.any(String),
     });
     expect(Date.parse(input.Item!['createdAt'] as string)).toBeGreaterThanOrEqual(before);
 
@@ -237,6 +242,32 @@ describe('process-uploaded-photo', () => {
     expect(photoPuts()).toHaveLength(0);
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
     expect(deletedKeys()).toEqual([]);
+  });
+
+  it('stamps the photo ready again when its write took longer than half of FEED_SETTLE_MS', async () => {
+    upload(PHOTO_ID);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      ddb.on(PutCommand).callsFake(async (input: { Item: { sk: string } }) => {
+        if (input.Item.sk.startsWith('PHOTO#')) vi.setSystemTime(Date.now() + FEED_SETTLE_MS / 2 + 1);
+        return {};
+      });
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toMatchObject({ created: 1 });
+      const stamped = photosWritten()[0]!.createdAt;
+      const restamps = ddb.commandCalls(UpdateCommand).filter((call) => call.args[0].input.Key?.['sk'] === `PHOTO#${PHOTO_ID}`);
+      expect(restamps).toHaveLength(1);
+      const values = restamps[0]!.args[0].input.ExpressionAttributeValues!;
+      expect(Date.parse(values[':createdAt']) - Date.parse(stamped)).toBe(FEED_SETTLE_MS / 2 + 1);
+      expect(values[':readyKey']).toBe(`${values[':createdAt']}#${PHOTO_ID}`);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('does not stamp again after a quick write', async () => {
+    upload(PHOTO_ID);
+    await invoke(keyOf(PHOTO_ID));
+    expect(ddb.commandCalls(UpdateCommand).filter((call) => call.args[0].input.Key?.['sk'] === `PHOTO#${PHOTO_ID}`)).toHaveLength(0);
   });
 
   it('does not throw when a concurrent delivery wins the conditional put', async () => {

@@ -1,0 +1,175 @@
+// The photo library at event scale, over HTTP against the local stack: an event of --photos photos
+// (5,000 by default) and the API as a gallery uses it.
+//   npx tsx bench/library.ts [--photos 5000] [--runs 5]
+// Figures: list page 1 beside page 50 (cursor pagination should not grow with depth); a search
+// that matches 10 photos, all its pages, beside page 1 of the plain list; a batch delete of 100
+// beside 100 single DELETEs of 100 other photos. Every figure is a median of --runs rounds.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PhotoRepository, createDocumentClient, createS3Client } from '@event-photos/aws';
+import { signIn } from '@event-photos/client';
+import { uploadObjectKey, type Photo } from '@event-photos/core';
+import { localResourcesOf, startLocalStack, type LocalStackOutputs } from '@event-photos/local-stack';
+import { median } from './format.ts';
+
+export interface LibraryResult {
+  photos: number;
+  runs: number;
+  pageSize: number;
+  page1Ms: number;
+  page50Ms: number;
+  search: { matches: number; requests: number; ms: number };
+  batchDelete100Ms: number;
+  singleDeletes100Ms: number;
+  seedSeconds: number;
+}
+
+const PAGE_SIZE = 50;
+const NEEDLE = 'needle';
+const MATCHES = 10;
+
+/** Starts a fresh stack, seeds one event, measures, stops the stack. */
+export async function runLibrary({ photos, runs }: { photos: number; runs: number }): Promise<LibraryResult> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'event-photos-library-'));
+  const stack = await startLocalStack({ dataDir, environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } });
+  try {
+    const { outputs } = stack;
+    const attendee = outputs.demoUsers.find((user) => user.groups.length === 0)!;
+    const { idToken } = await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, clientId: outputs.userPoolClientId, ...attendee });
+    const uploaderId = (JSON.parse(Buffer.from(idToken.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string }).sub;
+    const eventId = outputs.demoEventId;
+    const seedStarted = performance.now();
+    const seeded = await seed(outputs, eventId, uploaderId, photos, 2 * 100 * runs);
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+
+    const api = async (method: string, pathname: string, body?: unknown) => {
+      const started = performance.now();
+      const response = await fetch(`${outputs.apiUrl}${pathname}`, {
+        method,
+        headers: { authorization: `Bearer ${idToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      if (response.status >= 300) throw new Error(`${method} ${pathname} answered ${response.status}: ${text}`);
+      return { ms: performance.now() - started, json: text ? JSON.parse(text) : null };
+    };
+    const photosPath = `/events/${eventId}/photos`;
+
+    // The cursor of page 50, found once by paging; then each round asks for page 1 and page 50.
+    let cursor = '';
+    for (let page = 1; page < 50; page++) cursor = (await api('GET', `${photosPath}?limit=${PAGE_SIZE}${cursor ? `&cursor=${cursor}` : ''}`)).json.nextCursor;
+    const page1: number[] = [];
+    const page50: number[] = [];
+    for (let round = 0; round < runs; round++) {
+      page1.push((await api('GET', `${photosPath}?limit=${PAGE_SIZE}`)).ms);
+      const deep = await api('GET', `${photosPath}?limit=${PAGE_SIZE}&cursor=${cursor}`);
+      if (deep.json.items.length !== PAGE_SIZE) throw new Error(`page 50 held ${deep.json.items.length} photos`);
+      page50.push(deep.ms);
+    }
+
+    // A search, followed to its last page, as a client collecting every match does.
+    const searches: { ms: number; requests: number; matches: number }[] = [];
+    for (let round = 0; round < runs; round++) {
+      let next: string | null = null;
+      let ms = 0;
+      let requests = 0;
+      let matches = 0;
+      do {
+        const answer = await api('GET', `${photosPath}?limit=${PAGE_SIZE}&q=${NEEDLE.toUpperCase()}${next ? `&cursor=${next}` : ''}`);
+        ms += answer.ms;
+        requests++;
+        matches += answer.json.items.length;
+        next = answer.json.nextCursor;
+      } while (next);
+      if (matches !== MATCHES) throw new Error(`the search found ${matches} photos, not ${MATCHES}`);
+      searches.push({ ms, requests, matches });
+    }
+
+    const batch: number[] = [];
+    const singles: number[] = [];
+    for (let round = 0; round < runs; round++) {
+      const ids = seeded.deletable.splice(0, 200);
+      const { ms, json } = await api('POST', `${photosPath}/batch-delete`, { photoIds: ids.slice(0, 100) });
+      if (json.results.some((result: { status: string }) => result.status !== 'deleted')) throw new Error('the batch delete did not delete all 100');
+      batch.push(ms);
+      const started = performance.now();
+      for (const photoId of ids.slice(100)) await api('DELETE', `${photosPath}/${photoId}`);
+      singles.push(performance.now() - started);
+    }
+
+    return {
+      photos,
+      runs,
+      pageSize: PAGE_SIZE,
+      page1Ms: median(page1),
+      page50Ms: median(page50),
+      search: {
+        matches: MATCHES,
+        requests: searches[0]!.requests,
+        ms: median(searches.map((search) => search.ms)),
+      },
+      batchDelete100Ms: median(batch),
+      singleDeletes100Ms: median(singles),
+      seedSeconds,
+    };
+  } finally {
+    await stack.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Writes the event's photos straight into the local table (processing them one by one would take
+ * minutes and measure something else), MATCHES of them titled with the needle, spread over the
+ * event. The `deletable` ones, the oldest, also get an object, so deletes do their full work.
+ */
+async function seed(outputs: LocalStackOutputs, eventId: string, uploaderId: string, count: number, deletable: number) {
+  const { credentials } = localResourcesOf(outputs);
+  const documents = createDocumentClient({ endpoint: outputs.dynamodbEndpoint, region: outputs.region, credentials });
+  const s3 = createS3Client({ endpoint: outputs.s3Endpoint, region: outputs.region, credentials, forcePathStyle: true });
+  const repository = new PhotoRepository(documents, outputs.tableName);
+  const start = Date.now() - count * 1000;
+  const photos = Array.from({ length: count }, (_, index): Photo => {
+    const photoId = randomUUID();
+    const key = uploadObjectKey(eventId, photoId, 'image/jpeg');
+    const needle = index % Math.floor(count / MATCHES) === Math.floor(count / MATCHES / 2);
+    return {
+      photoId,
+      eventId,
+      title: needle ? `The ${NEEDLE} ${index}` : `Photo ${index} of the keynote`,
+      description: index % 3 === 0 ? 'On stage, with the audience behind; taken from the balcony during the opening talk.' : '',
+      contentType: 'image/jpeg',
+      size: 250_000,
+      sha256: randomUUID().replaceAll('-', '').repeat(2),
+      url: `${outputs.cdnBaseUrl}/${key}`,
+      uploaderId,
+      uploaderName: 'attendee',
+      objectKeys: [key],
+      createdAt: new Date(start + index * 1000).toISOString(),
+    };
+  });
+  for (let index = 0; index < photos.length; index += 50) {
+    await Promise.all(photos.slice(index, index + 50).map((photo) => repository.savePhoto(photo)));
+  }
+  const withObjects = photos.filter((photo) => !photo.title.includes(NEEDLE)).slice(0, deletable);
+  for (let index = 0; index < withObjects.length; index += 20) {
+    await Promise.all(
+      withObjects.slice(index, index + 20).map((photo) =>
+        s3.send(new PutObjectCommand({ Bucket: outputs.bucketName, Key: photo.objectKeys[0]!, Body: Buffer.alloc(1024), ContentType: 'image/jpeg' })),
+      ),
+    );
+  }
+  documents.destroy();
+  s3.destroy();
+  return { deletable: withObjects.map((photo) => photo.photoId) };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { photos: { type: 'string', default: '5000' }, runs: { type: 'string', default: '5' } } });
+  console.log(JSON.stringify(await runLibrary({ photos: Number(values.photos), runs: Number(values.runs) }), null, 2));
+}

@@ -1,0 +1,133 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { FEED_SETTLE_MS, ValidationError, type Photo } from '@event-photos/core';
+import { PhotoListing, READY_INDEX, UPLOADER_INDEX, listingAttributes } from '#lib/photo-listing';
+import { decodeFeedCursor, decodePageCursor, endOfMillisecond } from '#lib/photo-cursors';
+
+// What the listing asks DynamoDB; photo-listing-adapter.integration.test.ts runs it against dynalite.
+const ddb = mockClient(DynamoDBDocumentClient);
+const NOW = Date.parse('2026-05-01T10:00:10.000Z');
+const listing = new PhotoListing(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), 'photos-test', () => NOW);
+const PK = 'EVENT#summit-2026';
+
+function photo(photoId: string, createdAt: string): Photo {
+  return {
+    photoId,
+    eventId: 'summit-2026',
+    title: 'Keynote',
+    description: '',
+    contentType: 'image/jpeg',
+    size: 1234,
+    sha256: 'ab'.repeat(32),
+    url: `https://cdn.example/${photoId}.jpg`,
+    uploaderId: 'user-1',
+    uploaderName: 'ana',
+    objectKeys: [`uploads/event_summit-2026/${photoId}.jpg`],
+    createdAt,
+  };
+}
+const item = (value: Photo) => ({ pk: PK, sk: `PHOTO#${value.photoId}`, ...value, ...listingAttributes(value) });
+const SETTLED = endOfMillisecond(NOW - FEED_SETTLE_MS);
+const OLD = photo('01890a5d-0000-7000-8000-000000000001', '2026-05-01T09:00:00.000Z');
+const RECENT = photo('01890a5d-0000-7000-8000-000000000002', '2026-05-01T10:00:09.500Z');
+
+beforeEach(() => ddb.reset());
+const queries = () => ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
+
+describe('first page', () => {
+  it('reads the ready-time index newest first, strongly consistent, and strips listing attributes', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [item(RECENT), item(OLD)], ScannedCount: 2 });
+    const page = await listing.list(PK, { limit: 10 });
+    expect(page.items).toEqual([RECENT, OLD]);
+    expect(page.nextCursor).toBeNull();
+    expect(queries()).toEqual([
+      expect.objectContaining({
+        IndexName: READY_INDEX,
+        KeyConditionExpression: 'pk = :pk AND #key BETWEEN :low AND :high',
+        ExpressionAttributeNames: { '#key': 'readyKey' },
+        ExpressionAttributeValues: { ':pk': PK, ':low': '0', ':high': '~' },
+        ScanIndexForward: false,
+        ConsistentRead: true,
+        Limit: 10,
+      }),
+    ]);
+    // The feed starts at what is settled, and already holds the photo younger than that.
+    expect(decodeFeedCursor(page.feedCursor!)).toEqual({ watermark: SETTLED, seen: [listingAttributes(RECENT).readyKey] });
+  });
+
+  it("reads one uploader's index for uploader=me, and filters on the folded texts for q", async () => {
+    ddb.on(QueryCommand).resolves({ Items: [], ScannedCount: 0 });
+    await listing.list(PK, { limit: 5, uploaderId: 'user-1', q: 'straße' });
+    expect(queries()[0]).toEqual(
+      expect.objectContaining({
+        IndexName: UPLOADER_INDEX,
+        ExpressionAttributeNames: { '#key': 'uploaderKey' },
+        ExpressionAttributeValues: { ':pk': PK, ':low': 'user-1#0', ':high': 'user-1#~', ':q': 'straße' },
+        FilterExpression: 'contains(titleFold, :q) OR contains(descriptionFold, :q)',
+      }),
+    );
+  });
+
+  it('goes on to the next page below the last photo it returned', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [item(OLD)], ScannedCount: 1, LastEvaluatedKey: { pk: PK, sk: 'x', readyKey: 'y' } });
+    const page = await listing.list(PK, { limit: 1 });
+    expect(decodePageCursor(page.nextCursor!)).toEqual(listingAttributes(OLD).readyKey);
+
+    ddb.reset();
+    ddb.on(QueryCommand).resolves({ Items: [item(OLD)], ScannedCount: 1 });
+    const next = await listing.list(PK, { limit: 1, cursor: page.nextCursor! });
+    // The bound is inclusive, so the photo it starts below is skipped, and asked for once more.
+    expect(next.items).toEqual([]);
+    expect(next.feedCursor).toBeNull();
+    expect(queries()[0]).toEqual(expect.objectContaining({ ExpressionAttributeValues: { ':pk': PK, ':low': '0', ':high': listingAttributes(OLD).readyKey }, Limit: 2 }));
+  });
+
+  it('lists as delivered, in its feed cursor, the young photos below a page that a burst filled', async () => {
+    const NEWEST = photo('01890a5d-0000-7000-8000-000000000003', '2026-05-01T10:00:09.900Z');
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [item(NEWEST)], ScannedCount: 1, LastEvaluatedKey: { pk: PK, sk: 'x', readyKey: 'y' } })
+      .resolvesOnce({ Items: [item(RECENT)], ScannedCount: 1 });
+    const page = await listing.list(PK, { limit: 1 });
+    expect(page.items).toEqual([NEWEST]);
+    expect(queries()[1]).toEqual(
+      expect.objectContaining({ ExpressionAttributeValues: { ':pk': PK, ':low': SETTLED, ':high': listingAttributes(NEWEST).readyKey } }),
+    );
+    expect(decodeFeedCursor(page.feedCursor!).seen).toEqual([listingAttributes(NEWEST).readyKey, listingAttributes(RECENT).readyKey]);
+  });
+});
+
+describe('feed', () => {
+  it('reads oldest first above the watermark, skipping what it delivered', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [item(RECENT)], ScannedCount: 1 });
+    const first = await listing.list(PK, { limit: 10 });
+    ddb.reset();
+    ddb.on(QueryCommand).resolves({ Items: [item(RECENT)], ScannedCount: 1 });
+    const feed = await listing.list(PK, { limit: 10, since: first.feedCursor! });
+    expect(feed).toEqual({ items: [], nextCursor: null, feedCursor: first.feedCursor });
+    expect(queries()[0]).toEqual(
+      expect.objectContaining({ ScanIndexForward: true, ConsistentRead: true, ExpressionAttributeValues: { ':pk': PK, ':low': SETTLED, ':high': '~' } }),
+    );
+  });
+});
+
+describe('refused cursors', () => {
+  it.each([
+    ['cursor', 'garbage'],
+    ['cursor', Buffer.from(JSON.stringify({ v: 1, after: OLD.photoId })).toString('base64url')],
+    ['cursor', Buffer.from(JSON.stringify({ v: 2, after: '../../x' })).toString('base64url')],
+    ['cursor', Buffer.from(JSON.stringify({ v: 2, after: SETTLED })).toString('base64url')],
+    ['since', 'garbage'],
+    ['since', ''],
+    ['since', Buffer.from([2, 0, 0, 0, 0, 0, 0, 0]).toString('base64url')],
+    ['since', Buffer.from([1, 0, 0, 0, 0, 0, 0, 7]).toString('base64url')],
+    ['since', Buffer.from([1, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3]).toString('base64url')],
+  ])('answers a ValidationError on %s for %j, without querying', async (field, value) => {
+    const error = await listing.list(PK, { limit: 1, [field]: value }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).field).toBe(field);
+    expect(queries()).toHaveLength(0);
+  });
+});

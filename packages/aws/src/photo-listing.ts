@@ -1,0 +1,184 @@
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { FEED_SETTLE_MS, foldForSearch, type Photo } from '@event-photos/core';
+import {
+  decodeFeedCursor,
+  decodePageCursor,
+  encodeFeedCursor,
+  encodePageCursor,
+  endOfMillisecond,
+  readyKeyOf,
+  type FeedCursor,
+} from '#lib/photo-cursors';
+
+// Photo items carry, besides the photo, what listing needs. Two local secondary indexes of the
+// event's partition order them; LSIs, not GSIs, because only they can be read strongly consistent,
+// which the feed's guarantee needs (a GSI lags by an unbounded, if usually short, time):
+//   byReady     readyKey     {createdAt}#{photoId}                 the whole event, by ready time
+//   byUploader  uploaderKey  {uploaderId}#{createdAt}#{photoId}    one uploader's photos, by ready time
+// titleFold and descriptionFold hold the texts as searched (foldForSearch).
+export const READY_INDEX = 'byReady';
+export const UPLOADER_INDEX = 'byUploader';
+const LISTING_ATTRIBUTES = ['readyKey', 'uploaderKey', 'titleFold', 'descriptionFold'] as const;
+
+/**
+ * How many items one request may examine when a filter (q) skips some: a search reads at most this
+ * many, then answers what it found with a cursor to go on, so no request grows with the event.
+ */
+export const SEARCH_BUDGET = 2000;
+const QUERY_BATCH = 500;
+/** Most photos a feed cursor lists as delivered (what FEED_SETTLE_MS holds at 150 photos/s; it stays under 8 KB). */
+const MAX_SEEN = 300;
+
+/**
+ * Keeps a feed cursor within MAX_SEEN delivered photos by moving its watermark up to the oldest
+ * ones. Only an event past 150 photos/s gets there, and only then could a write that lagged be missed.
+ */
+function bounded({ watermark, seen }: FeedCursor): FeedCursor {
+  if (seen.length <= MAX_SEEN) return { watermark, seen };
+  const sorted = seen.toSorted();
+  return { watermark: sorted[sorted.length - MAX_SEEN - 1]!, seen: sorted.slice(-MAX_SEEN) };
+}
+
+export function listingAttributes(photo: Pick<Photo, 'photoId' | 'createdAt' | 'uploaderId' | 'title' | 'description'>) {
+  const readyKey = readyKeyOf(photo);
+  return {
+    readyKey,
+    uploaderKey: `${photo.uploaderId}#${readyKey}`,
+    titleFold: foldForSearch(photo.title),
+    descriptionFold: foldForSearch(photo.description),
+  };
+}
+
+/** The photo of an item: without the table's keys and the listing attributes. */
+export function photoOfItem(item: Record<string, unknown>): Photo {
+  const { pk: _pk, sk: _sk, ...photo } = item;
+  for (const name of LISTING_ATTRIBUTES) delete photo[name];
+  return photo as unknown as Photo;
+}
+
+export interface ListPhotosOptions {
+  limit: number;
+  cursor?: string | undefined;
+  since?: string | undefined;
+  /** Already folded (the query schema does it). */
+  q?: string | undefined;
+  uploaderId?: string | undefined;
+}
+
+export interface ListedPhotos {
+  items: Photo[];
+  nextCursor: string | null;
+  feedCursor: string | null;
+}
+
+interface Scan {
+  /** Inclusive bounds of the ready key (the uploader's prefix is added when listing by uploader). */
+  low: string;
+  high: string;
+  forward: boolean;
+  /** Ready keys never to return: an exclusive bound, and what a feed already delivered. */
+  skip: Set<string>;
+  limit: number;
+}
+
+export class PhotoListing {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  /**
+   * Newest ready first (`cursor` pages back), or with `since` what became ready after the answer
+   * that gave it, oldest first. A first page's feed starts at its watermark W (now -
+   * FEED_SETTLE_MS: every write lands within that of its ready time, so nothing new can still
+   * appear at or below W) and skips what is above W but already visible, on the page or below it
+   * (later pages bring those). So a gallery that pages and follows the feed misses nothing, and
+   * gets nothing twice unless a write lagged behind a burst that filled the first page.
+   */
+  async list(pk: string, options: ListPhotosOptions): Promise<ListedPhotos> {
+    // Read the clock before the query: everything stamped FEED_SETTLE_MS before it is then visible.
+    const settled = endOfMillisecond(this.clock() - FEED_SETTLE_MS);
+    if (options.since !== undefined) return this.feed(pk, options, options.since, settled);
+    const after = options.cursor === undefined ? undefined : decodePageCursor(options.cursor);
+    const { matches, examinedUpTo } = await this.scan(pk, options, {
+      low: '0',
+      high: after ?? '~',
+      forward: false,
+      skip: new Set(after === undefined ? [] : [after]),
+      limit: options.limit,
+    });
+    const items = matches.map(({ photo }) => photo);
+    const nextCursor = examinedUpTo === undefined ? null : encodePageCursor(examinedUpTo);
+    if (after !== undefined) return { items, nextCursor, feedCursor: null };
+    const seen = matches.map(({ key }) => key).filter((key) => key > settled);
+    if (examinedUpTo !== undefined && examinedUpTo > settled) {
+      // A burst filled the page with photos younger than W: the ones below it are visible too.
+      const below = await this.scan(pk, options, { low: settled, high: examinedUpTo, forward: false, skip: new Set([examinedUpTo]), limit: MAX_SEEN });
+      seen.push(...below.matches.map(({ key }) => key));
+    }
+    return { items, nextCursor, feedCursor: encodeFeedCursor(bounded({ watermark: settled, seen })) };
+  }
+
+  private async feed(pk: string, options: ListPhotosOptions, since: string, settled: string): Promise<ListedPhotos> {
+    const { watermark, seen } = decodeFeedCursor(since);
+    const { matches, examinedUpTo } = await this.scan(pk, options, {
+      low: watermark,
+      high: '~',
+      forward: true,
+      skip: new Set([watermark, ...seen]),
+      limit: options.limit,
+    });
+    // Move past what is settled, and never past what this answer has not examined yet.
+    const bound = examinedUpTo !== undefined && examinedUpTo < settled ? examinedUpTo : settled;
+    const next = bound > watermark ? bound : watermark;
+    const delivered = [...seen, ...matches.map(({ key }) => key)].filter((key) => key > next);
+    return { items: matches.map(({ photo }) => photo), nextCursor: null, feedCursor: encodeFeedCursor(bounded({ watermark: next, seen: delivered })) };
+  }
+
+  /**
+   * Reads the index between the bounds until `limit` photos match or SEARCH_BUDGET items were
+   * examined. `examinedUpTo` is the ready key to go on after, or undefined when the range is done.
+   */
+  private async scan(pk: string, filter: ListPhotosOptions, range: Scan): Promise<{ matches: { key: string; photo: Photo }[]; examinedUpTo: string | undefined }> {
+    const prefix = filter.uploaderId === undefined ? '' : `${filter.uploaderId}#`;
+    const matches: { key: string; photo: Photo }[] = [];
+    let examined = 0;
+    let startKey: Record<string, unknown> | undefined;
+    for (;;) {
+      const wanted = range.limit - matches.length + range.skip.size;
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: filter.uploaderId === undefined ? READY_INDEX : UPLOADER_INDEX,
+          KeyConditionExpression: 'pk = :pk AND #key BETWEEN :low AND :high',
+          ExpressionAttributeNames: { '#key': filter.uploaderId === undefined ? 'readyKey' : 'uploaderKey' },
+          ExpressionAttributeValues: {
+            ':pk': pk,
+            ':low': prefix + range.low,
+            ':high': prefix + range.high,
+            ...(filter.q === undefined ? {} : { ':q': filter.q }),
+          },
+          ...(filter.q === undefined ? {} : { FilterExpression: 'contains(titleFold, :q) OR contains(descriptionFold, :q)' }),
+          ScanIndexForward: range.forward,
+          ConsistentRead: true,
+          Limit: Math.min(SEARCH_BUDGET - examined, filter.q === undefined ? wanted : Math.max(wanted, QUERY_BATCH)),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      examined += result.ScannedCount ?? 0;
+      const items = result.Items ?? [];
+      startKey = result.LastEvaluatedKey;
+      for (const [index, item] of items.entries()) {
+        const key = item['readyKey'] as string;
+        if (range.skip.has(key)) continue;
+        matches.push({ key, photo: photoOfItem(item) });
+        // Cut here: whatever this batch read past the cut is read again by the next request.
+        const rangeDone = index === items.length - 1 && startKey === undefined;
+        if (matches.length === range.limit) return { matches, examinedUpTo: rangeDone ? undefined : key };
+      }
+      if (startKey === undefined) return { matches, examinedUpTo: undefined };
+      if (examined >= SEARCH_BUDGET) return { matches, examinedUpTo: startKey['readyKey'] as string };
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PhotoRepository, SEARCH_BUDGET, createDocumentClient } from '@event-photos/aws';
+import { FEED_SETTLE_MS, foldForSearch, type Photo } from '@event-photos/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensurePhotosTable, startDynamoDb, type LocalDynamoDb } from '#lib/dynamodb';
+import { readInfra, tableDefinition } from '#lib/local-infra';
+import { freePort } from '#lib/net';
+import { REPO_ROOT } from '#lib/stack';
+
+// The listing adapter against the real emulator, with a clock the test moves: what the HTTP tests
+// cannot arrange (a write that lands late, thousands of photos).
+let dynamodb: LocalDynamoDb;
+let dataDir: string;
+let now = Date.parse('2026-06-01T10:00:00.000Z');
+let repository: PhotoRepository;
+let documents: ReturnType<typeof createDocumentClient>;
+let photoCount = 0;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-listing-adapter-'));
+  dynamodb = await startDynamoDb({ directory: dataDir, port: await freePort() });
+  await ensurePhotosTable(dynamodb.endpoint, tableDefinition(await readInfra(REPO_ROOT), 'photos'));
+  documents = createDocumentClient({ endpoint: dynamodb.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  repository = new PhotoRepository(documents, 'photos', () => now);
+});
+
+afterAll(async () => {
+  documents?.destroy();
+  await dynamodb?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function photo(eventId: string, readyAt: number, title = 'A photo'): Photo {
+  const serial = (++photoCount).toString(16).padStart(12, '0');
+  return {
+    photoId: `01890a5d-ac96-7000-8000-${serial}`,
+    eventId,
+    title,
+    description: '',
+    contentType: 'image/jpeg',
+    size: 1000,
+    sha256: 'ab'.repeat(32),
+    url: `https://cdn.example/${serial}.jpg`,
+    uploaderId: 'uploader-sub',
+    uploaderName: 'ana',
+    objectKeys: [`uploads/event_${eventId}/${serial}.jpg`],
+    createdAt: new Date(readyAt).toISOString(),
+  };
+}
+
+const feedIds = async (eventId: string, since: string) => {
+  const answer = await repository.listPhotos(eventId, { limit: 100, since });
+  return { ids: answer.items.map((item) => item.photoId), next: answer.feedCursor! };
+};
+
+describe('the feed, with writes that land late', () => {
+  it('delivers a photo written up to FEED_SETTLE_MS after its ready stamp, once', async () => {
+    const eventId = 'late-write';
+    const early = photo(eventId, now - 10_000);
+    await repository.savePhoto(early);
+    const first = await repository.listPhotos(eventId, { limit: 10 });
+    expect(first.items.map((item) => item.photoId)).toEqual([early.photoId]);
+
+    // Stamped ready now, but its write lands only after the reader's next poll.
+    const late = photo(eventId, now);
+    now += FEED_SETTLE_MS - 200;
+    const beforeWrite = await feedIds(eventId, first.feedCursor!);
+    expect(beforeWrite.ids).toEqual([]);
+    await repository.savePhoto(late);
+    now += 100;
+    const afterWrite = await feedIds(eventId, beforeWrite.next);
+    expect(afterWrite.ids).toEqual([late.photoId]);
+    now += 10_000;
+    expect((await feedIds(eventId, afterWrite.next)).ids).toEqual([]);
+  });
+
+  it('keeps what it delivered in the last moments out of the next answers', async () => {
+    const eventId = 'recent';
+    const first = await repository.listPhotos(eventId, { limit: 10 });
+    const fresh = [photo(eventId, now), photo(eventId, now + 1)];
+    for (const item of fresh) await repository.savePhoto(item);
+    now += 5;
+    const once = await feedIds(eventId, first.feedCursor!);
+    expect(once.ids).toEqual(fresh.map((item) => item.photoId));
+    const twice = await feedIds(eventId, once.next);
+    expect(twice.ids).toEqual([]);
+    now += FEED_SETTLE_MS * 2;
+    expect((await feedIds(eventId, twice.next)).ids).toEqual([]);
+  });
+
+  it('moves a photo stamped ready again to its new place, in the list and the feed', async () => {
+    const eventId = 'restamp';
+    const first = photo(eventId, now - 5000);
+    const second = photo(eventId, now - 4000);
+    for (const item of [first, second]) await repository.savePhoto(item);
+    const page = await repository.listPhotos(eventId, { limit: 10 });
+    expect(await repository.restampPhoto(first, new Date(now).toISOString())).toBe(true);
+    const listed = await repository.listPhotos(eventId, { limit: 10 });
+    expect(listed.items.map((item) => item.photoId)).toEqual([first.photoId, second.photoId]);
+    expect(listed.items[0]!.createdAt).toBe(new Date(now).toISOString());
+    expect((await feedIds(eventId, page.feedCursor!)).ids).toEqual([first.photoId]);
+    expect(await repository.restampPhoto(photo(eventId, now), new Date(now).toISOString())).toBe(false);
+  });
+});
+
+describe('search', () => {
+  it(`reads at most ${SEARCH_BUDGET} photos per request and goes on with a cursor`, { timeout: 120_000 }, async () => {
+    const eventId = 'big-event';
+    const oldest = photo(eventId, now - 1_000_000, 'The needle');
+    await repository.savePhoto(oldest);
+    const hay = Array.from({ length: SEARCH_BUDGET + 50 }, (_, index) => photo(eventId, now - 900_000 + index, `Hay ${index}`));
+    for (let index = 0; index < hay.length; index += 50) await Promise.all(hay.slice(index, index + 50).map((item) => repository.savePhoto(item)));
+
+    const q = foldForSearch('NEEDLE');
+    const first = await repository.listPhotos(eventId, { limit: 10, q });
+    expect(first.items).toEqual([]);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = await repository.listPhotos(eventId, { limit: 10, q, cursor: first.nextCursor! });
+    expect(second.items.map((item) => item.photoId)).toEqual([oldest.photoId]);
+    expect(second.nextCursor).toBeNull();
+    // Not every item a listing attribute: what callers get is the photo as stored, nothing more.
+    expect(second.items[0]).toEqual(oldest);
+  });
+});
