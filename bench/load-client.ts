@@ -36,7 +36,7 @@ await Promise.all(
 );
 const uploadedAt = Date.now();
 
-/** Every record of the event, newest first (photoId order), each with the time it was written. */
+/** Every record of the event, newest ready first, each with the time it became ready. */
 async function listAll(): Promise<Array<{ photoId: string; createdAt: string }>> {
   const records: Array<{ photoId: string; createdAt: string }> = [];
   for (let cursor: string | null = null; ; ) {

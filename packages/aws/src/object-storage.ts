@@ -9,18 +9,10 @@ import {
   NotFound,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import type { ObjectStore, StoredObject } from '@event-photos/core';
 
-export interface StoredObject {
-  size: number;
-  contentType: string | undefined;
-  /** User metadata as S3 returns it: lowercase keys, values still encoded. */
-  metadata: Record<string, string>;
-  etag: string | undefined;
-  /** Hex SHA-256 that S3 verified on upload (x-amz-checksum-sha256), when the upload declared one. */
-  verifiedSha256: string | undefined;
-}
-
-export class ObjectStorage {
+/** ObjectStore on the photos bucket. */
+export class ObjectStorage implements ObjectStore {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,

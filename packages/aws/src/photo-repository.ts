@@ -5,10 +5,14 @@ import {
   ValidationError,
   eventIdSchema,
   foldForSearch,
-  type PendingUpload,
   type EditPhotoRequest,
+  type HashClaim,
+  type Page,
+  type PageRequest,
+  type PendingUpload,
   type Photo,
   type PhotoEvent,
+  type PhotoStore,
   type UpdateEventRequest,
 } from '@event-photos/core';
 
@@ -40,19 +44,8 @@ export const PENDING_RETENTION_SECONDS = 30 * 24 * 3600;
 type Keys = { pk: string; sk: string };
 type IndexKeys = { gsi1pk?: string; gsi1sk?: string };
 
-export interface EventList {
-  items: PhotoEvent[];
-  nextCursor: string | null;
-}
-
-/** Which photo of the event holds these bytes (written before the photo record, see process-upload.ts). */
-export interface HashClaim {
-  sha256: string;
-  photoId: string;
-  claimedAt: string;
-}
-
-export class PhotoRepository {
+/** PhotoStore on the single table (the promises of each method are in @event-photos/core's photo-store.ts). */
+export class PhotoRepository implements PhotoStore {
   private readonly listing: PhotoListing;
 
   constructor(
@@ -74,7 +67,7 @@ export class PhotoRepository {
   }
 
   /** Every event, newest first. The cursor is the opaque form of the last event's index key. */
-  async listEvents({ limit, cursor }: { limit: number; cursor?: string | undefined }): Promise<EventList> {
+  async listEvents({ limit, cursor }: PageRequest): Promise<Page<PhotoEvent>> {
     const after = cursor === undefined ? undefined : decodeEventCursor(cursor);
     const result = await this.db.send(
       new QueryCommand({

@@ -1,5 +1,6 @@
 import { ConflictError, ForbiddenError, NotFoundError, editPhotoSchema, mayChangePhoto, parseOrThrow, photoView } from '@event-photos/core';
 import { photos } from '#lib/photo-store';
+import type { Stores } from '#lib/stores';
 import { callerId, pathEventId, pathPhotoId } from '#lib/http';
 import { jsonBodyHandler } from '#lib/json-body';
 
@@ -8,7 +9,7 @@ import { jsonBodyHandler } from '#lib/json-body';
  * organizer changes a processed photo's text. A pending upload cannot be edited yet (409):
  * processing copies the text from the upload record, and an edit there could be lost to it.
  */
-export const handler = jsonBodyHandler(async (event, requestBody) => {
+export const createHandler = ({ photos }: Pick<Stores, 'photos'>) => jsonBodyHandler(async (event, requestBody) => {
   const eventId = pathEventId(event);
   const photoId = pathPhotoId(event);
   const caller = callerId(event);
@@ -31,3 +32,5 @@ export const handler = jsonBodyHandler(async (event, requestBody) => {
   if (!updated) throw new NotFoundError(`Photo ${photoId} does not exist in event ${eventId}`, 'photoId');
   return { status: 200, body: { ...photoView(updated, caller), status: 'ready' } };
 });
+
+export const handler = createHandler({ photos });
