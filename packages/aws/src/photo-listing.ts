@@ -1,5 +1,5 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { FEED_SETTLE_MS, foldForSearch, type Photo } from '@event-photos/core';
+import { FEED_SETTLE_MS, foldForSearch, type Photo, type PhotoList, type PhotoListRequest } from '@event-photos/core';
 import {
   decodeFeedCursor,
   decodePageCursor,
@@ -56,21 +56,6 @@ export function photoOfItem(item: Record<string, unknown>): Photo {
   return photo as unknown as Photo;
 }
 
-export interface ListPhotosOptions {
-  limit: number;
-  cursor?: string | undefined;
-  since?: string | undefined;
-  /** Already folded (the query schema does it). */
-  q?: string | undefined;
-  uploaderId?: string | undefined;
-}
-
-export interface ListedPhotos {
-  items: Photo[];
-  nextCursor: string | null;
-  feedCursor: string | null;
-}
-
 interface Scan {
   /** Inclusive bounds of the ready key (the uploader's prefix is added when listing by uploader). */
   low: string;
@@ -96,7 +81,7 @@ export class PhotoListing {
    * (later pages bring those). So a gallery that pages and follows the feed misses nothing, and
    * gets nothing twice unless a write lagged behind a burst that filled the first page.
    */
-  async list(pk: string, options: ListPhotosOptions): Promise<ListedPhotos> {
+  async list(pk: string, options: PhotoListRequest): Promise<PhotoList> {
     // Read the clock before the query: everything stamped FEED_SETTLE_MS before it is then visible.
     const settled = endOfMillisecond(this.clock() - FEED_SETTLE_MS);
     if (options.since !== undefined) return this.feed(pk, options, options.since, settled);
@@ -120,7 +105,7 @@ export class PhotoListing {
     return { items, nextCursor, feedCursor: encodeFeedCursor(bounded({ watermark: settled, seen })) };
   }
 
-  private async feed(pk: string, options: ListPhotosOptions, since: string, settled: string): Promise<ListedPhotos> {
+  private async feed(pk: string, options: PhotoListRequest, since: string, settled: string): Promise<PhotoList> {
     const { watermark, seen } = decodeFeedCursor(since);
     const { matches, examinedUpTo } = await this.scan(pk, options, {
       low: watermark,
@@ -140,7 +125,7 @@ export class PhotoListing {
    * Reads the index between the bounds until `limit` photos match or SEARCH_BUDGET items were
    * examined. `examinedUpTo` is the ready key to go on after, or undefined when the range is done.
    */
-  private async scan(pk: string, filter: ListPhotosOptions, range: Scan): Promise<{ matches: { key: string; photo: Photo }[]; examinedUpTo: string | undefined }> {
+  private async scan(pk: string, filter: PhotoListRequest, range: Scan): Promise<{ matches: { key: string; photo: Photo }[]; examinedUpTo: string | undefined }> {
     const prefix = filter.uploaderId === undefined ? '' : `${filter.uploaderId}#`;
     const matches: { key: string; photo: Photo }[] = [];
     let examined = 0;

@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unlessConditionFails } from '#lib/conditional-write';
-import { PhotoListing, listingAttributes, photoOfItem, type ListPhotosOptions, type ListedPhotos } from '#lib/photo-listing';
+import { PhotoListing, listingAttributes, photoOfItem } from '#lib/photo-listing';
 import {
   ValidationError,
   eventIdSchema,
@@ -11,6 +11,8 @@ import {
   type PageRequest,
   type PendingUpload,
   type Photo,
+  type PhotoList,
+  type PhotoListRequest,
   type PhotoEvent,
   type PhotoStore,
   type UpdateEventRequest,
@@ -201,8 +203,8 @@ export class PhotoRepository implements PhotoStore {
   }
 
   /** Newest ready first, or what became ready since a feed cursor: see PhotoListing.list. */
-  async listPhotos(eventId: string, options: ListPhotosOptions): Promise<ListedPhotos> {
-    return this.listing.list(eventPk(eventId), options);
+  async listPhotos(eventId: string, request: PhotoListRequest): Promise<PhotoList> {
+    return this.listing.list(eventPk(eventId), request);
   }
 
   /** Which photo holds these bytes; the writes are in content-claims.ts (only processing and delete bundle them). */

@@ -22,6 +22,18 @@ export interface PageRequest {
   cursor?: string | undefined;
 }
 
+export interface PhotoListRequest extends PageRequest {
+  /** A `feedCursor`; anything else fails with a ValidationError on field `since`. Not with `cursor`. */
+  since?: string | undefined;
+  q?: string | undefined;
+  uploaderId?: string | undefined;
+}
+
+export interface PhotoList extends Page<Photo> {
+  /** Set on a first page and on every feed answer; null on later pages. Always with `nextCursor` null in a feed answer. */
+  feedCursor: string | null;
+}
+
 /** Which photo of the event holds these bytes (claimed before the photo is written, see ContentClaimStore). */
 export interface HashClaim {
   sha256: string;
@@ -67,8 +79,15 @@ export interface PhotoStore {
   /** Stamps the photo ready again at `createdAt` (its place in the list and the feed follows); false when it is gone (none is created). */
   restampPhoto(photo: Photo, createdAt: string): Promise<boolean>;
   getPhoto(eventId: string, photoId: string): Promise<Photo | null>;
-  /** The event's photos, newest (highest UUIDv7 photoId) first. */
-  listPhotos(eventId: string, page: PageRequest): Promise<Page<Photo>>;
+  /**
+   * The event's photos, newest ready (`createdAt`, then photoId) first, page by page; or with
+   * `since` (a `feedCursor` of an earlier answer) the photos that became ready after that answer,
+   * oldest first. A first page, its later pages and the feed from its `feedCursor` give each photo
+   * once. `q` (folded by foldForSearch) keeps photos whose folded title or description contains
+   * it; `uploaderId` keeps one uploader's. A filtered page may hold fewer than `limit` photos and
+   * still have a `nextCursor` (a search reads a bounded number per request).
+   */
+  listPhotos(eventId: string, request: PhotoListRequest): Promise<PhotoList>;
   /** Changes the given text fields of a processed photo; null when there is no such photo (none is created). */
   updatePhotoText(eventId: string, photoId: string, changes: EditPhotoRequest): Promise<Photo | null>;
   /** Removes the photo; what it held (its object keys), or null when there was none. */

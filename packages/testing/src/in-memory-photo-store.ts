@@ -1,5 +1,6 @@
 import {
   ValidationError,
+  foldForSearch,
   type ContentClaimStore,
   type EditPhotoRequest,
   type HashClaim,
@@ -8,6 +9,8 @@ import {
   type PendingUpload,
   type Photo,
   type PhotoEvent,
+  type PhotoList,
+  type PhotoListRequest,
   type PhotoStore,
   type UpdateEventRequest,
 } from '@event-photos/core';
@@ -112,10 +115,22 @@ export class InMemoryPhotoStore implements PhotoStore, ContentClaimStore {
     return copyOrNull(this.#photos.get(idOf(eventId, photoId)));
   }
 
-  async listPhotos(eventId: string, page: PageRequest): Promise<Page<Photo>> {
-    const photos = [...this.#photos.values()].filter((photo) => photo.eventId === eventId);
-    // UUIDv7 ids sort in upload order, so the highest id is the newest photo.
-    return pageOf('photos', photos, (photo) => photo.photoId, page);
+  async listPhotos(eventId: string, { limit, cursor, since, q, uploaderId }: PhotoListRequest): Promise<PhotoList> {
+    const ofEvent = [...this.#photos.values()].filter((photo) => photo.eventId === eventId);
+    const matching = ofEvent.filter(
+      (photo) =>
+        (uploaderId === undefined || photo.uploaderId === uploaderId) &&
+        (q === undefined || foldForSearch(photo.title).includes(q) || foldForSearch(photo.description).includes(q)),
+    );
+    if (since !== undefined) {
+      // Nothing lands late here: the feed is simply what the cursor has not seen, oldest first.
+      const seen = decodeFeedCursor(since);
+      const fresh = matching.filter((photo) => !seen.has(readyKey(photo))).sort((a, b) => compare(readyKey(a), readyKey(b))).slice(0, limit);
+      return { items: fresh.map(copy), nextCursor: null, feedCursor: encodeFeedCursor([...seen, ...fresh.map(readyKey)]) };
+    }
+    const page = pageOf('photos', matching, readyKey, { limit, cursor });
+    // What the event holds now is the first page's and its later pages': the feed brings the rest.
+    return { ...page, feedCursor: cursor === undefined ? encodeFeedCursor(ofEvent.map(readyKey)) : null };
   }
 
   async updatePhotoText(eventId: string, photoId: string, changes: EditPhotoRequest): Promise<Photo | null> {
@@ -182,6 +197,24 @@ function definedFields<T extends object>(changes: T): { [K in keyof T]?: Exclude
  * A page of `records` in descending `sortKey` order, after the cursor's key. Like a DynamoDB
  * Query with Limit, a full page carries a cursor even when nothing follows it.
  */
+/** The adapter's order of the photo list: ready time, then id. */
+const readyKey = (photo: Photo) => `${photo.createdAt}#${photo.photoId}`;
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function encodeFeedCursor(seen: Iterable<string>): string {
+  return Buffer.from(JSON.stringify({ fake: 'feed', seen: [...seen] })).toString('base64url');
+}
+
+function decodeFeedCursor(cursor: string): Set<string> {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { fake?: unknown; seen?: unknown };
+    if (parsed.fake === 'feed' && Array.isArray(parsed.seen) && parsed.seen.every((key) => typeof key === 'string')) return new Set(parsed.seen);
+  } catch {
+    // fall through
+  }
+  throw new ValidationError('since', 'since is not a valid feed cursor');
+}
+
 function pageOf<T>(list: 'events' | 'photos', records: T[], sortKey: (record: T) => string, { limit, cursor }: PageRequest): Page<T> {
   const after = cursor === undefined ? undefined : decodeCursor(list, cursor);
   const sorted = records.map((record) => ({ key: sortKey(record), record })).sort((a, b) => (a.key < b.key ? 1 : a.key > b.key ? -1 : 0));

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ValidationError, type ContentClaimStore, type PageRequest, type PhotoStore } from '@event-photos/core';
+import { ValidationError, foldForSearch, type ContentClaimStore, type PageRequest, type PhotoListRequest, type PhotoStore } from '@event-photos/core';
 import { eventRecord, photoRecord, uploadRecord } from '#lib/store-records';
 
 export interface PhotoStoreSubject {
@@ -201,6 +201,46 @@ export function photoStoreContract(name: string, subject: () => Promise<PhotoSto
         const pages = await allPages((page) => photos.listPhotos(EVENT, page), 2);
         expect(pages.flat()).toStrictEqual(newestFirst);
         expect(pageOf(await photos.listPhotos('unknown', { limit: 10 }))).toStrictEqual({ items: [], nextCursor: null });
+      });
+
+      it('lists by the time photos became ready, not by upload order', async () => {
+        await photos.savePhoto(photoRecord({ eventId: EVENT, photoId: id(1), createdAt: LATER.toISOString() }));
+        await photos.savePhoto(photoRecord({ eventId: EVENT, photoId: id(2), createdAt: NOW.toISOString() }));
+        expect((await photos.listPhotos(EVENT, { limit: 10 })).items.map((photo) => photo.photoId)).toEqual([id(1), id(2)]);
+      });
+
+      it('keeps, for q, the photos whose folded title or description contains it; for uploaderId, one uploader', async () => {
+        await photos.savePhoto(photoRecord({ eventId: EVENT, photoId: id(1), title: 'Straße am Abend', uploaderId: 'ana' }));
+        await photos.savePhoto(photoRecord({ eventId: EVENT, photoId: id(2), title: 'Keynote', description: 'ΟΔΟΣ', uploaderId: 'bo' }));
+        const ids = async (request: Omit<PhotoListRequest, 'limit'>) =>
+          (await photos.listPhotos(EVENT, { limit: 10, ...request })).items.map((photo) => photo.photoId);
+        expect(await ids({ q: foldForSearch('STRASSE') })).toEqual([id(1)]);
+        expect(await ids({ q: foldForSearch('οδος') })).toEqual([id(2)]);
+        expect(await ids({ q: foldForSearch('nothing') })).toEqual([]);
+        expect(await ids({ uploaderId: 'bo' })).toEqual([id(2)]);
+        expect(await ids({ uploaderId: 'bo', q: foldForSearch('straße') })).toEqual([]);
+      });
+
+      it("feeds what became ready after a first page, oldest first, each once; later pages have no feed cursor", async () => {
+        await photos.savePhoto(photoRecord({ eventId: EVENT, photoId: id(1) }));
+        await photos.savePhoto(photoRecord({ eventId: EVENT, photoId: id(2) }));
+        const first = await photos.listPhotos(EVENT, { limit: 1 });
+        expect(first.feedCursor).toEqual(expect.any(String));
+        expect((await photos.listPhotos(EVENT, { limit: 1, cursor: first.nextCursor! })).feedCursor).toBeNull();
+        const now = Date.now();
+        for (const [n, at] of [[4, now + 1], [3, now]] as const) await photos.savePhoto(photoRecord({ eventId: EVENT, photoId: id(n), createdAt: new Date(at).toISOString() }));
+        const feed = await photos.listPhotos(EVENT, { limit: 10, since: first.feedCursor! });
+        expect(feed.items.map((photo) => photo.photoId)).toEqual([id(3), id(4)]);
+        expect(feed.nextCursor).toBeNull();
+        expect((await photos.listPhotos(EVENT, { limit: 10, since: feed.feedCursor! })).items).toEqual([]);
+      });
+
+      it('refuses a feed cursor it did not make', async () => {
+        for (const since of GARBAGE_CURSORS) {
+          const error = await photos.listPhotos(EVENT, { limit: 1, since }).catch((caught: unknown) => caught);
+          expect(error).toBeInstanceOf(ValidationError);
+          expect((error as ValidationError).field).toBe('since');
+        }
       });
 
       it('refuses a photo-list cursor it did not make, or one of the event list', async () => {

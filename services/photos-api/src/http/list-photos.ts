@@ -1,12 +1,13 @@
 import { NotFoundError, listPhotosQuerySchema, parseOrThrow, photoView, type PhotoPage } from '@event-photos/core';
 import { photos } from '#lib/photo-store';
+import type { Stores } from '#lib/stores';
 import { callerId, httpHandler, pathEventId } from '#lib/http';
 
 /**
  * GET /events/{eventId}/photos?limit=&cursor=&q=&uploader=me: newest ready first; with `since=`
  * (a feedCursor) what became ready after that answer, oldest first.
  */
-export const handler = httpHandler(async (event) => {
+export const createHandler = ({ photos }: Pick<Stores, 'photos'>) => httpHandler(async (event) => {
   const eventId = pathEventId(event);
   const caller = callerId(event);
   const { uploader, ...query } = parseOrThrow(listPhotosQuerySchema, event.queryStringParameters ?? {}, 'query');
@@ -15,3 +16,5 @@ export const handler = httpHandler(async (event) => {
   const body: PhotoPage = { items: items.map((photo) => photoView(photo, caller)), nextCursor, feedCursor };
   return { status: 200, body };
 });
+
+export const handler = createHandler({ photos });
