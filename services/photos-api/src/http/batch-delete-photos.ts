@@ -4,7 +4,8 @@ import { photos } from '#lib/photo-store';
 import { claims } from '#lib/content-claim-store';
 import { objects } from '#lib/object-store';
 import type { Stores } from '#lib/stores';
-import { callerId, httpHandler, jsonBody, pathEventId } from '#lib/http';
+import { callerId, pathEventId } from '#lib/http';
+import { jsonBodyHandler } from '#lib/json-body';
 
 /** Deletes run this many at a time: 100 in one go would burst the table and the bucket. */
 const CONCURRENCY = 10;
@@ -13,10 +14,10 @@ const CONCURRENCY = 10;
  * POST /events/{eventId}/photos/batch-delete `{ photoIds }` (1-100): each photo as DELETE would,
  * one result per distinct id: `deleted` (also when it already was), `notFound` or `forbidden`.
  */
-export const createHandler = (stores: Stores) => httpHandler(async (event) => {
+export const createHandler = (stores: Stores) => jsonBodyHandler(async (event, requestBody) => {
   const eventId = pathEventId(event);
   const caller = callerId(event);
-  const { photoIds } = parseOrThrow(batchDeleteSchema, jsonBody(event));
+  const { photoIds } = parseOrThrow(batchDeleteSchema, requestBody);
   const photoEvent = await stores.photos.getEvent(eventId);
   if (!photoEvent) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
 

@@ -15,7 +15,8 @@ import { config } from '#lib/config';
 import { photos } from '#lib/photo-store';
 import type { Stores } from '#lib/stores';
 import { uploadSigning } from '#lib/upload-signing';
-import { callerId, httpHandler, jsonBody, pathEventId } from '#lib/http';
+import { callerId, pathEventId } from '#lib/http';
+import { jsonBodyHandler } from '#lib/json-body';
 import { callerName } from '#lib/caller-name';
 import { findDuplicatePhoto } from '#lib/find-duplicate-photo';
 
@@ -25,10 +26,10 @@ const requestSchema = initiateUploadSchema(config.maxUploadBytes);
  * POST /events/{eventId}/photos/initiate-upload: records the upload and signs a PUT URL for it;
  * or, when the declared sha256 is already a photo of the event, answers 200 with that photo.
  */
-export const createHandler = ({ photos }: Pick<Stores, 'photos'>) => httpHandler(async (event) => {
+export const createHandler = ({ photos }: Pick<Stores, 'photos'>) => jsonBodyHandler(async (event, requestBody) => {
   const eventId = pathEventId(event);
   const uploaderId = callerId(event);
-  const request = parseOrThrow(requestSchema, jsonBody(event));
+  const request = parseOrThrow(requestSchema, requestBody);
   const photoEvent = await photos.getEvent(eventId);
   if (!photoEvent) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
   // Closing stops new uploads; URLs signed before it still work until they expire (minutes).

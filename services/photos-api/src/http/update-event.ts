@@ -3,12 +3,13 @@ import { photos } from '#lib/photo-store';
 import type { Stores } from '#lib/stores';
 import { isOrganizerOf } from '#lib/event-organizer';
 import { eventView } from '#lib/event-view';
-import { callerId, httpHandler, jsonBody, pathEventId } from '#lib/http';
+import { callerId, pathEventId } from '#lib/http';
+import { jsonBodyHandler } from '#lib/json-body';
 
 /** PATCH /events/{eventId} `{ name?, description?, open? }`: by the event's organizer only. */
-export const createHandler = ({ photos }: Pick<Stores, 'photos'>) => httpHandler(async (event) => {
+export const createHandler = ({ photos }: Pick<Stores, 'photos'>) => jsonBodyHandler(async (event, requestBody) => {
   const eventId = pathEventId(event);
-  const changes = parseOrThrow(updateEventSchema, jsonBody(event));
+  const changes = parseOrThrow(updateEventSchema, requestBody);
   const photoEvent = await photos.getEvent(eventId);
   if (!photoEvent) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
   if (!isOrganizerOf(photoEvent, event)) throw new ForbiddenError(`Only the organizer of event ${eventId} can change it`);
