@@ -32,7 +32,7 @@ Event photos: local stack ready in ${process.uptime().toFixed(1)} s
   Demo event       ${outputs.demoEventId}
   Demo users       ${outputs.demoUsers.map((user) => `${user.email} / ${user.password}`).join(', ')}
   Outputs file     ${outputsFile}
-Ctrl-C stops everything; data stays in .local/ (delete it for a fresh start).
+Ctrl-C stops everything; data stays in ${path.relative(process.cwd(), dataDir) || '.'} (delete it for a fresh start).
 `);
 
 let stopping = false;
