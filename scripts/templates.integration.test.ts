@@ -133,6 +133,8 @@ async function readTemplate(dir: string): Promise<Template> {
 // ------------------------------------------------------------------ expectations
 const TABLE_ARN = `{import:${INFRA}-PhotosTableArn}`;
 const UPLOADS_ARN = `{import:${INFRA}-PhotosBucketArn}/uploads/*`;
+/** Where processing publishes accepted photos: the only prefix CloudFront reads. */
+const PUBLISHED_ARN = `{import:${INFRA}-PhotosBucketArn}/photos/*`;
 const BUCKET_ARN = `{import:${INFRA}-PhotosBucketArn}`;
 const FAILURE_QUEUE_ARN = '{getatt:ProcessUploadedPhotoFailureQueue.Arn}';
 
@@ -161,11 +163,11 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
   },
   'services/photos-api/src/http/delete-photo.handler': {
     name: 'deletePhoto',
-    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN, 'dynamodb:DeleteItem': TABLE_ARN, 's3:DeleteObject': UPLOADS_ARN },
+    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN, 'dynamodb:DeleteItem': TABLE_ARN, 's3:DeleteObject': [UPLOADS_ARN, PUBLISHED_ARN] },
   },
   'services/photos-api/src/http/batch-delete-photos.handler': {
     name: 'batchDeletePhotos',
-    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN, 'dynamodb:DeleteItem': TABLE_ARN, 's3:DeleteObject': UPLOADS_ARN },
+    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN, 'dynamodb:DeleteItem': TABLE_ARN, 's3:DeleteObject': [UPLOADS_ARN, PUBLISHED_ARN] },
   },
   'services/photos-api/src/http/list-events.handler': {
     name: 'listEvents',
@@ -183,7 +185,8 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
     name: 'processUploadedPhoto',
     permissions: {
       's3:GetObject': UPLOADS_ARN,
-      's3:DeleteObject': UPLOADS_ARN,
+      's3:DeleteObject': [UPLOADS_ARN, PUBLISHED_ARN],
+      's3:PutObject': PUBLISHED_ARN,
       'dynamodb:GetItem': TABLE_ARN,
       'dynamodb:PutItem': TABLE_ARN,
       'dynamodb:UpdateItem': TABLE_ARN,
@@ -196,7 +199,8 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
     permissions: {
       's3:ListBucket': BUCKET_ARN,
       's3:GetObject': UPLOADS_ARN,
-      's3:DeleteObject': UPLOADS_ARN,
+      's3:DeleteObject': [UPLOADS_ARN, PUBLISHED_ARN],
+      's3:PutObject': PUBLISHED_ARN,
       'dynamodb:GetItem': TABLE_ARN,
       'dynamodb:PutItem': TABLE_ARN,
       'dynamodb:UpdateItem': TABLE_ARN,
@@ -414,8 +418,8 @@ describe('IAM in both stacks', () => {
           if (actions.some((action) => /^(s3|dynamodb):/i.test(action))) {
             for (const resource of resourcesOf(statement)) {
               expect(resource, `${stack} ${id} ${actions.join(',')}`).not.toBe('*');
-              // The only wildcard allowed is the uploads/ key prefix.
-              expect(resource.replace(/\/uploads\/\*$/, ''), `${stack} ${id} ${actions.join(',')}`).not.toContain('*');
+              // The only wildcards allowed are the uploads/ (quarantine) and photos/ (published) key prefixes.
+              expect(resource.replace(/\/(uploads|photos)\/\*$/, ''), `${stack} ${id} ${actions.join(',')}`).not.toContain('*');
             }
           }
         }
@@ -467,6 +471,8 @@ describe('infra stack (infra.serverless.yml)', () => {
 
     const lifecycle = bucket['LifecycleConfiguration'];
     const lifecycleRules = isObject(lifecycle) ? asArray(lifecycle['Rules'] as Json[]) : [];
+    // The quarantine expires after the failure queue's 14 days: reconcile lists only the backlog.
+    expect(lifecycleRules).toContainEqual(expect.objectContaining({ Status: 'Enabled', Prefix: 'uploads/', ExpirationInDays: 15 }));
     expect(lifecycleRules).toContainEqual(
       expect.objectContaining({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
     );
@@ -502,7 +508,8 @@ describe('infra stack (infra.serverless.yml)', () => {
     const allow = allows[0]!;
     expect(allow.Principal).toEqual({ Service: 'cloudfront.amazonaws.com' });
     expect(actionsOf(allow)).toEqual(['s3:GetObject']);
-    expect(resourcesOf(allow)).toEqual(['{getatt:PhotosBucket.Arn}/uploads/*']);
+    // Published photos only: the upload quarantine is never readable through the CDN.
+    expect(resourcesOf(allow)).toEqual(['{getatt:PhotosBucket.Arn}/photos/*']);
     const distributionId = ofType(infra, 'AWS::CloudFront::Distribution')[0]?.[0];
     expect(distributionId).toBeDefined();
     expect(allow.Condition).toEqual({

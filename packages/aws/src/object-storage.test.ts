@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NotFound, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NotFound, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 // @smithy/util-stream is not installed on its own here; the SDK ships sdkStreamMixin in @smithy/core/serde.
 import { sdkStreamMixin } from '@smithy/core/serde';
 import { ObjectStorage } from '#lib/object-storage';
@@ -19,15 +19,32 @@ beforeEach(() => {
   s3.reset();
 });
 
+describe('publish', () => {
+  it('copies the version headed with only the headers given (metadata replaced)', async () => {
+    s3.on(CopyObjectCommand).resolves({});
+    await storage.publish('uploads/a.jpg', 'photos/a.jpg', '"e-1"', { contentType: 'image/jpeg', cacheControl: 'public, max-age=60' });
+    expect(s3.commandCalls(CopyObjectCommand)[0]!.args[0].input).toEqual({
+      Bucket: BUCKET,
+      Key: 'photos/a.jpg',
+      CopySource: `${BUCKET}/uploads/a.jpg`,
+      CopySourceIfMatch: '"e-1"',
+      MetadataDirective: 'REPLACE',
+      ContentType: 'image/jpeg',
+      CacheControl: 'public, max-age=60',
+    });
+  });
+});
+
 describe('head', () => {
-  it('asks for the stored checksum and maps size, type, metadata, ETag', async () => {
-    s3.on(HeadObjectCommand).resolves({ ContentLength: 5000, ContentType: 'image/jpeg', Metadata: { photoid: 'p-1' }, ETag: '"e-1"' });
+  it('asks for the stored checksum and maps size, type, metadata, ETag, Cache-Control', async () => {
+    s3.on(HeadObjectCommand).resolves({ ContentLength: 5000, ContentType: 'image/jpeg', Metadata: { photoid: 'p-1' }, ETag: '"e-1"', CacheControl: 'no-cache' });
     await expect(storage.head(KEY)).resolves.toStrictEqual({
       size: 5000,
       contentType: 'image/jpeg',
       metadata: { photoid: 'p-1' },
       etag: '"e-1"',
       verifiedSha256: undefined,
+      cacheControl: 'no-cache',
     });
     expect(s3.commandCalls(HeadObjectCommand)[0]!.args[0].input).toEqual({ Bucket: BUCKET, Key: KEY, ChecksumMode: 'ENABLED' });
   });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -9,7 +10,7 @@ import {
   NotFound,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { ObjectStore, StoredObject } from '@event-photos/core';
+import type { ObjectStore, PublishedHeaders, StoredObject } from '@event-photos/core';
 
 /** ObjectStore on the photos bucket. */
 export class ObjectStorage implements ObjectStore {
@@ -30,6 +31,7 @@ export class ObjectStorage implements ObjectStore {
         metadata: head.Metadata ?? {},
         etag: head.ETag,
         verifiedSha256: fullObject ? Buffer.from(head.ChecksumSHA256!, 'base64').toString('hex') : undefined,
+        cacheControl: head.CacheControl,
       };
     } catch (error) {
       if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return null;
@@ -67,6 +69,21 @@ export class ObjectStorage implements ObjectStore {
       }),
     );
     return { sha256: hash.digest('hex'), bytesRead, firstBytes: new Uint8Array(Buffer.concat(first)) };
+  }
+
+  async publish(from: string, to: string, etag: string | undefined, { contentType, cacheControl }: PublishedHeaders): Promise<void> {
+    await this.s3.send(
+      new CopyObjectCommand({
+        Bucket: this.bucket,
+        Key: to,
+        CopySource: `${this.bucket}/${from}`, // keys are built from safe ids only: nothing to escape
+        CopySourceIfMatch: etag,
+        // REPLACE: the copy gets these headers only, none of the upload's metadata or headers.
+        MetadataDirective: 'REPLACE',
+        ContentType: contentType,
+        CacheControl: cacheControl,
+      }),
+    );
   }
 
   async delete(key: string): Promise<void> {

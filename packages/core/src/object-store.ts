@@ -11,6 +11,13 @@ export interface StoredObject {
   etag: string | undefined;
   /** Hex SHA-256 that S3 verified on upload (x-amz-checksum-sha256), when the upload declared one. */
   verifiedSha256: string | undefined;
+  cacheControl: string | undefined;
+}
+
+/** The only headers a published object carries: what viewers get, whatever the client sent. */
+export interface PublishedHeaders {
+  contentType: string;
+  cacheControl: string;
 }
 
 export interface ObjectStore {
@@ -23,6 +30,12 @@ export interface ObjectStore {
    * type check, without a second read); fails as firstBytes does.
    */
   sha256(key: string, etag?: string, keepFirst?: number): Promise<{ sha256: string; bytesRead: number; firstBytes: Uint8Array }>;
+  /**
+   * Copies version `etag` of `from` to `to` inside the bucket with these headers and no others
+   * (no user metadata, no Content-Disposition or Content-Encoding the client sent). Repeating it
+   * writes the same object again. Fails when `from` is gone or is no longer version `etag`.
+   */
+  publish(from: string, to: string, etag: string | undefined, headers: PublishedHeaders): Promise<void>;
   /** Deletes the object; deleting one that is gone is no error. */
   delete(key: string): Promise<void>;
   /** Every key under `prefix`, in key order, read page by page as the caller goes. */

@@ -214,6 +214,17 @@ export function uploadObjectKey(eventId: string, photoId: string, contentType: I
   return `uploads/event_${eventId}/${photoId}.${IMAGE_CONTENT_TYPES[contentType]}`;
 }
 
+/**
+ * `photos/event_{eventId}/{photoId}.{ext}`: where processing publishes a photo it accepted. Only
+ * this prefix is readable through the CDN; `uploads/` is the quarantine browsers write to.
+ */
+export function publishedObjectKey(eventId: string, photoId: string, contentType: ImageContentType): string {
+  return `photos/event_${eventId}/${photoId}.${IMAGE_CONTENT_TYPES[contentType]}`;
+}
+
+/** Published photos never change (a new upload is a new photo id): a year, immutable. */
+export const PUBLISHED_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+
 const UPLOAD_KEY = /^uploads\/event_([A-Za-z0-9][A-Za-z0-9_-]{0,63})\/([0-9a-f-]{36})\.([a-z]+)$/;
 
 export function parseUploadObjectKey(key: string): { eventId: string; photoId: string; extension: string } | null {

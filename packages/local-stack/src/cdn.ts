@@ -6,19 +6,19 @@ import { LOOPBACK } from '#lib/net';
 import { MAX_KEY_BYTES, decodeUriPart, unstorableKey } from '#lib/s3-key-rules';
 
 /**
- * Stands in for CloudFront: serves the bucket's `uploads/` objects read-only, as the
- * distribution's Origin Access Control does. Everything else is 403, as on AWS.
- * A malformed path is 400 and a key that cannot exist is 404; no request reaches S3 with a
- * key that could leave `uploads/` once decoded.
+ * Stands in for CloudFront: serves, read-only, the prefixes the bucket policy lets the
+ * distribution's Origin Access Control read (published photos, never the upload quarantine).
+ * Everything else is 403, as on AWS. A malformed path is 400 and a key that cannot exist is 404;
+ * no request reaches S3 with a key that could leave those prefixes once decoded.
  */
-export async function startCdn({ port, s3, bucket }: { port: number; s3: S3Client; bucket: string }): Promise<{ url: string; server: Server }> {
+export async function startCdn({ port, s3, bucket, readablePrefixes }: { port: number; s3: S3Client; bucket: string; readablePrefixes: string[] }): Promise<{ url: string; server: Server }> {
   const server = createServer(async (request, response) => {
     const text = (status: number, body: string) => response.writeHead(status, { 'content-type': 'text/plain' }).end(body);
     // The raw path, not WHATWG URL parsing: that resolves `..` and `%2E%2E` before we can look.
     const rawPath = (request.url ?? '').split('?')[0]!;
     const key = rawPath.startsWith('/') ? decodeUriPart(rawPath.slice(1)) : undefined;
     if (key === undefined) return text(400, 'Bad Request');
-    if (!['GET', 'HEAD'].includes(request.method ?? '') || !key.startsWith('uploads/')) return text(403, 'Forbidden');
+    if (!['GET', 'HEAD'].includes(request.method ?? '') || !readablePrefixes.some((prefix) => key.startsWith(prefix))) return text(403, 'Forbidden');
     if (Buffer.byteLength(key) > MAX_KEY_BYTES || unstorableKey(key)) return text(404, 'Not Found');
     try {
       const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));

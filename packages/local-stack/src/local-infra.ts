@@ -111,3 +111,19 @@ export function bucketCorsRules(infra: Infra): CorsRule[] {
   // The rules use no Ref or attribute, only parameters and Fn::Split: nothing local to stand in.
   return evaluate(properties['CorsConfiguration']?.['CorsRules'] ?? [], { refs: {}, attributes: {} }) as CorsRule[];
 }
+
+/**
+ * The key prefixes the bucket policy lets CloudFront read (its Origin Access Control statements):
+ * what the local CDN serves. Everything else is 403 there, as it is through the distribution.
+ */
+export function cdnReadablePrefixes(infra: Infra): string[] {
+  const policy: Yaml = infra.resources[infra.idOf('AWS::S3::BucketPolicy')]!['Properties']['PolicyDocument'];
+  return (policy['Statement'] as Yaml[])
+    .filter((statement) => statement['Effect'] === 'Allow' && statement['Principal']?.['Service'] === 'cloudfront.amazonaws.com' && statement['Action'] === 's3:GetObject')
+    .map((statement) => {
+      // Fn::Join ['', [<bucket ARN>, '/photos/*']]: the prefix is the literal after the ARN.
+      const suffix = (statement['Resource']['Fn::Join'][1] as unknown[]).at(-1);
+      if (typeof suffix !== 'string' || !/^\/[a-z]+\/\*$/.test(suffix)) throw new Error(`infra.serverless.yml: unexpected CloudFront read resource ${JSON.stringify(statement['Resource'])}`);
+      return suffix.slice(1, -1);
+    });
+}

@@ -41,15 +41,22 @@ async function uploaded(title?: string) {
   return photo.json as { photoId: string; url: string };
 }
 
-const keyOf = (photoId: string) => `uploads/event_${EVENT}/${photoId}.jpg`;
+// Where a photo's bytes can be: the upload quarantine, then the published copy processing makes.
+const keysOf = (photoId: string) => [`uploads/event_${EVENT}/${photoId}.jpg`, `photos/event_${EVENT}/${photoId}.jpg`];
+/** Whether any object of the photo is still in the bucket. */
 async function objectExists(photoId: string) {
-  try {
-    await s3.send(new HeadObjectCommand({ Bucket: stack.outputs.bucketName, Key: keyOf(photoId) }));
-    return true;
-  } catch (error) {
-    if ((error as { name?: string }).name === 'NotFound') return false;
-    throw error;
-  }
+  const found = await Promise.all(
+    keysOf(photoId).map((key) =>
+      s3.send(new HeadObjectCommand({ Bucket: stack.outputs.bucketName, Key: key })).then(
+        () => true,
+        (error: { name?: string }) => {
+          if (error.name === 'NotFound') return false;
+          throw error;
+        },
+      ),
+    ),
+  );
+  return found.includes(true);
 }
 async function listedIds() {
   const list = await callApi('GET', `/events/${EVENT}/photos?limit=100`, { auth: tokens.uploader });

@@ -127,6 +127,16 @@ async function putObject(
     request.resume();
     throw new S3RequestError(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
   }
+  // A copy pinned to a version of its source (processing publishes the version it checked); s3rver ignores the condition.
+  const copySource = request.headers['x-amz-copy-source'] as string | undefined;
+  const copyIfMatch = request.headers['x-amz-copy-source-if-match'] as string | undefined;
+  if (copySource && copyIfMatch) {
+    const source = await upstreamHead(options, `/${copySource.replace(/^\//, '')}`);
+    if (source.status === 200 && !etagMatches(copyIfMatch, source.etag)) {
+      request.resume();
+      throw new S3RequestError(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+    }
+  }
   const declaredChecksum = request.headers['x-amz-checksum-sha256'] as string | undefined;
   const hexPayloadHash = /^[0-9a-f]{64}$/.test(payloadHash) ? payloadHash : undefined;
 

@@ -12,7 +12,7 @@ import { startHttpGateway } from '#lib/http-gateway';
 import { openApiOf } from '#lib/openapi';
 import type { LocalEndpoints } from '#lib/function-environment';
 import { prepareLocalFunctions, startLocalFunctions } from '#lib/local-functions';
-import { bucketCorsRules, readInfra, tableDefinition, type LocalResources } from '#lib/local-infra';
+import { bucketCorsRules, cdnReadablePrefixes, readInfra, tableDefinition, type LocalResources } from '#lib/local-infra';
 import { LOOPBACK, freePort } from '#lib/net';
 import { createS3Notifications, type S3Notifications } from '#lib/s3-notifications';
 import { LOCAL_S3_CREDENTIALS } from '#lib/local-credentials';
@@ -172,6 +172,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       port: cdnPort,
       s3: createS3Client({ ...clients, endpoint: s3.endpoint, forcePathStyle: true }),
       bucket: BUCKET,
+      readablePrefixes: cdnReadablePrefixes(infra),
     });
     closers.push(() => closeServer(cdn.server));
 

@@ -70,7 +70,7 @@ describe('upload flow', () => {
       size: bytes.length,
       sha256,
       status: 'ready',
-      url: `${stack.outputs.cdnBaseUrl}/uploads/event_demo-event/${photoId}.jpg`,
+      url: `${stack.outputs.cdnBaseUrl}/photos/event_demo-event/${photoId}.jpg`, // the published copy, never the upload
     });
     expect(photo.json).toMatchObject({ uploaderName: attendee().email.split('@')[0], mine: true });
     expect(photo.json).not.toHaveProperty('uploaderId');

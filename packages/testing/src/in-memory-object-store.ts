@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ObjectStore, StoredObject } from '@event-photos/core';
+import type { ObjectStore, PublishedHeaders, StoredObject } from '@event-photos/core';
 
 export interface ObjectToPut {
   contentType?: string;
@@ -15,6 +15,7 @@ export interface ObjectToPut {
 interface Stored {
   bytes: Buffer;
   contentType: string | undefined;
+  cacheControl?: string;
   metadata: Record<string, string>;
   etag: string;
   verifiedSha256: string | undefined;
@@ -49,8 +50,8 @@ export class InMemoryObjectStore implements ObjectStore {
   async head(key: string): Promise<StoredObject | null> {
     const object = this.#objects.get(key);
     if (!object) return null;
-    const { bytes, contentType, metadata, etag, verifiedSha256 } = object;
-    return { size: bytes.length, contentType, metadata: { ...metadata }, etag, verifiedSha256 };
+    const { bytes, contentType, cacheControl, metadata, etag, verifiedSha256 } = object;
+    return { size: bytes.length, contentType, cacheControl, metadata: { ...metadata }, etag, verifiedSha256 };
   }
 
   async firstBytes(key: string, length: number, etag?: string): Promise<Uint8Array> {
@@ -60,6 +61,11 @@ export class InMemoryObjectStore implements ObjectStore {
   async sha256(key: string, etag?: string, keepFirst = 0): Promise<{ sha256: string; bytesRead: number; firstBytes: Uint8Array }> {
     const bytes = this.#read(key, etag);
     return { sha256: createHash('sha256').update(bytes).digest('hex'), bytesRead: bytes.length, firstBytes: new Uint8Array(bytes.subarray(0, keepFirst)) };
+  }
+
+  async publish(from: string, to: string, etag: string | undefined, { contentType, cacheControl }: PublishedHeaders): Promise<void> {
+    const bytes = this.#read(from, etag);
+    this.#objects.set(to, { bytes, contentType, cacheControl, metadata: {}, etag: this.#objects.get(from)!.etag, verifiedSha256: undefined });
   }
 
   async delete(key: string): Promise<void> {

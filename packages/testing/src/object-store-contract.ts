@@ -45,6 +45,7 @@ export function objectStoreContract(name: string, subject: () => Promise<ObjectS
         metadata: { photoid: 'p-1', title: '=?UTF-8?B?7YKk?=' },
         etag: expect.any(String),
         verifiedSha256: undefined,
+        cacheControl: undefined,
       });
       await objects.delete(key);
       await expect(objects.head(key)).resolves.toBeNull();
@@ -90,6 +91,27 @@ export function objectStoreContract(name: string, subject: () => Promise<ObjectS
       await objects.delete(key);
       await expect(objects.firstBytes(key, 10)).rejects.toThrow();
       await expect(objects.sha256(key)).rejects.toThrow();
+    });
+
+    it('publishes a copy with only the headers given, of the version headed', async () => {
+      const from = `${prefix}quarantined.jpg`;
+      const to = `${prefix}published/one.jpg`;
+      const bytes = bytesOf(5000, 3);
+      await put(from, bytes, { contentType: 'text/html', metadata: { photoid: 'abc', title: 'x' } });
+      const { etag } = (await objects.head(from))!;
+      await objects.publish(from, to, etag, { contentType: 'image/jpeg', cacheControl: 'public, max-age=60' });
+      await objects.publish(from, to, etag, { contentType: 'image/jpeg', cacheControl: 'public, max-age=60' }); // again: the same object
+      const published = (await objects.head(to))!;
+      expect({ contentType: published.contentType, cacheControl: published.cacheControl, metadata: published.metadata, size: published.size }).toStrictEqual({
+        contentType: 'image/jpeg',
+        cacheControl: 'public, max-age=60',
+        metadata: {},
+        size: 5000,
+      });
+      expect(Buffer.from(await objects.firstBytes(to, 5000))).toStrictEqual(bytes);
+      await put(from, bytesOf(10, 4), { contentType: 'image/jpeg' });
+      await expect(objects.publish(from, `${prefix}published/two.jpg`, etag, { contentType: 'image/jpeg', cacheControl: 'no-cache' })).rejects.toThrow();
+      await expect(objects.head(`${prefix}published/two.jpg`)).resolves.toBeNull();
     });
 
     it('deletes an object that is gone without an error', async () => {

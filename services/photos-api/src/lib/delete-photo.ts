@@ -1,4 +1,4 @@
-import { mayChangePhoto, uploadObjectKey, type DeleteStatus, type PhotoEvent } from '@event-photos/core';
+import { mayChangePhoto, publishedObjectKey, uploadObjectKey, type DeleteStatus, type PhotoEvent } from '@event-photos/core';
 import { logger } from '#lib/logger';
 import type { Stores } from '#lib/stores';
 
@@ -23,7 +23,12 @@ export async function deletePhoto({ photos, claims, objects }: Stores, event: Ph
   if (sha256) await claims.releaseHash(event.eventId, sha256, photoId);
   const keys = new Set([...(removed?.objectKeys ?? []), ...(photo?.objectKeys ?? [])]);
   if (upload?.objectKey) keys.add(upload.objectKey);
-  if (record.contentType) keys.add(uploadObjectKey(event.eventId, photoId, record.contentType));
+  // Both places an object of the photo may be: the quarantined upload, and its published copy
+  // (a processing run that stopped between publishing and recording leaves one no record names).
+  if (record.contentType) {
+    keys.add(uploadObjectKey(event.eventId, photoId, record.contentType));
+    keys.add(publishedObjectKey(event.eventId, photoId, record.contentType));
+  }
   await Promise.all([...keys].map((key) => objects.delete(key)));
   logger.info('Photo deleted', { photoId, objects: keys.size });
   return 'deleted';

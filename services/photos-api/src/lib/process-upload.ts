@@ -1,4 +1,4 @@
-import { FEED_SETTLE_MS, UNKNOWN_UPLOADER_NAME, decodeUploadMetadata, parseUploadObjectKey, type Photo } from '@event-photos/core';
+import { FEED_SETTLE_MS, PUBLISHED_CACHE_CONTROL, UNKNOWN_UPLOADER_NAME, decodeUploadMetadata, publishedObjectKey, parseUploadObjectKey, type Photo } from '@event-photos/core';
 import { config } from '#lib/config';
 import { SNIFF_BYTES, imageTypeMismatch } from '#lib/image-sniffing';
 import { logger } from '#lib/logger';
@@ -39,7 +39,13 @@ export async function processUpload(stores: Stores, key: string): Promise<Outcom
     objects.head(key),
     parsed && photos.getPendingUpload(parsed.eventId, parsed.photoId),
   ]);
-  if (recorded) return 'alreadyRecorded';
+  if (recorded) {
+    // The quarantined upload of a published photo stays while its URL is valid, so that a second
+    // PUT with it still answers 412 (If-None-Match); after that (reconcile comes by), it goes.
+    const urlExpired = !pending || Date.parse(pending.expiresAt) <= Date.now();
+    if (object && urlExpired && !recorded.objectKeys.includes(key)) await objects.delete(key);
+    return 'alreadyRecorded';
+  }
   if (!object) {
     logger.info('Object is gone, nothing to process', { key });
     return 'gone';
@@ -77,6 +83,9 @@ export async function processUpload(stores: Stores, key: string): Promise<Outcom
 
   const duplicateOf = await claimContent(stores, parsed.eventId, sha256, parsed.photoId);
   if (duplicateOf !== null) return discardDuplicate(stores, key, parsed.eventId, parsed.photoId, duplicateOf);
+  // Accepted: publish the version checked, with headers we set. Viewers only ever read published keys.
+  const published = publishedObjectKey(parsed.eventId, parsed.photoId, pending.contentType);
+  await objects.publish(key, published, object.etag, { contentType: pending.contentType, cacheControl: PUBLISHED_CACHE_CONTROL });
   const photo: Photo = {
     photoId: parsed.photoId,
     eventId: parsed.eventId,
@@ -86,15 +95,15 @@ export async function processUpload(stores: Stores, key: string): Promise<Outcom
     contentType: pending.contentType,
     size: object.size,
     sha256,
-    url: `${config.cdnBaseUrl}/${key}`, // keys are built from safe ids only
+    url: `${config.cdnBaseUrl}/${published}`, // keys are built from safe ids only
     uploaderId: pending.uploaderId,
     uploaderName: pending.uploaderName ?? UNKNOWN_UPLOADER_NAME, // uploads initiated before names were recorded
-    objectKeys: [key],
+    objectKeys: [published],
     createdAt: new Date().toISOString(),
   };
   const created = await saveStamped(photos, photo);
   if (created && (await photos.getPendingUpload(parsed.eventId, parsed.photoId))?.status === 'deleted') {
-    return discardDeleted(stores, key, parsed.eventId, parsed.photoId, sha256);
+    return discardDeleted(stores, key, parsed.eventId, parsed.photoId, sha256, published);
   }
   logger.info(created ? 'Photo recorded' : 'Photo already recorded', {
     key,
@@ -129,11 +138,18 @@ async function saveStamped(photos: Stores['photos'], photo: Photo): Promise<bool
  * The photo was deleted (before or while it was processed): remove its record, its hash claim
  * when known (the delete could not release it when it ran before the photo was written), then its object.
  */
-async function discardDeleted({ photos, claims, objects }: Stores, key: string, eventId: string, photoId: string, sha256?: string): Promise<Outcome> {
+async function discardDeleted(
+  { photos, claims, objects }: Stores,
+  key: string,
+  eventId: string,
+  photoId: string,
+  sha256?: string,
+  published?: string,
+): Promise<Outcome> {
   await photos.deletePhotoRecord(eventId, photoId);
   if (sha256) await claims.releaseHash(eventId, sha256, photoId);
-  await objects.delete(key);
-  logger.info('Photo was deleted, record and object removed', { key, photoId });
+  await Promise.all([key, ...(published ? [published] : [])].map((object) => objects.delete(object)));
+  logger.info('Photo was deleted, record and objects removed', { key, photoId });
   return 'deleted';
 }
 

@@ -16,6 +16,8 @@ const IDS = [
 ] as const;
 const PHOTO_ID = IDS[0];
 const keyOf = (photoId: string) => `uploads/event_${EVENT_ID}/${photoId}.jpg`;
+/** Where an accepted photo is published (the quarantined upload is then removed). */
+const publishedOf = (photoId: string) => `photos/event_${EVENT_ID}/${photoId}.jpg`;
 
 const JPEG_HEADER = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]);
 const PNG_HEADER = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]);
@@ -122,14 +124,18 @@ describe('process-uploaded-photo', () => {
       contentType: 'image/jpeg',
       size,
       sha256: sha256Hex(bytes),
-      url: `${CDN}/uploads/event_${EVENT_ID}/${PHOTO_ID}.jpg`,
+      url: `${CDN}/photos/event_${EVENT_ID}/${PHOTO_ID}.jpg`,
       uploaderId: 'cognito-sub-42',
       uploaderName: `name-${PHOTO_ID.slice(-4)}`,
-      objectKeys: [keyOf(PHOTO_ID)],
+      objectKeys: [publishedOf(PHOTO_ID)],
       createdAt: expect.any(String),
     });
     expect(Date.parse(photo!.createdAt)).toBeGreaterThanOrEqual(before);
     expect(await stores.photos.getHashClaim(EVENT_ID, sha256Hex(bytes))).toMatchObject({ photoId: PHOTO_ID });
+    // Published with our headers only (none of the upload's metadata).
+    expect(await stores.objects.head(publishedOf(PHOTO_ID))).toMatchObject({ size, contentType: 'image/jpeg', cacheControl: 'public, max-age=31536000, immutable', metadata: {} });
+    expect(Buffer.from(await stores.objects.firstBytes(publishedOf(PHOTO_ID), size))).toStrictEqual(bytes);
+    // The upload stays in quarantine while its URL is valid (a second PUT must still find it: 412).
     expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(true);
     expect(await uploadOf(PHOTO_ID)).not.toHaveProperty('status');
   });
@@ -147,13 +153,14 @@ describe('process-uploaded-photo', () => {
     await upload(PHOTO_ID, { bytes, object: { verifiedSha256: true } });
     const firstBytes = vi.spyOn(stores.objects, 'firstBytes');
     const hash = vi.spyOn(stores.objects, 'sha256');
+    const { etag } = (await stores.objects.head(keyOf(PHOTO_ID)))!;
 
     await invoke(keyOf(PHOTO_ID));
 
     expect((await photoOf(PHOTO_ID))!.sha256).toBe(sha256Hex(bytes));
     expect(hash).not.toHaveBeenCalled();
     // Only the bytes the type check needs, of the version processing looked at.
-    expect(firstBytes.mock.calls).toEqual([[keyOf(PHOTO_ID), 4100, (await stores.objects.head(keyOf(PHOTO_ID)))!.etag]]);
+    expect(firstBytes.mock.calls).toEqual([[keyOf(PHOTO_ID), 4100, etag]]);
   });
 
   // When S3 has a checksum that is not the object's (multipart): object-storage.test.ts.
@@ -162,12 +169,13 @@ describe('process-uploaded-photo', () => {
     await upload(PHOTO_ID, { bytes });
     const hash = vi.spyOn(stores.objects, 'sha256');
     const sniff = vi.spyOn(stores.objects, 'firstBytes');
+    const { etag } = (await stores.objects.head(keyOf(PHOTO_ID)))!;
 
     await invoke(keyOf(PHOTO_ID));
 
     expect((await photoOf(PHOTO_ID))!.sha256).toBe(sha256Hex(bytes));
     // One read of the object: the hash keeps the first bytes for the type check.
-    expect(hash.mock.calls).toEqual([[keyOf(PHOTO_ID), (await stores.objects.head(keyOf(PHOTO_ID)))!.etag, SNIFF_BYTES]]);
+    expect(hash.mock.calls).toEqual([[keyOf(PHOTO_ID), etag, SNIFF_BYTES]]);
     expect(sniff).not.toHaveBeenCalled();
   });
 
@@ -214,6 +222,24 @@ describe('process-uploaded-photo', () => {
     expect(restamp).not.toHaveBeenCalled();
   });
 
+  it('removes the quarantined upload of a published photo once its URL has expired, not before', async () => {
+    await upload(PHOTO_ID, { pending: pendingFor(PHOTO_ID, { expiresAt: new Date(Date.now() + 60_000).toISOString() }) });
+    await stores.photos.savePhoto(photoRecord({ eventId: EVENT_ID, photoId: PHOTO_ID, objectKeys: [publishedOf(PHOTO_ID)] }));
+    stores.objects.put(publishedOf(PHOTO_ID), jpegOf(PHOTO_ID), { contentType: 'image/jpeg' });
+    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, alreadyRecorded: 1 });
+    expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(true);
+
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(Date.now() + 61_000);
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, alreadyRecorded: 1 });
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(false);
+    expect(stores.objects.has(publishedOf(PHOTO_ID))).toBe(true);
+  });
+
   it('does not throw when a concurrent delivery wins the conditional put', async () => {
     await upload(PHOTO_ID);
     // Another delivery of the same event writes the photo between this one's read and its write.
@@ -225,7 +251,7 @@ describe('process-uploaded-photo', () => {
     await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, alreadyRecorded: 1 });
     expect(saves).toHaveBeenCalledTimes(1);
     expect(await photoOf(PHOTO_ID)).toMatchObject({ title: 'Written by the other delivery' });
-    expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(true);
+    expect(stores.objects.has(publishedOf(PHOTO_ID))).toBe(true);
   });
 
   it('processes every record of the event', async () => {
@@ -257,8 +283,9 @@ describe('process-uploaded-photo', () => {
     expect((error as AggregateError).errors).toEqual([failure]);
     expect((error as AggregateError).message).toBe('1 of 3 uploads failed');
     expect(await Promise.all(IDS.map(async (id) => (await photoOf(id)) !== null))).toEqual([true, false, true]);
-    // A transient failure never deletes the upload.
+    // A transient failure never deletes the upload: the others are published, it waits for the retry.
     expect(IDS.map((id) => stores.objects.has(keyOf(id)))).toEqual([true, true, true]);
+    expect(IDS.map((id) => stores.objects.has(publishedOf(id)))).toEqual([true, true, true]);
   });
 
   it('rejects when reading the object fails with anything but "not found"', async () => {
@@ -299,6 +326,7 @@ describe('process-uploaded-photo', () => {
       await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, duplicateContent: 1 });
       await expect(photoOf(PHOTO_ID)).resolves.toBeNull();
       expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(false);
+      expect(stores.objects.has(publishedOf(PHOTO_ID))).toBe(false); // never published
       expect(await uploadOf(PHOTO_ID)).toMatchObject({ status: 'duplicate', duplicateOf: IDS[1] });
       expect(await stores.photos.getHashClaim(EVENT_ID, SHA)).toMatchObject({ photoId: IDS[1] });
     });
@@ -341,6 +369,7 @@ describe('process-uploaded-photo', () => {
       // The claim too: the delete ran before the photo existed, so it could not know the hash.
       await expect(stores.photos.getHashClaim(EVENT_ID, sha256Hex(jpegOf(PHOTO_ID)))).resolves.toBeNull();
       expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(false);
+      expect(stores.objects.has(publishedOf(PHOTO_ID))).toBe(false);
     });
 
     it('keeps the photo when the upload is still not deleted after the write', async () => {
@@ -348,7 +377,7 @@ describe('process-uploaded-photo', () => {
       await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, created: 1 });
       await expect(photoOf(PHOTO_ID)).resolves.not.toBeNull();
       expect(await stores.photos.getHashClaim(EVENT_ID, sha256Hex(jpegOf(PHOTO_ID)))).toMatchObject({ photoId: PHOTO_ID });
-      expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(true);
+      expect(stores.objects.has(publishedOf(PHOTO_ID))).toBe(true);
     });
   });
 

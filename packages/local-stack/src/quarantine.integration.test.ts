@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '#lib/stack';
+import { apiCaller, jpegBytes, s3Client, signIn } from '#lib/test-support';
+import { png } from '@event-photos/testing/fixtures';
+
+// Quarantine, then publish: browsers write to uploads/, which the CDN never serves; processing
+// publishes a checked copy under photos/ with headers we set. Over HTTP against the local stack.
+let stack: LocalStack;
+let dataDir: string;
+let s3: S3Client;
+let attendee: ReturnType<typeof apiCaller>;
+const EVENT = 'demo-event';
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-quarantine-'));
+  stack = await startLocalStack({ dataDir, retryDelaysMs: [50, 100] });
+  s3 = s3Client(stack.outputs);
+  const user = stack.outputs.demoUsers.find((candidate) => candidate.groups.length === 0)!;
+  attendee = apiCaller(stack.outputs, (await signIn(stack.outputs, user.email, user.password)).idToken);
+});
+
+afterAll(async () => {
+  s3?.destroy();
+  await stack?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+async function initiate(contentType: string, bytes: Buffer) {
+  const initiated = await attendee('POST', `/events/${EVENT}/photos/initiate-upload`, { title: 'Quarantined', contentType, size: bytes.length });
+  expect(initiated.status, initiated.text).toBe(201);
+  return initiated.json as { photoId: string; s3PutObjectUrl: string; method: string; headers: Record<string, string> };
+}
+
+const cdn = (key: string) => fetch(`${stack.outputs.cdnBaseUrl}/${key}`);
+const quarantineKey = (photoId: string, extension: string) => `uploads/event_${EVENT}/${photoId}.${extension}`;
+const publishedKey = (photoId: string, extension: string) => `photos/event_${EVENT}/${photoId}.${extension}`;
+
+/** Reads `key` from the CDN again and again until `done` settles; every status seen. */
+async function watch(key: string, done: Promise<unknown>): Promise<Set<number>> {
+  const statuses = new Set<number>();
+  let finished = false;
+  void done.finally(() => (finished = true));
+  while (!finished) {
+    const response = await cdn(key);
+    await response.arrayBuffer();
+    statuses.add(response.status);
+  }
+  return statuses;
+}
+
+async function exists(key: string): Promise<boolean> {
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: stack.outputs.bucketName, Key: key }));
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'NotFound') return false;
+    throw error;
+  }
+}
+
+describe('quarantine, then publish', () => {
+  it('never serves the upload; serves the published copy with only the headers we set', async () => {
+    const bytes = jpegBytes(20_000);
+    const { photoId, s3PutObjectUrl, method, headers } = await initiate('image/jpeg', bytes);
+    const flow = (async () => {
+      // Headers the URL does not sign, which S3 would store with the object and hand to viewers.
+      const extra = { 'content-disposition': 'attachment; filename="evil.html"', 'content-language': 'xx', expires: 'Thu, 01 Jan 2099 00:00:00 GMT' };
+      expect((await fetch(s3PutObjectUrl, { method, headers: { ...headers, ...extra }, body: new Uint8Array(bytes) })).status).toBe(200);
+      await stack.notifications.idle();
+    })();
+    const seen = await watch(quarantineKey(photoId, 'jpg'), flow);
+    await flow;
+    expect(seen).toEqual(new Set([403]));
+    expect((await cdn(quarantineKey(photoId, 'jpg'))).status).toBe(403);
+
+    const photo = (await attendee('GET', `/events/${EVENT}/photos/${photoId}`)).json;
+    expect(photo).toMatchObject({ status: 'ready', url: `${stack.outputs.cdnBaseUrl}/${publishedKey(photoId, 'jpg')}` });
+    const served = await cdn(publishedKey(photoId, 'jpg'));
+    expect(served.status).toBe(200);
+    expect(createHash('sha256').update(Buffer.from(await served.arrayBuffer())).digest('hex')).toBe(photo.sha256);
+    expect(served.headers.get('content-type')).toBe('image/jpeg');
+    expect(served.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    for (const header of ['content-disposition', 'content-language', 'expires', 'content-encoding']) expect(served.headers.get(header), header).toBeNull();
+    expect([...served.headers.keys()].filter((name) => name.startsWith('x-amz-meta-'))).toEqual([]);
+    // The upload stays in quarantine while its URL is valid (a second PUT answers 412), unserved.
+    expect(await exists(quarantineKey(photoId, 'jpg'))).toBe(true);
+    expect((await fetch(s3PutObjectUrl, { method, headers, body: new Uint8Array(bytes) })).status).toBe(412);
+
+    // A delete removes both.
+    expect((await attendee('DELETE', `/events/${EVENT}/photos/${photoId}`)).status).toBe(204);
+    expect((await cdn(publishedKey(photoId, 'jpg'))).status).toBe(404);
+    expect(await exists(quarantineKey(photoId, 'jpg'))).toBe(false);
+    expect(await exists(publishedKey(photoId, 'jpg'))).toBe(false);
+  });
+
+  it('never serves HTML declared as an image, under either prefix, at any moment', async () => {
+    const html = Buffer.from(`<html><script>alert(document.cookie)</script>${' '.repeat(500)}</html>`);
+    const { photoId, s3PutObjectUrl, method, headers } = await initiate('image/png', html);
+    const flow = (async () => {
+      expect((await fetch(s3PutObjectUrl, { method, headers, body: new Uint8Array(html) })).status).toBe(200);
+      await stack.notifications.idle();
+    })();
+    const [quarantine, published] = await Promise.all([watch(quarantineKey(photoId, 'png'), flow), watch(publishedKey(photoId, 'png'), flow)]);
+    expect(quarantine).toEqual(new Set([403]));
+    expect(published).toEqual(new Set([404]));
+    expect((await attendee('GET', `/events/${EVENT}/photos/${photoId}`)).json).toMatchObject({ status: 'rejected' });
+    expect(await exists(quarantineKey(photoId, 'png'))).toBe(false);
+    expect(await exists(publishedKey(photoId, 'png'))).toBe(false);
+  });
+
+  it('publishes a real PNG that then decodes from the CDN', async () => {
+    const image = png(16, 9);
+    const { photoId, s3PutObjectUrl, method, headers } = await initiate('image/png', image);
+    expect((await fetch(s3PutObjectUrl, { method, headers, body: new Uint8Array(image) })).status).toBe(200);
+    await stack.notifications.idle();
+    const served = await cdn(publishedKey(photoId, 'png'));
+    expect(served.status).toBe(200);
+    expect(Buffer.from(await served.arrayBuffer())).toStrictEqual(image);
+  });
+});
