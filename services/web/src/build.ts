@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const SRC_DIR = fileURLToPath(new URL('./', import.meta.url));
@@ -54,7 +55,17 @@ export async function buildWebApp({ write = false }: { write?: boolean } = {}): 
   return files;
 }
 
+/** The JavaScript a browser downloads (source maps are fetched only by developer tools), gzipped at level 9 as a CDN would. */
+export function javascriptGzipBytes(files: Map<string, BuiltFile>): number {
+  let total = 0;
+  for (const [name, file] of files) if (name.endsWith('.js')) total += gzipSync(file.contents, { level: 9 }).length;
+  return total;
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const files = await buildWebApp({ write: true });
-  for (const [name, file] of files) console.log(`${path.relative(process.cwd(), path.join(DIST_DIR, name))}  ${file.contents.length} bytes`);
+  for (const [name, file] of files) {
+    console.log(`${path.relative(process.cwd(), path.join(DIST_DIR, name))}  ${file.contents.length} bytes, ${gzipSync(file.contents, { level: 9 }).length} gzip`);
+  }
+  console.log(`JavaScript sent to the browser: ${(javascriptGzipBytes(files) / 1000).toFixed(1)} kB gzip`);
 }

@@ -6,7 +6,6 @@ const config = {
   cognitoEndpoint: 'http://127.0.0.1:9229',
   region: 'us-east-1',
   userPoolClientId: 'client-123',
-  demoEventId: 'demo-event',
 };
 
 let server: WebServer;
@@ -38,7 +37,7 @@ describe('startWebServer', () => {
     expect(policy).toEqual(expect.arrayContaining(["script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]));
     const html = await response.text();
     expect(html).toContain('<script type="module" src="app.js"></script>');
-    expect(html).toContain('<label for="upload-title">Title</label>');
+    expect(html).toContain('<label for="upload-files" class="button">Choose photos</label>');
     expect((await fetch(`${server.url}/index.html`)).status).toBe(200);
   });
 
