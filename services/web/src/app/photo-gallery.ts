@@ -34,6 +34,8 @@ export class PhotoGallery {
   #pages: AsyncGenerator<PhotoPage, void, undefined>;
   #loading = false;
   #more = true;
+  /** Whether the end of the grid is near the viewport: then the next page is wanted. */
+  #endInView = false;
 
   constructor(client: PhotosClient, options: PhotoGalleryOptions) {
     this.#client = client;
@@ -41,7 +43,8 @@ export class PhotoGallery {
     this.#pages = client.pages({ limit: options.pageSize, signal: options.signal });
     this.#loadMore.addEventListener('click', () => void this.#nextPage());
     const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) void this.#nextPage();
+      this.#endInView = entries.some((entry) => entry.isIntersecting);
+      if (this.#endInView) void this.#nextPage();
     }, { rootMargin: '800px 0px' });
     observer.observe(this.#loadMore);
     options.signal.addEventListener('abort', () => observer.disconnect());
@@ -123,6 +126,9 @@ export class PhotoGallery {
       this.#loadMore.hidden = !this.#more;
       this.#grid.setAttribute('aria-busy', 'false');
       this.#updateEmpty();
+      // The observer speaks only when the end comes into view: if a page did not fill the screen,
+      // it is still in view, and the next page is asked for here (once the layout has settled).
+      if (this.#more && this.#endInView) requestAnimationFrame(() => void (this.#endInView && this.#nextPage()));
     }
   }
 
