@@ -6,10 +6,10 @@ import type { PhotosClient } from '#lib/photos-client';
 
 /** What @uppy/aws-s3 (5.x, non-multipart) passes to getUploadParameters: the parts we read. */
 export interface UppyFileLike {
-  name?: string;
-  type?: string;
-  size: number | null;
-  data: Blob;
+  name?: string | undefined;
+  type?: string | undefined;
+  /** A Blob for a local file; a remote file (Companion) has no bytes here and cannot come this way. */
+  data?: Blob | { size: number | null } | undefined;
   meta: Record<string, unknown>;
 }
 
@@ -30,6 +30,7 @@ export interface UppyUploadParameters {
 export function uppyUploadParameters(client: PhotosClient, { maxBytes }: { maxBytes?: number } = {}) {
   return async (file: UppyFileLike, { signal }: { signal?: AbortSignal } = {}): Promise<UppyUploadParameters> => {
     const name = file.name || 'The photo';
+    if (!(file.data instanceof Blob)) throw new Error(`${name} is not a file on this device; only those can be uploaded here.`);
     const photo = new File([file.data], name, { type: file.type || file.data.type });
     const title = typeof file.meta['title'] === 'string' && file.meta['title'].trim() ? file.meta['title'] : titleFromFileName(name);
     const description = typeof file.meta['description'] === 'string' ? file.meta['description'] : '';

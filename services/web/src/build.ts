@@ -28,7 +28,12 @@ const CONTENT_TYPES: Record<string, string> = {
 export async function buildWebApp({ write = false }: { write?: boolean } = {}): Promise<Map<string, BuiltFile>> {
   const result = await build({
     absWorkingDir: path.resolve(SRC_DIR, '..'),
-    entryPoints: { app: path.join(SRC_DIR, 'app/main.ts'), styles: path.join(SRC_DIR, 'app/styles.css') },
+    entryPoints: {
+      app: path.join(SRC_DIR, 'app/main.ts'),
+      styles: path.join(SRC_DIR, 'app/styles.css'),
+      // The optional Uppy example: its own page and bundle, never loaded by the app.
+      'examples/uppy': path.join(SRC_DIR, 'examples/uppy/uppy-example.ts'),
+    },
     outdir: DIST_DIR,
     bundle: true,
     format: 'esm',
@@ -46,19 +51,24 @@ export async function buildWebApp({ write = false }: { write?: boolean } = {}): 
     files.set(name, { contents, contentType: CONTENT_TYPES[path.extname(name)] ?? 'application/octet-stream' });
   for (const file of result.outputFiles) add(path.relative(DIST_DIR, file.path).split(path.sep).join('/'), file.contents);
   add('index.html', await readFile(path.join(SRC_DIR, 'index.html')));
+  add('examples/uppy.html', await readFile(path.join(SRC_DIR, 'examples/uppy/index.html')));
 
   if (write) {
     await rm(DIST_DIR, { recursive: true, force: true });
     await mkdir(DIST_DIR, { recursive: true });
+    await mkdir(path.join(DIST_DIR, 'examples'), { recursive: true });
     for (const [name, file] of files) await writeFile(path.join(DIST_DIR, name), file.contents);
   }
   return files;
 }
 
-/** The JavaScript a browser downloads (source maps are fetched only by developer tools), gzipped at level 9 as a CDN would. */
-export function javascriptGzipBytes(files: Map<string, BuiltFile>): number {
+/**
+ * The JavaScript the app sends to a browser, gzipped at level 9 as a CDN would: not the source
+ * maps (only developer tools fetch them), not the optional examples (pages of their own).
+ */
+export function appJavaScriptGzipBytes(files: Map<string, BuiltFile>): number {
   let total = 0;
-  for (const [name, file] of files) if (name.endsWith('.js')) total += gzipSync(file.contents, { level: 9 }).length;
+  for (const [name, file] of files) if (name.endsWith('.js') && !name.startsWith('examples/')) total += gzipSync(file.contents, { level: 9 }).length;
   return total;
 }
 
@@ -67,5 +77,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   for (const [name, file] of files) {
     console.log(`${path.relative(process.cwd(), path.join(DIST_DIR, name))}  ${file.contents.length} bytes, ${gzipSync(file.contents, { level: 9 }).length} gzip`);
   }
-  console.log(`JavaScript sent to the browser: ${(javascriptGzipBytes(files) / 1000).toFixed(1)} kB gzip`);
+  console.log(`JavaScript the app sends to the browser: ${(appJavaScriptGzipBytes(files) / 1000).toFixed(1)} kB gzip (without the optional examples/)`);
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appJavaScriptGzipBytes, buildWebApp } from '#lib/build';
 import { startWebServer, type WebServer } from '#lib/server';
 
 const config = {
@@ -53,6 +54,15 @@ describe('startWebServer', () => {
     const head = await fetch(`${server.url}/app.js`, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
+  });
+
+  it('keeps the JavaScript the app sends under 100 KB gzip (the budget; the README states the figure)', async () => {
+    const files = await buildWebApp();
+    expect(appJavaScriptGzipBytes(files)).toBeLessThan(100_000);
+    // The optional Uppy example is a page and a bundle of its own: the app never loads it.
+    expect(files.has('examples/uppy.js')).toBe(true);
+    expect(new TextDecoder().decode(files.get('index.html')!.contents)).not.toContain('examples/');
+    expect((await fetch(`${server.url}/examples/uppy.html`)).status).toBe(200);
   });
 
   it('publishes only the WebConfig keys as /config.json', async () => {

@@ -99,7 +99,8 @@ async function openDemoEvent(page: Page): Promise<void> {
   await page.getByRole('heading', { name: DEMO_EVENT.name, level: 1 }).waitFor();
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+/** The whole page; with a dialog open, what the screen shows (the dialog sits in the viewport). */
+const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
 const gridTitles = (page: Page) => page.locator('#photo-grid > li .photo-title').allTextContents();
 const rowStates = (page: Page) => page.locator('#upload-list > li').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset['state']));
 const progressValues = (page: Page) => page.locator('#upload-list progress').evaluateAll((bars) => bars.map((bar) => (bar as HTMLProgressElement).value));
@@ -183,7 +184,7 @@ describe('web app in Chromium', () => {
       await lightbox.getByRole('heading', { name: 'Lunch' }).waitFor();
       expect(await lightbox.locator('#lightbox-meta').textContent()).toMatch(/^Uploaded by attendee \(you\) · .*\d/);
       expect(await seriousViolations(page, '#lightbox')).toEqual([]);
-      await shot(page, 'desktop-4-lightbox');
+      await shot(page, 'desktop-4-lightbox', false);
       await lightbox.getByLabel('Title').fill('Lunch on the terrace 🍜');
       await lightbox.getByRole('button', { name: 'Save' }).click();
       await lightbox.getByRole('heading', { name: 'Lunch on the terrace 🍜' }).waitFor();
@@ -249,7 +250,7 @@ describe('web app in Chromium', () => {
       await page.locator('#photo-grid > li').first().getByRole('button').click();
       await page.getByRole('dialog').waitFor();
       expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
-      await shot(page, 'phone-4-lightbox');
+      await shot(page, 'phone-4-lightbox', false);
       expect(failedRequests).toEqual([]);
       expect(pageErrors).toEqual([]);
     } finally {
@@ -474,6 +475,34 @@ describe('web app in Chromium', () => {
       expect((await organizerEvents.getEvent('summit-seoul-2026')).open).toBe(false);
       await page.getByRole('button', { name: 'Open to new photos' }).click();
       await page.locator('#upload-panel').waitFor();
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('uploads through real @uppy/core and @uppy/aws-s3 with our getUploadParameters (the optional example)', async () => {
+    const { context, page, pageErrors, failedRequests } = await openApp();
+    try {
+      await signInAs(page);
+      await page.getByRole('link', { name: DEMO_EVENT.name }).waitFor(); // the list's request is done
+      await page.goto(`${web.url}/examples/uppy.html?event=${stack.outputs.demoEventId}`);
+      await page.getByLabel('Photos').setInputFiles([photoFile('Uppy one.png'), photoFile('Uppy two.png'), { name: 'Seed copy.png', mimeType: 'image/png', buffer: png(42, 30) }]);
+      await page.getByRole('button', { name: 'Upload' }).click();
+      const texts = page.locator('#uppy-list .upload-status');
+      await expect
+        .poll(() => texts.allTextContents(), { timeout: 30_000 })
+        .toEqual(['Sent: it appears in the gallery once processed.', 'Sent: it appears in the gallery once processed.', 'Seed copy.png is already in this event, as “Seed 2”.']);
+      expect(await page.locator('#uppy-list progress').evaluateAll((bars) => bars.map((bar) => (bar as HTMLProgressElement).value))).toEqual([100, 100, 0]);
+      await expect
+        .poll(async () => {
+          const titles = [];
+          for await (const photo of attendeeApi.photos({ q: 'Uppy' })) titles.push(photo.title);
+          return titles.sort();
+        }, { timeout: 15_000 })
+        .toEqual(['Uppy one', 'Uppy two']);
+      await shot(page, 'desktop-7-uppy-example');
+      expect(failedRequests).toEqual([]);
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();
