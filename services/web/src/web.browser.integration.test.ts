@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventsClient, createPhotosClient, signIn, type EventsClient, type PhotosClient } from '@event-photos/client';
 import { DEMO_EVENT, startLocalStack, type LocalStack } from '@event-photos/local-stack';
 import { launchChromium } from '@event-photos/testing/browser';
-import { png } from '@event-photos/testing/fixtures';
+import { jpegBytes, png } from '@event-photos/testing/fixtures';
 import { startWebServer, type WebServer } from '#lib/server';
 
 // The web app in a real browser (the Chromium that npm ci brings, driven by playwright-core)
@@ -258,6 +258,35 @@ describe('web app in Chromium', () => {
     }
   });
 
+  it('shows the bytes sent as they go (XMLHttpRequest upload progress), on a slow connection', async () => {
+    const { context, page } = await openApp();
+    try {
+      await signInAs(page);
+      await openDemoEvent(page);
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 1024 * 1024 });
+      await page.evaluate(() => {
+        const seen: number[] = [];
+        (window as unknown as { seen: number[] }).seen = seen;
+        new MutationObserver(() => {
+          const bar = document.querySelector<HTMLProgressElement>('#upload-list progress');
+          if (bar && seen.at(-1) !== bar.value) seen.push(bar.value);
+        }).observe(document.getElementById('upload-list')!, { subtree: true, childList: true, attributes: true });
+      });
+      // 2 MiB at 1 MiB/s: about two seconds of upload (random bytes framed as a JPEG, which is
+      // what processing checks).
+      await page.getByLabel('Choose photos').setInputFiles({ name: 'Big.jpg', mimeType: 'image/jpeg', buffer: jpegBytes(2 * 1024 * 1024) });
+      await waitForRows(page, 1);
+      expect(await rowStates(page)).toEqual(['done']);
+      const seen = await page.evaluate(() => (window as unknown as { seen: number[] }).seen);
+      expect(seen.at(-1)).toBe(100);
+      // Values between the start and the end: the bar moved with the bytes, not in one jump.
+      expect(seen.filter((value) => value > 5 && value < 95).length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('refuses a file that is too big or not a photo in plain words, before any request', async () => {
     const { context, page, pageErrors } = await openApp();
     try {
@@ -411,7 +440,13 @@ describe('web app in Chromium', () => {
       await page.getByRole('heading', { name: 'Other Event 2026', level: 1 }).waitFor();
       expect(await rowStates(page)).toEqual([]);
       expect(await page.locator('#upload-summary').textContent()).toBe('');
-      expect(await page.getByText('No photos yet. Be the first to add one.').isVisible()).toBe(true);
+      await page.getByText('No photos yet. Be the first to add one.').waitFor();
+      // An upload here counts only itself, and lands in this event only.
+      await page.getByLabel('Choose photos').setInputFiles(photoFile('Elsewhere.png'));
+      await waitForRows(page, 1);
+      expect(await page.locator('#upload-summary').textContent()).toBe('1 added.');
+      expect(await gridTitles(page)).toEqual(['Elsewhere']);
+      expect(await page.locator('#event-heading').textContent()).toBe('Other Event 2026');
 
       await page.goto(`${web.url}/?event=no-such-event`);
       await page.getByRole('heading', { name: 'No such event' }).waitFor();
