@@ -207,6 +207,9 @@ describe('web app in Chromium', () => {
       await second.goto(page.url());
       await second.getByRole('heading', { name: DEMO_EVENT.name, level: 1 }).waitFor();
       expect(await second.getByLabel('Password').count()).toBe(0);
+      // Signing out in one tab signs out the other.
+      await second.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
 
       const listed = [];
       for await (const photo of attendeeApi.photos()) listed.push(photo.title);

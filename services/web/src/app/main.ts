@@ -36,7 +36,12 @@ async function start(): Promise<void> {
 
   const account = byId('account', HTMLElement);
   const accountEmail = byId('account-email', HTMLElement);
-  const session = new Session(localStorageOrNull(), () => render());
+  // Another tab signed in or out: redraw only when who is signed in changed (a fresh token of the
+  // same user must not stop this tab's uploads).
+  let shownUser: string | null = null;
+  const session = new Session(localStorageOrNull(), () => {
+    if ((session.current?.email ?? null) !== shownUser) render();
+  });
   let screenRun: AbortController | null = null;
   let leaveWarning: string | null = null;
 
@@ -62,6 +67,7 @@ async function start(): Promise<void> {
     screenRun = new AbortController();
     leaveWarning = null;
     const user = session.current;
+    shownUser = user?.email ?? null;
     account.hidden = !user;
     say(accountEmail, user?.email ?? '');
     if (!user) {
