@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '@event-photos/testing/browser';
 import { png } from '@event-photos/testing/fixtures';
+import type { GalleryPhoto } from '#lib/app/photo-image';
 
 // showPhotoImage in Chromium with photo records as the publishing pipeline will write them
 // (renditions, width/height, placeholder): the API does not produce them yet, so these are
@@ -32,7 +33,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const photo = {
+const photo: GalleryPhoto = {
   photoId: 'p', eventId: 'e', title: 'Keynote', description: '', contentType: 'image/jpeg', size: 1, sha256: 'ab'.repeat(32),
   url: 'http://photos.test/original-w4000.png', uploaderName: 'attendee', mine: true, createdAt: '2026-12-01T10:00:00.000Z',
 };
@@ -41,7 +42,7 @@ describe('showPhotoImage', () => {
   it('offers the renditions as srcset, and the browser picks the one that fits', async () => {
     const shown = await page.evaluate(async (record) => {
       const image = document.getElementById('photo') as HTMLImageElement;
-      (window as unknown as { photoImage: typeof import('./photo-image.ts') }).photoImage.showPhotoImage(image, record, '50vw');
+      (window as unknown as { photoImage: typeof import('#lib/app/photo-image') }).photoImage.showPhotoImage(image, record, '50vw');
       await image.decode();
       return { srcset: image.srcset, sizes: image.sizes, current: image.currentSrc, width: image.getAttribute('width'), height: image.getAttribute('height') };
     }, {
@@ -60,7 +61,7 @@ describe('showPhotoImage', () => {
     const backgrounds = await page.evaluate(async ({ record }) => {
       const image = document.createElement('img');
       document.body.append(image);
-      (window as unknown as { photoImage: typeof import('./photo-image.ts') }).photoImage.showPhotoImage(image, record, '100vw');
+      (window as unknown as { photoImage: typeof import('#lib/app/photo-image') }).photoImage.showPhotoImage(image, record, '100vw');
       const before = image.style.backgroundImage;
       await new Promise((resolve) => image.addEventListener('load', resolve, { once: true }));
       return [before.startsWith('url("data:image/png;base64,'), image.style.backgroundImage];
@@ -70,7 +71,7 @@ describe('showPhotoImage', () => {
 
   it('falls back to the original url without renditions, and never shows a non-web URL', async () => {
     const sources = await page.evaluate((record) => {
-      const show = (window as unknown as { photoImage: typeof import('./photo-image.ts') }).photoImage.showPhotoImage;
+      const show = (window as unknown as { photoImage: typeof import('#lib/app/photo-image') }).photoImage.showPhotoImage;
       const plain = document.createElement('img');
       show(plain, record, '100vw');
       const hostile = document.createElement('img');
