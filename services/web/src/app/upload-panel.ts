@@ -154,7 +154,10 @@ class UploadRow {
     say(this.#status, message ?? STATE_TEXT[state]);
     this.#status.classList.toggle('error', state === 'failed');
     this.#cancel.hidden = this.finished;
-    // A file the checks refused (too big, not a photo) would fail the same way again.
-    this.#retry.hidden = !(state === 'cancelled' || (state === 'failed' && error !== undefined));
+    // A file the checks refused (too big, not a photo) would fail the same way again, and no byte
+    // of it was sent: no Retry, no progress bar.
+    const refusedByChecks = state === 'failed' && error === undefined;
+    this.#retry.hidden = !(state === 'cancelled' || (state === 'failed' && !refusedByChecks));
+    this.#progress.hidden = refusedByChecks;
   }
 }
