@@ -10,10 +10,13 @@ export default defineConfig({
           exclude: ['**/*.integration.test.ts', '**/node_modules/**'],
           env: {
             POWERTOOLS_LOG_LEVEL: 'SILENT',
-            // Dummy values: unit tests never reach AWS (clients are mocked, presigning is local).
+            // Dummy values: unit tests never reach AWS (handlers get in-memory stores, the adapters'
+            // clients are mocked, presigning is local).
             PHOTOS_TABLE_NAME: 'photos-test',
             PHOTOS_BUCKET_NAME: 'photos-bucket-test',
             PHOTOS_CDN_BASE_URL: 'https://d111111abcdef8.cloudfront.net',
+            // One origin rather than '*': the CORS tests then tell allowed and other origins apart.
+            CORS_ALLOWED_ORIGIN: 'https://photos.example.test',
             AWS_REGION: 'eu-west-1',
             AWS_ACCESS_KEY_ID: 'test',
             AWS_SECRET_ACCESS_KEY: 'test',

@@ -449,9 +449,10 @@ async function main(): Promise<void> {
   await stack!.stop();
   stack = undefined;
   const loads: LoadResult[] = [];
-  for (const [photos, concurrency] of [[Math.min(50, LOAD_PHOTOS), 1], [LOAD_PHOTOS, LOAD_CONCURRENCY]] as const) {
-    progress(`load: ${photos} photos through the full flow at concurrency ${concurrency}`);
-    loads.push(await runLoad({ photos, concurrency }));
+  // Declared: what @event-photos/client sends (S3 verifies the hash); undeclared: processing hashes.
+  for (const [photos, concurrency, declareSha256] of [[Math.min(50, LOAD_PHOTOS), 1, true], [LOAD_PHOTOS, LOAD_CONCURRENCY, true], [LOAD_PHOTOS, LOAD_CONCURRENCY, false]] as const) {
+    progress(`load: ${photos} photos through the full flow at concurrency ${concurrency}, sha256 ${declareSha256 ? 'declared' : 'undeclared'}`);
+    loads.push(await runLoad({ photos, concurrency, declareSha256 }));
   }
   progress(`library: an event of ${LIBRARY_PHOTOS} photos`);
   const library = await runLibrary({ photos: LIBRARY_PHOTOS, runs: RUNS });
@@ -692,13 +693,15 @@ async function main(): Promise<void> {
     '',
     '5. The local stack under load: uploads through the full flow (initiate-upload, presigned PUT, S3 event,',
     '   processing) from a client in another process. photos/s = records written per second from the first',
-    '   initiate to the last record; PUT->ready = from the PUT\'s 200 to the record\'s createdAt.',
+    '   initiate to the last record; PUT->ready = from the PUT\'s 200 to the record\'s createdAt. sha256 declared:',
+    '   as @event-photos/client uploads (S3 verifies it, processing reads the first bytes only); undeclared: processing hashes.',
   );
   out.push(
     table(
-      ['concurrency', 'photos', 'photos/s', 'PUT->ready p50 ms', 'p95 ms', 'max ms', 'lost', 'duplicated'],
+      ['concurrency', 'sha256', 'photos', 'photos/s', 'PUT->ready p50 ms', 'p95 ms', 'max ms', 'lost', 'duplicated'],
       loads.map((load) => [
         String(load.concurrency),
+        load.declaredSha256 ? 'declared' : 'undeclared',
         String(load.photos),
         fixed(load.photosPerSecond, 1),
         String(load.putToReadyMs.p50),

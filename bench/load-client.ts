@@ -1,14 +1,18 @@
 // The load generator of bench/load.ts, in a process of its own (a client, not part of the stack):
-//   npx tsx bench/load-client.ts <outputs.json> <photos> <concurrency>
+//   npx tsx bench/load-client.ts <outputs.json> <photos> <concurrency> [bytes] [declare|undeclared]
 // Uploads through the full flow (initiate-upload, presigned PUT), then polls the list until every
 // acknowledged photo has its record (or 60 s pass). Prints one JSON line with the results.
+// `declare` sends each file's SHA-256 with initiate-upload, as @event-photos/client does (S3 then
+// verifies it and processing reads only the first bytes); `undeclared` leaves processing to hash.
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { signIn } from '@event-photos/client';
 import type { LocalStackOutputs } from '@event-photos/local-stack';
 import { jpegBytes } from '@event-photos/testing/fixtures';
 import { uploadThroughApi } from './upload.ts';
 
-const [outputsFile, photosArg = '400', concurrencyArg = '16', bytesArg = String(64 * 1024)] = process.argv.slice(2);
+const [outputsFile, photosArg = '400', concurrencyArg = '16', bytesArg = String(64 * 1024), declareArg = 'declare'] = process.argv.slice(2);
+const declareSha256 = declareArg === 'declare';
 const outputs = JSON.parse(await readFile(outputsFile!, 'utf8')) as LocalStackOutputs;
 const photos = Number(photosArg);
 const concurrency = Number(concurrencyArg);
@@ -29,14 +33,16 @@ await Promise.all(
   Array.from({ length: concurrency }, async () => {
     while (next < photos) {
       const n = next++;
-      const { photoId } = await uploadThroughApi(outputs.apiUrl, idToken, outputs.demoEventId, bytesOf(n), { title: `Load ${n}` });
+      const bytes = bytesOf(n);
+      const sha256 = declareSha256 ? { sha256: createHash('sha256').update(bytes).digest('hex') } : {};
+      const { photoId } = await uploadThroughApi(outputs.apiUrl, idToken, outputs.demoEventId, bytes, { title: `Load ${n}`, ...sha256 });
       acknowledged.set(photoId, Date.now());
     }
   }),
 );
 const uploadedAt = Date.now();
 
-/** Every record of the event, newest first (photoId order), each with the time it was written. */
+/** Every record of the event, newest ready first, each with the time it became ready. */
 async function listAll(): Promise<Array<{ photoId: string; createdAt: string }>> {
   const records: Array<{ photoId: string; createdAt: string }> = [];
   for (let cursor: string | null = null; ; ) {
@@ -65,6 +71,7 @@ console.log(
   JSON.stringify({
     photos,
     concurrency,
+    declaredSha256: declareSha256,
     bytes: body.length,
     seconds: (lastReadyAt - startedAt) / 1000,
     photosPerSecond: mine.length / ((lastReadyAt - startedAt) / 1000),

@@ -19,6 +19,8 @@ const web = await startWebServer({ port: base + 5, config: stack.outputs }).catc
   throw error;
 });
 const outputs = { ...stack.outputs, webUrl: web.url };
+const relativeDataDir = path.relative(process.cwd(), dataDir);
+const shownDataDir = relativeDataDir.startsWith('..') || relativeDataDir === '' ? dataDir : `${relativeDataDir}/`;
 await writeOutputs(outputsFile, outputs);
 
 console.log(`
@@ -32,7 +34,7 @@ Event photos: local stack ready in ${process.uptime().toFixed(1)} s
   Demo event       ${outputs.demoEventId}
   Demo users       ${outputs.demoUsers.map((user) => `${user.email} / ${user.password}`).join(', ')}
   Outputs file     ${outputsFile}
-Ctrl-C stops everything; data stays in .local/ (delete it for a fresh start).
+Ctrl-C stops everything; data stays in ${shownDataDir} (delete it for a fresh start).
 `);
 
 let stopping = false;

@@ -382,6 +382,18 @@ describe('API stack (serverless.yml)', () => {
       expect(variables['UPLOAD_URL_EXPIRES_SECONDS'], id).toBe('300');
     }
   });
+
+  it("gives every function the one origin the HTTP API's CORS allows, for the CORS headers it sets", () => {
+    const apis = ofType(api, 'AWS::ApiGatewayV2::Api');
+    expect(apis).toHaveLength(1);
+    const allowOrigins = (props(apis[0]![1])['CorsConfiguration'] as JsonObject)['AllowOrigins'];
+    expect(allowOrigins).toEqual(['*']);
+    for (const [id, fn] of ofType(api, 'AWS::Lambda::Function')) {
+      if (props(fn)['Handler'] === CUSTOM_RESOURCE_HANDLER) continue;
+      const variables = (props(fn)['Environment'] as JsonObject)['Variables'] as JsonObject;
+      expect(variables['CORS_ALLOWED_ORIGIN'], id).toBe((allowOrigins as Json[])[0]);
+    }
+  });
 });
 
 // ------------------------------------------------------------------ both stacks

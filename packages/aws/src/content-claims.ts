@@ -1,12 +1,13 @@
 import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unlessConditionFails } from '#lib/conditional-write';
-import { eventPk, hashSk, uploadSk } from '#lib/photo-repository';
+import type { ContentClaimStore } from '@event-photos/core';
+import { eventPk, hashSk, uploadSk } from '#lib/table-keys';
 
 /**
  * The writes of deduplication (the HASH# items of photo-repository.ts and the `duplicate` mark of
  * an upload), apart from PhotoRepository so that the routes that never write them do not bundle them.
  */
-export class ContentClaims {
+export class ContentClaims implements ContentClaimStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -70,5 +71,4 @@ export class ContentClaims {
   private async conditional(command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> {
     return (await unlessConditionFails(this.db.send(command as PutCommand))) !== undefined;
   }
-
 }

@@ -6,3 +6,4 @@ export * from '#lib/upload-signer';
 export * from '#lib/upload-signing-env';
 export * from '#lib/content-claims';
 export * from '#lib/photo-listing';
+export * from '#lib/photo-items';

@@ -9,18 +9,10 @@ import {
   NotFound,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import type { ObjectStore, StoredObject } from '@event-photos/core';
 
-export interface StoredObject {
-  size: number;
-  contentType: string | undefined;
-  /** User metadata as S3 returns it: lowercase keys, values still encoded. */
-  metadata: Record<string, string>;
-  etag: string | undefined;
-  /** Hex SHA-256 that S3 verified on upload (x-amz-checksum-sha256), when the upload declared one. */
-  verifiedSha256: string | undefined;
-}
-
-export class ObjectStorage {
+/** ObjectStore on the photos bucket. */
+export class ObjectStorage implements ObjectStore {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
@@ -55,24 +47,26 @@ export class ObjectStorage {
   }
 
   /**
-   * Streams the object through SHA-256 in constant memory. Pins the ETag seen by HeadObject
-   * (If-Match) so the hash is of the same bytes the checks looked at.
+   * Streams the object through SHA-256 in constant memory, keeping its first `keepFirst` bytes.
+   * Pins the ETag seen by HeadObject (If-Match) so the hash is of the same bytes the checks looked at.
    */
-  async sha256(key: string, etag?: string): Promise<{ sha256: string; bytesRead: number }> {
+  async sha256(key: string, etag?: string, keepFirst = 0): Promise<{ sha256: string; bytesRead: number; firstBytes: Uint8Array }> {
     const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, IfMatch: etag }));
     const hash = createHash('sha256');
+    const first: Buffer[] = [];
     let bytesRead = 0;
     await pipeline(
       object.Body as Readable,
       new Writable({
         write: (chunk: Buffer, _encoding, done) => {
           hash.update(chunk);
+          if (bytesRead < keepFirst) first.push(chunk.subarray(0, keepFirst - bytesRead));
           bytesRead += chunk.length;
           done();
         },
       }),
     );
-    return { sha256: hash.digest('hex'), bytesRead };
+    return { sha256: hash.digest('hex'), bytesRead, firstBytes: new Uint8Array(Buffer.concat(first)) };
   }
 
   async delete(key: string): Promise<void> {

@@ -1,9 +1,5 @@
 import { ValidationError, photoIdSchema } from '@event-photos/core';
 
-// A photo's place in the list is its ready key, `{createdAt}#{photoId}`: the time processing
-// accepted it (ISO, fixed width, so string order is time order), then its id to break ties.
-export const readyKeyOf = (photo: { createdAt: string; photoId: string }) => `${photo.createdAt}#${photo.photoId}`;
-
 /** Above every ready key of that millisecond ("~" sorts after hex digits and "-"). */
 export const endOfMillisecond = (ms: number) => `${new Date(ms).toISOString()}#~`;
 

@@ -3,14 +3,16 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { FEED_SETTLE_MS, ValidationError, type Photo } from '@event-photos/core';
-import { PhotoListing, READY_INDEX, UPLOADER_INDEX, listingAttributes } from '#lib/photo-listing';
+import { PhotoListing } from '#lib/photo-listing';
+import { READY_INDEX, UPLOADER_INDEX, listingAttributes } from '#lib/photo-items';
 import { decodeFeedCursor, decodePageCursor, endOfMillisecond } from '#lib/photo-cursors';
 
 // What the listing asks DynamoDB; photo-listing-adapter.integration.test.ts runs it against dynalite.
 const ddb = mockClient(DynamoDBDocumentClient);
 const NOW = Date.parse('2026-05-01T10:00:10.000Z');
 const listing = new PhotoListing(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), 'photos-test', () => NOW);
-const PK = 'EVENT#summit-2026';
+const EVENT = 'summit-2026';
+const PK = `EVENT#${EVENT}`;
 
 function photo(photoId: string, createdAt: string): Photo {
   return {
@@ -39,7 +41,7 @@ const queries = () => ddb.commandCalls(QueryCommand).map((call) => call.args[0].
 describe('first page', () => {
   it('reads the ready-time index newest first, strongly consistent, and strips listing attributes', async () => {
     ddb.on(QueryCommand).resolves({ Items: [item(RECENT), item(OLD)], ScannedCount: 2 });
-    const page = await listing.list(PK, { limit: 10 });
+    const page = await listing.listPhotos(EVENT, { limit: 10 });
     expect(page.items).toEqual([RECENT, OLD]);
     expect(page.nextCursor).toBeNull();
     expect(queries()).toEqual([
@@ -59,7 +61,7 @@ describe('first page', () => {
 
   it("reads one uploader's index for uploader=me, and filters on the folded texts for q", async () => {
     ddb.on(QueryCommand).resolves({ Items: [], ScannedCount: 0 });
-    await listing.list(PK, { limit: 5, uploaderId: 'user-1', q: 'straße' });
+    await listing.listPhotos(EVENT, { limit: 5, uploaderId: 'user-1', q: 'straße' });
     expect(queries()[0]).toEqual(
       expect.objectContaining({
         IndexName: UPLOADER_INDEX,
@@ -72,12 +74,12 @@ describe('first page', () => {
 
   it('goes on to the next page below the last photo it returned', async () => {
     ddb.on(QueryCommand).resolves({ Items: [item(OLD)], ScannedCount: 1, LastEvaluatedKey: { pk: PK, sk: 'x', readyKey: 'y' } });
-    const page = await listing.list(PK, { limit: 1 });
+    const page = await listing.listPhotos(EVENT, { limit: 1 });
     expect(decodePageCursor(page.nextCursor!)).toEqual(listingAttributes(OLD).readyKey);
 
     ddb.reset();
     ddb.on(QueryCommand).resolves({ Items: [item(OLD)], ScannedCount: 1 });
-    const next = await listing.list(PK, { limit: 1, cursor: page.nextCursor! });
+    const next = await listing.listPhotos(EVENT, { limit: 1, cursor: page.nextCursor! });
     // The bound is inclusive, so the photo it starts below is skipped, and asked for once more.
     expect(next.items).toEqual([]);
     expect(next.feedCursor).toBeNull();
@@ -90,7 +92,7 @@ describe('first page', () => {
       .on(QueryCommand)
       .resolvesOnce({ Items: [item(NEWEST)], ScannedCount: 1, LastEvaluatedKey: { pk: PK, sk: 'x', readyKey: 'y' } })
       .resolvesOnce({ Items: [item(RECENT)], ScannedCount: 1 });
-    const page = await listing.list(PK, { limit: 1 });
+    const page = await listing.listPhotos(EVENT, { limit: 1 });
     expect(page.items).toEqual([NEWEST]);
     expect(queries()[1]).toEqual(
       expect.objectContaining({ ExpressionAttributeValues: { ':pk': PK, ':low': SETTLED, ':high': listingAttributes(NEWEST).readyKey } }),
@@ -102,10 +104,10 @@ describe('first page', () => {
 describe('feed', () => {
   it('reads oldest first above the watermark, skipping what it delivered', async () => {
     ddb.on(QueryCommand).resolves({ Items: [item(RECENT)], ScannedCount: 1 });
-    const first = await listing.list(PK, { limit: 10 });
+    const first = await listing.listPhotos(EVENT, { limit: 10 });
     ddb.reset();
     ddb.on(QueryCommand).resolves({ Items: [item(RECENT)], ScannedCount: 1 });
-    const feed = await listing.list(PK, { limit: 10, since: first.feedCursor! });
+    const feed = await listing.listPhotos(EVENT, { limit: 10, since: first.feedCursor! });
     expect(feed).toEqual({ items: [], nextCursor: null, feedCursor: first.feedCursor });
     expect(queries()[0]).toEqual(
       expect.objectContaining({ ScanIndexForward: true, ConsistentRead: true, ExpressionAttributeValues: { ':pk': PK, ':low': SETTLED, ':high': '~' } }),
@@ -125,7 +127,7 @@ describe('refused cursors', () => {
     ['since', Buffer.from([1, 0, 0, 0, 0, 0, 0, 7]).toString('base64url')],
     ['since', Buffer.from([1, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3]).toString('base64url')],
   ])('answers a ValidationError on %s for %j, without querying', async (field, value) => {
-    const error = await listing.list(PK, { limit: 1, [field]: value }).catch((caught: unknown) => caught);
+    const error = await listing.listPhotos(EVENT, { limit: 1, [field]: value }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).field).toBe(field);
     expect(queries()).toHaveLength(0);

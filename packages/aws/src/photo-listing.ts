@@ -1,24 +1,17 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { FEED_SETTLE_MS, foldForSearch, type Photo } from '@event-photos/core';
+import { FEED_SETTLE_MS, type Photo, type PhotoList, type PhotoLister, type PhotoListRequest } from '@event-photos/core';
+import { READY_INDEX, UPLOADER_INDEX, photoOfItem } from '#lib/photo-items';
+import { eventPk } from '#lib/table-keys';
 import {
   decodeFeedCursor,
   decodePageCursor,
   encodeFeedCursor,
   encodePageCursor,
   endOfMillisecond,
-  readyKeyOf,
   type FeedCursor,
 } from '#lib/photo-cursors';
 
-// Photo items carry, besides the photo, what listing needs. Two local secondary indexes of the
-// event's partition order them; LSIs, not GSIs, because only they can be read strongly consistent,
-// which the feed's guarantee needs (a GSI lags by an unbounded, if usually short, time):
-//   byReady     readyKey     {createdAt}#{photoId}                 the whole event, by ready time
-//   byUploader  uploaderKey  {uploaderId}#{createdAt}#{photoId}    one uploader's photos, by ready time
-// titleFold and descriptionFold hold the texts as searched (foldForSearch).
-export const READY_INDEX = 'byReady';
-export const UPLOADER_INDEX = 'byUploader';
-const LISTING_ATTRIBUTES = ['readyKey', 'uploaderKey', 'titleFold', 'descriptionFold'] as const;
+// Lists through the two local indexes of the event's partition (see photo-items.ts).
 
 /**
  * How many items one request may examine when a filter (q) skips some: a search reads at most this
@@ -39,38 +32,6 @@ function bounded({ watermark, seen }: FeedCursor): FeedCursor {
   return { watermark: sorted[sorted.length - MAX_SEEN - 1]!, seen: sorted.slice(-MAX_SEEN) };
 }
 
-export function listingAttributes(photo: Pick<Photo, 'photoId' | 'createdAt' | 'uploaderId' | 'title' | 'description'>) {
-  const readyKey = readyKeyOf(photo);
-  return {
-    readyKey,
-    uploaderKey: `${photo.uploaderId}#${readyKey}`,
-    titleFold: foldForSearch(photo.title),
-    descriptionFold: foldForSearch(photo.description),
-  };
-}
-
-/** The photo of an item: without the table's keys and the listing attributes. */
-export function photoOfItem(item: Record<string, unknown>): Photo {
-  const { pk: _pk, sk: _sk, ...photo } = item;
-  for (const name of LISTING_ATTRIBUTES) delete photo[name];
-  return photo as unknown as Photo;
-}
-
-export interface ListPhotosOptions {
-  limit: number;
-  cursor?: string | undefined;
-  since?: string | undefined;
-  /** Already folded (the query schema does it). */
-  q?: string | undefined;
-  uploaderId?: string | undefined;
-}
-
-export interface ListedPhotos {
-  items: Photo[];
-  nextCursor: string | null;
-  feedCursor: string | null;
-}
-
 interface Scan {
   /** Inclusive bounds of the ready key (the uploader's prefix is added when listing by uploader). */
   low: string;
@@ -81,7 +42,7 @@ interface Scan {
   limit: number;
 }
 
-export class PhotoListing {
+export class PhotoListing implements PhotoLister {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -96,7 +57,8 @@ export class PhotoListing {
    * (later pages bring those). So a gallery that pages and follows the feed misses nothing, and
    * gets nothing twice unless a write lagged behind a burst that filled the first page.
    */
-  async list(pk: string, options: ListPhotosOptions): Promise<ListedPhotos> {
+  async listPhotos(eventId: string, options: PhotoListRequest): Promise<PhotoList> {
+    const pk = eventPk(eventId);
     // Read the clock before the query: everything stamped FEED_SETTLE_MS before it is then visible.
     const settled = endOfMillisecond(this.clock() - FEED_SETTLE_MS);
     if (options.since !== undefined) return this.feed(pk, options, options.since, settled);
@@ -120,7 +82,7 @@ export class PhotoListing {
     return { items, nextCursor, feedCursor: encodeFeedCursor(bounded({ watermark: settled, seen })) };
   }
 
-  private async feed(pk: string, options: ListPhotosOptions, since: string, settled: string): Promise<ListedPhotos> {
+  private async feed(pk: string, options: PhotoListRequest, since: string, settled: string): Promise<PhotoList> {
     const { watermark, seen } = decodeFeedCursor(since);
     const { matches, examinedUpTo } = await this.scan(pk, options, {
       low: watermark,
@@ -140,7 +102,7 @@ export class PhotoListing {
    * Reads the index between the bounds until `limit` photos match or SEARCH_BUDGET items were
    * examined. `examinedUpTo` is the ready key to go on after, or undefined when the range is done.
    */
-  private async scan(pk: string, filter: ListPhotosOptions, range: Scan): Promise<{ matches: { key: string; photo: Photo }[]; examinedUpTo: string | undefined }> {
+  private async scan(pk: string, filter: PhotoListRequest, range: Scan): Promise<{ matches: { key: string; photo: Photo }[]; examinedUpTo: string | undefined }> {
     const prefix = filter.uploaderId === undefined ? '' : `${filter.uploaderId}#`;
     const matches: { key: string; photo: Photo }[] = [];
     let examined = 0;

@@ -35,6 +35,11 @@ describe('createEvent / getEvent', () => {
     });
   });
 
+  it('answers false, overwriting nothing, when the event exists', async () => {
+    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+    await expect(repository.createEvent(event)).resolves.toBe(false);
+  });
+
   it('reads the event without any key', async () => {
     ddb.on(GetCommand).resolves({ Item: { ...keys, ...event } });
     await expect(repository.getEvent('summit-2026')).resolves.toEqual(event);

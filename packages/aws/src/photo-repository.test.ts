@@ -101,6 +101,26 @@ describe('savePendingUpload', () => {
   });
 });
 
+describe('getPendingUpload / getHashClaim', () => {
+  it('reads the upload consistently, without its keys or TTL', async () => {
+    const upload = { photoId: PHOTO_ID, eventId: 'summit-2026', title: 'Keynote', status: 'deleted' };
+    ddb.on(GetCommand).resolves({ Item: { pk: 'EVENT#summit-2026', sk: `UPLOAD#${PHOTO_ID}`, ttl: 1_800_000_000, ...upload } });
+    await expect(repository.getPendingUpload('summit-2026', PHOTO_ID)).resolves.toStrictEqual(upload);
+    expect(ddb.commandCalls(GetCommand)[0]!.args[0].input).toEqual({
+      TableName: TABLE,
+      Key: { pk: 'EVENT#summit-2026', sk: `UPLOAD#${PHOTO_ID}` },
+      ConsistentRead: true,
+    });
+  });
+
+  it("reads the event's claim on a hash", async () => {
+    const claim = { sha256: 'ab'.repeat(32), photoId: PHOTO_ID, claimedAt: '2026-05-01T10:00:00.000Z' };
+    ddb.on(GetCommand).resolves({ Item: { pk: 'EVENT#summit-2026', sk: `HASH#${claim.sha256}`, ...claim } });
+    await expect(repository.getHashClaim('summit-2026', claim.sha256)).resolves.toStrictEqual(claim);
+    expect(ddb.commandCalls(GetCommand)[0]!.args[0].input.Key).toEqual({ pk: 'EVENT#summit-2026', sk: `HASH#${claim.sha256}` });
+  });
+});
+
 describe('rejectUpload', () => {
   const now = new Date('2026-05-01T10:01:00.000Z');
 

@@ -1,14 +1,19 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unlessConditionFails } from '#lib/conditional-write';
-import { PhotoListing, listingAttributes, photoOfItem, type ListPhotosOptions, type ListedPhotos } from '#lib/photo-listing';
+import { EVENT_SK, eventPk, hashSk, photoSk, uploadSk } from '#lib/table-keys';
+import { listingAttributes, photoOfItem } from '#lib/photo-items';
 import {
   ValidationError,
   eventIdSchema,
   foldForSearch,
-  type PendingUpload,
   type EditPhotoRequest,
+  type HashClaim,
+  type Page,
+  type PageRequest,
+  type PendingUpload,
   type Photo,
   type PhotoEvent,
+  type PhotoStore,
   type UpdateEventRequest,
 } from '@event-photos/core';
 
@@ -17,11 +22,6 @@ import {
 //   pk EVENT#{eventId}  sk UPLOAD#{photoId}  an upload that was initiated (kept until its TTL)
 //   pk EVENT#{eventId}  sk PHOTO#{photoId}   a processed photo (listed by ready time: see photo-listing.ts)
 //   pk EVENT#{eventId}  sk HASH#{sha256}     the claim of the one photo of the event with these bytes
-export const eventPk = (eventId: string) => `EVENT#${eventId}`;
-const EVENT_SK = 'EVENT';
-const photoSk = (photoId: string) => `PHOTO#${photoId}`;
-export const uploadSk = (photoId: string) => `UPLOAD#${photoId}`;
-export const hashSk = (sha256: string) => `HASH#${sha256}`;
 // Events live in partitions of their own, so listing them needs an index: every event item also
 // carries gsi1pk EVENTS / gsi1sk {createdAt}#{eventId} (index gsi1, newest first in reverse).
 // One index partition for all events is fine at the rate events are created (a few a day).
@@ -40,28 +40,12 @@ export const PENDING_RETENTION_SECONDS = 30 * 24 * 3600;
 type Keys = { pk: string; sk: string };
 type IndexKeys = { gsi1pk?: string; gsi1sk?: string };
 
-export interface EventList {
-  items: PhotoEvent[];
-  nextCursor: string | null;
-}
-
-/** Which photo of the event holds these bytes (written before the photo record, see process-upload.ts). */
-export interface HashClaim {
-  sha256: string;
-  photoId: string;
-  claimedAt: string;
-}
-
-export class PhotoRepository {
-  private readonly listing: PhotoListing;
-
+/** PhotoStore on the single table (the promises of each method are in @event-photos/core's photo-store.ts). */
+export class PhotoRepository implements PhotoStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
-    clock: () => number = Date.now,
-  ) {
-    this.listing = new PhotoListing(db, tableName, clock);
-  }
+  ) {}
 
   async getEvent(eventId: string): Promise<PhotoEvent | null> {
     const event = await this.get<PhotoEvent & IndexKeys>({ pk: eventPk(eventId), sk: EVENT_SK });
@@ -74,7 +58,7 @@ export class PhotoRepository {
   }
 
   /** Every event, newest first. The cursor is the opaque form of the last event's index key. */
-  async listEvents({ limit, cursor }: { limit: number; cursor?: string | undefined }): Promise<EventList> {
+  async listEvents({ limit, cursor }: PageRequest): Promise<Page<PhotoEvent>> {
     const after = cursor === undefined ? undefined : decodeEventCursor(cursor);
     const result = await this.db.send(
       new QueryCommand({
@@ -205,11 +189,6 @@ export class PhotoRepository {
       new GetCommand({ TableName: this.tableName, Key: { pk: eventPk(eventId), sk: photoSk(photoId) }, ConsistentRead: true }),
     );
     return result.Item ? photoOfItem(result.Item) : null;
-  }
-
-  /** Newest ready first, or what became ready since a feed cursor: see PhotoListing.list. */
-  async listPhotos(eventId: string, options: ListPhotosOptions): Promise<ListedPhotos> {
-    return this.listing.list(eventPk(eventId), options);
   }
 
   /** Which photo holds these bytes; the writes are in content-claims.ts (only processing and delete bundle them). */

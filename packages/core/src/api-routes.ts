@@ -8,7 +8,7 @@ import * as responses from '#lib/api-responses';
 
 /** Response bodies by name (the document's components); null: no body (204). */
 export type ResponseName = Exclude<keyof typeof responses, 'errorResponseSchema' | 'gatewayErrorSchema'>;
-export type ErrorStatus = 400 | 403 | 404 | 409;
+export type ErrorStatus = 400 | 403 | 404 | 409 | 415;
 
 export interface RouteSpec {
   summary: string;
@@ -21,7 +21,10 @@ export interface RouteSpec {
   errors: Partial<Record<ErrorStatus, string>>;
 }
 
-const bodyErrors = { 400: 'A field or the JSON body is invalid (`field` names it)' } as const;
+const bodyErrors = {
+  400: 'A field or the JSON body is invalid, or there is none (`field` names it)',
+  415: 'The body is not sent as application/json (code UnsupportedMediaType, `field`: content-type)',
+} as const;
 const noEvent = 'Unknown event (`field`: eventId)';
 const noPhoto = 'Unknown event or photo (`field` names which)';
 

@@ -20,6 +20,15 @@ export class ValidationError extends AppError {
   }
 }
 
+/** A request body in a media type the route does not take (ours take application/json only). */
+export class UnsupportedMediaTypeError extends AppError {
+  readonly status = 415;
+  readonly code = 'UnsupportedMediaType';
+  constructor(field: string, message: string) {
+    super(message, field);
+  }
+}
+
 export class UnauthorizedError extends AppError {
   readonly status = 401;
   readonly code = 'Unauthorized';

@@ -4,4 +4,6 @@ export * from '#lib/photo';
 export * from '#lib/validation';
 export * from '#lib/upload-metadata';
 export * from '#lib/photo-changes';
+export * from '#lib/photo-store';
+export * from '#lib/object-store';
 export * from '#lib/search-text';

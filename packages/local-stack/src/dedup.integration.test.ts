@@ -5,7 +5,7 @@ import path from 'node:path';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '#lib/stack';
-import { jpegBytes, s3Client, signIn } from '#lib/test-support';
+import { callApi as request, jpegBytes, s3Client, signIn } from '#lib/test-support';
 
 // Deduplication within an event by SHA-256, over HTTP against the local stack.
 let stack: LocalStack;
@@ -15,15 +15,8 @@ let attendee = '';
 let organizer = '';
 const EVENT = 'demo-event';
 
-async function callApi(method: string, pathname: string, { body, auth = attendee }: { body?: unknown; auth?: string } = {}) {
-  const response = await fetch(`${stack.outputs.apiUrl}${pathname}`, {
-    method,
-    headers: { authorization: `Bearer ${auth}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : null };
-}
+const callApi = (method: string, pathname: string, { body, auth = attendee }: { body?: unknown; auth?: string } = {}) =>
+  request(stack.outputs.apiUrl, method, pathname, { token: auth, body });
 const sha256Of = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 async function initiate(bytes: Buffer, { eventId = EVENT, declare = false } = {}) {

@@ -98,8 +98,17 @@ export async function ensurePhotosTable(endpoint: string, definition: CreateTabl
     // dynalite has no UpdateTimeToLive: TTL records are not expired locally.
     if (!existing) await client.send(new CreateTableCommand(definition));
     else await addMissingIndexes(client, definition, existing);
+    await untilActive(client, definition.TableName!);
   } finally {
     client.destroy();
+  }
+}
+
+/** A new table is CREATING for a moment (in dynalite too), and answers ResourceNotFound until ACTIVE. */
+async function untilActive(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (let attempt = 0; (await describeTable(client, tableName))?.TableStatus !== 'ACTIVE'; attempt++) {
+    if (attempt >= 200) throw new Error(`The local table ${tableName} did not become ACTIVE`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { AdminAddUserToGroupCommand, AdminCreateUserCommand, AdminSetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '#lib/stack';
-import { cognitoClient, jpegBytes, signIn } from '#lib/test-support';
+import { callApi as request, cognitoClient, jpegBytes, signIn } from '#lib/test-support';
 
 // Events over HTTP against the local stack: the listing, the photo count, and the organizer's
 // PATCH (name, description, open/closed), as an attendee, the demo organizer and a second organizer.
@@ -16,15 +16,8 @@ type Caller = keyof typeof tokens;
 
 const OTHER_ORGANIZER = { email: 'organizer2@example.com', password: 'Local-Organizer-2!' };
 
-async function callApi(method: string, pathname: string, { as = 'attendee', body }: { as?: Caller; body?: unknown } = {}) {
-  const response = await fetch(`${api}${pathname}`, {
-    method,
-    headers: { authorization: `Bearer ${tokens[as]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, text, json: text ? JSON.parse(text) : null };
-}
+const callApi = (method: string, pathname: string, { as = 'attendee', body }: { as?: Caller; body?: unknown } = {}) =>
+  request(api, method, pathname, { token: tokens[as], body });
 
 const createEvent = async (eventId: string, as: Caller = 'organizer') => {
   const created = await callApi('POST', '/events', { as, body: { eventId, name: `Event ${eventId}` } });

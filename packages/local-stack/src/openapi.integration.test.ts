@@ -39,11 +39,15 @@ afterAll(async () => {
 });
 
 /** Calls the API and checks the answer's body against the document's schema for route and status. */
-async function call(route: string, pathname: string, { as = 'attendee', body }: { as?: keyof typeof tokens; body?: unknown } = {}) {
+async function call(
+  route: string,
+  pathname: string,
+  { as = 'attendee', body, contentType = 'application/json' }: { as?: keyof typeof tokens; body?: unknown; contentType?: string } = {},
+) {
   const [method, template] = route.split(' ') as [string, string];
   const response = await fetch(`${stack.outputs.apiUrl}${pathname}`, {
     method,
-    headers: { authorization: `Bearer ${tokens[as]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { authorization: `Bearer ${tokens[as]}`, ...(body === undefined ? {} : { 'content-type': contentType }) },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await response.text();
@@ -81,7 +85,7 @@ describe('OpenAPI document', () => {
       expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['400', '401']));
     }
     const statuses = new Set(Object.values<any>(document.paths).flatMap((item) => Object.values<any>(item).flatMap((op) => Object.keys(op.responses))));
-    expect([...statuses]).toEqual(expect.arrayContaining(['400', '401', '403', '404', '409']));
+    expect([...statuses]).toEqual(expect.arrayContaining(['400', '401', '403', '404', '409', '415']));
   });
 
   it('describes what the handlers validate: limits from the same zod schemas', () => {
@@ -99,6 +103,9 @@ describe('OpenAPI document', () => {
     expect((await call('POST /events', '/events', { body: { eventId: 'x', name: 'Not mine' } })).status).toBe(403);
     expect((await call('POST /events', '/events', { as: 'organizer', body: { eventId: '..', name: 'x' } })).json.error.field).toBe('eventId');
     expect((await call('POST /events', '/events', { as: 'organizer', body: 'not json' })).json.error.field).toBe('body');
+    expect((await call('POST /events', '/events', { as: 'organizer' })).json.error.field).toBe('body');
+    const form = await call('POST /events', '/events', { as: 'organizer', body: 'eventId=x&name=y', contentType: 'application/x-www-form-urlencoded' });
+    expect(form).toMatchObject({ status: 415, json: { error: { code: 'UnsupportedMediaType', field: 'content-type' } } });
 
     const bytes = jpegBytes(2048);
     const initiated = await call('POST /events/{eventId}/photos/initiate-upload', `/events/${eventId}/photos/initiate-upload`, {

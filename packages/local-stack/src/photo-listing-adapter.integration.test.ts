@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PhotoRepository, SEARCH_BUDGET, createDocumentClient } from '@event-photos/aws';
+import { PhotoListing, PhotoRepository, SEARCH_BUDGET, createDocumentClient } from '@event-photos/aws';
 import { FEED_SETTLE_MS, foldForSearch, type Photo } from '@event-photos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePhotosTable, startDynamoDb, type LocalDynamoDb } from '#lib/dynamodb';
@@ -15,6 +15,7 @@ let dynamodb: LocalDynamoDb;
 let dataDir: string;
 let now = Date.parse('2026-06-01T10:00:00.000Z');
 let repository: PhotoRepository;
+let listing: PhotoListing;
 let documents: ReturnType<typeof createDocumentClient>;
 let photoCount = 0;
 
@@ -23,7 +24,8 @@ beforeAll(async () => {
   dynamodb = await startDynamoDb({ directory: dataDir, port: await freePort() });
   await ensurePhotosTable(dynamodb.endpoint, tableDefinition(await readInfra(REPO_ROOT), 'photos'));
   documents = createDocumentClient({ endpoint: dynamodb.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  repository = new PhotoRepository(documents, 'photos', () => now);
+  repository = new PhotoRepository(documents, 'photos');
+  listing = new PhotoListing(documents, 'photos', () => now);
 });
 
 afterAll(async () => {
@@ -51,7 +53,7 @@ function photo(eventId: string, readyAt: number, title = 'A photo'): Photo {
 }
 
 const feedIds = async (eventId: string, since: string) => {
-  const answer = await repository.listPhotos(eventId, { limit: 100, since });
+  const answer = await listing.listPhotos(eventId, { limit: 100, since });
   return { ids: answer.items.map((item) => item.photoId), next: answer.feedCursor! };
 };
 
@@ -60,7 +62,7 @@ describe('the feed, with writes that land late', () => {
     const eventId = 'late-write';
     const early = photo(eventId, now - 10_000);
     await repository.savePhoto(early);
-    const first = await repository.listPhotos(eventId, { limit: 10 });
+    const first = await listing.listPhotos(eventId, { limit: 10 });
     expect(first.items.map((item) => item.photoId)).toEqual([early.photoId]);
 
     // Stamped ready now, but its write lands only after the reader's next poll.
@@ -78,7 +80,7 @@ describe('the feed, with writes that land late', () => {
 
   it('keeps what it delivered in the last moments out of the next answers', async () => {
     const eventId = 'recent';
-    const first = await repository.listPhotos(eventId, { limit: 10 });
+    const first = await listing.listPhotos(eventId, { limit: 10 });
     const fresh = [photo(eventId, now), photo(eventId, now + 1)];
     for (const item of fresh) await repository.savePhoto(item);
     now += 5;
@@ -95,9 +97,9 @@ describe('the feed, with writes that land late', () => {
     const first = photo(eventId, now - 5000);
     const second = photo(eventId, now - 4000);
     for (const item of [first, second]) await repository.savePhoto(item);
-    const page = await repository.listPhotos(eventId, { limit: 10 });
+    const page = await listing.listPhotos(eventId, { limit: 10 });
     expect(await repository.restampPhoto(first, new Date(now).toISOString())).toBe(true);
-    const listed = await repository.listPhotos(eventId, { limit: 10 });
+    const listed = await listing.listPhotos(eventId, { limit: 10 });
     expect(listed.items.map((item) => item.photoId)).toEqual([first.photoId, second.photoId]);
     expect(listed.items[0]!.createdAt).toBe(new Date(now).toISOString());
     expect((await feedIds(eventId, page.feedCursor!)).ids).toEqual([first.photoId]);
@@ -114,10 +116,10 @@ describe('search', () => {
     for (let index = 0; index < hay.length; index += 50) await Promise.all(hay.slice(index, index + 50).map((item) => repository.savePhoto(item)));
 
     const q = foldForSearch('NEEDLE');
-    const first = await repository.listPhotos(eventId, { limit: 10, q });
+    const first = await listing.listPhotos(eventId, { limit: 10, q });
     expect(first.items).toEqual([]);
     expect(first.nextCursor).toEqual(expect.any(String));
-    const second = await repository.listPhotos(eventId, { limit: 10, q, cursor: first.nextCursor! });
+    const second = await listing.listPhotos(eventId, { limit: 10, q, cursor: first.nextCursor! });
     expect(second.items.map((item) => item.photoId)).toEqual([oldest.photoId]);
     expect(second.nextCursor).toBeNull();
     // Not every item a listing attribute: what callers get is the photo as stored, nothing more.

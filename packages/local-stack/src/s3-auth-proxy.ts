@@ -82,6 +82,14 @@ async function handle(
   }
 
   if (isListObjectsV2(method, key, rawQuery)) return listObjectsV2(options, request, response, rawPath, rawQuery);
+  // s3rver ignores If-Match; S3 answers 412 when the object is no longer that version (processing pins it).
+  const ifMatch = headers['if-match'];
+  if (ifMatch && key && (method === 'GET' || method === 'HEAD')) {
+    const current = await upstreamHead(options, request.url!);
+    if (current.status === 200 && !etagMatches(ifMatch, current.etag)) {
+      throw new S3RequestError(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+    }
+  }
 
   const checksumMode = headers['x-amz-checksum-mode']?.toUpperCase() === 'ENABLED';
   const upstream = await forward(options, request, response, request, (status, outgoing) => {
@@ -115,7 +123,7 @@ async function putObject(
   payloadHash: string,
 ): Promise<void> {
   // Conditional write: the object must not exist yet (AWS supports If-None-Match: * since 2024).
-  if (request.headers['if-none-match']?.trim() === '*' && (await upstreamStatus(options, 'HEAD', request.url!)) === 200) {
+  if (request.headers['if-none-match']?.trim() === '*' && (await upstreamHead(options, request.url!)).status === 200) {
     request.resume();
     throw new S3RequestError(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
   }
@@ -195,15 +203,22 @@ function forward(
   });
 }
 
-function upstreamStatus(options: S3AuthProxyOptions, method: string, url: string): Promise<number> {
+/** The object's status and ETag as s3rver has it now (no conditions, no query). */
+function upstreamHead(options: S3AuthProxyOptions, url: string): Promise<{ status: number; etag: string | undefined }> {
   return new Promise((resolve, reject) => {
-    const probe = httpRequest({ ...options.upstream, method, path: url.split('?')[0] }, (answer) => {
+    const probe = httpRequest({ ...options.upstream, method: 'HEAD', path: url.split('?')[0] }, (answer) => {
       answer.resume();
-      resolve(answer.statusCode ?? 0);
+      resolve({ status: answer.statusCode ?? 0, etag: answer.headers.etag });
     });
     probe.on('error', reject);
     probe.end();
   });
+}
+
+/** If-Match: `*`, or one of the listed ETags (compared without their quotes). */
+function etagMatches(ifMatch: string, etag: string | undefined): boolean {
+  const unquote = (value: string) => value.trim().replace(/^"|"$/g, '');
+  return ifMatch.split(',').some((candidate) => candidate.trim() === '*' || (etag !== undefined && unquote(candidate) === unquote(etag)));
 }
 
 function sendError(request: IncomingMessage, response: ServerResponse, error: S3RequestError): void {

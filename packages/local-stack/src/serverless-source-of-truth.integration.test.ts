@@ -7,7 +7,7 @@ import { GetBucketCorsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { REPO_ROOT, localResourcesOf, startLocalStack, type LocalStack } from '#lib/stack';
-import { s3Client } from '#lib/test-support';
+import { s3Client, signIn } from '#lib/test-support';
 
 // The local stack takes its settings from the two serverless files, so local and deployed cannot
 // drift. Each expectation below reads the file itself (plain YAML), not the stack's own reader.
@@ -41,6 +41,37 @@ it("answers CORS preflights with serverless.yml's httpApi.cors, not more", async
   expect(response.headers.get('access-control-allow-origin')).toBe('*');
 });
 
+it("gives the functions the origin httpApi.cors allows: the same expression", () => {
+  expect(api.provider.environment.CORS_ALLOWED_ORIGIN).toBe(api.provider.httpApi.cors.allowedOrigins[0]);
+});
+
+it("answers a function's 415 through the gateway: the JSON error envelope, httpApi.cors's origin once", async () => {
+  const user = stack.outputs.demoUsers.find((demo) => demo.groups.length === 0)!;
+  const { idToken } = await signIn(stack.outputs, user.email, user.password);
+  const path = '/events/demo-event/photos/initiate-upload';
+  const origin = 'http://app.example.test';
+  // What a browser does for a cross-origin JSON POST: a preflight (the gateway's), then the request.
+  const preflight = await fetch(`${stack.outputs.apiUrl}${path}`, {
+    method: 'OPTIONS',
+    headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+  });
+  expect(preflight.status).toBe(204);
+  expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+  // A form post: the body arrives base64-encoded (not a text type), and is refused before decoding.
+  const response = await fetch(`${stack.outputs.apiUrl}${path}`, {
+    method: 'POST',
+    headers: { origin, authorization: `Bearer ${idToken}`, 'content-type': 'application/octet-stream' },
+    body: '{"title":"x","contentType":"image/jpeg","size":1}',
+  });
+  expect(response.status).toBe(415);
+  expect(await response.json()).toEqual({
+    error: { code: 'UnsupportedMediaType', message: 'content-type must be application/json', field: 'content-type' },
+  });
+  // httpApi.cors's headers of an actual request (the function's own are dropped): the origin only.
+  expect(response.headers.get('access-control-allow-origin')).toBe('*');
+  expect([...response.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual(['access-control-allow-origin']);
+});
+
 it("gives every function serverless.yml's environment, its imports resolved to the local resources", () => {
   const declared = Object.keys(api.provider.environment);
   const local = localResourcesOf(stack.outputs);
@@ -54,6 +85,7 @@ it("gives every function serverless.yml's environment, its imports resolved to t
       MAX_UPLOAD_BYTES: api.provider.environment.MAX_UPLOAD_BYTES,
       UPLOAD_URL_EXPIRES_SECONDS: api.provider.environment.UPLOAD_URL_EXPIRES_SECONDS,
       POWERTOOLS_SERVICE_NAME: api.provider.environment.POWERTOOLS_SERVICE_NAME,
+      CORS_ALLOWED_ORIGIN: '*',
       AWS_LAMBDA_FUNCTION_NAME: name,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(api.functions[name].memorySize ?? api.provider.memorySize),
     });

@@ -100,15 +100,23 @@ export function s3Client(outputs: LocalStackOutputs): S3Client {
   return createS3Client({ endpoint: outputs.s3Endpoint, region: outputs.region, credentials: localResourcesOf(outputs).credentials, forcePathStyle: true });
 }
 
-/** Calls the local API as the holder of `token`: status and parsed JSON (null for no body). */
+/** One API request: JSON (or a raw string) body, the token as a Bearer header if any; the answer parsed. */
+export async function callApi(
+  apiUrl: string,
+  method: string,
+  pathname: string,
+  { token, body }: { token?: string | null | undefined; body?: unknown } = {},
+): Promise<{ status: number; headers: Headers; text: string; json: any }> {
+  const response = await fetch(`${apiUrl}${pathname}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, json: text ? JSON.parse(text) : null };
+}
+
+/** Calls the local API as the holder of `token`. */
 export function apiCaller(outputs: LocalStackOutputs, token: string) {
-  return async (method: string, pathname: string, body?: unknown): Promise<{ status: number; json: any }> => {
-    const response = await fetch(`${outputs.apiUrl}${pathname}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return { status: response.status, json: text ? JSON.parse(text) : null };
-  };
+  return (method: string, pathname: string, body?: unknown) => callApi(outputs.apiUrl, method, pathname, { token, body });
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '#lib/stack';
-import { createOtherClient, jpegBytes, publishedCognitoLocalKey, rawRequest, resignWithKey, signIn, stackSigningKey } from '#lib/test-support';
+import { callApi as request, createOtherClient, jpegBytes, publishedCognitoLocalKey, rawRequest, resignWithKey, signIn, stackSigningKey } from '#lib/test-support';
 
 // The whole flow over HTTP against the local stack: Cognito sign-in, API, presigned PUT to S3,
 // S3 event, DynamoDB record, CDN delivery.
@@ -16,18 +16,8 @@ let api: string;
 const attendee = () => stack.outputs.demoUsers.find((user) => user.groups.length === 0)!;
 const initiatePath = (eventId = stack.outputs.demoEventId) => `/events/${eventId}/photos/initiate-upload`;
 
-async function callApi(method: string, pathname: string, { body, auth = token }: { body?: unknown; auth?: string | null } = {}) {
-  const response = await fetch(`${api}${pathname}`, {
-    method,
-    headers: {
-      ...(auth ? { authorization: `Bearer ${auth}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : null };
-}
+const callApi = (method: string, pathname: string, { body, auth = token }: { body?: unknown; auth?: string | null } = {}) =>
+  request(api, method, pathname, { token: auth, body });
 
 async function upload(bytes: Buffer, fields: Record<string, unknown> = {}) {
   const initiated = await callApi('POST', initiatePath(), {

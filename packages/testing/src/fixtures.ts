@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 
+export { FIXTURE_EVENT_ID, FIXTURE_PHOTO_ID, ORGANIZER_ID, UPLOADER_ID, eventRecord, photoRecord, uploadRecord } from '#lib/store-records';
+
 /**
  * `size` random bytes framed as a JPEG (SOI + JFIF APP0 ... EOI): what the type sniffing checks.
  * Random content keeps compression and caching from flattering any figure. One allocation, so

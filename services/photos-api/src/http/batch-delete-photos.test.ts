@@ -1,30 +1,43 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { uploadObjectKey } from '@event-photos/core';
+import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
+import { FIXTURE_EVENT_ID as EVENT_ID, ORGANIZER_ID, UPLOADER_ID, eventRecord, jpegBytes, photoRecord, uploadRecord } from '@event-photos/testing/fixtures';
 import { httpEvent, jsonOf, lambdaContext } from '../test-support/events';
-import {
-  ORGANIZER, STRANGER, UPLOADER, deletedKeys, itemOf, keyOf, photoFor, putEvent, putPhoto, putUpload, resetTable, uploadFor,
-} from '../test-support/photo-table';
-import { handler } from './batch-delete-photos';
+import { createHandler } from './batch-delete-photos';
 
+const STRANGER = 'stranger-sub';
 const id = (n: number) => `01890a5d-ac96-774b-bcce-${String(n).padStart(12, '0')}`;
+const keyOf = (photoId: string) => uploadObjectKey(EVENT_ID, photoId, 'image/jpeg');
 
-function invoke(body: unknown, sub = UPLOADER) {
+let stores: FakeStores;
+let handler: ReturnType<typeof createHandler>;
+
+function invoke(body: unknown, sub = UPLOADER_ID) {
   return handler(
-    httpEvent({ method: 'POST', path: '/events/x/photos/batch-delete', pathParameters: { eventId: 'summit-2026' }, body, claims: { sub } }),
+    httpEvent({ method: 'POST', path: '/events/x/photos/batch-delete', pathParameters: { eventId: EVENT_ID }, body, claims: { sub } }),
     lambdaContext(),
   );
 }
 
-beforeEach(() => {
-  resetTable();
-  putEvent();
+/** A processed photo and its object (distinct bytes: the event keeps one photo per content). */
+async function storePhoto(photoId: string, uploaderId = UPLOADER_ID) {
+  await stores.photos.savePhoto(photoRecord({ photoId, uploaderId, sha256: photoId.slice(-12).padStart(64, '0') }));
+  stores.objects.put(keyOf(photoId), jpegBytes(100));
+}
+
+beforeEach(async () => {
+  stores = fakeStores();
+  handler = createHandler(stores);
+  await stores.photos.createEvent(eventRecord());
 });
 
 describe('batch-delete-photos', () => {
   it('answers one result per distinct id: deleted, notFound, forbidden', async () => {
-    putPhoto(photoFor(id(1)));
-    putUpload(uploadFor(id(1)));
-    putPhoto(photoFor(id(2), { uploaderId: STRANGER }));
-    putUpload(uploadFor(id(3))); // pending
+    await storePhoto(id(1));
+    await stores.photos.savePendingUpload(uploadRecord({ photoId: id(1) }));
+    await storePhoto(id(2), STRANGER);
+    await stores.photos.savePendingUpload(uploadRecord({ photoId: id(3) })); // pending
+    stores.objects.put(keyOf(id(3)), jpegBytes(100));
     const result = await invoke({ photoIds: [id(1), id(2), id(3), id(4), id(1)] });
     expect(result.statusCode).toBe(200);
     expect(jsonOf(result)).toEqual({
@@ -35,24 +48,25 @@ describe('batch-delete-photos', () => {
         { photoId: id(4), status: 'notFound' },
       ],
     });
-    expect(itemOf(`PHOTO#${id(1)}`)).toBeUndefined();
-    expect(itemOf(`PHOTO#${id(2)}`)).toBeDefined();
-    expect(deletedKeys().sort()).toEqual([keyOf(id(1)), keyOf(id(3))].sort());
+    await expect(stores.photos.getPhoto(EVENT_ID, id(1))).resolves.toBeNull();
+    await expect(stores.photos.getPhoto(EVENT_ID, id(2))).resolves.not.toBeNull();
+    expect([id(1), id(2), id(3)].map((photoId) => stores.objects.has(keyOf(photoId)))).toEqual([false, true, false]);
   });
 
   it("lets the organizer delete everyone's photos", async () => {
-    putPhoto(photoFor(id(1)));
-    putPhoto(photoFor(id(2), { uploaderId: STRANGER }));
-    const { results } = jsonOf(await invoke({ photoIds: [id(1), id(2)] }, ORGANIZER));
+    await storePhoto(id(1));
+    await storePhoto(id(2), STRANGER);
+    const { results } = jsonOf(await invoke({ photoIds: [id(1), id(2)] }, ORGANIZER_ID));
     expect(results.map((r: { status: string }) => r.status)).toEqual(['deleted', 'deleted']);
   });
 
   it('deletes 100 photos in one request', async () => {
     const ids = Array.from({ length: 100 }, (_, n) => id(n));
-    for (const photoId of ids) putPhoto(photoFor(photoId));
+    for (const photoId of ids) await storePhoto(photoId);
     const { results } = jsonOf(await invoke({ photoIds: ids }));
     expect(results.every((r: { status: string }) => r.status === 'deleted')).toBe(true);
-    expect(deletedKeys()).toHaveLength(100);
+    expect(ids.filter((photoId) => stores.objects.has(keyOf(photoId)))).toEqual([]);
+    await expect(stores.photos.countPhotos(EVENT_ID)).resolves.toBe(0);
   });
 
   it.each([
@@ -61,15 +75,17 @@ describe('batch-delete-photos', () => {
     [{ photoIds: [id(1), 'nope'] }, 'photoIds.1'],
     [{ ids: [id(1)] }, 'photoIds'], // the missing field is named first
   ])('answers 400 for %j naming %s, deleting nothing', async (body, field) => {
-    putPhoto(photoFor(id(1)));
+    await storePhoto(id(1));
     const result = await invoke(body);
     expect(result.statusCode).toBe(400);
     expect(jsonOf(result).error.field).toBe(field);
-    expect(itemOf(`PHOTO#${id(1)}`)).toBeDefined();
+    await expect(stores.photos.getPhoto(EVENT_ID, id(1))).resolves.not.toBeNull();
+    expect(stores.objects.has(keyOf(id(1)))).toBe(true);
   });
 
   it('answers 404 naming eventId for an unknown event', async () => {
-    resetTable();
+    stores = fakeStores();
+    handler = createHandler(stores);
     expect(jsonOf(await invoke({ photoIds: [id(1)] })).error.field).toBe('eventId');
   });
 });

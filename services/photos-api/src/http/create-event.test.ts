@@ -1,12 +1,13 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
+import { eventRecord } from '@event-photos/testing/fixtures';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext, type HttpEventOptions } from '../test-support/events';
-import { handler } from './create-event';
+import { createHandler } from './create-event';
 
-const ddb = mockClient(DynamoDBDocumentClient);
 const body = { eventId: 'summit-2026', name: 'Summit 2026 · 서울' };
+
+let stores: FakeStores;
+let handler: ReturnType<typeof createHandler>;
 
 function invoke(options: HttpEventOptions = {}) {
   return handler(
@@ -15,9 +16,11 @@ function invoke(options: HttpEventOptions = {}) {
   );
 }
 
+const storedEvents = async () => (await stores.photos.listEvents({ limit: 100 })).items;
+
 beforeEach(() => {
-  ddb.reset();
-  ddb.on(PutCommand).resolves({});
+  stores = fakeStores();
+  handler = createHandler(stores);
 });
 
 describe('create-event', () => {
@@ -28,17 +31,9 @@ describe('create-event', () => {
     const created = jsonOf(result);
     expect(created).toEqual({ eventId: body.eventId, name: body.name, description: '', open: true, mine: true, createdAt: expect.any(String) });
     expect(Date.parse(created.createdAt)).toBeGreaterThanOrEqual(before);
-
-    const puts = ddb.commandCalls(PutCommand);
-    expect(puts).toHaveLength(1);
-    expect(puts[0]!.args[0].input).toEqual({
-      TableName: 'photos-test',
-      Item: {
-        pk: 'EVENT#summit-2026', sk: 'EVENT', gsi1pk: 'EVENTS', gsi1sk: `${created.createdAt}#summit-2026`,
-        eventId: body.eventId, name: body.name, description: '', open: true, organizerId: TEST_SUB, createdAt: created.createdAt,
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    });
+    await expect(storedEvents()).resolves.toStrictEqual([
+      { eventId: body.eventId, name: body.name, description: '', open: true, organizerId: TEST_SUB, createdAt: created.createdAt },
+    ]);
   });
 
   it.each([
@@ -72,17 +67,19 @@ describe('create-event', () => {
     const result = await invoke({ claims: { 'cognito:groups': groups }, body: 'not json' });
     expect(result.statusCode).toBe(403);
     expect(jsonOf(result).error.code).toBe('Forbidden');
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    await expect(storedEvents()).resolves.toEqual([]);
   });
 
-  it('returns 409 on field eventId when the event already exists', async () => {
-    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));
+  it('returns 409 on field eventId when the event already exists, keeping the one there', async () => {
+    const existing = eventRecord({ eventId: body.eventId, name: 'The first one' });
+    await stores.photos.createEvent(existing);
     const result = await invoke();
     expect(result.statusCode).toBe(409);
     const { error } = jsonOf(result);
     expect(error.code).toBe('Conflict');
     expect(error.field).toBe('eventId');
     expect(error.message).toContain('summit-2026');
+    await expect(storedEvents()).resolves.toStrictEqual([existing]);
   });
 
   it.each([
@@ -100,11 +97,11 @@ describe('create-event', () => {
     const result = await invoke({ body: requestBody });
     expect(result.statusCode).toBe(400);
     expect(jsonOf(result).error.field).toBe(field);
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    await expect(storedEvents()).resolves.toEqual([]);
   });
 
-  it('answers a DynamoDB failure with a generic 500', async () => {
-    ddb.on(PutCommand).rejects(new Error('socket hang up'));
+  it('answers a store failure with a generic 500', async () => {
+    vi.spyOn(stores.photos, 'createEvent').mockRejectedValue(new Error('socket hang up'));
     const result = await invoke();
     expect(result.statusCode).toBe(500);
     expect(jsonOf(result)).toEqual({ error: { code: 'InternalError', message: 'Internal server error' } });

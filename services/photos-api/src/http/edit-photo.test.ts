@@ -1,24 +1,35 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { PhotoEvent } from '@event-photos/core';
+import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
+import { FIXTURE_EVENT_ID as EVENT_ID, ORGANIZER_ID, UPLOADER_ID, eventRecord, photoRecord, uploadRecord } from '@event-photos/testing/fixtures';
 import { httpEvent, jsonOf, lambdaContext } from '../test-support/events';
-import { ORGANIZER, STRANGER, UPLOADER, ddb, itemOf, photoFor, putEvent, putPhoto, putUpload, resetTable, uploadFor } from '../test-support/photo-table';
-import { handler } from './edit-photo';
+import { createHandler } from './edit-photo';
 
 const PHOTO_ID = '01890a5d-ac96-774b-bcce-b302099a8057';
+const OTHER_ID = '01890a5d-ac96-774b-bcce-b302099a8058';
+const STRANGER = 'stranger-sub';
+const photo = photoRecord({ photoId: PHOTO_ID });
 
-function invoke(body: unknown, sub = UPLOADER, photoId = PHOTO_ID) {
+let stores: FakeStores;
+let handler: ReturnType<typeof createHandler>;
+
+function invoke(body: unknown, sub = UPLOADER_ID, photoId = PHOTO_ID) {
   return handler(
-    httpEvent({ method: 'PATCH', path: '/events/x/photos/y', pathParameters: { eventId: 'summit-2026', photoId }, body, claims: { sub } }),
+    httpEvent({ method: 'PATCH', path: '/events/x/photos/y', pathParameters: { eventId: EVENT_ID, photoId }, body, claims: { sub } }),
     lambdaContext(),
   );
 }
 
-beforeEach(() => {
-  resetTable();
-  putEvent();
-  putPhoto(photoFor(PHOTO_ID));
-  putUpload(uploadFor(PHOTO_ID));
-});
+/** The event and its processed photo (its upload record too, as processing leaves it). */
+async function arrange(event: PhotoEvent = eventRecord()) {
+  stores = fakeStores();
+  handler = createHandler(stores);
+  await stores.photos.createEvent(event);
+  await stores.photos.savePhoto(photo);
+  await stores.photos.savePendingUpload(uploadRecord({ photoId: PHOTO_ID }));
+}
+
+beforeEach(() => arrange());
 
 describe('edit-photo', () => {
   it('lets the uploader change the title and answers the photo as the caller sees it', async () => {
@@ -28,11 +39,11 @@ describe('edit-photo', () => {
     expect(body).toMatchObject({ photoId: PHOTO_ID, title: '키노트 🎤', description: 'Day one', uploaderName: 'ana', mine: true, status: 'ready' });
     expect(body).not.toHaveProperty('uploaderId');
     expect(body).not.toHaveProperty('objectKeys');
-    expect(itemOf(`PHOTO#${PHOTO_ID}`)).toMatchObject({ title: '키노트 🎤', description: 'Day one', uploaderId: UPLOADER });
+    await expect(stores.photos.getPhoto(EVENT_ID, PHOTO_ID)).resolves.toStrictEqual({ ...photo, title: '키노트 🎤', description: 'Day one' });
   });
 
   it("lets the event's organizer edit (mine: false)", async () => {
-    const result = await invoke({ description: 'Edited by the organizer' }, ORGANIZER);
+    const result = await invoke({ description: 'Edited by the organizer' }, ORGANIZER_ID);
     expect(result.statusCode).toBe(200);
     expect(jsonOf(result)).toMatchObject({ description: 'Edited by the organizer', title: 'Keynote', mine: false });
   });
@@ -41,13 +52,13 @@ describe('edit-photo', () => {
     const result = await invoke({ title: 'Mine now' }, STRANGER);
     expect(result.statusCode).toBe(403);
     expect(jsonOf(result).error.code).toBe('Forbidden');
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    await expect(stores.photos.getPhoto(EVENT_ID, PHOTO_ID)).resolves.toStrictEqual(photo);
   });
 
   it('refuses the organizer of an event that has none recorded: only the uploader then', async () => {
-    putEvent({ organizerId: undefined });
-    expect((await invoke({ title: 'x' }, ORGANIZER)).statusCode).toBe(403);
-    expect((await invoke({ title: 'x' }, UPLOADER)).statusCode).toBe(200);
+    await arrange(eventRecord({ organizerId: undefined }));
+    expect((await invoke({ title: 'x' }, ORGANIZER_ID)).statusCode).toBe(403);
+    expect((await invoke({ title: 'x' }, UPLOADER_ID)).statusCode).toBe(200);
   });
 
   it.each([
@@ -59,22 +70,20 @@ describe('edit-photo', () => {
     const result = await invoke(body);
     expect(result.statusCode).toBe(400);
     expect(jsonOf(result).error.field).toBe(field);
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    await expect(stores.photos.getPhoto(EVENT_ID, PHOTO_ID)).resolves.toStrictEqual(photo);
   });
 
   it('answers 404 for an unknown or deleted photo, 409 for one not processed yet', async () => {
-    const other = '01890a5d-ac96-774b-bcce-b302099a8058';
-    expect((await invoke({ title: 'x' }, UPLOADER, other)).statusCode).toBe(404);
-    putUpload(uploadFor(other));
-    const pending = await invoke({ title: 'x' }, UPLOADER, other);
+    expect((await invoke({ title: 'x' }, UPLOADER_ID, OTHER_ID)).statusCode).toBe(404);
+    await stores.photos.savePendingUpload(uploadRecord({ photoId: OTHER_ID }));
+    const pending = await invoke({ title: 'x' }, UPLOADER_ID, OTHER_ID);
     expect(pending.statusCode).toBe(409);
-    putUpload(uploadFor(PHOTO_ID, { status: 'deleted' }));
+    await stores.photos.markUploadDeleted(EVENT_ID, PHOTO_ID, UPLOADER_ID);
     expect((await invoke({ title: 'x' })).statusCode).toBe(404);
   });
 
   it('answers 403 to a stranger for a pending photo too (not 409: it says nothing of the photo)', async () => {
-    const other = '01890a5d-ac96-774b-bcce-b302099a8058';
-    putUpload(uploadFor(other));
-    expect((await invoke({ title: 'x' }, STRANGER, other)).statusCode).toBe(403);
+    await stores.photos.savePendingUpload(uploadRecord({ photoId: OTHER_ID }));
+    expect((await invoke({ title: 'x' }, STRANGER, OTHER_ID)).statusCode).toBe(403);
   });
 });

@@ -1,17 +1,19 @@
 import { ConflictError, ForbiddenError, NotFoundError, editPhotoSchema, mayChangePhoto, parseOrThrow, photoView } from '@event-photos/core';
 import { photos } from '#lib/photo-store';
-import { callerId, httpHandler, jsonBody, pathEventId, pathPhotoId } from '#lib/http';
+import type { Stores } from '#lib/stores';
+import { callerId, pathEventId, pathPhotoId } from '#lib/http';
+import { jsonBodyHandler } from '#lib/json-body';
 
 /**
  * PATCH /events/{eventId}/photos/{photoId} `{ title?, description? }`: the uploader or the event's
  * organizer changes a processed photo's text. A pending upload cannot be edited yet (409):
  * processing copies the text from the upload record, and an edit there could be lost to it.
  */
-export const handler = httpHandler(async (event) => {
+export const createHandler = ({ photos }: Pick<Stores, 'photos'>) => jsonBodyHandler(async (event, requestBody) => {
   const eventId = pathEventId(event);
   const photoId = pathPhotoId(event);
   const caller = callerId(event);
-  const changes = parseOrThrow(editPhotoSchema, jsonBody(event));
+  const changes = parseOrThrow(editPhotoSchema, requestBody);
   const [photoEvent, photo, upload] = await Promise.all([
     photos.getEvent(eventId),
     photos.getPhoto(eventId, photoId),
@@ -30,3 +32,5 @@ export const handler = httpHandler(async (event) => {
   if (!updated) throw new NotFoundError(`Photo ${photoId} does not exist in event ${eventId}`, 'photoId');
   return { status: 200, body: { ...photoView(updated, caller), status: 'ready' } };
 });
+
+export const handler = createHandler({ photos });

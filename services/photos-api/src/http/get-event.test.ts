@@ -1,22 +1,27 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
+import { FIXTURE_EVENT_ID as EVENT_ID, ORGANIZER_ID, eventRecord, photoRecord, uploadRecord } from '@event-photos/testing/fixtures';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext, type HttpEventOptions } from '../test-support/events';
-import { STORED_EVENT_ID, storedEvent } from '../test-support/stored-event';
-import { handler } from './get-event';
+import { createHandler } from './get-event';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-const EVENT_ID = STORED_EVENT_ID;
-const stored = storedEvent({ description: 'Day one' });
+const stored = eventRecord({ description: 'Day one' });
+const id = (n: number) => `01890a5d-ac96-774b-bcce-${String(n).padStart(12, '0')}`;
+
+let stores: FakeStores;
+let handler: ReturnType<typeof createHandler>;
 
 function invoke(options: HttpEventOptions = {}) {
   return handler(httpEvent({ method: 'GET', path: `/events/${EVENT_ID}`, pathParameters: { eventId: EVENT_ID }, ...options }), lambdaContext());
 }
 
-beforeEach(() => {
-  ddb.reset();
-  ddb.on(GetCommand).resolves({ Item: stored });
-  ddb.on(QueryCommand).resolves({ Count: 3 });
+beforeEach(async () => {
+  stores = fakeStores();
+  handler = createHandler(stores);
+  await stores.photos.createEvent(stored);
+  // Three processed photos; a pending upload and another event's photo do not count.
+  for (const n of [1, 2, 3]) await stores.photos.savePhoto(photoRecord({ photoId: id(n) }));
+  await stores.photos.savePendingUpload(uploadRecord({ photoId: id(4) }));
+  await stores.photos.savePhoto(photoRecord({ eventId: 'other', photoId: id(5) }));
 });
 
 describe('get-event', () => {
@@ -32,27 +37,28 @@ describe('get-event', () => {
       mine: false,
       photoCount: 3,
     });
-    expect(result.body).not.toContain('organizer-sub');
-    expect(ddb.commandCalls(QueryCommand)[0]!.args[0].input).toMatchObject({ Select: 'COUNT', ExpressionAttributeValues: { ':photo': 'PHOTO#' } });
+    expect(result.body).not.toContain(ORGANIZER_ID);
   });
 
   it('says `mine` to its organizer', async () => {
-    ddb.on(GetCommand).resolves({ Item: { ...stored, organizerId: TEST_SUB } });
-    expect(jsonOf(await invoke({ claims: { 'cognito:groups': ['organizers'] } })).mine).toBe(true);
+    const claims = { sub: ORGANIZER_ID, 'cognito:groups': ['organizers'] };
+    expect(jsonOf(await invoke({ claims })).mine).toBe(true);
+    expect(jsonOf(await invoke({ claims: { sub: TEST_SUB, 'cognito:groups': ['organizers'] } })).mine).toBe(false);
   });
 
   it('returns 404 naming the eventId for an unknown event, without counting', async () => {
-    ddb.on(GetCommand).resolves({});
-    const result = await invoke();
+    const count = vi.spyOn(stores.photos, 'countPhotos');
+    const result = await invoke({ pathParameters: { eventId: 'unknown' } });
     expect(result.statusCode).toBe(404);
     expect(jsonOf(result).error).toMatchObject({ code: 'NotFound', field: 'eventId' });
-    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+    expect(count).not.toHaveBeenCalled();
   });
 
   it('returns 400 for an unsafe eventId', async () => {
+    const read = vi.spyOn(stores.photos, 'getEvent');
     const result = await invoke({ pathParameters: { eventId: '..' } });
     expect(result.statusCode).toBe(400);
     expect(jsonOf(result).error.field).toBe('eventId');
-    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+    expect(read).not.toHaveBeenCalled();
   });
 });

@@ -1,5 +1,6 @@
 import { NotFoundError, photoView } from '@event-photos/core';
 import { photos } from '#lib/photo-store';
+import type { Stores } from '#lib/stores';
 import { callerId, httpHandler, pathEventId, pathPhotoId } from '#lib/http';
 
 /**
@@ -7,7 +8,7 @@ import { callerId, httpHandler, pathEventId, pathPhotoId } from '#lib/http';
  * or why it was rejected (`status: 'rejected'`, `rejectionReason`). A deleted photo is 404, even
  * in the moment processing still holds a record it is about to remove.
  */
-export const handler = httpHandler(async (event) => {
+export const createHandler = ({ photos }: Pick<Stores, 'photos'>) => httpHandler(async (event) => {
   const eventId = pathEventId(event);
   const photoId = pathPhotoId(event);
   const caller = callerId(event);
@@ -22,3 +23,5 @@ export const handler = httpHandler(async (event) => {
   }
   throw notFound;
 });
+
+export const handler = createHandler({ photos });

@@ -1,15 +1,18 @@
 import { createHash } from 'node:crypto';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { decodeMetadataValue } from '@event-photos/core';
+import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
+import { FIXTURE_EVENT_ID as EVENT_ID, ORGANIZER_ID, eventRecord, photoRecord } from '@event-photos/testing/fixtures';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext, type HttpEventOptions } from '../test-support/events';
-import { handler } from './initiate-upload';
+import { createHandler } from './initiate-upload';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-const EVENT_ID = 'summit-2026';
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const validBody = { title: '키노트 연설 🎤', description: 'Opening talk', contentType: 'image/jpeg', size: 1234 };
+
+let stores: FakeStores;
+let handler: ReturnType<typeof createHandler>;
+/** Every upload the handler records goes through here. */
+let saves: MockInstance<FakeStores['photos']['savePendingUpload']>;
 
 function invoke(options: HttpEventOptions = {}) {
   return handler(
@@ -24,11 +27,14 @@ function invoke(options: HttpEventOptions = {}) {
   );
 }
 
-beforeEach(() => {
-  ddb.reset();
-  ddb.on(GetCommand).resolves({});
-  ddb.on(GetCommand, { Key: { pk: `EVENT#${EVENT_ID}`, sk: 'EVENT' } }).resolves({ Item: { pk: `EVENT#${EVENT_ID}`, sk: 'EVENT', eventId: EVENT_ID, name: 'Summit' } });
-  ddb.on(PutCommand).resolves({});
+/** The upload the handler recorded for the photoId it answered. */
+const recorded = async (result: Awaited<ReturnType<typeof invoke>>) => stores.photos.getPendingUpload(EVENT_ID, jsonOf(result).photoId);
+
+beforeEach(async () => {
+  stores = fakeStores();
+  handler = createHandler(stores);
+  saves = vi.spyOn(stores.photos, 'savePendingUpload');
+  await stores.photos.createEvent(eventRecord());
 });
 
 describe('initiate-upload', () => {
@@ -39,8 +45,9 @@ describe('initiate-upload', () => {
     ['a name without bidi or zero-width characters', { name: '\u202eAna\u200b' }, 'Ana'],
     ['the email when the name is only invisible characters', { name: '\u200b ', email: 'ana@example.com' }, 'ana'],
   ])('records the uploader name from %s', async (_name, claims, expected) => {
-    expect((await invoke({ claims })).statusCode).toBe(201);
-    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input.Item).toMatchObject({ uploaderId: TEST_SUB, uploaderName: expected });
+    const result = await invoke({ claims });
+    expect(result.statusCode).toBe(201);
+    expect(await recorded(result)).toMatchObject({ uploaderId: TEST_SUB, uploaderName: expected });
   });
 
   it('returns 201 with a UUIDv7 photoId and a PUT URL for its key', async () => {
@@ -73,22 +80,15 @@ describe('initiate-upload', () => {
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + 300_000);
   });
 
-  it('checks the event exists and records the pending upload with the uploader sub', async () => {
+  // Its TTL is the adapter's (photo-repository.test.ts, savePendingUpload).
+  it('records the pending upload with the uploader sub, the object key and the URL expiry', async () => {
+    const before = Date.now();
     const result = await invoke();
     const { photoId, expiresAt } = jsonOf(result);
 
-    expect(ddb.commandCalls(GetCommand)[0]!.args[0].input).toMatchObject({
-      TableName: 'photos-test',
-      Key: { pk: `EVENT#${EVENT_ID}`, sk: 'EVENT' },
-    });
-    const puts = ddb.commandCalls(PutCommand);
-    expect(puts).toHaveLength(1);
-    const input = puts[0]!.args[0].input;
-    expect(input.TableName).toBe('photos-test');
-    expect(input.ConditionExpression).toBe('attribute_not_exists(pk)');
-    expect(input.Item).toMatchObject({
-      pk: `EVENT#${EVENT_ID}`,
-      sk: `UPLOAD#${photoId}`,
+    expect(saves).toHaveBeenCalledTimes(1);
+    const upload = await recorded(result);
+    expect(upload).toStrictEqual({
       photoId,
       eventId: EVENT_ID,
       uploaderId: TEST_SUB,
@@ -98,9 +98,11 @@ describe('initiate-upload', () => {
       contentType: 'image/jpeg',
       size: 1234,
       objectKey: `uploads/event_${EVENT_ID}/${photoId}.jpg`,
+      initiatedAt: expect.any(String),
       expiresAt,
     });
-    expect(input.Item!['ttl']).toBe(Math.floor(Date.parse(expiresAt) / 1000) + 30 * 24 * 3600);
+    expect(Date.parse(upload!.initiatedAt)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(expiresAt) - Date.parse(upload!.initiatedAt)).toBe(300_000);
   });
 
   it('uses the extension of the content type and a fresh id each time', async () => {
@@ -124,23 +126,24 @@ describe('initiate-upload', () => {
   describe('a declared sha256 the event already holds', () => {
     const SHA = 'ab'.repeat(32);
     const EXISTING = '01890a5d-ac96-774b-bcce-b302099a8057';
-    const photo = { photoId: EXISTING, eventId: EVENT_ID, title: 'Keynote', description: '', contentType: 'image/jpeg', size: 10, sha256: SHA, url: 'https://cdn/x.jpg', uploaderId: 'someone', uploaderName: 'ana', objectKeys: ['uploads/x.jpg'], createdAt: '2026-05-01T10:00:00.000Z' };
-    const claimed = () => ddb.on(GetCommand, { Key: { pk: `EVENT#${EVENT_ID}`, sk: `HASH#${SHA}` } }).resolves({ Item: { sha256: SHA, photoId: EXISTING } });
+    const photo = photoRecord({ photoId: EXISTING, size: 10, sha256: SHA, url: 'https://cdn/x.jpg', uploaderId: 'someone', objectKeys: ['uploads/x.jpg'] });
+
+    beforeEach(async () => {
+      await stores.claims.claimHash(EVENT_ID, SHA, EXISTING);
+    });
 
     it('answers 200 duplicate with the photo view, no URL and no upload record', async () => {
-      claimed();
-      ddb.on(GetCommand, { Key: { pk: `EVENT#${EVENT_ID}`, sk: `PHOTO#${EXISTING}` } }).resolves({ Item: { ...photo } });
+      await stores.photos.savePhoto(photo);
       const result = await invoke({ body: { ...validBody, sha256: SHA.toUpperCase() } });
       expect(result.statusCode).toBe(200);
       expect(jsonOf(result)).toEqual({ duplicate: true, photo: { photoId: EXISTING, eventId: EVENT_ID, title: 'Keynote', description: '', contentType: 'image/jpeg', size: 10, sha256: SHA, url: 'https://cdn/x.jpg', uploaderName: 'ana', mine: false, createdAt: photo.createdAt } });
-      expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+      expect(saves).not.toHaveBeenCalled();
     });
 
     it('signs an upload when the claim names a photo not (or no longer) recorded, or one being deleted', async () => {
-      claimed();
       expect((await invoke({ body: { ...validBody, sha256: SHA } })).statusCode).toBe(201);
-      ddb.on(GetCommand, { Key: { pk: `EVENT#${EVENT_ID}`, sk: `PHOTO#${EXISTING}` } }).resolves({ Item: { ...photo } });
-      ddb.on(GetCommand, { Key: { pk: `EVENT#${EVENT_ID}`, sk: `UPLOAD#${EXISTING}` } }).resolves({ Item: { status: 'deleted' } });
+      await stores.photos.savePhoto(photo);
+      await stores.photos.markUploadDeleted(EVENT_ID, EXISTING, 'someone');
       expect((await invoke({ body: { ...validBody, sha256: SHA } })).statusCode).toBe(201);
     });
   });
@@ -151,27 +154,27 @@ describe('initiate-upload', () => {
   });
 
   it('returns 404 naming the eventId when the event does not exist', async () => {
-    ddb.on(GetCommand).resolves({});
-    const result = await invoke();
+    const result = await invoke({ pathParameters: { eventId: 'unknown-event' } });
     expect(result.statusCode).toBe(404);
     const { error } = jsonOf(result);
     expect(error.code).toBe('NotFound');
     expect(error.field).toBe('eventId');
-    expect(error.message).toContain(EVENT_ID);
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(error.message).toContain('unknown-event');
+    expect(saves).not.toHaveBeenCalled();
   });
 
   it('returns 409 EventClosed, signing nothing, when the organizer closed the event', async () => {
-    ddb.on(GetCommand).resolves({ Item: { pk: `EVENT#${EVENT_ID}`, sk: 'EVENT', eventId: EVENT_ID, name: 'Summit', open: false } });
+    await stores.photos.updateEvent(EVENT_ID, ORGANIZER_ID, { open: false });
     const result = await invoke();
     expect(result.statusCode).toBe(409);
     const { error } = jsonOf(result);
     expect(error).toEqual({ code: 'EventClosed', message: `Event ${EVENT_ID} is closed to uploads`, field: 'eventId' });
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(saves).not.toHaveBeenCalled();
   });
 
   it('accepts uploads to an event that is open again', async () => {
-    ddb.on(GetCommand).resolves({ Item: { pk: `EVENT#${EVENT_ID}`, sk: 'EVENT', eventId: EVENT_ID, name: 'Summit', open: true } });
+    await stores.photos.updateEvent(EVENT_ID, ORGANIZER_ID, { open: false });
+    await stores.photos.updateEvent(EVENT_ID, ORGANIZER_ID, { open: true });
     expect((await invoke()).statusCode).toBe(201);
   });
 
@@ -179,7 +182,7 @@ describe('initiate-upload', () => {
     const result = await invoke({ claims: { sub: undefined } });
     expect(result.statusCode).toBe(401);
     expect(jsonOf(result).error.code).toBe('Unauthorized');
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(saves).not.toHaveBeenCalled();
   });
 
   describe('bad input is a 400 naming the field', () => {
@@ -206,7 +209,7 @@ describe('initiate-upload', () => {
       const { error } = jsonOf(result);
       expect(error.code).toBe('ValidationError');
       expect(error.field).toBe(field);
-      expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+      expect(saves).not.toHaveBeenCalled();
     });
 
     it('accepts exactly 25 MiB', async () => {
@@ -246,12 +249,12 @@ describe('initiate-upload', () => {
       statuses.push((await invoke({ pathParameters: { eventId } })).statusCode!);
     }
     expect(statuses).toEqual(statuses.map(() => 400));
-    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(saves).not.toHaveBeenCalled();
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 
-  it('answers a DynamoDB failure with a 500 that reveals nothing', async () => {
-    ddb.on(PutCommand).rejects(new Error('connect ECONNREFUSED 10.0.0.1:443 table photos-test'));
+  it('answers a store failure with a 500 that reveals nothing', async () => {
+    saves.mockRejectedValue(new Error('connect ECONNREFUSED 10.0.0.1:443 table photos-test'));
     const result = await invoke();
     expect(result.statusCode).toBe(500);
     expect(jsonOf(result)).toEqual({ error: { code: 'InternalError', message: 'Internal server error' } });
@@ -259,7 +262,7 @@ describe('initiate-upload', () => {
   });
 
   it('answers a failing event lookup with a 500 too', async () => {
-    ddb.on(GetCommand).rejects(new Error('boom'));
+    vi.spyOn(stores.photos, 'getEvent').mockRejectedValue(new Error('boom'));
     const result = await invoke();
     expect(result.statusCode).toBe(500);
     expect(jsonOf(result).error.message).toBe('Internal server error');

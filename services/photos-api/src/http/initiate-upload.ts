@@ -13,8 +13,10 @@ import {
 } from '@event-photos/core';
 import { config } from '#lib/config';
 import { photos } from '#lib/photo-store';
+import type { Stores } from '#lib/stores';
 import { uploadSigning } from '#lib/upload-signing';
-import { callerId, httpHandler, jsonBody, pathEventId } from '#lib/http';
+import { callerId, pathEventId } from '#lib/http';
+import { jsonBodyHandler } from '#lib/json-body';
 import { callerName } from '#lib/caller-name';
 import { findDuplicatePhoto } from '#lib/find-duplicate-photo';
 
@@ -24,16 +26,16 @@ const requestSchema = initiateUploadSchema(config.maxUploadBytes);
  * POST /events/{eventId}/photos/initiate-upload: records the upload and signs a PUT URL for it;
  * or, when the declared sha256 is already a photo of the event, answers 200 with that photo.
  */
-export const handler = httpHandler(async (event) => {
+export const createHandler = ({ photos }: Pick<Stores, 'photos'>) => jsonBodyHandler(async (event, requestBody) => {
   const eventId = pathEventId(event);
   const uploaderId = callerId(event);
-  const request = parseOrThrow(requestSchema, jsonBody(event));
+  const request = parseOrThrow(requestSchema, requestBody);
   const photoEvent = await photos.getEvent(eventId);
   if (!photoEvent) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
   // Closing stops new uploads; URLs signed before it still work until they expire (minutes).
   if (photoEvent.open === false) throw new EventClosedError(`Event ${eventId} is closed to uploads`, 'eventId');
   // Only a hint that saves the upload: processing still deduplicates by the hash of the stored bytes.
-  const existing = request.sha256 === undefined ? null : await findDuplicatePhoto(eventId, request.sha256);
+  const existing = request.sha256 === undefined ? null : await findDuplicatePhoto({ photos }, eventId, request.sha256);
   if (existing) {
     const body: DuplicateUploadResponse = { duplicate: true, photo: photoView(existing, uploaderId) };
     return { status: 200, body };
@@ -78,3 +80,5 @@ export const handler = httpHandler(async (event) => {
   };
   return { status: 201, body };
 });
+
+export const handler = createHandler({ photos });

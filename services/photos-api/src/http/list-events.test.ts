@@ -1,50 +1,47 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
+import { eventRecord } from '@event-photos/testing/fixtures';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext, type HttpEventOptions } from '../test-support/events';
-import { handler } from './list-events';
+import { createHandler } from './list-events';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-const item = (eventId: string, createdAt: string, extra: Record<string, unknown> = {}) => ({
-  pk: `EVENT#${eventId}`,
-  sk: 'EVENT',
-  gsi1pk: 'EVENTS',
-  gsi1sk: `${createdAt}#${eventId}`,
-  eventId,
-  name: eventId.toUpperCase(),
-  createdAt,
-  ...extra,
-});
-const mineItem = item('mine', '2026-05-02T00:00:00.000Z', { organizerId: TEST_SUB, description: 'Ours', open: false });
-const othersItem = item('theirs', '2026-05-01T00:00:00.000Z', { organizerId: 'someone-else', description: '', open: true });
+const mine = eventRecord({ eventId: 'mine', name: 'MINE', createdAt: '2026-05-02T00:00:00.000Z', organizerId: TEST_SUB, description: 'Ours', open: false });
+const theirs = eventRecord({ eventId: 'theirs', name: 'THEIRS', createdAt: '2026-05-01T00:00:00.000Z', organizerId: 'someone-else', description: '', open: true });
+
+let stores: FakeStores;
+let handler: ReturnType<typeof createHandler>;
 
 function invoke(options: HttpEventOptions = {}) {
   return handler(httpEvent({ method: 'GET', path: '/events', claims: { 'cognito:groups': '[organizers]' }, ...options }), lambdaContext());
 }
 
-beforeEach(() => {
-  ddb.reset();
-  ddb.on(QueryCommand).resolves({ Items: [mineItem, othersItem] });
+beforeEach(async () => {
+  stores = fakeStores();
+  handler = createHandler(stores);
+  await stores.photos.createEvent(theirs);
+  await stores.photos.createEvent(mine);
 });
 
 describe('list-events', () => {
-  it('lists events in index order with `mine` instead of the organizer id, default page size 50', async () => {
+  it('lists events newest first with `mine` instead of the organizer id, default page size 50', async () => {
+    const list = vi.spyOn(stores.photos, 'listEvents');
     const result = await invoke();
     expect(result.statusCode).toBe(200);
     expect(jsonOf(result)).toEqual({
       items: [
-        { eventId: 'mine', name: 'MINE', description: 'Ours', open: false, createdAt: mineItem.createdAt, mine: true },
-        { eventId: 'theirs', name: 'THEIRS', description: '', open: true, createdAt: othersItem.createdAt, mine: false },
+        { eventId: 'mine', name: 'MINE', description: 'Ours', open: false, createdAt: mine.createdAt, mine: true },
+        { eventId: 'theirs', name: 'THEIRS', description: '', open: true, createdAt: theirs.createdAt, mine: false },
       ],
       nextCursor: null,
     });
     expect(result.body).not.toContain(TEST_SUB);
     expect(result.body).not.toContain('someone-else');
-    expect(ddb.commandCalls(QueryCommand)[0]!.args[0].input).toMatchObject({ IndexName: 'gsi1', ScanIndexForward: false, Limit: 50 });
+    expect(list).toHaveBeenCalledWith({ limit: 50 });
   });
 
   it('shows an event stored before description and open existed as open, without a description', async () => {
-    ddb.on(QueryCommand).resolves({ Items: [item('legacy', '2026-01-01T00:00:00.000Z')] });
+    stores = fakeStores();
+    handler = createHandler(stores);
+    await stores.photos.createEvent(eventRecord({ eventId: 'legacy', name: 'LEGACY', createdAt: '2026-01-01T00:00:00.000Z', description: undefined, open: undefined }));
     expect(jsonOf(await invoke({ claims: {} })).items).toEqual([
       { eventId: 'legacy', name: 'LEGACY', description: '', open: true, createdAt: '2026-01-01T00:00:00.000Z', mine: false },
     ]);
@@ -54,27 +51,31 @@ describe('list-events', () => {
     expect(jsonOf(await invoke({ claims: { 'cognito:groups': '[]' } })).items[0].mine).toBe(false);
   });
 
-  it('passes limit and a cursor it made through to the next page', async () => {
-    ddb.on(QueryCommand).resolvesOnce({ Items: [mineItem], LastEvaluatedKey: { pk: mineItem.pk, sk: 'EVENT', gsi1pk: 'EVENTS', gsi1sk: mineItem.gsi1sk } });
+  it('passes limit and the cursor it answered through to the next page', async () => {
     const first = jsonOf(await invoke({ queryStringParameters: { limit: '1' } }));
+    expect(first.items.map((event: { eventId: string }) => event.eventId)).toEqual(['mine']);
     expect(first.nextCursor).toEqual(expect.any(String));
-    await invoke({ queryStringParameters: { limit: '1', cursor: first.nextCursor } });
-    const second = ddb.commandCalls(QueryCommand)[1]!.args[0].input;
-    expect(second.Limit).toBe(1);
-    expect(second.ExclusiveStartKey).toEqual({ pk: mineItem.pk, sk: 'EVENT', gsi1pk: 'EVENTS', gsi1sk: mineItem.gsi1sk });
+    const second = jsonOf(await invoke({ queryStringParameters: { limit: '1', cursor: first.nextCursor } }));
+    expect(second.items.map((event: { eventId: string }) => event.eventId)).toEqual(['theirs']);
+  });
+
+  it('returns 400 on field cursor for a cursor the store did not make', async () => {
+    const result = await invoke({ queryStringParameters: { cursor: 'garbage' } });
+    expect(result.statusCode).toBe(400);
+    expect(jsonOf(result).error.field).toBe('cursor');
   });
 
   it.each([
     ['limit', { limit: '0' }],
     ['limit', { limit: '101' }],
     ['limit', { limit: 'ten' }],
-    ['cursor', { cursor: 'garbage' }],
     ['cursor', { cursor: 'x'.repeat(3000) }],
     ['sort', { sort: 'asc' }],
-  ])('returns 400 on field %s for %j, without querying', async (field, queryStringParameters) => {
+  ])('returns 400 on field %s for %j, without asking the store', async (field, queryStringParameters) => {
+    const list = vi.spyOn(stores.photos, 'listEvents');
     const result = await invoke({ queryStringParameters });
     expect(result.statusCode).toBe(400);
     expect(jsonOf(result).error.field).toBe(field);
-    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+    expect(list).not.toHaveBeenCalled();
   });
 });

@@ -1,14 +1,14 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { PhotoEvent } from '@event-photos/core';
+import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
+import { FIXTURE_EVENT_ID as EVENT_ID, eventRecord } from '@event-photos/testing/fixtures';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext, type HttpEventOptions } from '../test-support/events';
-import { STORED_EVENT_ID, storedEvent } from '../test-support/stored-event';
-import { handler } from './update-event';
+import { createHandler } from './update-event';
 
-const ddb = mockClient(DynamoDBDocumentClient);
-const EVENT_ID = STORED_EVENT_ID;
-const stored = storedEvent({ organizerId: TEST_SUB });
+const stored = eventRecord({ organizerId: TEST_SUB });
+
+let stores: FakeStores;
+let handler: ReturnType<typeof createHandler>;
 
 function invoke(options: HttpEventOptions = {}) {
   return handler(
@@ -24,28 +24,29 @@ function invoke(options: HttpEventOptions = {}) {
   );
 }
 
-beforeEach(() => {
-  ddb.reset();
-  ddb.on(GetCommand).resolves({ Item: stored });
-  ddb.on(UpdateCommand).callsFake((input: { ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, unknown> }) => {
-    const changes = Object.fromEntries(
-      Object.entries(input.ExpressionAttributeNames).map(([alias, name]) => [name, input.ExpressionAttributeValues[`:${alias.slice(1)}`]]),
-    );
-    return { Attributes: { ...stored, ...changes } };
-  });
-});
+async function arrange(event: PhotoEvent | null = stored) {
+  stores = fakeStores();
+  handler = createHandler(stores);
+  if (event) await stores.photos.createEvent(event);
+}
+
+beforeEach(() => arrange());
 
 describe('update-event', () => {
   it('lets the organizer close the event, answering 200 with the event', async () => {
+    const update = vi.spyOn(stores.photos, 'updateEvent');
     const result = await invoke();
     expect(result.statusCode).toBe(200);
     expect(jsonOf(result)).toEqual({ eventId: EVENT_ID, name: 'Summit', description: '', open: false, createdAt: stored.createdAt, mine: true });
-    expect(ddb.commandCalls(UpdateCommand)[0]!.args[0].input.ExpressionAttributeValues).toEqual({ ':organizer': TEST_SUB, ':f0': false });
+    // The write is conditional on the caller too (an organizer change between read and write).
+    expect(update).toHaveBeenCalledWith(EVENT_ID, TEST_SUB, { open: false });
+    await expect(stores.photos.getEvent(EVENT_ID)).resolves.toStrictEqual({ ...stored, open: false });
   });
 
   it('changes name and description, trimming the name', async () => {
     const result = await invoke({ body: { name: '  Summit 2026 · 서울 ', description: 'Day one\nand two' } });
     expect(jsonOf(result)).toMatchObject({ name: 'Summit 2026 · 서울', description: 'Day one\nand two', open: true });
+    expect(await stores.photos.getEvent(EVENT_ID)).toMatchObject({ name: 'Summit 2026 · 서울', description: 'Day one\nand two' });
   });
 
   it.each([
@@ -56,25 +57,26 @@ describe('update-event', () => {
     const result = await invoke(options);
     expect(result.statusCode).toBe(403);
     expect(jsonOf(result).error.code).toBe('Forbidden');
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    await expect(stores.photos.getEvent(EVENT_ID)).resolves.toStrictEqual(stored);
   });
 
   it('returns 403 for an event without a recorded organizer', async () => {
-    const { organizerId: _organizerId, ...legacy } = stored;
-    ddb.on(GetCommand).resolves({ Item: legacy });
+    await arrange(eventRecord({ organizerId: undefined }));
     expect((await invoke()).statusCode).toBe(403);
   });
 
   it('returns 404 naming the eventId for an unknown event', async () => {
-    ddb.on(GetCommand).resolves({});
+    await arrange(null);
+    const update = vi.spyOn(stores.photos, 'updateEvent');
     const result = await invoke();
     expect(result.statusCode).toBe(404);
     expect(jsonOf(result).error).toMatchObject({ code: 'NotFound', field: 'eventId' });
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    expect(update).not.toHaveBeenCalled();
   });
 
   it('returns 404 when the event goes away between the read and the write', async () => {
-    ddb.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
+    // The store's conditional update finds no event (or no longer this organizer's).
+    vi.spyOn(stores.photos, 'updateEvent').mockResolvedValue(null);
     expect((await invoke()).statusCode).toBe(404);
   });
 
@@ -94,6 +96,6 @@ describe('update-event', () => {
     const result = await invoke({ body });
     expect(result.statusCode).toBe(400);
     expect(jsonOf(result).error.field).toBe(field);
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+    await expect(stores.photos.getEvent(EVENT_ID)).resolves.toStrictEqual(stored);
   });
 });

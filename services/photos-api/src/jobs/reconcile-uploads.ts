@@ -1,8 +1,11 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { storage } from '#lib/object-store';
+import { claims } from '#lib/content-claim-store';
+import { objects } from '#lib/object-store';
+import { photos } from '#lib/photo-store';
 import { logger } from '#lib/logger';
 import { UPLOADS_PREFIX, processUpload, type Outcome } from '#lib/process-upload';
+import type { Stores } from '#lib/stores';
 
 const CONCURRENCY = 8;
 
@@ -13,14 +16,14 @@ export type ReconcileReport = Record<Outcome | 'failed', number> & { objects: nu
  * or processing failed after all retries). Safe to run any time: processing is idempotent, and
  * objects that already have a record cost one read.
  */
-export const handler = middy<unknown, ReconcileReport>()
+export const createHandler = (stores: Stores) => middy<unknown, ReconcileReport>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async () => {
     const report: ReconcileReport = { objects: 0, created: 0, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0, failed: 0 };
     const running = new Set<Promise<void>>();
-    for await (const key of storage.keys(UPLOADS_PREFIX)) {
+    for await (const key of stores.objects.keys(UPLOADS_PREFIX)) {
       report.objects++;
-      const task = processUpload(key)
+      const task = processUpload(stores, key)
         .then((outcome) => void report[outcome]++)
         .catch((error: unknown) => {
           report.failed++;
@@ -34,3 +37,5 @@ export const handler = middy<unknown, ReconcileReport>()
     logger.info('Reconciled uploads', { ...report });
     return report;
   });
+
+export const handler = createHandler({ photos, claims, objects });

@@ -1,6 +1,4 @@
-import { storage } from '#lib/object-store';
-import { photos } from '#lib/photo-store';
-import { claims } from '#lib/content-claim-store';
+import type { Stores } from '#lib/stores';
 
 // Waits for another run that holds the claim and is about to write its photo (two uploads of the
 // same bytes at the same moment). Past them the run fails, so Lambda retries it later.
@@ -15,12 +13,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * A claim whose photo was never written (a crash in between, a delete, an expired upload) must
  * not block the bytes forever: such a stale claim is taken over with a conditional update.
  */
-export async function claimContent(eventId: string, sha256: string, photoId: string): Promise<string | null> {
+export async function claimContent(stores: Stores, eventId: string, sha256: string, photoId: string): Promise<string | null> {
+  const { photos, claims } = stores;
   for (let attempt = 0; ; attempt++) {
     if (await claims.claimHash(eventId, sha256, photoId)) return null;
     const holder = (await photos.getHashClaim(eventId, sha256))?.photoId;
     // Released (or taken over) since the put failed: claim again.
-    const state = holder === undefined ? 'changed' : await holderState(eventId, holder);
+    const state = holder === undefined ? 'changed' : await holderState(stores, eventId, holder);
     if (state === 'recorded') return holder!;
     if (state === 'stale' && (await claims.takeOverHashClaim(eventId, sha256, holder!, photoId))) return null;
     if (attempt >= IN_FLIGHT_WAITS_MS.length) {
@@ -30,7 +29,7 @@ export async function claimContent(eventId: string, sha256: string, photoId: str
   }
 }
 
-async function holderState(eventId: string, photoId: string): Promise<'recorded' | 'stale' | 'inFlight'> {
+async function holderState({ photos, objects }: Stores, eventId: string, photoId: string): Promise<'recorded' | 'stale' | 'inFlight'> {
   const [photo, upload] = await Promise.all([photos.getPhoto(eventId, photoId), photos.getPendingUpload(eventId, photoId)]);
   // Being deleted: its own release of the claim may not have run yet.
   if (upload?.status === 'deleted') return 'stale';
@@ -38,5 +37,5 @@ async function holderState(eventId: string, photoId: string): Promise<'recorded'
   // Rejected, a duplicate itself, or past its TTL: it will never write a photo.
   if (!upload || upload.status) return 'stale';
   // Still pending: a run holds it now, or a retry or reconcile will finish it, as long as its object exists.
-  return (await storage.head(upload.objectKey)) ? 'inFlight' : 'stale';
+  return (await objects.head(upload.objectKey)) ? 'inFlight' : 'stale';
 }

@@ -1,8 +1,6 @@
 import { mayChangePhoto, uploadObjectKey, type DeleteStatus, type PhotoEvent } from '@event-photos/core';
-import { storage } from '#lib/object-store';
-import { photos } from '#lib/photo-store';
-import { claims } from '#lib/content-claim-store';
 import { logger } from '#lib/logger';
+import type { Stores } from '#lib/stores';
 
 /**
  * Deletes a photo, processed or still pending, if the caller may: marks its upload deleted (so
@@ -11,7 +9,7 @@ import { logger } from '#lib/logger';
  * leaves an object that the marker makes reconcile delete, never a record pointing at nothing (a
  * claim left behind is stale and taken over by the next upload). Repeating it is safe.
  */
-export async function deletePhoto(event: PhotoEvent, photoId: string, callerId: string): Promise<DeleteStatus> {
+export async function deletePhoto({ photos, claims, objects }: Stores, event: PhotoEvent, photoId: string, callerId: string): Promise<DeleteStatus> {
   const [photo, upload] = await Promise.all([photos.getPhoto(event.eventId, photoId), photos.getPendingUpload(event.eventId, photoId)]);
   const record = photo ?? upload;
   if (!record) return 'notFound';
@@ -26,7 +24,7 @@ export async function deletePhoto(event: PhotoEvent, photoId: string, callerId: 
   const keys = new Set([...(removed?.objectKeys ?? []), ...(photo?.objectKeys ?? [])]);
   if (upload?.objectKey) keys.add(upload.objectKey);
   if (record.contentType) keys.add(uploadObjectKey(event.eventId, photoId, record.contentType));
-  await Promise.all([...keys].map((key) => storage.delete(key)));
+  await Promise.all([...keys].map((key) => objects.delete(key)));
   logger.info('Photo deleted', { photoId, objects: keys.size });
   return 'deleted';
 }

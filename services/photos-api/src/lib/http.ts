@@ -1,25 +1,45 @@
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpCors from '@middy/http-cors';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer as HttpEvent,
   APIGatewayProxyStructuredResultV2 as HttpResult,
 } from 'aws-lambda';
-import { UnauthorizedError, ValidationError, eventIdSchema, parseOrThrow, photoIdSchema } from '@event-photos/core';
+import { UnauthorizedError, eventIdSchema, parseOrThrow, photoIdSchema } from '@event-photos/core';
+import { config } from '#lib/config';
 import { errorResponse, jsonResponse } from '#lib/error-response';
 import { logger } from '#lib/logger';
 
 export type { HttpEvent, HttpResult };
+export type RouteResult = { status: number; body: unknown };
+export type RouteMiddleware = MiddlewareObj<HttpEvent, HttpResult>;
 
-/** Wraps a route: request-scoped logging, and every error mapped to a JSON response. */
-export function httpHandler(route: (event: HttpEvent) => Promise<{ status: number; body: unknown }>) {
+/**
+ * Wraps a route: request-scoped logging, CORS headers, and every error mapped to a JSON response.
+ * `before` runs in order ahead of the route (the JSON body parser, a group check).
+ */
+export function httpHandler(route: (event: HttpEvent) => Promise<RouteResult>, ...before: RouteMiddleware[]) {
   return middy<HttpEvent, HttpResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    // Used before errorResponse so that its onError runs after it: error answers get the headers too.
+    .use(corsHeaders())
     .use(errorResponse())
+    .use(before)
     .handler(async (event) => {
       const { status, body } = await route(event);
       // 204 No Content: no body, so no content type either.
       return status === 204 ? { statusCode: 204, headers: { 'cache-control': 'no-store' } } : jsonResponse(status, body);
     });
+}
+
+/**
+ * The CORS headers of an answer, for the origin the HTTP API allows (both read param webOrigin).
+ * Behind the HTTP API they are replaced by its own (it answers preflights itself, the functions
+ * never see them), so they can only agree with it; they make the function's answer right by
+ * itself, for any other caller. As the API does: the origin only when the request's is allowed.
+ */
+function corsHeaders(): RouteMiddleware {
+  return httpCors({ origins: [config.corsAllowedOrigin] }) as RouteMiddleware;
 }
 
 /** The caller's Cognito user id, as verified by the API's JWT authorizer. */
@@ -43,16 +63,4 @@ export function pathEventId(event: HttpEvent): string {
 
 export function pathPhotoId(event: HttpEvent): string {
   return parseOrThrow(photoIdSchema, event.pathParameters?.['photoId'], 'photoId');
-}
-
-export function jsonBody(event: HttpEvent): unknown {
-  if (event.body === undefined || event.body === null || event.body === '') {
-    throw new ValidationError('body', 'body is required (a JSON object)');
-  }
-  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ValidationError('body', 'body is not valid JSON');
-  }
 }

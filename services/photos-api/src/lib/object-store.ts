@@ -3,4 +3,4 @@ import { config } from '#lib/config';
 
 // Created once per module load, reused across invocations.
 const s3 = createS3Client({ forcePathStyle: config.s3ForcePathStyle });
-export const storage = new ObjectStorage(s3, config.bucketName);
+export const objects = new ObjectStorage(s3, config.bucketName);

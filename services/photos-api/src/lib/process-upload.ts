@@ -1,11 +1,9 @@
 import { FEED_SETTLE_MS, UNKNOWN_UPLOADER_NAME, decodeUploadMetadata, parseUploadObjectKey, type Photo } from '@event-photos/core';
 import { config } from '#lib/config';
-import { storage } from '#lib/object-store';
-import { photos } from '#lib/photo-store';
-import { claims } from '#lib/content-claim-store';
 import { SNIFF_BYTES, imageTypeMismatch } from '#lib/image-sniffing';
 import { logger } from '#lib/logger';
 import { claimContent } from '#lib/claim-content';
+import type { Stores } from '#lib/stores';
 
 /**
  * `alreadyRecorded`: a redelivery, the photo of this very object exists. `duplicateContent`: the
@@ -30,32 +28,36 @@ export const UPLOADS_PREFIX = 'uploads/';
  * One photo per content in an event: the hash is claimed (claim-content.ts) before the photo is
  * written, and an upload whose bytes another photo holds is marked `duplicate` and its object deleted.
  */
-export async function processUpload(key: string): Promise<Outcome> {
+export async function processUpload(stores: Stores, key: string): Promise<Outcome> {
+  const { photos, objects } = stores;
   // Only ever act on the uploads area, whatever trigger or job calls this.
   if (!key.startsWith(UPLOADS_PREFIX)) throw new Error(`Refusing to process ${key}: not under ${UPLOADS_PREFIX}`);
   const parsed = parseUploadObjectKey(key);
-  if (parsed && (await photos.getPhoto(parsed.eventId, parsed.photoId))) return 'alreadyRecorded';
-
-  const object = await storage.head(key);
+  // Three independent reads at once: one round trip instead of three before the checks start.
+  const [recorded, object, pending] = await Promise.all([
+    parsed && photos.getPhoto(parsed.eventId, parsed.photoId),
+    objects.head(key),
+    parsed && photos.getPendingUpload(parsed.eventId, parsed.photoId),
+  ]);
+  if (recorded) return 'alreadyRecorded';
   if (!object) {
     logger.info('Object is gone, nothing to process', { key });
     return 'gone';
   }
-  const pending = parsed && (await photos.getPendingUpload(parsed.eventId, parsed.photoId));
   const reject = async (reason: string): Promise<Outcome> => {
-    await storage.delete(key);
+    await objects.delete(key);
     if (parsed && pending) await photos.rejectUpload(parsed.eventId, parsed.photoId, reason);
     logger.warn('Upload rejected, object deleted', { key, reason });
     return 'rejected';
   };
 
-  if (parsed && pending?.status === 'deleted') return discardDeleted(key, parsed.eventId, parsed.photoId);
+  if (parsed && pending?.status === 'deleted') return discardDeleted(stores, key, parsed.eventId, parsed.photoId);
 
   const metadata = decodeUploadMetadata(object.metadata);
   if (!parsed || !pending || !metadata) return reject('The object was not uploaded through an upload URL of this API');
   if (pending.status === 'rejected') return reject(pending.rejectionReason ?? 'The upload was rejected');
   // Marked before its object was deleted: a crash in between leaves the object to delete here.
-  if (pending.status === 'duplicate') return discardDuplicate(key, parsed.eventId, parsed.photoId, pending.duplicateOf!);
+  if (pending.status === 'duplicate') return discardDuplicate(stores, key, parsed.eventId, parsed.photoId, pending.duplicateOf!);
   if (
     metadata.photoId !== parsed.photoId ||
     metadata.eventId !== parsed.eventId ||
@@ -66,16 +68,15 @@ export async function processUpload(key: string): Promise<Outcome> {
   }
   if (object.size > config.maxUploadBytes) return reject(`The file is ${object.size} bytes, over the maximum of ${config.maxUploadBytes}`);
   if (object.size !== pending.size) return reject(`The file is ${object.size} bytes, not the declared ${pending.size}`);
-  const firstBytes = await storage.firstBytes(key, SNIFF_BYTES, object.etag);
+  // A checksum S3 verified on upload needs only the first bytes; else one read hashes and keeps them.
+  const { sha256, bytesRead: hashedBytes, firstBytes } = object.verifiedSha256
+    ? { sha256: object.verifiedSha256, bytesRead: 0, firstBytes: await objects.firstBytes(key, SNIFF_BYTES, object.etag) }
+    : await objects.sha256(key, object.etag, SNIFF_BYTES);
   const mismatch = await imageTypeMismatch(firstBytes, pending.contentType);
   if (mismatch) return reject(mismatch);
 
-  // A checksum S3 verified on upload needs no second read of the object.
-  const { sha256, bytesRead: hashedBytes } = object.verifiedSha256
-    ? { sha256: object.verifiedSha256, bytesRead: 0 }
-    : await storage.sha256(key, object.etag);
-  const duplicateOf = await claimContent(parsed.eventId, sha256, parsed.photoId);
-  if (duplicateOf !== null) return discardDuplicate(key, parsed.eventId, parsed.photoId, duplicateOf);
+  const duplicateOf = await claimContent(stores, parsed.eventId, sha256, parsed.photoId);
+  if (duplicateOf !== null) return discardDuplicate(stores, key, parsed.eventId, parsed.photoId, duplicateOf);
   const photo: Photo = {
     photoId: parsed.photoId,
     eventId: parsed.eventId,
@@ -91,9 +92,9 @@ export async function processUpload(key: string): Promise<Outcome> {
     objectKeys: [key],
     createdAt: new Date().toISOString(),
   };
-  const created = await saveStamped(photo);
+  const created = await saveStamped(photos, photo);
   if (created && (await photos.getPendingUpload(parsed.eventId, parsed.photoId))?.status === 'deleted') {
-    return discardDeleted(key, parsed.eventId, parsed.photoId, sha256);
+    return discardDeleted(stores, key, parsed.eventId, parsed.photoId, sha256);
   }
   logger.info(created ? 'Photo recorded' : 'Photo already recorded', {
     key,
@@ -113,7 +114,7 @@ const MAX_RESTAMPS = 5;
  * FEED_SETTLE_MS: a feed may have moved past a stamp that old before the photo was readable, and
  * must find it after. (A reader that saw the first stamp may then get the photo twice; none misses it.)
  */
-async function saveStamped(photo: Photo): Promise<boolean> {
+async function saveStamped(photos: Stores['photos'], photo: Photo): Promise<boolean> {
   let stampedAt = Date.parse(photo.createdAt);
   const created = await photos.savePhoto(photo);
   for (let restamps = 0; created && Date.now() - stampedAt > FEED_SETTLE_MS / 2 && restamps < MAX_RESTAMPS; restamps++) {
@@ -128,18 +129,18 @@ async function saveStamped(photo: Photo): Promise<boolean> {
  * The photo was deleted (before or while it was processed): remove its record, its hash claim
  * when known (the delete could not release it when it ran before the photo was written), then its object.
  */
-async function discardDeleted(key: string, eventId: string, photoId: string, sha256?: string): Promise<Outcome> {
+async function discardDeleted({ photos, claims, objects }: Stores, key: string, eventId: string, photoId: string, sha256?: string): Promise<Outcome> {
   await photos.deletePhotoRecord(eventId, photoId);
   if (sha256) await claims.releaseHash(eventId, sha256, photoId);
-  await storage.delete(key);
+  await objects.delete(key);
   logger.info('Photo was deleted, record and object removed', { key, photoId });
   return 'deleted';
 }
 
 /** The event already holds these bytes as photo `duplicateOf`: mark the upload so, then delete its object. */
-async function discardDuplicate(key: string, eventId: string, photoId: string, duplicateOf: string): Promise<Outcome> {
+async function discardDuplicate({ claims, objects }: Stores, key: string, eventId: string, photoId: string, duplicateOf: string): Promise<Outcome> {
   await claims.markUploadDuplicate(eventId, photoId, duplicateOf);
-  await storage.delete(key);
+  await objects.delete(key);
   logger.info('Same bytes as another photo of the event, object deleted', { key, photoId, duplicateOf });
   return 'duplicateContent';
 }

@@ -1,18 +1,11 @@
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { mockClient } from 'aws-sdk-client-mock';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NotFound, S3Client } from '@aws-sdk/client-s3';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-// @smithy/util-stream is not installed on its own here; the SDK ships sdkStreamMixin in @smithy/core.
-import { sdkStreamMixin } from '@smithy/core/serde';
-import { FEED_SETTLE_MS, encodeUploadMetadata, type PendingUpload, type Photo, type UploadMetadata } from '@event-photos/core';
+import { FEED_SETTLE_MS, encodeUploadMetadata, type PendingUpload, type UploadMetadata } from '@event-photos/core';
+import { fakeStores, type FakeStores, type ObjectToPut } from '@event-photos/testing/fakes';
+import { photoRecord, uploadRecord } from '@event-photos/testing/fixtures';
 import { lambdaContext, s3Event, s3Record } from '../test-support/events';
-import { decodeS3Key, handler } from './process-uploaded-photo';
-
-const s3 = mockClient(S3Client);
-const ddb = mockClient(DynamoDBDocumentClient);
+import { createHandler, decodeS3Key } from './process-uploaded-photo';
+import { SNIFF_BYTES } from '#lib/image-sniffing';
 
 const CDN = 'https://d111111abcdef8.cloudfront.net';
 const EVENT_ID = 'demo';
@@ -23,40 +16,28 @@ const IDS = [
 ] as const;
 const PHOTO_ID = IDS[0];
 const keyOf = (photoId: string) => `uploads/event_${EVENT_ID}/${photoId}.jpg`;
-const pk = `EVENT#${EVENT_ID}`;
 
 const JPEG_HEADER = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]);
 const PNG_HEADER = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]);
 const jpeg = (size: number, fill = 7) => Buffer.concat([JPEG_HEADER, Buffer.alloc(size - JPEG_HEADER.length, fill)]);
+/** Each photo's own bytes by default: the event keeps one photo per content. */
+const jpegOf = (photoId: string, size = 5000) => jpeg(size, Number.parseInt(photoId.slice(-2), 16));
+const EMPTY = { created: 0, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 };
 
-interface StoredObject {
-  chunks: Buffer[];
-  metadata: Record<string, string>;
-  etag: string;
-  /** What HeadObject reports, when it differs from the bytes. */
-  contentLength?: number;
-  checksumSha256?: string;
-  checksumType?: 'FULL_OBJECT' | 'COMPOSITE';
-}
-
-let objects: Map<string, StoredObject>;
-let items: Map<string, Record<string, unknown>>;
+let stores: FakeStores;
+let handler: ReturnType<typeof createHandler>;
 
 function pendingFor(photoId: string, overrides: Partial<PendingUpload> = {}): PendingUpload {
-  return {
+  return uploadRecord({
     photoId,
     eventId: EVENT_ID,
     title: `키노트 연설 🎤 ${photoId.slice(-4)}`,
     description: '主'.repeat(2000), // too long for the object's metadata
-    contentType: 'image/jpeg',
     size: 5000,
     uploaderId: `uploader-of-${photoId.slice(-4)}`,
     uploaderName: `name-${photoId.slice(-4)}`,
-    objectKey: keyOf(photoId),
-    initiatedAt: '2026-05-01T10:00:00.000Z',
-    expiresAt: '2026-05-01T10:05:00.000Z',
     ...overrides,
-  };
+  });
 }
 
 function metadataFor(pending: PendingUpload, overrides: Partial<UploadMetadata> = {}) {
@@ -71,72 +52,36 @@ function metadataFor(pending: PendingUpload, overrides: Partial<UploadMetadata> 
   });
 }
 
-/** Stores what initiate-upload records and what the client then PUTs, consistent unless overridden. */
-function upload(
+/** Records what initiate-upload records and stores what the client then PUTs, consistent unless overridden. */
+async function upload(
   photoId: string,
   {
     pending = pendingFor(photoId),
-    chunks = [jpeg(pending?.size ?? 5000)],
+    bytes = jpegOf(photoId, pending?.size ?? 5000),
     metadata = metadataFor(pending ?? pendingFor(photoId)),
     object = {},
-  }: { pending?: PendingUpload | null; chunks?: Buffer[]; metadata?: Record<string, string>; object?: Partial<StoredObject> } = {},
+  }: { pending?: PendingUpload | null; bytes?: Buffer; metadata?: Record<string, string>; object?: ObjectToPut } = {},
 ) {
-  if (pending) items.set(`${pk}|UPLOAD#${photoId}`, { ...pending, ttl: 1_800_000_000 });
-  objects.set(keyOf(photoId), { chunks, metadata, etag: `"etag-${photoId.slice(-4)}"`, ...object });
+  if (pending) await stores.photos.savePendingUpload(pending);
+  stores.objects.put(keyOf(photoId), bytes, { contentType: 'image/jpeg', metadata, ...object });
   return pending;
 }
 
-const sha256Hex = (chunks: Buffer[]) => createHash('sha256').update(Buffer.concat(chunks)).digest('hex');
-const photoPuts = () => ddb.commandCalls(PutCommand).filter((call) => String(call.args[0].input.Item?.['sk']).startsWith('PHOTO#'));
-const photosWritten = () => photoPuts().map((call) => call.args[0].input.Item as Photo & { pk: string; sk: string });
-const rejections = () =>
-  ddb.commandCalls(UpdateCommand).map((call) => ({
-    sk: call.args[0].input.Key!['sk'],
-    reason: call.args[0].input.ExpressionAttributeValues![':reason'] as string,
-  }));
-const deletedKeys = () => s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input.Key);
+const sha256Hex = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+const photoOf = (photoId: string) => stores.photos.getPhoto(EVENT_ID, photoId);
+const uploadOf = (photoId: string) => stores.photos.getPendingUpload(EVENT_ID, photoId);
 const invoke = (...keys: string[]) => handler(s3Event(...keys), lambdaContext('process-uploaded-photo'));
 
-beforeEach(() => {
-  s3.reset();
-  ddb.reset();
-  objects = new Map();
-  items = new Map();
+/** Spies on every method of a store, to check that it was not used at all. */
+function everyMethodOf(store: object) {
+  const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(store)).filter((name) => name !== 'constructor');
+  const spies = methods.map((name) => vi.spyOn(store as Record<string, () => unknown>, name));
+  return { calls: () => spies.reduce((sum, spy) => sum + spy.mock.calls.length, 0) };
+}
 
-  s3.on(HeadObjectCommand).callsFake(async (input: { Bucket: string; Key: string }) => {
-    const object = input.Bucket === 'photos-bucket-test' ? objects.get(input.Key) : undefined;
-    if (!object) throw new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } });
-    return {
-      ContentLength: object.contentLength ?? Buffer.concat(object.chunks).length,
-      ContentType: 'image/jpeg',
-      Metadata: object.metadata,
-      ETag: object.etag,
-      ...(object.checksumSha256 ? { ChecksumSHA256: object.checksumSha256, ChecksumType: object.checksumType ?? 'FULL_OBJECT' } : {}),
-    };
-  });
-  s3.on(GetObjectCommand).callsFake(async (input: { Bucket: string; Key: string; IfMatch?: string; Range?: string }) => {
-    const object = objects.get(input.Key);
-    if (!object || input.Bucket !== 'photos-bucket-test') throw new Error(`unexpected GetObject ${input.Key}`);
-    if (input.IfMatch !== object.etag) throw new Error(`GetObject without the HeadObject ETag: ${input.IfMatch}`);
-    let chunks = object.chunks;
-    if (input.Range) {
-      const [, first, last] = /^bytes=(\d+)-(\d+)$/.exec(input.Range)!;
-      chunks = [Buffer.concat(object.chunks).subarray(Number(first), Number(last) + 1)];
-    }
-    return { Body: sdkStreamMixin(Readable.from(chunks)), ETag: object.etag };
-  });
-  s3.on(DeleteObjectCommand).callsFake(async (input: { Key: string }) => {
-    objects.delete(input.Key);
-    return {};
-  });
-  ddb.on(GetCommand).callsFake(async (input: { TableName: string; Key: { pk: string; sk: string } }) => {
-    if (input.TableName !== 'photos-test') throw new Error(`unexpected table ${input.TableName}`);
-    const item = items.get(`${input.Key.pk}|${input.Key.sk}`);
-    return item ? { Item: { ...input.Key, ...item } } : {};
-  });
-  ddb.on(PutCommand).resolves({});
-  ddb.on(UpdateCommand).resolves({});
-  ddb.on(DeleteCommand).resolves({});
+beforeEach(() => {
+  stores = fakeStores();
+  handler = createHandler(stores);
 });
 
 describe('decodeS3Key', () => {
@@ -148,263 +93,262 @@ describe('decodeS3Key', () => {
 });
 
 describe('process-uploaded-photo', () => {
-  it('records the photo: text from the upload record, computed sha256, HeadObject size, CDN url', async () => {
-    const chunks = [jpeg(40_000, 1), Buffer.alloc(70_000, 2), Buffer.from([0, 255, 1])];
-    const size = Buffer.concat(chunks).length;
-    const pending = upload(PHOTO_ID, {
+  it('records the photo: text from the upload record, computed sha256, the stored size, CDN url', async () => {
+    const bytes = Buffer.concat([jpeg(40_000, 1), Buffer.alloc(70_000, 2), Buffer.from([0, 255, 1])]);
+    const size = bytes.length;
+    const pending = (await upload(PHOTO_ID, {
       pending: pendingFor(PHOTO_ID, { size, uploaderId: 'cognito-sub-42' }),
-      chunks,
+      bytes,
       // Metadata as S3 returns it: the title an RFC 2047 encoded word; no description (did not fit).
       metadata: {
         ...metadataFor(pendingFor(PHOTO_ID, { uploaderId: 'cognito-sub-42' })),
         title: `=?UTF-8?B?${Buffer.from(`키노트 연설 🎤 ${PHOTO_ID.slice(-4)}`).toString('base64')}?=`,
       },
-    })!;
+    }))!;
     expect(metadataFor(pending)).not.toHaveProperty('description');
 
     const before = Date.now();
     // The key arrives URL-encoded and the record's own size is wrong: neither may leak into the photo.
     await expect(
       handler({ Records: [s3Record(keyOf(PHOTO_ID).replace('event_', 'event%5F'), { size: 1 })] }, lambdaContext()),
-    ).resolves.toEqual({ created: 1, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 });
+    ).resolves.toEqual({ ...EMPTY, created: 1 });
 
-    const written = photoPuts();
-    expect(written).toHaveLength(1);
-    const input = written[0]!.args[0].input;
-    expect(input.TableName).toBe('photos-test');
-    expect(input.ConditionExpression).toBe('attribute_not_exists(pk)');
-    expect(input.Item).toEqual({
-      pk,
-      sk: `PHOTO#${PHOTO_ID}`,
+    const photo = await photoOf(PHOTO_ID);
+    expect(photo).toStrictEqual({
       photoId: PHOTO_ID,
       eventId: EVENT_ID,
       title: `키노트 연설 🎤 ${PHOTO_ID.slice(-4)}`,
       description: '主'.repeat(2000),
       contentType: 'image/jpeg',
       size,
-      sha256: sha256Hex(chunks),
+      sha256: sha256Hex(bytes),
       url: `${CDN}/uploads/event_${EVENT_ID}/${PHOTO_ID}.jpg`,
       uploaderId: 'cognito-sub-42',
       uploaderName: `name-${PHOTO_ID.slice(-4)}`,
       objectKeys: [keyOf(PHOTO_ID)],
       createdAt: expect.any(String),
-      // Listing's keys and searched texts (photo-repository.test.ts checks their values).
-      readyKey: expect.any(String),
-      uploaderKey: expect.any(String),
-      titleFold: expect.any(String),
-      descriptionFold: expect.any(String),
     });
-    expect(Date.parse(input.Item!['createdAt'] as string)).toBeGreaterThanOrEqual(before);
-
-    expect(s3.commandCalls(HeadObjectCommand)[0]!.args[0].input).toEqual({
-      Bucket: 'photos-bucket-test',
-      Key: keyOf(PHOTO_ID),
-      ChecksumMode: 'ENABLED',
-    });
-    expect(deletedKeys()).toEqual([]);
-    expect(rejections()).toEqual([]);
+    expect(Date.parse(photo!.createdAt)).toBeGreaterThanOrEqual(before);
+    expect(await stores.photos.getHashClaim(EVENT_ID, sha256Hex(bytes))).toMatchObject({ photoId: PHOTO_ID });
+    expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(true);
+    expect(await uploadOf(PHOTO_ID)).not.toHaveProperty('status');
   });
 
   it("takes title and description from the upload record, not from the object's metadata", async () => {
-    const pending = upload(PHOTO_ID, {
+    const pending = (await upload(PHOTO_ID, {
       metadata: metadataFor(pendingFor(PHOTO_ID), { title: 'Title in the metadata', description: 'Description in the metadata' }),
-    })!;
-    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 1, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 });
-    expect(photosWritten()[0]).toMatchObject({ title: pending.title, description: pending.description });
+    }))!;
+    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, created: 1 });
+    expect(await photoOf(PHOTO_ID)).toMatchObject({ title: pending.title, description: pending.description });
   });
 
   it('uses the SHA-256 S3 verified on upload without reading the whole object again', async () => {
-    const chunks = [jpeg(5000)];
-    const digest = createHash('sha256').update(Buffer.concat(chunks)).digest();
-    upload(PHOTO_ID, { chunks, object: { checksumSha256: digest.toString('base64') } });
+    const bytes = jpegOf(PHOTO_ID);
+    await upload(PHOTO_ID, { bytes, object: { verifiedSha256: true } });
+    const firstBytes = vi.spyOn(stores.objects, 'firstBytes');
+    const hash = vi.spyOn(stores.objects, 'sha256');
 
     await invoke(keyOf(PHOTO_ID));
 
-    expect(photosWritten()[0]!.sha256).toBe(digest.toString('hex'));
-    const reads = s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input.Range);
-    expect(reads).toEqual(['bytes=0-4099']); // only the bytes the type check needs
+    expect((await photoOf(PHOTO_ID))!.sha256).toBe(sha256Hex(bytes));
+    expect(hash).not.toHaveBeenCalled();
+    // Only the bytes the type check needs, of the version processing looked at.
+    expect(firstBytes.mock.calls).toEqual([[keyOf(PHOTO_ID), 4100, (await stores.objects.head(keyOf(PHOTO_ID)))!.etag]]);
   });
 
-  it('computes the SHA-256 itself when S3 only has a composite (multipart) checksum', async () => {
-    const chunks = [jpeg(5000)];
-    upload(PHOTO_ID, { chunks, object: { checksumSha256: `${Buffer.alloc(32, 9).toString('base64')}-3`, checksumType: 'COMPOSITE' } });
+  // When S3 has a checksum that is not the object's (multipart): object-storage.test.ts.
+  it('computes the SHA-256 itself, of the version it checked, when S3 verified none', async () => {
+    const bytes = jpegOf(PHOTO_ID);
+    await upload(PHOTO_ID, { bytes });
+    const hash = vi.spyOn(stores.objects, 'sha256');
+    const sniff = vi.spyOn(stores.objects, 'firstBytes');
 
     await invoke(keyOf(PHOTO_ID));
 
-    expect(photosWritten()[0]!.sha256).toBe(sha256Hex(chunks));
+    expect((await photoOf(PHOTO_ID))!.sha256).toBe(sha256Hex(bytes));
+    // One read of the object: the hash keeps the first bytes for the type check.
+    expect(hash.mock.calls).toEqual([[keyOf(PHOTO_ID), (await stores.objects.head(keyOf(PHOTO_ID)))!.etag, SNIFF_BYTES]]);
+    expect(sniff).not.toHaveBeenCalled();
   });
 
   it('writes nothing when the photo is already recorded (duplicate delivery)', async () => {
-    upload(PHOTO_ID);
-    items.set(`${pk}|PHOTO#${PHOTO_ID}`, { photoId: PHOTO_ID });
+    await upload(PHOTO_ID);
+    const recorded = photoRecord({ eventId: EVENT_ID, photoId: PHOTO_ID, title: 'As first recorded' });
+    await stores.photos.savePhoto(recorded);
+    const save = vi.spyOn(stores.photos, 'savePhoto');
+    const reads = [vi.spyOn(stores.objects, 'firstBytes'), vi.spyOn(stores.objects, 'sha256')];
 
-    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, alreadyRecorded: 1, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 });
-    expect(photoPuts()).toHaveLength(0);
-    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
-    expect(deletedKeys()).toEqual([]);
+    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, alreadyRecorded: 1 });
+    expect(save).not.toHaveBeenCalled();
+    for (const read of reads) expect(read).not.toHaveBeenCalled();
+    await expect(photoOf(PHOTO_ID)).resolves.toStrictEqual(recorded);
+    expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(true);
   });
 
   it('stamps the photo ready again when its write took longer than half of FEED_SETTLE_MS', async () => {
-    upload(PHOTO_ID);
+    await upload(PHOTO_ID);
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
-      ddb.on(PutCommand).callsFake(async (input: { Item: { sk: string } }) => {
-        if (input.Item.sk.startsWith('PHOTO#')) vi.setSystemTime(Date.now() + FEED_SETTLE_MS / 2 + 1);
-        return {};
+      const save = stores.photos.savePhoto.bind(stores.photos);
+      let stamped: string | undefined;
+      vi.spyOn(stores.photos, 'savePhoto').mockImplementationOnce(async (photo) => {
+        stamped = photo.createdAt;
+        vi.setSystemTime(Date.now() + FEED_SETTLE_MS / 2 + 1); // a slow write
+        return save(photo);
       });
+      const restamp = vi.spyOn(stores.photos, 'restampPhoto');
       await expect(invoke(keyOf(PHOTO_ID))).resolves.toMatchObject({ created: 1 });
-      const stamped = photosWritten()[0]!.createdAt;
-      const restamps = ddb.commandCalls(UpdateCommand).filter((call) => call.args[0].input.Key?.['sk'] === `PHOTO#${PHOTO_ID}`);
-      expect(restamps).toHaveLength(1);
-      const values = restamps[0]!.args[0].input.ExpressionAttributeValues!;
-      expect(Date.parse(values[':createdAt']) - Date.parse(stamped)).toBe(FEED_SETTLE_MS / 2 + 1);
-      expect(values[':readyKey']).toBe(`${values[':createdAt']}#${PHOTO_ID}`);
+      expect(restamp).toHaveBeenCalledTimes(1);
+      const restampedAt = restamp.mock.calls[0]![1];
+      expect(Date.parse(restampedAt) - Date.parse(stamped!)).toBe(FEED_SETTLE_MS / 2 + 1);
+      expect(await photoOf(PHOTO_ID)).toMatchObject({ createdAt: restampedAt });
     } finally {
       vi.useRealTimers();
     }
   });
 
   it('does not stamp again after a quick write', async () => {
-    upload(PHOTO_ID);
+    await upload(PHOTO_ID);
+    const restamp = vi.spyOn(stores.photos, 'restampPhoto');
     await invoke(keyOf(PHOTO_ID));
-    expect(ddb.commandCalls(UpdateCommand).filter((call) => call.args[0].input.Key?.['sk'] === `PHOTO#${PHOTO_ID}`)).toHaveLength(0);
+    expect(restamp).not.toHaveBeenCalled();
   });
 
   it('does not throw when a concurrent delivery wins the conditional put', async () => {
-    upload(PHOTO_ID);
-    ddb.on(PutCommand).callsFake(async (input: { Item: { sk: string } }) => {
-      if (input.Item.sk.startsWith('PHOTO#')) throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
-      return {};
+    await upload(PHOTO_ID);
+    // Another delivery of the same event writes the photo between this one's read and its write.
+    const save = stores.photos.savePhoto.bind(stores.photos);
+    const saves = vi.spyOn(stores.photos, 'savePhoto').mockImplementationOnce(async (photo) => {
+      await save({ ...photo, title: 'Written by the other delivery' });
+      return save(photo);
     });
-    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, alreadyRecorded: 1, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 });
-    expect(photoPuts()).toHaveLength(1);
-    expect(deletedKeys()).toEqual([]);
+    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, alreadyRecorded: 1 });
+    expect(saves).toHaveBeenCalledTimes(1);
+    expect(await photoOf(PHOTO_ID)).toMatchObject({ title: 'Written by the other delivery' });
+    expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(true);
   });
 
   it('processes every record of the event', async () => {
-    for (const id of IDS) upload(id, { chunks: [jpeg(5000, Number.parseInt(id.slice(-1), 16))] });
+    for (const id of IDS) await upload(id);
     await invoke(...IDS.map(keyOf));
 
-    const written = photosWritten();
-    expect(written.map((photo) => photo.photoId).sort()).toEqual([...IDS].sort());
-    for (const photo of written) {
-      expect(photo.sha256).toBe(sha256Hex(objects.get(keyOf(photo.photoId))!.chunks));
-      expect(photo.uploaderId).toBe(`uploader-of-${photo.photoId.slice(-4)}`);
+    for (const id of IDS) {
+      expect(await photoOf(id)).toMatchObject({ sha256: sha256Hex(jpegOf(id)), uploaderId: `uploader-of-${id.slice(-4)}` });
     }
-    expect(new Set(written.map((photo) => photo.sha256)).size).toBe(3);
   });
 
   it('processes a key that appears twice in one event once', async () => {
-    upload(PHOTO_ID);
+    await upload(PHOTO_ID);
+    const head = vi.spyOn(stores.objects, 'head');
+    const save = vi.spyOn(stores.photos, 'savePhoto');
     await invoke(keyOf(PHOTO_ID), keyOf(PHOTO_ID));
-    expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(1);
-    expect(photoPuts()).toHaveLength(1);
+    expect(head).toHaveBeenCalledTimes(1);
+    expect(save).toHaveBeenCalledTimes(1);
   });
 
   it('rejects (so Lambda retries) when one put fails, after processing the others', async () => {
-    for (const id of IDS) upload(id);
+    for (const id of IDS) await upload(id);
     const failure = new Error('DynamoDB is unavailable');
-    ddb.on(PutCommand).callsFake(async (input: { Item: { photoId: string; sk: string } }) => {
-      if (input.Item.sk.startsWith('PHOTO#') && input.Item.photoId === IDS[1]) throw failure;
-      return {};
-    });
+    const save = stores.photos.savePhoto.bind(stores.photos);
+    vi.spyOn(stores.photos, 'savePhoto').mockImplementation(async (photo) => (photo.photoId === IDS[1] ? Promise.reject(failure) : save(photo)));
 
     const error = await invoke(...IDS.map(keyOf)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AggregateError);
     expect((error as AggregateError).errors).toEqual([failure]);
     expect((error as AggregateError).message).toBe('1 of 3 uploads failed');
-    expect(photosWritten().map((photo) => photo.photoId).sort()).toEqual([...IDS].sort());
-    expect(deletedKeys()).toEqual([]); // a transient failure never deletes the upload
+    expect(await Promise.all(IDS.map(async (id) => (await photoOf(id)) !== null))).toEqual([true, false, true]);
+    // A transient failure never deletes the upload.
+    expect(IDS.map((id) => stores.objects.has(keyOf(id)))).toEqual([true, true, true]);
   });
 
-  it('rejects when HeadObject fails with anything but NotFound', async () => {
-    upload(PHOTO_ID);
-    s3.on(HeadObjectCommand).rejects(new Error('SlowDown'));
+  it('rejects when reading the object fails with anything but "not found"', async () => {
+    await upload(PHOTO_ID);
+    vi.spyOn(stores.objects, 'head').mockRejectedValue(new Error('SlowDown'));
     await expect(invoke(keyOf(PHOTO_ID))).rejects.toThrow('1 of 1 uploads failed');
-    expect(photoPuts()).toHaveLength(0);
-    expect(deletedKeys()).toEqual([]);
+    await expect(photoOf(PHOTO_ID)).resolves.toBeNull();
+    expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(true);
   });
 
-  it('skips an object that is gone (NotFound on HeadObject)', async () => {
-    // An upload record, but nothing stored under the key: HeadObject throws the SDK's NotFound.
-    items.set(`${pk}|UPLOAD#${PHOTO_ID}`, { ...pendingFor(PHOTO_ID) });
-    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 1, deleted: 0 });
-    expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(1);
-    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(0);
-    expect(deletedKeys()).toEqual([]);
-    expect(photoPuts()).toHaveLength(0);
-    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  it('skips an object that is gone', async () => {
+    // An upload record, but nothing stored under the key.
+    await stores.photos.savePendingUpload(pendingFor(PHOTO_ID));
+    const head = vi.spyOn(stores.objects, 'head');
+    const firstBytes = vi.spyOn(stores.objects, 'firstBytes');
+    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, gone: 1 });
+    expect(head).toHaveBeenCalledTimes(1);
+    expect(firstBytes).not.toHaveBeenCalled();
+    await expect(photoOf(PHOTO_ID)).resolves.toBeNull();
+    await expect(uploadOf(PHOTO_ID)).resolves.toStrictEqual(pendingFor(PHOTO_ID));
   });
 
   it('still processes the other records when one object is gone', async () => {
-    upload(IDS[0]);
-    upload(IDS[2]);
+    await upload(IDS[0]);
+    await upload(IDS[2]);
     await invoke(...IDS.map(keyOf));
-    expect(photosWritten().map((photo) => photo.photoId).sort()).toEqual([IDS[0], IDS[2]]);
+    expect(await Promise.all(IDS.map(async (id) => (await photoOf(id)) !== null))).toEqual([true, false, true]);
   });
 
   describe('the same bytes as another photo of the event', () => {
-    const SHA = () => sha256Hex([jpeg(5000)]);
-    const claimFailsFor = (holder: string) => {
-      items.set(`${pk}|HASH#${SHA()}`, { sha256: SHA(), photoId: holder });
-      ddb.on(PutCommand).callsFake(async (input: { Item: { sk: string } }) => {
-        if (input.Item.sk.startsWith('HASH#')) throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
-        return {};
-      });
-    };
+    const bytes = jpeg(5000);
+    const SHA = sha256Hex(bytes);
 
     it('marks the upload duplicate of the recorded photo, deletes its object, writes no photo', async () => {
-      upload(PHOTO_ID);
-      claimFailsFor(IDS[1]);
-      items.set(`${pk}|PHOTO#${IDS[1]}`, { photoId: IDS[1] });
-      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, alreadyRecorded: 0, duplicateContent: 1, rejected: 0, gone: 0, deleted: 0 });
-      expect(photoPuts()).toHaveLength(0);
-      expect(deletedKeys()).toEqual([keyOf(PHOTO_ID)]);
-      const mark = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
-      expect(mark.Key).toEqual({ pk, sk: `UPLOAD#${PHOTO_ID}` });
-      expect(mark.ExpressionAttributeValues).toMatchObject({ ':duplicate': 'duplicate', ':of': IDS[1] });
+      await upload(PHOTO_ID, { bytes });
+      await stores.claims.claimHash(EVENT_ID, SHA, IDS[1]);
+      await stores.photos.savePhoto(photoRecord({ eventId: EVENT_ID, photoId: IDS[1], sha256: SHA }));
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, duplicateContent: 1 });
+      await expect(photoOf(PHOTO_ID)).resolves.toBeNull();
+      expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(false);
+      expect(await uploadOf(PHOTO_ID)).toMatchObject({ status: 'duplicate', duplicateOf: IDS[1] });
+      expect(await stores.photos.getHashClaim(EVENT_ID, SHA)).toMatchObject({ photoId: IDS[1] });
     });
 
     it('takes over a stale claim (its photo was deleted) and records the photo', async () => {
-      upload(PHOTO_ID);
-      claimFailsFor(IDS[1]);
-      items.set(`${pk}|UPLOAD#${IDS[1]}`, { ...pendingFor(IDS[1]), status: 'deleted' });
-      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 1, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 });
-      const takeOver = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
-      expect(takeOver).toMatchObject({ Key: { pk, sk: `HASH#${SHA()}` }, ConditionExpression: 'photoId = :from', ExpressionAttributeValues: { ':from': IDS[1], ':photoId': PHOTO_ID } });
+      await upload(PHOTO_ID, { bytes });
+      await stores.claims.claimHash(EVENT_ID, SHA, IDS[1]);
+      await stores.photos.savePendingUpload(pendingFor(IDS[1]));
+      await stores.photos.markUploadDeleted(EVENT_ID, IDS[1], pendingFor(IDS[1]).uploaderId);
+      const takeOver = vi.spyOn(stores.claims, 'takeOverHashClaim');
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, created: 1 });
+      expect(takeOver).toHaveBeenCalledWith(EVENT_ID, SHA, IDS[1], PHOTO_ID);
+      expect(await stores.photos.getHashClaim(EVENT_ID, SHA)).toMatchObject({ photoId: PHOTO_ID });
+      expect(await photoOf(PHOTO_ID)).toMatchObject({ sha256: SHA });
     });
   });
 
   describe('a photo deleted before or while it is processed', () => {
-    const removedRecords = () => ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key);
-
     it('deletes an object that arrives after its upload was deleted, and writes no photo', async () => {
-      upload(PHOTO_ID, { pending: pendingFor(PHOTO_ID, { status: 'deleted', deletedAt: '2026-05-01T10:01:00.000Z' }) });
-      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 1 });
-      expect(deletedKeys()).toEqual([keyOf(PHOTO_ID)]);
-      expect(photoPuts()).toHaveLength(0);
-      expect(rejections()).toEqual([]); // deleted stays deleted, never "rejected"
+      await upload(PHOTO_ID, { pending: pendingFor(PHOTO_ID, { status: 'deleted', deletedAt: '2026-05-01T10:01:00.000Z' }) });
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, deleted: 1 });
+      expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(false);
+      await expect(photoOf(PHOTO_ID)).resolves.toBeNull();
+      // Deleted stays deleted, never "rejected".
+      expect(await uploadOf(PHOTO_ID)).toMatchObject({ status: 'deleted' });
+      expect(await uploadOf(PHOTO_ID)).not.toHaveProperty('rejectionReason');
     });
 
-    it('removes the photo it just wrote and the object when the delete came in between', async () => {
-      upload(PHOTO_ID);
+    it('removes the photo it just wrote, its hash claim and the object when the delete came in between', async () => {
+      await upload(PHOTO_ID);
       // The delete marks the upload right after processing wrote the photo.
-      ddb.on(PutCommand).callsFake(async () => {
-        items.set(`${pk}|UPLOAD#${PHOTO_ID}`, { ...pendingFor(PHOTO_ID), status: 'deleted' });
-        return {};
+      const save = stores.photos.savePhoto.bind(stores.photos);
+      vi.spyOn(stores.photos, 'savePhoto').mockImplementationOnce(async (photo) => {
+        const created = await save(photo);
+        await stores.photos.markUploadDeleted(EVENT_ID, PHOTO_ID, photo.uploaderId);
+        return created;
       });
-      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 1 });
-      expect(photoPuts()).toHaveLength(1);
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, deleted: 1 });
+      await expect(photoOf(PHOTO_ID)).resolves.toBeNull();
       // The claim too: the delete ran before the photo existed, so it could not know the hash.
-      expect(removedRecords()).toEqual([{ pk, sk: `PHOTO#${PHOTO_ID}` }, { pk, sk: `HASH#${sha256Hex([jpeg(5000)])}` }]);
-      expect(deletedKeys()).toEqual([keyOf(PHOTO_ID)]);
+      await expect(stores.photos.getHashClaim(EVENT_ID, sha256Hex(jpegOf(PHOTO_ID)))).resolves.toBeNull();
+      expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(false);
     });
 
     it('keeps the photo when the upload is still not deleted after the write', async () => {
-      upload(PHOTO_ID);
-      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 1, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 });
-      expect(removedRecords()).toEqual([]);
-      expect(deletedKeys()).toEqual([]);
+      await upload(PHOTO_ID);
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, created: 1 });
+      await expect(photoOf(PHOTO_ID)).resolves.not.toBeNull();
+      expect(await stores.photos.getHashClaim(EVENT_ID, sha256Hex(jpegOf(PHOTO_ID)))).toMatchObject({ photoId: PHOTO_ID });
+      expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(true);
     });
   });
 
@@ -412,7 +356,7 @@ describe('process-uploaded-photo', () => {
     const NOT_OURS = 'The object was not uploaded through an upload URL of this API';
     const MISMATCH = 'The object metadata does not match its upload';
 
-    it.each<[string, () => void, string]>([
+    it.each<[string, () => Promise<unknown>, string]>([
       ['no metadata at all', () => upload(PHOTO_ID, { metadata: {} }), NOT_OURS],
       [
         'a content type we do not accept in its metadata',
@@ -437,22 +381,22 @@ describe('process-uploaded-photo', () => {
       ],
       [
         'a size other than the declared one',
-        () => upload(PHOTO_ID, { pending: pendingFor(PHOTO_ID, { size: 5000 }), chunks: [jpeg(5001)] }),
+        () => upload(PHOTO_ID, { pending: pendingFor(PHOTO_ID, { size: 5000 }), bytes: jpeg(5001) }),
         'The file is 5001 bytes, not the declared 5000',
       ],
       [
         'a size over the maximum',
-        () => upload(PHOTO_ID, { object: { contentLength: 25 * 1024 * 1024 + 1 } }),
+        () => upload(PHOTO_ID, { bytes: jpeg(25 * 1024 * 1024 + 1) }),
         `The file is ${25 * 1024 * 1024 + 1} bytes, over the maximum of ${25 * 1024 * 1024}`,
       ],
       [
         'PNG bytes declared as JPEG',
-        () => upload(PHOTO_ID, { chunks: [Buffer.concat([PNG_HEADER, Buffer.alloc(5000 - PNG_HEADER.length)])] }),
+        () => upload(PHOTO_ID, { bytes: Buffer.concat([PNG_HEADER, Buffer.alloc(5000 - PNG_HEADER.length)]) }),
         'The file is image/png, not the declared image/jpeg',
       ],
       [
         'HTML declared as JPEG',
-        () => upload(PHOTO_ID, { chunks: [Buffer.from('<html>'.padEnd(5000, ' '))] }),
+        () => upload(PHOTO_ID, { bytes: Buffer.from('<html>'.padEnd(5000, ' ')) }),
         'The file is not a recognisable image (declared image/jpeg)',
       ],
       [
@@ -461,19 +405,20 @@ describe('process-uploaded-photo', () => {
         'Earlier reason',
       ],
     ])('%s', async (_name, arrange, reason) => {
-      arrange();
-      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ created: 0, alreadyRecorded: 0, duplicateContent: 0, rejected: 1, gone: 0, deleted: 0 });
-      expect(deletedKeys()).toEqual([keyOf(PHOTO_ID)]);
-      expect(rejections()).toEqual([{ sk: `UPLOAD#${PHOTO_ID}`, reason }]);
-      expect(photoPuts()).toHaveLength(0);
+      await arrange();
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, rejected: 1 });
+      expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(false);
+      expect(await uploadOf(PHOTO_ID)).toMatchObject({ status: 'rejected', rejectionReason: reason });
+      await expect(photoOf(PHOTO_ID)).resolves.toBeNull();
     });
 
     it('an object with no upload record is deleted, with nothing to mark', async () => {
-      upload(PHOTO_ID, { pending: null });
+      await upload(PHOTO_ID, { pending: null });
+      const reject = vi.spyOn(stores.photos, 'rejectUpload');
       await invoke(keyOf(PHOTO_ID));
-      expect(deletedKeys()).toEqual([keyOf(PHOTO_ID)]);
-      expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
-      expect(photoPuts()).toHaveLength(0);
+      expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(false);
+      expect(reject).not.toHaveBeenCalled();
+      await expect(photoOf(PHOTO_ID)).resolves.toBeNull();
     });
 
     it.each([
@@ -481,26 +426,28 @@ describe('process-uploaded-photo', () => {
       `uploads/event_${EVENT_ID}/${PHOTO_ID.toUpperCase()}.jpg`,
       `uploads/event_${EVENT_ID}/sub/${PHOTO_ID}.jpg`,
       `uploads/${PHOTO_ID}.jpg`,
-    ])('the non-upload key %j is deleted without any DynamoDB access', async (key) => {
-      objects.set(key, { chunks: [jpeg(5000)], metadata: metadataFor(pendingFor(PHOTO_ID)), etag: '"x"' });
-      await expect(invoke(key)).resolves.toEqual({ created: 0, alreadyRecorded: 0, duplicateContent: 0, rejected: 1, gone: 0, deleted: 0 });
-      expect(deletedKeys()).toEqual([key]);
-      expect(ddb.calls()).toHaveLength(0);
+    ])('the non-upload key %j is deleted without any access to the photo store', async (key) => {
+      stores.objects.put(key, jpeg(5000), { contentType: 'image/jpeg', metadata: metadataFor(pendingFor(PHOTO_ID)) });
+      const table = everyMethodOf(stores.photos);
+      await expect(invoke(key)).resolves.toEqual({ ...EMPTY, rejected: 1 });
+      expect(stores.objects.has(key)).toBe(false);
+      expect(table.calls()).toBe(0);
     });
   });
 
   describe('keys it must not act on', () => {
     it('fails (so nothing is deleted) for a key outside uploads/', async () => {
-      objects.set('avatars/me.jpg', { chunks: [jpeg(5000)], metadata: {}, etag: '"x"' });
+      stores.objects.put('avatars/me.jpg', jpeg(5000), { contentType: 'image/jpeg' });
+      const table = everyMethodOf(stores.photos);
       await expect(invoke('avatars/me.jpg')).rejects.toThrow(/1 of 1 uploads failed/);
-      expect(deletedKeys()).toEqual([]);
-      expect(ddb.calls()).toHaveLength(0);
+      expect(stores.objects.has('avatars/me.jpg')).toBe(true);
+      expect(table.calls()).toBe(0);
     });
 
     it('skips an undecodable key without failing the rest of the batch', async () => {
-      upload(PHOTO_ID);
-      await expect(handler(s3Event('uploads/%E0%A4%A', keyOf(PHOTO_ID)), lambdaContext())).resolves.toEqual({ created: 1, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 });
-      expect(photoPuts()).toHaveLength(1);
+      await upload(PHOTO_ID);
+      await expect(handler(s3Event('uploads/%E0%A4%A', keyOf(PHOTO_ID)), lambdaContext())).resolves.toEqual({ ...EMPTY, created: 1 });
+      await expect(photoOf(PHOTO_ID)).resolves.not.toBeNull();
       expect(decodeS3Key('uploads/%E0%A4%A')).toBeNull();
     });
   });

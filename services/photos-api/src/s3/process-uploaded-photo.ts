@@ -2,7 +2,11 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { S3Event } from 'aws-lambda';
 import { logger } from '#lib/logger';
+import { claims } from '#lib/content-claim-store';
+import { objects } from '#lib/object-store';
+import { photos } from '#lib/photo-store';
 import { processUpload, type Outcome } from '#lib/process-upload';
+import type { Stores } from '#lib/stores';
 
 /** S3 keys in event notifications are URL-encoded, with '+' for spaces; null if malformed. */
 export function decodeS3Key(key: string): string | null {
@@ -21,7 +25,7 @@ export type ProcessingSummary = Record<Outcome, number>;
  * fail, so Lambda retries it (then sends it to the on-failure destination); records already
  * done are no-ops on the retry.
  */
-export const handler = middy<S3Event, ProcessingSummary>()
+export const createHandler = (stores: Stores) => middy<S3Event, ProcessingSummary>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event) => {
     // One key can appear in several records of a batch: process each key once.
@@ -32,7 +36,7 @@ export const handler = middy<S3Event, ProcessingSummary>()
       if (key === null) logger.error('Undecodable key in S3 event, record skipped', { key: record.s3.object.key });
       else keys.add(key);
     }
-    const results = await Promise.allSettled([...keys].map((key) => processUpload(key)));
+    const results = await Promise.allSettled([...keys].map((key) => processUpload(stores, key)));
     const summary: ProcessingSummary = { created: 0, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 };
     for (const result of results) if (result.status === 'fulfilled') summary[result.value] += 1;
     const failures = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
@@ -45,3 +49,5 @@ export const handler = middy<S3Event, ProcessingSummary>()
     }
     return summary;
   });
+
+export const handler = createHandler({ photos, claims, objects });

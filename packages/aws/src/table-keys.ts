@@ -1,0 +1,6 @@
+// The single table's keys. Everything of an event shares one partition (see photo-repository.ts).
+export const eventPk = (eventId: string) => `EVENT#${eventId}`;
+export const EVENT_SK = 'EVENT';
+export const photoSk = (photoId: string) => `PHOTO#${photoId}`;
+export const uploadSk = (photoId: string) => `UPLOAD#${photoId}`;
+export const hashSk = (sha256: string) => `HASH#${sha256}`;

@@ -1,0 +1,4 @@
+// The behaviour suites every store implementation must pass: the in-memory fakes (their tests
+// here) and the AWS adapters on the local emulators (packages/local-stack).
+export { objectStoreContract, type ObjectStoreSubject } from '#lib/object-store-contract';
+export { photoStoreContract, type PhotoStoreSubject } from '#lib/photo-store-contract';

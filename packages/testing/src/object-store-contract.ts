@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ObjectStore } from '@event-photos/core';
+import type { ObjectToPut } from '#lib/in-memory-object-store';
+
+export interface ObjectStoreSubject {
+  objects: ObjectStore;
+  /** Stores an object as a client's PUT to a presigned URL would. */
+  put(key: string, bytes: Buffer, options?: ObjectToPut): Promise<void>;
+}
+
+const bytesOf = (size: number, fill: number) => Buffer.alloc(size, fill);
+const sha256Hex = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+async function listed(objects: ObjectStore, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const key of objects.keys(prefix)) keys.push(key);
+  return keys;
+}
+
+/**
+ * What object-store.ts promises, as one suite: run against the in-memory fake and against the
+ * S3 adapter on the local S3. `subject` gives a store for each test; keys are under a prefix of
+ * the test's own, so a bucket shared by the tests still starts empty for each.
+ */
+export function objectStoreContract(name: string, subject: () => Promise<ObjectStoreSubject>): void {
+  describe(`${name}: the ObjectStore contract`, () => {
+    let objects: ObjectStore;
+    let put: ObjectStoreSubject['put'];
+    let prefix: string;
+    let tests = 0;
+    beforeEach(async () => {
+      ({ objects, put } = await subject());
+      prefix = `contract-${Date.now()}-${tests++}/`;
+    });
+
+    it('heads an object: size, content type, metadata with lowercase keys, a version; null once it is gone', async () => {
+      const key = `${prefix}photo.jpg`;
+      await expect(objects.head(key)).resolves.toBeNull();
+      await put(key, bytesOf(5000, 1), { contentType: 'image/jpeg', metadata: { photoId: 'p-1', title: '=?UTF-8?B?7YKk?=' } });
+      const head = await objects.head(key);
+      expect(head).toStrictEqual({
+        size: 5000,
+        contentType: 'image/jpeg',
+        metadata: { photoid: 'p-1', title: '=?UTF-8?B?7YKk?=' },
+        etag: expect.any(String),
+        verifiedSha256: undefined,
+      });
+      await objects.delete(key);
+      await expect(objects.head(key)).resolves.toBeNull();
+    });
+
+    it('reports the SHA-256 S3 verified when the upload declared one', async () => {
+      const key = `${prefix}verified.jpg`;
+      const bytes = bytesOf(3000, 2);
+      await put(key, bytes, { contentType: 'image/jpeg', verifiedSha256: true });
+      expect((await objects.head(key))?.verifiedSha256).toBe(sha256Hex(bytes));
+    });
+
+    it('reads the first bytes, fewer when the object is shorter', async () => {
+      const key = `${prefix}short.jpg`;
+      const bytes = Buffer.concat([bytesOf(10, 3), bytesOf(90, 4)]);
+      await put(key, bytes, { contentType: 'image/jpeg' });
+      const { etag } = (await objects.head(key))!;
+      expect(Buffer.from(await objects.firstBytes(key, 10, etag))).toStrictEqual(bytes.subarray(0, 10));
+      expect(Buffer.from(await objects.firstBytes(key, 4100))).toStrictEqual(bytes);
+    });
+
+    it('hashes the whole object, counting the bytes it read, keeping the first ones asked for', async () => {
+      const key = `${prefix}whole.jpg`;
+      const bytes = Buffer.concat([bytesOf(70_000, 5), bytesOf(3, 6)]);
+      await put(key, bytes, { contentType: 'image/jpeg' });
+      const { etag } = (await objects.head(key))!;
+      const hashed = await objects.sha256(key, etag, 4100);
+      expect({ ...hashed, firstBytes: Buffer.from(hashed.firstBytes) }).toStrictEqual({ sha256: sha256Hex(bytes), bytesRead: bytes.length, firstBytes: bytes.subarray(0, 4100) });
+      expect((await objects.sha256(key, etag)).firstBytes).toHaveLength(0);
+      const small = `${prefix}small.jpg`;
+      await put(small, bytesOf(10, 9), { contentType: 'image/jpeg' });
+      expect(Buffer.from((await objects.sha256(small, undefined, 4100)).firstBytes)).toStrictEqual(bytesOf(10, 9));
+    });
+
+    it('refuses to read another version than the one headed, or an object that is gone', async () => {
+      const key = `${prefix}replaced.jpg`;
+      await put(key, bytesOf(100, 7), { contentType: 'image/jpeg' });
+      const { etag } = (await objects.head(key))!;
+      await put(key, bytesOf(100, 8), { contentType: 'image/jpeg' });
+      expect((await objects.head(key))!.etag).not.toBe(etag);
+      await expect(objects.firstBytes(key, 10, etag)).rejects.toThrow();
+      await expect(objects.sha256(key, etag)).rejects.toThrow();
+      await objects.delete(key);
+      await expect(objects.firstBytes(key, 10)).rejects.toThrow();
+      await expect(objects.sha256(key)).rejects.toThrow();
+    });
+
+    it('deletes an object that is gone without an error', async () => {
+      await expect(objects.delete(`${prefix}never-stored.jpg`)).resolves.toBeUndefined();
+    });
+
+    it('lists every key under a prefix, in key order, and none beside it', async () => {
+      const keys = ['b/2.jpg', 'a/1.jpg', 'b/1.jpg', 'a/2 with space+plus.jpg'].map((key) => `${prefix}uploads/${key}`);
+      for (const key of keys) await put(key, bytesOf(10, 9));
+      await put(`${prefix}other/1.jpg`, bytesOf(10, 9));
+      await expect(listed(objects, `${prefix}uploads/`)).resolves.toStrictEqual([...keys].sort());
+      await expect(listed(objects, `${prefix}nothing/`)).resolves.toStrictEqual([]);
+    });
+  });
+}

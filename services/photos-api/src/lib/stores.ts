@@ -1,0 +1,18 @@
+import type { ContentClaimStore, ObjectStore, PhotoLister, PhotoStore } from '@event-photos/core';
+
+/**
+ * What the handlers work with. Each handler module exports `createHandler(stores)`, taking only
+ * the stores it uses (a Pick of these), and `handler`, that factory applied once at module load
+ * to the adapters of photo-store.ts, content-claim-store.ts and object-store.ts: warm invocations
+ * reuse their clients, and tests pass the in-memory fakes of @event-photos/testing/fakes.
+ */
+export interface Stores {
+  photos: PhotoStore;
+  claims: ContentClaimStore;
+  objects: ObjectStore;
+}
+
+/** list-photos' stores: the photo list's queries too (photo-listing-store.ts), which no other handler bundles. */
+export interface ListingStores extends Pick<Stores, 'photos'> {
+  listing: PhotoLister;
+}
