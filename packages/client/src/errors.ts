@@ -31,7 +31,6 @@ export class PhotoNotReadyError extends Error {
   }
 }
 
-/** The uploaded file was refused by processing (wrong type, size, ...) and deleted. */
 /** The upload held the same bytes as a photo the event already has (`duplicateOf`); it was discarded. */
 export class PhotoDuplicateError extends Error {
   readonly photoId: string;
@@ -45,6 +44,7 @@ export class PhotoDuplicateError extends Error {
   }
 }
 
+/** The uploaded file was refused by processing (wrong type, size, ...) and deleted. */
 export class PhotoRejectedError extends Error {
   readonly photoId: string;
   readonly reason: string;

@@ -1,17 +1,37 @@
 export { cognitoEndpointFor, signIn } from '#lib/auth';
 export type { SignInOptions, SignInResult } from '#lib/auth';
+export type { ApiRequestOptions } from '#lib/api-request';
 export { ApiError, PhotoDuplicateError, PhotoNotReadyError, PhotoRejectedError } from '#lib/errors';
+export { createEventsClient } from '#lib/events-client';
+export type { EventChanges, EventsClient, NewEvent } from '#lib/events-client';
+export { plainErrorMessage } from '#lib/plain-errors';
 export { createPhotosClient, isForbiddenRequestHeader, sha256Hex } from '#lib/photos-client';
 export type {
+  DuplicatePhoto,
   InitiateUploadInput,
+  ListPhotosOptions,
   PendingPhoto,
+  PhotoChanges,
   PhotosClient,
   PhotosClientOptions,
   PhotoWithStatus,
-  RejectedPhoto,
-  DuplicatePhoto,
   ReadyPhoto,
+  RejectedPhoto,
   UploadFileOptions,
   UploadStage,
   WaitForPhotoOptions,
 } from '#lib/photos-client';
+export { DEFAULT_RETRY_DELAYS_MS, isRetryable } from '#lib/retry';
+export {
+  ACCEPTED_CONTENT_TYPES,
+  DEFAULT_MAX_UPLOAD_BYTES,
+  contentTypeOf,
+  formatBytes,
+  titleFromFileName,
+  uploadProblem,
+} from '#lib/upload-checks';
+export type { PhotoFile } from '#lib/upload-checks';
+export { DEFAULT_CONCURRENCY } from '#lib/upload-photos';
+export type { PhotoUploadInput, PhotoUploadProgress, PhotoUploadState, UploadPhotosOptions } from '#lib/upload-photos';
+export { uppyUploadParameters } from '#lib/uppy-upload-parameters';
+export type { UppyFileLike, UppyUploadParameters } from '#lib/uppy-upload-parameters';

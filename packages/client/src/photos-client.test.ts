@@ -244,3 +244,50 @@ describe('errors', () => {
     expect(error.field).toBeUndefined();
   });
 });
+
+describe('listing, edit and delete', () => {
+  it('passes search, uploader and since', async () => {
+    const { requests } = stubFetch(json(200, { items: [], nextCursor: null, feedCursor: 'f' }), json(200, { items: [], nextCursor: null, feedCursor: 'g' }));
+    await client().listPhotos({ q: 'Straße', uploader: 'me', limit: 10 });
+    await client().listPhotos({ since: 'f+/=' });
+    expect(requests.map((request) => request.url)).toEqual([
+      'https://api.example.test/events/demo-event/photos?limit=10&q=Stra%C3%9Fe&uploader=me',
+      'https://api.example.test/events/demo-event/photos?since=f%2B%2F%3D',
+    ]);
+  });
+
+  it('iterates over every photo, following nextCursor only as the loop asks', async () => {
+    const second = { ...readyPhoto, photoId: 'p2', title: 'Second' };
+    const { requests } = stubFetch(
+      json(200, { items: [readyPhoto], nextCursor: 'c1', feedCursor: 'f' }),
+      json(200, { items: [second], nextCursor: null, feedCursor: null }),
+    );
+    const titles: string[] = [];
+    for await (const photo of client().photos({ limit: 1 })) {
+      titles.push(photo.title);
+      if (titles.length === 1) expect(requests).toHaveLength(1);
+    }
+    expect(titles).toEqual([readyPhoto.title, 'Second']);
+    expect(requests[1]!.url).toBe('https://api.example.test/events/demo-event/photos?limit=1&cursor=c1');
+  });
+
+  it('edits with PATCH and deletes with DELETE (204)', async () => {
+    const { requests } = stubFetch(json(200, { ...readyPhoto, title: 'New' }), new Response(null, { status: 204 }));
+    expect(await client().editPhoto(PHOTO_ID, { title: 'New' })).toMatchObject({ title: 'New' });
+    expect(await client().deletePhoto(PHOTO_ID)).toBeUndefined();
+    expect(requests.map((request) => [request.method, request.url, request.body])).toEqual([
+      ['PATCH', `https://api.example.test/events/demo-event/photos/${PHOTO_ID}`, '{"title":"New"}'],
+      ['DELETE', `https://api.example.test/events/demo-event/photos/${PHOTO_ID}`, undefined],
+    ]);
+  });
+
+  it('batch-deletes 100 distinct ids per request', async () => {
+    const ids = Array.from({ length: 150 }, (_, n) => `id-${n}`);
+    const answer = (request: { body: RequestInit['body'] }) =>
+      json(200, { results: (JSON.parse(String(request.body)) as { photoIds: string[] }).photoIds.map((photoId) => ({ photoId, status: 'deleted' })) });
+    const { requests } = stubFetch(answer, answer);
+    const results = await client().deletePhotos([...ids, 'id-0']);
+    expect(requests.map((request) => (JSON.parse(String(request.body)) as { photoIds: string[] }).photoIds.length)).toEqual([100, 50]);
+    expect(results).toHaveLength(150);
+  });
+});

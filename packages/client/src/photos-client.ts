@@ -1,5 +1,10 @@
-import type { DuplicateUploadResponse, InitiateUploadResponse, PendingUpload, PhotoPage, PhotoView } from '@event-photos/core';
-import { apiErrorFrom, networkError, PhotoDuplicateError, PhotoNotReadyError, PhotoRejectedError } from '#lib/errors';
+import type { BatchDeleteResponse, DuplicateUploadResponse, InitiateUploadResponse, PendingUpload, PhotoPage, PhotoView } from '@event-photos/core';
+import { createApiRequest, type ApiRequestOptions } from '#lib/api-request';
+import { PhotoDuplicateError, PhotoNotReadyError, PhotoRejectedError } from '#lib/errors';
+import { putObject } from '#lib/put-object';
+import { sleep } from '#lib/retry';
+import { isForbiddenRequestHeader, sha256Hex } from '#lib/upload-headers';
+import { uploadPhotos, type PhotoUploadInput, type PhotoUploadProgress, type UploadPhotosOptions } from '#lib/upload-photos';
 
 /** GET /events/{eventId}/photos/{photoId} once the photo is processed. */
 export type ReadyPhoto = PhotoView & { status: 'ready' };
@@ -36,7 +41,27 @@ export interface UploadFileOptions {
   sha256?: boolean;
   /** Called as the upload moves on; the UI can show it. */
   onStage?: (stage: UploadStage) => void;
+  /** Bytes sent to storage so far (in a browser: as they go; elsewhere: once, at the end). */
+  onProgress?: (loaded: number, total: number) => void;
   signal?: AbortSignal;
+}
+
+export interface ListPhotosOptions {
+  limit?: number;
+  /** The last page's nextCursor. */
+  cursor?: string | null;
+  /** Keep photos whose title or description contains this (any case, any Unicode form). */
+  q?: string;
+  /** Only the caller's own photos. */
+  uploader?: 'me';
+  /** A feedCursor: what became ready after that answer, oldest first. */
+  since?: string;
+  signal?: AbortSignal;
+}
+
+export interface PhotoChanges {
+  title?: string;
+  description?: string;
 }
 
 export interface WaitForPhotoOptions {
@@ -48,81 +73,59 @@ export interface WaitForPhotoOptions {
   signal?: AbortSignal;
 }
 
-export interface PhotosClientOptions {
-  /** The HTTP API's base URL, e.g. https://abc.execute-api.eu-west-1.amazonaws.com */
-  apiUrl: string;
+export interface PhotosClientOptions extends ApiRequestOptions {
   /** The event every call is about. */
   eventId: string;
-  /** A current Cognito ID token. Called before every API request. */
-  getToken: () => string | Promise<string>;
 }
 
 export interface PhotosClient {
   readonly eventId: string;
-  /** POST /events/{eventId}/photos/initiate-upload */
-  /** The signed upload, or (200) the event's photo with the same declared sha256: nothing to send. */
+  /** POST /events/{eventId}/photos/initiate-upload: the signed upload, or (200) the event's photo with the same declared sha256: nothing to send. */
   initiateUpload(input: InitiateUploadInput, options?: { signal?: AbortSignal }): Promise<InitiateUploadResponse | DuplicateUploadResponse>;
-  /** Initiates, then PUTs the file to S3 with exactly the signed headers. Processing happens afterwards (see waitForPhoto). */
-  /** `duplicateOf`: the event already holds these bytes (declared sha256), and no byte was sent. */
+  /**
+   * Initiates, then PUTs the file to S3 with exactly the signed headers. Processing happens
+   * afterwards (see waitForPhoto). `duplicateOf`: the event already holds these bytes (declared
+   * sha256), and no byte was sent.
+   */
   uploadFile(file: Blob, options: UploadFileOptions): Promise<{ photoId: string; duplicateOf?: string }>;
-  /** GET /events/{eventId}/photos: newest first. */
-  listPhotos(options?: { limit?: number; cursor?: string | null; signal?: AbortSignal }): Promise<PhotoPage>;
+  /** Several files, checked, hashed, sent a few at a time with progress, retries and cancel: see upload-photos.ts. */
+  uploadPhotos(files: readonly PhotoUploadInput[], options?: UploadPhotosOptions): Promise<PhotoUploadProgress[]>;
+  /** GET /events/{eventId}/photos: one page, newest ready first (or a feed answer, with `since`). */
+  listPhotos(options?: ListPhotosOptions): Promise<PhotoPage>;
+  /** Every page in turn, following nextCursor: the first one also carries the feedCursor. */
+  pages(options?: Omit<ListPhotosOptions, 'cursor' | 'since'>): AsyncGenerator<PhotoPage, void, undefined>;
+  /** Every photo, newest ready first, fetched a page at a time as the loop asks for more. */
+  photos(options?: Omit<ListPhotosOptions, 'cursor' | 'since'>): AsyncGenerator<PhotoView, void, undefined>;
   /** GET /events/{eventId}/photos/{photoId} */
   getPhoto(photoId: string, options?: { signal?: AbortSignal }): Promise<PhotoWithStatus>;
   /** Polls getPhoto until the photo is ready. */
   waitForPhoto(photoId: string, options?: WaitForPhotoOptions): Promise<ReadyPhoto>;
+  /** PATCH /events/{eventId}/photos/{photoId} (the uploader or the event's organizer). */
+  editPhoto(photoId: string, changes: PhotoChanges, options?: { signal?: AbortSignal }): Promise<ReadyPhoto>;
+  /** DELETE /events/{eventId}/photos/{photoId}; deleting a deleted photo succeeds too. */
+  deletePhoto(photoId: string, options?: { signal?: AbortSignal }): Promise<void>;
+  /** POST .../batch-delete, 100 ids per request (the API's limit): one result per distinct id. */
+  deletePhotos(photoIds: readonly string[], options?: { signal?: AbortSignal }): Promise<BatchDeleteResponse['results']>;
 }
 
-/**
- * Headers a browser refuses to let scripts set (the Fetch standard's forbidden request headers).
- * The browser sets Content-Length itself, from the body, so a signed Content-Length still matches.
- */
-const FORBIDDEN_REQUEST_HEADERS = new Set([
-  'accept-charset', 'accept-encoding', 'access-control-request-headers', 'access-control-request-method',
-  'connection', 'content-length', 'cookie', 'cookie2', 'date', 'dnt', 'expect', 'host', 'keep-alive',
-  'origin', 'referer', 'set-cookie', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'via',
-]);
+export { isForbiddenRequestHeader, sha256Hex };
 
-export function isForbiddenRequestHeader(name: string): boolean {
-  const lower = name.toLowerCase();
-  return FORBIDDEN_REQUEST_HEADERS.has(lower) || lower.startsWith('proxy-') || lower.startsWith('sec-');
-}
+/** The API's limit of ids per batch-delete request (core's MAX_BATCH_DELETE). */
+const BATCH_DELETE_LIMIT = 100;
 
 export function createPhotosClient(options: PhotosClientOptions): PhotosClient {
-  const baseUrl = options.apiUrl.replace(/\/+$/, '');
+  const request = createApiRequest(options);
   const eventPath = `/events/${encodeURIComponent(options.eventId)}`;
-
-  async function request<T>(
-    method: 'GET' | 'POST',
-    path: string,
-    { body, signal }: { body?: unknown; signal?: AbortSignal | undefined } = {},
-  ): Promise<T> {
-    const token = await options.getToken();
-    const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    let response: Response;
-    try {
-      response = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        ...(signal ? { signal } : {}),
-      });
-    } catch (error) {
-      throw networkError(error, 'the photos API');
-    }
-    if (!response.ok) throw await apiErrorFrom(response);
-    return (await response.json()) as T;
-  }
+  const photoPath = (photoId: string) => `${eventPath}/photos/${encodeURIComponent(photoId)}`;
 
   const client: PhotosClient = {
     eventId: options.eventId,
 
     initiateUpload(input, { signal } = {}) {
-      return request<InitiateUploadResponse | DuplicateUploadResponse>('POST', `${eventPath}/photos/initiate-upload`, { body: input, signal });
+      return request('POST', `${eventPath}/photos/initiate-upload`, { body: input, signal });
     },
 
-    async uploadFile(file, { title, description, contentType = file.type, sha256 = false, onStage, signal }) {
+    async uploadFile(file, { title, description, contentType = file.type, sha256 = false, onStage, onProgress, signal }) {
       let digest: string | undefined;
       if (sha256) {
         onStage?.('hashing');
@@ -142,35 +145,34 @@ export function createPhotosClient(options: PhotosClientOptions): PhotosClient {
       if ('duplicate' in initiated) return { photoId: initiated.photo.photoId, duplicateOf: initiated.photo.photoId };
 
       onStage?.('uploading');
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(initiated.headers)) {
-        if (!isForbiddenRequestHeader(name)) headers.set(name, value);
-      }
-      let response: Response;
-      try {
-        response = await fetch(initiated.s3PutObjectUrl, {
-          method: initiated.method,
-          headers,
-          body: file,
-          ...(signal ? { signal } : {}),
-        });
-      } catch (error) {
-        throw networkError(error, 'the upload storage');
-      }
-      if (!response.ok) throw await apiErrorFrom(response);
+      const headers = Object.fromEntries(Object.entries(initiated.headers).filter(([name]) => !isForbiddenRequestHeader(name)));
+      await putObject(initiated.s3PutObjectUrl, { method: initiated.method, headers, body: file, onProgress, signal });
       return { photoId: initiated.photoId };
     },
 
-    listPhotos({ limit, cursor, signal } = {}) {
-      const query = new URLSearchParams();
-      if (limit !== undefined) query.set('limit', String(limit));
-      if (cursor) query.set('cursor', cursor);
-      const search = query.toString();
-      return request<PhotoPage>('GET', `${eventPath}/photos${search ? `?${search}` : ''}`, { signal });
+    uploadPhotos(files, uploadOptions) {
+      return uploadPhotos(client, files, uploadOptions);
+    },
+
+    listPhotos({ limit, cursor, q, uploader, since, signal } = {}) {
+      return request('GET', `${eventPath}/photos`, { query: { limit, cursor, q, uploader, since }, signal });
+    },
+
+    async *pages(listOptions = {}) {
+      let cursor: string | null = null;
+      do {
+        const page: PhotoPage = await client.listPhotos({ ...listOptions, cursor });
+        yield page;
+        cursor = page.nextCursor;
+      } while (cursor);
+    },
+
+    async *photos(listOptions = {}) {
+      for await (const page of client.pages(listOptions)) yield* page.items;
     },
 
     getPhoto(photoId, { signal } = {}) {
-      return request<PhotoWithStatus>('GET', `${eventPath}/photos/${encodeURIComponent(photoId)}`, { signal });
+      return request('GET', photoPath(photoId), { signal });
     },
 
     async waitForPhoto(photoId, { timeoutMs = 30_000, intervalMs = 250, maxIntervalMs = 2_000, signal } = {}) {
@@ -187,27 +189,25 @@ export function createPhotosClient(options: PhotosClientOptions): PhotosClient {
         delay = Math.min(delay * 1.5, maxIntervalMs);
       }
     },
+
+    editPhoto(photoId, changes, { signal } = {}) {
+      return request('PATCH', photoPath(photoId), { body: changes, signal });
+    },
+
+    async deletePhoto(photoId, { signal } = {}) {
+      await request('DELETE', photoPath(photoId), { signal });
+    },
+
+    async deletePhotos(photoIds, { signal } = {}) {
+      const distinct = [...new Set(photoIds)];
+      const results: BatchDeleteResponse['results'] = [];
+      for (let start = 0; start < distinct.length; start += BATCH_DELETE_LIMIT) {
+        const body = { photoIds: distinct.slice(start, start + BATCH_DELETE_LIMIT) };
+        const answer = await request<BatchDeleteResponse>('POST', `${eventPath}/photos/batch-delete`, { body, signal });
+        results.push(...answer.results);
+      }
+      return results;
+    },
   };
   return client;
-}
-
-/** Hex SHA-256 of a Blob, with Web Crypto (browsers and Node alike). */
-export async function sha256Hex(file: Blob): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
-  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

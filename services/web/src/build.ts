@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const SRC_DIR = fileURLToPath(new URL('./', import.meta.url));
@@ -27,7 +28,12 @@ const CONTENT_TYPES: Record<string, string> = {
 export async function buildWebApp({ write = false }: { write?: boolean } = {}): Promise<Map<string, BuiltFile>> {
   const result = await build({
     absWorkingDir: path.resolve(SRC_DIR, '..'),
-    entryPoints: { app: path.join(SRC_DIR, 'app/main.ts'), styles: path.join(SRC_DIR, 'app/styles.css') },
+    entryPoints: {
+      app: path.join(SRC_DIR, 'app/main.ts'),
+      styles: path.join(SRC_DIR, 'app/styles.css'),
+      // The optional Uppy example: its own page and bundle, never loaded by the app.
+      'examples/uppy': path.join(SRC_DIR, 'examples/uppy/uppy-example.ts'),
+    },
     outdir: DIST_DIR,
     bundle: true,
     format: 'esm',
@@ -45,16 +51,31 @@ export async function buildWebApp({ write = false }: { write?: boolean } = {}): 
     files.set(name, { contents, contentType: CONTENT_TYPES[path.extname(name)] ?? 'application/octet-stream' });
   for (const file of result.outputFiles) add(path.relative(DIST_DIR, file.path).split(path.sep).join('/'), file.contents);
   add('index.html', await readFile(path.join(SRC_DIR, 'index.html')));
+  add('examples/uppy.html', await readFile(path.join(SRC_DIR, 'examples/uppy/index.html')));
 
   if (write) {
     await rm(DIST_DIR, { recursive: true, force: true });
     await mkdir(DIST_DIR, { recursive: true });
+    await mkdir(path.join(DIST_DIR, 'examples'), { recursive: true });
     for (const [name, file] of files) await writeFile(path.join(DIST_DIR, name), file.contents);
   }
   return files;
 }
 
+/**
+ * The JavaScript the app sends to a browser, gzipped at level 9 as a CDN would: not the source
+ * maps (only developer tools fetch them), not the optional examples (pages of their own).
+ */
+export function appJavaScriptGzipBytes(files: Map<string, BuiltFile>): number {
+  let total = 0;
+  for (const [name, file] of files) if (name.endsWith('.js') && !name.startsWith('examples/')) total += gzipSync(file.contents, { level: 9 }).length;
+  return total;
+}
+
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const files = await buildWebApp({ write: true });
-  for (const [name, file] of files) console.log(`${path.relative(process.cwd(), path.join(DIST_DIR, name))}  ${file.contents.length} bytes`);
+  for (const [name, file] of files) {
+    console.log(`${path.relative(process.cwd(), path.join(DIST_DIR, name))}  ${file.contents.length} bytes, ${gzipSync(file.contents, { level: 9 }).length} gzip`);
+  }
+  console.log(`JavaScript the app sends to the browser: ${(appJavaScriptGzipBytes(files) / 1000).toFixed(1)} kB gzip (without the optional examples/)`);
 }

@@ -10,8 +10,11 @@ export interface WebConfig {
   region: string;
   /** The user pool's public app client (no secret). */
   userPoolClientId: string;
-  /** The event shown when the URL names none (?event=...). */
-  demoEventId: string;
+  /**
+   * Accepted for callers that pass the local stack's outputs, not published: the app opens on the
+   * list of events, so it needs no default event.
+   */
+  demoEventId?: string;
   /** Photos per page in the grid; default 24. */
   pageSize?: number;
 }
@@ -45,7 +48,6 @@ export function parseWebConfig(input: unknown): WebConfig {
     apiUrl: url('apiUrl'),
     region: text('region'),
     userPoolClientId: text('userPoolClientId'),
-    demoEventId: text('demoEventId'),
   };
   if (value['cognitoEndpoint'] !== undefined) config.cognitoEndpoint = url('cognitoEndpoint');
   if (value['pageSize'] !== undefined) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appJavaScriptGzipBytes, buildWebApp } from '#lib/build';
 import { startWebServer, type WebServer } from '#lib/server';
 
 const config = {
@@ -6,7 +7,6 @@ const config = {
   cognitoEndpoint: 'http://127.0.0.1:9229',
   region: 'us-east-1',
   userPoolClientId: 'client-123',
-  demoEventId: 'demo-event',
 };
 
 let server: WebServer;
@@ -38,7 +38,7 @@ describe('startWebServer', () => {
     expect(policy).toEqual(expect.arrayContaining(["script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]));
     const html = await response.text();
     expect(html).toContain('<script type="module" src="app.js"></script>');
-    expect(html).toContain('<label for="upload-title">Title</label>');
+    expect(html).toContain('<label for="upload-files" class="button">Choose photos</label>');
     expect((await fetch(`${server.url}/index.html`)).status).toBe(200);
   });
 
@@ -54,6 +54,15 @@ describe('startWebServer', () => {
     const head = await fetch(`${server.url}/app.js`, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(await head.text()).toBe('');
+  });
+
+  it('keeps the JavaScript the app sends under 100 KB gzip (the budget; the README states the figure)', async () => {
+    const files = await buildWebApp();
+    expect(appJavaScriptGzipBytes(files)).toBeLessThan(100_000);
+    // The optional Uppy example is a page and a bundle of its own: the app never loads it.
+    expect(files.has('examples/uppy.js')).toBe(true);
+    expect(new TextDecoder().decode(files.get('index.html')!.contents)).not.toContain('examples/');
+    expect((await fetch(`${server.url}/examples/uppy.html`)).status).toBe(200);
   });
 
   it('publishes only the WebConfig keys as /config.json', async () => {

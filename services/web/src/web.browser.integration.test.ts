@@ -1,60 +1,63 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import AxeBuilder from '@axe-core/playwright';
+import jsQR from 'jsqr';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPhotosClient, signIn, type PhotosClient } from '@event-photos/client';
-import { startLocalStack, type LocalStack } from '@event-photos/local-stack';
+import { createEventsClient, createPhotosClient, signIn, type EventsClient, type PhotosClient } from '@event-photos/client';
+import { DEMO_EVENT, startLocalStack, type LocalStack } from '@event-photos/local-stack';
 import { launchChromium } from '@event-photos/testing/browser';
-import { png } from '@event-photos/testing/fixtures';
+import { jpegBytes, png } from '@event-photos/testing/fixtures';
 import { startWebServer, type WebServer } from '#lib/server';
 
 // The web app in a real browser (the Chromium that npm ci brings, driven by playwright-core)
-// against the local stack: Cognito sign-in, API calls and the presigned PUT all cross origins,
-// as they do on AWS.
+// against the local stack: Cognito sign-in, API calls and the presigned PUTs all cross origins,
+// as they do on AWS. Screenshots of each state go to services/web/screenshots/ (gitignored).
 
-const TITLE = '키노트 연설 🎤';
-const DESCRIPTION = '첫째 날 기조연설 · Day 1';
-const PAGE_SIZE = 2;
+const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+const PAGE_SIZE = 4;
 
 let dataDir: string;
 let stack: LocalStack;
 let web: WebServer;
 let browser: Browser;
-let api: PhotosClient;
+let attendeeApi: PhotosClient;
+let organizerEvents: EventsClient;
 
-const attendee = () => stack.outputs.demoUsers.find((user) => user.groups.length === 0)!;
+const user = (organizer: boolean) => stack.outputs.demoUsers.find((candidate) => candidate.groups.includes('organizers') === organizer)!;
+
+/** Distinct bytes per call: the event keeps one photo per SHA-256. */
+let pixels = 0;
+const photoFile = (name: string, width = 24, height = 16) => ({ name, mimeType: 'image/png', buffer: png(width + pixels++, height) });
 
 beforeAll(async () => {
+  await mkdir(SCREENSHOTS, { recursive: true });
   dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-web-it-'));
   stack = await startLocalStack({ dataDir, retryDelaysMs: [50, 100] });
   const { outputs } = stack;
   web = await startWebServer({
     port: 0,
-    config: {
-      apiUrl: outputs.apiUrl,
-      cognitoEndpoint: outputs.cognitoEndpoint,
-      region: outputs.region,
-      userPoolClientId: outputs.userPoolClientId,
-      demoEventId: outputs.demoEventId,
-      pageSize: PAGE_SIZE,
-    },
+    config: { apiUrl: outputs.apiUrl, cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, userPoolClientId: outputs.userPoolClientId, pageSize: PAGE_SIZE },
   });
   browser = await launchChromium();
 
-  // The same client package, from Node: seeds three photos so the grid has more than one page.
-  const { idToken } = await signIn({
-    cognitoEndpoint: outputs.cognitoEndpoint,
-    region: outputs.region,
-    clientId: outputs.userPoolClientId,
-    email: attendee().email,
-    password: attendee().password,
-  });
-  api = createPhotosClient({ apiUrl: outputs.apiUrl, eventId: outputs.demoEventId, getToken: () => idToken });
-  for (const n of [1, 2, 3]) {
-    const { photoId } = await api.uploadFile(new Blob([new Uint8Array(png(8, 8 + n))], { type: 'image/png' }), { title: `Seed ${n}` });
-    await api.waitForPhoto(photoId, { timeoutMs: 10_000 });
-  }
+  const token = async (organizer: boolean) =>
+    (await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, clientId: outputs.userPoolClientId, email: user(organizer).email, password: user(organizer).password })).idToken;
+  const attendeeToken = await token(false);
+  const organizerToken = await token(true);
+  attendeeApi = createPhotosClient({ apiUrl: outputs.apiUrl, eventId: outputs.demoEventId, getToken: () => attendeeToken });
+  organizerEvents = createEventsClient({ apiUrl: outputs.apiUrl, getToken: () => organizerToken });
+
+  // The same client package from Node (fetch instead of XHR): five seeds, more than one page, and
+  // one wide logo-like image that a cropped square would cut.
+  const seeds = [1, 2, 3, 4].map((n) => new File([new Uint8Array(png(40 + n, 30))], `Seed ${n}.png`, { type: 'image/png' }));
+  const wide = new File([new Uint8Array(png(400, 40))], 'Wide logo.png', { type: 'image/png' });
+  const results = await attendeeApi.uploadPhotos([...seeds, wide], { concurrency: 1 });
+  expect(results.map((result) => result.state)).toEqual(['done', 'done', 'done', 'done', 'done']);
 });
 
 afterAll(async () => {
@@ -64,125 +67,480 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-/** A fresh browser context (no session), signed in as the demo attendee. */
-async function signedInPage(viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page; pageErrors: Error[] }> {
+interface Tab {
+  context: BrowserContext;
+  page: Page;
+  pageErrors: Error[];
+  /** Requests that failed (the S3 PUTs once showed as net::ERR_ABORTED). */
+  failedRequests: string[];
+}
+
+async function openApp(viewport = DESKTOP): Promise<Tab> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const pageErrors: Error[] = [];
+  const failedRequests: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error));
+  page.on('requestfailed', (request) => failedRequests.push(`${request.method()} ${request.url()} ${request.failure()?.errorText}`));
+  page.on('dialog', (dialog) => void dialog.accept());
   await page.goto(web.url);
-  await page.getByLabel('Email').fill(attendee().email);
-  await page.getByLabel('Password').fill(attendee().password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: `Photos of ${stack.outputs.demoEventId}` }).waitFor();
-  return { context, page, pageErrors };
+  return { context, page, pageErrors, failedRequests };
 }
 
+async function signInAs(page: Page, organizer = false): Promise<void> {
+  await page.getByLabel('Email').fill(user(organizer).email);
+  await page.getByLabel('Password').fill(user(organizer).password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Events', level: 1 }).waitFor();
+}
+
+async function openDemoEvent(page: Page): Promise<void> {
+  await page.getByRole('link', { name: DEMO_EVENT.name }).click();
+  await page.getByRole('heading', { name: DEMO_EVENT.name, level: 1 }).waitFor();
+}
+
+/** The whole page; with a dialog open, what the screen shows (the dialog sits in the viewport). */
+const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
 const gridTitles = (page: Page) => page.locator('#photo-grid > li .photo-title').allTextContents();
+const rowStates = (page: Page) => page.locator('#upload-list > li').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset['state']));
+const progressValues = (page: Page) => page.locator('#upload-list progress').evaluateAll((bars) => bars.map((bar) => (bar as HTMLProgressElement).value));
+const scrollWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+
+async function waitForRows(page: Page, count: number): Promise<void> {
+  await expect
+    .poll(async () => {
+      const states = await rowStates(page);
+      return states.length === count && states.every((state) => ['done', 'duplicate', 'failed', 'cancelled'].includes(state!));
+    }, { timeout: 30_000 })
+    .toBe(true);
+}
+
+/** The images of these titles, decoded: [naturalWidth, naturalHeight] each. */
+async function decodedSizes(page: Page, titles: string[]): Promise<number[][]> {
+  const sizes: number[][] = [];
+  for (const title of titles) {
+    const image = page.locator('#photo-grid > li', { has: page.locator('.photo-title', { hasText: title }) }).locator('img');
+    await image.scrollIntoViewIfNeeded();
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 10_000 }).toBe(true);
+    sizes.push(await image.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]));
+  }
+  return sizes;
+}
+
+/** axe-core (WCAG 2.1 A and AA rules): what it finds serious or critical, by rule and target. */
+async function seriousViolations(page: Page, include?: string): Promise<string[]> {
+  const builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
+  if (include) builder.include(include);
+  const { violations } = await builder.analyze();
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+}
 
 describe('web app in Chromium', () => {
-  it('signs in, pages through the grid, uploads a PNG and shows it', async () => {
-    const { context, page, pageErrors } = await signedInPage();
+  it('signs in, uploads three photos through the file input, edits one, deletes one, and keeps it all after a reload and in a new tab', async () => {
+    const { context, page, pageErrors, failedRequests } = await openApp();
     try {
-      // First page, then "Load more" until the cursor runs out.
-      await expect.poll(() => gridTitles(page)).toEqual(['Seed 3', 'Seed 2']);
-      const loadMore = page.getByRole('button', { name: 'Load more' });
-      await loadMore.click();
-      await expect.poll(() => gridTitles(page)).toEqual(['Seed 3', 'Seed 2', 'Seed 1']);
-      expect(await loadMore.isHidden()).toBe(true);
+      expect(await seriousViolations(page)).toEqual([]);
+      await shot(page, 'desktop-1-sign-in');
+      await signInAs(page);
+      await shot(page, 'desktop-2-events');
+      await openDemoEvent(page);
+      expect(await page.title()).toBe(`${DEMO_EVENT.name} · Event Photos`);
 
-      // Record every state the status line goes through.
+      // Record every value each progress bar takes.
       await page.evaluate(() => {
-        const status = document.getElementById('upload-status')!;
-        const states: string[] = [];
-        (window as unknown as { uploadStates: string[] }).uploadStates = states;
-        new MutationObserver(() => states.push(status.dataset['state'] ?? '')).observe(status, {
-          attributes: true,
-          attributeFilter: ['data-state'],
-        });
+        const seen: Record<string, number[]> = {};
+        (window as unknown as { progressSeen: typeof seen }).progressSeen = seen;
+        new MutationObserver(() => {
+          for (const bar of document.querySelectorAll<HTMLProgressElement>('#upload-list progress')) {
+            const name = bar.getAttribute('aria-label')!;
+            const values = (seen[name] ??= []);
+            if (values.at(-1) !== bar.value) values.push(bar.value);
+          }
+        }).observe(document.getElementById('upload-list')!, { subtree: true, childList: true, attributes: true });
       });
-      const image = png(32, 24);
-      await page.getByLabel('Photo file').setInputFiles({ name: 'keynote.png', mimeType: 'image/png', buffer: image });
-      await page.getByLabel('Title').fill(TITLE);
-      await page.getByLabel('Description').fill(DESCRIPTION);
-      await page.getByRole('button', { name: 'Upload' }).click();
+      await page.getByLabel('Choose photos').setInputFiles([photoFile('Keynote.png', 64, 48), photoFile('Lunch.png', 48, 64), photoFile('Panel.png', 80, 20)]);
+      await waitForRows(page, 3);
+      expect(await rowStates(page)).toEqual(['done', 'done', 'done']);
+      expect(await progressValues(page)).toEqual([100, 100, 100]);
+      const seen = await page.evaluate(() => (window as unknown as { progressSeen: Record<string, number[]> }).progressSeen);
+      expect(Object.keys(seen).sort()).toEqual(['Upload of Keynote.png', 'Upload of Lunch.png', 'Upload of Panel.png']);
+      for (const values of Object.values(seen)) expect(values.at(-1)).toBe(100);
+      expect(await page.locator('#upload-summary').textContent()).toBe('3 added.');
+      await shot(page, 'desktop-3-uploaded');
 
-      const status = page.locator('#upload-status');
-      await page.locator('#upload-status[data-state="done"], #upload-status[data-state="error"]').waitFor({ timeout: 30_000 });
-      expect(await status.textContent()).toBe(`Done: “${TITLE}” is in the gallery.`);
-      const states = await page.evaluate(() => (window as unknown as { uploadStates: string[] }).uploadStates);
-      expect(states).toEqual(['initiating', 'uploading', 'processing', 'done']);
+      // The three are in the gallery, titled after their files, with decoded images.
+      expect((await gridTitles(page)).slice(0, 3).sort()).toEqual(['Keynote', 'Lunch', 'Panel']);
+      const sizes = await decodedSizes(page, ['Keynote', 'Lunch', 'Panel']);
+      expect(sizes.map(([, height]) => height)).toEqual([48, 64, 20]);
+      expect(sizes.every(([width]) => width! > 0)).toBe(true);
+      expect(await page.locator('#photo-grid img').first().evaluate((img) => getComputedStyle(img).objectFit)).toBe('contain');
+      expect(await seriousViolations(page)).toEqual([]);
 
-      // The new photo comes first in the grid, with its exact title, and its image loads from the CDN.
-      const item = page.locator('#photo-grid > li').first();
-      expect(await item.locator('.photo-title').textContent()).toBe(TITLE);
-      expect(await item.locator('.photo-description').textContent()).toBe(DESCRIPTION);
-      const img = item.locator('img');
-      await img.scrollIntoViewIfNeeded();
-      await expect
-        .poll(() => img.evaluate((element: HTMLImageElement) => (element.complete ? [element.naturalWidth, element.naturalHeight] : null)), {
-          timeout: 10_000,
-        })
-        .toEqual([32, 24]);
+      // The lightbox: title, uploader's name, date; edit the title of one.
+      await page.locator('#photo-grid > li', { has: page.locator('.photo-title', { hasText: 'Lunch' }) }).getByRole('button').click();
+      const lightbox = page.getByRole('dialog');
+      await lightbox.getByRole('heading', { name: 'Lunch' }).waitFor();
+      expect(await lightbox.locator('#lightbox-meta').textContent()).toMatch(/^Uploaded by attendee \(you\) · .*\d/);
+      expect(await seriousViolations(page, '#lightbox')).toEqual([]);
+      await shot(page, 'desktop-4-lightbox', false);
+      await lightbox.getByLabel('Title').fill('Lunch on the terrace 🍜');
+      await lightbox.getByRole('button', { name: 'Save' }).click();
+      await lightbox.getByRole('heading', { name: 'Lunch on the terrace 🍜' }).waitFor();
+      await lightbox.getByRole('button', { name: 'Close' }).click();
+      expect(await gridTitles(page)).toContain('Lunch on the terrace 🍜');
 
-      // What the API stored, and what the CDN serves: the exact title and the exact bytes.
-      const photoId = await item.getAttribute('data-photo-id');
-      const stored = await api.getPhoto(photoId!);
-      expect(stored).toMatchObject({ status: 'ready', title: TITLE, description: DESCRIPTION, contentType: 'image/png', size: image.length });
-      expect(await img.getAttribute('src')).toBe(stored.status === 'ready' ? stored.url : 'not ready');
-      const served = await fetch(stored.status === 'ready' ? stored.url : '');
-      expect(Buffer.from(await served.arrayBuffer()).equals(image)).toBe(true);
+      // Delete another from its lightbox.
+      await page.locator('#photo-grid > li', { has: page.locator('.photo-title', { hasText: 'Panel' }) }).getByRole('button').click();
+      await lightbox.getByRole('heading', { name: 'Panel' }).waitFor();
+      await lightbox.getByRole('button', { name: 'Delete photo' }).click();
+      await expect.poll(() => gridTitles(page)).not.toContain('Panel');
+      await page.keyboard.press('Escape');
 
-      // A reload keeps the session (this tab) and lists the photo from the API.
+      // A reload lists the result from the API; so does a new tab (the session is shared).
       await page.reload();
-      await expect.poll(() => gridTitles(page)).toEqual([TITLE, 'Seed 3']);
+      await page.getByRole('heading', { name: DEMO_EVENT.name, level: 1 }).waitFor();
+      await expect.poll(() => gridTitles(page)).toEqual(expect.arrayContaining(['Lunch on the terrace 🍜', 'Keynote']));
+      expect(await gridTitles(page)).not.toContain('Panel');
+      const second = await context.newPage();
+      await second.goto(page.url());
+      await second.getByRole('heading', { name: DEMO_EVENT.name, level: 1 }).waitFor();
+      expect(await second.getByLabel('Password').count()).toBe(0);
+      // Signing out in one tab signs out the other.
+      await second.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+
+      const listed = [];
+      for await (const photo of attendeeApi.photos()) listed.push(photo.title);
+      expect(listed).toEqual(expect.arrayContaining(['Lunch on the terrace 🍜', 'Keynote']));
+      expect(listed).not.toContain('Panel');
+      expect(failedRequests).toEqual([]);
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();
     }
   });
 
-  it("shows the API's 4xx message and marks the field for bad input", async () => {
-    const { context, page, pageErrors } = await signedInPage();
+  it('at phone width: five photos dragged in upload and show, and nothing scrolls sideways', async () => {
+    const { context, page, pageErrors, failedRequests } = await openApp(PHONE);
     try {
-      const status = page.locator('#upload-status');
-      const submit = async () => {
-        const [response] = await Promise.all([
-          page.waitForResponse((r) => r.url().endsWith('/photos/initiate-upload') && r.request().method() === 'POST'),
-          page.getByRole('button', { name: 'Upload' }).click(),
-        ]);
-        await page.locator('#upload-status[data-state="error"]').waitFor();
-        return response.status();
-      };
+      expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
+      await shot(page, 'phone-1-sign-in');
+      await signInAs(page);
+      expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
+      await shot(page, 'phone-2-events');
+      await openDemoEvent(page);
 
-      // A file type the API does not take.
-      await page.getByLabel('Photo file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
-      await page.getByLabel('Title').fill('Notes');
-      expect(await submit()).toBe(400);
-      expect(await status.textContent()).toMatch(/^Upload failed: contentType must be one of image\/jpeg, image\/png/);
-      expect(await page.getByLabel('Photo file').getAttribute('aria-invalid')).toBe('true');
+      const files = Array.from({ length: 5 }, (_, n) => photoFile(`Dropped photo number ${n + 1} with a rather long file name.png`, 30, 30));
+      const dataTransfer = await page.evaluateHandle((given) => {
+        const transfer = new DataTransfer();
+        for (const file of given) transfer.items.add(new File([new Uint8Array(file.bytes)], file.name, { type: 'image/png' }));
+        return transfer;
+      }, files.map((file) => ({ name: file.name, bytes: [...file.buffer] })));
+      await page.locator('#drop-zone').dispatchEvent('dragover', { dataTransfer });
+      expect(await page.locator('#drop-zone').getAttribute('class')).toContain('dragging');
+      await page.locator('#drop-zone').dispatchEvent('drop', { dataTransfer });
+      await waitForRows(page, 5);
+      expect(await rowStates(page)).toEqual(['done', 'done', 'done', 'done', 'done']);
+      expect(await progressValues(page)).toEqual([100, 100, 100, 100, 100]);
+      const titles = files.map((file) => file.name.replace('.png', ''));
+      expect((await decodedSizes(page, titles)).every(([width]) => width! > 0)).toBe(true);
+      expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await shot(page, 'phone-3-uploaded');
 
-      // A title of spaces passes the browser's `required` but not the API.
-      await page.getByLabel('Photo file').setInputFiles({ name: 'ok.png', mimeType: 'image/png', buffer: png(4, 4) });
-      await page.getByLabel('Title').fill('   ');
-      expect(await submit()).toBe(400);
-      expect(await status.textContent()).toBe('Upload failed: title must not be empty');
-      expect(await page.getByLabel('Title').getAttribute('aria-invalid')).toBe('true');
-      expect(await page.getByLabel('Photo file').getAttribute('aria-invalid')).toBeNull();
-      expect(await page.evaluate(() => document.activeElement?.id)).toBe('upload-title');
-
-      expect(await gridTitles(page)).not.toContain('Notes');
+      await page.locator('#photo-grid > li').first().getByRole('button').click();
+      await page.getByRole('dialog').waitFor();
+      expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
+      await shot(page, 'phone-4-lightbox', false);
+      expect(failedRequests).toEqual([]);
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();
     }
   });
 
-  it('fits a phone: no horizontal scrolling at 390 px, with a long title typed in', async () => {
-    const { context, page, pageErrors } = await signedInPage({ width: 390, height: 844 });
+  it('shows the bytes sent as they go (XMLHttpRequest upload progress), on a slow connection', async () => {
+    const { context, page } = await openApp();
     try {
-      await page.getByLabel('Title').fill('A rather long title for a photo of the keynote on the main stage, day one');
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await signInAs(page);
+      await openDemoEvent(page);
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 1024 * 1024 });
+      await page.evaluate(() => {
+        const seen: number[] = [];
+        (window as unknown as { seen: number[] }).seen = seen;
+        new MutationObserver(() => {
+          const bar = document.querySelector<HTMLProgressElement>('#upload-list progress');
+          if (bar && seen.at(-1) !== bar.value) seen.push(bar.value);
+        }).observe(document.getElementById('upload-list')!, { subtree: true, childList: true, attributes: true });
+      });
+      // 2 MiB at 1 MiB/s: about two seconds of upload (random bytes framed as a JPEG, which is
+      // what processing checks).
+      await page.getByLabel('Choose photos').setInputFiles({ name: 'Big.jpg', mimeType: 'image/jpeg', buffer: jpegBytes(2 * 1024 * 1024) });
+      await waitForRows(page, 1);
+      expect(await rowStates(page)).toEqual(['done']);
+      const seen = await page.evaluate(() => (window as unknown as { seen: number[] }).seen);
+      expect(seen.at(-1)).toBe(100);
+      // Values between the start and the end: the bar moved with the bytes, not in one jump.
+      expect(seen.filter((value) => value > 5 && value < 95).length).toBeGreaterThanOrEqual(3);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('refuses a file that is too big or not a photo in plain words, before any request', async () => {
+    const { context, page, pageErrors } = await openApp();
+    try {
+      await signInAs(page);
+      await openDemoEvent(page);
+      const initiations: string[] = [];
+      page.on('request', (request) => {
+        if (request.url().endsWith('/initiate-upload')) initiations.push(request.url());
+      });
+      const big = { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(31 * 1024 * 1024) };
+      await page.getByLabel('Choose photos').setInputFiles([big, { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') }]);
+      await waitForRows(page, 2);
+      expect(await page.locator('#upload-list .upload-status').allTextContents()).toEqual([
+        'photo.jpg is 31 MB; the limit is 25 MB.',
+        'notes.txt is not a photo this app takes; use JPEG, PNG, WebP, GIF, AVIF or HEIC.',
+      ]);
+      // Trying again would fail the same way: no Retry.
+      expect(await page.getByRole('button', { name: 'Retry photo.jpg' }).isHidden()).toBe(true);
+      expect(initiations).toEqual([]);
+      await shot(page, 'desktop-5-refused');
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('recognises a photo the event holds before sending a byte', async () => {
+    const { context, page } = await openApp();
+    try {
+      await signInAs(page);
+      await openDemoEvent(page);
+      const puts: string[] = [];
+      page.on('request', (request) => {
+        if (request.method() === 'PUT') puts.push(request.url());
+      });
+      await page.getByLabel('Choose photos').setInputFiles({ name: 'Seed again.png', mimeType: 'image/png', buffer: png(41, 30) });
+      await waitForRows(page, 1);
+      expect(await rowStates(page)).toEqual(['duplicate']);
+      expect(await page.locator('#upload-list .upload-status').textContent()).toBe('Seed again.png is already in this event, as “Seed 1”; it was not sent again.');
+      expect(puts).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('retries a PUT that failed on the network, and cancels and retries one on request', async () => {
+    const { context, page } = await openApp();
+    try {
+      await signInAs(page);
+      await openDemoEvent(page);
+      const s3 = `${stack.outputs.s3Endpoint}/**`;
+      // The first PUT loses its connection: the client tries again by itself.
+      let puts = 0;
+      await page.route(s3, (route) => (route.request().method() === 'PUT' && ++puts === 1 ? route.abort('connectionreset') : route.continue()));
+      await page.getByLabel('Choose photos').setInputFiles(photoFile('Flaky.png'));
+      await waitForRows(page, 1);
+      expect(await rowStates(page)).toEqual(['done']);
+      expect(puts).toBe(2);
+      await page.unrouteAll();
+
+      // A PUT held until cancelled; then Retry sends it.
+      let hold = true;
+      await page.route(s3, async (route) => {
+        while (hold && route.request().method() === 'PUT') await new Promise((resolve) => setTimeout(resolve, 50));
+        await route.continue().catch(() => undefined);
+      });
+      await page.getByLabel('Choose photos').setInputFiles(photoFile('Slow.png'));
+      await expect.poll(() => rowStates(page)).toEqual(['done', 'uploading']);
+      await page.getByRole('button', { name: 'Cancel Slow.png' }).click();
+      await expect.poll(() => rowStates(page)).toEqual(['done', 'cancelled']);
+      expect(await page.locator('#upload-list .upload-status').nth(1).textContent()).toBe('Slow.png was not uploaded: cancelled.');
+      hold = false;
+      await page.getByRole('button', { name: 'Retry Slow.png' }).click();
+      await expect.poll(() => rowStates(page), { timeout: 30_000 }).toEqual(['done', 'done']);
+      await expect.poll(() => gridTitles(page)).toContain('Slow');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows photos others upload while the gallery is open, and loads more as it scrolls', async () => {
+    const { context, page, pageErrors } = await openApp();
+    try {
+      await signInAs(page);
+      await openDemoEvent(page);
+      await expect.poll(async () => (await gridTitles(page)).length).toBeGreaterThanOrEqual(PAGE_SIZE);
+      // Scrolling to the end asks for the next pages: the first seed is the oldest photo.
+      await expect
+        .poll(async () => {
+          await page.locator('#load-more').evaluate((button) => button.scrollIntoView()).catch(() => undefined);
+          return gridTitles(page);
+        }, { timeout: 15_000 })
+        .toContain('Seed 1');
+
+      const [result] = await attendeeApi.uploadPhotos([new File([new Uint8Array(png(33, 33))], 'Live from the hall.png', { type: 'image/png' })]);
+      expect(result!.state).toBe('done');
+      await expect.poll(async () => (await gridTitles(page))[0], { timeout: 20_000 }).toBe('Live from the hall');
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('steps through photos with the keyboard and a swipe, and deletes several at once', async () => {
+    const { context, page } = await openApp();
+    try {
+      await signInAs(page);
+      await openDemoEvent(page);
+      await page.getByLabel('Choose photos').setInputFiles([photoFile('Batch A.png'), photoFile('Batch B.png')]);
+      await waitForRows(page, 2);
+
+      const titles = await gridTitles(page);
+      await page.locator('#photo-grid > li').first().getByRole('button').click();
+      const heading = page.getByRole('dialog').locator('#lightbox-title');
+      await expect.poll(() => heading.textContent()).toBe(titles[0]);
+      await page.keyboard.press('ArrowRight');
+      await expect.poll(() => heading.textContent()).toBe(titles[1]);
+      const box = (await page.locator('#lightbox-image').boundingBox())!;
+      await page.mouse.move(box.x + box.width * 0.2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * 0.8, box.y + box.height / 2, { steps: 5 });
+      await page.mouse.up();
+      await expect.poll(() => heading.textContent()).toBe(titles[0]);
+      await page.keyboard.press('Escape');
+
+      await page.getByRole('button', { name: 'Select', exact: true }).click();
+      await page.getByLabel('Select “Batch A”').check();
+      await page.getByLabel('Select “Batch B”').check();
+      await page.getByRole('button', { name: 'Delete 2 selected' }).click();
+      await expect.poll(() => gridTitles(page)).not.toEqual(expect.arrayContaining(['Batch A']));
+      expect(await gridTitles(page)).not.toContain('Batch B');
+      const listed = [];
+      for await (const photo of attendeeApi.photos()) listed.push(photo.title);
+      expect(listed).not.toContain('Batch A');
+      expect(listed).not.toContain('Batch B');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('keeps each event to itself, and says so for an unknown one', async () => {
+    await organizerEvents.createEvent({ eventId: 'other-event', name: 'Other Event 2026' }).catch(() => undefined);
+    const { context, page } = await openApp();
+    try {
+      await signInAs(page);
+      await openDemoEvent(page);
+      await page.getByLabel('Choose photos').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('x') });
+      await waitForRows(page, 1);
+      await page.getByRole('link', { name: '← All events' }).click();
+      await page.getByRole('link', { name: 'Other Event 2026' }).click();
+      await page.getByRole('heading', { name: 'Other Event 2026', level: 1 }).waitFor();
+      expect(await rowStates(page)).toEqual([]);
+      expect(await page.locator('#upload-summary').textContent()).toBe('');
+      await page.getByText('No photos yet. Be the first to add one.').waitFor();
+      // An upload here counts only itself, and lands in this event only.
+      await page.getByLabel('Choose photos').setInputFiles(photoFile('Elsewhere.png'));
+      await waitForRows(page, 1);
+      expect(await page.locator('#upload-summary').textContent()).toBe('1 added.');
+      expect(await gridTitles(page)).toEqual(['Elsewhere']);
+      expect(await page.locator('#event-heading').textContent()).toBe('Other Event 2026');
+
+      await page.goto(`${web.url}/?event=no-such-event`);
+      await page.getByRole('heading', { name: 'No such event' }).waitFor();
+      expect(await page.getByLabel('Choose photos').count()).toBe(0);
+      await page.goBack();
+      await page.getByRole('heading', { name: 'Other Event 2026', level: 1 }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('lets an organizer create, rename and close an event, and share a QR code that opens its upload page on a phone', async () => {
+    const { context, page, pageErrors } = await openApp();
+    try {
+      await signInAs(page, true);
+      await page.getByLabel('Name', { exact: true }).fill('Summit · Seoul 2026');
+      expect(await page.getByLabel(/^Link name/).inputValue()).toBe('summit-seoul-2026');
+      await page.getByRole('button', { name: 'Create event' }).click();
+      await page.getByRole('heading', { name: 'Summit · Seoul 2026', level: 1 }).waitFor();
+      await shot(page, 'desktop-6-organizer');
+
+      const settings = page.locator('#event-settings');
+      await settings.getByLabel('Name', { exact: true }).fill('Summit 2026, Seoul');
+      await settings.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('heading', { name: 'Summit 2026, Seoul', level: 1 }).waitFor();
+
+      // The QR code, decoded from a screenshot, is the event's link.
+      const qr = page.locator('#share-qr svg');
+      const qrImage = await qr.screenshot();
+      const decoded = await page.evaluate(async (bytes) => {
+        const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
+        const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+        const context2d = canvas.getContext('2d')!;
+        context2d.drawImage(bitmap, 0, 0);
+        return { width: bitmap.width, height: bitmap.height, data: [...context2d.getImageData(0, 0, bitmap.width, bitmap.height).data] };
+      }, [...qrImage]);
+      const link = jsQR(new Uint8ClampedArray(decoded.data), decoded.width, decoded.height)?.data;
+      expect(link).toBe(`${web.url}/?event=summit-seoul-2026`);
+      expect(await page.getByLabel('Link', { exact: true }).inputValue()).toBe(link);
+
+      // On a phone (its own browser, signed in there), the link opens the upload page.
+      const phone = await browser.newContext({ viewport: PHONE });
+      try {
+        const phonePage = await phone.newPage();
+        await phonePage.goto(link!);
+        await phonePage.getByLabel('Email').fill(user(false).email);
+        await phonePage.getByLabel('Password').fill(user(false).password);
+        await phonePage.getByRole('button', { name: 'Sign in' }).click();
+        await phonePage.getByRole('heading', { name: 'Summit 2026, Seoul', level: 1 }).waitFor();
+        expect(await phonePage.getByLabel('Choose photos').count()).toBe(1);
+        expect(await scrollWidth(phonePage)).toBeLessThanOrEqual(PHONE.width);
+        await shot(phonePage, 'phone-5-shared-link');
+      } finally {
+        await phone.close();
+      }
+
+      // Closed: no upload panel, a notice instead; the API refuses uploads too.
+      await page.getByRole('button', { name: 'Close to new photos' }).click();
+      await page.getByText('This event is closed: it takes no more photos.').waitFor();
+      expect(await page.locator('#upload-panel').isHidden()).toBe(true);
+      expect((await organizerEvents.getEvent('summit-seoul-2026')).open).toBe(false);
+      await page.getByRole('button', { name: 'Open to new photos' }).click();
+      await page.locator('#upload-panel').waitFor();
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('uploads through real @uppy/core and @uppy/aws-s3 with our getUploadParameters (the optional example)', async () => {
+    const { context, page, pageErrors, failedRequests } = await openApp();
+    try {
+      await signInAs(page);
+      await page.getByRole('link', { name: DEMO_EVENT.name }).waitFor(); // the list's request is done
+      await page.goto(`${web.url}/examples/uppy.html?event=${stack.outputs.demoEventId}`);
+      await page.getByLabel('Photos').setInputFiles([photoFile('Uppy one.png'), photoFile('Uppy two.png'), { name: 'Seed copy.png', mimeType: 'image/png', buffer: png(42, 30) }]);
+      await page.getByRole('button', { name: 'Upload' }).click();
+      const texts = page.locator('#uppy-list .upload-status');
+      await expect
+        .poll(() => texts.allTextContents(), { timeout: 30_000 })
+        .toEqual(['Sent: it appears in the gallery once processed.', 'Sent: it appears in the gallery once processed.', 'Seed copy.png is already in this event, as “Seed 2”.']);
+      expect(await page.locator('#uppy-list progress').evaluateAll((bars) => bars.map((bar) => (bar as HTMLProgressElement).value))).toEqual([100, 100, 0]);
+      await expect
+        .poll(async () => {
+          const titles = [];
+          for await (const photo of attendeeApi.photos({ q: 'Uppy' })) titles.push(photo.title);
+          return titles.sort();
+        }, { timeout: 15_000 })
+        .toEqual(['Uppy one', 'Uppy two']);
+      await shot(page, 'desktop-7-uppy-example');
+      expect(failedRequests).toEqual([]);
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();
@@ -190,16 +548,13 @@ describe('web app in Chromium', () => {
   });
 
   it('refuses a wrong password with a message', async () => {
-    const context = await browser.newContext();
+    const { context, page } = await openApp();
     try {
-      const page = await context.newPage();
-      await page.goto(web.url);
-      await page.getByLabel('Email').fill(attendee().email);
+      await page.getByLabel('Email').fill(user(false).email);
       await page.getByLabel('Password').fill('not-the-password');
       await page.getByRole('button', { name: 'Sign in' }).click();
-      const message = page.locator('#sign-in-message');
-      await expect.poll(() => message.textContent()).toBe('Incorrect email or password.');
-      expect(await page.locator('#event-section').isHidden()).toBe(true);
+      await expect.poll(() => page.locator('#sign-in-message').textContent()).toBe('Incorrect email or password.');
+      expect(await page.getByRole('heading', { name: 'Events' }).count()).toBe(0);
     } finally {
       await context.close();
     }

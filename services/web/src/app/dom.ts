@@ -10,7 +10,37 @@ export function say(element: HTMLElement, message = ''): void {
   element.textContent = message;
 }
 
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error && error.message) return error.message;
-  return 'Something went wrong.';
+/** Replaces the screen with a fresh copy of a <template>: no state of the last screen survives. */
+export function showTemplate(screen: HTMLElement, templateId: string): void {
+  const template = byId(templateId, HTMLTemplateElement);
+  screen.replaceChildren(template.content.cloneNode(true));
+}
+
+/** A new element with text content and attributes (text only, never markup). */
+export function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  { text, className, attributes = {} }: { text?: string; className?: string; attributes?: Record<string, string> } = {},
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  return node;
+}
+
+/** Only http(s) and data:image URLs reach an <img>. */
+export function isImageUrl(value: string): boolean {
+  if (value.startsWith('data:image/')) return true;
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+const DATE_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+export function formatDate(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '' : DATE_FORMAT.format(date);
 }

@@ -1,10 +1,11 @@
-import { ApiError, createPhotosClient } from '@event-photos/client';
-import { DEFAULT_PAGE_SIZE, parseWebConfig, type WebConfig } from '#lib/config';
-import { byId, errorMessage, say } from '#lib/app/dom';
-import { PhotoGrid } from '#lib/app/photo-grid';
+import { ApiError } from '@event-photos/client';
+import { parseWebConfig, type WebConfig } from '#lib/config';
+import { byId, say, showTemplate } from '#lib/app/dom';
+import { showEventScreen } from '#lib/app/event-screen';
+import { showEventsScreen } from '#lib/app/events-screen';
+import type { ScreenContext } from '#lib/app/screen-context';
 import { Session } from '#lib/app/session';
-import { SignInForm } from '#lib/app/sign-in-form';
-import { UploadForm } from '#lib/app/upload-form';
+import { startSignIn } from '#lib/app/sign-in-screen';
 
 /** Runtime configuration: config.json next to index.html. */
 async function loadConfig(): Promise<WebConfig> {
@@ -13,96 +14,102 @@ async function loadConfig(): Promise<WebConfig> {
   return parseWebConfig(await response.json());
 }
 
-function sessionStorageOrNull(): Storage | null {
+function localStorageOrNull(): Storage | null {
   try {
-    return window.sessionStorage;
+    return window.localStorage;
   } catch {
     return null; // storage disabled: sessions last until reload
   }
 }
 
 async function start(): Promise<void> {
-  const appStatus = byId('app-status', HTMLElement);
+  const screen = byId('screen', HTMLElement);
   let config: WebConfig;
   try {
     config = await loadConfig();
   } catch (error) {
-    appStatus.classList.add('error');
-    say(appStatus, `The app could not start: ${errorMessage(error)}`);
+    const status = byId('app-status', HTMLElement);
+    status.classList.add('error');
+    say(status, `The app could not start: ${error instanceof Error ? error.message : String(error)}`);
     return;
   }
-  appStatus.hidden = true;
-  say(appStatus);
 
-  const session = new Session(sessionStorageOrNull());
   const account = byId('account', HTMLElement);
   const accountEmail = byId('account-email', HTMLElement);
-  const signInSection = byId('sign-in-section', HTMLElement);
-  const eventSection = byId('event-section', HTMLElement);
-  const eventForm = byId('event-form', HTMLFormElement);
-  const eventIdInput = byId('event-id', HTMLInputElement);
-  const eventName = byId('event-name', HTMLElement);
+  // Another tab signed in or out: redraw only when who is signed in changed (a fresh token of the
+  // same user must not stop this tab's uploads).
+  let shownUser: string | null = null;
+  const session = new Session(localStorageOrNull(), () => {
+    if ((session.current?.email ?? null) !== shownUser) render();
+  });
+  let screenRun: AbortController | null = null;
+  let leaveWarning: string | null = null;
 
-  // A 401 anywhere (expired token, signed out in another way) sends the user back to sign-in.
-  const onError = (error: unknown) => {
-    if (error instanceof ApiError && error.status === 401) signOut('Your session has expired. Please sign in again.');
-  };
-  const grid = new PhotoGrid(
-    {
-      list: byId('photo-grid', HTMLUListElement),
-      loadMore: byId('load-more', HTMLButtonElement),
-      empty: byId('photos-empty', HTMLElement),
-      error: byId('photos-error', HTMLElement),
+  const context = (signal: AbortSignal): ScreenContext => ({
+    config,
+    session,
+    signal,
+    navigate,
+    onError: (error) => {
+      if (error instanceof ApiError && error.status === 401) {
+        session.clear();
+        render('Your session has expired. Please sign in again.');
+      }
     },
-    { pageSize: config.pageSize ?? DEFAULT_PAGE_SIZE, onError },
-  );
-  const upload = new UploadForm({ onUploaded: (photo) => grid.add(photo), onError });
-  const signInForm = new SignInForm(config, (email, result) => {
-    session.save(email, result);
-    showEvent(eventIdFromUrl());
+    setLeaveWarning: (message) => {
+      if (!signal.aborted) leaveWarning = message;
+    },
   });
 
-  function eventIdFromUrl(): string {
-    return new URLSearchParams(location.search).get('event')?.trim() || config.demoEventId;
+  /** Draws the screen the URL and the session call for, from scratch. */
+  function render(notice = ''): void {
+    screenRun?.abort();
+    screenRun = new AbortController();
+    leaveWarning = null;
+    const user = session.current;
+    shownUser = user?.email ?? null;
+    account.hidden = !user;
+    say(accountEmail, user?.email ?? '');
+    if (!user) {
+      showTemplate(screen, 'sign-in-template');
+      startSignIn(config, notice, (email, result) => {
+        session.save(email, result);
+        render();
+      });
+      return;
+    }
+    const eventId = new URLSearchParams(location.search).get('event')?.trim();
+    if (eventId) showEventScreen(screen, eventId, context(screenRun.signal));
+    else showEventsScreen(screen, context(screenRun.signal));
   }
 
-  function showEvent(eventId: string): void {
-    const current = session.current;
-    if (!current) return signOut();
-    say(accountEmail, current.email);
-    account.hidden = false;
-    signInSection.hidden = true;
-    eventSection.hidden = false;
-    eventIdInput.value = eventId;
-    say(eventName, eventId);
-    const client = createPhotosClient({ apiUrl: config.apiUrl, eventId, getToken: () => session.token() });
-    upload.use(client);
-    void grid.show(client);
+  function mayLeave(): boolean {
+    return leaveWarning === null || window.confirm(leaveWarning);
   }
 
-  function signOut(notice = ''): void {
-    session.clear();
-    grid.clear();
-    upload.use(null);
-    upload.reset();
-    account.hidden = true;
-    eventSection.hidden = true;
-    signInSection.hidden = false;
-    signInForm.focus(notice);
+  function navigate(url: string): void {
+    if (!mayLeave()) return;
+    history.pushState(null, '', url);
+    render();
+    window.scrollTo(0, 0);
   }
 
-  eventForm.addEventListener('submit', (event) => {
+  document.addEventListener('click', (event) => {
+    const link = event.target instanceof Element ? event.target.closest('a[data-route]') : null;
+    if (!(link instanceof HTMLAnchorElement) || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
-    const eventId = eventIdInput.value.trim();
-    const url = new URL(location.href);
-    url.searchParams.set('event', eventId);
-    history.replaceState(null, '', url);
-    showEvent(eventId);
+    navigate(link.href);
   });
-  byId('sign-out', HTMLButtonElement).addEventListener('click', () => signOut());
-
-  if (session.current) showEvent(eventIdFromUrl());
-  else signOut();
+  window.addEventListener('popstate', () => render());
+  window.addEventListener('beforeunload', (event) => {
+    if (leaveWarning !== null) event.preventDefault();
+  });
+  byId('sign-out', HTMLButtonElement).addEventListener('click', () => {
+    if (!mayLeave()) return;
+    session.clear();
+    render();
+  });
+  render();
 }
 
 void start();

@@ -1,0 +1,42 @@
+import type { PhotoView } from '@event-photos/core';
+import { isImageUrl } from '#lib/app/dom';
+
+/** A published size of a photo (the publishing pipeline's renditions; photos from before have none). */
+export interface Rendition {
+  width: number;
+  height: number;
+  contentType: string;
+  url: string;
+}
+
+/** A photo as the gallery shows it: renditions, displayed size and placeholder when the record has them. */
+export type GalleryPhoto = PhotoView & { renditions?: Rendition[]; placeholder?: string; width?: number; height?: number };
+
+/**
+ * Points an <img> at a photo: the renditions as `srcset` (the browser picks the smallest that fills
+ * `sizes`), else the original `url`; its displayed width and height when known, so the layout does
+ * not jump; the placeholder (a data: URL of at most 1 KB) as its background until the image loads.
+ */
+export function showPhotoImage(image: HTMLImageElement, photo: GalleryPhoto, sizes: string): void {
+  const renditions = (photo.renditions ?? []).filter((rendition) => isImageUrl(rendition.url) && rendition.width > 0).sort((a, b) => a.width - b.width);
+  image.alt = photo.title;
+  image.decoding = 'async';
+  if (renditions.length > 0) {
+    image.srcset = renditions.map((rendition) => `${rendition.url} ${rendition.width}w`).join(', ');
+    image.sizes = sizes;
+    image.src = renditions[0]!.url;
+  } else {
+    image.removeAttribute('srcset');
+    image.removeAttribute('sizes');
+    if (isImageUrl(photo.url)) image.src = photo.url;
+  }
+  if (photo.width && photo.height) {
+    image.width = photo.width;
+    image.height = photo.height;
+  }
+  if (photo.placeholder?.startsWith('data:image/') && photo.placeholder.length <= 2048 && !image.complete) {
+    // CSSOM, not a style attribute: the content security policy allows it.
+    image.style.backgroundImage = `url("${photo.placeholder.replace(/["\\\n]/g, '')}")`;
+    image.addEventListener('load', () => image.style.removeProperty('background-image'), { once: true });
+  }
+}
