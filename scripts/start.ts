@@ -27,7 +27,7 @@ console.log(`
 Event photos: local stack ready in ${process.uptime().toFixed(1)} s
   Web app          ${web.url}
   API              ${outputs.apiUrl}
-  Photos (CDN)     ${outputs.cdnBaseUrl}/uploads/...
+  Photos (CDN)     ${outputs.cdnBaseUrl}/photos/...
   S3               ${outputs.s3Endpoint}  bucket ${outputs.bucketName}
   DynamoDB         ${outputs.dynamodbEndpoint}  table ${outputs.tableName}
   Cognito          ${outputs.cognitoEndpoint}  pool ${outputs.userPoolId}  client ${outputs.userPoolClientId}
