@@ -1,11 +1,13 @@
 // Packages both stacks offline (`npm run package`, i.e. osls package) and checks the generated
-// CloudFormation: every route behind the Cognito JWT authorizer, least-privilege per-function
-// roles, a private TLS-only bucket read only by CloudFront (OAC), and matching cross-stack exports.
+// CloudFormation: against AWS's resource schemas (scripts/cfn-schema-validation.ts), then every
+// route behind the Cognito JWT authorizer, least-privilege per-function roles, a private TLS-only
+// bucket read only by CloudFront (OAC), and matching cross-stack exports.
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TemplateSchemaValidator, type Template as SchemaTemplate } from './cfn-schema-validation.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const STAGE = 'dev';
@@ -209,11 +211,88 @@ const CUSTOM_RESOURCE_HANDLER = 's3/handler.handler';
 
 let infra: Template;
 let api: Template;
+let schemas: TemplateSchemaValidator;
 
 beforeAll(async () => {
   await run('npm', ['run', 'package']);
-  [infra, api] = await Promise.all([readTemplate('.serverless-infra'), readTemplate('.serverless-api')]);
+  [infra, api, schemas] = await Promise.all([readTemplate('.serverless-infra'), readTemplate('.serverless-api'), TemplateSchemaValidator.load()]);
 }, 360_000); // above the 2 x 150 s step limit of scripts/package.mjs
+
+// ------------------------------------------------------------------ CloudFormation's own schemas
+describe('both templates against the CloudFormation resource schemas (@aws-cdk/aws-service-spec)', () => {
+  const validate = (template: Template, other: Template) => schemas.validate(template as unknown as SchemaTemplate, [other as unknown as SchemaTemplate]);
+  /** A copy of `template` changed by `change`. */
+  const edited = (template: Template, change: (copy: Template) => void) => {
+    const copy = structuredClone(template);
+    change(copy);
+    return copy;
+  };
+
+  it('finds every resource type, property and type known, every reference and import resolved', () => {
+    expect(validate(infra, api)).toEqual([]);
+    expect(validate(api, infra)).toEqual([]);
+  });
+
+  it('fails a misspelt property, at any depth', () => {
+    const rule = (template: Template) => ((props(template.Resources['PhotosBucket'])['CorsConfiguration'] as JsonObject)['CorsRules'] as JsonObject[])[0]!;
+    const misspelt = edited(infra, (copy) => {
+      const cors = rule(copy);
+      cors['AllowedOrigin'] = cors['AllowedOrigins']!;
+      delete cors['AllowedOrigins'];
+    });
+    expect(validate(misspelt, api)).toEqual([
+      'Resources.PhotosBucket.Properties.CorsConfiguration.CorsRules[0]: missing required property AllowedOrigins',
+      'Resources.PhotosBucket.Properties.CorsConfiguration.CorsRules[0]: unknown property AllowedOrigin',
+    ]);
+    const topLevel = edited(api, (copy) => {
+      const fn = props(copy.Resources['InitiateUploadLambdaFunction']);
+      fn['MemorySise'] = fn['MemorySize']!;
+      delete fn['MemorySize'];
+    });
+    expect(validate(topLevel, infra)).toEqual(['Resources.InitiateUploadLambdaFunction.Properties: unknown property MemorySise']);
+  });
+
+  it('fails a wrong type, an unknown resource type, a malformed intrinsic and a value outside its enum', () => {
+    const broken = edited(api, (copy) => {
+      props(copy.Resources['InitiateUploadLambdaFunction'])['Timeout'] = 'ten';
+      props(copy.Resources['ProcessUploadedPhotoFailureQueue'])['SqsManagedSseEnabled'] = { enabled: true };
+      props(copy.Resources['GetPhotoLambdaFunction'])['Handler'] = { 'Fn::Joinn': ['', ['a', 'b']] };
+      props(copy.Resources['ListPhotosLambdaFunction'])['PackageType'] = 'zip';
+      copy.Resources['Extra'] = { Type: 'AWS::SQS::Queues' };
+    });
+    expect(validate(broken, infra).sort()).toEqual([
+      'Resources.Extra.Type: AWS::SQS::Queues is not a CloudFormation resource type',
+      'Resources.GetPhotoLambdaFunction.Properties.Handler: unknown property Fn::Joinn',
+      'Resources.InitiateUploadLambdaFunction.Properties.Timeout: "ten" must match pattern "^-?[0-9]+$"',
+      'Resources.ListPhotosLambdaFunction.Properties.PackageType: "zip" must be equal to one of the allowed values (Image, Zip)',
+      'Resources.ProcessUploadedPhotoFailureQueue.Properties.SqsManagedSseEnabled: {"enabled":true} must be equal to one of the allowed values (true, false)',
+    ]);
+  });
+
+  it('fails a Ref, Fn::GetAtt, Fn::Sub variable or DependsOn to nothing, and an import no stack exports', () => {
+    const dangling = edited(infra, (copy) => {
+      props(copy.Resources['PhotosBucketPolicy'])['Bucket'] = { Ref: 'PhotoBucket' };
+      props(copy.Resources['OrganizersGroup'])['Description'] = { 'Fn::GetAtt': ['UserPool', 'Arnn'] };
+      copy.Outputs!['UserPoolIssuerUrl']!.Value = { 'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPools}' };
+      copy.Resources['UserPoolClient']!.DependsOn = ['UserPools'];
+    });
+    expect(validate(dangling, api).sort()).toEqual([
+      'Outputs.UserPoolIssuerUrl.Value: Ref UserPools is no resource, parameter or pseudo parameter',
+      'Resources.OrganizersGroup.Properties.Description: AWS::Cognito::UserPool UserPool has no attribute Arnn',
+      'Resources.PhotosBucketPolicy.Properties.Bucket: Ref PhotoBucket is no resource, parameter or pseudo parameter',
+      'Resources.UserPoolClient.DependsOn: "UserPools" is no resource',
+    ]);
+    // The API stack's imports are checked against the infra stack's exports, both ways round.
+    const renamedExport = edited(infra, (copy) => {
+      copy.Outputs!['PhotosTableName']!.Export = { Name: `${INFRA}-TableName` };
+    });
+    const problems = validate(api, renamedExport);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(new Set(problems.map((problem) => problem.replace(/^Resources\.\w+\./, '')))).toEqual(
+      new Set([`Properties.Environment.Variables.PHOTOS_TABLE_NAME: Fn::ImportValue ${INFRA}-PhotosTableName is exported by no other stack`]),
+    );
+  });
+});
 
 // ------------------------------------------------------------------ API stack
 describe('API stack (serverless.yml)', () => {
