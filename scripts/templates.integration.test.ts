@@ -13,6 +13,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const STAGE = 'dev';
 const INFRA = `event-photos-infra-${STAGE}`;
 const API = `event-photos-api-${STAGE}`;
+// Packaged as the README deploys: one origin for both stacks' CORS, alarms to a topic.
+const WEB_ORIGIN = 'https://photos.example.test';
+const ALARM_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:event-photos-ops';
 
 // ------------------------------------------------------------------ template types and helpers
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -214,7 +217,7 @@ let api: Template;
 let schemas: TemplateSchemaValidator;
 
 beforeAll(async () => {
-  await run('npm', ['run', 'package']);
+  await run('npm', ['run', 'package', '--', `--param=webOrigin=${WEB_ORIGIN}`, `--param=alarmTopicArn=${ALARM_TOPIC}`]);
   [infra, api, schemas] = await Promise.all([readTemplate('.serverless-infra'), readTemplate('.serverless-api'), TemplateSchemaValidator.load()]);
 }, 360_000); // above the 2 x 150 s step limit of scripts/package.mjs
 
@@ -462,16 +465,72 @@ describe('API stack (serverless.yml)', () => {
     }
   });
 
-  it("gives every function the one origin the HTTP API's CORS allows, for the CORS headers it sets", () => {
+  it("gives every function the one origin the HTTP API's CORS allows (the webOrigin parameter), for the CORS headers it sets", () => {
     const apis = ofType(api, 'AWS::ApiGatewayV2::Api');
     expect(apis).toHaveLength(1);
     const allowOrigins = (props(apis[0]![1])['CorsConfiguration'] as JsonObject)['AllowOrigins'];
-    expect(allowOrigins).toEqual(['*']);
+    expect(allowOrigins).toEqual([WEB_ORIGIN]);
     for (const [id, fn] of ofType(api, 'AWS::Lambda::Function')) {
       if (props(fn)['Handler'] === CUSTOM_RESOURCE_HANDLER) continue;
       const variables = (props(fn)['Environment'] as JsonObject)['Variables'] as JsonObject;
       expect(variables['CORS_ALLOWED_ORIGIN'], id).toBe((allowOrigins as Json[])[0]);
     }
+  });
+});
+
+describe('API stack limits and alarms', () => {
+  it('throttles the stage, initiate-upload and batch-delete tighter, once their routes exist', () => {
+    const stages = ofType(api, 'AWS::ApiGatewayV2::Stage');
+    expect(stages).toHaveLength(1);
+    const [, stage] = stages[0]!;
+    expect(props(stage)['DefaultRouteSettings']).toEqual({ DetailedMetricsEnabled: false, ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 });
+    const routeSettings = props(stage)['RouteSettings'] as JsonObject;
+    expect(routeSettings).toEqual({
+      'POST /events/{eventId}/photos/initiate-upload': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      'POST /events/{eventId}/photos/batch-delete': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+    });
+    // Each throttled route key is a route of this API, created before the stage names it.
+    const routeIds = Object.fromEntries(ofType(api, 'AWS::ApiGatewayV2::Route').map(([id, route]) => [props(route)['RouteKey'], id]));
+    for (const key of Object.keys(routeSettings)) {
+      expect(routeIds[key], key).toBeDefined();
+      expect(asArray(stage.DependsOn)).toContain(routeIds[key]);
+    }
+  });
+
+  it('reserves concurrency for S3 processing (20) and the reconcile job (1), and for nothing else', () => {
+    const reserved = Object.fromEntries(
+      ofType(api, 'AWS::Lambda::Function')
+        .filter(([, fn]) => props(fn)['ReservedConcurrentExecutions'] !== undefined)
+        .map(([id, fn]) => [id, props(fn)['ReservedConcurrentExecutions']]),
+    );
+    expect(reserved).toEqual({ ProcessUploadedPhotoLambdaFunction: 20, ReconcileUploadsLambdaFunction: 1 });
+  });
+
+  it('alarms on the failure queue, handler errors, throttles and reconcile failures, to the alarmTopicArn topic', () => {
+    const alarms = Object.fromEntries(ofType(api, 'AWS::CloudWatch::Alarm').map(([id, alarm]) => [id, props(alarm)]));
+    const metricOf = (alarm: JsonObject) => `${alarm['Namespace']}/${alarm['MetricName']} ${render(alarm['Dimensions'])} ${alarm['ComparisonOperator']} ${alarm['Threshold']}`;
+    expect(metricOf(alarms['FailureQueueAlarm']!)).toBe(
+      'AWS/SQS/ApproximateNumberOfMessagesVisible [{"Name":"QueueName","Value":{"Fn::GetAtt":["ProcessUploadedPhotoFailureQueue","QueueName"]}}] GreaterThanThreshold 0',
+    );
+    expect(metricOf(alarms['HttpApiErrorsAlarm']!)).toBe('AWS/ApiGateway/5xx [{"Name":"ApiId","Value":{"Ref":"HttpApi"}}] GreaterThanOrEqualToThreshold 5');
+    expect(metricOf(alarms['ProcessingErrorsAlarm']!)).toBe('AWS/Lambda/Errors [{"Name":"FunctionName","Value":{"Ref":"ProcessUploadedPhotoLambdaFunction"}}] GreaterThanOrEqualToThreshold 5');
+    expect(metricOf(alarms['ThrottlesAlarm']!)).toBe('AWS/Lambda/Throttles undefined GreaterThanThreshold 0');
+    // Reconcile: a failed run, or an object it logged as failed (a metric filter on its log group).
+    const reconcile = alarms['ReconcileFailuresAlarm']!;
+    expect(render(reconcile['Metrics'])).toContain('"Ref":"ReconcileUploadsLambdaFunction"');
+    expect(render(reconcile['Metrics'])).toContain('"MetricName":"ReconcileFailedObjects"');
+    const filters = ofType(api, 'AWS::Logs::MetricFilter').map(([, filter]) => props(filter));
+    expect(filters).toEqual([
+      expect.objectContaining({ LogGroupName: { Ref: 'ReconcileUploadsLogGroup' }, FilterPattern: '{ $.message = "Reconciling an upload failed" }' }),
+    ]);
+    expect(Object.keys(alarms).sort()).toEqual(['FailureQueueAlarm', 'HttpApiErrorsAlarm', 'ProcessingErrorsAlarm', 'ReconcileFailuresAlarm', 'ThrottlesAlarm']);
+    for (const [id, alarm] of Object.entries(alarms)) {
+      for (const actions of ['AlarmActions', 'OKActions']) {
+        expect(alarm[actions], `${id} ${actions}`).toEqual({ 'Fn::If': ['HasAlarmTopic', [ALARM_TOPIC], { Ref: 'AWS::NoValue' }] });
+      }
+    }
+    // Without a topic (the default) the alarms notify no one rather than an empty ARN.
+    expect((api as unknown as { Conditions: JsonObject }).Conditions['HasAlarmTopic']).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [ALARM_TOPIC, ''] }] });
   });
 });
 
@@ -541,8 +600,8 @@ describe('infra stack (infra.serverless.yml)', () => {
     expect(rule['AllowedHeaders']).toEqual(expect.arrayContaining(['content-type', 'content-length', 'cache-control', 'if-none-match', 'x-amz-*']));
     expect(rule['AllowedHeaders']).not.toContain('*');
     expect(rule['ExposedHeaders']).toContain('ETag');
-    // The SPA origins from the `webOrigins` parameter, '*' when none is given.
-    expect(rule['AllowedOrigins']).toEqual({ 'Fn::Split': [',', '*'] });
+    // The SPA origin from the `webOrigin` parameter, the one the API stack's CORS allows too.
+    expect(rule['AllowedOrigins']).toEqual([WEB_ORIGIN]);
 
     const lifecycle = bucket['LifecycleConfiguration'];
     const lifecycleRules = isObject(lifecycle) ? asArray(lifecycle['Rules'] as Json[]) : [];
@@ -676,11 +735,8 @@ describe('infra stack (infra.serverless.yml)', () => {
     const client = props(clients[0]![1]);
     expect(targetId(client['UserPoolId'])).toBe(poolId);
     expect(client['GenerateSecret'] ?? false).toBe(false);
-    expect([...(client['ExplicitAuthFlows'] as string[])].sort()).toEqual([
-      'ALLOW_REFRESH_TOKEN_AUTH',
-      'ALLOW_USER_PASSWORD_AUTH',
-      'ALLOW_USER_SRP_AUTH',
-    ]);
+    // SRP and refresh tokens: the password never leaves the browser (no USER_PASSWORD_AUTH).
+    expect([...(client['ExplicitAuthFlows'] as string[])].sort()).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH']);
     expect(client['PreventUserExistenceErrors']).toBe('ENABLED');
 
     const groups = ofType(infra, 'AWS::Cognito::UserPoolGroup').map(([, group]) => props(group));

@@ -1,3 +1,4 @@
+import type { ExplicitAuthFlowsType } from '@aws-sdk/client-cognito-identity-provider';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { evaluate, readServerlessFile, type IntrinsicValues, type Yaml } from '#lib/serverless-config';
 
@@ -110,4 +111,15 @@ export function bucketCorsRules(infra: Infra): CorsRule[] {
   const properties: Yaml = infra.resources[infra.idOf('AWS::S3::Bucket')]!['Properties'];
   // The rules use no Ref or attribute, only parameters and Fn::Split: nothing local to stand in.
   return evaluate(properties['CorsConfiguration']?.['CorsRules'] ?? [], { refs: {}, attributes: {} }) as CorsRule[];
+}
+
+/** The SPA client's sign-in settings as the infra stack declares them. */
+export interface UserPoolClientSettings {
+  ExplicitAuthFlows: ExplicitAuthFlowsType[];
+  GenerateSecret: boolean;
+}
+
+export function userPoolClientSettings(infra: Infra): UserPoolClientSettings {
+  const properties: Yaml = infra.resources[infra.idOf('AWS::Cognito::UserPoolClient')]!['Properties'];
+  return { ExplicitAuthFlows: properties['ExplicitAuthFlows'] ?? [], GenerateSecret: properties['GenerateSecret'] ?? false };
 }
