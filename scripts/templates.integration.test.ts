@@ -1,16 +1,21 @@
 // Packages both stacks offline (`npm run package`, i.e. osls package) and checks the generated
-// CloudFormation: every route behind the Cognito JWT authorizer, least-privilege per-function
-// roles, a private TLS-only bucket read only by CloudFront (OAC), and matching cross-stack exports.
+// CloudFormation: against AWS's resource schemas (scripts/cfn-schema-validation.ts), then every
+// route behind the Cognito JWT authorizer, least-privilege per-function roles, a private TLS-only
+// bucket read only by CloudFront (OAC), and matching cross-stack exports.
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TemplateSchemaValidator, type Template as SchemaTemplate } from './cfn-schema-validation.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const STAGE = 'dev';
 const INFRA = `event-photos-infra-${STAGE}`;
 const API = `event-photos-api-${STAGE}`;
+// Packaged as the README deploys: one origin for both stacks' CORS, alarms to a topic.
+const WEB_ORIGIN = 'https://photos.example.test';
+const ALARM_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:event-photos-ops';
 
 // ------------------------------------------------------------------ template types and helpers
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -213,11 +218,88 @@ const CUSTOM_RESOURCE_HANDLER = 's3/handler.handler';
 
 let infra: Template;
 let api: Template;
+let schemas: TemplateSchemaValidator;
 
 beforeAll(async () => {
-  await run('npm', ['run', 'package']);
-  [infra, api] = await Promise.all([readTemplate('.serverless-infra'), readTemplate('.serverless-api')]);
+  await run('npm', ['run', 'package', '--', `--param=webOrigin=${WEB_ORIGIN}`, `--param=alarmTopicArn=${ALARM_TOPIC}`]);
+  [infra, api, schemas] = await Promise.all([readTemplate('.serverless-infra'), readTemplate('.serverless-api'), TemplateSchemaValidator.load()]);
 }, 360_000); // above the 2 x 150 s step limit of scripts/package.mjs
+
+// ------------------------------------------------------------------ CloudFormation's own schemas
+describe('both templates against the CloudFormation resource schemas (@aws-cdk/aws-service-spec)', () => {
+  const validate = (template: Template, other: Template) => schemas.validate(template as unknown as SchemaTemplate, [other as unknown as SchemaTemplate]);
+  /** A copy of `template` changed by `change`. */
+  const edited = (template: Template, change: (copy: Template) => void) => {
+    const copy = structuredClone(template);
+    change(copy);
+    return copy;
+  };
+
+  it('finds every resource type, property and type known, every reference and import resolved', () => {
+    expect(validate(infra, api)).toEqual([]);
+    expect(validate(api, infra)).toEqual([]);
+  });
+
+  it('fails a misspelt property, at any depth', () => {
+    const rule = (template: Template) => ((props(template.Resources['PhotosBucket'])['CorsConfiguration'] as JsonObject)['CorsRules'] as JsonObject[])[0]!;
+    const misspelt = edited(infra, (copy) => {
+      const cors = rule(copy);
+      cors['AllowedOrigin'] = cors['AllowedOrigins']!;
+      delete cors['AllowedOrigins'];
+    });
+    expect(validate(misspelt, api)).toEqual([
+      'Resources.PhotosBucket.Properties.CorsConfiguration.CorsRules[0]: missing required property AllowedOrigins',
+      'Resources.PhotosBucket.Properties.CorsConfiguration.CorsRules[0]: unknown property AllowedOrigin',
+    ]);
+    const topLevel = edited(api, (copy) => {
+      const fn = props(copy.Resources['InitiateUploadLambdaFunction']);
+      fn['MemorySise'] = fn['MemorySize']!;
+      delete fn['MemorySize'];
+    });
+    expect(validate(topLevel, infra)).toEqual(['Resources.InitiateUploadLambdaFunction.Properties: unknown property MemorySise']);
+  });
+
+  it('fails a wrong type, an unknown resource type, a malformed intrinsic and a value outside its enum', () => {
+    const broken = edited(api, (copy) => {
+      props(copy.Resources['InitiateUploadLambdaFunction'])['Timeout'] = 'ten';
+      props(copy.Resources['ProcessUploadedPhotoFailureQueue'])['SqsManagedSseEnabled'] = { enabled: true };
+      props(copy.Resources['GetPhotoLambdaFunction'])['Handler'] = { 'Fn::Joinn': ['', ['a', 'b']] };
+      props(copy.Resources['ListPhotosLambdaFunction'])['PackageType'] = 'zip';
+      copy.Resources['Extra'] = { Type: 'AWS::SQS::Queues' };
+    });
+    expect(validate(broken, infra).sort()).toEqual([
+      'Resources.Extra.Type: AWS::SQS::Queues is not a CloudFormation resource type',
+      'Resources.GetPhotoLambdaFunction.Properties.Handler: unknown property Fn::Joinn',
+      'Resources.InitiateUploadLambdaFunction.Properties.Timeout: "ten" must match pattern "^-?[0-9]+$"',
+      'Resources.ListPhotosLambdaFunction.Properties.PackageType: "zip" must be equal to one of the allowed values (Image, Zip)',
+      'Resources.ProcessUploadedPhotoFailureQueue.Properties.SqsManagedSseEnabled: {"enabled":true} must be equal to one of the allowed values (true, false)',
+    ]);
+  });
+
+  it('fails a Ref, Fn::GetAtt, Fn::Sub variable or DependsOn to nothing, and an import no stack exports', () => {
+    const dangling = edited(infra, (copy) => {
+      props(copy.Resources['PhotosBucketPolicy'])['Bucket'] = { Ref: 'PhotoBucket' };
+      props(copy.Resources['OrganizersGroup'])['Description'] = { 'Fn::GetAtt': ['UserPool', 'Arnn'] };
+      copy.Outputs!['UserPoolIssuerUrl']!.Value = { 'Fn::Sub': 'https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPools}' };
+      copy.Resources['UserPoolClient']!.DependsOn = ['UserPools'];
+    });
+    expect(validate(dangling, api).sort()).toEqual([
+      'Outputs.UserPoolIssuerUrl.Value: Ref UserPools is no resource, parameter or pseudo parameter',
+      'Resources.OrganizersGroup.Properties.Description: AWS::Cognito::UserPool UserPool has no attribute Arnn',
+      'Resources.PhotosBucketPolicy.Properties.Bucket: Ref PhotoBucket is no resource, parameter or pseudo parameter',
+      'Resources.UserPoolClient.DependsOn: "UserPools" is no resource',
+    ]);
+    // The API stack's imports are checked against the infra stack's exports, both ways round.
+    const renamedExport = edited(infra, (copy) => {
+      copy.Outputs!['PhotosTableName']!.Export = { Name: `${INFRA}-TableName` };
+    });
+    const problems = validate(api, renamedExport);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(new Set(problems.map((problem) => problem.replace(/^Resources\.\w+\./, '')))).toEqual(
+      new Set([`Properties.Environment.Variables.PHOTOS_TABLE_NAME: Fn::ImportValue ${INFRA}-PhotosTableName is exported by no other stack`]),
+    );
+  });
+});
 
 // ------------------------------------------------------------------ API stack
 describe('API stack (serverless.yml)', () => {
@@ -387,16 +469,72 @@ describe('API stack (serverless.yml)', () => {
     }
   });
 
-  it("gives every function the one origin the HTTP API's CORS allows, for the CORS headers it sets", () => {
+  it("gives every function the one origin the HTTP API's CORS allows (the webOrigin parameter), for the CORS headers it sets", () => {
     const apis = ofType(api, 'AWS::ApiGatewayV2::Api');
     expect(apis).toHaveLength(1);
     const allowOrigins = (props(apis[0]![1])['CorsConfiguration'] as JsonObject)['AllowOrigins'];
-    expect(allowOrigins).toEqual(['*']);
+    expect(allowOrigins).toEqual([WEB_ORIGIN]);
     for (const [id, fn] of ofType(api, 'AWS::Lambda::Function')) {
       if (props(fn)['Handler'] === CUSTOM_RESOURCE_HANDLER) continue;
       const variables = (props(fn)['Environment'] as JsonObject)['Variables'] as JsonObject;
       expect(variables['CORS_ALLOWED_ORIGIN'], id).toBe((allowOrigins as Json[])[0]);
     }
+  });
+});
+
+describe('API stack limits and alarms', () => {
+  it('throttles the stage, initiate-upload and batch-delete tighter, once their routes exist', () => {
+    const stages = ofType(api, 'AWS::ApiGatewayV2::Stage');
+    expect(stages).toHaveLength(1);
+    const [, stage] = stages[0]!;
+    expect(props(stage)['DefaultRouteSettings']).toEqual({ DetailedMetricsEnabled: false, ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 });
+    const routeSettings = props(stage)['RouteSettings'] as JsonObject;
+    expect(routeSettings).toEqual({
+      'POST /events/{eventId}/photos/initiate-upload': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      'POST /events/{eventId}/photos/batch-delete': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+    });
+    // Each throttled route key is a route of this API, created before the stage names it.
+    const routeIds = Object.fromEntries(ofType(api, 'AWS::ApiGatewayV2::Route').map(([id, route]) => [props(route)['RouteKey'], id]));
+    for (const key of Object.keys(routeSettings)) {
+      expect(routeIds[key], key).toBeDefined();
+      expect(asArray(stage.DependsOn)).toContain(routeIds[key]);
+    }
+  });
+
+  it('reserves concurrency for S3 processing (20) and the reconcile job (1), and for nothing else', () => {
+    const reserved = Object.fromEntries(
+      ofType(api, 'AWS::Lambda::Function')
+        .filter(([, fn]) => props(fn)['ReservedConcurrentExecutions'] !== undefined)
+        .map(([id, fn]) => [id, props(fn)['ReservedConcurrentExecutions']]),
+    );
+    expect(reserved).toEqual({ ProcessUploadedPhotoLambdaFunction: 20, ReconcileUploadsLambdaFunction: 1 });
+  });
+
+  it('alarms on the failure queue, handler errors, throttles and reconcile failures, to the alarmTopicArn topic', () => {
+    const alarms = Object.fromEntries(ofType(api, 'AWS::CloudWatch::Alarm').map(([id, alarm]) => [id, props(alarm)]));
+    const metricOf = (alarm: JsonObject) => `${alarm['Namespace']}/${alarm['MetricName']} ${render(alarm['Dimensions'])} ${alarm['ComparisonOperator']} ${alarm['Threshold']}`;
+    expect(metricOf(alarms['FailureQueueAlarm']!)).toBe(
+      'AWS/SQS/ApproximateNumberOfMessagesVisible [{"Name":"QueueName","Value":{"Fn::GetAtt":["ProcessUploadedPhotoFailureQueue","QueueName"]}}] GreaterThanThreshold 0',
+    );
+    expect(metricOf(alarms['HttpApiErrorsAlarm']!)).toBe('AWS/ApiGateway/5xx [{"Name":"ApiId","Value":{"Ref":"HttpApi"}}] GreaterThanOrEqualToThreshold 5');
+    expect(metricOf(alarms['ProcessingErrorsAlarm']!)).toBe('AWS/Lambda/Errors [{"Name":"FunctionName","Value":{"Ref":"ProcessUploadedPhotoLambdaFunction"}}] GreaterThanOrEqualToThreshold 5');
+    expect(metricOf(alarms['ThrottlesAlarm']!)).toBe('AWS/Lambda/Throttles undefined GreaterThanThreshold 0');
+    // Reconcile: a failed run, or an object it logged as failed (a metric filter on its log group).
+    const reconcile = alarms['ReconcileFailuresAlarm']!;
+    expect(render(reconcile['Metrics'])).toContain('"Ref":"ReconcileUploadsLambdaFunction"');
+    expect(render(reconcile['Metrics'])).toContain('"MetricName":"ReconcileFailedObjects"');
+    const filters = ofType(api, 'AWS::Logs::MetricFilter').map(([, filter]) => props(filter));
+    expect(filters).toEqual([
+      expect.objectContaining({ LogGroupName: { Ref: 'ReconcileUploadsLogGroup' }, FilterPattern: '{ $.message = "Reconciling an upload failed" }' }),
+    ]);
+    expect(Object.keys(alarms).sort()).toEqual(['FailureQueueAlarm', 'HttpApiErrorsAlarm', 'ProcessingErrorsAlarm', 'ReconcileFailuresAlarm', 'ThrottlesAlarm']);
+    for (const [id, alarm] of Object.entries(alarms)) {
+      for (const actions of ['AlarmActions', 'OKActions']) {
+        expect(alarm[actions], `${id} ${actions}`).toEqual({ 'Fn::If': ['HasAlarmTopic', [ALARM_TOPIC], { Ref: 'AWS::NoValue' }] });
+      }
+    }
+    // Without a topic (the default) the alarms notify no one rather than an empty ARN.
+    expect((api as unknown as { Conditions: JsonObject }).Conditions['HasAlarmTopic']).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [ALARM_TOPIC, ''] }] });
   });
 });
 
@@ -466,8 +604,8 @@ describe('infra stack (infra.serverless.yml)', () => {
     expect(rule['AllowedHeaders']).toEqual(expect.arrayContaining(['content-type', 'content-length', 'cache-control', 'if-none-match', 'x-amz-*']));
     expect(rule['AllowedHeaders']).not.toContain('*');
     expect(rule['ExposedHeaders']).toContain('ETag');
-    // The SPA origins from the `webOrigins` parameter, '*' when none is given.
-    expect(rule['AllowedOrigins']).toEqual({ 'Fn::Split': [',', '*'] });
+    // The SPA origin from the `webOrigin` parameter, the one the API stack's CORS allows too.
+    expect(rule['AllowedOrigins']).toEqual([WEB_ORIGIN]);
 
     const lifecycle = bucket['LifecycleConfiguration'];
     const lifecycleRules = isObject(lifecycle) ? asArray(lifecycle['Rules'] as Json[]) : [];
@@ -604,11 +742,8 @@ describe('infra stack (infra.serverless.yml)', () => {
     const client = props(clients[0]![1]);
     expect(targetId(client['UserPoolId'])).toBe(poolId);
     expect(client['GenerateSecret'] ?? false).toBe(false);
-    expect([...(client['ExplicitAuthFlows'] as string[])].sort()).toEqual([
-      'ALLOW_REFRESH_TOKEN_AUTH',
-      'ALLOW_USER_PASSWORD_AUTH',
-      'ALLOW_USER_SRP_AUTH',
-    ]);
+    // SRP and refresh tokens: the password never leaves the browser (no USER_PASSWORD_AUTH).
+    expect([...(client['ExplicitAuthFlows'] as string[])].sort()).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH']);
     expect(client['PreventUserExistenceErrors']).toBe('ENABLED');
 
     const groups = ofType(infra, 'AWS::Cognito::UserPoolGroup').map(([, group]) => props(group));

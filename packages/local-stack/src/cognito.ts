@@ -15,10 +15,12 @@ import {
   ListUserPoolsCommand,
   GroupExistsException,
   UsernameExistsException,
+  type ExplicitAuthFlowsType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { generateAdminCredentials, startCognitoAdminGuard, type AdminCredentials } from '#lib/cognito-admin-guard';
 import { ensureSigningKey, signingKeyPreload } from '#lib/cognito-signing-key';
 import { LOOPBACK, freePort, waitFor } from '#lib/net';
+import type { UserPoolClientSettings } from '#lib/local-infra';
 
 export interface LocalCognito {
   endpoint: string;
@@ -117,10 +119,20 @@ export async function startCognito({
 const POOL_NAME = 'event-photos-local';
 const CLIENT_NAME = 'event-photos-web';
 
+/**
+ * The auth flows of the local SPA client: the deployed client's, plus USER_PASSWORD_AUTH, because
+ * cognito-local answers InitiateAuth only for USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH (no SRP).
+ * The deployed client never has it: there, the password does not leave the browser.
+ */
+export function localAuthFlows(deployed: UserPoolClientSettings): ExplicitAuthFlowsType[] {
+  return [...new Set<ExplicitAuthFlowsType>([...deployed.ExplicitAuthFlows, 'ALLOW_USER_PASSWORD_AUTH'])];
+}
+
 /** Creates (or finds, after a restart) the pool, the SPA client, the groups and the demo users. */
 export async function ensureUserPool(
   { endpoint, adminCredentials }: Pick<LocalCognito, 'endpoint' | 'adminCredentials'>,
   users: DemoUser[],
+  client: UserPoolClientSettings,
 ): Promise<UserPool> {
   const cognito = new CognitoIdentityProviderClient({ endpoint, region: 'local', credentials: adminCredentials });
   try {
@@ -139,8 +151,8 @@ export async function ensureUserPool(
         new CreateUserPoolClientCommand({
           UserPoolId: userPoolId,
           ClientName: CLIENT_NAME,
-          GenerateSecret: false,
-          ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+          GenerateSecret: client.GenerateSecret,
+          ExplicitAuthFlows: localAuthFlows(client),
         }),
       );
       userPoolClientId = created.UserPoolClient!.ClientId!;

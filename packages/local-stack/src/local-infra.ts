@@ -1,3 +1,4 @@
+import type { ExplicitAuthFlowsType } from '@aws-sdk/client-cognito-identity-provider';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { evaluate, readServerlessFile, type IntrinsicValues, type Yaml } from '#lib/serverless-config';
 
@@ -126,4 +127,15 @@ export function cdnReadablePrefixes(infra: Infra): string[] {
       if (typeof suffix !== 'string' || !/^\/[a-z]+\/\*$/.test(suffix)) throw new Error(`infra.serverless.yml: unexpected CloudFront read resource ${JSON.stringify(statement['Resource'])}`);
       return suffix.slice(1, -1);
     });
+}
+
+/** The SPA client's sign-in settings as the infra stack declares them. */
+export interface UserPoolClientSettings {
+  ExplicitAuthFlows: ExplicitAuthFlowsType[];
+  GenerateSecret: boolean;
+}
+
+export function userPoolClientSettings(infra: Infra): UserPoolClientSettings {
+  const properties: Yaml = infra.resources[infra.idOf('AWS::Cognito::UserPoolClient')]!['Properties'];
+  return { ExplicitAuthFlows: properties['ExplicitAuthFlows'] ?? [], GenerateSecret: properties['GenerateSecret'] ?? false };
 }

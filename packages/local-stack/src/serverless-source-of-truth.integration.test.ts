@@ -3,11 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { GetBucketCorsCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { REPO_ROOT, localResourcesOf, startLocalStack, type LocalStack } from '#lib/stack';
-import { s3Client, signIn } from '#lib/test-support';
+import { cognitoClient, s3Client, signIn } from '#lib/test-support';
 
 // The local stack takes its settings from the two serverless files, so local and deployed cannot
 // drift. Each expectation below reads the file itself (plain YAML), not the stack's own reader.
@@ -114,6 +115,18 @@ it("gives the bucket infra.serverless.yml's CORS rules", async () => {
     AllowedHeaders: rule.AllowedHeaders,
     ExposeHeaders: rule.ExposedHeaders,
     MaxAgeSeconds: rule.MaxAge,
-    AllowedOrigins: ['*'], // the webOrigins parameter's default
+    AllowedOrigins: ['*'], // the webOrigin parameter's default, the one httpApi.cors allows too
   });
+});
+
+it("creates the SPA client with infra.serverless.yml's auth flows, plus the USER_PASSWORD_AUTH cognito-local needs", async () => {
+  const client = resourceOfType('AWS::Cognito::UserPoolClient').Properties;
+  expect(client.ExplicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
+  const cognito = cognitoClient(stack.outputs);
+  try {
+    const { UserPoolClient } = await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: stack.outputs.userPoolId, ClientId: stack.outputs.userPoolClientId }));
+    expect([...(UserPoolClient?.ExplicitAuthFlows ?? [])].sort()).toEqual([...client.ExplicitAuthFlows, 'ALLOW_USER_PASSWORD_AUTH'].sort());
+  } finally {
+    cognito.destroy();
+  }
 });

@@ -12,7 +12,7 @@ import { startHttpGateway } from '#lib/http-gateway';
 import { openApiOf } from '#lib/openapi';
 import type { LocalEndpoints } from '#lib/function-environment';
 import { prepareLocalFunctions, startLocalFunctions } from '#lib/local-functions';
-import { bucketCorsRules, cdnReadablePrefixes, readInfra, tableDefinition, type LocalResources } from '#lib/local-infra';
+import { bucketCorsRules, cdnReadablePrefixes, readInfra, tableDefinition, userPoolClientSettings, type LocalResources } from '#lib/local-infra';
 import { LOOPBACK, freePort } from '#lib/net';
 import { createS3Notifications, type S3Notifications } from '#lib/s3-notifications';
 import { LOCAL_S3_CREDENTIALS } from '#lib/local-credentials';
@@ -106,7 +106,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     closers.push(() => s3.close(), () => dynamodb.close(), () => cognito.close());
 
     const [pool] = await Promise.all([
-      ensureUserPool(cognito, DEMO_USERS),
+      ensureUserPool(cognito, DEMO_USERS, userPoolClientSettings(infra)),
       ensurePhotosTable(dynamodb.endpoint, tableDefinition(infra, TABLE)),
     ]);
     const outputs: LocalStackOutputs = {
