@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ChecksumStore } from '#lib/checksum-store';
+import { EtagCache } from '#lib/s3-etag-cache';
 import { LOOPBACK } from '#lib/net';
 import { isListObjectsV2, toListObjectsV1, toListObjectsV2Xml } from '#lib/s3-list-paging';
 import { MAX_KEY_BYTES, decodeUriPart, isValidBucketName, unstorableKey } from '#lib/s3-key-rules';
@@ -34,8 +35,9 @@ export async function startS3AuthProxy(options: S3AuthProxyOptions): Promise<{ e
   await rm(options.spoolDir, { recursive: true, force: true });
   await mkdir(options.spoolDir, { recursive: true });
   const keyLocks = new Map<string, Promise<unknown>>();
+  const context: ProxyContext = { ...options, etags: new EtagCache() };
   const server = createServer((request, response) => {
-    handle(options, keyLocks, request, response).catch((error: unknown) => {
+    handle(context, keyLocks, request, response).catch((error: unknown) => {
       if (error instanceof S3RequestError) return sendError(request, response, error);
       options.log({ level: 'error', message: 'S3 proxy failure', error: String(error) });
       sendError(request, response, new S3RequestError(500, 'InternalError', 'We encountered an internal error. Please try again.'));
@@ -46,8 +48,11 @@ export async function startS3AuthProxy(options: S3AuthProxyOptions): Promise<{ e
   return { endpoint: `http://${LOOPBACK}:${typeof address === 'object' && address ? address.port : options.port}`, server };
 }
 
+/** The proxy's options and what it knows of the objects' versions. */
+type ProxyContext = S3AuthProxyOptions & { etags: EtagCache };
+
 async function handle(
-  options: S3AuthProxyOptions,
+  options: ProxyContext,
   keyLocks: Map<string, Promise<unknown>>,
   request: IncomingMessage,
   response: ServerResponse,
@@ -69,24 +74,35 @@ async function handle(
   if (unstorable && (method === 'GET' || method === 'HEAD')) throw new S3RequestError(404, 'NoSuchKey', 'The specified key does not exist.');
   if (unstorable) throw new S3RequestError(400, 'InvalidArgument', `The local S3 cannot store a key with ${unstorable}`);
 
-  if (method === 'PUT' && key) {
+  // Writes of one key, one at a time: conditional PUTs decide on the state the last write left.
+  const locked = async (write: () => Promise<void>) => {
     const lockKey = `${bucket}/${key}`;
     const previous = keyLocks.get(lockKey) ?? Promise.resolve();
-    const current = previous.catch(() => undefined).then(() => putObject(options, request, response, bucket, key, verified.payloadHash));
+    const current = previous.catch(() => undefined).then(write);
     keyLocks.set(lockKey, current);
     try {
       return await current;
     } finally {
       if (keyLocks.get(lockKey) === current) keyLocks.delete(lockKey);
     }
+  };
+  if (method === 'PUT' && key) return locked(() => putObject(options, request, response, bucket, key, verified.payloadHash));
+  if (method === 'DELETE' && key && !rawQuery) {
+    return locked(async () => {
+      const status = await forward(options, request, response, request);
+      if (status < 300) {
+        options.etags.written(`${bucket}/${key}`, null);
+        await options.checksums.set(bucket, key, undefined);
+      }
+    });
   }
 
   if (isListObjectsV2(method, key, rawQuery)) return listObjectsV2(options, request, response, rawPath, rawQuery);
   // s3rver ignores If-Match; S3 answers 412 when the object is no longer that version (processing pins it).
   const ifMatch = headers['if-match'];
   if (ifMatch && key && (method === 'GET' || method === 'HEAD')) {
-    const current = await upstreamHead(options, request.url!);
-    if (current.status === 200 && !etagMatches(ifMatch, current.etag)) {
+    const current = await objectVersion(options, `${bucket}/${key}`, rawPath);
+    if (current.etag !== null && !etagMatches(ifMatch, current.etag)) {
       throw new S3RequestError(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
     }
   }
@@ -102,6 +118,16 @@ async function handle(
   if (method === 'DELETE' && key && upstream < 300) await options.checksums.set(bucket, key, undefined);
 }
 
+/** The object's current ETag, or null when it is absent: from the cache, else a HEAD to s3rver. */
+async function objectVersion(options: ProxyContext, id: string, path: string): Promise<{ etag: string | null }> {
+  const known = options.etags.get(id);
+  if (known !== undefined) return { etag: known };
+  return options.etags.probe(id, async () => {
+    const head = await upstreamHead(options, path);
+    return { etag: head.status === 200 ? (head.etag ?? '') : null };
+  });
+}
+
 /** Bucket and key of a path-style request; S3's 400s for what does not parse. */
 function parseTarget(rawPath: string): { bucket: string; key: string } {
   const [rawBucket = '', ...rawKey] = rawPath.slice(1).split('/');
@@ -115,7 +141,7 @@ function parseTarget(rawPath: string): { bucket: string; key: string } {
 }
 
 async function putObject(
-  options: S3AuthProxyOptions,
+  options: ProxyContext,
   request: IncomingMessage,
   response: ServerResponse,
   bucket: string,
@@ -123,7 +149,8 @@ async function putObject(
   payloadHash: string,
 ): Promise<void> {
   // Conditional write: the object must not exist yet (AWS supports If-None-Match: * since 2024).
-  if (request.headers['if-none-match']?.trim() === '*' && (await upstreamHead(options, request.url!)).status === 200) {
+  const id = `${bucket}/${key}`;
+  if (request.headers['if-none-match']?.trim() === '*' && (await objectVersion(options, id, request.url!.split('?')[0]!)).etag !== null) {
     request.resume();
     throw new S3RequestError(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
   }
@@ -131,8 +158,9 @@ async function putObject(
   const copySource = request.headers['x-amz-copy-source'] as string | undefined;
   const copyIfMatch = request.headers['x-amz-copy-source-if-match'] as string | undefined;
   if (copySource && copyIfMatch) {
-    const source = await upstreamHead(options, `/${copySource.replace(/^\//, '')}`);
-    if (source.status === 200 && !etagMatches(copyIfMatch, source.etag)) {
+    const sourcePath = `/${copySource.replace(/^\//, '').split('?')[0]}`;
+    const source = await objectVersion(options, decodeUriPart(sourcePath.slice(1)) ?? sourcePath, sourcePath);
+    if (source.etag !== null && !etagMatches(copyIfMatch, source.etag)) {
       request.resume();
       throw new S3RequestError(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
     }
@@ -162,10 +190,16 @@ async function putObject(
     if (declaredChecksum && digest.toString('base64') !== declaredChecksum) {
       throw new S3RequestError(400, 'BadDigest', 'The SHA256 you specified did not match the calculated checksum.');
     }
+    let etag: string | undefined;
     const status = await forward(options, request, response, createReadStream(spool), (code, outgoing) => {
       if (declaredChecksum && code < 300) outgoing['x-amz-checksum-sha256'] = declaredChecksum;
+      etag = typeof outgoing['etag'] === 'string' ? outgoing['etag'] : undefined;
     });
-    if (status < 300) await options.checksums.set(bucket, key, declaredChecksum);
+    if (status < 300) {
+      // A copy answers its ETag in the body, not a header: its target's version stays unknown.
+      options.etags.written(id, copySource ? undefined : etag);
+      await options.checksums.set(bucket, key, declaredChecksum);
+    }
   } finally {
     await rm(spool, { force: true });
   }
