@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { FEED_SETTLE_MS, ValidationError, type Photo } from '@event-photos/core';
+import { photoRecord } from '@event-photos/testing/fixtures';
 import { PhotoListing } from '#lib/photo-listing';
 import { READY_INDEX, UPLOADER_INDEX, listingAttributes } from '#lib/photo-items';
 import { decodeFeedCursor, decodePageCursor, endOfMillisecond } from '#lib/photo-cursors';
@@ -14,22 +15,7 @@ const listing = new PhotoListing(DynamoDBDocumentClient.from(new DynamoDBClient(
 const EVENT = 'summit-2026';
 const PK = `EVENT#${EVENT}`;
 
-function photo(photoId: string, createdAt: string): Photo {
-  return {
-    photoId,
-    eventId: 'summit-2026',
-    title: 'Keynote',
-    description: '',
-    contentType: 'image/jpeg',
-    size: 1234,
-    sha256: 'ab'.repeat(32),
-    url: `https://cdn.example/${photoId}.jpg`,
-    uploaderId: 'user-1',
-    uploaderName: 'ana',
-    objectKeys: [`uploads/event_summit-2026/${photoId}.jpg`],
-    createdAt,
-  };
-}
+const photo = (photoId: string, createdAt: string): Photo => photoRecord({ photoId, eventId: EVENT, uploaderId: 'user-1', createdAt });
 const item = (value: Photo) => ({ pk: PK, sk: `PHOTO#${value.photoId}`, ...value, ...listingAttributes(value) });
 const SETTLED = endOfMillisecond(NOW - FEED_SETTLE_MS);
 const OLD = photo('01890a5d-0000-7000-8000-000000000001', '2026-05-01T09:00:00.000Z');

@@ -18,7 +18,7 @@ describe('EtagCache', () => {
   it('never lets a probe that a write overtook record what it saw', async () => {
     const cache = new EtagCache();
     let answer!: (value: { etag: string | null }) => void;
-    const probing = cache.probe('b/k', () => new Promise((resolve) => (answer = resolve)));
+    const probing = cache.probe('b/k', () => new Promise<{ etag: string | null }>((resolve) => (answer = resolve)));
     cache.written('b/k', '"new"');
     answer({ etag: null }); // what s3rver had before the write finished
     await probing;
