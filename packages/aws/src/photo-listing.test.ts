@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { FEED_SETTLE_MS, ValidationError, type Photo } from '@event-photos/core';
 import { photoRecord } from '@event-photos/testing/fixtures';
-import { PhotoListing } from '#lib/photo-listing';
+import { PhotoListing, SEARCH_BUDGET } from '#lib/photo-listing';
 import { READY_INDEX, UPLOADER_INDEX, listingAttributes } from '#lib/photo-items';
 import { decodeFeedCursor, decodePageCursor, endOfMillisecond } from '#lib/photo-cursors';
 
@@ -84,6 +84,19 @@ describe('first page', () => {
       expect.objectContaining({ ExpressionAttributeValues: { ':pk': PK, ':low': SETTLED, ':high': listingAttributes(NEWEST).readyKey } }),
     );
     expect(decodeFeedCursor(page.feedCursor!).seen).toEqual([listingAttributes(NEWEST).readyKey, listingAttributes(RECENT).readyKey]);
+  });
+});
+
+describe('a search that reaches its read budget', () => {
+  it.each([
+    ['the whole event', {}, { readyKey: listingAttributes(OLD).readyKey }],
+    ['one uploader', { uploaderId: 'user-1' }, { uploaderKey: listingAttributes(OLD).uploaderKey }],
+  ])('goes on, in %s, below the last photo it examined', async (_name, filter, lastKey) => {
+    ddb.on(QueryCommand).resolves({ Items: [], ScannedCount: SEARCH_BUDGET, LastEvaluatedKey: { pk: PK, sk: `PHOTO#${OLD.photoId}`, ...lastKey } });
+    const page = await listing.listPhotos(EVENT, { limit: 10, q: 'needle', ...filter });
+    expect(page.items).toEqual([]);
+    expect(decodePageCursor(page.nextCursor!)).toBe(listingAttributes(OLD).readyKey);
+    expect(queries()).toHaveLength(1);
   });
 });
 

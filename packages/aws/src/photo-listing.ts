@@ -140,7 +140,8 @@ export class PhotoListing implements PhotoLister {
         if (matches.length === range.limit) return { matches, examinedUpTo: rangeDone ? undefined : key };
       }
       if (startKey === undefined) return { matches, examinedUpTo: undefined };
-      if (examined >= SEARCH_BUDGET) return { matches, examinedUpTo: startKey['readyKey'] as string };
+      // The index's own sort key: readyKey, or on byUploader the uploader's prefix and then it.
+      if (examined >= SEARCH_BUDGET) return { matches, examinedUpTo: prefix ? (startKey['uploaderKey'] as string).slice(prefix.length) : (startKey['readyKey'] as string) };
     }
   }
 }
