@@ -42,7 +42,7 @@ export async function processUpload(stores: Stores, key: string): Promise<Outcom
   if (recorded) {
     // The quarantined upload of a published photo stays while its URL is valid, so that a second
     // PUT with it still answers 412 (If-None-Match); after that (reconcile comes by), it goes.
-    const urlExpired = !pending || Date.parse(pending.expiresAt) <= Date.now();
+    const urlExpired = !pending?.expiresAt || Date.parse(pending.expiresAt) <= Date.now(); // a delete marker has no expiry
     if (object && urlExpired && !recorded.objectKeys.includes(key)) await objects.delete(key);
     return 'alreadyRecorded';
   }
