@@ -147,7 +147,7 @@ const FAILURE_QUEUE_ARN = '{getatt:ProcessUploadedPhotoFailureQueue.Arn}';
 const expectedFunctions: Record<string, { name: string; permissions: Record<string, string | string[]> }> = {
   'services/photos-api/src/http/initiate-upload.handler': {
     name: 'initiateUpload',
-    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:PutItem': TABLE_ARN, 's3:PutObject': UPLOADS_ARN },
+    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:PutItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN, 's3:PutObject': UPLOADS_ARN },
   },
   'services/photos-api/src/http/list-photos.handler': {
     name: 'listPhotos',

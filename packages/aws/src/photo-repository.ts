@@ -1,11 +1,14 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unlessConditionFails } from '#lib/conditional-write';
-import { EVENT_SK, eventPk, hashSk, photoSk, uploadSk } from '#lib/table-keys';
+import { EVENT_SK, eventPk, hashSk, photoSk, quotaSk, uploadSk } from '#lib/table-keys';
 import { listingAttributes, photoOfItem } from '#lib/photo-items';
 import {
   ValidationError,
   eventIdSchema,
   foldForSearch,
+  quotaWindow,
+  type QuotaReservation,
+  type UploadQuotas,
   type EditPhotoRequest,
   type HashClaim,
   type Page,
@@ -153,6 +156,50 @@ export class PhotoRepository implements PhotoStore {
           ExpressionAttributeValues: { ':rejected': 'rejected', ':reason': reason, ':now': now.toISOString(), ':deleted': 'deleted' },
         }),
       ),
+    );
+  }
+
+  async reserveUpload(eventId: string, uploaderId: string, bytes: number, quotas: UploadQuotas, now = new Date()): Promise<QuotaReservation> {
+    const { start, secondsLeft } = quotaWindow(now);
+    // Kept an hour past their window, then DynamoDB's TTL removes them.
+    const ttl = Math.floor(Date.parse(start) / 1000) + 2 * 3600;
+    const counters = [
+      { scope: 'user' as const, sk: quotaSk(`USER#${uploaderId}`, start), uploads: quotas.userUploadsPerHour, bytes: quotas.userBytesPerHour },
+      { scope: 'event' as const, sk: quotaSk('EVENT', start), uploads: quotas.eventUploadsPerHour, bytes: quotas.eventBytesPerHour },
+    ];
+    const taken: string[] = [];
+    for (const counter of counters) {
+      const counted =
+        bytes <= counter.bytes &&
+        (await unlessConditionFails(
+          this.db.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { pk: eventPk(eventId), sk: counter.sk },
+              UpdateExpression: 'SET #ttl = if_not_exists(#ttl, :ttl) ADD uploads :one, bytes :bytes',
+              ConditionExpression: '(attribute_not_exists(uploads) OR uploads < :maxUploads) AND (attribute_not_exists(bytes) OR bytes <= :bytesLeft)',
+              ExpressionAttributeNames: { '#ttl': 'ttl' },
+              ExpressionAttributeValues: { ':ttl': ttl, ':one': 1, ':bytes': bytes, ':maxUploads': counter.uploads, ':bytesLeft': counter.bytes - bytes },
+            }),
+          ),
+        )) !== undefined;
+      if (!counted) {
+        await Promise.all(taken.map((sk) => this.giveBack(eventId, sk, bytes)));
+        return { reserved: false, scope: counter.scope, retryAfterSeconds: secondsLeft };
+      }
+      taken.push(counter.sk);
+    }
+    return { reserved: true };
+  }
+
+  private async giveBack(eventId: string, sk: string, bytes: number): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: eventPk(eventId), sk },
+        UpdateExpression: 'ADD uploads :minusOne, bytes :minusBytes',
+        ExpressionAttributeValues: { ':minusOne': -1, ':minusBytes': -bytes },
+      }),
     );
   }
 

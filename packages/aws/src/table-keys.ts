@@ -4,3 +4,5 @@ export const EVENT_SK = 'EVENT';
 export const photoSk = (photoId: string) => `PHOTO#${photoId}`;
 export const uploadSk = (photoId: string) => `UPLOAD#${photoId}`;
 export const hashSk = (sha256: string) => `HASH#${sha256}`;
+/** A quota counter of one clock hour: `USER#{sub}` or `EVENT`, then the hour's start. */
+export const quotaSk = (scope: string, windowStart: string) => `QUOTA#${scope}#${windowStart}`;

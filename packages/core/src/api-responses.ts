@@ -55,6 +55,12 @@ export const eventViewSchema = z.strictObject({
   open: z.boolean(),
   createdAt: timestamp,
   mine: z.boolean(),
+  quotas: z.strictObject({
+    userUploadsPerHour: z.int(),
+    userBytesPerHour: z.int(),
+    eventUploadsPerHour: z.int(),
+    eventBytesPerHour: z.int(),
+  }),
 });
 export const eventDetailsSchema = z.extend(eventViewSchema, { photoCount: z.int().check(z.minimum(0)) });
 export const eventPageSchema = z.strictObject({ items: z.array(eventViewSchema), nextCursor: z.nullable(z.string()) });

@@ -8,7 +8,7 @@ import * as responses from '#lib/api-responses';
 
 /** Response bodies by name (the document's components); null: no body (204). */
 export type ResponseName = Exclude<keyof typeof responses, 'errorResponseSchema' | 'gatewayErrorSchema'>;
-export type ErrorStatus = 400 | 403 | 404 | 409 | 415;
+export type ErrorStatus = 400 | 403 | 404 | 409 | 415 | 429;
 
 export interface RouteSpec {
   summary: string;
@@ -35,7 +35,12 @@ export function apiRoutes({ maxUploadBytes }: { maxUploadBytes: number }): Recor
       body: initiateUploadSchema(maxUploadBytes),
       success: { status: 201, schema: 'initiateUploadResponseSchema', description: 'PUT the bytes to s3PutObjectUrl with exactly these headers' },
       alternative: { status: 200, schema: 'duplicateUploadResponseSchema', description: 'The event already holds a photo with the declared sha256: nothing to upload' },
-      errors: { ...bodyErrors, 404: noEvent, 409: 'The event is closed to uploads (code EventClosed)' },
+      errors: {
+        ...bodyErrors,
+        404: noEvent,
+        409: 'The event is closed to uploads (code EventClosed)',
+        429: "Over the caller's or the event's upload quota for this hour (code QuotaExceeded); Retry-After says when the hour ends",
+      },
     },
     'GET /events/{eventId}/photos': {
       summary: 'Lists the processed photos of an event, newest first',

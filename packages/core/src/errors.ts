@@ -57,3 +57,15 @@ export class EventClosedError extends AppError {
   readonly status = 409;
   readonly code = 'EventClosed';
 }
+
+/** Over a quota of uploads or bytes; `retryAfterSeconds` is when the window that is full ends (Retry-After). */
+export class QuotaExceededError extends AppError {
+  readonly status = 429;
+  readonly code = 'QuotaExceeded';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, 'quota');
+  }
+}

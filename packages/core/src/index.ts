@@ -7,3 +7,4 @@ export * from '#lib/photo-changes';
 export * from '#lib/photo-store';
 export * from '#lib/object-store';
 export * from '#lib/search-text';
+export * from '#lib/upload-quotas';

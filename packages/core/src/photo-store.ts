@@ -1,5 +1,6 @@
 import type { EditPhotoRequest } from '#lib/photo-changes';
 import type { PendingUpload, Photo, PhotoEvent, UpdateEventRequest } from '#lib/photo';
+import type { UploadQuotas } from '#lib/upload-quotas';
 
 // The records the handlers keep, as interfaces: the DynamoDB adapters in @event-photos/aws
 // implement them, the in-memory fakes of @event-photos/testing/fakes too, and one contract suite
@@ -48,6 +49,9 @@ export interface PhotoLister {
 }
 
 
+/** `scope`: whose quota is full; `retryAfterSeconds`: until its window ends. */
+export type QuotaReservation = { reserved: true } | { reserved: false; scope: 'user' | 'event'; retryAfterSeconds: number };
+
 /** Which photo of the event holds these bytes (claimed before the photo is written, see ContentClaimStore). */
 export interface HashClaim {
   sha256: string;
@@ -87,6 +91,13 @@ export interface PhotoStore {
    * marker when the upload is gone, so that processing that comes later discards the photo.
    */
   markUploadDeleted(eventId: string, photoId: string, uploaderId: string, now?: Date): Promise<void>;
+
+  /**
+   * Counts an upload of `bytes` against the uploader's and the event's quotas of the current
+   * clock hour, atomically: either both counters take it or neither does (a refused second one
+   * gives the first back). Refused when either would go over its uploads or bytes.
+   */
+  reserveUpload(eventId: string, uploaderId: string, bytes: number, quotas: UploadQuotas, now?: Date): Promise<QuotaReservation>;
 
   /** Writes the photo once; false when it already exists (a redelivered S3 event changes nothing). */
   savePhoto(photo: Photo): Promise<boolean>;

@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import type { PhotoView } from '#lib/photo-changes';
 import { SEARCH_MAX_CHARS, foldForSearch } from '#lib/search-text';
+import { uploadQuotasSchema, type UploadQuotas } from '#lib/upload-quotas';
 
 /** Image types we accept, with the file extension used in the object key. */
 export const IMAGE_CONTENT_TYPES = {
@@ -241,6 +242,8 @@ export interface PhotoEvent {
   description?: string;
   /** Whether uploads are accepted; events stored before this field existed are open. */
   open?: boolean;
+  /** What the organizer set of DEFAULT_UPLOAD_QUOTAS (a PATCH replaces it as a whole). */
+  quotas?: z.output<typeof uploadQuotasSchema>;
   createdAt: string;
 }
 
@@ -256,10 +259,11 @@ export const updateEventSchema = z
     name: z.optional(title(TITLE_MAX_CHARS)),
     description: z.optional(text(DESCRIPTION_MAX_CHARS, { multiline: true })),
     open: z.optional(z.boolean({ error: 'must be true or false' })),
+    quotas: z.optional(uploadQuotasSchema),
   })
   .check(
     z.meta({ minProperties: 1 }),
-    z.refine((fields) => Object.keys(fields).length > 0, 'must set at least one of name, description, open'),
+    z.refine((fields) => Object.keys(fields).length > 0, 'must set at least one of name, description, open, quotas'),
   );
 export type UpdateEventRequest = z.infer<typeof updateEventSchema>;
 
@@ -274,6 +278,8 @@ export interface EventView {
   open: boolean;
   createdAt: string;
   mine: boolean;
+  /** The upload quotas in force: the defaults, with what the organizer set. */
+  quotas: UploadQuotas;
 }
 
 export interface EventDetails extends EventView {

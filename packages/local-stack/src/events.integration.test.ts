@@ -1,3 +1,4 @@
+import { DEFAULT_UPLOAD_QUOTAS } from '@event-photos/core';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -105,7 +106,7 @@ describe('GET /events', () => {
     expect(await walk('otherOrganizer')).toEqual(order.map(mine(['list-b'])));
 
     const first = await callApi('GET', '/events?limit=1');
-    expect(first.json.items[0]).toEqual({ eventId: 'list-c', name: 'Event list-c', description: '', open: true, createdAt: expect.any(String), mine: false });
+    expect(first.json.items[0]).toEqual({ eventId: 'list-c', name: 'Event list-c', description: '', open: true, createdAt: expect.any(String), mine: false, quotas: DEFAULT_UPLOAD_QUOTAS });
   });
 
   it('answers 400 naming the field for a garbage cursor or limit', async () => {
@@ -135,6 +136,7 @@ describe('GET /events/{eventId}', () => {
       open: true,
       createdAt: expect.any(String),
       mine: false,
+      quotas: DEFAULT_UPLOAD_QUOTAS,
       photoCount: 2,
     });
     expect((await callApi('GET', '/events/count-event', { as: 'organizer' })).json.mine).toBe(true);
@@ -152,7 +154,7 @@ describe('PATCH /events/{eventId}', () => {
 
     const patched = await callApi('PATCH', '/events/demo-event', { as: 'organizer', body: changes });
     expect(patched.status, patched.text).toBe(200);
-    expect(patched.json).toEqual({ eventId: 'demo-event', ...changes, open: true, createdAt: expect.any(String), mine: true });
+    expect(patched.json).toEqual({ eventId: 'demo-event', ...changes, open: true, createdAt: expect.any(String), mine: true, quotas: DEFAULT_UPLOAD_QUOTAS });
     expect(await callApi('GET', '/events/demo-event')).toMatchObject({ status: 200, json: { ...changes, mine: false } });
   });
 

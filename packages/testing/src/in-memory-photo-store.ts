@@ -1,6 +1,9 @@
 import {
   ValidationError,
   foldForSearch,
+  quotaWindow,
+  type QuotaReservation,
+  type UploadQuotas,
   type ContentClaimStore,
   type EditPhotoRequest,
   type HashClaim,
@@ -32,6 +35,8 @@ export class InMemoryPhotoStore implements PhotoStore, ContentClaimStore, PhotoL
   readonly #photos = new Map<string, Photo>();
   /** By `eventId/sha256`. */
   readonly #claims = new Map<string, HashClaim>();
+  /** By `eventId/scope/window start`. */
+  readonly #quotaCounters = new Map<string, { uploads: number; bytes: number }>();
 
   // ------------------------------------------------------------------ events
 
@@ -96,6 +101,24 @@ export class InMemoryPhotoStore implements PhotoStore, ContentClaimStore, PhotoL
   }
 
   // ------------------------------------------------------------------ photos
+
+  async reserveUpload(eventId: string, uploaderId: string, bytes: number, quotas: UploadQuotas, now = new Date()): Promise<QuotaReservation> {
+    const { start, secondsLeft } = quotaWindow(now);
+    const counters = [
+      { scope: 'user' as const, id: `${eventId}/USER#${uploaderId}/${start}`, uploads: quotas.userUploadsPerHour, bytes: quotas.userBytesPerHour },
+      { scope: 'event' as const, id: `${eventId}/EVENT/${start}`, uploads: quotas.eventUploadsPerHour, bytes: quotas.eventBytesPerHour },
+    ];
+    // No await between the checks and the counts: atomic, as the adapter's conditional updates are.
+    for (const counter of counters) {
+      const current = this.#quotaCounters.get(counter.id) ?? { uploads: 0, bytes: 0 };
+      if (current.uploads >= counter.uploads || current.bytes + bytes > counter.bytes) return { reserved: false, scope: counter.scope, retryAfterSeconds: secondsLeft };
+    }
+    for (const counter of counters) {
+      const current = this.#quotaCounters.get(counter.id) ?? { uploads: 0, bytes: 0 };
+      this.#quotaCounters.set(counter.id, { uploads: current.uploads + 1, bytes: current.bytes + bytes });
+    }
+    return { reserved: true };
+  }
 
   async savePhoto(photo: Photo): Promise<boolean> {
     const id = idOf(photo.eventId, photo.photoId);

@@ -278,6 +278,32 @@ export function photoStoreContract(name: string, subject: () => Promise<PhotoSto
       });
     });
 
+    describe('upload quotas', () => {
+      const quotas = { userUploadsPerHour: 2, userBytesPerHour: 1000, eventUploadsPerHour: 3, eventBytesPerHour: 10_000 };
+      const at = new Date('2026-05-01T10:59:30.000Z');
+
+      it("counts an uploader's uploads and bytes per clock hour, and the event's, and refuses what goes over", async () => {
+        await expect(photos.reserveUpload(EVENT, 'ana', 400, quotas, at)).resolves.toStrictEqual({ reserved: true });
+        await expect(photos.reserveUpload(EVENT, 'ana', 700, quotas, at)).resolves.toStrictEqual({ reserved: false, scope: 'user', retryAfterSeconds: 30 });
+        await expect(photos.reserveUpload(EVENT, 'ana', 600, quotas, at)).resolves.toStrictEqual({ reserved: true });
+        await expect(photos.reserveUpload(EVENT, 'ana', 1, quotas, at)).resolves.toMatchObject({ reserved: false, scope: 'user' });
+        await expect(photos.reserveUpload(EVENT, 'bo', 1, quotas, at)).resolves.toStrictEqual({ reserved: true });
+        // The event's third upload this hour was bo's; the fourth is refused for everyone.
+        await expect(photos.reserveUpload(EVENT, 'cy', 1, quotas, at)).resolves.toMatchObject({ reserved: false, scope: 'event' });
+        // A new hour, or another event, counts from zero.
+        await expect(photos.reserveUpload(EVENT, 'ana', 1, quotas, new Date('2026-05-01T11:00:00.000Z'))).resolves.toStrictEqual({ reserved: true });
+        await expect(photos.reserveUpload(OTHER_EVENT, 'ana', 1, quotas, at)).resolves.toStrictEqual({ reserved: true });
+      });
+
+      it("gives the uploader's count back when the event's quota refuses", async () => {
+        const tight = { ...quotas, userUploadsPerHour: 10, eventUploadsPerHour: 1 };
+        await expect(photos.reserveUpload(EVENT, 'bo', 1, tight, at)).resolves.toStrictEqual({ reserved: true });
+        for (let attempt = 0; attempt < 12; attempt++) await expect(photos.reserveUpload(EVENT, 'ana', 1, tight, at)).resolves.toMatchObject({ scope: 'event' });
+        // Had the refusals counted, ana would now be over her own 10.
+        await expect(photos.reserveUpload(EVENT, 'ana', 1, { ...tight, eventUploadsPerHour: 100 }, at)).resolves.toStrictEqual({ reserved: true });
+      });
+    });
+
     describe('hash claims', () => {
       it('gives the claim to the first photo, again to the same photo, never to another', async () => {
         await expect(photos.getHashClaim(EVENT, SHA)).resolves.toBeNull();

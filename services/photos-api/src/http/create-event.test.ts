@@ -1,3 +1,4 @@
+import { DEFAULT_UPLOAD_QUOTAS } from '@event-photos/core';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
 import { eventRecord } from '@event-photos/testing/fixtures';
@@ -29,7 +30,7 @@ describe('create-event', () => {
     const result = await invoke();
     expect(result.statusCode).toBe(201);
     const created = jsonOf(result);
-    expect(created).toEqual({ eventId: body.eventId, name: body.name, description: '', open: true, mine: true, createdAt: expect.any(String) });
+    expect(created).toEqual({ eventId: body.eventId, name: body.name, description: '', open: true, mine: true, createdAt: expect.any(String), quotas: DEFAULT_UPLOAD_QUOTAS });
     expect(Date.parse(created.createdAt)).toBeGreaterThanOrEqual(before);
     await expect(storedEvents()).resolves.toStrictEqual([
       { eventId: body.eventId, name: body.name, description: '', open: true, organizerId: TEST_SUB, createdAt: created.createdAt },

@@ -1,3 +1,4 @@
+import { DEFAULT_UPLOAD_QUOTAS } from '@event-photos/core';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
 import { FIXTURE_EVENT_ID as EVENT_ID, ORGANIZER_ID, eventRecord, photoRecord, uploadRecord } from '@event-photos/testing/fixtures';
@@ -35,6 +36,7 @@ describe('get-event', () => {
       open: true,
       createdAt: stored.createdAt,
       mine: false,
+      quotas: DEFAULT_UPLOAD_QUOTAS,
       photoCount: 3,
     });
     expect(result.body).not.toContain(ORGANIZER_ID);

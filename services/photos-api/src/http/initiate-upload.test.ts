@@ -268,3 +268,38 @@ describe('initiate-upload', () => {
     expect(jsonOf(result).error.message).toBe('Internal server error');
   });
 });
+
+describe('upload quotas', () => {
+  it("answers 429 QuotaExceeded with Retry-After once the caller's hourly uploads are used, and records no upload", async () => {
+    await stores.photos.updateEvent(EVENT_ID, ORGANIZER_ID, { quotas: { userUploadsPerHour: 2 } });
+    for (let n = 0; n < 2; n++) expect((await invoke()).statusCode).toBe(201);
+    saves.mockClear();
+    const refused = await invoke();
+    expect(refused.statusCode).toBe(429);
+    expect(jsonOf(refused).error).toMatchObject({ code: 'QuotaExceeded', field: 'quota', message: expect.stringMatching(/^You have reached your upload limit for this hour; try again in \d+ minutes?$/) });
+    const retryAfter = Number(refused.headers?.['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(3600);
+    expect(saves).not.toHaveBeenCalled();
+  });
+
+  it("counts bytes too, and the event's quota for everyone", async () => {
+    await stores.photos.updateEvent(EVENT_ID, ORGANIZER_ID, { quotas: { userBytesPerHour: 2000 } });
+    expect((await invoke()).statusCode).toBe(201); // 1234 bytes
+    expect((await invoke()).statusCode).toBe(429);
+    await stores.photos.updateEvent(EVENT_ID, ORGANIZER_ID, { quotas: { eventUploadsPerHour: 1 } });
+    const other = await invoke({ claims: { sub: 'someone-else' } });
+    expect(other.statusCode).toBe(429);
+    expect(jsonOf(other).error.message).toMatch(/^This event has reached its upload limit/);
+  });
+
+  it('lets a duplicate through without counting it', async () => {
+    await stores.photos.updateEvent(EVENT_ID, ORGANIZER_ID, { quotas: { userUploadsPerHour: 1 } });
+    const bytes = Buffer.from('same bytes');
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    await stores.photos.savePhoto(photoRecord({ sha256 }));
+    await stores.claims.claimHash(EVENT_ID, sha256, photoRecord().photoId);
+    expect((await invoke({ body: { ...validBody, sha256 } })).statusCode).toBe(200);
+    expect((await invoke()).statusCode).toBe(201);
+  });
+});

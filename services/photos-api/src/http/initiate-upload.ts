@@ -3,6 +3,8 @@ import { signUpload } from '@event-photos/aws';
 import {
   EventClosedError,
   NotFoundError,
+  QuotaExceededError,
+  effectiveQuotas,
   encodeUploadMetadata,
   initiateUploadSchema,
   parseOrThrow,
@@ -39,6 +41,14 @@ export const createHandler = ({ photos }: Pick<Stores, 'photos'>) => jsonBodyHan
   if (existing) {
     const body: DuplicateUploadResponse = { duplicate: true, photo: photoView(existing, uploaderId) };
     return { status: 200, body };
+  }
+
+  // After the duplicate check (a photo the event holds costs nothing), before a URL exists.
+  const quota = await photos.reserveUpload(eventId, uploaderId, request.size, effectiveQuotas(photoEvent));
+  if (!quota.reserved) {
+    const minutes = Math.ceil(quota.retryAfterSeconds / 60);
+    const whose = quota.scope === 'user' ? 'You have reached your upload limit' : 'This event has reached its upload limit';
+    throw new QuotaExceededError(`${whose} for this hour; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`, quota.retryAfterSeconds);
   }
 
   const photoId = uuidv7();

@@ -1,3 +1,4 @@
+import { DEFAULT_UPLOAD_QUOTAS } from '@event-photos/core';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
 import { eventRecord } from '@event-photos/testing/fixtures';
@@ -28,8 +29,8 @@ describe('list-events', () => {
     expect(result.statusCode).toBe(200);
     expect(jsonOf(result)).toEqual({
       items: [
-        { eventId: 'mine', name: 'MINE', description: 'Ours', open: false, createdAt: mine.createdAt, mine: true },
-        { eventId: 'theirs', name: 'THEIRS', description: '', open: true, createdAt: theirs.createdAt, mine: false },
+        { eventId: 'mine', name: 'MINE', description: 'Ours', open: false, createdAt: mine.createdAt, mine: true, quotas: DEFAULT_UPLOAD_QUOTAS },
+        { eventId: 'theirs', name: 'THEIRS', description: '', open: true, createdAt: theirs.createdAt, mine: false, quotas: DEFAULT_UPLOAD_QUOTAS },
       ],
       nextCursor: null,
     });
@@ -43,7 +44,7 @@ describe('list-events', () => {
     handler = createHandler(stores);
     await stores.photos.createEvent(eventRecord({ eventId: 'legacy', name: 'LEGACY', createdAt: '2026-01-01T00:00:00.000Z', description: undefined, open: undefined }));
     expect(jsonOf(await invoke({ claims: {} })).items).toEqual([
-      { eventId: 'legacy', name: 'LEGACY', description: '', open: true, createdAt: '2026-01-01T00:00:00.000Z', mine: false },
+      { eventId: 'legacy', name: 'LEGACY', description: '', open: true, createdAt: '2026-01-01T00:00:00.000Z', mine: false, quotas: DEFAULT_UPLOAD_QUOTAS },
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { PhotoEvent } from '@event-photos/core';
+import { DEFAULT_UPLOAD_QUOTAS, type PhotoEvent } from '@event-photos/core';
 import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
 import { FIXTURE_EVENT_ID as EVENT_ID, eventRecord } from '@event-photos/testing/fixtures';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext, type HttpEventOptions } from '../test-support/events';
@@ -37,7 +37,7 @@ describe('update-event', () => {
     const update = vi.spyOn(stores.photos, 'updateEvent');
     const result = await invoke();
     expect(result.statusCode).toBe(200);
-    expect(jsonOf(result)).toEqual({ eventId: EVENT_ID, name: 'Summit', description: '', open: false, createdAt: stored.createdAt, mine: true });
+    expect(jsonOf(result)).toEqual({ eventId: EVENT_ID, name: 'Summit', description: '', open: false, createdAt: stored.createdAt, mine: true, quotas: DEFAULT_UPLOAD_QUOTAS });
     // The write is conditional on the caller too (an organizer change between read and write).
     expect(update).toHaveBeenCalledWith(EVENT_ID, TEST_SUB, { open: false });
     await expect(stores.photos.getEvent(EVENT_ID)).resolves.toStrictEqual({ ...stored, open: false });

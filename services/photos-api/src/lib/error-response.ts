@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { AppError } from '@event-photos/core';
+import { AppError, QuotaExceededError } from '@event-photos/core';
 import { logger } from '#lib/logger';
 
 export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
@@ -21,6 +21,7 @@ export function errorResponse(): MiddlewareObj<unknown, APIGatewayProxyStructure
         request.response = jsonResponse(error.status, {
           error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
         });
+        if (error instanceof QuotaExceededError) request.response.headers!['retry-after'] = String(error.retryAfterSeconds);
         return;
       }
       logger.error('Unhandled error', error as Error);

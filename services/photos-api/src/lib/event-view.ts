@@ -1,4 +1,4 @@
-import type { EventView, PhotoEvent } from '@event-photos/core';
+import { effectiveQuotas, type EventView, type PhotoEvent } from '@event-photos/core';
 import { isOrganizerOf } from '#lib/event-organizer';
 import type { HttpEvent } from '#lib/http';
 
@@ -11,5 +11,6 @@ export function eventView(photoEvent: PhotoEvent, event: HttpEvent): EventView {
     open: photoEvent.open !== false,
     createdAt: photoEvent.createdAt,
     mine: isOrganizerOf(photoEvent, event),
+    quotas: effectiveQuotas(photoEvent),
   };
 }
