@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { signIn } from '@event-photos/client';
 import type { LocalStackOutputs } from '@event-photos/local-stack';
 import { jpegBytes } from '@event-photos/testing/fixtures';
-import { uploadThroughApi } from './upload.ts';
+import { raiseQuotas, uploadThroughApi } from './upload.ts';
 
 const [outputsFile, photosArg = '400', concurrencyArg = '16', bytesArg = String(64 * 1024), declareArg = 'declare'] = process.argv.slice(2);
 const declareSha256 = declareArg === 'declare';
@@ -17,7 +17,10 @@ const outputs = JSON.parse(await readFile(outputsFile!, 'utf8')) as LocalStackOu
 const photos = Number(photosArg);
 const concurrency = Number(concurrencyArg);
 const user = outputs.demoUsers.find((candidate) => candidate.groups.length === 0)!;
-const { idToken } = await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, clientId: outputs.userPoolClientId, email: user.email, password: user.password });
+const tokenOf = async ({ email, password }: { email: string; password: string }) =>
+  (await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, clientId: outputs.userPoolClientId, email, password })).idToken;
+const idToken = await tokenOf(user);
+await raiseQuotas(outputs.apiUrl, await tokenOf(outputs.demoUsers.find((candidate) => candidate.groups.includes('organizers'))!), outputs.demoEventId);
 const body = jpegBytes(Number(bytesArg));
 /** Upload n's bytes: the same random body with n written into it (the same bytes twice would be a duplicate). */
 const bytesOf = (n: number) => {
