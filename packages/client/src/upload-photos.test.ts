@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_MAX_UPLOAD_BYTES as CORE_MAX_UPLOAD_BYTES } from '@event-photos/core';
 import type { PhotoView } from '@event-photos/core';
 import { ApiError } from '#lib/errors';
-import { json, stubFetch } from '#lib/test-fetch';
+import { stubFetch } from '#lib/test-fetch';
 import { DEFAULT_MAX_UPLOAD_BYTES, titleFromFileName } from '#lib/upload-checks';
 import { uploadPhotos, type PhotoUploadProgress, type UploadTarget } from '#lib/upload-photos';
 
