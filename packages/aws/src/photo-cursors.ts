@@ -6,8 +6,6 @@ export const endOfMillisecond = (ms: number) => `${new Date(ms).toISOString()}#~
 const READY_KEY = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)#([0-9a-f-]{36})$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-export const photoIdOfReadyKey = (key: string) => key.slice(key.indexOf('#') + 1);
-
 /** A later page starts below the ready key `after` (the last one the previous page examined). */
 export function encodePageCursor(after: string): string {
   return Buffer.from(JSON.stringify({ v: 2, after })).toString('base64url');

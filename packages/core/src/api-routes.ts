@@ -88,7 +88,7 @@ export function apiRoutes({ maxUploadBytes }: { maxUploadBytes: number }): Recor
       errors: { 404: noEvent },
     },
     'PATCH /events/{eventId}': {
-      summary: "Changes an event's name, description or open state (its organizer only)",
+      summary: "Changes an event's name, description, open state or upload quotas (its organizer only)",
       body: updateEventSchema,
       success: { status: 200, schema: 'eventViewSchema', description: 'The changed event' },
       errors: { ...bodyErrors, 403: 'Not the organizer of the event', 404: noEvent },

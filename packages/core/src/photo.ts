@@ -205,7 +205,6 @@ export const listPhotosQuerySchema = z
     since: z.optional(z.string().check(z.maxLength(8192, 'is not a valid feed cursor'))),
   })
   .check(z.refine((query) => query.cursor === undefined || query.since === undefined, { message: 'cannot be combined with since', path: ['cursor'] }));
-export type ListPhotosQuery = z.output<typeof listPhotosQuerySchema>;
 
 /** GET /events: newest first, paged by `cursor`. */
 export const listEventsQuerySchema = z.strictObject(pageQuery);

@@ -1,33 +1,25 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FEED_SETTLE_MS } from '@event-photos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '#lib/stack';
-import { apiCaller, jpegBytes, signIn } from '#lib/test-support';
+import type { LocalStack } from '#lib/stack';
+import { jpegBytes, stackWithDemoUsers, type ApiCaller } from '#lib/test-support';
 
 // GET /events/{eventId}/photos over HTTP: ready-time order, search, uploader=me, paging and the
 // live feed, with an attendee and an organizer uploading.
 let stack: LocalStack;
-let dataDir: string;
-let attendee: ReturnType<typeof apiCaller>;
-let organizer: ReturnType<typeof apiCaller>;
+let stop: () => Promise<void>;
+let attendee: ApiCaller;
+let organizer: ApiCaller;
 let eventCount = 0;
 
 type Listed = { photoId: string; title: string; mine: boolean; createdAt: string };
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-listing-'));
-  stack = await startLocalStack({ dataDir, retryDelaysMs: [50, 100] });
-  const user = (groups: number) => stack.outputs.demoUsers.find((candidate) => candidate.groups.length === groups)!;
-  attendee = apiCaller(stack.outputs, (await signIn(stack.outputs, user(0).email, user(0).password)).idToken);
-  organizer = apiCaller(stack.outputs, (await signIn(stack.outputs, user(1).email, user(1).password)).idToken);
+  ({ stack, stop, attendee, organizer } = await stackWithDemoUsers('listing', { retryDelaysMs: [50, 100] }));
 });
 
 afterAll(async () => {
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await stop?.();
 });
 
 async function newEvent(): Promise<string> {
@@ -45,7 +37,7 @@ async function initiate(eventId: string, title: string, { description = '', as =
   return { photoId: photoId as string, put };
 }
 
-async function upload(eventId: string, title: string, options: { description?: string; as?: typeof attendee } = {}): Promise<string> {
+async function upload(eventId: string, title: string, options: { description?: string; as?: ApiCaller } = {}): Promise<string> {
   const { photoId, put } = await initiate(eventId, title, options);
   await put();
   return photoId;

@@ -1,33 +1,26 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '#lib/stack';
-import { apiCaller, jpegBytes, s3Client, signIn } from '#lib/test-support';
 import { png } from '@event-photos/testing/fixtures';
+import type { LocalStack } from '#lib/stack';
+import { jpegBytes, s3Client, stackWithDemoUsers, type ApiCaller } from '#lib/test-support';
 
 // Quarantine, then publish: browsers write to uploads/, which the CDN never serves; processing
 // publishes a checked copy under photos/ with headers we set. Over HTTP against the local stack.
 let stack: LocalStack;
-let dataDir: string;
+let stop: () => Promise<void>;
 let s3: S3Client;
-let attendee: ReturnType<typeof apiCaller>;
+let attendee: ApiCaller;
 const EVENT = 'demo-event';
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-quarantine-'));
-  stack = await startLocalStack({ dataDir, retryDelaysMs: [50, 100] });
+  ({ stack, stop, attendee } = await stackWithDemoUsers('quarantine', { retryDelaysMs: [50, 100] }));
   s3 = s3Client(stack.outputs);
-  const user = stack.outputs.demoUsers.find((candidate) => candidate.groups.length === 0)!;
-  attendee = apiCaller(stack.outputs, (await signIn(stack.outputs, user.email, user.password)).idToken);
 });
 
 afterAll(async () => {
   s3?.destroy();
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await stop?.();
 });
 
 async function initiate(contentType: string, bytes: Buffer) {

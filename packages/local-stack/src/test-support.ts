@@ -1,5 +1,7 @@
 import { createPrivateKey, createSign, type JsonWebKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -10,7 +12,7 @@ import {
 import { signIn as signInWithCognito } from '@event-photos/client';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createS3Client, type UploadSigningConfig } from '@event-photos/aws';
-import { localResourcesOf, type LocalStackOutputs } from '#lib/stack';
+import { localResourcesOf, startLocalStack, type LocalStack, type LocalStackOptions, type LocalStackOutputs } from '#lib/stack';
 
 export { jpegBytes } from '@event-photos/testing/fixtures';
 
@@ -119,4 +121,29 @@ export async function callApi(
 /** Calls the local API as the holder of `token`. */
 export function apiCaller(outputs: LocalStackOutputs, token: string) {
   return (method: string, pathname: string, body?: unknown) => callApi(outputs.apiUrl, method, pathname, { token, body });
+}
+
+export type ApiCaller = ReturnType<typeof apiCaller>;
+
+/**
+ * A fresh stack in a temporary data folder, with API callers signed in as the demo attendee (no
+ * group) and the demo organizer; `stop` stops it and removes the folder.
+ */
+export async function stackWithDemoUsers(name: string, options: Omit<LocalStackOptions, 'dataDir'> = {}) {
+  const dataDir = await mkdtemp(path.join(tmpdir(), `event-photos-${name}-`));
+  const stack: LocalStack = await startLocalStack({ dataDir, ...options });
+  const caller = async (groups: number) => {
+    const user = stack.outputs.demoUsers.find((candidate) => candidate.groups.length === groups)!;
+    return apiCaller(stack.outputs, (await signIn(stack.outputs, user.email, user.password)).idToken);
+  };
+  const [attendee, organizer] = await Promise.all([caller(0), caller(1)]);
+  return {
+    stack,
+    attendee,
+    organizer,
+    stop: async () => {
+      await stack.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,29 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_UPLOAD_QUOTAS, quotaWindow } from '@event-photos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '#lib/stack';
-import { apiCaller, signIn } from '#lib/test-support';
+import { stackWithDemoUsers, type ApiCaller } from '#lib/test-support';
 
 // Hourly upload quotas over HTTP against the local stack: an attendee, and the event's organizer.
-let stack: LocalStack;
-let dataDir: string;
-let attendee: ReturnType<typeof apiCaller>;
-let organizer: ReturnType<typeof apiCaller>;
+let stop: () => Promise<void>;
+let attendee: ApiCaller;
+let organizer: ApiCaller;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-quotas-'));
-  stack = await startLocalStack({ dataDir });
-  const user = (groups: number) => stack.outputs.demoUsers.find((candidate) => candidate.groups.length === groups)!;
-  attendee = apiCaller(stack.outputs, (await signIn(stack.outputs, user(0).email, user(0).password)).idToken);
-  organizer = apiCaller(stack.outputs, (await signIn(stack.outputs, user(1).email, user(1).password)).idToken);
+  ({ stop, attendee, organizer } = await stackWithDemoUsers('quotas'));
 });
 
 afterAll(async () => {
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await stop?.();
 });
 
 const initiate = (eventId: string) => attendee('POST', `/events/${eventId}/photos/initiate-upload`, { title: 'Burst', contentType: 'image/jpeg', size: 1000 });
