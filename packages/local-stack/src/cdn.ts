@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { LOOPBACK } from '#lib/net';
+import { listenOnLoopback, LOOPBACK } from '#lib/net';
 import { MAX_KEY_BYTES, decodeUriPart, unstorableKey } from '#lib/s3-key-rules';
 
 /**
@@ -43,7 +43,7 @@ export async function startCdn({ port, s3, bucket, readablePrefixes }: { port: n
       else text(502, 'Bad Gateway');
     }
   });
-  await new Promise<void>((resolve) => server.listen(port, LOOPBACK, resolve));
+  await listenOnLoopback(server, port);
   const address = server.address();
   return { url: `http://${LOOPBACK}:${typeof address === 'object' && address ? address.port : port}`, server };
 }

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { LOOPBACK } from '#lib/net';
+import { listenOnLoopback, LOOPBACK } from '#lib/net';
 import { S3RequestError, verifySigV4 } from '#lib/sigv4-verifier';
 
 export interface AdminCredentials {
@@ -75,7 +75,7 @@ export async function startCognitoAdminGuard(options: CognitoAdminGuardOptions):
       sendError(request, response, new CognitoRequestError(500, 'InternalErrorException', 'Internal error'));
     });
   });
-  await new Promise<void>((resolve) => server.listen(options.port, LOOPBACK, resolve));
+  await listenOnLoopback(server, options.port);
   const address = server.address();
   return { endpoint: `http://${LOOPBACK}:${typeof address === 'object' && address ? address.port : options.port}`, server };
 }

@@ -11,7 +11,7 @@ import {
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { LOOPBACK } from '#lib/net';
+import { listenOnLoopback, LOOPBACK } from '#lib/net';
 
 export interface LocalDynamoDb {
   endpoint: string;
@@ -26,13 +26,7 @@ export async function startDynamoDb({ directory, port }: { directory: string; po
   await mkdir(directory, { recursive: true });
   const server: Server = dynalite({ path: directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   guardRequests(server);
-  const listen = () => new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, LOOPBACK, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  const listen = () => listenOnLoopback(server, port);
   const stopListening = () => new Promise<void>((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections();

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { httpApiEvent, type JwtClaims } from '@event-photos/testing';
-import { LOOPBACK } from '#lib/net';
+import { listenOnLoopback, LOOPBACK } from '#lib/net';
 import type { Invoke } from '#lib/lambda-runtime';
 import type { HttpApiCors, HttpRoute } from '#lib/serverless-functions';
 
@@ -33,7 +33,7 @@ export async function startHttpGateway(options: GatewayOptions): Promise<{ url: 
       if (!response.headersSent) send(response, 500, { message: 'Internal Server Error' });
     });
   });
-  await new Promise<void>((resolve) => server.listen(options.port, LOOPBACK, resolve));
+  await listenOnLoopback(server, options.port);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return { url: `http://${LOOPBACK}:${port}`, server };

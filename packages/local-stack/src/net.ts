@@ -1,16 +1,37 @@
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 
 export const LOOPBACK = '127.0.0.1';
 
+// Ports this process handed out already: bind(0) may offer a port again as soon as it was closed,
+// and two servers of one stack (or of two stacks in one process) would then fight over it.
+const handedOut = new Set<number>();
+
 /** A port free on loopback right now (for emulators that must know their port before they start). */
 export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.unref();
+      server.once('error', reject);
+      server.listen(0, LOOPBACK, () => {
+        const address = server.address();
+        server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      });
+    });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+/** Listens on loopback; rejects when the port cannot be had (EADDRINUSE), rather than never answering. */
+export function listenOnLoopback(server: Server, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
     server.once('error', reject);
-    server.listen(0, LOOPBACK, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    server.listen(port, LOOPBACK, () => {
+      server.off('error', reject);
+      resolve();
     });
   });
 }

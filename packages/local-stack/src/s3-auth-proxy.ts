@@ -7,7 +7,7 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ChecksumStore } from '#lib/checksum-store';
 import { EtagCache } from '#lib/s3-etag-cache';
-import { LOOPBACK } from '#lib/net';
+import { listenOnLoopback, LOOPBACK } from '#lib/net';
 import { isListObjectsV2, toListObjectsV1, toListObjectsV2Xml } from '#lib/s3-list-paging';
 import { MAX_KEY_BYTES, decodeUriPart, isValidBucketName, unstorableKey } from '#lib/s3-key-rules';
 import { S3RequestError, verifySigV4 } from '#lib/sigv4-verifier';
@@ -43,7 +43,7 @@ export async function startS3AuthProxy(options: S3AuthProxyOptions): Promise<{ e
       sendError(request, response, new S3RequestError(500, 'InternalError', 'We encountered an internal error. Please try again.'));
     });
   });
-  await new Promise<void>((resolve) => server.listen(options.port, LOOPBACK, resolve));
+  await listenOnLoopback(server, options.port);
   const address = server.address();
   return { endpoint: `http://${LOOPBACK}:${typeof address === 'object' && address ? address.port : options.port}`, server };
 }
