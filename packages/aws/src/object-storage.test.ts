@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NotFound, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NotFound, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 // @smithy/util-stream is not installed on its own here; the SDK ships sdkStreamMixin in @smithy/core/serde.
 import { sdkStreamMixin } from '@smithy/core/serde';
 import { ObjectStorage } from '#lib/object-storage';
@@ -72,7 +72,7 @@ describe('head', () => {
   });
 });
 
-describe('firstBytes and sha256', () => {
+describe('firstBytes, read and write', () => {
   it('reads a range of the version headed (If-Match), cut to the length asked', async () => {
     s3.on(GetObjectCommand).resolves({ Body: body(Buffer.alloc(4100, 1), Buffer.alloc(10, 2)) });
     const bytes = await storage.firstBytes(KEY, 4100, '"e-1"');
@@ -80,22 +80,27 @@ describe('firstBytes and sha256', () => {
     expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input).toEqual({ Bucket: BUCKET, Key: KEY, Range: 'bytes=0-4099', IfMatch: '"e-1"' });
   });
 
-  it('streams the whole version headed through SHA-256, counting the bytes and keeping the first ones asked for', async () => {
+  it('reads the whole version headed, hashing it as it streams in', async () => {
     const chunks = [Buffer.alloc(70_000, 1), Buffer.alloc(3, 2)];
     s3.on(GetObjectCommand).resolves({ Body: body(...chunks) });
-    const hashed = await storage.sha256(KEY, '"e-1"', 70_001);
-    expect({ ...hashed, firstBytes: Buffer.from(hashed.firstBytes) }).toStrictEqual({
-      sha256: createHash('sha256').update(Buffer.concat(chunks)).digest('hex'),
-      bytesRead: 70_003,
-      firstBytes: Buffer.concat(chunks).subarray(0, 70_001),
-    });
+    const { bytes, sha256 } = await storage.read(KEY, '"e-1"');
+    expect({ bytes: Buffer.from(bytes), sha256 }).toStrictEqual({ bytes: Buffer.concat(chunks), sha256: createHash('sha256').update(Buffer.concat(chunks)).digest('hex') });
     expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input).toEqual({ Bucket: BUCKET, Key: KEY, IfMatch: '"e-1"' });
+  });
+
+  it('writes an object with only the headers given', async () => {
+    s3.on(PutObjectCommand).resolves({});
+    const bytes = new Uint8Array([1, 2, 3]);
+    await storage.write('photos/event_e/p_w320.webp', bytes, { contentType: 'image/webp', cacheControl: 'public, max-age=1' });
+    expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input).toStrictEqual({
+      Bucket: BUCKET, Key: 'photos/event_e/p_w320.webp', Body: bytes, ContentType: 'image/webp', CacheControl: 'public, max-age=1',
+    });
   });
 
   it('fails when S3 refuses the version (412 for a changed ETag)', async () => {
     s3.on(GetObjectCommand).rejects(new S3ServiceException({ name: 'PreconditionFailed', $fault: 'client', $metadata: { httpStatusCode: 412 }, message: 'Precondition failed' }));
     await expect(storage.firstBytes(KEY, 10, '"old"')).rejects.toThrow('Precondition failed');
-    await expect(storage.sha256(KEY, '"old"')).rejects.toThrow('Precondition failed');
+    await expect(storage.read(KEY, '"old"')).rejects.toThrow('Precondition failed');
   });
 });
 

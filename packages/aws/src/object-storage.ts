@@ -8,6 +8,7 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   NotFound,
+  PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { ObjectStore, PublishedHeaders, StoredObject } from '@event-photos/core';
@@ -48,27 +49,26 @@ export class ObjectStorage implements ObjectStore {
     return bytes.subarray(0, length);
   }
 
-  /**
-   * Streams the object through SHA-256 in constant memory, keeping its first `keepFirst` bytes.
-   * Pins the ETag seen by HeadObject (If-Match) so the hash is of the same bytes the checks looked at.
-   */
-  async sha256(key: string, etag?: string, keepFirst = 0): Promise<{ sha256: string; bytesRead: number; firstBytes: Uint8Array }> {
+  /** The whole object, hashed as it streams in; pins the ETag seen by HeadObject (If-Match), so the bytes are those the checks looked at. */
+  async read(key: string, etag?: string): Promise<{ bytes: Uint8Array; sha256: string }> {
     const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, IfMatch: etag }));
     const hash = createHash('sha256');
-    const first: Buffer[] = [];
-    let bytesRead = 0;
+    const chunks: Buffer[] = [];
     await pipeline(
       object.Body as Readable,
       new Writable({
         write: (chunk: Buffer, _encoding, done) => {
           hash.update(chunk);
-          if (bytesRead < keepFirst) first.push(chunk.subarray(0, keepFirst - bytesRead));
-          bytesRead += chunk.length;
+          chunks.push(chunk);
           done();
         },
       }),
     );
-    return { sha256: hash.digest('hex'), bytesRead, firstBytes: new Uint8Array(Buffer.concat(first)) };
+    return { bytes: new Uint8Array(Buffer.concat(chunks)), sha256: hash.digest('hex') };
+  }
+
+  async write(key: string, bytes: Uint8Array, { contentType, cacheControl }: PublishedHeaders): Promise<void> {
+    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType, CacheControl: cacheControl }));
   }
 
   async publish(from: string, to: string, etag: string | undefined, { contentType, cacheControl }: PublishedHeaders): Promise<void> {

@@ -2,6 +2,7 @@
 // api-responses.test.ts checks they are the very types the handlers build (no second copy to drift).
 import * as z from 'zod/mini';
 import { IMAGE_CONTENT_TYPES, eventIdSchema, photoIdSchema, type ImageContentType } from '#lib/photo';
+import { PLACEHOLDER_MAX_CHARS, RENDITION_CONTENT_TYPE } from '#lib/renditions';
 
 const contentTypes = Object.keys(IMAGE_CONTENT_TYPES) as [ImageContentType, ...ImageContentType[]];
 const timestamp = z.iso.datetime();
@@ -19,7 +20,21 @@ const uploadFields = {
   mine: z.boolean(),
 };
 
-export const photoViewSchema = z.strictObject({ ...uploadFields, sha256, url: z.url(), createdAt: timestamp });
+const pixels = z.int().check(z.minimum(1));
+const renditionSchema = z.strictObject({ width: pixels, height: pixels, contentType: z.literal(RENDITION_CONTENT_TYPE), url: z.url() });
+
+export const photoViewSchema = z.strictObject({
+  ...uploadFields,
+  sha256,
+  url: z.url(),
+  createdAt: timestamp,
+  // Optional: photos processed before renditions existed have none of these.
+  width: z.exactOptional(pixels),
+  height: z.exactOptional(pixels),
+  renditions: z.exactOptional(z.array(renditionSchema)),
+  placeholder: z.exactOptional(z.string().check(z.maxLength(PLACEHOLDER_MAX_CHARS), z.startsWith('data:image/webp;base64,'))),
+  previewUnavailable: z.exactOptional(z.string()),
+});
 
 export const photoPageSchema = z.strictObject({ items: z.array(photoViewSchema), nextCursor: z.nullable(z.string()), feedCursor: z.nullable(z.string()) });
 

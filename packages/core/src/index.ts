@@ -8,3 +8,4 @@ export * from '#lib/photo-store';
 export * from '#lib/object-store';
 export * from '#lib/search-text';
 export * from '#lib/upload-quotas';
+export * from '#lib/renditions';

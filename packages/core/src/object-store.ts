@@ -26,16 +26,18 @@ export interface ObjectStore {
   /** The first `length` bytes (fewer if the object is shorter); fails when the object is gone or is no longer version `etag`. */
   firstBytes(key: string, length: number, etag?: string): Promise<Uint8Array>;
   /**
-   * SHA-256 of the whole object, read in constant memory, and its first `keepFirst` bytes (for a
-   * type check, without a second read); fails as firstBytes does.
+   * The whole object and its SHA-256, hashed as it arrives (processing decodes every byte anyway,
+   * so it is read once, in memory: callers bound its size first); fails as firstBytes does.
    */
-  sha256(key: string, etag?: string, keepFirst?: number): Promise<{ sha256: string; bytesRead: number; firstBytes: Uint8Array }>;
+  read(key: string, etag?: string): Promise<{ bytes: Uint8Array; sha256: string }>;
   /**
    * Copies version `etag` of `from` to `to` inside the bucket with these headers and no others
    * (no user metadata, no Content-Disposition or Content-Encoding the client sent). Repeating it
    * writes the same object again. Fails when `from` is gone or is no longer version `etag`.
    */
   publish(from: string, to: string, etag: string | undefined, headers: PublishedHeaders): Promise<void>;
+  /** Writes an object we made (a rendition) with these headers only; writing it again replaces it. */
+  write(key: string, bytes: Uint8Array, headers: PublishedHeaders): Promise<void>;
   /** Deletes the object; deleting one that is gone is no error. */
   delete(key: string): Promise<void>;
   /** Every key under `prefix`, in key order, read page by page as the caller goes. */

@@ -1,6 +1,7 @@
 // zod/mini: the same validation as classic zod, tree-shakable (~440 KiB less in every bundle).
 import * as z from 'zod/mini';
 import type { PhotoView } from '#lib/photo-changes';
+import type { Rendition } from '#lib/renditions';
 import { SEARCH_MAX_CHARS, foldForSearch } from '#lib/search-text';
 import { uploadQuotasSchema, type UploadQuotas } from '#lib/upload-quotas';
 
@@ -126,9 +127,19 @@ interface UploadDetails {
 export interface Photo extends UploadDetails {
   /** Hex SHA-256 of the stored bytes, computed by us or verified by S3, never taken from the client. */
   sha256: string;
+  /** The original, as uploaded (bytes checked, headers ours): for download and full view. */
   url: string;
-  /** Every S3 object of the photo (the upload; renditions later): a delete removes them all. */
+  /** Every published S3 object of the photo (the original and its renditions): a delete removes them all. */
   objectKeys: string[];
+  /** As displayed (EXIF orientation applied). Absent when the file could not be decoded here (HEIC without dimensions). */
+  width?: number;
+  height?: number;
+  /** Resized WebP copies for galleries, smallest first; empty when the format cannot be decoded here (see `previewUnavailable`). */
+  renditions?: Rendition[];
+  /** A tiny blurred WebP as a data: URI (at most PLACEHOLDER_MAX_CHARS), to show while a rendition loads. */
+  placeholder?: string;
+  /** Why the photo has no renditions (HEIC is kept as uploaded): galleries show a tile instead. */
+  previewUnavailable?: string;
   /** When processing accepted it (it became ready): the order of the list and of the feed. */
   createdAt: string;
 }

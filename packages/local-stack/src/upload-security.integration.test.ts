@@ -225,7 +225,7 @@ describe('3. processing trusts nothing', () => {
 
   it('deletes an object without our metadata and writes no photo', async () => {
     const photoId = randomUUID();
-    await admin.send(new PutObjectCommand({ Bucket: stack.outputs.bucketName, Key: keyOf(photoId), Body: jpegBytes(100), ContentType: 'image/jpeg' }));
+    await admin.send(new PutObjectCommand({ Bucket: stack.outputs.bucketName, Key: keyOf(photoId), Body: jpegBytes(300), ContentType: 'image/jpeg' }));
     await stack.notifications.idle();
     expect(await objectExists(keyOf(photoId))).toBe(false);
     expect((await getPhoto(photoId)).status).toBe(404);

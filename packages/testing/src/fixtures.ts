@@ -1,14 +1,45 @@
 import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
+import { PNG_SIGNATURE, pngChunk } from '#lib/png-chunks';
 
 export { FIXTURE_EVENT_ID, FIXTURE_PHOTO_ID, ORGANIZER_ID, UPLOADER_ID, eventRecord, photoRecord, uploadRecord } from '#lib/store-records';
 
+// A real 1x1 JPEG (266 bytes, made with sharp): decoders accept it, and the bytes jpegBytes
+// adds go into COM segments, which every decoder skips.
+const TINY_JPEG = Buffer.from(
+  '/9j/2wBDABALDA4MChAODQ4SERATGCgaGBYWGDEjJR0oOjM9PDkzODdASFxOQERXRTc4UG1RV19iZ2hnPk1xeXBkeFxlZ2P/2wBDARESEhgVGC8aGi9jQjhCY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2P/wAARCAABAAEDASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAP/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFAEBAAAAAAAAAAAAAAAAAAAAAP/EABQRAQAAAAAAAAAAAAAAAAAAAAD/2gAMAwEAAhEDEQA/ALAA/9k=',
+  'base64',
+);
+const COM_MAX_DATA = 65_533; // a segment's 2-byte length counts itself
+export const JPEG_MIN_BYTES = TINY_JPEG.length + 4;
+
 /**
- * `size` random bytes framed as a JPEG (SOI + JFIF APP0 ... EOI): what the type sniffing checks.
- * Random content keeps compression and caching from flattering any figure. One allocation, so
- * it also serves the bench's 1 GiB objects.
+ * A valid JPEG (1x1 pixel) of exactly `size` bytes, the rest random bytes (or `fill`, for bytes a
+ * test can make again) in comment segments: processing decodes it, and random content keeps
+ * compression and caching from flattering any figure. One allocation, so it also serves the
+ * bench's 1 GiB objects.
  */
-export function jpegBytes(size: number): Buffer<ArrayBuffer> {
+export function jpegBytes(size: number, fill?: number): Buffer<ArrayBuffer> {
+  if (size !== TINY_JPEG.length && size < JPEG_MIN_BYTES) throw new RangeError(`jpegBytes: at least ${JPEG_MIN_BYTES} bytes`);
+  const bytes = fill === undefined ? randomBytes(size) : Buffer.alloc(size, fill);
+  bytes.writeUInt16BE(0xffd8, 0);
+  let offset = 2;
+  let padding = size - TINY_JPEG.length;
+  while (padding > 0) {
+    // Never leave less than a segment's 4 bytes for the next one.
+    let data = Math.min(COM_MAX_DATA, padding - 4);
+    if (padding - 4 - data > 0 && padding - 4 - data < 4) data -= 4;
+    bytes.writeUInt16BE(0xfffe, offset);
+    bytes.writeUInt16BE(data + 2, offset + 2);
+    offset += 4 + data;
+    padding -= 4 + data;
+  }
+  TINY_JPEG.copy(bytes, offset, 2);
+  return bytes;
+}
+
+/** Bytes that start as a JPEG does and are random after: what the type sniffing accepts and decoding refuses. */
+export function jpegLookalike(size: number): Buffer<ArrayBuffer> {
   const bytes = randomBytes(size);
   Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]).copy(bytes, 0);
   if (size >= 14) bytes.writeUInt16BE(0xffd9, size - 2);
@@ -34,27 +65,11 @@ export function png(width: number, height: number): Buffer {
   header[8] = 8; // bit depth
   header[9] = 2; // colour type: RGB
   return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    PNG_SIGNATURE,
     pngChunk('IHDR', header),
     pngChunk('IDAT', deflateSync(raw)),
     pngChunk('IEND', Buffer.alloc(0)),
   ]);
 }
 
-function pngChunk(type: string, data: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
-function crc32(bytes: Buffer): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) {
-    crc ^= byte;
-    for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
+export * from '#lib/image-fixtures';

@@ -58,9 +58,14 @@ export class InMemoryObjectStore implements ObjectStore {
     return new Uint8Array(this.#read(key, etag).subarray(0, length));
   }
 
-  async sha256(key: string, etag?: string, keepFirst = 0): Promise<{ sha256: string; bytesRead: number; firstBytes: Uint8Array }> {
+  async read(key: string, etag?: string): Promise<{ bytes: Uint8Array; sha256: string }> {
     const bytes = this.#read(key, etag);
-    return { sha256: createHash('sha256').update(bytes).digest('hex'), bytesRead: bytes.length, firstBytes: new Uint8Array(bytes.subarray(0, keepFirst)) };
+    return { bytes: new Uint8Array(bytes), sha256: createHash('sha256').update(bytes).digest('hex') };
+  }
+
+  async write(key: string, bytes: Uint8Array, { contentType, cacheControl }: PublishedHeaders): Promise<void> {
+    this.put(key, bytes, { contentType });
+    this.#objects.get(key)!.cacheControl = cacheControl;
   }
 
   async publish(from: string, to: string, etag: string | undefined, { contentType, cacheControl }: PublishedHeaders): Promise<void> {

@@ -22,7 +22,7 @@ function invoke(body: unknown, sub = UPLOADER_ID) {
 /** A processed photo and its object (distinct bytes: the event keeps one photo per content). */
 async function storePhoto(photoId: string, uploaderId = UPLOADER_ID) {
   await stores.photos.savePhoto(photoRecord({ photoId, uploaderId, sha256: photoId.slice(-12).padStart(64, '0') }));
-  stores.objects.put(keyOf(photoId), jpegBytes(100));
+  stores.objects.put(keyOf(photoId), jpegBytes(300));
 }
 
 beforeEach(async () => {
@@ -37,7 +37,7 @@ describe('batch-delete-photos', () => {
     await stores.photos.savePendingUpload(uploadRecord({ photoId: id(1) }));
     await storePhoto(id(2), STRANGER);
     await stores.photos.savePendingUpload(uploadRecord({ photoId: id(3) })); // pending
-    stores.objects.put(keyOf(id(3)), jpegBytes(100));
+    stores.objects.put(keyOf(id(3)), jpegBytes(300));
     const result = await invoke({ photoIds: [id(1), id(2), id(3), id(4), id(1)] });
     expect(result.statusCode).toBe(200);
     expect(jsonOf(result)).toEqual({

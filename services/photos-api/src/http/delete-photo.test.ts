@@ -26,7 +26,7 @@ async function storePhoto(photoId: string) {
   await stores.photos.savePendingUpload(uploadRecord({ photoId }));
   await stores.photos.savePhoto(photo);
   await stores.claims.claimHash(EVENT_ID, photo.sha256, photoId);
-  for (const key of photo.objectKeys) stores.objects.put(key, jpegBytes(100));
+  for (const key of photo.objectKeys) stores.objects.put(key, jpegBytes(300));
   return photo;
 }
 
@@ -67,7 +67,7 @@ describe('delete-photo', () => {
   it('answers 204 again on a repeat, and deletes the objects again (finishing an interrupted delete)', async () => {
     expect((await invoke()).statusCode).toBe(204);
     // An earlier delete stopped after the records: the upload's object is still there.
-    stores.objects.put(keyOf(PHOTO_ID), jpegBytes(100));
+    stores.objects.put(keyOf(PHOTO_ID), jpegBytes(300));
     expect((await invoke()).statusCode).toBe(204);
     expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(false);
   });
@@ -91,8 +91,8 @@ describe('delete-photo', () => {
   it('deletes a pending photo: its upload is marked so processing will discard a late object', async () => {
     const pending = '01890a5d-ac96-774b-bcce-b302099a8058';
     await stores.photos.savePendingUpload(uploadRecord({ photoId: pending }));
-    stores.objects.put(keyOf(pending), jpegBytes(100)); // arrived, not processed yet
-    stores.objects.put(`photos/event_${EVENT_ID}/${pending}.jpg`, jpegBytes(100)); // published by a run that stopped before recording
+    stores.objects.put(keyOf(pending), jpegBytes(300)); // arrived, not processed yet
+    stores.objects.put(`photos/event_${EVENT_ID}/${pending}.jpg`, jpegBytes(300)); // published by a run that stopped before recording
     expect((await invoke(UPLOADER_ID, pending)).statusCode).toBe(204);
     expect(await stores.photos.getPendingUpload(EVENT_ID, pending)).toMatchObject({ status: 'deleted' });
     expect(stores.objects.has(keyOf(pending))).toBe(false);
@@ -106,7 +106,7 @@ describe('delete-photo', () => {
     const mark = stores.photos.markUploadDeleted.bind(stores.photos);
     vi.spyOn(stores.photos, 'markUploadDeleted').mockImplementationOnce(async (...args) => {
       await stores.photos.savePhoto(photoRecord({ photoId: racing, objectKeys: [keyOf(racing), renditionOf(racing)] }));
-      for (const key of [keyOf(racing), renditionOf(racing)]) stores.objects.put(key, jpegBytes(100));
+      for (const key of [keyOf(racing), renditionOf(racing)]) stores.objects.put(key, jpegBytes(300));
       return mark(...args);
     });
     expect((await invoke(UPLOADER_ID, racing)).statusCode).toBe(204);

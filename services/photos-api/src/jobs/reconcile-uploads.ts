@@ -4,8 +4,8 @@ import { claims } from '#lib/content-claim-store';
 import { objects } from '#lib/object-store';
 import { photos } from '#lib/photo-store';
 import { logger } from '#lib/logger';
-import { UPLOADS_PREFIX, processUpload, type Outcome } from '#lib/process-upload';
-import type { Stores } from '#lib/stores';
+import { renderer } from '#lib/photo-renderer';
+import { UPLOADS_PREFIX, processUpload, type Outcome, type Processing } from '#lib/process-upload';
 
 const CONCURRENCY = 8;
 
@@ -16,7 +16,7 @@ export type ReconcileReport = Record<Outcome | 'failed', number> & { objects: nu
  * or processing failed after all retries). Safe to run any time: processing is idempotent, and
  * objects that already have a record cost one read.
  */
-export const createHandler = (stores: Stores) => middy<unknown, ReconcileReport>()
+export const createHandler = (stores: Processing) => middy<unknown, ReconcileReport>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async () => {
     const report: ReconcileReport = { objects: 0, created: 0, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0, failed: 0 };
@@ -38,4 +38,4 @@ export const createHandler = (stores: Stores) => middy<unknown, ReconcileReport>
     return report;
   });
 
-export const handler = createHandler({ photos, claims, objects });
+export const handler = createHandler({ photos, claims, objects, renderer });

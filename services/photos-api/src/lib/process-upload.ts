@@ -1,4 +1,14 @@
-import { FEED_SETTLE_MS, PUBLISHED_CACHE_CONTROL, UNKNOWN_UPLOADER_NAME, decodeUploadMetadata, publishedObjectKey, parseUploadObjectKey, type Photo } from '@event-photos/core';
+import {
+  FEED_SETTLE_MS,
+  PUBLISHED_CACHE_CONTROL,
+  UNKNOWN_UPLOADER_NAME,
+  decodeUploadMetadata,
+  parseUploadObjectKey,
+  publishedObjectKey,
+  renditionObjectKey,
+  type Photo,
+  type PhotoRenderer,
+} from '@event-photos/core';
 import { config } from '#lib/config';
 import { SNIFF_BYTES, imageTypeMismatch } from '#lib/image-sniffing';
 import { logger } from '#lib/logger';
@@ -12,6 +22,11 @@ import type { Stores } from '#lib/stores';
 export type Outcome = 'created' | 'alreadyRecorded' | 'duplicateContent' | 'rejected' | 'gone' | 'deleted';
 
 export const UPLOADS_PREFIX = 'uploads/';
+
+/** What processing works with: the stores, and the renderer that decodes each photo. */
+export interface Processing extends Stores {
+  renderer: PhotoRenderer;
+}
 
 /**
  * Turns one uploaded object into a photo record, trusting nothing the client sent: the object
@@ -27,9 +42,13 @@ export const UPLOADS_PREFIX = 'uploads/';
  *
  * One photo per content in an event: the hash is claimed (claim-content.ts) before the photo is
  * written, and an upload whose bytes another photo holds is marked `duplicate` and its object deleted.
+ *
+ * Nothing unchecked is published: the bytes must decode as the declared type (the renderer
+ * refuses bombs, truncated and corrupt files), and viewers only get the published original and
+ * its renditions. The photo is ready only once every one of them is written.
  */
-export async function processUpload(stores: Stores, key: string): Promise<Outcome> {
-  const { photos, objects } = stores;
+export async function processUpload(stores: Processing, key: string): Promise<Outcome> {
+  const { photos, objects, renderer } = stores;
   // Only ever act on the uploads area, whatever trigger or job calls this.
   if (!key.startsWith(UPLOADS_PREFIX)) throw new Error(`Refusing to process ${key}: not under ${UPLOADS_PREFIX}`);
   const parsed = parseUploadObjectKey(key);
@@ -74,18 +93,28 @@ export async function processUpload(stores: Stores, key: string): Promise<Outcom
   }
   if (object.size > config.maxUploadBytes) return reject(`The file is ${object.size} bytes, over the maximum of ${config.maxUploadBytes}`);
   if (object.size !== pending.size) return reject(`The file is ${object.size} bytes, not the declared ${pending.size}`);
-  // A checksum S3 verified on upload needs only the first bytes; else one read hashes and keeps them.
-  const { sha256, bytesRead: hashedBytes, firstBytes } = object.verifiedSha256
-    ? { sha256: object.verifiedSha256, bytesRead: 0, firstBytes: await objects.firstBytes(key, SNIFF_BYTES, object.etag) }
-    : await objects.sha256(key, object.etag, SNIFF_BYTES);
-  const mismatch = await imageTypeMismatch(firstBytes, pending.contentType);
+  // Decoding needs every byte anyway: one read (of the version checked), hashed as it arrives.
+  const { bytes, sha256 } = await objects.read(key, object.etag);
+  if (object.verifiedSha256 && object.verifiedSha256 !== sha256) throw new Error(`${key}: read bytes do not match the SHA-256 S3 verified`);
+  const mismatch = await imageTypeMismatch(bytes.subarray(0, SNIFF_BYTES), pending.contentType);
   if (mismatch) return reject(mismatch);
+  const rendered = await renderer.render(bytes, pending.contentType);
+  if (rendered.kind === 'rejected') return reject(rendered.reason);
 
   const duplicateOf = await claimContent(stores, parsed.eventId, sha256, parsed.photoId);
   if (duplicateOf !== null) return discardDuplicate(stores, key, parsed.eventId, parsed.photoId, duplicateOf);
-  // Accepted: publish the version checked, with headers we set. Viewers only ever read published keys.
+  // Accepted: publish the version checked and its renditions, with headers we set. Viewers only
+  // ever read published keys. Each write is the same object again on a redelivery.
   const published = publishedObjectKey(parsed.eventId, parsed.photoId, pending.contentType);
-  await objects.publish(key, published, object.etag, { contentType: pending.contentType, cacheControl: PUBLISHED_CACHE_CONTROL });
+  const renditions = (rendered.kind === 'rendered' ? rendered.renditions : []).map((rendition) => ({
+    ...rendition,
+    key: renditionObjectKey(parsed.eventId, parsed.photoId, rendition.width),
+  }));
+  await Promise.all([
+    objects.publish(key, published, object.etag, { contentType: pending.contentType, cacheControl: PUBLISHED_CACHE_CONTROL }),
+    ...renditions.map((rendition) => objects.write(rendition.key, rendition.bytes, { contentType: rendition.contentType, cacheControl: PUBLISHED_CACHE_CONTROL })),
+  ]);
+  const objectKeys = [published, ...renditions.map((rendition) => rendition.key)];
   const photo: Photo = {
     photoId: parsed.photoId,
     eventId: parsed.eventId,
@@ -98,20 +127,22 @@ export async function processUpload(stores: Stores, key: string): Promise<Outcom
     url: `${config.cdnBaseUrl}/${published}`, // keys are built from safe ids only
     uploaderId: pending.uploaderId,
     uploaderName: pending.uploaderName ?? UNKNOWN_UPLOADER_NAME, // uploads initiated before names were recorded
-    objectKeys: [published],
+    objectKeys,
     createdAt: new Date().toISOString(),
+    ...(rendered.width !== undefined && rendered.height !== undefined && { width: rendered.width, height: rendered.height }),
+    renditions: renditions.map(({ width, height, contentType, key: renditionKey }) => ({ width, height, contentType, url: `${config.cdnBaseUrl}/${renditionKey}` })),
+    ...(rendered.kind === 'rendered' ? { placeholder: rendered.placeholder } : { previewUnavailable: rendered.reason }),
   };
   const created = await saveStamped(photos, photo);
   if (created && (await photos.getPendingUpload(parsed.eventId, parsed.photoId))?.status === 'deleted') {
-    return discardDeleted(stores, key, parsed.eventId, parsed.photoId, sha256, published);
+    return discardDeleted(stores, key, parsed.eventId, parsed.photoId, sha256, objectKeys);
   }
   logger.info(created ? 'Photo recorded' : 'Photo already recorded', {
     key,
     photoId: photo.photoId,
-    checksum: object.verifiedSha256 ? 'verified by S3' : 'computed',
+    checksum: object.verifiedSha256 ? 'verified by S3, and by us' : 'computed',
     size: object.size,
-    sniffedBytes: firstBytes.length,
-    hashedBytes,
+    renditions: renditions.length,
   });
   return created ? 'created' : 'alreadyRecorded';
 }
@@ -139,16 +170,16 @@ async function saveStamped(photos: Stores['photos'], photo: Photo): Promise<bool
  * when known (the delete could not release it when it ran before the photo was written), then its object.
  */
 async function discardDeleted(
-  { photos, claims, objects }: Stores,
+  { photos, claims, objects }: Processing,
   key: string,
   eventId: string,
   photoId: string,
   sha256?: string,
-  published?: string,
+  published: string[] = [],
 ): Promise<Outcome> {
   await photos.deletePhotoRecord(eventId, photoId);
   if (sha256) await claims.releaseHash(eventId, sha256, photoId);
-  await Promise.all([key, ...(published ? [published] : [])].map((object) => objects.delete(object)));
+  await Promise.all([key, ...published].map((object) => objects.delete(object)));
   logger.info('Photo was deleted, record and objects removed', { key, photoId });
   return 'deleted';
 }

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
+import sharp from 'sharp';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { FEED_SETTLE_MS, encodeUploadMetadata, type PendingUpload, type UploadMetadata } from '@event-photos/core';
 import { fakeStores, type FakeStores, type ObjectToPut } from '@event-photos/testing/fakes';
-import { photoRecord, uploadRecord } from '@event-photos/testing/fixtures';
+import { SharpPhotoRenderer } from '@event-photos/images';
+import { decompressionBombPng, heicFixture, jpegBytes, jpegLookalike, photoJpeg, photoRecord, pngWithHtml, truncatedJpeg, uploadRecord } from '@event-photos/testing/fixtures';
 import { lambdaContext, s3Event, s3Record } from '../test-support/events';
 import { createHandler, decodeS3Key } from './process-uploaded-photo';
 import { SNIFF_BYTES } from '#lib/image-sniffing';
@@ -19,13 +21,13 @@ const keyOf = (photoId: string) => `uploads/event_${EVENT_ID}/${photoId}.jpg`;
 /** Where an accepted photo is published (the quarantined upload is then removed). */
 const publishedOf = (photoId: string) => `photos/event_${EVENT_ID}/${photoId}.jpg`;
 
-const JPEG_HEADER = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]);
 const PNG_HEADER = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]);
-const jpeg = (size: number, fill = 7) => Buffer.concat([JPEG_HEADER, Buffer.alloc(size - JPEG_HEADER.length, fill)]);
+const jpeg = (size: number, fill = 7) => jpegBytes(size, fill);
 /** Each photo's own bytes by default: the event keeps one photo per content. */
 const jpegOf = (photoId: string, size = 5000) => jpeg(size, Number.parseInt(photoId.slice(-2), 16));
 const EMPTY = { created: 0, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 };
 
+const renderer = new SharpPhotoRenderer();
 let stores: FakeStores;
 let handler: ReturnType<typeof createHandler>;
 
@@ -74,6 +76,22 @@ const photoOf = (photoId: string) => stores.photos.getPhoto(EVENT_ID, photoId);
 const uploadOf = (photoId: string) => stores.photos.getPendingUpload(EVENT_ID, photoId);
 const invoke = (...keys: string[]) => handler(s3Event(...keys), lambdaContext('process-uploaded-photo'));
 
+/** Uploads these bytes, declared as `contentType`, with the upload record and metadata to match. */
+async function uploadBytes(bytes: Promise<Buffer> | Buffer, contentType: PendingUpload['contentType']) {
+  const content = await bytes;
+  return upload(PHOTO_ID, { pending: pendingFor(PHOTO_ID, { size: content.length, contentType }), bytes: content });
+}
+
+/** Every object viewers could be given: what is under photos/. */
+async function published(): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const key of stores.objects.keys('photos/')) keys.push(key);
+  return keys;
+}
+
+let bombBytes: Promise<Buffer> | undefined;
+const bomb = () => (bombBytes ??= decompressionBombPng()); // 5 s to encode: once
+
 /** Spies on every method of a store, to check that it was not used at all. */
 function everyMethodOf(store: object) {
   const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(store)).filter((name) => name !== 'constructor');
@@ -83,7 +101,7 @@ function everyMethodOf(store: object) {
 
 beforeEach(() => {
   stores = fakeStores();
-  handler = createHandler(stores);
+  handler = createHandler({ ...stores, renderer });
 });
 
 describe('decodeS3Key', () => {
@@ -127,8 +145,13 @@ describe('process-uploaded-photo', () => {
       url: `${CDN}/photos/event_${EVENT_ID}/${PHOTO_ID}.jpg`,
       uploaderId: 'cognito-sub-42',
       uploaderName: `name-${PHOTO_ID.slice(-4)}`,
-      objectKeys: [publishedOf(PHOTO_ID)],
+      objectKeys: [publishedOf(PHOTO_ID), `photos/event_${EVENT_ID}/${PHOTO_ID}_w1.webp`],
       createdAt: expect.any(String),
+      // The fixture is a 1x1 JPEG (padded): one rendition, never upscaled.
+      width: 1,
+      height: 1,
+      renditions: [{ width: 1, height: 1, contentType: 'image/webp', url: `${CDN}/photos/event_${EVENT_ID}/${PHOTO_ID}_w1.webp` }],
+      placeholder: expect.stringMatching(/^data:image\/webp;base64,/),
     });
     expect(Date.parse(photo!.createdAt)).toBeGreaterThanOrEqual(before);
     expect(await stores.photos.getHashClaim(EVENT_ID, sha256Hex(bytes))).toMatchObject({ photoId: PHOTO_ID });
@@ -148,35 +171,26 @@ describe('process-uploaded-photo', () => {
     expect(await photoOf(PHOTO_ID)).toMatchObject({ title: pending.title, description: pending.description });
   });
 
-  it('uses the SHA-256 S3 verified on upload without reading the whole object again', async () => {
+  it('reads the object once, of the version it checked, and holds S3-verified SHA-256 to the bytes read', async () => {
     const bytes = jpegOf(PHOTO_ID);
     await upload(PHOTO_ID, { bytes, object: { verifiedSha256: true } });
-    const firstBytes = vi.spyOn(stores.objects, 'firstBytes');
-    const hash = vi.spyOn(stores.objects, 'sha256');
-    const { etag } = (await stores.objects.head(keyOf(PHOTO_ID)))!;
-
-    await invoke(keyOf(PHOTO_ID));
-
-    expect((await photoOf(PHOTO_ID))!.sha256).toBe(sha256Hex(bytes));
-    expect(hash).not.toHaveBeenCalled();
-    // Only the bytes the type check needs, of the version processing looked at.
-    expect(firstBytes.mock.calls).toEqual([[keyOf(PHOTO_ID), 4100, etag]]);
-  });
-
-  // When S3 has a checksum that is not the object's (multipart): object-storage.test.ts.
-  it('computes the SHA-256 itself, of the version it checked, when S3 verified none', async () => {
-    const bytes = jpegOf(PHOTO_ID);
-    await upload(PHOTO_ID, { bytes });
-    const hash = vi.spyOn(stores.objects, 'sha256');
+    const read = vi.spyOn(stores.objects, 'read');
     const sniff = vi.spyOn(stores.objects, 'firstBytes');
     const { etag } = (await stores.objects.head(keyOf(PHOTO_ID)))!;
 
     await invoke(keyOf(PHOTO_ID));
 
     expect((await photoOf(PHOTO_ID))!.sha256).toBe(sha256Hex(bytes));
-    // One read of the object: the hash keeps the first bytes for the type check.
-    expect(hash.mock.calls).toEqual([[keyOf(PHOTO_ID), etag, SNIFF_BYTES]]);
+    expect(read.mock.calls).toEqual([[keyOf(PHOTO_ID), etag]]);
     expect(sniff).not.toHaveBeenCalled();
+  });
+
+  it('fails (to be retried) when the bytes read are not those S3 verified, and records nothing', async () => {
+    await upload(PHOTO_ID, { object: { verifiedSha256: true } });
+    const read = stores.objects.read.bind(stores.objects);
+    vi.spyOn(stores.objects, 'read').mockImplementation(async (key, etag) => ({ ...(await read(key, etag)), sha256: '0'.repeat(64) }));
+    await expect(invoke(keyOf(PHOTO_ID))).rejects.toThrow('1 of 1 uploads failed');
+    await expect(photoOf(PHOTO_ID)).resolves.toBeNull();
   });
 
   it('writes nothing when the photo is already recorded (duplicate delivery)', async () => {
@@ -184,7 +198,7 @@ describe('process-uploaded-photo', () => {
     const recorded = photoRecord({ eventId: EVENT_ID, photoId: PHOTO_ID, title: 'As first recorded' });
     await stores.photos.savePhoto(recorded);
     const save = vi.spyOn(stores.photos, 'savePhoto');
-    const reads = [vi.spyOn(stores.objects, 'firstBytes'), vi.spyOn(stores.objects, 'sha256')];
+    const reads = [vi.spyOn(stores.objects, 'firstBytes'), vi.spyOn(stores.objects, 'read')];
 
     await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, alreadyRecorded: 1 });
     expect(save).not.toHaveBeenCalled();
@@ -315,6 +329,54 @@ describe('process-uploaded-photo', () => {
     expect(await Promise.all(IDS.map(async (id) => (await photoOf(id)) !== null))).toEqual([true, false, true]);
   });
 
+  describe('renditions', () => {
+    it('publishes oriented WebP renditions without metadata, and records the displayed size, their URLs and a placeholder', async () => {
+      const bytes = await photoJpeg({ width: 4000, height: 3000, orientation: 6, gps: true });
+      await uploadBytes(bytes, 'image/jpeg');
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, created: 1 });
+      const photo = (await photoOf(PHOTO_ID))!;
+      const renditionKey = (width: number) => `photos/event_${EVENT_ID}/${PHOTO_ID}_w${width}.webp`;
+      expect({ width: photo.width, height: photo.height, objectKeys: photo.objectKeys, renditions: photo.renditions }).toStrictEqual({
+        width: 3000,
+        height: 4000,
+        objectKeys: [publishedOf(PHOTO_ID), renditionKey(320), renditionKey(960), renditionKey(1920)],
+        renditions: [[320, 427], [960, 1280], [1920, 2560]].map(([width, height]) => ({ width, height, contentType: 'image/webp', url: `${CDN}/${renditionKey(width!)}` })),
+      });
+      expect(photo.placeholder!.length).toBeLessThanOrEqual(1024);
+      expect(await published()).toStrictEqual(photo.objectKeys.toSorted());
+      for (const width of [320, 960, 1920]) {
+        expect(await stores.objects.head(renditionKey(width))).toMatchObject({ contentType: 'image/webp', cacheControl: 'public, max-age=31536000, immutable', metadata: {} });
+        const { bytes: webp } = await stores.objects.read(renditionKey(width));
+        const meta = await sharp(webp).metadata();
+        expect({ format: meta.format, exif: meta.exif, width: meta.width }).toStrictEqual({ format: 'webp', exif: undefined, width });
+      }
+    });
+
+    it('keeps a HEIC as uploaded: the original published, no renditions, and why', async () => {
+      await uploadBytes(Buffer.from(heicFixture(4032, 3024)), 'image/heic');
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, created: 1 });
+      const photo = (await photoOf(PHOTO_ID))!;
+      expect(photo).toMatchObject({ width: 4032, height: 3024, renditions: [], previewUnavailable: expect.stringContaining('HEIC'), objectKeys: [`photos/event_${EVENT_ID}/${PHOTO_ID}.heic`] });
+      expect(photo).not.toHaveProperty('placeholder');
+      expect(await published()).toStrictEqual([`photos/event_${EVENT_ID}/${PHOTO_ID}.heic`]);
+    });
+
+    it('is ready only once every object is written: a failed rendition write leaves no record, and the retry publishes the same objects once', async () => {
+      await uploadBytes(photoJpeg({ width: 1200, height: 800 }), 'image/jpeg');
+      const write = stores.objects.write.bind(stores.objects);
+      const failing = vi.spyOn(stores.objects, 'write').mockImplementationOnce(async () => Promise.reject(new Error('SlowDown')));
+      await expect(invoke(keyOf(PHOTO_ID))).rejects.toThrow('1 of 1 uploads failed');
+      await expect(photoOf(PHOTO_ID)).resolves.toBeNull();
+      failing.mockImplementation(write);
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, created: 1 });
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, alreadyRecorded: 1 }); // a redelivery writes nothing more
+      const photo = (await photoOf(PHOTO_ID))!;
+      expect(photo.renditions!.map(({ width }) => width)).toStrictEqual([320, 960, 1200]);
+      expect(await published()).toStrictEqual(photo.objectKeys.toSorted());
+      expect(failing).toHaveBeenCalledTimes(3 + 3); // each attempt writes the three renditions
+    });
+  });
+
   describe('the same bytes as another photo of the event', () => {
     const bytes = jpeg(5000);
     const SHA = sha256Hex(bytes);
@@ -369,7 +431,7 @@ describe('process-uploaded-photo', () => {
       // The claim too: the delete ran before the photo existed, so it could not know the hash.
       await expect(stores.photos.getHashClaim(EVENT_ID, sha256Hex(jpegOf(PHOTO_ID)))).resolves.toBeNull();
       expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(false);
-      expect(stores.objects.has(publishedOf(PHOTO_ID))).toBe(false);
+      expect(await published()).toStrictEqual([]); // the original and its rendition
     });
 
     it('keeps the photo when the upload is still not deleted after the write', async () => {
@@ -429,6 +491,14 @@ describe('process-uploaded-photo', () => {
         'The file is not a recognisable image (declared image/jpeg)',
       ],
       [
+        'random bytes behind a JPEG header',
+        () => upload(PHOTO_ID, { bytes: jpegLookalike(5000) }),
+        'The image cannot be decoded: the file is corrupt or not a image/jpeg image',
+      ],
+      ['a truncated JPEG', () => uploadBytes(truncatedJpeg(), 'image/jpeg'), 'The image file is truncated (declared image/jpeg)'],
+      ['a PNG header followed by HTML', () => uploadBytes(pngWithHtml(), 'image/png'), 'The image cannot be decoded: the file is corrupt or not a image/png image'],
+      ['a decompression bomb (400 megapixels in 1 MB)', () => uploadBytes(bomb(), 'image/png'), 'The image is 20000x20000 pixels, over the limit of 100 megapixels'],
+      [
         'an upload already rejected',
         () => upload(PHOTO_ID, { pending: pendingFor(PHOTO_ID, { status: 'rejected', rejectionReason: 'Earlier reason' }) }),
         'Earlier reason',
@@ -437,6 +507,7 @@ describe('process-uploaded-photo', () => {
       await arrange();
       await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, rejected: 1 });
       expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(false);
+      expect(await published()).toStrictEqual([]);
       expect(await uploadOf(PHOTO_ID)).toMatchObject({ status: 'rejected', rejectionReason: reason });
       await expect(photoOf(PHOTO_ID)).resolves.toBeNull();
     });

@@ -5,8 +5,8 @@ import { logger } from '#lib/logger';
 import { claims } from '#lib/content-claim-store';
 import { objects } from '#lib/object-store';
 import { photos } from '#lib/photo-store';
-import { processUpload, type Outcome } from '#lib/process-upload';
-import type { Stores } from '#lib/stores';
+import { renderer } from '#lib/photo-renderer';
+import { processUpload, type Outcome, type Processing } from '#lib/process-upload';
 
 /** S3 keys in event notifications are URL-encoded, with '+' for spaces; null if malformed. */
 export function decodeS3Key(key: string): string | null {
@@ -25,7 +25,7 @@ export type ProcessingSummary = Record<Outcome, number>;
  * fail, so Lambda retries it (then sends it to the on-failure destination); records already
  * done are no-ops on the retry.
  */
-export const createHandler = (stores: Stores) => middy<S3Event, ProcessingSummary>()
+export const createHandler = (stores: Processing) => middy<S3Event, ProcessingSummary>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event) => {
     // One key can appear in several records of a batch: process each key once.
@@ -50,4 +50,4 @@ export const createHandler = (stores: Stores) => middy<S3Event, ProcessingSummar
     return summary;
   });
 
-export const handler = createHandler({ photos, claims, objects });
+export const handler = createHandler({ photos, claims, objects, renderer });

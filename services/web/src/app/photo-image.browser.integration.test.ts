@@ -47,7 +47,7 @@ describe('showPhotoImage', () => {
       return { srcset: image.srcset, sizes: image.sizes, current: image.currentSrc, width: image.getAttribute('width'), height: image.getAttribute('height') };
     }, {
       ...photo, width: 1920, height: 1440,
-      renditions: [1920, 320, 960].map((width) => ({ width, height: width * 0.75, contentType: 'image/webp', url: `http://photos.test/r-w${width}.png` })),
+      renditions: [1920, 320, 960].map((width) => ({ width, height: width * 0.75, contentType: 'image/webp' as const, url: `http://photos.test/r-w${width}.png` })),
     });
     expect(shown.srcset).toBe('http://photos.test/r-w320.png 320w, http://photos.test/r-w960.png 960w, http://photos.test/r-w1920.png 1920w');
     expect(shown.sizes).toBe('50vw');

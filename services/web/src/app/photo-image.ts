@@ -1,16 +1,8 @@
 import type { PhotoView } from '@event-photos/core';
 import { isImageUrl } from '#lib/app/dom';
 
-/** A published size of a photo (the publishing pipeline's renditions; photos from before have none). */
-export interface Rendition {
-  width: number;
-  height: number;
-  contentType: string;
-  url: string;
-}
-
-/** A photo as the gallery shows it: renditions, displayed size and placeholder when the record has them. */
-export type GalleryPhoto = PhotoView & { renditions?: Rendition[]; placeholder?: string; width?: number; height?: number };
+/** A photo as the gallery shows it: renditions, displayed size and placeholder when the record has them (photos from before renditions have none). */
+export type GalleryPhoto = PhotoView;
 
 /**
  * Points an <img> at a photo: the renditions as `srcset` (the browser picks the smallest that fills

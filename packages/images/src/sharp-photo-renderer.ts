@@ -1,0 +1,116 @@
+import sharp, { type Metadata, type Sharp } from 'sharp';
+import {
+  PLACEHOLDER_MAX_CHARS,
+  RENDITION_CONTENT_TYPE,
+  renditionWidths,
+  type ImageContentType,
+  type PhotoRenderer,
+  type RenderOutcome,
+  type RenderedRendition,
+} from '@event-photos/core';
+
+/**
+ * Larger than any camera's photo or a phone's panorama (24 MP sensors, ~60 MP panoramas); a
+ * decompression bomb (a small file that decodes to hundreds of megapixels) is refused from its
+ * header, before any pixel is decoded.
+ */
+export const MAX_INPUT_PIXELS = 100_000_000;
+const WEBP_OPTIONS = { quality: 80, effort: 4 } as const;
+const PLACEHOLDER_BOX = 16;
+
+// One photo at a time per Lambda process: libvips' operation cache only holds memory here.
+sharp.cache(false);
+
+/** The file's pixels, read once: each step below starts from this, never from the file again. */
+interface Decoded {
+  data: Buffer;
+  info: { width: number; height: number; channels: 1 | 2 | 3 | 4 };
+}
+
+/**
+ * Renders a photo for galleries with libvips. The file is decoded ONCE, oriented (EXIF), converted
+ * to sRGB and shrunk to the largest rendition (JPEG shrinks while it decodes); every rendition and
+ * the placeholder are resized from those pixels. Outputs carry no metadata at all (sharp writes
+ * none unless asked): no EXIF, no GPS, no camera serial, no ICC profile (the pixels are sRGB).
+ * Invalid pixel data fails the decode (`failOn: 'error'`: truncated or corrupt files).
+ */
+export class SharpPhotoRenderer implements PhotoRenderer {
+  // One photo decoded at a time per process, however many a batch or reconcile has in flight:
+  // the memory needed is that of one photo, which is what the function's memory is chosen for.
+  #queue: Promise<unknown> = Promise.resolve();
+
+  render(bytes: Uint8Array, contentType: ImageContentType): Promise<RenderOutcome> {
+    const turn = this.#queue.then(() => renderPhoto(bytes, contentType));
+    this.#queue = turn.catch(() => undefined);
+    return turn;
+  }
+}
+
+async function renderPhoto(bytes: Uint8Array, contentType: ImageContentType): Promise<RenderOutcome> {
+  const input = () => sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS, animated: false });
+  let header: Metadata;
+  try {
+    // The header only: it names a bomb's size without decoding it.
+    header = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (error) {
+    return { kind: 'rejected', reason: reasonOf(error, contentType) };
+  }
+  const { width, height } = header.autoOrient;
+  if (header.width * header.height > MAX_INPUT_PIXELS) {
+    return { kind: 'rejected', reason: `The image is ${header.width}x${header.height} pixels, over the limit of ${MAX_INPUT_PIXELS / 1e6} megapixels` };
+  }
+  // HEVC is patent-encumbered and not in prebuilt libvips: the container is valid, the pixels unreadable here.
+  if (header.format === 'heif' && header.compression === 'hevc') {
+    return { kind: 'kept', width, height, reason: 'HEIC photos are kept as uploaded: this server cannot decode HEIC to make previews' };
+  }
+  const widths = renditionWidths(width);
+  let decoded: Decoded;
+  try {
+    decoded = await decodeOnce(input(), widths.at(-1)!);
+  } catch (error) {
+    return { kind: 'rejected', reason: reasonOf(error, contentType) };
+  }
+  const [renditions, placeholder] = await Promise.all([
+    Promise.all(widths.map((target) => rendition(decoded, target))),
+    placeholderOf(decoded),
+  ]);
+  return { kind: 'rendered', width, height, renditions, placeholder };
+}
+
+/** Oriented, sRGB, 8-bit, `width` wide: the pixels every output is made from. */
+export async function decodeOnce(image: Sharp, width: number): Promise<Decoded> {
+  const { data, info } = await image
+    .autoOrient()
+    .resize({ width, withoutEnlargement: true })
+    .toColourspace('srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  return { data, info: { width: info.width, height: info.height, channels: info.channels } };
+}
+
+const fromPixels = ({ data, info }: Decoded) => sharp(data, { raw: info });
+
+async function rendition(decoded: Decoded, width: number): Promise<RenderedRendition> {
+  const image = width === decoded.info.width ? fromPixels(decoded) : fromPixels(decoded).resize({ width });
+  const { data, info } = await image.webp(WEBP_OPTIONS).toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, contentType: RENDITION_CONTENT_TYPE, bytes: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+}
+
+/** A 16-pixel WebP, as a data: URI: the browser's upscaling blurs it into a preview. */
+async function placeholderOf(decoded: Decoded): Promise<string> {
+  const tiny = await fromPixels(decoded).resize({ width: PLACEHOLDER_BOX, height: PLACEHOLDER_BOX, fit: 'inside' }).webp({ quality: 40 }).toBuffer();
+  const uri = `data:${RENDITION_CONTENT_TYPE};base64,${tiny.toString('base64')}`;
+  if (uri.length > PLACEHOLDER_MAX_CHARS) throw new Error(`Placeholder of ${uri.length} characters, over ${PLACEHOLDER_MAX_CHARS}`);
+  return uri;
+}
+
+/**
+ * libvips' messages, in words for the uploader. Its raw text starts with format-probing noise
+ * ("source: bad seek to N"), so only known phrases are matched and the rest is summarised.
+ */
+function reasonOf(error: unknown, contentType: ImageContentType): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/exceeds pixel limit/i.test(message)) return `The image is over the limit of ${MAX_INPUT_PIXELS / 1e6} megapixels`;
+  if (/premature end|truncated|unexpected end/i.test(message)) return `The image file is truncated (declared ${contentType})`;
+  return `The image cannot be decoded: the file is corrupt or not a ${contentType} image`;
+}
