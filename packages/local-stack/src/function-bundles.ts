@@ -1,5 +1,6 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions } from 'esbuild';
@@ -13,13 +14,12 @@ import type { ServerlessApp } from '#lib/serverless-functions';
  * serverless-esbuild builds in.
  */
 export function deployBuildOptions(custom: Yaml): BuildOptions {
-  const { outputFileExtension, exclude, external, packager, packagerOptions, installExtraArgs, keepOutputDirectory, nativeZip, plugins, ...options } = custom;
+  const { outputFileExtension, exclude, packager, packagerOptions, installExtraArgs, keepOutputDirectory, nativeZip, plugins, ...options } = custom;
   const workingDir = String(options['absWorkingDir'] ?? process.cwd());
   return {
     ...options,
     ...(outputFileExtension ? { outExtension: { '.js': String(outputFileExtension) } } : {}),
-    // `external`: left out of the bundle, shipped beside it (sharp's native binary); `exclude`: left out of both.
-    external: [].concat(external ?? [], exclude ?? []).filter((name) => name !== '*'),
+    external: [].concat(exclude ?? []).filter((name) => name !== '*'),
     // serverless-esbuild's `plugins`: a file that exports the plugins.
     ...(plugins ? { plugins: createRequire(import.meta.url)(path.resolve(workingDir, String(plugins))) } : {}),
   } as BuildOptions;
@@ -42,11 +42,7 @@ export interface FunctionBundles {
  * TypeScript lines.
  */
 export async function buildFunctionBundles(app: ServerlessApp): Promise<FunctionBundles> {
-  // Inside the repository's node_modules, so a bundle's external imports (sharp) resolve to the
-  // installed packages, as they do beside the bundle in the deployed zip.
-  const cache = path.join(String(app.esbuild['absWorkingDir']), 'node_modules', '.cache');
-  await mkdir(cache, { recursive: true });
-  const outdir = await mkdtemp(path.join(cache, 'event-photos-functions-'));
+  const outdir = await mkdtemp(path.join(tmpdir(), 'event-photos-functions-'));
   const options: BuildOptions = { ...deployBuildOptions(app.esbuild), minify: false, sourcemap: 'linked', outdir, logLevel: 'warning' };
   const entries = [...app.functions.values()].map((spec) => [spec.name, spec.file] as const);
   try {
