@@ -31,6 +31,8 @@ export default defineConfig({
           env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          // A fresh id per run: the packaging tests package once per run (scripts/package-once.ts).
+          globalSetup: ['scripts/test-run-id.ts'],
           // Each file starts its own local stack; the machine has two cores.
           fileParallelism: false,
         },

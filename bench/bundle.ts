@@ -2,11 +2,12 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type BuildOptions } from 'esbuild';
-import { REPO_ROOT, deployBuildOptions, readServerlessApp } from '@event-photos/local-stack';
+import { REPO_ROOT, deployBuildOptions, linkExternals, readServerlessApp } from '@event-photos/local-stack';
 
 /**
  * The options serverless-esbuild uses for the deploy, read from custom.esbuild in serverless.yml:
- * one self-contained ESM file per function, the pinned AWS SDK bundled, nothing external.
+ * one ESM file per function, the pinned AWS SDK bundled; external only what serverless.yml
+ * excludes (sharp: native code).
  */
 export const DEPLOY_BUILD_OPTIONS = deployBuildOptions((await readServerlessApp(REPO_ROOT)).esbuild);
 
@@ -31,6 +32,7 @@ export async function buildBundles(
   outDir: string,
   options: BuildOptions = DEPLOY_BUILD_OPTIONS,
 ): Promise<Map<string, BundleResult>> {
+  await linkExternals(options, outDir);
   const results = await Promise.all(
     Object.entries(entries).map(async ([name, entry]) => {
       await build({ ...options, entryPoints: { [name]: entry }, outdir: outDir, logLevel: 'warning' });

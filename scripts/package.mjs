@@ -2,7 +2,9 @@
 // Packages both CloudFormation stacks offline with osls (the open-source Serverless Framework fork):
 //   infra.serverless.yml -> .serverless-infra/   serverless.yml -> .serverless-api/
 // Needs no AWS credentials and no network: nothing here resolves `${cf:...}`/`${ssm:...}`
-// (cross-stack values are `Fn::ImportValue`, resolved by CloudFormation at deploy time).
+// (cross-stack values are `Fn::ImportValue`, resolved by CloudFormation at deploy time), and
+// sharp's linux-arm64 build comes from disk: the osls plugin in packaging/lambda-sharp copies what
+// the root postinstall installed there into the zips of the functions that import sharp.
 //
 //   npm run package [-- --stage prod --region eu-central-1]
 import { spawn } from 'node:child_process';

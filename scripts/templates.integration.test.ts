@@ -1,21 +1,17 @@
-// Packages both stacks offline (`npm run package`, i.e. osls package) and checks the generated
+// Packages both stacks offline (`npm run package`, i.e. osls package; one run shared with
+// lambda-package.integration.test.ts, see package-once.ts) and checks the generated
 // CloudFormation: against AWS's resource schemas (scripts/cfn-schema-validation.ts), then every
 // route behind the Cognito JWT authorizer, least-privilege per-function roles, a private TLS-only
 // bucket read only by CloudFront (OAC), and matching cross-stack exports.
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TemplateSchemaValidator, type Template as SchemaTemplate } from './cfn-schema-validation.ts';
+import { ALARM_TOPIC, API_PACKAGE_DIR, INFRA_PACKAGE_DIR, PACKAGE_TIMEOUT_MS, WEB_ORIGIN, packageOnce } from './package-once.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const STAGE = 'dev';
 const INFRA = `event-photos-infra-${STAGE}`;
 const API = `event-photos-api-${STAGE}`;
-// Packaged as the README deploys: one origin for both stacks' CORS, alarms to a topic.
-const WEB_ORIGIN = 'https://photos.example.test';
-const ALARM_TOPIC = 'arn:aws:sns:eu-west-1:123456789012:event-photos-ops';
 
 // ------------------------------------------------------------------ template types and helpers
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -118,21 +114,8 @@ function importsIn(value: Json | undefined, found = new Set<string>()): Set<stri
   return found;
 }
 
-function run(command: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: root, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve(output) : reject(new Error(`${command} ${args.join(' ')} exited with ${code}:\n${output}`)),
-    );
-  });
-}
-
 async function readTemplate(dir: string): Promise<Template> {
-  return JSON.parse(await readFile(path.join(root, dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
+  return JSON.parse(await readFile(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
 }
 
 // ------------------------------------------------------------------ expectations
@@ -221,9 +204,9 @@ let api: Template;
 let schemas: TemplateSchemaValidator;
 
 beforeAll(async () => {
-  await run('npm', ['run', 'package', '--', `--param=webOrigin=${WEB_ORIGIN}`, `--param=alarmTopicArn=${ALARM_TOPIC}`]);
-  [infra, api, schemas] = await Promise.all([readTemplate('.serverless-infra'), readTemplate('.serverless-api'), TemplateSchemaValidator.load()]);
-}, 360_000); // above the 2 x 150 s step limit of scripts/package.mjs
+  await packageOnce();
+  [infra, api, schemas] = await Promise.all([readTemplate(INFRA_PACKAGE_DIR), readTemplate(API_PACKAGE_DIR), TemplateSchemaValidator.load()]);
+}, PACKAGE_TIMEOUT_MS);
 
 // ------------------------------------------------------------------ CloudFormation's own schemas
 describe('both templates against the CloudFormation resource schemas (@aws-cdk/aws-service-spec)', () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,6 +25,17 @@ export function deployBuildOptions(custom: Yaml): BuildOptions {
   } as BuildOptions;
 }
 
+/**
+ * Lets the bundles in `outdir` import the packages serverless.yml leaves external (sharp: native
+ * code). On Lambda they come from the zip's node_modules/ (packaging/lambda-sharp); here from the
+ * repo's node_modules/, this machine's build.
+ */
+export async function linkExternals(options: BuildOptions, outdir: string): Promise<void> {
+  if (!options.external?.length) return;
+  await mkdir(outdir, { recursive: true });
+  await symlink(path.join(String(options.absWorkingDir ?? process.cwd()), 'node_modules'), path.join(outdir, 'node_modules'), 'dir');
+}
+
 const INSTANCE_ENTRY = fileURLToPath(new URL('./lambda-instance.ts', import.meta.url));
 
 export interface FunctionBundles {
@@ -46,6 +57,7 @@ export async function buildFunctionBundles(app: ServerlessApp): Promise<Function
   const options: BuildOptions = { ...deployBuildOptions(app.esbuild), minify: false, sourcemap: 'linked', outdir, logLevel: 'warning' };
   const entries = [...app.functions.values()].map((spec) => [spec.name, spec.file] as const);
   try {
+    await linkExternals(options, outdir);
     // One build of every entry: each output is self-contained (no splitting), as the deploy's
     // one-build-per-function, but shared modules (the SDK) are parsed once.
     await build({ ...options, entryPoints: { ...Object.fromEntries(entries), 'lambda-instance': INSTANCE_ENTRY } });
