@@ -32,7 +32,7 @@ export const photoViewSchema = z.strictObject({
   width: z.exactOptional(pixels),
   height: z.exactOptional(pixels),
   renditions: z.exactOptional(z.array(renditionSchema)),
-  placeholder: z.exactOptional(z.string().check(z.maxLength(PLACEHOLDER_MAX_CHARS), z.startsWith('data:image/webp;base64,'))),
+  placeholder: z.exactOptional(z.string().check(z.maxLength(PLACEHOLDER_MAX_CHARS), z.regex(/^data:image\/webp;base64,[A-Za-z0-9+/]+=*$/))),
   previewUnavailable: z.exactOptional(z.string()),
 });
 

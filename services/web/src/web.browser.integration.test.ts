@@ -122,7 +122,13 @@ async function decodedSizes(page: Page, titles: string[]): Promise<number[][]> {
     const image = page.locator('#photo-grid > li', { has: page.locator('.photo-title', { hasText: title }) }).locator('img');
     await image.scrollIntoViewIfNeeded();
     await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 10_000 }).toBe(true);
-    sizes.push(await image.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]));
+    // The pixels of what the browser chose (naturalWidth is scaled by the srcset's density).
+    sizes.push(
+      await image.evaluate(async (img: HTMLImageElement) => {
+        const bitmap = await createImageBitmap(await (await fetch(img.currentSrc)).blob());
+        return [bitmap.width, bitmap.height];
+      }),
+    );
   }
   return sizes;
 }
@@ -175,6 +181,8 @@ describe('web app in Chromium', () => {
       const sizes = await decodedSizes(page, ['Keynote', 'Lunch', 'Panel']);
       expect(sizes.map(([, height]) => height)).toEqual([48, 64, 20]);
       expect(sizes.every(([width]) => width! > 0)).toBe(true);
+      // Each tile shows a WebP rendition, never the original.
+      expect(await page.locator('#photo-grid img').evaluateAll((images: HTMLImageElement[]) => images.slice(0, 3).map((img) => /_w\d+\.webp$/.test(img.currentSrc)))).toEqual([true, true, true]);
       expect(await page.locator('#photo-grid img').first().evaluate((img) => getComputedStyle(img).objectFit)).toBe('contain');
       expect(await seriousViolations(page)).toEqual([]);
 
