@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { png } from '@event-photos/testing/fixtures';
+import sharp from 'sharp';
+import { decompressionBombPng, heicFixture, photoJpeg, png, pngWithHtml, truncatedJpeg } from '@event-photos/testing/fixtures';
 import type { LocalStack } from '#lib/stack';
 import { jpegBytes, s3Client, stackWithDemoUsers, type ApiCaller } from '#lib/test-support';
 
 // Quarantine, then publish: browsers write to uploads/, which the CDN never serves; processing
-// publishes a checked copy under photos/ with headers we set. Over HTTP against the local stack.
+// publishes a checked copy under photos/ with headers we set, and its renditions. Over HTTP
+// against the local stack.
 let stack: LocalStack;
 let stop: () => Promise<void>;
 let s3: S3Client;
@@ -114,5 +116,88 @@ describe('quarantine, then publish', () => {
     const served = await cdn(publishedKey(photoId, 'png'));
     expect(served.status).toBe(200);
     expect(Buffer.from(await served.arrayBuffer())).toStrictEqual(image);
+  });
+});
+
+interface Rendition {
+  width: number;
+  height: number;
+  contentType: string;
+  url: string;
+}
+
+/** Uploads `bytes` through the API as a browser does; resolves once processing is done, with every CDN status seen meanwhile for `watched`. */
+async function uploadWatching(contentType: string, bytes: Buffer, watched: (photoId: string) => string[]) {
+  const { photoId, s3PutObjectUrl, method, headers } = await initiate(contentType, bytes);
+  const flow = (async () => {
+    expect((await fetch(s3PutObjectUrl, { method, headers, body: new Uint8Array(bytes) })).status).toBe(200);
+    await stack.notifications.idle();
+  })();
+  const seen = await Promise.all(watched(photoId).map((key) => watch(key, flow)));
+  await flow;
+  const photo = (await attendee('GET', `/events/${EVENT}/photos/${photoId}`)).json;
+  return { photoId, photo, seen };
+}
+
+const renditionKey = (photoId: string, width: number) => `photos/event_${EVENT}/${photoId}_w${width}.webp`;
+
+describe('renditions', () => {
+  it('turns a 4000x3000 JPEG with EXIF orientation 6 and GPS into a 3000x4000 photo whose WebP renditions have no EXIF', async () => {
+    const original = await photoJpeg({ width: 4000, height: 3000, orientation: 6, gps: true });
+    const { photoId, photo, seen } = await uploadWatching('image/jpeg', original, (id) => [quarantineKey(id, 'jpg'), renditionKey(id, 1920)]);
+    // The quarantine is never served; a rendition is not served before the photo is ready (404, then 200 once published).
+    expect(seen[0]).toEqual(new Set([403]));
+    expect([...seen[1]!].every((status) => status === 404 || status === 200)).toBe(true);
+    expect(photo).toMatchObject({ status: 'ready', width: 3000, height: 4000, placeholder: expect.stringMatching(/^data:image\/webp;base64,/) });
+    expect(photo.placeholder.length).toBeLessThanOrEqual(1024);
+    expect(photo.renditions.map(({ width, height, contentType }: Rendition) => [width, height, contentType])).toEqual([
+      [320, 427, 'image/webp'],
+      [960, 1280, 'image/webp'],
+      [1920, 2560, 'image/webp'],
+    ]);
+    for (const rendition of photo.renditions as Rendition[]) {
+      expect(rendition.url).toBe(`${stack.outputs.cdnBaseUrl}/${renditionKey(photoId, rendition.width)}`);
+      const served = await fetch(rendition.url);
+      expect(served.status).toBe(200);
+      expect(served.headers.get('content-type')).toBe('image/webp');
+      expect(served.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect([...served.headers.keys()].filter((name) => name.startsWith('x-amz-meta-') || name === 'content-disposition')).toEqual([]);
+      const bytes = Buffer.from(await served.arrayBuffer());
+      const meta = await sharp(bytes).metadata();
+      expect({ format: meta.format, width: meta.width, height: meta.height, exif: meta.exif, xmp: meta.xmp }).toStrictEqual({
+        format: 'webp', width: rendition.width, height: rendition.height, exif: undefined, xmp: undefined,
+      });
+      // Portrait, as displayed: 3:4 within a pixel of rounding.
+      expect(Math.abs(meta.height! / meta.width! - 4 / 3)).toBeLessThan(0.01);
+      for (const secret of ['SERIAL-12345', 'FixtureCam', 'GPS']) expect(bytes.includes(secret), secret).toBe(false);
+    }
+    // The original is published as uploaded, EXIF and all (it is the uploader's file, for download).
+    expect((await cdn(publishedKey(photoId, 'jpg'))).status).toBe(200);
+
+    // A delete removes every published object.
+    expect((await attendee('DELETE', `/events/${EVENT}/photos/${photoId}`)).status).toBe(204);
+    for (const rendition of photo.renditions as Rendition[]) expect((await fetch(rendition.url)).status).toBe(404);
+    for (const width of [320, 960, 1920]) expect(await exists(renditionKey(photoId, width))).toBe(false);
+  });
+
+  it.each([
+    ['a decompression bomb (400 megapixels in a small PNG)', 'image/png', 'png', decompressionBombPng, 'The image is 20000x20000 pixels, over the limit of 100 megapixels'],
+    ['a truncated JPEG', 'image/jpeg', 'jpg', truncatedJpeg, 'The image file is truncated (declared image/jpeg)'],
+    ['a PNG whose bytes after the header are HTML', 'image/png', 'png', pngWithHtml, 'The image cannot be decoded: the file is corrupt or not a image/png image'],
+  ])('rejects %s with a reason, and never serves it', async (_name, contentType, extension, make, reason) => {
+    const bytes = await make();
+    const { photoId, photo, seen } = await uploadWatching(contentType, bytes, (id) => [quarantineKey(id, extension), publishedKey(id, extension), renditionKey(id, 320)]);
+    expect(seen).toEqual([new Set([403]), new Set([404]), new Set([404])]);
+    expect(photo).toMatchObject({ status: 'rejected', rejectionReason: reason });
+    expect(await exists(quarantineKey(photoId, extension))).toBe(false);
+  }, 60_000);
+
+  it('keeps a HEIC as uploaded: ready, the original served, no renditions, and why', async () => {
+    const { photoId, photo } = await uploadWatching('image/heic', Buffer.from(heicFixture(4032, 3024)), () => []);
+    expect(photo).toMatchObject({ status: 'ready', width: 4032, height: 3024, renditions: [], previewUnavailable: expect.stringContaining('HEIC') });
+    expect(photo).not.toHaveProperty('placeholder');
+    const served = await cdn(publishedKey(photoId, 'heic'));
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/heic');
   });
 });
