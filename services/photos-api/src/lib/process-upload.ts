@@ -142,6 +142,7 @@ export async function processUpload(stores: Processing, key: string): Promise<Ou
     photoId: photo.photoId,
     checksum: object.verifiedSha256 ? 'verified by S3, and by us' : 'computed',
     size: object.size,
+    bytesRead: bytes.length,
     renditions: renditions.length,
   });
   return created ? 'created' : 'alreadyRecorded';
