@@ -191,6 +191,9 @@ describe('web app in Chromium', () => {
       const lightbox = page.getByRole('dialog');
       await lightbox.getByRole('heading', { name: 'Lunch' }).waitFor();
       expect(await lightbox.locator('#lightbox-meta').textContent()).toMatch(/^Uploaded by attendee \(you\) · .*\d/);
+      // The lightbox shows a rendition and links the original file, as uploaded.
+      expect(await lightbox.locator('#lightbox-image').evaluate((img: HTMLImageElement) => img.currentSrc)).toMatch(/_w\d+\.webp$/);
+      expect(await lightbox.getByRole('link', { name: 'Original file' }).getAttribute('href')).toMatch(/\/photos\/event_[^/]+\/[0-9a-f-]{36}\.png$/);
       expect(await seriousViolations(page, '#lightbox')).toEqual([]);
       await shot(page, 'desktop-4-lightbox', false);
       await lightbox.getByLabel('Title').fill('Lunch on the terrace 🍜');

@@ -3,12 +3,12 @@ import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '@event-photos/testing/browser';
-import { png } from '@event-photos/testing/fixtures';
+import { heicFixture, png } from '@event-photos/testing/fixtures';
 import type { GalleryPhoto } from '#lib/app/photo-image';
 
-// showPhotoImage in Chromium with photo records as the publishing pipeline will write them
-// (renditions, width/height, placeholder): the API does not produce them yet, so these are
-// fixtures; the images themselves are real PNGs served by the page's own route.
+// showPhotoImage in Chromium with photo records as the publishing pipeline writes them
+// (renditions, width/height, placeholder, previewUnavailable): fixtures, so each case is exact;
+// the images themselves are real PNGs served by the page's own route (HEIC bytes for .heic).
 
 let browser: Browser;
 let page: Page;
@@ -22,6 +22,7 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 390, height: 844 } });
   await page.route('http://photos.test/**', (route) => {
     if (route.request().url().endsWith('/page.html')) return route.fulfill({ contentType: 'text/html', body: '<!doctype html><img id="photo">' });
+    if (route.request().url().endsWith('.heic')) return route.fulfill({ contentType: 'image/heic', body: Buffer.from(heicFixture(4032, 3024)) });
     const width = Number(/w(\d+)\.png$/.exec(route.request().url())?.[1] ?? 8);
     return route.fulfill({ contentType: 'image/png', body: png(width, Math.round(width * 0.75)) });
   });
@@ -79,5 +80,16 @@ describe('showPhotoImage', () => {
       return [plain.getAttribute('src'), plain.hasAttribute('srcset'), hostile.getAttribute('src'), hostile.hasAttribute('srcset')];
     }, photo);
     expect(sources).toEqual(['http://photos.test/original-w4000.png', false, null, false]);
+  });
+
+  it('shows a "no preview" tile for a photo kept as uploaded that the browser cannot decode (HEIC in Chromium)', async () => {
+    const shown = await page.evaluate(async (record) => {
+      const image = document.createElement('img');
+      document.body.append(image);
+      (window as unknown as { photoImage: typeof import('#lib/app/photo-image') }).photoImage.showPhotoImage(image, record, '100vw');
+      await new Promise((resolve) => image.addEventListener('load', resolve, { once: true }));
+      return { src: image.src.slice(0, 24), alt: image.alt, width: image.naturalWidth };
+    }, { ...photo, url: 'http://photos.test/original.heic', contentType: 'image/heic' as const, renditions: [], previewUnavailable: 'HEIC photos are kept as uploaded' });
+    expect(shown).toEqual({ src: 'data:image/svg+xml,%3Csv', alt: 'Keynote (HEIC photos are kept as uploaded)', width: 400 });
   });
 });

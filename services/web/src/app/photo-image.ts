@@ -4,6 +4,13 @@ import { isImageUrl } from '#lib/app/dom';
 /** A photo as the gallery shows it: renditions, displayed size and placeholder when the record has them (photos from before renditions have none). */
 export type GalleryPhoto = PhotoView;
 
+/** What a tile shows for a photo the browser cannot display and that has no renditions (HEIC outside Safari). */
+const NO_PREVIEW = `data:image/svg+xml,${encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300" viewBox="0 0 400 300"><rect width="400" height="300" fill="#e4e4e7"/>' +
+    '<text x="200" y="145" text-anchor="middle" font-family="system-ui,sans-serif" font-size="28" fill="#3f3f46">No preview</text>' +
+    '<text x="200" y="185" text-anchor="middle" font-family="system-ui,sans-serif" font-size="18" fill="#52525b">Open to download the original</text></svg>',
+)}`;
+
 /**
  * Points an <img> at a photo: the renditions as `srcset` (the browser picks the smallest that fills
  * `sizes`), else the original `url`; its displayed width and height when known, so the layout does
@@ -20,6 +27,11 @@ export function showPhotoImage(image: HTMLImageElement, photo: GalleryPhoto, siz
   } else {
     image.removeAttribute('srcset');
     image.removeAttribute('sizes');
+    if (photo.previewUnavailable) {
+      // Kept as uploaded (HEIC): Safari shows the original; elsewhere the tile says there is no preview.
+      image.alt = `${photo.title} (${photo.previewUnavailable})`;
+      image.addEventListener('error', () => (image.src = NO_PREVIEW), { once: true });
+    }
     if (isImageUrl(photo.url)) image.src = photo.url;
   }
   if (photo.width && photo.height) {

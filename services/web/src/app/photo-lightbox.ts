@@ -1,5 +1,5 @@
 import { plainErrorMessage, type PhotosClient } from '@event-photos/client';
-import { byId, formatDate, say } from '#lib/app/dom';
+import { byId, formatDate, isImageUrl, say } from '#lib/app/dom';
 import type { PhotoGallery } from '#lib/app/photo-gallery';
 import { showPhotoImage } from '#lib/app/photo-image';
 
@@ -72,6 +72,10 @@ export class PhotoLightbox {
     say(byId('lightbox-description', HTMLElement), photo.description);
     say(byId('lightbox-meta', HTMLElement), `Uploaded by ${photo.uploaderName}${photo.mine ? ' (you)' : ''} · ${formatDate(photo.createdAt)}`);
     say(byId('lightbox-position', HTMLElement), `${index + 1} of ${order.length}`);
+    // The gallery shows renditions; the uploader's file itself (any size, HEIC too) is one click away.
+    const original = byId('lightbox-original', HTMLAnchorElement);
+    original.hidden = !isImageUrl(photo.url);
+    if (isImageUrl(photo.url)) original.href = photo.url;
     byId('lightbox-prev', HTMLButtonElement).disabled = index === 0;
     byId('lightbox-next', HTMLButtonElement).disabled = index === order.length - 1;
     this.#edit.hidden = !this.#gallery.mayChange(photo);
