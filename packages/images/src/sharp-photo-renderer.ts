@@ -112,5 +112,5 @@ function reasonOf(error: unknown, contentType: ImageContentType): string {
   const message = error instanceof Error ? error.message : String(error);
   if (/exceeds pixel limit/i.test(message)) return `The image is over the limit of ${MAX_INPUT_PIXELS / 1e6} megapixels`;
   if (/premature end|truncated|unexpected end/i.test(message)) return `The image file is truncated (declared ${contentType})`;
-  return `The image cannot be decoded: the file is corrupt or not a ${contentType} image`;
+  return `The image cannot be decoded as ${contentType}: the file is corrupt or not an image`;
 }

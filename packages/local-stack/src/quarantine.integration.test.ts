@@ -183,7 +183,7 @@ describe('renditions', () => {
   it.each([
     ['a decompression bomb (400 megapixels in a small PNG)', 'image/png', 'png', decompressionBombPng, 'The image is 20000x20000 pixels, over the limit of 100 megapixels'],
     ['a truncated JPEG', 'image/jpeg', 'jpg', truncatedJpeg, 'The image file is truncated (declared image/jpeg)'],
-    ['a PNG whose bytes after the header are HTML', 'image/png', 'png', pngWithHtml, 'The image cannot be decoded: the file is corrupt or not a image/png image'],
+    ['a PNG whose bytes after the header are HTML', 'image/png', 'png', pngWithHtml, 'The image cannot be decoded as image/png: the file is corrupt or not an image'],
   ])('rejects %s with a reason, and never serves it', async (_name, contentType, extension, make, reason) => {
     const bytes = await make();
     const { photoId, photo, seen } = await uploadWatching(contentType, bytes, (id) => [quarantineKey(id, extension), publishedKey(id, extension), renditionKey(id, 320)]);

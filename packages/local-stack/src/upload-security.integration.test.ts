@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpload } from '@event-photos/aws';
 import { encodeUploadMetadata } from '@event-photos/core';
 import { s3Event } from '@event-photos/testing';
+import { jpegLookalike } from '@event-photos/testing/fixtures';
 import { startLocalStack, type LocalStack } from '#lib/stack';
 import { jpegBytes, s3Client, signIn, uploadSigning } from '#lib/test-support';
 
@@ -211,6 +212,19 @@ describe('3. processing trusts nothing', () => {
     await stack.notifications.idle();
     expect((await getPhoto(upload.photoId)).json).toMatchObject({ status: 'rejected', rejectionReason: expect.stringContaining('not a recognisable image') });
     expect(await objectExists(keyOf(upload.photoId, 'gif'))).toBe(false);
+  });
+
+  it('rejects 25 MiB of random bytes behind a JPEG header: the image must decode', async () => {
+    const bytes = jpegLookalike(25 * 1024 * 1024);
+    const upload = await initiate({ contentType: 'image/jpeg', size: bytes.length });
+    expect((await put(upload.s3PutObjectUrl, upload.headers, bytes)).status).toBe(200);
+    await stack.notifications.idle();
+    expect((await getPhoto(upload.photoId)).json).toMatchObject({
+      status: 'rejected',
+      rejectionReason: 'The image cannot be decoded as image/jpeg: the file is corrupt or not an image',
+    });
+    expect(await objectExists(keyOf(upload.photoId))).toBe(false);
+    expect(await listedIds()).not.toContain(upload.photoId);
   });
 
   it('rejects an object whose size differs from the upload it claims to be', async () => {

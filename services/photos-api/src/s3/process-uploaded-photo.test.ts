@@ -493,10 +493,10 @@ describe('process-uploaded-photo', () => {
       [
         'random bytes behind a JPEG header',
         () => upload(PHOTO_ID, { bytes: jpegLookalike(5000) }),
-        'The image cannot be decoded: the file is corrupt or not a image/jpeg image',
+        'The image cannot be decoded as image/jpeg: the file is corrupt or not an image',
       ],
       ['a truncated JPEG', () => uploadBytes(truncatedJpeg(), 'image/jpeg'), 'The image file is truncated (declared image/jpeg)'],
-      ['a PNG header followed by HTML', () => uploadBytes(pngWithHtml(), 'image/png'), 'The image cannot be decoded: the file is corrupt or not a image/png image'],
+      ['a PNG header followed by HTML', () => uploadBytes(pngWithHtml(), 'image/png'), 'The image cannot be decoded as image/png: the file is corrupt or not an image'],
       ['a decompression bomb (400 megapixels in 1 MB)', () => uploadBytes(bomb(), 'image/png'), 'The image is 20000x20000 pixels, over the limit of 100 megapixels'],
       [
         'an upload already rejected',
