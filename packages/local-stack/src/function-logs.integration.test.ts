@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -47,6 +48,18 @@ it('labels every log line with the function that wrote it, under concurrent invo
   const recorded = lines.filter(({ line }) => line['message'] === 'Photo recorded');
   expect(recorded).toHaveLength(uploads);
   for (const { printedBy, line } of recorded) expect({ printedBy, function_name: line['function_name'] }).toEqual({ printedBy: 'processUploadedPhoto', function_name: 'processUploadedPhoto' });
+  // Each processing line names its object and photo, though eight were processed at once.
+  const processing = lines.filter(({ printedBy, line }) => printedBy === 'processUploadedPhoto' && line['message'] !== 'Lambda invocation event');
+  expect(processing.length).toBeGreaterThanOrEqual(uploads);
+  for (const { line } of processing) {
+    expect(line['key'], JSON.stringify(line)).toBe(`uploads/event_${stack.outputs.demoEventId}/${String(line['photoId'])}.jpg`);
+    expect(line['eventId']).toBe(stack.outputs.demoEventId);
+  }
+  // A request about one photo logs its ids too: a refused read of a photo that does not exist.
+  const missing = randomUUID();
+  await expect(api.getPhoto(missing)).rejects.toThrow();
+  const refused = lines.filter(({ printedBy, line }) => printedBy === 'getPhoto' && line['message'] === 'Request refused');
+  expect(refused.map(({ line }) => [line['status'], line['eventId'], line['photoId']])).toEqual([[404, stack.outputs.demoEventId, missing]]);
 
   const withContext = lines.filter(({ line }) => line['function_name'] !== undefined);
   expect(new Set(withContext.map(({ printedBy }) => printedBy))).toEqual(new Set(['initiateUpload', 'processUploadedPhoto', 'getPhoto', 'listPhotos']));

@@ -21,6 +21,7 @@ export type RouteMiddleware = MiddlewareObj<HttpEvent, HttpResult>;
 export function httpHandler(route: (event: HttpEvent) => Promise<RouteResult>, ...before: RouteMiddleware[]) {
   return middy<HttpEvent, HttpResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(pathKeysInLogs())
     // Used before errorResponse so that its onError runs after it: error answers get the headers too.
     .use(corsHeaders())
     .use(errorResponse())
@@ -30,6 +31,20 @@ export function httpHandler(route: (event: HttpEvent) => Promise<RouteResult>, .
       // 204 No Content: no body, so no content type either.
       return status === 204 ? { statusCode: 204, headers: { 'cache-control': 'no-store' } } : jsonResponse(status, body);
     });
+}
+
+/**
+ * The event and photo the request names, on every log line it writes (one request per
+ * invocation, and injectLambdaContext resets the keys before the next). Raw path values, capped:
+ * a log line must not be the place a hostile id gets long.
+ */
+function pathKeysInLogs(): RouteMiddleware {
+  return {
+    before: ({ event }) => {
+      const { eventId, photoId } = event.pathParameters ?? {};
+      logger.appendKeys({ ...(eventId && { eventId: eventId.slice(0, 100) }), ...(photoId && { photoId: photoId.slice(0, 100) }) });
+    },
+  };
 }
 
 /**

@@ -11,7 +11,8 @@ import {
 } from '@event-photos/core';
 import { config } from '#lib/config';
 import { SNIFF_BYTES, imageTypeMismatch } from '#lib/image-sniffing';
-import { logger } from '#lib/logger';
+import { logger as baseLogger } from '#lib/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { claimContent } from '#lib/claim-content';
 import type { Stores } from '#lib/stores';
 
@@ -52,6 +53,8 @@ export async function processUpload(stores: Processing, key: string): Promise<Ou
   // Only ever act on the uploads area, whatever trigger or job calls this.
   if (!key.startsWith(UPLOADS_PREFIX)) throw new Error(`Refusing to process ${key}: not under ${UPLOADS_PREFIX}`);
   const parsed = parseUploadObjectKey(key);
+  // Every line about this object names it, and its photo: several keys run at once in one invocation.
+  const logger = baseLogger.createChild({ persistentKeys: { key, ...(parsed && { eventId: parsed.eventId, photoId: parsed.photoId }) } });
   // Three independent reads at once: one round trip instead of three before the checks start.
   const [recorded, object, pending] = await Promise.all([
     parsed && photos.getPhoto(parsed.eventId, parsed.photoId),
@@ -66,23 +69,23 @@ export async function processUpload(stores: Processing, key: string): Promise<Ou
     return 'alreadyRecorded';
   }
   if (!object) {
-    logger.info('Object is gone, nothing to process', { key });
+    logger.info('Object is gone, nothing to process');
     return 'gone';
   }
   const reject = async (reason: string): Promise<Outcome> => {
     await objects.delete(key);
     if (parsed && pending) await photos.rejectUpload(parsed.eventId, parsed.photoId, reason);
-    logger.warn('Upload rejected, object deleted', { key, reason });
+    logger.warn('Upload rejected, object deleted', { reason });
     return 'rejected';
   };
 
-  if (parsed && pending?.status === 'deleted') return discardDeleted(stores, key, parsed.eventId, parsed.photoId);
+  if (parsed && pending?.status === 'deleted') return discardDeleted(stores, logger, key, parsed.eventId, parsed.photoId);
 
   const metadata = decodeUploadMetadata(object.metadata);
   if (!parsed || !pending || !metadata) return reject('The object was not uploaded through an upload URL of this API');
   if (pending.status === 'rejected') return reject(pending.rejectionReason ?? 'The upload was rejected');
   // Marked before its object was deleted: a crash in between leaves the object to delete here.
-  if (pending.status === 'duplicate') return discardDuplicate(stores, key, parsed.eventId, parsed.photoId, pending.duplicateOf!);
+  if (pending.status === 'duplicate') return discardDuplicate(stores, logger, key, parsed.eventId, parsed.photoId, pending.duplicateOf!);
   if (
     metadata.photoId !== parsed.photoId ||
     metadata.eventId !== parsed.eventId ||
@@ -102,7 +105,7 @@ export async function processUpload(stores: Processing, key: string): Promise<Ou
   if (rendered.kind === 'rejected') return reject(rendered.reason);
 
   const duplicateOf = await claimContent(stores, parsed.eventId, sha256, parsed.photoId);
-  if (duplicateOf !== null) return discardDuplicate(stores, key, parsed.eventId, parsed.photoId, duplicateOf);
+  if (duplicateOf !== null) return discardDuplicate(stores, logger, key, parsed.eventId, parsed.photoId, duplicateOf);
   // Accepted: publish the version checked and its renditions, with headers we set. Viewers only
   // ever read published keys. Each write is the same object again on a redelivery.
   const published = publishedObjectKey(parsed.eventId, parsed.photoId, pending.contentType);
@@ -133,13 +136,11 @@ export async function processUpload(stores: Processing, key: string): Promise<Ou
     renditions: renditions.map(({ width, height, contentType, key: renditionKey }) => ({ width, height, contentType, url: `${config.cdnBaseUrl}/${renditionKey}` })),
     ...(rendered.kind === 'rendered' ? { placeholder: rendered.placeholder } : { previewUnavailable: rendered.reason }),
   };
-  const created = await saveStamped(photos, photo);
+  const created = await saveStamped(photos, logger, photo);
   if (created && (await photos.getPendingUpload(parsed.eventId, parsed.photoId))?.status === 'deleted') {
-    return discardDeleted(stores, key, parsed.eventId, parsed.photoId, sha256, objectKeys);
+    return discardDeleted(stores, logger, key, parsed.eventId, parsed.photoId, sha256, objectKeys);
   }
   logger.info(created ? 'Photo recorded' : 'Photo already recorded', {
-    key,
-    photoId: photo.photoId,
     checksum: object.verifiedSha256 ? 'verified by S3, and by us' : 'computed',
     size: object.size,
     bytesRead: bytes.length,
@@ -155,11 +156,11 @@ const MAX_RESTAMPS = 5;
  * FEED_SETTLE_MS: a feed may have moved past a stamp that old before the photo was readable, and
  * must find it after. (A reader that saw the first stamp may then get the photo twice; none misses it.)
  */
-async function saveStamped(photos: Stores['photos'], photo: Photo): Promise<boolean> {
+async function saveStamped(photos: Stores['photos'], logger: Logger, photo: Photo): Promise<boolean> {
   let stampedAt = Date.parse(photo.createdAt);
   const created = await photos.savePhoto(photo);
   for (let restamps = 0; created && Date.now() - stampedAt > FEED_SETTLE_MS / 2 && restamps < MAX_RESTAMPS; restamps++) {
-    logger.warn('Photo write was slow, stamping it ready again', { photoId: photo.photoId, writeMs: Date.now() - stampedAt });
+    logger.warn('Photo write was slow, stamping it ready again', { writeMs: Date.now() - stampedAt });
     stampedAt = Date.now();
     if (!(await photos.restampPhoto(photo, new Date(stampedAt).toISOString()))) break;
   }
@@ -172,6 +173,7 @@ async function saveStamped(photos: Stores['photos'], photo: Photo): Promise<bool
  */
 async function discardDeleted(
   { photos, claims, objects }: Processing,
+  logger: Logger,
   key: string,
   eventId: string,
   photoId: string,
@@ -181,14 +183,14 @@ async function discardDeleted(
   await photos.deletePhotoRecord(eventId, photoId);
   if (sha256) await claims.releaseHash(eventId, sha256, photoId);
   await Promise.all([key, ...published].map((object) => objects.delete(object)));
-  logger.info('Photo was deleted, record and objects removed', { key, photoId });
+  logger.info('Photo was deleted, record and objects removed');
   return 'deleted';
 }
 
 /** The event already holds these bytes as photo `duplicateOf`: mark the upload so, then delete its object. */
-async function discardDuplicate({ claims, objects }: Stores, key: string, eventId: string, photoId: string, duplicateOf: string): Promise<Outcome> {
+async function discardDuplicate({ claims, objects }: Stores, logger: Logger, key: string, eventId: string, photoId: string, duplicateOf: string): Promise<Outcome> {
   await claims.markUploadDuplicate(eventId, photoId, duplicateOf);
   await objects.delete(key);
-  logger.info('Same bytes as another photo of the event, object deleted', { key, photoId, duplicateOf });
+  logger.info('Same bytes as another photo of the event, object deleted', { duplicateOf });
   return 'duplicateContent';
 }

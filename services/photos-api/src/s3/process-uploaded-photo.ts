@@ -36,11 +36,14 @@ export const createHandler = (stores: Processing) => middy<S3Event, ProcessingSu
       if (key === null) logger.error('Undecodable key in S3 event, record skipped', { key: record.s3.object.key });
       else keys.add(key);
     }
-    const results = await Promise.allSettled([...keys].map((key) => processUpload(stores, key)));
+    const keyList = [...keys];
+    const results = await Promise.allSettled(keyList.map((key) => processUpload(stores, key)));
     const summary: ProcessingSummary = { created: 0, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 };
     for (const result of results) if (result.status === 'fulfilled') summary[result.value] += 1;
     const failures = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
-    for (const failure of failures) logger.error('Processing an upload failed', failure.reason as Error);
+    results.forEach((result, index) => {
+      if (result.status === 'rejected') logger.error('Processing an upload failed', { key: keyList[index], error: result.reason as Error });
+    });
     if (failures.length > 0) {
       throw new AggregateError(
         failures.map((failure) => failure.reason),
