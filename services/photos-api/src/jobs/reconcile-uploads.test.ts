@@ -47,7 +47,7 @@ it('records the photo of an object whose S3 event never came', async () => {
   const report = await createHandler({ ...stores, renderer })({}, runContext());
 
   expect(report).toMatchObject({ objects: 1, created: 1, failed: 0 });
-  expect(await stores.photos.getPhoto('demo', id(4))).toMatchObject({ photoId: id(4), size: 5000, objectKeys: [`photos/event_demo/${id(4)}.jpg`, `photos/event_demo/${id(4)}_w1.webp`] });
+  expect(await stores.photos.getPhoto('demo', id(4))).toMatchObject({ photoId: id(4), size: 5000, objectKeys: [`photos/event_demo/${id(4)}.jpg`, `photos/event_demo/${id(4)}_w320.webp`] });
 });
 
 describe('bounded whatever the backlog', () => {

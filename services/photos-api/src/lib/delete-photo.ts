@@ -1,4 +1,4 @@
-import { mayChangePhoto, publishedObjectKey, uploadObjectKey, type DeleteStatus, type PhotoEvent } from '@event-photos/core';
+import { mayChangePhoto, publishedObjectKey, renditionObjectKeys, uploadObjectKey, type DeleteStatus, type PhotoEvent } from '@event-photos/core';
 import { logger } from '#lib/logger';
 import type { Stores } from '#lib/stores';
 
@@ -23,12 +23,14 @@ export async function deletePhoto({ photos, claims, objects }: Stores, event: Ph
   if (sha256) await claims.releaseHash(event.eventId, sha256, photoId);
   const keys = new Set([...(removed?.objectKeys ?? []), ...(photo?.objectKeys ?? [])]);
   if (upload?.objectKey) keys.add(upload.objectKey);
-  // Both places an object of the photo may be: the quarantined upload, and its published copy
-  // (a processing run that stopped between publishing and recording leaves one no record names).
+  // Every place an object of the photo may be: the quarantined upload, its published copy and
+  // renditions (a processing run that stopped between publishing and recording leaves some that
+  // no record names).
   if (record.contentType) {
     keys.add(uploadObjectKey(event.eventId, photoId, record.contentType));
     keys.add(publishedObjectKey(event.eventId, photoId, record.contentType));
   }
+  for (const key of renditionObjectKeys(event.eventId, photoId)) keys.add(key);
   await Promise.all([...keys].map((key) => objects.delete(key)));
   logger.info('Photo deleted', { photoId, objects: keys.size });
   return 'deleted';

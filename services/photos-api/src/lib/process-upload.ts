@@ -6,6 +6,7 @@ import {
   parseUploadObjectKey,
   publishedObjectKey,
   renditionObjectKey,
+  renditionObjectKeys,
   type Photo,
   type PhotoRenderer,
 } from '@event-photos/core';
@@ -79,7 +80,11 @@ export async function processUpload(stores: Processing, key: string): Promise<Ou
     return 'rejected';
   };
 
-  if (parsed && pending?.status === 'deleted') return discardDeleted(stores, logger, key, parsed.eventId, parsed.photoId);
+  if (parsed && pending?.status === 'deleted') {
+    // An earlier run may have published before the delete came: remove whatever it wrote too.
+    const published = [publishedObjectKey(parsed.eventId, parsed.photoId, pending.contentType), ...renditionObjectKeys(parsed.eventId, parsed.photoId)];
+    return discardDeleted(stores, logger, key, parsed.eventId, parsed.photoId, undefined, published);
+  }
 
   const metadata = decodeUploadMetadata(object.metadata);
   if (!parsed || !pending || !metadata) return reject('The object was not uploaded through an upload URL of this API');

@@ -145,12 +145,12 @@ describe('process-uploaded-photo', () => {
       url: `${CDN}/photos/event_${EVENT_ID}/${PHOTO_ID}.jpg`,
       uploaderId: 'cognito-sub-42',
       uploaderName: `name-${PHOTO_ID.slice(-4)}`,
-      objectKeys: [publishedOf(PHOTO_ID), `photos/event_${EVENT_ID}/${PHOTO_ID}_w1.webp`],
+      objectKeys: [publishedOf(PHOTO_ID), `photos/event_${EVENT_ID}/${PHOTO_ID}_w320.webp`],
       createdAt: expect.any(String),
       // The fixture is a 1x1 JPEG (padded): one rendition, never upscaled.
       width: 1,
       height: 1,
-      renditions: [{ width: 1, height: 1, contentType: 'image/webp', url: `${CDN}/photos/event_${EVENT_ID}/${PHOTO_ID}_w1.webp` }],
+      renditions: [{ width: 1, height: 1, contentType: 'image/webp', url: `${CDN}/photos/event_${EVENT_ID}/${PHOTO_ID}_w320.webp` }],
       placeholder: expect.stringMatching(/^data:image\/webp;base64,/),
     });
     expect(Date.parse(photo!.createdAt)).toBeGreaterThanOrEqual(before);
@@ -415,6 +415,13 @@ describe('process-uploaded-photo', () => {
       // Deleted stays deleted, never "rejected".
       expect(await uploadOf(PHOTO_ID)).toMatchObject({ status: 'deleted' });
       expect(await uploadOf(PHOTO_ID)).not.toHaveProperty('rejectionReason');
+    });
+
+    it('also removes what an earlier run published before the delete came (original and renditions)', async () => {
+      await upload(PHOTO_ID, { pending: pendingFor(PHOTO_ID, { status: 'deleted', deletedAt: '2026-05-01T10:01:00.000Z' }) });
+      for (const key of [publishedOf(PHOTO_ID), ...[320, 960, 1920].map((w) => `photos/event_${EVENT_ID}/${PHOTO_ID}_w${w}.webp`)]) stores.objects.put(key, jpegBytes(300));
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, deleted: 1 });
+      expect(await published()).toStrictEqual([]);
     });
 
     it('removes the photo it just wrote, its hash claim and the object when the delete came in between', async () => {
