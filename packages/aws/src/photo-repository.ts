@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unlessConditionFails } from '#lib/conditional-write';
-import { EVENT_SK, eventPk, hashSk, photoSk, quotaSk, uploadSk } from '#lib/table-keys';
+import { EVENT_SK, eventPk, hashSk, photoSk, quotaSk, quotaTotalSk, uploadSk } from '#lib/table-keys';
 import { listingAttributes, photoOfItem } from '#lib/photo-items';
 import {
   ValidationError,
@@ -8,6 +8,8 @@ import {
   foldForSearch,
   quotaWindow,
   type QuotaReservation,
+  type StoredPhotoCount,
+  type StoredTotals,
   type UploadQuotas,
   type EditPhotoRequest,
   type HashClaim,
@@ -163,10 +165,46 @@ export class PhotoRepository implements PhotoStore {
     const { start, secondsLeft } = quotaWindow(now);
     // Kept an hour past their window, then DynamoDB's TTL removes them.
     const ttl = Math.floor(Date.parse(start) / 1000) + 2 * 3600;
-    const counters = [
-      { scope: 'user' as const, sk: quotaSk(`USER#${uploaderId}`, start), uploads: quotas.userUploadsPerHour, bytes: quotas.userBytesPerHour },
-      { scope: 'event' as const, sk: quotaSk('EVENT', start), uploads: quotas.eventUploadsPerHour, bytes: quotas.eventBytesPerHour },
-    ];
+    const full = await this.countInto(eventId, bytes, ttl, [
+      { scope: 'user', sk: quotaSk(`USER#${uploaderId}`, start), uploads: quotas.userUploadsPerHour, bytes: quotas.userBytesPerHour },
+      { scope: 'event', sk: quotaSk('EVENT', start), uploads: quotas.eventUploadsPerHour, bytes: quotas.eventBytesPerHour },
+    ]);
+    return full ? { reserved: false, scope: full, retryAfterSeconds: secondsLeft } : { reserved: true };
+  }
+
+  async countStoredPhoto(eventId: string, uploaderId: string, bytes: number, quotas: UploadQuotas): Promise<StoredPhotoCount> {
+    const full = await this.countInto(eventId, bytes, undefined, [
+      { scope: 'user', sk: quotaTotalSk(`USER#${uploaderId}`), uploads: quotas.userPhotosTotal, bytes: quotas.userBytesTotal },
+      { scope: 'event', sk: quotaTotalSk('EVENT'), uploads: quotas.eventPhotosTotal, bytes: quotas.eventBytesTotal },
+    ]);
+    return full ? { counted: false, scope: full } : { counted: true };
+  }
+
+  async uncountStoredPhoto(eventId: string, uploaderId: string, bytes: number): Promise<void> {
+    await Promise.all([quotaTotalSk(`USER#${uploaderId}`), quotaTotalSk('EVENT')].map((sk) => this.giveBack(eventId, sk, bytes)));
+  }
+
+  async storedTotals(eventId: string, uploaderId: string): Promise<StoredTotals> {
+    const [user, event] = await Promise.all(
+      [quotaTotalSk(`USER#${uploaderId}`), quotaTotalSk('EVENT')].map(async (sk) => {
+        const item = (await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: eventPk(eventId), sk }, ConsistentRead: true }))).Item;
+        return { photos: Number(item?.['uploads'] ?? 0), bytes: Number(item?.['bytes'] ?? 0) };
+      }),
+    );
+    return { user: user!, event: event! };
+  }
+
+  /**
+   * Adds one and `bytes` to each counter, each with a condition that it stays within its limits;
+   * when one refuses, gives back those that took it and names the full one. `ttl`: when DynamoDB
+   * may remove the counters (hourly windows); totals are kept.
+   */
+  private async countInto(
+    eventId: string,
+    bytes: number,
+    ttl: number | undefined,
+    counters: Array<{ scope: 'user' | 'event'; sk: string; uploads: number; bytes: number }>,
+  ): Promise<'user' | 'event' | null> {
     const taken: string[] = [];
     for (const counter of counters) {
       const counted =
@@ -176,20 +214,20 @@ export class PhotoRepository implements PhotoStore {
             new UpdateCommand({
               TableName: this.tableName,
               Key: { pk: eventPk(eventId), sk: counter.sk },
-              UpdateExpression: 'SET #ttl = if_not_exists(#ttl, :ttl) ADD uploads :one, bytes :bytes',
+              UpdateExpression: `${ttl === undefined ? '' : 'SET #ttl = if_not_exists(#ttl, :ttl) '}ADD uploads :one, bytes :bytes`,
               ConditionExpression: '(attribute_not_exists(uploads) OR uploads < :maxUploads) AND (attribute_not_exists(bytes) OR bytes <= :bytesLeft)',
-              ExpressionAttributeNames: { '#ttl': 'ttl' },
-              ExpressionAttributeValues: { ':ttl': ttl, ':one': 1, ':bytes': bytes, ':maxUploads': counter.uploads, ':bytesLeft': counter.bytes - bytes },
+              ...(ttl === undefined ? {} : { ExpressionAttributeNames: { '#ttl': 'ttl' } }),
+              ExpressionAttributeValues: { ...(ttl === undefined ? {} : { ':ttl': ttl }), ':one': 1, ':bytes': bytes, ':maxUploads': counter.uploads, ':bytesLeft': counter.bytes - bytes },
             }),
           ),
         )) !== undefined;
       if (!counted) {
         await Promise.all(taken.map((sk) => this.giveBack(eventId, sk, bytes)));
-        return { reserved: false, scope: counter.scope, retryAfterSeconds: secondsLeft };
+        return counter.scope;
       }
       taken.push(counter.sk);
     }
-    return { reserved: true };
+    return null;
   }
 
   private async giveBack(eventId: string, sk: string, bytes: number): Promise<void> {

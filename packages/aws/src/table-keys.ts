@@ -6,3 +6,5 @@ export const uploadSk = (photoId: string) => `UPLOAD#${photoId}`;
 export const hashSk = (sha256: string) => `HASH#${sha256}`;
 /** A quota counter of one clock hour: `USER#{sub}` or `EVENT`, then the hour's start. */
 export const quotaSk = (scope: string, windowStart: string) => `QUOTA#${scope}#${windowStart}`;
+/** A total (what the event, or one uploader, holds): no window, no TTL. */
+export const quotaTotalSk = (scope: string) => `QUOTA#${scope}#TOTAL`;

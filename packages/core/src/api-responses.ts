@@ -75,6 +75,10 @@ export const eventViewSchema = z.strictObject({
     userBytesPerHour: z.int(),
     eventUploadsPerHour: z.int(),
     eventBytesPerHour: z.int(),
+    userPhotosTotal: z.int(),
+    userBytesTotal: z.int(),
+    eventPhotosTotal: z.int(),
+    eventBytesTotal: z.int(),
   }),
 });
 export const eventDetailsSchema = z.extend(eventViewSchema, { photoCount: z.int().check(z.minimum(0)) });

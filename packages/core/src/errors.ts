@@ -62,9 +62,10 @@ export class EventClosedError extends AppError {
 export class QuotaExceededError extends AppError {
   readonly status = 429;
   readonly code = 'QuotaExceeded';
+  /** `retryAfterSeconds`: until an hourly window ends; none for a total (waiting frees nothing). */
   constructor(
     message: string,
-    readonly retryAfterSeconds: number,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message, 'quota');
   }

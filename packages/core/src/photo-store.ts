@@ -52,6 +52,15 @@ export interface PhotoLister {
 /** `scope`: whose quota is full; `retryAfterSeconds`: until its window ends. */
 export type QuotaReservation = { reserved: true } | { reserved: false; scope: 'user' | 'event'; retryAfterSeconds: number };
 
+/** `scope`: whose total is full. */
+export type StoredPhotoCount = { counted: true } | { counted: false; scope: 'user' | 'event' };
+
+/** What an uploader, and the whole event, hold now. */
+export interface StoredTotals {
+  user: { photos: number; bytes: number };
+  event: { photos: number; bytes: number };
+}
+
 /** Which photo of the event holds these bytes (claimed before the photo is written, see ContentClaimStore). */
 export interface HashClaim {
   sha256: string;
@@ -98,6 +107,15 @@ export interface PhotoStore {
    * gives the first back). Refused when either would go over its uploads or bytes.
    */
   reserveUpload(eventId: string, uploaderId: string, bytes: number, quotas: UploadQuotas, now?: Date): Promise<QuotaReservation>;
+  /**
+   * Counts a photo of `bytes` the event now holds against the uploader's and the event's totals,
+   * atomically as reserveUpload; refused when either would go over. Processing counts each photo
+   * once, when its write created it; removing a photo gives it back (uncountStoredPhoto).
+   */
+  countStoredPhoto(eventId: string, uploaderId: string, bytes: number, quotas: UploadQuotas): Promise<StoredPhotoCount>;
+  uncountStoredPhoto(eventId: string, uploaderId: string, bytes: number): Promise<void>;
+  /** What the uploader and the event hold now: initiate-upload refuses early when a total is full. */
+  storedTotals(eventId: string, uploaderId: string): Promise<StoredTotals>;
 
   /** Writes the photo once; false when it already exists (a redelivered S3 event changes nothing). */
   savePhoto(photo: Photo): Promise<boolean>;

@@ -1,14 +1,21 @@
 import * as z from 'zod/mini';
 
 /**
- * How much one attendee, and a whole event, may initiate per clock hour. Counted when an upload is
- * initiated (a signed URL is what costs: it lets bytes in), in windows of one hour, atomically.
+ * How much one attendee, and a whole event, may initiate per clock hour, and hold in total.
+ * Per hour: counted when an upload is initiated (a signed URL is what costs: it lets bytes in),
+ * in windows of one hour, atomically. In total: the photos held, counted when processing accepts
+ * one and given back when it is deleted, so an upload that never arrives (its URL expires) or is
+ * rejected never counts against a total.
  */
 export interface UploadQuotas {
   userUploadsPerHour: number;
   userBytesPerHour: number;
   eventUploadsPerHour: number;
   eventBytesPerHour: number;
+  userPhotosTotal: number;
+  userBytesTotal: number;
+  eventPhotosTotal: number;
+  eventBytesTotal: number;
 }
 
 const GiB = 1024 ** 3;
@@ -17,13 +24,19 @@ const GiB = 1024 ** 3;
  * An eager attendee photographs a keynote in bursts: 100 photos an hour is a lot for one person
  * and little for an abuser to do harm with (the 101st waits for the next hour). 2 GiB covers
  * 100 photos of 20 MB. A 2,000-person event where a tenth upload that hard is 20,000 photos
- * and 200 GiB an hour. The event's organizer raises any of them (PATCH /events/{eventId}).
+ * and 200 GiB an hour. In total, 2,000 photos (40 GiB) is a keen photographer's whole
+ * conference; 200,000 photos (2 TiB) is 100 per attendee of that event. The event's organizer
+ * raises any of them (PATCH /events/{eventId}).
  */
 export const DEFAULT_UPLOAD_QUOTAS: UploadQuotas = {
   userUploadsPerHour: 100,
   userBytesPerHour: 2 * GiB,
   eventUploadsPerHour: 20_000,
   eventBytesPerHour: 200 * GiB,
+  userPhotosTotal: 2_000,
+  userBytesTotal: 40 * GiB,
+  eventPhotosTotal: 200_000,
+  eventBytesTotal: 2048 * GiB,
 };
 
 const limit = (max: number) =>
@@ -42,6 +55,10 @@ export const uploadQuotasSchema = z.strictObject({
   userBytesPerHour: limit(1024 * GiB),
   eventUploadsPerHour: limit(1_000_000),
   eventBytesPerHour: limit(100 * 1024 * GiB),
+  userPhotosTotal: limit(1_000_000),
+  userBytesTotal: limit(100 * 1024 * GiB),
+  eventPhotosTotal: limit(100_000_000),
+  eventBytesTotal: limit(1024 * 1024 * GiB),
 });
 
 /** The start of the clock hour `now` is in, and the seconds until the next one. */

@@ -3,6 +3,8 @@ import {
   foldForSearch,
   quotaWindow,
   type QuotaReservation,
+  type StoredPhotoCount,
+  type StoredTotals,
   type UploadQuotas,
   type ContentClaimStore,
   type EditPhotoRequest,
@@ -104,20 +106,47 @@ export class InMemoryPhotoStore implements PhotoStore, ContentClaimStore, PhotoL
 
   async reserveUpload(eventId: string, uploaderId: string, bytes: number, quotas: UploadQuotas, now = new Date()): Promise<QuotaReservation> {
     const { start, secondsLeft } = quotaWindow(now);
-    const counters = [
-      { scope: 'user' as const, id: `${eventId}/USER#${uploaderId}/${start}`, uploads: quotas.userUploadsPerHour, bytes: quotas.userBytesPerHour },
-      { scope: 'event' as const, id: `${eventId}/EVENT/${start}`, uploads: quotas.eventUploadsPerHour, bytes: quotas.eventBytesPerHour },
-    ];
-    // No await between the checks and the counts: atomic, as the adapter's conditional updates are.
+    const full = this.#countInto(bytes, [
+      { scope: 'user', id: `${eventId}/USER#${uploaderId}/${start}`, uploads: quotas.userUploadsPerHour, bytes: quotas.userBytesPerHour },
+      { scope: 'event', id: `${eventId}/EVENT/${start}`, uploads: quotas.eventUploadsPerHour, bytes: quotas.eventBytesPerHour },
+    ]);
+    return full ? { reserved: false, scope: full, retryAfterSeconds: secondsLeft } : { reserved: true };
+  }
+
+  async countStoredPhoto(eventId: string, uploaderId: string, bytes: number, quotas: UploadQuotas): Promise<StoredPhotoCount> {
+    const full = this.#countInto(bytes, [
+      { scope: 'user', id: `${eventId}/USER#${uploaderId}/TOTAL`, uploads: quotas.userPhotosTotal, bytes: quotas.userBytesTotal },
+      { scope: 'event', id: `${eventId}/EVENT/TOTAL`, uploads: quotas.eventPhotosTotal, bytes: quotas.eventBytesTotal },
+    ]);
+    return full ? { counted: false, scope: full } : { counted: true };
+  }
+
+  async uncountStoredPhoto(eventId: string, uploaderId: string, bytes: number): Promise<void> {
+    for (const id of [`${eventId}/USER#${uploaderId}/TOTAL`, `${eventId}/EVENT/TOTAL`]) {
+      const current = this.#quotaCounters.get(id) ?? { uploads: 0, bytes: 0 };
+      this.#quotaCounters.set(id, { uploads: current.uploads - 1, bytes: current.bytes - bytes });
+    }
+  }
+
+  async storedTotals(eventId: string, uploaderId: string): Promise<StoredTotals> {
+    const of = (id: string) => {
+      const { uploads, bytes } = this.#quotaCounters.get(id) ?? { uploads: 0, bytes: 0 };
+      return { photos: uploads, bytes };
+    };
+    return { user: of(`${eventId}/USER#${uploaderId}/TOTAL`), event: of(`${eventId}/EVENT/TOTAL`) };
+  }
+
+  /** No await between the checks and the counts: atomic, as the adapter's conditional updates are. */
+  #countInto(bytes: number, counters: Array<{ scope: 'user' | 'event'; id: string; uploads: number; bytes: number }>): 'user' | 'event' | null {
     for (const counter of counters) {
       const current = this.#quotaCounters.get(counter.id) ?? { uploads: 0, bytes: 0 };
-      if (current.uploads >= counter.uploads || current.bytes + bytes > counter.bytes) return { reserved: false, scope: counter.scope, retryAfterSeconds: secondsLeft };
+      if (current.uploads >= counter.uploads || current.bytes + bytes > counter.bytes) return counter.scope;
     }
     for (const counter of counters) {
       const current = this.#quotaCounters.get(counter.id) ?? { uploads: 0, bytes: 0 };
       this.#quotaCounters.set(counter.id, { uploads: current.uploads + 1, bytes: current.bytes + bytes });
     }
-    return { reserved: true };
+    return null;
   }
 
   async savePhoto(photo: Photo): Promise<boolean> {

@@ -279,7 +279,10 @@ export function photoStoreContract(name: string, subject: () => Promise<PhotoSto
     });
 
     describe('upload quotas', () => {
-      const quotas = { userUploadsPerHour: 2, userBytesPerHour: 1000, eventUploadsPerHour: 3, eventBytesPerHour: 10_000 };
+      const quotas = {
+        userUploadsPerHour: 2, userBytesPerHour: 1000, eventUploadsPerHour: 3, eventBytesPerHour: 10_000,
+        userPhotosTotal: 2, userBytesTotal: 1000, eventPhotosTotal: 3, eventBytesTotal: 10_000,
+      };
       const at = new Date('2026-05-01T10:59:30.000Z');
 
       it("counts an uploader's uploads and bytes per clock hour, and the event's, and refuses what goes over", async () => {
@@ -301,6 +304,22 @@ export function photoStoreContract(name: string, subject: () => Promise<PhotoSto
         for (let attempt = 0; attempt < 12; attempt++) await expect(photos.reserveUpload(EVENT, 'ana', 1, tight, at)).resolves.toMatchObject({ scope: 'event' });
         // Had the refusals counted, ana would now be over her own 10.
         await expect(photos.reserveUpload(EVENT, 'ana', 1, { ...tight, eventUploadsPerHour: 100 }, at)).resolves.toStrictEqual({ reserved: true });
+      });
+
+      it("counts the photos an uploader and the event hold, refuses what goes over, and takes removed ones back", async () => {
+        await expect(photos.storedTotals(EVENT, 'ana')).resolves.toStrictEqual({ user: { photos: 0, bytes: 0 }, event: { photos: 0, bytes: 0 } });
+        await expect(photos.countStoredPhoto(EVENT, 'ana', 400, quotas)).resolves.toStrictEqual({ counted: true });
+        await expect(photos.countStoredPhoto(EVENT, 'ana', 700, quotas)).resolves.toStrictEqual({ counted: false, scope: 'user' });
+        await expect(photos.countStoredPhoto(EVENT, 'ana', 600, quotas)).resolves.toStrictEqual({ counted: true });
+        await expect(photos.countStoredPhoto(EVENT, 'ana', 1, quotas)).resolves.toStrictEqual({ counted: false, scope: 'user' });
+        await expect(photos.countStoredPhoto(EVENT, 'bo', 5, quotas)).resolves.toStrictEqual({ counted: true });
+        await expect(photos.countStoredPhoto(EVENT, 'cy', 5, quotas)).resolves.toStrictEqual({ counted: false, scope: 'event' });
+        await expect(photos.storedTotals(EVENT, 'ana')).resolves.toStrictEqual({ user: { photos: 2, bytes: 1000 }, event: { photos: 3, bytes: 1005 } });
+        // No window: a later hour changes nothing; a removed photo frees its place.
+        await photos.uncountStoredPhoto(EVENT, 'ana', 400);
+        await expect(photos.storedTotals(EVENT, 'ana')).resolves.toStrictEqual({ user: { photos: 1, bytes: 600 }, event: { photos: 2, bytes: 605 } });
+        await expect(photos.countStoredPhoto(EVENT, 'cy', 5, quotas)).resolves.toStrictEqual({ counted: true });
+        await expect(photos.storedTotals(OTHER_EVENT, 'ana')).resolves.toStrictEqual({ user: { photos: 0, bytes: 0 }, event: { photos: 0, bytes: 0 } });
       });
     });
 

@@ -23,6 +23,7 @@ import { callerName } from '#lib/caller-name';
 import { findDuplicatePhoto } from '#lib/find-duplicate-photo';
 
 const requestSchema = initiateUploadSchema(config.maxUploadBytes);
+const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 
 /**
  * POST /events/{eventId}/photos/initiate-upload: records the upload and signs a PUT URL for it;
@@ -44,7 +45,17 @@ export const createHandler = ({ photos }: Pick<Stores, 'photos'>) => jsonBodyHan
   }
 
   // After the duplicate check (a photo the event holds costs nothing), before a URL exists.
-  const quota = await photos.reserveUpload(eventId, uploaderId, request.size, effectiveQuotas(photoEvent));
+  const quotas = effectiveQuotas(photoEvent);
+  // Totals are counted when processing accepts a photo (which refuses one over them); this only
+  // spares an upload that could not be kept. No Retry-After: waiting frees nothing.
+  const held = await photos.storedTotals(eventId, uploaderId);
+  if (held.user.photos >= quotas.userPhotosTotal || held.user.bytes + request.size > quotas.userBytesTotal) {
+    throw new QuotaExceededError(`You already have ${held.user.photos} photos (${gib(held.user.bytes)}) in this event, its limit per attendee; delete some to upload more`);
+  }
+  if (held.event.photos >= quotas.eventPhotosTotal || held.event.bytes + request.size > quotas.eventBytesTotal) {
+    throw new QuotaExceededError(`This event already holds ${held.event.photos} photos (${gib(held.event.bytes)}), its limit; the organizer can raise it`);
+  }
+  const quota = await photos.reserveUpload(eventId, uploaderId, request.size, quotas);
   if (!quota.reserved) {
     const minutes = Math.ceil(quota.retryAfterSeconds / 60);
     const whose = quota.scope === 'user' ? 'You have reached your upload limit' : 'This event has reached its upload limit';

@@ -18,6 +18,9 @@ export async function deletePhoto({ photos, claims, objects }: Stores, event: Ph
   await photos.markUploadDeleted(event.eventId, photoId, record.uploaderId);
   // Read back as it is deleted: processing may have written the photo since the read above.
   const removed = await photos.deletePhotoRecord(event.eventId, photoId);
+  // The photo no longer counts against its uploader's and the event's totals (once: only the
+  // call that removed the record gets it back).
+  if (removed) await photos.uncountStoredPhoto(event.eventId, removed.uploaderId, removed.size);
   // Frees the bytes for a later upload (only if the claim still names this photo).
   const sha256 = removed?.sha256 ?? photo?.sha256;
   if (sha256) await claims.releaseHash(event.eventId, sha256, photoId);

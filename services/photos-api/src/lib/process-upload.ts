@@ -3,6 +3,7 @@ import {
   PUBLISHED_CACHE_CONTROL,
   UNKNOWN_UPLOADER_NAME,
   decodeUploadMetadata,
+  effectiveQuotas,
   parseUploadObjectKey,
   publishedObjectKey,
   renditionObjectKey,
@@ -56,11 +57,12 @@ export async function processUpload(stores: Processing, key: string): Promise<Ou
   const parsed = parseUploadObjectKey(key);
   // Every line about this object names it, and its photo: several keys run at once in one invocation.
   const logger = baseLogger.createChild({ persistentKeys: { key, ...(parsed && { eventId: parsed.eventId, photoId: parsed.photoId }) } });
-  // Three independent reads at once: one round trip instead of three before the checks start.
-  const [recorded, object, pending] = await Promise.all([
+  // Independent reads at once: one round trip before the checks start.
+  const [recorded, object, pending, photoEvent] = await Promise.all([
     parsed && photos.getPhoto(parsed.eventId, parsed.photoId),
     objects.head(key),
     parsed && photos.getPendingUpload(parsed.eventId, parsed.photoId),
+    parsed && photos.getEvent(parsed.eventId),
   ]);
   if (recorded) {
     // The quarantined upload of a published photo stays while its URL is valid, so that a second
@@ -142,8 +144,19 @@ export async function processUpload(stores: Processing, key: string): Promise<Ou
     ...(rendered.kind === 'rendered' ? { placeholder: rendered.placeholder } : { previewUnavailable: rendered.reason }),
   };
   const created = await saveStamped(photos, logger, photo);
-  if (created && (await photos.getPendingUpload(parsed.eventId, parsed.photoId))?.status === 'deleted') {
-    return discardDeleted(stores, logger, key, parsed.eventId, parsed.photoId, sha256, objectKeys);
+  if (created) {
+    // Counted once, by the run whose write created the photo (a redelivery's write creates none).
+    const stored = await photos.countStoredPhoto(parsed.eventId, pending.uploaderId, object.size, effectiveQuotas(photoEvent ?? {}));
+    if (!stored.counted) {
+      const reason = stored.scope === 'user' ? 'You have reached the number of photos or bytes you may keep in this event' : 'This event has reached the number of photos or bytes it may keep';
+      await removeWritten(stores, key, parsed.eventId, parsed.photoId, sha256, objectKeys);
+      await photos.rejectUpload(parsed.eventId, parsed.photoId, reason);
+      logger.warn('Over a total quota: photo taken back, upload rejected', { reason });
+      return 'rejected';
+    }
+    if ((await photos.getPendingUpload(parsed.eventId, parsed.photoId))?.status === 'deleted') {
+      return discardDeleted(stores, logger, key, parsed.eventId, parsed.photoId, sha256, objectKeys);
+    }
   }
   logger.info(created ? 'Photo recorded' : 'Photo already recorded', {
     checksum: object.verifiedSha256 ? 'verified by S3, and by us' : 'computed',
@@ -177,7 +190,7 @@ async function saveStamped(photos: Stores['photos'], logger: Logger, photo: Phot
  * when known (the delete could not release it when it ran before the photo was written), then its object.
  */
 async function discardDeleted(
-  { photos, claims, objects }: Processing,
+  stores: Processing,
   logger: Logger,
   key: string,
   eventId: string,
@@ -185,11 +198,19 @@ async function discardDeleted(
   sha256?: string,
   published: string[] = [],
 ): Promise<Outcome> {
-  await photos.deletePhotoRecord(eventId, photoId);
-  if (sha256) await claims.releaseHash(eventId, sha256, photoId);
-  await Promise.all([key, ...published].map((object) => objects.delete(object)));
+  const removed = await removeWritten(stores, key, eventId, photoId, sha256, published);
+  // Whoever removes a record gives its count back (the delete, when it got there first).
+  if (removed) await stores.photos.uncountStoredPhoto(eventId, removed.uploaderId, removed.size);
   logger.info('Photo was deleted, record and objects removed');
   return 'deleted';
+}
+
+/** Removes the photo's record, its hash claim when known, and its objects; the record removed, if there was one. */
+async function removeWritten({ photos, claims, objects }: Stores, key: string, eventId: string, photoId: string, sha256: string | undefined, published: string[]) {
+  const removed = await photos.deletePhotoRecord(eventId, photoId);
+  if (sha256) await claims.releaseHash(eventId, sha256, photoId);
+  await Promise.all([key, ...published].map((object) => objects.delete(object)));
+  return removed;
 }
 
 /** The event already holds these bytes as photo `duplicateOf`: mark the upload so, then delete its object. */
