@@ -1,5 +1,5 @@
-// npm run bench [-- --runs 5 --share-runs 3 --hash-mib 1024 --hash-runs 3 --warmup 1 --load-photos 300 --load-concurrency 16
-//                  --library-photos 5000 --json [file]]
+// npm run bench [-- --runs 5 --share-runs 3 --hash-mib 25 --hash-runs 3 --warmup 1 --load-photos 300 --load-concurrency 16
+//                  --library-photos 5000 --renditions-runs 3 --json [file]]
 //
 // Figures for the Lambda handler bundles, measured offline against the local stack:
 //   1. bundle size of each handler, built with the deploy's esbuild options (bench/bundle.ts);
@@ -8,14 +8,19 @@
 //      the same at the CPU share Lambda gives each memory size (a cgroup v1 CPU quota, bench/cpu-share.ts),
 //      beside the handler bundled naively (no tree shaking), and a memory size per function from
 //      those figures (bench/memory-choice.ts);
-//   3. hashing throughput of process-uploaded-photo on a large upload, beside raw in-memory SHA-256,
-//      and the child's peak RSS at two sizes (the hash is streamed: memory should not grow with size);
-//   4. the same large upload with a declared SHA-256 that S3 verified: the body bytes processing reads;
+//   3. processing a max-size upload: process-uploaded-photo on a camera-like JPEG of --hash-mib MiB
+//      (the deploy's MAX_UPLOAD_BYTES, 25) and of 5 MiB, which it reads whole, hashes and decodes:
+//      time and the child's peak RSS, beside a bare GET of the object and raw in-memory SHA-256;
+//      (section 4, an upload with an S3-verified SHA-256 whose body processing skipped, went with
+//      that path: processing reads every byte since it decodes the image;)
 //   5. the local stack under load (bench/load.ts): photos/s and PUT-to-ready latency, lost and
 //      duplicated records, at one client and at --load-concurrency;
 //   6. the photo library at event scale (bench/library.ts): list page 1 beside page 50, a search
 //      matching 10 photos, a batch delete of 100 beside 100 single deletes, in an event of
-//      --library-photos photos.
+//      --library-photos photos;
+//   7. renditions (bench/renditions.ts): the product renderer beside naive ones on 12 and 24 MP
+//      photos, at Lambda's CPU shares, the processing function's memory and cost per 1,000 photos,
+//      WebP vs AVIF.
 // Prints tables and writes everything to .local/bench/latest.json (gitignored), and with --json
 // also to the given file. Figures only.
 import { execFileSync } from 'node:child_process';
@@ -41,6 +46,7 @@ import { COLD_BUDGET_MS, COLD_FRACTION, PRICE, RSS_HEADROOM, chooseMemory } from
 import { CHILD_SCRIPT, runChild, type ChildRun } from './spawn-child.ts';
 import { runLoad, type LoadResult } from './load.ts';
 import { runLibrary } from './library.ts';
+import { photoJpegOfSize, renditionsReport, runRenditions } from './renditions.ts';
 import { raiseQuotas, uploadThroughApi, type Uploaded } from './upload.ts';
 
 const benchStarted = performance.now();
@@ -60,11 +66,12 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '5' },
     'share-runs': { type: 'string', default: '3' },
     json: { type: 'string' },
-    'hash-mib': { type: 'string', default: '1024' },
+    'hash-mib': { type: 'string', default: '25' },
     'hash-runs': { type: 'string', default: '3' },
     'load-photos': { type: 'string', default: '300' },
     'load-concurrency': { type: 'string', default: '16' },
     'library-photos': { type: 'string', default: '5000' },
+    'renditions-runs': { type: 'string', default: '3' },
     warmup: { type: 'string', default: '1' },
   },
 });
@@ -82,9 +89,10 @@ const HASH_RUNS = positiveInt('hash-runs', args['hash-runs']);
 const LOAD_PHOTOS = positiveInt('load-photos', args['load-photos']);
 const LOAD_CONCURRENCY = positiveInt('load-concurrency', args['load-concurrency']);
 const LIBRARY_PHOTOS = positiveInt('library-photos', args['library-photos'], 3000);
+const RENDITIONS_RUNS = positiveInt('renditions-runs', args['renditions-runs']);
 const WARMUP = positiveInt('warmup', args.warmup, 0);
-/** The second size of the memory comparison: peak RSS should be about the same as at HASH_MIB. */
-const SMALL_HASH_MIB = 64;
+/** The second size of section 3: a phone photo's, beside the largest upload accepted. */
+const SMALL_HASH_MIB = 5;
 /** The "photo" for the cold-start runs of process-uploaded-photo and get-photo: a typical camera JPEG. */
 const PHOTO_BYTES = 3 * MiB;
 
@@ -109,15 +117,11 @@ const COMPARED_MEMORY_MB = [256, 512, 1024];
 /** Warm invocations per child at a CPU share: single ones vary a lot with the emulators' load. */
 const WARM_INVOCATIONS = 3;
 
-// The large hashing objects go through the real flow (initiate-upload, then a PUT to the
-// presigned URL) rather than a direct PutObject, so the object, its signed metadata and the
-// pending-upload record are exactly what a client leaves behind. The stack's initiate-upload must
-// accept their size: its MAX_UPLOAD_BYTES (default 25 MiB) is raised. The cold-start children get
-// the deploy's value; the hashing children keep the raised one, since process-uploaded-photo also
-// rejects (and deletes) objects over the limit. The uploads declare no sha256, so S3 holds no
-// verified checksum and the handler must read and hash every byte (with one, it would skip the GET).
+// Section 3's objects go through the real flow (initiate-upload, then a PUT to the presigned URL)
+// rather than a direct PutObject, so the object, its signed metadata and the pending-upload record
+// are exactly what a client leaves behind. Every function gets the deploy's environment, its
+// MAX_UPLOAD_BYTES included: --hash-mib cannot go past it (processing would reject the object).
 // The stack's own functions log nothing into the tables printed here.
-const RAISED_MAX_UPLOAD_BYTES = String(Math.max(HASH_MIB, SMALL_HASH_MIB, 25) * MiB);
 
 const workDir = await mkdtemp(path.join(os.tmpdir(), 'event-photos-bench-'));
 let stack: LocalStack | undefined;
@@ -160,7 +164,7 @@ async function main(): Promise<void> {
   const [bundles, naiveBundles, started] = await Promise.all([
     buildBundles(entries, bundleDir),
     buildBundles(entries, path.join(workDir, 'naive-bundles'), NAIVE_BUILD_OPTIONS),
-    startLocalStack({ dataDir: path.join(workDir, 'stack'), environment: { MAX_UPLOAD_BYTES: RAISED_MAX_UPLOAD_BYTES, POWERTOOLS_LOG_LEVEL: 'SILENT' } }),
+    startLocalStack({ dataDir: path.join(workDir, 'stack'), environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } }),
   ]);
   stack = started;
   const { outputs } = stack;
@@ -168,11 +172,13 @@ async function main(): Promise<void> {
   const memoryOf = new Map(FUNCTIONS.map((fn) => [fn.name, Number(stack!.functionEnvironment(fn.serverlessName)['AWS_LAMBDA_FUNCTION_MEMORY_SIZE'])]));
 
   // The children's environment: what the stack gives each function (serverless.yml's environment,
-  // endpoints of the emulators), with the deploy's limit and log level. This process's own
+  // endpoints of the emulators), with the deploy's log level. This process's own
   // clients (records, objects) use the same endpoints and credentials.
   const functionEnv = stack.functionEnvironment('processUploadedPhoto');
-  const childEnv: NodeJS.ProcessEnv = { ...functionEnv, MAX_UPLOAD_BYTES: String(25 * MiB), POWERTOOLS_LOG_LEVEL: 'INFO' };
+  const childEnv: NodeJS.ProcessEnv = { ...functionEnv, POWERTOOLS_LOG_LEVEL: 'INFO' };
   Object.assign(process.env, functionEnv);
+  const maxUploadBytes = Number(functionEnv['MAX_UPLOAD_BYTES']);
+  if (HASH_MIB * MiB > maxUploadBytes) throw new Error(`--hash-mib ${HASH_MIB} is over the deploy's MAX_UPLOAD_BYTES (${maxUploadBytes} bytes)`);
 
   const attendee = outputs.demoUsers.find((user) => user.groups.length === 0)!;
   const organizer = outputs.demoUsers.find((user) => user.groups.includes('organizers'))!;
@@ -198,13 +204,13 @@ async function main(): Promise<void> {
   const documents = createDocumentClient();
   // The photo record's key (packages/aws/src/photo-repository.ts): deleting it makes the next
   // S3 event a first delivery again, so every process-uploaded-photo run does the whole work
-  // (HeadObject, GET + SHA-256 of every byte, conditional PutItem) rather than the duplicate no-op.
+  // (HeadObject, GET + SHA-256 of every byte, decode and renditions, the writes) rather than the duplicate no-op.
   const forgetPhoto = (photoId: string) =>
     documents.send(new DeleteCommand({ TableName: outputs.tableName, Key: { pk: `EVENT#${outputs.demoEventId}`, sk: `PHOTO#${photoId}` } }));
 
   /** Uploads through the API and waits until the stack's own S3 trigger has processed it. */
-  const upload = async (bytes: Uint8Array<ArrayBuffer>, title: string, sha256?: string): Promise<Uploaded> => {
-    const uploaded = await uploadThroughApi(outputs.apiUrl, attendeeToken, outputs.demoEventId, bytes, { title, ...(sha256 ? { sha256 } : {}) });
+  const upload = async (bytes: Uint8Array<ArrayBuffer>, title: string): Promise<Uploaded> => {
+    const uploaded = await uploadThroughApi(outputs.apiUrl, attendeeToken, outputs.demoEventId, bytes, { title });
     await stack!.notifications.idle();
     return uploaded;
   };
@@ -390,18 +396,17 @@ async function main(): Promise<void> {
   const groupStats: CpuGroupStats[] = cpuGroups.available ? await cpuGroups.stats() : [];
   if (cpuGroups.available) await cpuGroups.remove();
 
-  // ---- 3. Hashing throughput: process-uploaded-photo on a big upload, and raw SHA-256 in memory.
+  // ---- 3. Processing a max-size upload: a real photo of the size, read whole, hashed and decoded
+  // by process-uploaded-photo, beside raw SHA-256 of the bytes in memory and a bare GET.
   const processBundle = bundles.get('process-uploaded-photo')!;
-  // The handler refuses (and deletes) objects over MAX_UPLOAD_BYTES: these children get the
-  // raised limit the stack's initiate-upload used. Nothing else differs from the cold-start runs.
-  const hashEnv: NodeJS.ProcessEnv = { ...childEnv, MAX_UPLOAD_BYTES: RAISED_MAX_UPLOAD_BYTES };
   const hashSizes = [...new Set([SMALL_HASH_MIB, HASH_MIB])].sort((a, b) => a - b);
-  const hashing: Array<{ mib: number; runs: ChildRun[]; drains: ChildRun[]; rawMs: number[] }> = [];
+  const hashing: Array<{ mib: number; photo: string; runs: ChildRun[]; drains: ChildRun[]; rawMs: number[] }> = [];
   const s3 = createS3Client({ forcePathStyle: true });
   for (const sizeMiB of hashSizes) {
     const size = sizeMiB * MiB;
-    progress(`hashing: uploading ${sizeMiB} MiB through initiate-upload + presigned PUT`);
-    let bytes: Buffer<ArrayBuffer> | undefined = jpegBytes(size);
+    progress(`max-size upload: uploading a ${sizeMiB} MiB photo through initiate-upload + presigned PUT`);
+    const photo = await photoJpegOfSize(size);
+    let bytes: Buffer<ArrayBuffer> | undefined = photo.bytes;
     const rawMs: number[] = [];
     let sha256 = '';
     for (let i = 0; i < HASH_RUNS; i++) {
@@ -409,40 +414,24 @@ async function main(): Promise<void> {
       sha256 = createHash('sha256').update(bytes).digest('hex');
       rawMs.push(performance.now() - t0);
     }
-    const uploaded = await upload(bytes, `Hash ${sizeMiB} MiB`);
+    const uploaded = await upload(bytes, `Photo of ${sizeMiB} MiB`);
     bytes = undefined; // the parent's copy is not needed while the children run
     // The same object fetched with node:http and discarded: what the emulator chain (SigV4 proxy
-    // and s3rver, in this process) serves at with no hashing, a ceiling for the handler's rate.
+    // and s3rver, in this process) serves at, the part of the handler's time that is the read.
     const getUrl = await getSignedUrl(s3, new GetObjectCommand({ Bucket: outputs.bucketName, Key: uploaded.key }), { expiresIn: 3600 });
     const runs: ChildRun[] = [];
     const drains: ChildRun[] = [];
     for (let i = 1; i <= HASH_RUNS; i++) {
-      progress(`hashing: ${sizeMiB} MiB, run ${i}/${HASH_RUNS}`);
+      progress(`max-size upload: ${sizeMiB} MiB, run ${i}/${HASH_RUNS}`);
       collectGarbage();
       const drain = await runChild([CHILD_SCRIPT, '--drain', getUrl], childEnv);
       if (drain.exitCode !== 0 || drain.report?.kind !== 'drain' || drain.report.bytes !== size) {
         throw new Error(`GET-only child failed: ${drain.report?.error ?? ''} ${drain.output}`);
       }
       drains.push(drain);
-      runs.push(await processInChild(processBundle, uploaded, size, sha256, `hash ${sizeMiB} MiB run ${i}`, { env: hashEnv }));
+      runs.push(await processInChild(processBundle, uploaded, size, sha256, `max-size ${sizeMiB} MiB run ${i}`));
     }
-    hashing.push({ mib: sizeMiB, runs, drains, rawMs });
-  }
-
-  // ---- 4. The same size with a declared SHA-256: S3 verifies it on upload, and processing takes
-  // S3's checksum (HeadObject, ChecksumMode ENABLED) instead of reading the body to hash it.
-  const verified: ChildRun[] = [];
-  {
-    const size = HASH_MIB * MiB;
-    progress(`S3-verified checksum: uploading ${HASH_MIB} MiB with a declared sha256`);
-    let bytes: Buffer<ArrayBuffer> | undefined = jpegBytes(size);
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const uploaded = await upload(bytes, `Verified ${HASH_MIB} MiB`, sha256);
-    bytes = undefined;
-    for (let i = 1; i <= HASH_RUNS; i++) {
-      progress(`S3-verified checksum: ${HASH_MIB} MiB, run ${i}/${HASH_RUNS}`);
-      verified.push(await processInChild(processBundle, uploaded, size, sha256, `verified ${HASH_MIB} MiB run ${i}`, { env: hashEnv }));
-    }
+    hashing.push({ mib: sizeMiB, photo: `${photo.width}x${photo.height}`, runs, drains, rawMs });
   }
 
   // ---- 5. The local stack under load (bench/load.ts): a fresh stack, the client in another
@@ -450,13 +439,14 @@ async function main(): Promise<void> {
   await stack!.stop();
   stack = undefined;
   const loads: LoadResult[] = [];
-  // Declared: what @event-photos/client sends (S3 verifies the hash); undeclared: processing hashes.
+  // Declared: what @event-photos/client sends (S3 verifies the hash); processing reads and hashes every byte either way.
   for (const [photos, concurrency, declareSha256] of [[Math.min(50, LOAD_PHOTOS), 1, true], [LOAD_PHOTOS, LOAD_CONCURRENCY, true], [LOAD_PHOTOS, LOAD_CONCURRENCY, false]] as const) {
     progress(`load: ${photos} photos through the full flow at concurrency ${concurrency}, sha256 ${declareSha256 ? 'declared' : 'undeclared'}`);
     loads.push(await runLoad({ photos, concurrency, declareSha256 }));
   }
   progress(`library: an event of ${LIBRARY_PHOTOS} photos`);
   const library = await runLibrary({ photos: LIBRARY_PHOTOS, runs: RUNS });
+  const renditions = await runRenditions({ runs: RENDITIONS_RUNS, progress });
 
   // ---- Report
   const nodeVersion = process.version;
@@ -465,7 +455,7 @@ async function main(): Promise<void> {
   out.push(
     `Handler bench ${date}, commit ${commit.sha.slice(0, 12)}${commit.dirty ? ' (with uncommitted changes)' : ''}`,
     `Node ${nodeVersion} (${process.execPath}), ${os.cpus().length} CPU ${os.cpus()[0]?.model ?? ''}, ${os.platform()} ${os.arch()}`,
-    `Runs: ${RUNS} cold-start runs after ${WARMUP} warm-up, ${SHARE_RUNS} at each Lambda CPU share, ${HASH_RUNS} hashing runs; figures are median / min unless noted.`,
+    `Runs: ${RUNS} cold-start runs after ${WARMUP} warm-up, ${SHARE_RUNS} at each Lambda CPU share, ${HASH_RUNS} max-size upload runs; figures are median / min unless noted.`,
     '',
     `1. Bundles (esbuild ${(await import('esbuild')).version}: bundle, minify, no sourcemap, node22, esm .mjs, nothing external)`,
   );
@@ -479,17 +469,13 @@ async function main(): Promise<void> {
     ),
   );
 
-  /** Body bytes the handler read, from its "Photo recorded" log line (hashing and type sniffing). */
+  /** Body bytes the handler read, from its "Photo recorded" log line. */
   const bytesRead = (run: ChildRun) => {
     const line = run.output.split('\n').find((candidate) => candidate.includes('"message":"Photo recorded"'));
     if (!line) throw new Error(`no "Photo recorded" log line in the child's output:\n${run.output}`);
-    const { hashedBytes, sniffedBytes } = JSON.parse(line) as { hashedBytes: number; sniffedBytes: number };
-    return { hashedBytes, sniffedBytes };
+    return (JSON.parse(line) as { bytesRead: number }).bytesRead;
   };
-  const bytesReadCell = (runs: ChildRun[]) => {
-    const counts = [...new Set(runs.map((run) => { const read = bytesRead(run); return `${read.hashedBytes} + ${read.sniffedBytes}`; }))];
-    return counts.join(' | ');
-  };
+  const bytesReadCell = (runs: ChildRun[]) => [...new Set(runs.map(bytesRead))].join(' | ');
 
   const ms = (run: ChildRun, pick: (report: NonNullable<ChildRun['report']>) => number | undefined) => {
     const value = run.report ? pick(run.report) : undefined;
@@ -588,7 +574,7 @@ async function main(): Promise<void> {
   const peakRssMiB = (fn: FunctionUnderTest) =>
     Math.max(
       ...peakBytes([...cold.get(fn.name)!.runs, ...naiveFullCpu.get(fn.name)!, ...shareSizes.flatMap((memoryMB) => atShare(fn.name, memoryMB))]),
-      ...(fn.expected === 'record' ? peakBytes([...hashing.flatMap((entry) => entry.runs), ...verified]) : []),
+      ...(fn.expected === 'record' ? peakBytes(hashing.flatMap((entry) => entry.runs)) : []),
     ) / MiB;
   const memoryChoices = cpuGroups.available
     ? FUNCTIONS.map((fn) =>
@@ -615,6 +601,7 @@ async function main(): Promise<void> {
     `   A size fits if it holds ${RSS_HEADROOM} x the function's peak RSS (any run, any size).`,
     `   Rule: synchronous (HTTP) functions get the smallest size with a cold start within ${COLD_BUDGET_MS} ms (else the fastest);`,
     '   the asynchronous S3 trigger gets the cheapest per request.',
+    '   process-uploaded-photo\'s events here are a 1x1 JPEG padded to 3 MiB (little to render): section 7 chooses its memory from photos.',
   );
   if (!cpuGroups.available) out.push(`   Skipped: no Lambda CPU share figures (${cpuGroups.reason}).`);
   else {
@@ -644,11 +631,12 @@ async function main(): Promise<void> {
 
   out.push(
     '',
-    '3. Hashing: process-uploaded-photo in a child on an object uploaded via the presigned-URL flow',
-    '   (one invocation: HeadObject, GET streamed through SHA-256, PutItem), vs createHash(sha256) on the bytes in memory.',
-    '   MiB/s as median / best; handler ms as median / min; child peak RSS as median / min / max.',
-    '   The handler figure includes the S3 emulator serving the GET from this (parent) process on the same CPUs;',
-    '   GET-only = a child fetching the same object (presigned URL, node:http) and discarding it: the emulator\'s ceiling.',
+    `3. Processing a max-size upload: process-uploaded-photo in a child on a camera-like JPEG (photoJpeg, padded to the byte with`,
+    `   comment segments) uploaded via the presigned-URL flow: one invocation (HeadObject, GET of every byte + SHA-256, type check,`,
+    `   decode and renditions, the publish copy and rendition PUTs, the records); the deploy's MAX_UPLOAD_BYTES is ${fixed(maxUploadBytes / MiB, 0)} MiB.`,
+    '   Beside it: GET-only = a child fetching the same object (presigned URL, node:http) and discarding it (the read\'s share:',
+    '   the S3 emulator serves from this parent process, on the same CPUs); raw sha256 = createHash on the bytes in memory.',
+    '   ms as median / min; MiB/s as median / best; child peak RSS as median / min / max.',
     ...rssNote,
   );
   const throughput = (sizeMiB: number, times: number[]) => {
@@ -657,14 +645,15 @@ async function main(): Promise<void> {
   };
   out.push(
     table(
-      ['object MiB', 'handler ms', 'handler MiB/s', 'GET-only MiB/s', 'raw sha256 ms', 'raw sha256 MiB/s', 'child load ms', 'child peak RSS MiB', 'ru_maxrss MiB', 'bytes read: hashed + sniffed'],
-      hashing.map(({ mib: sizeMiB, runs, drains, rawMs }) => {
-        const invoke = series(runs, (report) => report.invokeMs);
+      ['object MiB', 'photo', 'handler ms', 'GET-only ms', 'GET-only MiB/s', 'raw sha256 ms', 'raw sha256 MiB/s', 'child load ms', 'child peak RSS MiB', 'ru_maxrss MiB', 'bytes read'],
+      hashing.map(({ mib: sizeMiB, photo, runs, drains, rawMs }) => {
+        const drain = series(drains, (report) => report.drainMs);
         return [
           String(sizeMiB),
-          medMin(invoke, (value) => fixed(value, 0)),
-          throughput(sizeMiB, invoke),
-          throughput(sizeMiB, series(drains, (report) => report.drainMs)),
+          photo,
+          medMin(series(runs, (report) => report.invokeMs), (value) => fixed(value, 0)),
+          medMin(drain, (value) => fixed(value, 0)),
+          throughput(sizeMiB, drain),
           medMin(rawMs, (value) => fixed(value, 0)),
           throughput(sizeMiB, rawMs),
           medMin(series(runs, (report) => report.loadMs)),
@@ -680,22 +669,10 @@ async function main(): Promise<void> {
   );
   out.push(
     '',
-    `4. S3-verified checksum: the ${HASH_MIB} MiB upload declared its sha256; S3 checked the body on upload and`,
-    '   processing reads S3\'s checksum (HeadObject, ChecksumMode ENABLED) instead of the body. Only the first',
-    '   bytes are read, to check the image type (file-type magic numbers).',
-  );
-  out.push(
-    table(
-      ['object MiB', 'handler ms', 'child peak RSS MiB', 'bytes read: hashed + sniffed'],
-      [[String(HASH_MIB), medMin(series(verified, (report) => report.invokeMs), (value) => fixed(value, 0)), medMin(peakBytes(verified), mib), bytesReadCell(verified)]],
-    ),
-  );
-  out.push(
-    '',
     '5. The local stack under load: uploads through the full flow (initiate-upload, presigned PUT, S3 event,',
     '   processing) from a client in another process. photos/s = records written per second from the first',
     '   initiate to the last record; PUT->ready = from the PUT\'s 200 to the record\'s createdAt. sha256 declared:',
-    '   as @event-photos/client uploads (S3 verifies it, processing reads the first bytes only); undeclared: processing hashes.',
+    '   as @event-photos/client uploads (S3 verifies it); processing reads, hashes and decodes every photo either way.',
   );
   out.push(
     table(
@@ -729,6 +706,7 @@ async function main(): Promise<void> {
       ],
     ),
   );
+  out.push('', ...renditionsReport(renditions));
   const totalSeconds = (performance.now() - benchStarted) / 1000;
   out.push('', `Total ${totalSeconds.toFixed(1)} s.`);
 
@@ -754,7 +732,7 @@ async function main(): Promise<void> {
     execPath: process.execPath,
     platform: `${os.platform()} ${os.arch()}`,
     cpus: os.cpus().map((cpu) => cpu.model),
-    options: { runs: RUNS, shareRuns: SHARE_RUNS, warmup: WARMUP, hashMiB: HASH_MIB, hashRuns: HASH_RUNS, smallHashMiB: SMALL_HASH_MIB, photoBytes: PHOTO_BYTES },
+    options: { runs: RUNS, shareRuns: SHARE_RUNS, warmup: WARMUP, hashMiB: HASH_MIB, hashRuns: HASH_RUNS, smallHashMiB: SMALL_HASH_MIB, photoBytes: PHOTO_BYTES, renditionsRuns: RENDITIONS_RUNS },
     buildOptions: DEPLOY_BUILD_OPTIONS,
     naiveBuildOptions: NAIVE_BUILD_OPTIONS,
     bundles: FUNCTIONS.map((fn) => {
@@ -807,13 +785,13 @@ async function main(): Promise<void> {
       rssHeadroom: RSS_HEADROOM,
       functions: memoryChoices.map((choice) => ({ ...choice, peakRssMiB: peakRssMiB(FUNCTIONS.find((fn) => fn.name === choice.name)!) })),
     },
-    hashing: hashing.map(({ mib: sizeMiB, runs, drains, rawMs }) => {
-      const invoke = series(runs, (report) => report.invokeMs);
+    maxSizeUpload: hashing.map(({ mib: sizeMiB, photo, runs, drains, rawMs }) => {
       const drain = summarize(series(drains, (report) => report.drainMs));
       return {
         objectMiB: sizeMiB,
-        handlerInvokeMs: summarize(invoke),
-        handlerMiBps: { median: sizeMiB / (summarize(invoke).median / 1000), best: sizeMiB / (summarize(invoke).min / 1000) },
+        photo,
+        maxUploadBytes,
+        handlerInvokeMs: summarize(series(runs, (report) => report.invokeMs)),
         getOnlyMs: drain,
         getOnlyMiBps: { median: sizeMiB / (drain.median / 1000), best: sizeMiB / (drain.min / 1000) },
         rawSha256Ms: summarize(rawMs),
@@ -825,15 +803,9 @@ async function main(): Promise<void> {
         getOnlyRuns: drains.map(strip),
       };
     }),
-    s3VerifiedChecksum: {
-      objectMiB: HASH_MIB,
-      handlerInvokeMs: summarize(series(verified, (report) => report.invokeMs)),
-      childPeakRssKiB: summarize(peakBytes(verified).map((bytes) => bytes / 1024)),
-      bytesRead: verified.map(bytesRead),
-      runs: verified.map(strip),
-    },
     load: loads,
     library,
+    renditions,
     totalSeconds,
   };
   for (const file of resultsFiles) {

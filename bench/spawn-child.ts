@@ -33,21 +33,22 @@ export interface ChildReport {
   error?: string;
 }
 
-export interface ChildRun {
+/** `Report`: what the child writes on fd 3 (child.mjs's ChildReport unless another script is run). */
+export interface ChildRun<Report = ChildReport> {
   /** Measured by the parent: spawn() to the child's exit. */
   wallMs: number;
   exitCode: number | null;
-  report: ChildReport | null;
+  report: Report | null;
   /** The end of the child's stdout and stderr, for diagnostics. */
   output: string;
 }
 
 /**
- * Runs `process.execPath args...` and collects the report child.mjs writes on fd 3.
+ * Runs `process.execPath args...` and collects the report the script (child.mjs) writes on fd 3.
  * stdout (the function's logs) and stderr are drained and only their tail is kept.
  * With a cpuGroup, the child runs inside it from its start (wall then includes a /bin/sh exec).
  */
-export function runChild(args: string[], env: NodeJS.ProcessEnv, cpuGroup?: CpuGroup): Promise<ChildRun> {
+export function runChild<Report = ChildReport>(args: string[], env: NodeJS.ProcessEnv, cpuGroup?: CpuGroup): Promise<ChildRun<Report>> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const command = cpuGroup ? inGroup(cpuGroup, process.execPath, args) : { command: process.execPath, args };
@@ -71,9 +72,9 @@ export function runChild(args: string[], env: NodeJS.ProcessEnv, cpuGroup?: CpuG
     });
     // 'close' comes after 'exit', once the pipes are drained: the report is complete then.
     child.on('close', () => {
-      let report: ChildReport | null = null;
+      let report: Report | null = null;
       try {
-        report = reportText.trim() ? (JSON.parse(reportText.trim().split('\n').pop()!) as ChildReport) : null;
+        report = reportText.trim() ? (JSON.parse(reportText.trim().split('\n').pop()!) as Report) : null;
       } catch {
         report = null;
       }

@@ -1,0 +1,480 @@
+// Section 7 of `npm run bench`, and alone:
+//   npx tsx bench/renditions.ts [--renditions-runs 3] [--json file]
+// What rendering a camera photo costs: a 12 MP (4000x3000) and a 24 MP (6000x4000, EXIF orientation
+// 6) JPEG from photoJpeg (noise: it compresses like a photo, and is the hardest case for encoders).
+// Every reading is a FRESH child process (bench/render-child.ts, bundled like a Lambda), so its peak
+// RSS (VmHWM) is that one run's:
+//   a. the product's SharpPhotoRenderer beside two naive renderers that decode per output: with
+//      JPEG shrink-on-load, and decoding the whole image each time, at full CPU;
+//   b. at Lambda's CPU share (bench/cpu-share.ts; needs root) for the function's own memory and 1024,
+//      1769 (1 vCPU) and 2048 MB: the product renderer alone, and process-uploaded-photo (the deploy
+//      bundle, bench/child.mjs) processing a real upload of each photo against a local stack of its
+//      own: HeadObject, GET + SHA-256, render, the publish copy, the rendition PUTs, the records;
+//   c. from b, a memory size for processing and its cost per 1,000 photos (bench/memory-choice.ts's
+//      prices and headroom);
+//   d. the 1920-wide rendition of the 12 MP photo as WebP (the product's settings) and AVIF: encode
+//      time, bytes, PSNR, and a verdict computed from them.
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { PhotoRepository, createDocumentClient } from '@event-photos/aws';
+import { signIn } from '@event-photos/client';
+import { REPO_ROOT, localResourcesOf, readServerlessApp, startLocalStack } from '@event-photos/local-stack';
+import { s3Event } from '@event-photos/testing';
+import { photoJpeg } from '@event-photos/testing/fixtures';
+import { buildBundles } from './bundle.ts';
+import { LAMBDA_MB_PER_VCPU, createCpuGroups, vcpuShare, type CpuGroup, type CpuGroups } from './cpu-share.ts';
+import { fixed, median, medMin, summarize, table, type Summary } from './format.ts';
+import { COLD_FRACTION, PRICE, RSS_HEADROOM, costSizes } from './memory-choice.ts';
+import type { CodecReading, RenderReport, Variant } from './render-child.ts';
+import { CHILD_SCRIPT, runChild, type ChildReport, type ChildRun } from './spawn-child.ts';
+import { uploadThroughApi, type Uploaded } from './upload.ts';
+
+const MiB = 1024 * 1024;
+const PHOTOS = [
+  { name: '12 MP', width: 4000, height: 3000 },
+  { name: '24 MP', width: 6000, height: 4000, orientation: 6 },
+] as const;
+/** Besides the function's own memory (serverless.yml): the sizes the issue asks about. */
+const COMPARED_MEMORY_MB = [1024, LAMBDA_MB_PER_VCPU, 2048];
+const VARIANTS: Array<{ variant: Exclude<Variant, 'codecs'>; label: string }> = [
+  { variant: 'product', label: 'product: decode once (shrink-on-load), outputs from those pixels' },
+  { variant: 'naive', label: 'naive: decode per output from the file (shrink-on-load)' },
+  { variant: 'naive-full', label: 'naive: full-size decode per output (no shrink-on-load)' },
+];
+/**
+ * Processing is asynchronous, but the uploader waits for the photo to appear: the fastest size
+ * whose cost is within this fraction of the cheapest. (CPU-bound work costs about the same GB-s
+ * at any share: twice the memory, half the time; so speed is cheap, not free.)
+ */
+const SPEED_PREMIUM = 0.1;
+/** docs/cost-model.md: CloudFront to Europe / North America, first 10 TB ($ per GB), and views per photo. */
+const CLOUDFRONT_PER_GB = 0.085;
+const VIEWS_PER_PHOTO = 20;
+/** An AVIF encode counts as the same quality as WebP's if its PSNR is at most this much lower. */
+const SAME_QUALITY_DB = 0.25;
+
+export interface ShareFigures {
+  memoryMB: number;
+  vcpu: number;
+  photo: string;
+  renderMs: Summary;
+  renderCpuMs: Summary;
+  renderPeakRssMiB: number;
+  /** process-uploaded-photo's first invocation, in a fresh process (import excluded). */
+  processMs: Summary;
+  /** Process start to that invocation done: a cold start. */
+  processColdMs: Summary;
+  processPeakRssMiB: number;
+  /** USD per 1,000 photos: the invocation billed (rounded up to 1 ms) + the request fee, COLD_FRACTION of them cold. */
+  perThousand: number;
+}
+
+export interface RenditionsResult {
+  runs: number;
+  photos: Array<{ name: string; width: number; height: number; orientation: number | null; bytes: number }>;
+  fullCpu: Array<{ photo: string; variant: string; ms: Summary; cpuMs: Summary; peakRssMiB: Summary; baseRssMiB: number; outputs: NonNullable<RenderReport['outputs']> }>;
+  /** process-uploaded-photo at full CPU: the same work plus the reads and writes, for comparison. */
+  processFullCpu: Array<{ photo: string; ms: Summary; peakRssMiB: Summary; bytesRead: number[]; renditions: number[] }>;
+  cpuShare: { available: true; sizes: ShareFigures[] } | { available: false; reason: string };
+  memory: {
+    configuredMB: number;
+    rule: string;
+    peakRssMiB: number;
+    rssHeadroom: number;
+    price: typeof PRICE;
+    coldFraction: number;
+    chosenMB: number | null;
+    reason: string;
+    perThousandAtChosen: Record<string, number> | null;
+  };
+  codecs: { photo: string; width: number; height: number; readings: CodecReading[]; sameQuality: string | null; verdict: string };
+  seconds: number;
+}
+
+/**
+ * A camera-like JPEG of exactly `size` bytes: the largest 4:3 photoJpeg that fits, then comment
+ * segments (random bytes, which every decoder skips) after its APPn segments for the rest (a few
+ * per cent). Processing reads and hashes every byte and decodes a photo of about that size.
+ */
+export async function photoJpegOfSize(size: number): Promise<{ bytes: Buffer<ArrayBuffer>; width: number; height: number }> {
+  const sample = await photoJpeg({ width: 800, height: 600 });
+  let pixels = (0.97 * size) / (sample.length / (800 * 600));
+  for (;;) {
+    const width = Math.round(Math.sqrt((pixels * 4) / 3));
+    const height = Math.round((width * 3) / 4);
+    const photo = await photoJpeg({ width, height });
+    if (photo.length + 4 <= size) return { bytes: padJpeg(photo, size), width, height };
+    pixels *= 0.97;
+  }
+}
+
+function padJpeg(jpeg: Buffer, size: number): Buffer<ArrayBuffer> {
+  let offset = 2; // after SOI: skip APP0 (JFIF) / APP1 (EXIF), which decoders want first
+  while (jpeg[offset] === 0xff && jpeg[offset + 1]! >= 0xe0 && jpeg[offset + 1]! <= 0xef) offset += 2 + jpeg.readUInt16BE(offset + 2);
+  const segments: Buffer[] = [];
+  let padding = size - jpeg.length;
+  while (padding > 0) {
+    // A segment is 4 bytes + up to 65,533 of data; never leave fewer than 4 bytes for the next one.
+    let data = Math.min(65_533, padding - 4);
+    if (padding - 4 - data > 0 && padding - 4 - data < 4) data -= 4;
+    const segment = randomBytes(4 + data);
+    segment.writeUInt16BE(0xfffe, 0);
+    segment.writeUInt16BE(data + 2, 2);
+    segments.push(segment);
+    padding -= 4 + data;
+  }
+  const padded = Buffer.concat([jpeg.subarray(0, offset), ...segments, jpeg.subarray(offset)]);
+  if (padded.length !== size) throw new Error(`padJpeg: ${padded.length} bytes, not ${size}`);
+  return padded;
+}
+
+/** One render child: the variant on the image file, at full CPU or in a CPU group. */
+async function render(bundle: string, variant: Variant, file: string, runs: number, cpuGroup?: CpuGroup): Promise<RenderReport> {
+  const run = await runChild<RenderReport>([bundle, variant, file, String(runs)], { PATH: process.env['PATH'] ?? '' }, cpuGroup);
+  if (run.exitCode !== 0 || run.report?.kind !== 'render') throw new Error(`render child ${variant} ${path.basename(file)} failed (exit ${run.exitCode}): ${run.report?.error ?? ''}\n${run.output}`);
+  if (cpuGroup && run.report.cpuCgroup !== cpuGroup.cgroupPath) throw new Error(`render child ran in cpu cgroup ${run.report.cpuCgroup}, not ${cpuGroup.cgroupPath}`);
+  return run.report;
+}
+
+const peakMiB = (report: { hwmKiB: number | null; maxRssKiB?: number }) => (report.hwmKiB ?? report.maxRssKiB ?? 0) / 1024;
+
+export async function runRenditions({ runs, progress = () => undefined }: { runs: number; progress?: (line: string) => void }): Promise<RenditionsResult> {
+  const started = performance.now();
+  const workDir = await mkdtemp(path.join(os.tmpdir(), 'event-photos-renditions-'));
+  let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
+  let cpuGroups: CpuGroups | undefined;
+  try {
+    const spec = (await readServerlessApp(REPO_ROOT)).functions.get('processUploadedPhoto')!;
+    progress('renditions: making the photos, building the render child and process-uploaded-photo, starting a local stack');
+    const photoBytes = await Promise.all(PHOTOS.map((photo) => photoJpeg(photo)));
+    const files = PHOTOS.map((photo) => path.join(workDir, `${photo.width}x${photo.height}.jpg`));
+    await Promise.all(files.map((file, i) => writeFile(file, photoBytes[i]!)));
+    const [bundles, startedStack] = await Promise.all([
+      buildBundles({ 'render-child': fileURLToPath(new URL('./render-child.ts', import.meta.url)), 'process-uploaded-photo': spec.file }, path.join(workDir, 'bundles')),
+      startLocalStack({ dataDir: path.join(workDir, 'stack'), environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } }),
+    ]);
+    stack = startedStack;
+    const renderBundle = bundles.get('render-child')!.file;
+    const processBundle = bundles.get('process-uploaded-photo')!.file;
+
+    // ---- a. Full CPU: rounds interleave photos and variants, so drift hits them all alike.
+    const fullRuns = new Map<string, RenderReport[]>();
+    for (let round = 1; round <= runs; round++) {
+      progress(`renditions: full CPU, run ${round}/${runs}`);
+      for (const [i, photo] of PHOTOS.entries()) {
+        for (const { variant } of VARIANTS) {
+          const key = `${photo.name} ${variant}`;
+          fullRuns.set(key, [...(fullRuns.get(key) ?? []), await render(renderBundle, variant, files[i]!, runs)]);
+        }
+      }
+    }
+
+    // ---- b. Real uploads through the stack (initiate-upload, presigned PUT; the stack's own trigger
+    // processes them once), then process-uploaded-photo in a child per run on each object.
+    const { outputs } = stack;
+    const resources = localResourcesOf(outputs);
+    const documents = createDocumentClient({ endpoint: outputs.dynamodbEndpoint, region: outputs.region, credentials: resources.credentials });
+    const repository = new PhotoRepository(documents, outputs.tableName);
+    const attendee = outputs.demoUsers.find((user) => user.groups.length === 0)!;
+    const { idToken } = await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, clientId: outputs.userPoolClientId, ...attendee });
+    const functionEnv: Record<string, string> = { ...stack.functionEnvironment('processUploadedPhoto'), POWERTOOLS_LOG_LEVEL: 'INFO' };
+    // Besides the two photos, one of the deploy's maximum size (MAX_UPLOAD_BYTES): the memory
+    // chosen must hold the largest upload processing accepts, not only a typical one.
+    const maxUploadBytes = Number(functionEnv['MAX_UPLOAD_BYTES']);
+    const largest = await photoJpegOfSize(maxUploadBytes);
+    const toProcess = [
+      ...PHOTOS.map((photo, i) => ({ name: photo.name, bytes: photoBytes[i]! })),
+      { name: `max upload (${fixed(maxUploadBytes / MiB, 0)} MiB, ${largest.width}x${largest.height})`, bytes: largest.bytes },
+    ];
+    const uploads: Array<Uploaded & { name: string; size: number; eventFile: string }> = [];
+    for (const [i, { name, bytes }] of toProcess.entries()) {
+      const uploaded = await uploadThroughApi(outputs.apiUrl, idToken, outputs.demoEventId, new Uint8Array(bytes), { title: `Renditions ${name}` });
+      await stack.notifications.idle();
+      const eventFile = path.join(workDir, `event-${i}.json`);
+      await writeFile(eventFile, JSON.stringify(s3Event({ region: outputs.region, bucket: outputs.bucketName, key: uploaded.key, size: bytes.length, eTag: uploaded.etag })));
+      uploads.push({ ...uploaded, name, size: bytes.length, eventFile });
+    }
+    /** Processes upload `i` in a fresh child; the record is deleted first, so the child does the whole work again. */
+    const processInChild = async (i: number, memoryMB: number, cpuGroup?: CpuGroup) => {
+      const { photoId, eventFile, name, size } = uploads[i]!;
+      await documents.send(new DeleteCommand({ TableName: outputs.tableName, Key: { pk: `EVENT#${outputs.demoEventId}`, sk: `PHOTO#${photoId}` } }));
+      const env = { ...functionEnv, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMB) };
+      const run: ChildRun<ChildReport> = await runChild([CHILD_SCRIPT, processBundle, eventFile, 'process-uploaded-photo', String(memoryMB)], env, cpuGroup);
+      const label = `process-uploaded-photo ${name} at ${cpuGroup ? `${memoryMB} MB's share` : 'full CPU'}`;
+      if (run.exitCode !== 0 || run.report?.kind !== 'handler') throw new Error(`${label}: the child failed (exit ${run.exitCode}): ${run.report?.error ?? ''}\n${run.output}`);
+      if (cpuGroup && run.report.cpuCgroup !== cpuGroup.cgroupPath) throw new Error(`${label}: ran in cpu cgroup ${run.report.cpuCgroup}, not ${cpuGroup.cgroupPath}`);
+      const photo = await repository.getPhoto(outputs.demoEventId, photoId);
+      if (!photo?.renditions?.length || photo.size !== size) throw new Error(`${label}: no photo record with renditions: ${JSON.stringify(photo)}\n${run.output}`);
+      const line = run.output.split('\n').find((candidate) => candidate.includes('"message":"Photo recorded"'));
+      if (!line) throw new Error(`${label}: no "Photo recorded" log line:\n${run.output}`);
+      const logged = JSON.parse(line) as { bytesRead: number; renditions: number };
+      return { report: run.report, bytesRead: logged.bytesRead, renditions: logged.renditions };
+    };
+    const processFull = new Map<number, Array<Awaited<ReturnType<typeof processInChild>>>>();
+    for (let round = 1; round <= runs; round++) {
+      progress(`renditions: process-uploaded-photo at full CPU, run ${round}/${runs}`);
+      for (const i of uploads.keys()) processFull.set(i, [...(processFull.get(i) ?? []), await processInChild(i, spec.memoryMB)]);
+    }
+
+    // ---- At Lambda's CPU shares: the renderer alone, then the whole processing, per size and photo.
+    const sizes = [...new Set([spec.memoryMB, ...COMPARED_MEMORY_MB])].sort((a, b) => a - b);
+    cpuGroups = await createCpuGroups(sizes);
+    const shareRender = new Map<string, RenderReport[]>();
+    const shareProcess = new Map<string, Array<Awaited<ReturnType<typeof processInChild>>>>();
+    if (cpuGroups.available) {
+      for (let round = 1; round <= runs; round++) {
+        for (const memoryMB of sizes) {
+          progress(`renditions: at ${memoryMB} MB's CPU share (${fixed(vcpuShare(memoryMB), 3)} vCPU), run ${round}/${runs}`);
+          const cpuGroup = cpuGroups.groups.get(memoryMB)!;
+          for (const i of PHOTOS.keys()) {
+            const key = `${memoryMB} ${i}`;
+            shareRender.set(key, [...(shareRender.get(key) ?? []), await render(renderBundle, 'product', files[i]!, runs, cpuGroup)]);
+            shareProcess.set(key, [...(shareProcess.get(key) ?? []), await processInChild(i, memoryMB, cpuGroup)]);
+          }
+        }
+      }
+      await cpuGroups.remove();
+    }
+
+    // ---- d. WebP vs AVIF for the 12 MP photo's 1920-wide rendition, at full CPU (CPU time is what Lambda bills).
+    progress('renditions: WebP vs AVIF for the 1920-wide rendition (AVIF takes tens of seconds per encode)');
+    const codecReport = await render(renderBundle, 'codecs', files[0]!, runs);
+    documents.destroy();
+
+    // ---- Figures
+    const summary = (values: number[]) => summarize(values);
+    const processPeaks = [...processFull.values(), ...shareProcess.values()].flat().map((run) => peakMiB(run.report));
+    const peakRssMiB = Math.max(...processPeaks);
+    const shareFigures: ShareFigures[] = [];
+    if (cpuGroups.available) {
+      for (const memoryMB of sizes) {
+        for (const [i, photo] of PHOTOS.entries()) {
+          const renders = shareRender.get(`${memoryMB} ${i}`)!;
+          const processes = shareProcess.get(`${memoryMB} ${i}`)!;
+          const processMs = summary(processes.map((run) => run.report.invokeMs!));
+          const processColdMs = summary(processes.map((run) => run.report.doneMs!));
+          // memory-choice.ts's pricing: per million requests, billed ms rounded up, COLD_FRACTION cold.
+          const [costed] = costSizes([{ memoryMB, warmMs: processMs.median, coldMs: processColdMs.median }], peakRssMiB);
+          shareFigures.push({
+            memoryMB,
+            vcpu: vcpuShare(memoryMB),
+            photo: photo.name,
+            renderMs: summary(renders.map((report) => report.ms!)),
+            renderCpuMs: summary(renders.map((report) => report.cpuMs!)),
+            renderPeakRssMiB: Math.max(...renders.map(peakMiB)),
+            processMs,
+            processColdMs,
+            processPeakRssMiB: Math.max(...processes.map((run) => peakMiB(run.report))),
+            perThousand: costed!.blendedPerMillion / 1000,
+          });
+        }
+      }
+    }
+    const memory = chooseProcessingMemory(shareFigures, sizes, spec.memoryMB, peakRssMiB, cpuGroups.available ? null : cpuGroups.reason);
+    const chosenVcpu = memory.chosenMB === null ? 1 : vcpuShare(memory.chosenMB);
+    return {
+      runs,
+      photos: PHOTOS.map((photo, i) => ({ name: photo.name, width: photo.width, height: photo.height, orientation: 'orientation' in photo ? photo.orientation : null, bytes: photoBytes[i]!.length })),
+      fullCpu: PHOTOS.flatMap((photo) =>
+        VARIANTS.map(({ variant, label }) => {
+          const reports = fullRuns.get(`${photo.name} ${variant}`)!;
+          return {
+            photo: photo.name,
+            variant: label,
+            ms: summary(reports.map((report) => report.ms!)),
+            cpuMs: summary(reports.map((report) => report.cpuMs!)),
+            peakRssMiB: summary(reports.map(peakMiB)),
+            baseRssMiB: median(reports.map((report) => (report.hwmBeforeKiB ?? 0) / 1024)),
+            outputs: reports[0]!.outputs!,
+          };
+        }),
+      ),
+      processFullCpu: uploads.map(({ name }, i) => {
+        const processes = processFull.get(i)!;
+        return {
+          photo: name,
+          ms: summary(processes.map((run) => run.report.invokeMs!)),
+          peakRssMiB: summary(processes.map((run) => peakMiB(run.report))),
+          bytesRead: processes.map((run) => run.bytesRead),
+          renditions: processes.map((run) => run.renditions),
+        };
+      }),
+      cpuShare: cpuGroups.available ? { available: true, sizes: shareFigures } : { available: false, reason: cpuGroups.reason },
+      memory,
+      codecs: codecVerdict(codecReport, PHOTOS[0].name, chosenVcpu, memory.chosenMB, spec.timeoutSeconds),
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    if (cpuGroups?.available) await cpuGroups.remove();
+    await stack?.stop();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Sizes that hold the peak RSS with RSS_HEADROOM; of those, the fastest whose cost for the two
+ * photos (one of each) is within SPEED_PREMIUM of the cheapest.
+ */
+function chooseProcessingMemory(figures: ShareFigures[], sizes: number[], configuredMB: number, peakRssMiB: number, unavailable: string | null): RenditionsResult['memory'] {
+  const rule = `of the sizes holding peak RSS x ${RSS_HEADROOM}, the fastest (12 MP + 24 MP processing) whose cost is within ${SPEED_PREMIUM * 100}% of the cheapest`;
+  const base = { configuredMB, rule, peakRssMiB, rssHeadroom: RSS_HEADROOM, price: PRICE, coldFraction: COLD_FRACTION };
+  if (unavailable !== null) return { ...base, chosenMB: null, reason: `no Lambda CPU share figures (${unavailable})`, perThousandAtChosen: null };
+  const bySize = sizes.map((memoryMB) => {
+    const rows = figures.filter((row) => row.memoryMB === memoryMB);
+    return { memoryMB, fits: peakRssMiB * RSS_HEADROOM <= memoryMB, cost: rows.reduce((sum, row) => sum + row.perThousand, 0), ms: rows.reduce((sum, row) => sum + row.processMs.median, 0) };
+  });
+  const eligible = bySize.filter((size) => size.fits);
+  if (!eligible.length) return { ...base, chosenMB: null, reason: `no compared size holds ${fixed(peakRssMiB, 0)} MiB x ${RSS_HEADROOM}`, perThousandAtChosen: null };
+  const cheapest = eligible.reduce((best, size) => (size.cost < best.cost ? size : best));
+  const chosen = eligible.filter((size) => size.cost <= cheapest.cost * (1 + SPEED_PREMIUM)).reduce((best, size) => (size.ms < best.ms ? size : best));
+  const reason =
+    chosen === cheapest
+      ? `the cheapest ($${fixed(cheapest.cost, 4)} per 1,000 of each photo) and the fastest within ${SPEED_PREMIUM * 100}% of it (${fixed(chosen.ms / 1000, 2)} s for the pair)`
+      : `${fixed(chosen.ms / 1000, 2)} s for the pair vs ${fixed(cheapest.ms / 1000, 2)} s at ${cheapest.memoryMB} MB, the cheapest, for +${fixed((chosen.cost / cheapest.cost - 1) * 100, 0)}% ($${fixed(chosen.cost, 4)} vs $${fixed(cheapest.cost, 4)} per 1,000 of each photo)`;
+  const smallest = eligible[0]!;
+  return {
+    ...base,
+    chosenMB: chosen.memoryMB,
+    reason: `${reason}; the smallest that fits is ${smallest.memoryMB} MB`,
+    perThousandAtChosen: Object.fromEntries(figures.filter((row) => row.memoryMB === chosen.memoryMB).map((row) => [row.photo, row.perThousand])),
+  };
+}
+
+/**
+ * The AVIF encode of the same quality as WebP's (PSNR within SAME_QUALITY_DB, else the closest),
+ * and whether its bytes pay for its encode: the CPU time it adds, billed at Lambda's GB-s price
+ * (CPU-bound work at a share up to 1 vCPU is billed cpu-s x 1769/1024 GB), against the CloudFront
+ * egress it saves over VIEWS_PER_PHOTO views of this rendition.
+ */
+function codecVerdict(
+  { codecs: readings, source }: Pick<RenderReport, 'codecs' | 'source'>,
+  photo: string,
+  chosenVcpu: number,
+  chosenMB: number | null,
+  timeoutSeconds: number,
+): RenditionsResult['codecs'] {
+  if (!readings || !source) throw new Error('the codecs child reported no readings');
+  const webp = readings.find((reading) => reading.format === 'webp')!;
+  const avifs = readings.filter((reading) => reading.format === 'avif');
+  const same = avifs.filter((reading) => reading.psnrDb >= webp.psnrDb - SAME_QUALITY_DB).sort((a, b) => a.bytes - b.bytes)[0];
+  const compared = same ?? avifs.reduce((best, reading) => (reading.psnrDb > best.psnrDb ? reading : best));
+  const savedBytes = webp.bytes - compared.bytes;
+  const extraCpuS = (median(compared.cpuMs) - median(webp.cpuMs)) / 1000;
+  const encodeCost = Math.max(0, extraCpuS) * (LAMBDA_MB_PER_VCPU / 1024) * PRICE.perGbSecond;
+  const savedPerView = (Math.max(0, savedBytes) / 1024 ** 3) * CLOUDFRONT_PER_GB;
+  const breakEvenViews = savedPerView > 0 ? encodeCost / savedPerView : Infinity;
+  const pays = savedBytes > 0 && breakEvenViews <= VIEWS_PER_PHOTO;
+  const quality = same ? `at the same quality (${compared.name}: PSNR ${fixed(compared.psnrDb, 2)} vs WebP's ${fixed(webp.psnrDb, 2)} dB)` : `at its best quality measured (${compared.name}: PSNR ${fixed(compared.psnrDb, 2)} dB, below WebP's ${fixed(webp.psnrDb, 2)})`;
+  const size = `${savedBytes >= 0 ? `${fixed((savedBytes / webp.bytes) * 100, 0)}% smaller` : `${fixed((-savedBytes / webp.bytes) * 100, 0)}% larger`} (${fixed(compared.bytes / 1024, 0)} vs ${fixed(webp.bytes / 1024, 0)} KiB)`;
+  const extraAtShareS = extraCpuS / Math.min(chosenVcpu, os.cpus().length);
+  const timeout = extraAtShareS > timeoutSeconds ? `, over the function's ${timeoutSeconds} s timeout` : '';
+  const time = `${fixed(median(compared.cpuMs) / median(webp.cpuMs), 0)}x the encode CPU (+${fixed(extraCpuS, 1)} s; ~${fixed(extraAtShareS, 0)} s more per photo at ${chosenMB ?? LAMBDA_MB_PER_VCPU} MB's share${timeout})`;
+  const repay = savedPerView > 0 ? `repaid by the egress saved after ${breakEvenViews < 1e6 ? fixed(breakEvenViews, 0) : '>1M'} views at $${CLOUDFRONT_PER_GB}/GB (cost model: ${VIEWS_PER_PHOTO})` : 'and saves no egress';
+  const verdict = `${pays ? 'AVIF pays off' : 'AVIF does not pay off'}: ${quality} it is ${size} for ${time}; $${encodeCost.toPrecision(2)} of Lambda time per photo, ${repay}.`;
+  return { photo, width: source.width, height: source.height, readings, sameQuality: same?.name ?? null, verdict };
+}
+
+/** The printed section 7. */
+export function renditionsReport(result: RenditionsResult): string[] {
+  const out: string[] = [];
+  const ms0 = (summary: Summary) => `${fixed(summary.median, 0)} / ${fixed(summary.min, 0)}`;
+  const photoLine = result.photos.map((photo) => `${photo.name} ${photo.width}x${photo.height}${photo.orientation ? ` (EXIF orientation ${photo.orientation})` : ''} ${fixed(photo.bytes / MiB, 1)} MiB`).join(', ');
+  const base = median(result.fullCpu.map((row) => row.baseRssMiB));
+  out.push(
+    `7. Renditions (320/960/1920 WebP q80 + 16 px placeholder) of camera-like JPEGs (photoJpeg: noise): ${photoLine}.`,
+    `   Each reading is a fresh child process, bundled like a Lambda; ${result.runs} run${result.runs === 1 ? '' : 's'}, median / min. ms = the work, bytes in memory;`,
+    `   CPU ms = user + system over it (2 cores: CPU ms above ms means both worked); peak RSS = the child's VmHWM (Node + sharp`,
+    `   before the image: ${fixed(base, 0)} MiB). Naive renderers run their outputs at once, as the product does.`,
+    '7a. At full CPU:',
+    table(
+      ['photo', 'renderer', 'ms', 'CPU ms', 'peak RSS MiB', 'outputs: width KiB, placeholder'],
+      result.fullCpu.map((row) => [
+        row.photo,
+        row.variant,
+        ms0(row.ms),
+        ms0(row.cpuMs),
+        `${fixed(row.peakRssMiB.median, 0)} / ${fixed(row.peakRssMiB.min, 0)}`,
+        [
+          ...row.outputs.slice(0, -1).map((output) => `${output.width} ${fixed(output.bytes / 1024, output.bytes < 10240 ? 1 : 0)}`),
+          `${row.outputs.at(-1)!.width}x${row.outputs.at(-1)!.height} ${row.outputs.at(-1)!.bytes} B`,
+        ].join(', '),
+      ]),
+    ),
+    `   process-uploaded-photo at full CPU (a child per run on a real upload: read, SHA-256, render, writes):`,
+    ...result.processFullCpu.map((row) => `   ${row.photo}: ${ms0(row.ms)} ms, peak RSS ${fixed(row.peakRssMiB.median, 0)} MiB, bytes read ${[...new Set(row.bytesRead)].join(' | ')}, ${[...new Set(row.renditions)].join(' | ')} renditions`),
+  );
+  out.push(
+    '',
+    `7b. At Lambda's CPU share (memory/${LAMBDA_MB_PER_VCPU} of a vCPU, cgroup v1 quota). render = the product renderer alone; process =`,
+    '   process-uploaded-photo\'s first invocation in a fresh process (import excluded) on a real upload against the local stack;',
+    `   cold = process start to that invocation done. $/1,000 photos: arm64, $${PRICE.perGbSecond} per GB-s (ms rounded up) + $${PRICE.perMillionRequests} per 1M`,
+    `   requests, the process ms billed, ${COLD_FRACTION * 100}% of them cold (billed from process start); list prices, not checked online.`,
+  );
+  if (!result.cpuShare.available) out.push(`   Skipped: ${result.cpuShare.reason}.`);
+  else {
+    out.push(
+      table(
+        ['MB', 'vCPU', 'photo', 'render ms', 'render CPU ms', 'process ms', 'cold ms', 'peak RSS MiB render / process', '$ per 1,000'],
+        result.cpuShare.sizes.map((row) => [
+          String(row.memoryMB),
+          fixed(row.vcpu, 3),
+          row.photo,
+          ms0(row.renderMs),
+          ms0(row.renderCpuMs),
+          ms0(row.processMs),
+          fixed(row.processColdMs.median, 0),
+          `${fixed(row.renderPeakRssMiB, 0)} / ${fixed(row.processPeakRssMiB, 0)}`,
+          fixed(row.perThousand, 4),
+        ]),
+      ),
+    );
+  }
+  const { memory } = result;
+  out.push(
+    '',
+    `7c. Memory for process-uploaded-photo (serverless.yml: ${memory.configuredMB} MB). Peak RSS of processing, any run: ${fixed(memory.peakRssMiB, 0)} MiB, x ${memory.rssHeadroom} = ${fixed(memory.peakRssMiB * memory.rssHeadroom, 0)} MiB.`,
+    `   Rule: ${memory.rule}.`,
+    memory.chosenMB === null
+      ? `   No choice: ${memory.reason}.`
+      : `   Chosen: ${memory.chosenMB} MB: ${memory.reason}. Cost per 1,000 photos there: ${Object.entries(memory.perThousandAtChosen!).map(([photo, cost]) => `${photo} $${fixed(cost, 4)}`).join(', ')}.`,
+  );
+  const { codecs } = result;
+  const webp = codecs.readings.find((reading) => reading.format === 'webp')!;
+  out.push(
+    '',
+    `7d. The ${codecs.photo} photo's 1920-wide rendition (${codecs.width}x${codecs.height}, the product's decoded pixels) encoded: WebP ${webp.ms.length} run${webp.ms.length === 1 ? '' : 's'}, AVIF 1`,
+    '   (tens of seconds each); full CPU; PSNR of the decoded output against those pixels. Noise is the hardest content for',
+    '   both encoders: on real photos both make fewer bytes, faster, and the ratios differ.',
+    table(
+      ['encoding', 'ms', 'CPU ms', 'KiB', 'vs WebP', 'PSNR dB'],
+      codecs.readings.map((reading) => [
+        reading.name,
+        medMin(reading.ms, (value) => fixed(value, 0)),
+        medMin(reading.cpuMs, (value) => fixed(value, 0)),
+        fixed(reading.bytes / 1024, 0),
+        `${fixed((reading.bytes / webp.bytes) * 100, 0)}%`,
+        fixed(reading.psnrDb, 2),
+      ]),
+    ),
+    `   Verdict: ${codecs.verdict}`,
+    `   (section 7 took ${fixed(result.seconds, 0)} s)`,
+  );
+  return out;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { 'renditions-runs': { type: 'string', default: '3' }, json: { type: 'string' } } });
+  const runs = Number(values['renditions-runs']);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error('--renditions-runs must be an integer >= 1');
+  const result = await runRenditions({ runs, progress: (line) => process.stderr.write(`[renditions] ${line}\n`) });
+  process.stdout.write(`${renditionsReport(result).join('\n')}\n`);
+  if (values.json) {
+    await mkdir(path.dirname(path.resolve(values.json)), { recursive: true });
+    await writeFile(path.resolve(values.json), `${JSON.stringify(result, null, 2)}\n`);
+  }
+}
