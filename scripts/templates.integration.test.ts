@@ -335,7 +335,7 @@ describe('API stack (serverless.yml)', () => {
       expect(properties['Architectures'], id).toEqual(['arm64']);
       const isProcessor = properties['Handler'] === 'services/photos-api/src/s3/process-uploaded-photo.handler';
       const isReconciler = properties['Handler'] === 'services/photos-api/src/jobs/reconcile-uploads.handler';
-      expect(properties['MemorySize'], id).toBe(isProcessor || isReconciler ? 512 : 256);
+      expect(properties['MemorySize'], id).toBe(isProcessor || isReconciler ? 1024 : 256);
       if (isProcessor) expect(properties['Timeout'], id).toBe(60);
       if (isReconciler) expect(properties['Timeout'], id).toBe(900);
       const roleId = targetId(properties['Role']);
@@ -484,13 +484,13 @@ describe('API stack limits and alarms', () => {
     }
   });
 
-  it('reserves concurrency for S3 processing (20) and the reconcile job (1), and for nothing else', () => {
+  it('reserves concurrency for S3 processing (50) and the reconcile job (1), and for nothing else', () => {
     const reserved = Object.fromEntries(
       ofType(api, 'AWS::Lambda::Function')
         .filter(([, fn]) => props(fn)['ReservedConcurrentExecutions'] !== undefined)
         .map(([id, fn]) => [id, props(fn)['ReservedConcurrentExecutions']]),
     );
-    expect(reserved).toEqual({ ProcessUploadedPhotoLambdaFunction: 20, ReconcileUploadsLambdaFunction: 1 });
+    expect(reserved).toEqual({ ProcessUploadedPhotoLambdaFunction: 50, ReconcileUploadsLambdaFunction: 1 });
   });
 
   it('alarms on the failure queue, handler errors, throttles and reconcile failures, to the alarmTopicArn topic', () => {
