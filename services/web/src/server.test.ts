@@ -6,6 +6,7 @@ const config = {
   apiUrl: 'http://127.0.0.1:3001',
   cognitoEndpoint: 'http://127.0.0.1:9229',
   region: 'us-east-1',
+  userPoolId: 'us-east-1_AbC123',
   userPoolClientId: 'client-123',
 };
 
@@ -91,6 +92,9 @@ describe('startWebServer', () => {
     await expect(startWebServer({ port: 0, config: { ...config, apiUrl: 'not a url' } })).rejects.toThrow('config.apiUrl');
     const { userPoolClientId: _missing, ...incomplete } = config;
     await expect(startWebServer({ port: 0, config: incomplete as typeof config })).rejects.toThrow('config.userPoolClientId');
+    const { userPoolId: _noPool, ...withoutPool } = config;
+    await expect(startWebServer({ port: 0, config: withoutPool as typeof config })).rejects.toThrow('config.userPoolId');
+    await expect(startWebServer({ port: 0, config: { ...config, userPoolId: 'AbC123' } })).rejects.toThrow('config.userPoolId');
   });
 
   it('reports a port already in use', async () => {

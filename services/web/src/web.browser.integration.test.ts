@@ -41,12 +41,19 @@ beforeAll(async () => {
   const { outputs } = stack;
   web = await startWebServer({
     port: 0,
-    config: { apiUrl: outputs.apiUrl, cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, userPoolClientId: outputs.userPoolClientId, pageSize: PAGE_SIZE },
+    config: {
+      apiUrl: outputs.apiUrl,
+      cognitoEndpoint: outputs.cognitoEndpoint,
+      region: outputs.region,
+      userPoolId: outputs.userPoolId,
+      userPoolClientId: outputs.userPoolClientId,
+      pageSize: PAGE_SIZE,
+    },
   });
   browser = await launchChromium();
 
   const token = async (organizer: boolean) =>
-    (await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, clientId: outputs.userPoolClientId, email: user(organizer).email, password: user(organizer).password })).idToken;
+    (await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, userPoolId: outputs.userPoolId, clientId: outputs.userPoolClientId, email: user(organizer).email, password: user(organizer).password })).idToken;
   const attendeeToken = await token(false);
   const organizerToken = await token(true);
   attendeeApi = createPhotosClient({ apiUrl: outputs.apiUrl, eventId: outputs.demoEventId, getToken: () => attendeeToken });
