@@ -48,7 +48,10 @@ describe('startWebServer', () => {
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     const code = await script.text();
-    expect(code).toContain('AWSCognitoIdentityProviderService.InitiateAuth');
+    // Sign-in is SRP, as the deployed app client requires: no password flow in the bundle.
+    expect(code).toContain('USER_SRP_AUTH');
+    expect(code).toContain('PASSWORD_VERIFIER');
+    expect(code).not.toContain('USER_PASSWORD_AUTH');
     expect(code.length).toBeLessThan(100_000); // no zod or other heavy runtime in the bundle
     const styles = await fetch(`${server.url}/styles.css`);
     expect(styles.headers.get('content-type')).toBe('text/css; charset=utf-8');

@@ -565,6 +565,26 @@ describe('web app in Chromium', () => {
     }
   });
 
+  it('signs in with SRP: InitiateAuth USER_SRP_AUTH, then PASSWORD_VERIFIER, and the password never leaves the page', async () => {
+    const { context, page, pageErrors } = await openApp();
+    try {
+      const calls: Array<{ target: string; body: string }> = [];
+      page.on('request', (request) => {
+        if (request.method() === 'POST' && request.url().startsWith(stack.outputs.cognitoEndpoint)) {
+          calls.push({ target: request.headers()['x-amz-target'] ?? '', body: request.postData() ?? '' });
+        }
+      });
+      await signInAs(page);
+      expect(calls.map((call) => call.target)).toEqual(['AWSCognitoIdentityProviderService.InitiateAuth', 'AWSCognitoIdentityProviderService.RespondToAuthChallenge']);
+      expect(JSON.parse(calls[0]!.body)).toMatchObject({ AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: user(false).email, SRP_A: expect.stringMatching(/^[0-9a-f]+$/) } });
+      expect(JSON.parse(calls[1]!.body)).toMatchObject({ ChallengeName: 'PASSWORD_VERIFIER', ChallengeResponses: { PASSWORD_CLAIM_SIGNATURE: expect.any(String) } });
+      for (const call of calls) expect(call.body).not.toContain(user(false).password);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('refuses a wrong password with a message', async () => {
     const { context, page } = await openApp();
     try {
