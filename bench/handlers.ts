@@ -183,7 +183,7 @@ async function main(): Promise<void> {
   const attendee = outputs.demoUsers.find((user) => user.groups.length === 0)!;
   const organizer = outputs.demoUsers.find((user) => user.groups.includes('organizers'))!;
   const tokenOf = async ({ email, password }: { email: string; password: string }) =>
-    (await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, clientId: outputs.userPoolClientId, email, password })).idToken;
+    (await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, userPoolId: outputs.userPoolId, clientId: outputs.userPoolClientId, email, password })).idToken;
   const attendeeToken = await tokenOf(attendee);
   const organizerToken = await tokenOf(organizer);
   await raiseQuotas(outputs.apiUrl, organizerToken, outputs.demoEventId);

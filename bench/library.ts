@@ -40,7 +40,7 @@ export async function runLibrary({ photos, runs }: { photos: number; runs: numbe
   try {
     const { outputs } = stack;
     const attendee = outputs.demoUsers.find((user) => user.groups.length === 0)!;
-    const { idToken } = await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, clientId: outputs.userPoolClientId, ...attendee });
+    const { idToken } = await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, userPoolId: outputs.userPoolId, clientId: outputs.userPoolClientId, ...attendee });
     const uploaderId = (JSON.parse(Buffer.from(idToken.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string }).sub;
     const eventId = outputs.demoEventId;
     const seedStarted = performance.now();

@@ -18,7 +18,7 @@ const photos = Number(photosArg);
 const concurrency = Number(concurrencyArg);
 const user = outputs.demoUsers.find((candidate) => candidate.groups.length === 0)!;
 const tokenOf = async ({ email, password }: { email: string; password: string }) =>
-  (await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, clientId: outputs.userPoolClientId, email, password })).idToken;
+  (await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, userPoolId: outputs.userPoolId, clientId: outputs.userPoolClientId, email, password })).idToken;
 const idToken = await tokenOf(user);
 await raiseQuotas(outputs.apiUrl, await tokenOf(outputs.demoUsers.find((candidate) => candidate.groups.includes('organizers'))!), outputs.demoEventId);
 const body = jpegBytes(Number(bytesArg));

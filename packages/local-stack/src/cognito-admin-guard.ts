@@ -1,5 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { CognitoRequestError } from '#lib/cognito-errors';
+import { allowsAuthFlow, type CognitoLocalData } from '#lib/cognito-local-data';
+import { createSrpFront, type SrpFront } from '#lib/cognito-srp';
 import { listenOnLoopback, LOOPBACK } from '#lib/net';
 import { S3RequestError, verifySigV4 } from '#lib/sigv4-verifier';
 
@@ -13,18 +16,9 @@ export interface CognitoAdminGuardOptions {
   /** cognito-local, on a private port (never exposed itself). */
   upstream: { hostname: string; port: number };
   credentials: AdminCredentials;
+  /** cognito-local's data folder, read for the app clients' auth flows and for SRP (cognito-local-data.ts). */
+  data: CognitoLocalData;
   log(line: Record<string, unknown>): void;
-}
-
-/** A Cognito JSON error: HTTP status and `__type`. */
-class CognitoRequestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
@@ -66,10 +60,19 @@ export function generateAdminCredentials(): AdminCredentials {
  * unauthenticated on real Cognito, and requires a SigV4 signature (service cognito-idp) made
  * with the stack's admin credentials for everything else. It also answers malformed input with
  * 400 where cognito-local would fail with 500.
+ *
+ * It also does what cognito-local lacks for sign-in, so the SPA signs in locally as on AWS:
+ * InitiateAuth only for the auth flows the app client allows (cognito-local stores them and
+ * ignores them), and USER_SRP_AUTH itself (cognito-srp.ts).
  */
-export async function startCognitoAdminGuard(options: CognitoAdminGuardOptions): Promise<{ endpoint: string; server: Server }> {
+export async function startCognitoAdminGuard(options: CognitoAdminGuardOptions): Promise<{ endpoint: string; server: Server; srp: SrpFront }> {
+  const srp = createSrpFront({
+    data: options.data,
+    passwordSignIn: (clientId, userId, password) =>
+      callUpstream(options, 'InitiateAuth', { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: userId, PASSWORD: password } }),
+  });
   const server = createServer((request, response) => {
-    handle(options, request, response).catch((error: unknown) => {
+    handle(options, srp, request, response).catch((error: unknown) => {
       if (error instanceof CognitoRequestError) return sendError(request, response, error);
       options.log({ level: 'error', message: 'Cognito guard failure', error: String(error) });
       sendError(request, response, new CognitoRequestError(500, 'InternalErrorException', 'Internal error'));
@@ -77,10 +80,10 @@ export async function startCognitoAdminGuard(options: CognitoAdminGuardOptions):
   });
   await listenOnLoopback(server, options.port);
   const address = server.address();
-  return { endpoint: `http://${LOOPBACK}:${typeof address === 'object' && address ? address.port : options.port}`, server };
+  return { endpoint: `http://${LOOPBACK}:${typeof address === 'object' && address ? address.port : options.port}`, server, srp };
 }
 
-async function handle(options: CognitoAdminGuardOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(options: CognitoAdminGuardOptions, srp: SrpFront, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const method = request.method ?? 'GET';
   const url = request.url ?? '/';
   const [rawPath = '/', rawQuery = ''] = url.split(/\?(.*)/s);
@@ -93,8 +96,34 @@ async function handle(options: CognitoAdminGuardOptions, request: IncomingMessag
     ((method === 'GET' || method === 'HEAD') && PUBLIC_GET.test(rawPath)) ||
     (method === 'POST' && rawPath === '/' && !rawQuery && target.startsWith(TARGET_PREFIX) && PUBLIC_TARGETS.has(target.slice(TARGET_PREFIX.length)));
   if (!isPublic) await verifyAdmin(options, request, method, rawPath, rawQuery, body);
-  if (method === 'POST' && rawPath === '/') checkJsonCall(request, body);
+  if (method === 'POST' && rawPath === '/') {
+    const call = checkJsonCall(request, body);
+    const operation = target.slice(TARGET_PREFIX.length);
+    if (isPublic && operation === 'InitiateAuth') {
+      const answer = await initiateAuth(options, srp, call);
+      if (answer !== undefined) return sendJson(request, response, answer);
+    }
+    if (isPublic && operation === 'RespondToAuthChallenge' && call['ChallengeName'] === 'PASSWORD_VERIFIER') {
+      return sendJson(request, response, await srp.respond(call));
+    }
+  }
   return forward(options, request, response, body);
+}
+
+/**
+ * Refuses an auth flow the app client does not allow, as Cognito does; answers USER_SRP_AUTH
+ * itself. Undefined: cognito-local answers (the other flows, and calls too malformed to name a
+ * client and a flow, which it refuses).
+ */
+async function initiateAuth(options: CognitoAdminGuardOptions, srp: SrpFront, call: Record<string, unknown>): Promise<unknown> {
+  const { AuthFlow: flow, ClientId: clientId } = call;
+  if (typeof flow !== 'string' || typeof clientId !== 'string' || clientId === '') return undefined;
+  const client = await options.data.client(clientId);
+  if (!client) throw new CognitoRequestError(400, 'ResourceNotFoundException', 'User pool client does not exist.');
+  if (!allowsAuthFlow(client, flow)) {
+    throw new CognitoRequestError(400, 'InvalidParameterException', `${flow.slice(0, 64)} flow not enabled for this client`);
+  }
+  return flow === 'USER_SRP_AUTH' ? srp.initiate(client, call) : undefined;
 }
 
 // Node joins repeated headers; the type still allows an array.
@@ -154,7 +183,7 @@ async function verifyAdmin(
 }
 
 /** What real Cognito refuses before dispatching; cognito-local would answer some of it with 500. */
-function checkJsonCall(request: IncomingMessage, body: Buffer): void {
+function checkJsonCall(request: IncomingMessage, body: Buffer): Record<string, unknown> {
   if (!/^AWSCognitoIdentityProviderService\.[A-Za-z]+$/.test(targetOf(request))) {
     throw new CognitoRequestError(400, 'UnknownOperationException', 'Unknown operation');
   }
@@ -171,6 +200,40 @@ function checkJsonCall(request: IncomingMessage, body: Buffer): void {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new CognitoRequestError(400, 'SerializationException', 'The request body must be a JSON object');
   }
+  return parsed as Record<string, unknown>;
+}
+
+/** One JSON call to cognito-local on its private port, bypassing this guard: the SRP front's USER_PASSWORD_AUTH. */
+function callUpstream(options: CognitoAdminGuardOptions, operation: string, payload: unknown): Promise<{ status: number; body: unknown }> {
+  const body = Buffer.from(JSON.stringify(payload));
+  return new Promise((resolve, reject) => {
+    const upstream = httpRequest(
+      {
+        ...options.upstream,
+        method: 'POST',
+        path: '/',
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${TARGET_PREFIX}${operation}`, 'content-length': String(body.length) },
+      },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('error', reject);
+        answer.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown = null;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // A 5xx page; the status says enough.
+          }
+          if ((answer.statusCode ?? 502) >= 500) options.log({ level: 'warn', message: 'cognito-local failed', status: answer.statusCode, target: operation, body: text.slice(0, 500) });
+          resolve({ status: answer.statusCode ?? 502, body: parsed });
+        });
+      },
+    );
+    upstream.on('error', reject);
+    upstream.end(body);
+  });
 }
 
 /** Sends the buffered request to cognito-local; its 5xx answers (unsupported operation, a crash on odd input) become 400s. */
@@ -206,6 +269,18 @@ function forward(options: CognitoAdminGuardOptions, request: IncomingMessage, re
     upstream.on('error', reject);
     upstream.end(body);
   });
+}
+
+/** A 200 answer of the guard's own, shaped as Cognito's. */
+function sendJson(request: IncomingMessage, response: ServerResponse, payload: unknown): void {
+  const body = JSON.stringify(payload);
+  response.writeHead(200, {
+    'content-type': 'application/x-amz-json-1.1',
+    'content-length': Buffer.byteLength(body),
+    'x-amzn-requestid': randomUUID(),
+    'access-control-allow-origin': '*',
+  });
+  response.end(request.method === 'HEAD' ? undefined : body);
 }
 
 function sendError(request: IncomingMessage, response: ServerResponse, error: CognitoRequestError): void {

@@ -14,10 +14,12 @@ import {
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
   GroupExistsException,
+  UpdateUserPoolClientCommand,
   UsernameExistsException,
-  type ExplicitAuthFlowsType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { generateAdminCredentials, startCognitoAdminGuard, type AdminCredentials } from '#lib/cognito-admin-guard';
+import { cognitoLocalData } from '#lib/cognito-local-data';
+import type { SrpFront } from '#lib/cognito-srp';
 import { ensureSigningKey, signingKeyPreload } from '#lib/cognito-signing-key';
 import { LOOPBACK, freePort, waitFor } from '#lib/net';
 import type { UserPoolClientSettings } from '#lib/local-infra';
@@ -26,6 +28,8 @@ export interface LocalCognito {
   endpoint: string;
   /** The only credentials the admin API accepts; new at every start. */
   adminCredentials: AdminCredentials;
+  /** The local USER_SRP_AUTH (cognito-srp.ts), for tests. */
+  srp: SrpFront;
   close(): Promise<void>;
 }
 
@@ -51,7 +55,8 @@ setInterval(() => { try { process.kill(${process.pid}, 0); } catch { process.exi
 
 /**
  * cognito-local in a child process (it keeps its data in `.cognito/` under its working directory)
- * on a private port, behind the admin guard (cognito-admin-guard.ts), which alone listens on `port`.
+ * on a private port, behind the admin guard (cognito-admin-guard.ts), which alone listens on `port`
+ * and answers USER_SRP_AUTH itself (cognito-srp.ts), reading users from that data folder.
  * The child exits when its parent goes away, so no emulator outlives the stack.
  */
 export async function startCognito({
@@ -97,7 +102,13 @@ export async function startCognito({
     throw error;
   }
   const adminCredentials = generateAdminCredentials();
-  const guard = await startCognitoAdminGuard({ port, upstream: { hostname: LOOPBACK, port: privatePort }, credentials: adminCredentials, log }).catch(
+  const guard = await startCognitoAdminGuard({
+    port,
+    upstream: { hostname: LOOPBACK, port: privatePort },
+    credentials: adminCredentials,
+    data: cognitoLocalData(path.join(directory, '.cognito', 'db')),
+    log,
+  }).catch(
     async (error: unknown) => {
       await stopChild();
       throw error;
@@ -106,6 +117,7 @@ export async function startCognito({
   return {
     endpoint,
     adminCredentials,
+    srp: guard.srp,
     close: async () => {
       await new Promise<void>((resolve) => {
         guard.server.close(() => resolve());
@@ -118,15 +130,6 @@ export async function startCognito({
 
 const POOL_NAME = 'event-photos-local';
 const CLIENT_NAME = 'event-photos-web';
-
-/**
- * The auth flows of the local SPA client: the deployed client's, plus USER_PASSWORD_AUTH, because
- * cognito-local answers InitiateAuth only for USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH (no SRP).
- * The deployed client never has it: there, the password does not leave the browser.
- */
-export function localAuthFlows(deployed: UserPoolClientSettings): ExplicitAuthFlowsType[] {
-  return [...new Set<ExplicitAuthFlowsType>([...deployed.ExplicitAuthFlows, 'ALLOW_USER_PASSWORD_AUTH'])];
-}
 
 /** Creates (or finds, after a restart) the pool, the SPA client, the groups and the demo users. */
 export async function ensureUserPool(
@@ -146,16 +149,20 @@ export async function ensureUserPool(
     }
     const clients = await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));
     let userPoolClientId = clients.UserPoolClients?.find((client) => client.ClientName === CLIENT_NAME)?.ClientId;
+    // The deployed client's auth flows, exactly: the guard enforces them and answers USER_SRP_AUTH.
     if (!userPoolClientId) {
       const created = await cognito.send(
         new CreateUserPoolClientCommand({
           UserPoolId: userPoolId,
           ClientName: CLIENT_NAME,
           GenerateSecret: client.GenerateSecret,
-          ExplicitAuthFlows: localAuthFlows(client),
+          ExplicitAuthFlows: client.ExplicitAuthFlows,
         }),
       );
       userPoolClientId = created.UserPoolClient!.ClientId!;
+    } else {
+      // A data folder from before may hold other flows (until SRP worked locally, USER_PASSWORD_AUTH too).
+      await cognito.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: userPoolClientId, ExplicitAuthFlows: client.ExplicitAuthFlows }));
     }
     for (const group of new Set(users.flatMap((user) => user.groups))) {
       await ignoreExisting(cognito.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group })));

@@ -123,7 +123,14 @@ beforeAll(async () => {
   const { outputs } = stack;
   web = await startWebServer({
     port: 0,
-    config: { apiUrl: outputs.apiUrl, cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, userPoolClientId: outputs.userPoolClientId, demoEventId: outputs.demoEventId },
+    config: {
+      apiUrl: outputs.apiUrl,
+      cognitoEndpoint: outputs.cognitoEndpoint,
+      region: outputs.region,
+      userPoolId: outputs.userPoolId,
+      userPoolClientId: outputs.userPoolClientId,
+      demoEventId: outputs.demoEventId,
+    },
   });
   const attendee = outputs.demoUsers[0]!;
   idToken = (await signIn(outputs, attendee.email, attendee.password)).idToken;
@@ -213,6 +220,20 @@ describe('malformed service calls', () => {
     ['InitiateAuth', '{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"nope","AuthParameters":{"USERNAME":"a","PASSWORD":"b"}}'],
     ['InitiateAuth', '{"AuthFlow":42,"ClientId":[],"AuthParameters":"x"}'],
     ['InitiateAuth', `{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"CLIENT","AuthParameters":{}}`],
+    ['InitiateAuth', `{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"CLIENT","AuthParameters":{"USERNAME":"attendee@example.com","PASSWORD":"Local-Attendee-1!"}}`],
+    ['InitiateAuth', `{"AuthFlow":"USER_SRP_AUTH","ClientId":"CLIENT"}`],
+    ['InitiateAuth', `{"AuthFlow":"USER_SRP_AUTH","ClientId":"CLIENT","AuthParameters":{"USERNAME":"attendee@example.com"}}`],
+    ['InitiateAuth', `{"AuthFlow":"USER_SRP_AUTH","ClientId":"CLIENT","AuthParameters":{"USERNAME":"attendee@example.com","SRP_A":"not hex"}}`],
+    ['InitiateAuth', `{"AuthFlow":"USER_SRP_AUTH","ClientId":"CLIENT","AuthParameters":{"USERNAME":"attendee@example.com","SRP_A":"0"}}`],
+    ['InitiateAuth', `{"AuthFlow":"USER_SRP_AUTH","ClientId":"CLIENT","AuthParameters":{"USERNAME":["a"],"SRP_A":{"x":1}}}`],
+    ['InitiateAuth', `{"AuthFlow":"USER_SRP_AUTH","ClientId":"CLIENT","AuthParameters":{"USERNAME":"attendee@example.com","SRP_A":"${'f'.repeat(100_000)}"}}`],
+    ['InitiateAuth', `{"AuthFlow":"USER_SRP_AUTH","ClientId":"nope","AuthParameters":{"USERNAME":"a","SRP_A":"2"}}`],
+    ['InitiateAuth', `{"AuthFlow":"USER_SRP_AUTH","ClientId":{"__proto__":1},"AuthParameters":{"USERNAME":"a","SRP_A":"2"}}`],
+    ['RespondToAuthChallenge', '{"ClientId":"CLIENT","ChallengeName":"PASSWORD_VERIFIER"}'],
+    ['RespondToAuthChallenge', '{"ClientId":"CLIENT","ChallengeName":"PASSWORD_VERIFIER","ChallengeResponses":"x"}'],
+    ['RespondToAuthChallenge', '{"ClientId":"CLIENT","ChallengeName":"PASSWORD_VERIFIER","ChallengeResponses":{"USERNAME":"a","PASSWORD_CLAIM_SECRET_BLOCK":"b","PASSWORD_CLAIM_SIGNATURE":"c","TIMESTAMP":"d"}}'],
+    ['RespondToAuthChallenge', '{"ClientId":"CLIENT","ChallengeName":"PASSWORD_VERIFIER","ChallengeResponses":{"USERNAME":"a","PASSWORD_CLAIM_SECRET_BLOCK":"@@@","PASSWORD_CLAIM_SIGNATURE":"c","TIMESTAMP":"Tue Dec 1 09:05:07 UTC 2026"}}'],
+    ['RespondToAuthChallenge', '{"ClientId":42,"ChallengeName":"PASSWORD_VERIFIER","ChallengeResponses":{"USERNAME":1,"PASSWORD_CLAIM_SECRET_BLOCK":null}}'],
     ['RespondToAuthChallenge', '{"ClientId":"CLIENT","ChallengeName":"NEW_PASSWORD_REQUIRED","Session":"garbage"}'],
     ['GetUser', '{"AccessToken":"garbage"}'],
     ['GetUser', '{}'],

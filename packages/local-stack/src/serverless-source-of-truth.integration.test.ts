@@ -119,13 +119,13 @@ it("gives the bucket infra.serverless.yml's CORS rules", async () => {
   });
 });
 
-it("creates the SPA client with infra.serverless.yml's auth flows, plus the USER_PASSWORD_AUTH cognito-local needs", async () => {
+it("creates the SPA client with exactly infra.serverless.yml's auth flows (SRP works locally too)", async () => {
   const client = resourceOfType('AWS::Cognito::UserPoolClient').Properties;
   expect(client.ExplicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
   const cognito = cognitoClient(stack.outputs);
   try {
     const { UserPoolClient } = await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: stack.outputs.userPoolId, ClientId: stack.outputs.userPoolClientId }));
-    expect([...(UserPoolClient?.ExplicitAuthFlows ?? [])].sort()).toEqual([...client.ExplicitAuthFlows, 'ALLOW_USER_PASSWORD_AUTH'].sort());
+    expect([...(UserPoolClient?.ExplicitAuthFlows ?? [])].sort()).toEqual([...client.ExplicitAuthFlows].sort());
   } finally {
     cognito.destroy();
   }

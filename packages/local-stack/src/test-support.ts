@@ -25,16 +25,16 @@ export function cognitoClient(outputs: LocalStackOutputs): CognitoIdentityProvid
   });
 }
 
-/** Signs in through the Cognito API with the SPA's own client code. */
+/** Signs in through the Cognito API with the SPA's own client code (USER_SRP_AUTH, as on AWS). */
 export function signIn(outputs: LocalStackOutputs, email: string, password: string, clientId = outputs.userPoolClientId) {
-  return signInWithCognito({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, clientId, email, password });
+  return signInWithCognito({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, userPoolId: outputs.userPoolId, clientId, email, password });
 }
 
 export async function createOtherClient(outputs: LocalStackOutputs): Promise<string> {
   const cognito = cognitoClient(outputs);
   try {
     const created = await cognito.send(
-      new CreateUserPoolClientCommand({ UserPoolId: outputs.userPoolId, ClientName: `other-${Date.now()}`, ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH'] }),
+      new CreateUserPoolClientCommand({ UserPoolId: outputs.userPoolId, ClientName: `other-${Date.now()}`, ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'] }),
     );
     return created.UserPoolClient!.ClientId!;
   } finally {

@@ -8,6 +8,8 @@ export interface WebConfig {
   /** Cognito's API endpoint; leave out on AWS (https://cognito-idp.{region}.amazonaws.com/). */
   cognitoEndpoint?: string;
   region: string;
+  /** The user pool (`{region}_{id}`, the infra stack's UserPoolId output): SRP sign-in needs it. */
+  userPoolId: string;
   /** The user pool's public app client (no secret). */
   userPoolClientId: string;
   /**
@@ -47,8 +49,10 @@ export function parseWebConfig(input: unknown): WebConfig {
   const config: WebConfig = {
     apiUrl: url('apiUrl'),
     region: text('region'),
+    userPoolId: text('userPoolId'),
     userPoolClientId: text('userPoolClientId'),
   };
+  if (!/^[A-Za-z0-9-]+_[0-9A-Za-z]+$/.test(config.userPoolId)) throw new Error('config.userPoolId must look like {region}_{id}');
   if (value['cognitoEndpoint'] !== undefined) config.cognitoEndpoint = url('cognitoEndpoint');
   if (value['pageSize'] !== undefined) {
     const pageSize = value['pageSize'];

@@ -6,6 +6,7 @@ const config = {
   apiUrl: 'http://127.0.0.1:3001',
   cognitoEndpoint: 'http://127.0.0.1:9229',
   region: 'us-east-1',
+  userPoolId: 'us-east-1_AbC123',
   userPoolClientId: 'client-123',
 };
 
@@ -47,7 +48,10 @@ describe('startWebServer', () => {
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     const code = await script.text();
-    expect(code).toContain('AWSCognitoIdentityProviderService.InitiateAuth');
+    // Sign-in is SRP, as the deployed app client requires: no password flow in the bundle.
+    expect(code).toContain('USER_SRP_AUTH');
+    expect(code).toContain('PASSWORD_VERIFIER');
+    expect(code).not.toContain('USER_PASSWORD_AUTH');
     expect(code.length).toBeLessThan(100_000); // no zod or other heavy runtime in the bundle
     const styles = await fetch(`${server.url}/styles.css`);
     expect(styles.headers.get('content-type')).toBe('text/css; charset=utf-8');
@@ -91,6 +95,9 @@ describe('startWebServer', () => {
     await expect(startWebServer({ port: 0, config: { ...config, apiUrl: 'not a url' } })).rejects.toThrow('config.apiUrl');
     const { userPoolClientId: _missing, ...incomplete } = config;
     await expect(startWebServer({ port: 0, config: incomplete as typeof config })).rejects.toThrow('config.userPoolClientId');
+    const { userPoolId: _noPool, ...withoutPool } = config;
+    await expect(startWebServer({ port: 0, config: withoutPool as typeof config })).rejects.toThrow('config.userPoolId');
+    await expect(startWebServer({ port: 0, config: { ...config, userPoolId: 'AbC123' } })).rejects.toThrow('config.userPoolId');
   });
 
   it('reports a port already in use', async () => {

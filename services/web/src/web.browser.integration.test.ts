@@ -41,12 +41,19 @@ beforeAll(async () => {
   const { outputs } = stack;
   web = await startWebServer({
     port: 0,
-    config: { apiUrl: outputs.apiUrl, cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, userPoolClientId: outputs.userPoolClientId, pageSize: PAGE_SIZE },
+    config: {
+      apiUrl: outputs.apiUrl,
+      cognitoEndpoint: outputs.cognitoEndpoint,
+      region: outputs.region,
+      userPoolId: outputs.userPoolId,
+      userPoolClientId: outputs.userPoolClientId,
+      pageSize: PAGE_SIZE,
+    },
   });
   browser = await launchChromium();
 
   const token = async (organizer: boolean) =>
-    (await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, clientId: outputs.userPoolClientId, email: user(organizer).email, password: user(organizer).password })).idToken;
+    (await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, userPoolId: outputs.userPoolId, clientId: outputs.userPoolClientId, email: user(organizer).email, password: user(organizer).password })).idToken;
   const attendeeToken = await token(false);
   const organizerToken = await token(true);
   attendeeApi = createPhotosClient({ apiUrl: outputs.apiUrl, eventId: outputs.demoEventId, getToken: () => attendeeToken });
@@ -552,6 +559,26 @@ describe('web app in Chromium', () => {
         .toEqual(['Uppy one', 'Uppy two']);
       await shot(page, 'desktop-7-uppy-example');
       expect(failedRequests).toEqual([]);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('signs in with SRP: InitiateAuth USER_SRP_AUTH, then PASSWORD_VERIFIER, and the password never leaves the page', async () => {
+    const { context, page, pageErrors } = await openApp();
+    try {
+      const calls: Array<{ target: string; body: string }> = [];
+      page.on('request', (request) => {
+        if (request.method() === 'POST' && request.url().startsWith(stack.outputs.cognitoEndpoint)) {
+          calls.push({ target: request.headers()['x-amz-target'] ?? '', body: request.postData() ?? '' });
+        }
+      });
+      await signInAs(page);
+      expect(calls.map((call) => call.target)).toEqual(['AWSCognitoIdentityProviderService.InitiateAuth', 'AWSCognitoIdentityProviderService.RespondToAuthChallenge']);
+      expect(JSON.parse(calls[0]!.body)).toMatchObject({ AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: user(false).email, SRP_A: expect.stringMatching(/^[0-9a-f]+$/) } });
+      expect(JSON.parse(calls[1]!.body)).toMatchObject({ ChallengeName: 'PASSWORD_VERIFIER', ChallengeResponses: { PASSWORD_CLAIM_SIGNATURE: expect.any(String) } });
+      for (const call of calls) expect(call.body).not.toContain(user(false).password);
       expect(pageErrors).toEqual([]);
     } finally {
       await context.close();

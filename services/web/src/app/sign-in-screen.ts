@@ -2,11 +2,12 @@ import { ApiError, plainErrorMessage, signIn, type SignInResult } from '@event-p
 import type { WebConfig } from '#lib/config';
 import { byId, say } from '#lib/app/dom';
 
-// Cognito answers a wrong password with NotAuthorizedException (UserNotFoundException when user
-// existence errors are not hidden); cognito-local answers InvalidPasswordException.
+// Cognito answers a wrong password (and, with user existence errors hidden as the deployed client
+// does, an unknown user) with NotAuthorizedException; UserNotFoundException when they are not hidden.
+// The local stack's SRP front answers as Cognito does; InvalidPasswordException was cognito-local's.
 const WRONG_CREDENTIALS = new Set(['NotAuthorizedException', 'UserNotFoundException', 'InvalidPasswordException']);
 
-/** Email and password, checked by Cognito (USER_PASSWORD_AUTH). The form is in the screen already. */
+/** Email and password, checked by Cognito with SRP (USER_SRP_AUTH: the password stays in the browser). The form is in the screen already. */
 export function startSignIn(config: WebConfig, notice: string, onSignedIn: (email: string, result: SignInResult) => void): void {
   const form = byId('sign-in-form', HTMLFormElement);
   const fieldset = form.querySelector('fieldset')!;
@@ -24,6 +25,7 @@ export function startSignIn(config: WebConfig, notice: string, onSignedIn: (emai
       const result = await signIn({
         cognitoEndpoint: config.cognitoEndpoint,
         region: config.region,
+        userPoolId: config.userPoolId,
         clientId: config.userPoolClientId,
         email: email.value.trim(),
         password: password.value,
