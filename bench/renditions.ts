@@ -181,7 +181,7 @@ export async function runRenditions({ runs, progress = () => undefined }: { runs
     const documents = createDocumentClient({ endpoint: outputs.dynamodbEndpoint, region: outputs.region, credentials: resources.credentials });
     const repository = new PhotoRepository(documents, outputs.tableName);
     const attendee = outputs.demoUsers.find((user) => user.groups.length === 0)!;
-    const { idToken } = await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, clientId: outputs.userPoolClientId, ...attendee });
+    const { idToken } = await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, userPoolId: outputs.userPoolId, clientId: outputs.userPoolClientId, ...attendee });
     const functionEnv: Record<string, string> = { ...stack.functionEnvironment('processUploadedPhoto'), POWERTOOLS_LOG_LEVEL: 'INFO' };
     // Besides the two photos, one of the deploy's maximum size (MAX_UPLOAD_BYTES): the memory
     // chosen must hold the largest upload processing accepts, not only a typical one.
