@@ -7,7 +7,6 @@ import { SharpPhotoRenderer } from '@event-photos/images';
 import { decompressionBombPng, heicFixture, jpegBytes, jpegLookalike, photoJpeg, photoRecord, pngWithHtml, truncatedJpeg, uploadRecord } from '@event-photos/testing/fixtures';
 import { lambdaContext, s3Event, s3Record } from '../test-support/events';
 import { createHandler, decodeS3Key } from './process-uploaded-photo';
-import { SNIFF_BYTES } from '#lib/image-sniffing';
 
 const CDN = 'https://d111111abcdef8.cloudfront.net';
 const EVENT_ID = 'demo';
