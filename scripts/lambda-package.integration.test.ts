@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import yauzl from 'yauzl';
+import { readZip } from './read-zip.ts';
 import { API_PACKAGE_DIR, PACKAGE_TIMEOUT_MS, ROOT, packageOnce } from './package-once.ts';
 
 const LAMBDA_SHARP = path.join(ROOT, 'packaging', 'lambda-sharp');
@@ -35,21 +35,6 @@ interface LambdaZip {
   codeSha256: string;
   handlerFile: string;
   entries: Map<string, Buffer>;
-}
-
-async function readZip(file: string): Promise<Map<string, Buffer>> {
-  const zip = await yauzl.openPromise(file);
-  const entries = new Map<string, Buffer>();
-  try {
-    for await (const entry of zip.eachEntry()) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of await zip.openReadStreamPromise(entry)) chunks.push(chunk as Buffer);
-      entries.set(entry.fileName, Buffer.concat(chunks));
-    }
-  } finally {
-    zip.close();
-  }
-  return entries;
 }
 
 /** The bare imports of an ESM bundle, as esbuild reads them (static and `import()`). */

@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import yauzl from 'yauzl';
+import { readZip } from './read-zip.ts';
 import yazl from 'yazl';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,21 +39,6 @@ async function writeZip(file: string, entries: Record<string, string>): Promise<
   await pipeline(zip.outputStream, createWriteStream(file));
 }
 
-async function zipEntries(file: string): Promise<Map<string, Buffer>> {
-  const zip = await yauzl.openPromise(file);
-  const entries = new Map<string, Buffer>();
-  try {
-    for await (const entry of zip.eachEntry()) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of await zip.openReadStreamPromise(entry)) chunks.push(chunk as Buffer);
-      entries.set(entry.fileName, Buffer.concat(chunks));
-    }
-  } finally {
-    zip.close();
-  }
-  return entries;
-}
-
 async function runPlugin(functionName?: string): Promise<void> {
   const serverless = {
     serviceDir: dir,
@@ -80,7 +65,7 @@ afterAll(async () => {
 
 describe('packaging/lambda-sharp/serverless-plugin.cjs', () => {
   it.each([['resize'], ['lazy']])('adds the linux-arm64 tree under node_modules/ to a bundle that imports sharp (%s), keeping the bundle', async (name) => {
-    const entries = await zipEntries(path.join(dir, `${name}.zip`));
+    const entries = await readZip(path.join(dir, `${name}.zip`));
     expect(entries.get(`services/photos-api/src/${name}.mjs`)?.toString()).toBe(BUNDLES[name]);
     const packages = new Set([...entries.keys()].flatMap((file) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1] ?? []));
     expect([...packages].sort()).toEqual(['@img/colour', '@img/sharp-libvips-linux-arm64', '@img/sharp-linux-arm64', 'detect-libc', 'semver', 'sharp']);
