@@ -7,7 +7,7 @@ export interface StoredObject {
   contentType: string | undefined;
   /** User metadata as S3 returns it: lowercase keys, values still encoded. */
   metadata: Record<string, string>;
-  /** The version of the object: pass it to firstBytes and sha256 to read that version only. */
+  /** The version of the object: pass it to firstBytes and read to read that version only. */
   etag: string | undefined;
   /** Hex SHA-256 that S3 verified on upload (x-amz-checksum-sha256), when the upload declared one. */
   verifiedSha256: string | undefined;

@@ -47,7 +47,6 @@ export class SharpPhotoRenderer implements PhotoRenderer {
 }
 
 async function renderPhoto(bytes: Uint8Array, contentType: ImageContentType): Promise<RenderOutcome> {
-  const input = () => sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS, animated: false });
   let header: Metadata;
   try {
     // The header only: it names a bomb's size without decoding it.
@@ -66,7 +65,7 @@ async function renderPhoto(bytes: Uint8Array, contentType: ImageContentType): Pr
   const widths = renditionWidths(width);
   let decoded: Decoded;
   try {
-    decoded = await decodeOnce(input(), widths.at(-1)!);
+    decoded = await decodeOnce(sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS, animated: false }), widths.at(-1)!);
   } catch (error) {
     return { kind: 'rejected', reason: reasonOf(error, contentType) };
   }

@@ -33,7 +33,8 @@ export const createHandler = ({ photos }: Pick<Stores, 'photos'>) => jsonBodyHan
   const eventId = pathEventId(event);
   const uploaderId = callerId(event);
   const request = parseOrThrow(requestSchema, requestBody);
-  const photoEvent = await photos.getEvent(eventId);
+  // The totals do not depend on the event's record: one round trip for both.
+  const [photoEvent, held] = await Promise.all([photos.getEvent(eventId), photos.storedTotals(eventId, uploaderId)]);
   if (!photoEvent) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
   // Closing stops new uploads; URLs signed before it still work until they expire (minutes).
   if (photoEvent.open === false) throw new EventClosedError(`Event ${eventId} is closed to uploads`, 'eventId');
@@ -46,9 +47,8 @@ export const createHandler = ({ photos }: Pick<Stores, 'photos'>) => jsonBodyHan
 
   // After the duplicate check (a photo the event holds costs nothing), before a URL exists.
   const quotas = effectiveQuotas(photoEvent);
-  // Totals are counted when processing accepts a photo (which refuses one over them); this only
+  // Totals are counted when processing accepts a photo (which refuses one over them); this check only
   // spares an upload that could not be kept. No Retry-After: waiting frees nothing.
-  const held = await photos.storedTotals(eventId, uploaderId);
   if (held.user.photos >= quotas.userPhotosTotal || held.user.bytes + request.size > quotas.userBytesTotal) {
     throw new QuotaExceededError(`You already have ${held.user.photos} photos (${gib(held.user.bytes)}) in this event, its limit per attendee; delete some to upload more`);
   }
