@@ -1,4 +1,4 @@
-// npm run bench [-- --runs 5 --share-runs 3 --hash-mib 25 --hash-runs 3 --warmup 1 --load-photos 300 --load-concurrency 16
+// npm run bench [-- --runs 5 --share-runs 3 --hash-mib 25 --hash-runs 3 --warmup 1 --load-photos 600 --load-concurrency 16
 //                  --library-photos 5000 --renditions-runs 3 --json [file]]
 //
 // Figures for the Lambda handler bundles, measured offline against the local stack:
@@ -14,7 +14,8 @@
 //      (section 4, an upload with an S3-verified SHA-256 whose body processing skipped, went with
 //      that path: processing reads every byte since it decodes the image;)
 //   5. the local stack under load (bench/load.ts): photos/s and PUT-to-ready latency, lost and
-//      duplicated records, at one client and at --load-concurrency;
+//      duplicated records, at one client and at --load-concurrency, after a warm-up burst (whose
+//      cold figures it reports too), with the CPU time per photo of each part of the stack;
 //   6. the photo library at event scale (bench/library.ts): list page 1 beside page 50, a search
 //      matching 10 photos, a batch delete of 100 beside 100 single deletes, in an event of
 //      --library-photos photos;
@@ -44,7 +45,7 @@ import { LAMBDA_MB_PER_VCPU, createCpuGroups, vcpuShare, type CpuGroup, type Cpu
 import { fixed, kib, median, medMin, mib, summarize, table } from './format.ts';
 import { COLD_BUDGET_MS, COLD_FRACTION, PRICE, RSS_HEADROOM, chooseMemory } from './memory-choice.ts';
 import { CHILD_SCRIPT, runChild, type ChildRun } from './spawn-child.ts';
-import { runLoad, type LoadResult } from './load.ts';
+import { memoryDataRoot, runLoad, type LoadRun } from './load.ts';
 import { runLibrary } from './library.ts';
 import { photoJpegOfSize, renditionsReport, runRenditions } from './renditions.ts';
 import { raiseQuotas, uploadThroughApi, type Uploaded } from './upload.ts';
@@ -68,7 +69,7 @@ const { values: args } = parseArgs({
     json: { type: 'string' },
     'hash-mib': { type: 'string', default: '25' },
     'hash-runs': { type: 'string', default: '3' },
-    'load-photos': { type: 'string', default: '300' },
+    'load-photos': { type: 'string', default: '600' },
     'load-concurrency': { type: 'string', default: '16' },
     'library-photos': { type: 'string', default: '5000' },
     'renditions-runs': { type: 'string', default: '3' },
@@ -91,6 +92,8 @@ const LOAD_CONCURRENCY = positiveInt('load-concurrency', args['load-concurrency'
 const LIBRARY_PHOTOS = positiveInt('library-photos', args['library-photos'], 3000);
 const RENDITIONS_RUNS = positiveInt('renditions-runs', args['renditions-runs']);
 const WARMUP = positiveInt('warmup', args.warmup, 0);
+/** A load run's CPU time per photo, every part of the stack and the load generator. */
+const totalCpu = (load: LoadRun) => Object.values(load.cpuMsPerPhoto).reduce((total, ms) => total + ms, 0);
 /** The second size of section 3: a phone photo's, beside the largest upload accepted. */
 const SMALL_HASH_MIB = 5;
 /** The "photo" for the cold-start runs of process-uploaded-photo and get-photo: a typical camera JPEG. */
@@ -434,15 +437,23 @@ async function main(): Promise<void> {
     hashing.push({ mib: sizeMiB, photo: `${photo.width}x${photo.height}`, runs, drains, rawMs });
   }
 
-  // ---- 5. The local stack under load (bench/load.ts): a fresh stack, the client in another
-  // process. Its baseline is one client at a time: the service time without any queueing.
+  // ---- 5. The local stack under load (bench/load.ts): a fresh stack per row, the client in another
+  // process, a warm-up burst first. Its baseline is one client at a time: the service time without
+  // any queueing. The last row keeps the data on disk, the others in memory (see memoryDataRoot).
   await stack!.stop();
   stack = undefined;
-  const loads: LoadResult[] = [];
-  // Declared: what @event-photos/client sends (S3 verifies the hash); processing reads and hashes every byte either way.
-  for (const [photos, concurrency, declareSha256] of [[Math.min(50, LOAD_PHOTOS), 1, true], [LOAD_PHOTOS, LOAD_CONCURRENCY, true], [LOAD_PHOTOS, LOAD_CONCURRENCY, false]] as const) {
-    progress(`load: ${photos} photos through the full flow at concurrency ${concurrency}, sha256 ${declareSha256 ? 'declared' : 'undeclared'}`);
-    loads.push(await runLoad({ photos, concurrency, declareSha256 }));
+  const loads: Array<LoadRun & { dataRoot: string }> = [];
+  const disk = os.tmpdir();
+  const loadRows = [
+    { photos: Math.min(50, LOAD_PHOTOS), concurrency: 1, declareSha256: true, dataRoot: memoryDataRoot() },
+    { photos: LOAD_PHOTOS, concurrency: LOAD_CONCURRENCY, declareSha256: true, dataRoot: memoryDataRoot() },
+    // Declared: what @event-photos/client sends (S3 verifies the hash); processing reads and hashes every byte either way.
+    { photos: LOAD_PHOTOS, concurrency: LOAD_CONCURRENCY, declareSha256: false, dataRoot: memoryDataRoot() },
+    ...(disk === memoryDataRoot() ? [] : [{ photos: LOAD_PHOTOS, concurrency: LOAD_CONCURRENCY, declareSha256: true, dataRoot: disk }]),
+  ];
+  for (const row of loadRows) {
+    progress(`load: ${row.photos} photos through the full flow at concurrency ${row.concurrency}, sha256 ${row.declareSha256 ? 'declared' : 'undeclared'}, data in ${row.dataRoot}`);
+    loads.push({ ...(await runLoad({ ...row, warmup: 4 * row.concurrency })), dataRoot: row.dataRoot });
   }
   progress(`library: an event of ${LIBRARY_PHOTOS} photos`);
   const library = await runLibrary({ photos: LIBRARY_PHOTOS, runs: RUNS });
@@ -670,24 +681,43 @@ async function main(): Promise<void> {
   out.push(
     '',
     '5. The local stack under load: uploads through the full flow (initiate-upload, presigned PUT, S3 event,',
-    '   processing) from a client in another process. photos/s = records written per second from the first',
+    '   processing) from a client in another process, on a fresh stack after a warm-up burst of 4 photos per client',
+    '   (cold = that burst, every Lambda instance starting). photos/s = records written per second from the first',
     '   initiate to the last record; PUT->ready = from the PUT\'s 200 to the record\'s createdAt. sha256 declared:',
     '   as @event-photos/client uploads (S3 verifies it); processing reads, hashes and decodes every photo either way.',
+    `   Data in memory (${memoryDataRoot()}) but for the disk row (${disk}): see bench/load.ts on why.`,
   );
   out.push(
     table(
-      ['concurrency', 'sha256', 'photos', 'photos/s', 'PUT->ready p50 ms', 'p95 ms', 'max ms', 'lost', 'duplicated'],
+      ['concurrency', 'sha256', 'data', 'photos', 'photos/s', 'cold photos/s', 'PUT->ready p50 ms', 'p95 ms', 'max ms', 'lost', 'duplicated', 'CPU ms/photo'],
       loads.map((load) => [
         String(load.concurrency),
         load.declaredSha256 ? 'declared' : 'undeclared',
+        load.dataRoot === memoryDataRoot() ? 'memory' : 'disk',
         String(load.photos),
         fixed(load.photosPerSecond, 1),
+        fixed(load.warmup.photosPerSecond, 1),
         String(load.putToReadyMs.p50),
         String(load.putToReadyMs.p95),
         String(load.putToReadyMs.max),
         String(load.lost),
         String(load.duplicated),
+        fixed(totalCpu(load), 1),
       ]),
+    ),
+  );
+  const busiest = loads[1]!;
+  out.push(
+    '',
+    `   Where a photo's CPU goes at concurrency ${busiest.concurrency} (ms per photo, each thread's time from /proc; the stack`,
+    `   names its threads): ${fixed(totalCpu(busiest), 1)} ms in all, so ${os.cpus().length} cores hold at most ${fixed((os.cpus().length * 1000) / totalCpu(busiest), 1)} photos/s.`,
+  );
+  out.push(
+    table(
+      ['part', 'CPU ms/photo', 'share'],
+      Object.entries(busiest.cpuMsPerPhoto)
+        .sort((a, b) => b[1] - a[1])
+        .map(([part, ms]) => [part, fixed(ms, 1), `${fixed((100 * ms) / totalCpu(busiest), 0)}%`]),
     ),
   );
   out.push(

@@ -1,17 +1,21 @@
 // The local stack under load: uploads through the full flow (initiate-upload, presigned PUT, S3
 // event, processing) at a fixed concurrency, from a load generator in another process on the same
 // machine (bench/load-client.ts).
-//   npx tsx bench/load.ts [--photos 400] [--concurrency 16] [--undeclared]
+//   npx tsx bench/load.ts [--photos 400] [--concurrency 16] [--warmup 64] [--undeclared] [--data-root DIR]
 // Figures: photos/s from the first initiate to the last record written; PUT-to-ready latency
 // (from the PUT's 200 to the record's createdAt, written when processing accepted the object);
 // lost (a PUT answered 200 and no record came) and duplicated (two records for one object).
+// A fresh stack first takes a warm-up burst (its figures are the cold ones: every Lambda instance
+// starts during it), then the measured run, during which each thread's CPU time is counted.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startLocalStack, writeOutputs } from '@event-photos/local-stack';
+import { REPO_ROOT, readServerlessApp, startLocalStack, writeOutputs } from '@event-photos/local-stack';
+import { cpuBetween, threadCpu } from './thread-cpu.ts';
 
 export interface LoadResult {
   photos: number;
@@ -24,26 +28,66 @@ export interface LoadResult {
   putToReadyMs: { p50: number | null; p95: number | null; max: number | null };
   lost: number;
   duplicated: number;
+  /** The load generator's own CPU time (another process on the same cores). */
+  clientCpuMs: number;
+}
+
+export interface LoadRun extends LoadResult {
+  /** The warm-up burst on the fresh stack: cold starts included. */
+  warmup: LoadResult;
+  /** CPU ms per photo of the measured run, by part of the stack (bench/thread-cpu.ts), and the client's. */
+  cpuMsPerPhoto: Record<string, number>;
 }
 
 const CLIENT = fileURLToPath(new URL('./load-client.ts', import.meta.url));
 const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
 
-/** Starts a fresh stack, runs the load generator against it, stops the stack. */
-export async function runLoad({ photos, concurrency, declareSha256 = true }: { photos: number; concurrency: number; declareSha256?: boolean }): Promise<LoadResult> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'event-photos-load-'));
+export interface LoadOptions {
+  photos: number;
+  concurrency: number;
+  /** Photos of the warm-up burst before the measured run. */
+  warmup: number;
+  declareSha256?: boolean;
+  /** Where the stack's data folder is made: by default in memory (see memoryDataRoot). */
+  dataRoot?: string;
+}
+
+/**
+ * tmpfs when the machine has one (/dev/shm), else the temp folder. Each photo creates about ten
+ * files (s3rver keeps three per object), and on some disks creating a file is slow for reasons
+ * of their own: on these machines' ext4 without a journal, after many deletes, it costs ~1.4 ms of
+ * CPU in the kernel (it skips inodes freed in the last minutes). The bench measures the stack,
+ * and reports one run on the disk beside it.
+ */
+export function memoryDataRoot(): string {
+  return existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
+}
+
+/** Starts a fresh stack, runs the load generator against it (a warm-up burst, then the measured run), stops the stack. */
+export async function runLoad({ photos, concurrency, warmup, declareSha256 = true, dataRoot = memoryDataRoot() }: LoadOptions): Promise<LoadRun> {
+  const dataDir = await mkdtemp(path.join(dataRoot, 'event-photos-load-'));
   const stack = await startLocalStack({ dataDir, environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } });
   try {
     const outputsFile = path.join(dataDir, 'outputs.json');
     await writeOutputs(outputsFile, stack.outputs);
-    const output = await new Promise<string>((resolve, reject) => {
-      const child = spawn(TSX, [CLIENT, outputsFile, String(photos), String(concurrency), String(64 * 1024), declareSha256 ? 'declare' : 'undeclared'], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let text = '';
-      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`the load generator exited with ${code}`))));
-    });
-    return JSON.parse(output.trim().split('\n').at(-1)!) as LoadResult;
+    const generate = (count: number) =>
+      new Promise<LoadResult>((resolve, reject) => {
+        const args = [CLIENT, outputsFile, String(count), String(concurrency), String(64 * 1024), declareSha256 ? 'declare' : 'undeclared'];
+        const child = spawn(TSX, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+        let text = '';
+        child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        child.on('error', reject);
+        child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(text.trim().split('\n').at(-1)!) as LoadResult) : reject(new Error(`the load generator exited with ${code}`))));
+      });
+    const cold = await generate(warmup);
+    const before = await threadCpu();
+    const measured = await generate(photos);
+    const parts = { ...cpuBetween(before, await threadCpu()), 'load generator (another process)': measured.clientCpuMs };
+    // Thread names are cut at 15 bytes (fn:processUploa): the function's whole name again.
+    const functionNames = [...(await readServerlessApp(REPO_ROOT)).functions.keys()];
+    const named = (part: string) => part.replace(/^function (.+)$/, (whole, cut: string) => `function ${functionNames.find((name) => name.startsWith(cut)) ?? cut}`);
+    const cpuMsPerPhoto = Object.fromEntries(Object.entries(parts).map(([part, ms]) => [named(part), ms / photos]));
+    return { ...measured, warmup: cold, cpuMsPerPhoto };
   } finally {
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -51,6 +95,15 @@ export async function runLoad({ photos, concurrency, declareSha256 = true }: { p
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { photos: { type: 'string', default: '400' }, concurrency: { type: 'string', default: '16' }, undeclared: { type: 'boolean', default: false } } });
-  console.log(JSON.stringify(await runLoad({ photos: Number(values.photos), concurrency: Number(values.concurrency), declareSha256: !values.undeclared }), null, 2));
+  const { values } = parseArgs({
+    options: {
+      photos: { type: 'string', default: '400' },
+      concurrency: { type: 'string', default: '16' },
+      warmup: { type: 'string', default: '64' },
+      undeclared: { type: 'boolean', default: false },
+      'data-root': { type: 'string', default: memoryDataRoot() },
+    },
+  });
+  const run = { photos: Number(values.photos), concurrency: Number(values.concurrency), warmup: Number(values.warmup), declareSha256: !values.undeclared, dataRoot: values['data-root'] };
+  console.log(JSON.stringify(await runLoad(run), null, 2));
 }

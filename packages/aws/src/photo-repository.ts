@@ -1,4 +1,5 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchedGets } from '#lib/batched-gets';
 import { unlessConditionFails } from '#lib/conditional-write';
 import { EVENT_SK, eventPk, hashSk, photoSk, quotaSk, quotaTotalSk, uploadSk } from '#lib/table-keys';
 import { listingAttributes, photoOfItem } from '#lib/photo-items';
@@ -47,10 +48,15 @@ type IndexKeys = { gsi1pk?: string; gsi1sk?: string };
 
 /** PhotoStore on the single table (the promises of each method are in @event-photos/core's photo-store.ts). */
 export class PhotoRepository implements PhotoStore {
+  /** The reads a handler starts together share one round trip. */
+  private readonly gets: BatchedGets;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.gets = new BatchedGets(db, tableName);
+  }
 
   async getEvent(eventId: string): Promise<PhotoEvent | null> {
     const event = await this.get<PhotoEvent & IndexKeys>({ pk: eventPk(eventId), sk: EVENT_SK });
@@ -187,7 +193,7 @@ export class PhotoRepository implements PhotoStore {
   async storedTotals(eventId: string, uploaderId: string): Promise<StoredTotals> {
     const [user, event] = await Promise.all(
       [quotaTotalSk(`USER#${uploaderId}`), quotaTotalSk('EVENT')].map(async (sk) => {
-        const item = (await this.db.send(new GetCommand({ TableName: this.tableName, Key: { pk: eventPk(eventId), sk }, ConsistentRead: true }))).Item;
+        const item = await this.gets.get({ pk: eventPk(eventId), sk });
         return { photos: Number(item?.['uploads'] ?? 0), bytes: Number(item?.['bytes'] ?? 0) };
       }),
     );
@@ -270,10 +276,8 @@ export class PhotoRepository implements PhotoStore {
   }
 
   async getPhoto(eventId: string, photoId: string): Promise<Photo | null> {
-    const result = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: eventPk(eventId), sk: photoSk(photoId) }, ConsistentRead: true }),
-    );
-    return result.Item ? photoOfItem(result.Item) : null;
+    const item = await this.gets.get({ pk: eventPk(eventId), sk: photoSk(photoId) });
+    return item ? photoOfItem(item) : null;
   }
 
   /** Which photo holds these bytes; the writes are in content-claims.ts (only processing and delete bundle them). */
@@ -336,9 +340,9 @@ export class PhotoRepository implements PhotoStore {
   }
 
   private async get<T>(key: Keys): Promise<T | null> {
-    const result = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
-    if (!result.Item) return null;
-    const { pk: _pk, sk: _sk, ttl: _ttl, ...item } = result.Item;
+    const found = await this.gets.get(key);
+    if (!found) return null;
+    const { pk: _pk, sk: _sk, ttl: _ttl, ...item } = found;
     return item as T;
   }
 

@@ -39,3 +39,16 @@ it.each([
   await store.set('b', 'one', 'c2hhMQ==');
   expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ 'b/one': 'c2hhMQ==' });
 });
+
+it('writes a burst of changes once, and a change made during a write in the next one', async () => {
+  const store = new ChecksumStore(file, () => undefined);
+  const burst = Array.from({ length: 50 }, (_, n) => store.set('b', `k${n}`, 'c2hhMA=='));
+  expect(new Set(burst).size).toBe(1); // one write for the 50
+  await new Promise((resolve) => setImmediate(resolve)); // that write has started
+  const later = store.set('b', 'late', 'c2hhMQ==');
+  expect(later).not.toBe(burst[0]);
+  await later;
+  const stored = JSON.parse(await readFile(file, 'utf8')) as Record<string, string>;
+  expect(Object.keys(stored)).toHaveLength(51);
+  expect(stored['b/late']).toBe('c2hhMQ==');
+});

@@ -11,6 +11,8 @@ import { rename, writeFile } from 'node:fs/promises';
 export class ChecksumStore {
   private readonly checksums: Map<string, string>;
   private writing = Promise.resolve();
+  /** The write that will carry every change not yet on disk (it has not started). */
+  private queued: Promise<void> | null = null;
 
   constructor(
     private readonly file: string,
@@ -23,20 +25,31 @@ export class ChecksumStore {
     return this.checksums.get(`${bucket}/${key}`);
   }
 
+  /** Resolves once the change is on disk. */
   set(bucket: string, key: string, sha256Base64: string | undefined): Promise<void> {
     const id = `${bucket}/${key}`;
-    if (this.checksums.get(id) === sha256Base64) return this.writing; // nothing changes: no rewrite of every entry
+    if (this.checksums.get(id) === sha256Base64) return this.queued ?? this.writing; // nothing changes: no rewrite of every entry
     if (sha256Base64 === undefined) this.checksums.delete(id);
     else this.checksums.set(id, sha256Base64);
-    const snapshot = JSON.stringify(Object.fromEntries(this.checksums));
-    const temporary = `${this.file}.tmp`; // one write at a time: the chain below serialises them
-    this.writing = this.writing
+    return this.persist();
+  }
+
+  /**
+   * One write at a time, each of the whole map as it is when that write starts: the changes made
+   * while one is on its way share the next write (a burst of uploads rewrites the file twice, not once per upload).
+   */
+  private persist(): Promise<void> {
+    this.queued ??= this.writing
       .catch(() => undefined)
       .then(async () => {
+        this.queued = null;
+        const snapshot = JSON.stringify(Object.fromEntries(this.checksums));
+        const temporary = `${this.file}.tmp`;
         await writeFile(temporary, snapshot);
         await rename(temporary, this.file);
       });
-    return this.writing;
+    this.writing = this.queued;
+    return this.queued;
   }
 
   /** Resolves once every write so far is on disk. */

@@ -6,7 +6,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
 register();
-const { module, exportName, options, callbacks = [] } = workerData;
+const { module, exportName, options, callbacks = [], threadName } = workerData;
+(await import('./thread-name.ts')).nameThisThread(threadName);
 const relay = Object.fromEntries(callbacks.map((name) => [name, (...args) => parentPort.postMessage({ type: 'callback', name, args })]));
 try {
   const emulator = await (await import(module))[exportName]({ ...options, ...relay });

@@ -4,6 +4,9 @@ const THREAD = new URL('./emulator-thread.mjs', import.meta.url);
 
 type Callbacks = Record<string, (...args: any[]) => void>;
 
+/** startS3 -> s3, startDynamoDb -> dynamodb: the thread's name in `top -H`. */
+const threadNameOf = (exportName: string) => exportName.replace(/^start/, '').toLowerCase();
+
 /**
  * Starts `exportName(options)` of a module in a worker thread (emulator-thread.mjs). `callbacks`
  * are the functions in its options, called back here; `methods` are what the parent may call.
@@ -17,7 +20,7 @@ export async function startInThread<M extends string>(
   methods: readonly M[],
 ): Promise<{ endpoint: string } & Record<M | 'close', () => Promise<void>>> {
   const worker = new Worker(THREAD, {
-    workerData: { module: module.href, exportName, options, callbacks: Object.keys(callbacks) },
+    workerData: { module: module.href, exportName, options, callbacks: Object.keys(callbacks), threadName: threadNameOf(exportName) },
     execArgv: [],
   });
   const pending = new Map<number, { resolve(): void; reject(error: Error): void }>();

@@ -4,6 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { lambdaContext } from '@event-photos/testing';
+import { nameThisThread } from '#lib/thread-name';
 
 interface InstanceData {
   name: string;
@@ -18,6 +19,8 @@ type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
 const data = workerData as InstanceData;
 const port = parentPort!;
+// fn:initiateUpload, fn:processUploadedPhoto (cut at 15 bytes): which function a thread runs.
+nameThisThread(`fn:${data.name}`);
 
 const serializeError = (error: unknown) =>
   error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { name: 'Error', message: String(error) };

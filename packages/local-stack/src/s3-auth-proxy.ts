@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ChecksumStore } from '#lib/checksum-store';
 import { EtagCache } from '#lib/s3-etag-cache';
@@ -23,6 +23,9 @@ export interface S3AuthProxyOptions {
   spoolDir: string;
   log(line: Record<string, unknown>): void;
 }
+
+/** PUT bodies up to this size are held in memory while they are verified; larger ones are spooled to disk. */
+const MEMORY_BODY_BYTES = 1024 * 1024;
 
 /**
  * Local S3 that rejects what AWS rejects. s3rver accepts any request, so this proxy in front
@@ -168,9 +171,12 @@ async function putObject(
   const declaredChecksum = request.headers['x-amz-checksum-sha256'] as string | undefined;
   const hexPayloadHash = /^[0-9a-f]{64}$/.test(payloadHash) ? payloadHash : undefined;
 
-  // Spool the body while hashing it, and only hand it to s3rver once it is complete and the
+  // Hold the body while hashing it, and only hand it to s3rver once it is complete and the
   // digest matches: s3rver keeps whatever part of a body it got from a client that went away.
+  // A small body (a photo's rendition, a phone photo) stays in memory; a larger one is spooled to disk.
+  const inMemory = Number(request.headers['content-length']) <= MEMORY_BODY_BYTES; // NaN (no length): spooled
   const spool = path.join(options.spoolDir, randomUUID());
+  const chunks: Buffer[] = [];
   const hash = createHash('sha256');
   try {
     await pipeline(
@@ -181,7 +187,14 @@ async function putObject(
           done(null, chunk);
         },
       }),
-      createWriteStream(spool),
+      inMemory
+        ? new Writable({
+            write(chunk: Buffer, _encoding, done) {
+              chunks.push(chunk);
+              done();
+            },
+          })
+        : createWriteStream(spool),
     );
     const digest = hash.digest();
     if (hexPayloadHash && digest.toString('hex') !== hexPayloadHash) {
@@ -191,7 +204,7 @@ async function putObject(
       throw new S3RequestError(400, 'BadDigest', 'The SHA256 you specified did not match the calculated checksum.');
     }
     let etag: string | undefined;
-    const status = await forward(options, request, response, createReadStream(spool), (code, outgoing) => {
+    const status = await forward(options, request, response, inMemory ? Readable.from(chunks) : createReadStream(spool), (code, outgoing) => {
       if (declaredChecksum && code < 300) outgoing['x-amz-checksum-sha256'] = declaredChecksum;
       etag = typeof outgoing['etag'] === 'string' ? outgoing['etag'] : undefined;
     });
@@ -201,7 +214,7 @@ async function putObject(
       await options.checksums.set(bucket, key, declaredChecksum);
     }
   } finally {
-    await rm(spool, { force: true });
+    if (!inMemory) await rm(spool, { force: true });
   }
 }
 

@@ -9,6 +9,7 @@ import type { CorsRule } from '#lib/local-infra';
 import { LOOPBACK, freePort } from '#lib/net';
 import { startS3AuthProxy } from '#lib/s3-auth-proxy';
 import { sweepS3Store } from '#lib/s3-store-sweep';
+import { cacheBucketConfigs } from '#lib/s3rver-config-cache';
 
 export interface LocalS3 {
   endpoint: string;
@@ -64,6 +65,7 @@ export async function startS3(options: LocalS3Options): Promise<LocalS3> {
     silent: true,
     configureBuckets: [{ name: options.bucket, configs: [corsConfiguration(options.corsRules)] }],
   });
+  cacheBucketConfigs((server as unknown as { store: Parameters<typeof cacheBucketConfigs>[0] }).store);
   const address = await server.run();
   // s3rver is an EventEmitter; its typings leave that out.
   (server as unknown as EventEmitter).on('event', (event: S3Event) => options.onEvent(event));

@@ -33,13 +33,16 @@ export const createHandler = ({ photos }: Pick<Stores, 'photos'>) => jsonBodyHan
   const eventId = pathEventId(event);
   const uploaderId = callerId(event);
   const request = parseOrThrow(requestSchema, requestBody);
-  // The totals do not depend on the event's record: one round trip for both.
-  const [photoEvent, held] = await Promise.all([photos.getEvent(eventId), photos.storedTotals(eventId, uploaderId)]);
+  // Independent reads, started together: one round trip (the store batches them).
+  const [photoEvent, held, existing] = await Promise.all([
+    photos.getEvent(eventId),
+    photos.storedTotals(eventId, uploaderId),
+    // Only a hint that saves the upload: processing still deduplicates by the hash of the stored bytes.
+    request.sha256 === undefined ? null : findDuplicatePhoto({ photos }, eventId, request.sha256),
+  ]);
   if (!photoEvent) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
   // Closing stops new uploads; URLs signed before it still work until they expire (minutes).
   if (photoEvent.open === false) throw new EventClosedError(`Event ${eventId} is closed to uploads`, 'eventId');
-  // Only a hint that saves the upload: processing still deduplicates by the hash of the stored bytes.
-  const existing = request.sha256 === undefined ? null : await findDuplicatePhoto({ photos }, eventId, request.sha256);
   if (existing) {
     const body: DuplicateUploadResponse = { duplicate: true, photo: photoView(existing, uploaderId) };
     return { status: 200, body };
