@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import type { FunctionBundles } from '#lib/function-bundles';
@@ -15,7 +16,7 @@ export interface LambdaRuntimeOptions {
   environment(spec: FunctionSpec): Record<string, string>;
   /** Where a function's stdout/stderr lines go (its CloudWatch log stream); default: this process's stdout. */
   onLog?(functionName: string, line: string): void;
-  /** Concurrent instances per function; further invocations wait for one to be free. */
+  /** Concurrent instances per function; further invocations wait for one to be free. Default: two per core. */
   maxInstances?: number;
 }
 
@@ -46,7 +47,9 @@ interface Instance {
  * reused while warm. A timed-out or crashed instance is discarded. Workers use every core.
  */
 export function createLambdaRuntime(app: ServerlessApp, options: LambdaRuntimeOptions): LambdaRuntime {
-  const maxInstances = options.maxInstances ?? 8;
+  // Two per core keep the cores busy while instances wait on the emulators; more only cost (each loads
+  // and JIT-compiles its bundle in an isolate of its own): on 2 cores, 8 took 12% more CPU per photo than 4.
+  const maxInstances = options.maxInstances ?? 2 * availableParallelism();
   const pools = new Map<string, { instances: Set<Instance>; waiting: Array<() => void> }>();
   const onLog = options.onLog ?? ((_name: string, line: string) => void process.stdout.write(`${line}\n`));
   let closed = false;

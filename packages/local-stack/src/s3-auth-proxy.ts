@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
-import { Readable, Transform, Writable } from 'node:stream';
+import { Readable, Transform, finished } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ChecksumStore } from '#lib/checksum-store';
 import { EtagCache } from '#lib/s3-etag-cache';
@@ -179,23 +179,23 @@ async function putObject(
   const chunks: Buffer[] = [];
   const hash = createHash('sha256');
   try {
-    await pipeline(
-      request,
-      new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          hash.update(chunk);
-          done(null, chunk);
-        },
-      }),
-      inMemory
-        ? new Writable({
-            write(chunk: Buffer, _encoding, done) {
-              chunks.push(chunk);
-              done();
-            },
-          })
-        : createWriteStream(spool),
-    );
+    if (inMemory) {
+      for await (const chunk of request as AsyncIterable<Buffer>) {
+        hash.update(chunk);
+        chunks.push(chunk);
+      }
+    } else {
+      await pipeline(
+        request,
+        new Transform({
+          transform(chunk: Buffer, _encoding, done) {
+            hash.update(chunk);
+            done(null, chunk);
+          },
+        }),
+        createWriteStream(spool),
+      );
+    }
     const digest = hash.digest();
     if (hexPayloadHash && digest.toString('hex') !== hexPayloadHash) {
       throw new S3RequestError(400, 'XAmzContentSHA256Mismatch', 'The provided x-amz-content-sha256 header does not match what was computed.');
@@ -236,7 +236,11 @@ async function listObjectsV2(options: S3AuthProxyOptions, request: IncomingMessa
   response.writeHead(answer.status, { ...headers, 'content-length': Buffer.byteLength(body) }).end(body);
 }
 
-/** Sends the request to s3rver and streams its answer back; returns the status. */
+/**
+ * Sends the request to s3rver and streams its answer back; returns the status. With pipe and
+ * finished rather than pipeline: pipeline makes an AbortController per stream pair, whose abort
+ * at the end builds a DOMException with its stack, a cost that showed in the load bench's profile.
+ */
 function forward(
   options: S3AuthProxyOptions,
   request: IncomingMessage,
@@ -252,11 +256,15 @@ function forward(
         const outgoing = { ...answer.headers };
         amendHeaders?.(status, outgoing);
         response.writeHead(status, outgoing);
-        pipeline(answer, response).then(() => resolve(status), reject);
+        answer.on('error', (error) => response.destroy(error));
+        response.on('close', () => answer.destroy()); // the client went away: free s3rver's side too
+        answer.pipe(response);
+        finished(response, (error) => (error ? reject(error) : resolve(status)));
       },
     );
     upstream.on('error', reject);
-    pipeline(body, upstream).catch(reject);
+    body.on('error', (error) => upstream.destroy(error));
+    body.pipe(upstream);
   });
 }
 

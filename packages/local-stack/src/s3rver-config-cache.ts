@@ -19,7 +19,7 @@ export function cacheBucketConfigs(store: BucketStore): void {
     if (!value) {
       value = read();
       cache.set(id, value);
-      value.then((found) => !found && cache.delete(id), () => cache.delete(id)); // only what exists is kept
+      value.catch(() => cache.delete(id)); // a failed read is tried again; an absent one (null) is an answer
     }
     return value;
   };
