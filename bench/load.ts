@@ -54,10 +54,10 @@ export interface LoadOptions {
 
 /**
  * tmpfs when the machine has one (/dev/shm), else the temp folder. Each photo creates about ten
- * files (s3rver keeps three per object), and on some disks creating a file is slow for reasons
- * of their own: on these machines' ext4 without a journal, after many deletes, it costs ~1.4 ms of
- * CPU in the kernel (it skips inodes freed in the last minutes). The bench measures the stack,
- * and reports one run on the disk beside it.
+ * files (s3rver keeps three per object), and on some disks creating a file is at times slow for
+ * reasons of their own: on these machines' ext4 (no journal), for a while after many deletes, it
+ * cost ~1.4 ms of CPU in the kernel per file (it skips inodes freed in the last minutes), as much
+ * as the rest of a photo's S3 work. The bench measures the stack; it runs one row on disk beside it.
  */
 export function memoryDataRoot(): string {
   return existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
