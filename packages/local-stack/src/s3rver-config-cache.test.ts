@@ -28,11 +28,12 @@ function fakeStore() {
 describe('cacheBucketConfigs', () => {
   it('reads a bucket config once, absent ones included, until s3rver changes it', async () => {
     const store = fakeStore();
-    expect(await store.getSubresource('photos', undefined, 'website')).toBeNull();
-    expect(await store.getSubresource('photos', undefined, 'website')).toBeNull();
+    expect(await store.getSubresource('photos', undefined, 'cors')).toBeNull();
+    expect(await store.getSubresource('photos', undefined, 'cors')).toBeNull();
     expect(store.reads.config).toBe(1);
     const cors = { type: 'cors', rules: ['*'] };
     await store.putSubresource('photos', undefined, cors);
+    expect(await store.getSubresource('photos', undefined, 'cors')).toBe(cors);
     expect(await store.getSubresource('photos', undefined, 'cors')).toBe(cors);
     await store.deleteSubresource('photos', undefined, 'cors');
     expect(await store.getSubresource('photos', undefined, 'cors')).toBeNull();
