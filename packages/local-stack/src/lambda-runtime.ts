@@ -16,7 +16,7 @@ export interface LambdaRuntimeOptions {
   environment(spec: FunctionSpec): Record<string, string>;
   /** Where a function's stdout/stderr lines go (its CloudWatch log stream); default: this process's stdout. */
   onLog?(functionName: string, line: string): void;
-  /** Concurrent instances per function; further invocations wait for one to be free. Default: two per core. */
+  /** Concurrent instances per function; further invocations wait for one to be free. Default: two per core, at most 8. */
   maxInstances?: number;
 }
 
@@ -48,8 +48,9 @@ interface Instance {
  */
 export function createLambdaRuntime(app: ServerlessApp, options: LambdaRuntimeOptions): LambdaRuntime {
   // Two per core keep the cores busy while instances wait on the emulators; more only cost (each loads
-  // and JIT-compiles its bundle in an isolate of its own): on 2 cores, 8 took 12% more CPU per photo than 4.
-  const maxInstances = options.maxInstances ?? 2 * availableParallelism();
+  // and JIT-compiles its bundle in an isolate of its own): on 2 cores, 8 took 12% more CPU per photo
+  // than 4. At most 8 on any machine: a processing instance may hold a photo's ~300 MiB render.
+  const maxInstances = options.maxInstances ?? Math.min(8, 2 * availableParallelism());
   const pools = new Map<string, { instances: Set<Instance>; waiting: Array<() => void> }>();
   const onLog = options.onLog ?? ((_name: string, line: string) => void process.stdout.write(`${line}\n`));
   let closed = false;
