@@ -85,7 +85,7 @@ export async function runLoad({ photos, concurrency, warmup, declareSha256 = tru
     const parts = { ...cpuBetween(before, await threadCpu()), 'load generator (another process)': measured.clientCpuMs };
     // Thread names are cut at 15 bytes (fn:processUploa): the function's whole name again.
     const functionNames = [...(await readServerlessApp(REPO_ROOT)).functions.keys()];
-    const named = (part: string) => part.replace(/^function (.+)$/, (whole, cut: string) => `function ${functionNames.find((name) => name.startsWith(cut)) ?? cut}`);
+    const named = (part: string) => part.replace(/^function (.+)$/, (_whole, cut: string) => `function ${functionNames.find((name) => name.startsWith(cut)) ?? cut}`);
     const cpuMsPerPhoto = Object.fromEntries(Object.entries(parts).map(([part, ms]) => [named(part), ms / photos]));
     return { ...measured, warmup: cold, cpuMsPerPhoto };
   } finally {

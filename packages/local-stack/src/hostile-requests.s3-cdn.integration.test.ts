@@ -142,9 +142,10 @@ describe('the S3 proxy', () => {
     expect(await sendRaw(s3Url(), 'GE\u0001T /event-photos-local/x HTTP/1.1\r\nHost: x\r\n\r\n')).toBe(400);
   });
 
-  it('stores nothing of a signed PUT whose client goes away mid-body', async () => {
-    const key = 'uploads/event_demo-event/aborted.jpg';
-    const signed = await signUpload(uploadSigning(stack.outputs), { bucket: bucket(), key, contentType: 'image/jpeg', size: 100_000, metadata: {}, expiresInSeconds: 60 });
+  // The proxy holds a body of up to 1 MiB in memory and spools a larger one to disk: both ways.
+  it.each([['held in memory', 100_000], ['spooled to disk', 2 * 1024 * 1024]])('stores nothing of a signed PUT whose client goes away mid-body (%s)', async (_way, size) => {
+    const key = `uploads/event_demo-event/aborted-${size}.jpg`;
+    const signed = await signUpload(uploadSigning(stack.outputs), { bucket: bucket(), key, contentType: 'image/jpeg', size, metadata: {}, expiresInSeconds: 60 });
     const url = new URL(signed.url);
     await new Promise<void>((resolve) => {
       const req = request({ hostname: url.hostname, port: url.port, method: 'PUT', path: `${url.pathname}${url.search}`, headers: signed.headers });
