@@ -49,8 +49,10 @@ function corsConfiguration(rules: CorsRule[]): string {
 }
 
 /**
- * s3rver (in-process, on a private port) for storage, CORS and S3 event records, behind a proxy
- * that checks signatures the way S3 does (see s3-auth-proxy.ts). Only the proxy is exposed.
+ * s3rver (in-process) for storage, CORS and S3 event records, behind a proxy that checks
+ * signatures the way S3 does (see s3-auth-proxy.ts) and hands what passes to s3rver's handler in
+ * this thread. s3rver still listens on a private loopback port: the proxy reads listings and
+ * version probes from it.
  */
 export async function startS3(options: LocalS3Options): Promise<LocalS3> {
   await mkdir(options.directory, { recursive: true });
@@ -72,6 +74,7 @@ export async function startS3(options: LocalS3Options): Promise<LocalS3> {
   const checksums = new ChecksumStore(path.join(options.directory, 'checksums.json'), options.log);
   const proxy = await startS3AuthProxy({
     port: options.port,
+    s3rver: server.callback(),
     upstream: { hostname: LOOPBACK, port: address.port },
     credentials: { [LOCAL_S3_CREDENTIALS.accessKeyId]: LOCAL_S3_CREDENTIALS.secretAccessKey },
     checksums,
