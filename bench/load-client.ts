@@ -1,9 +1,9 @@
 // The load generator of bench/load.ts, in a process of its own (a client, not part of the stack):
 //   npx tsx bench/load-client.ts <outputs.json> <photos> <concurrency> [bytes] [declare|undeclared]
-// Uploads through the full flow (initiate-upload, presigned PUT), then polls the list until every
-// acknowledged photo has its record (or 60 s pass). Prints one JSON line with the results.
+// Uploads through the full flow (initiate-upload, presigned PUT), then follows the event's feed
+// until every acknowledged photo has its record (or 60 s pass). Prints one JSON line with the results.
 // `declare` sends each file's SHA-256 with initiate-upload, as @event-photos/client does (S3 then
-// verifies it and processing reads only the first bytes); `undeclared` leaves processing to hash.
+// verifies it, and processing's own hash must match it); `undeclared` leaves the hash to processing.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { signIn } from '@event-photos/client';
@@ -46,25 +46,43 @@ await Promise.all(
 );
 const uploadedAt = Date.now();
 
-/** Every record of the event, newest ready first, each with the time it became ready. */
-async function listAll(): Promise<Array<{ photoId: string; createdAt: string }>> {
-  const records: Array<{ photoId: string; createdAt: string }> = [];
-  for (let cursor: string | null = null; ; ) {
-    const query = new URLSearchParams({ limit: '100', ...(cursor ? { cursor } : {}) });
-    const response = await fetch(`${outputs.apiUrl}/events/${outputs.demoEventId}/photos?${query}`, { headers: { authorization: `Bearer ${idToken}` } });
-    const page = (await response.json()) as { items: Array<{ photoId: string; createdAt: string }>; nextCursor: string | null };
+type Page = { items: Array<{ photoId: string; createdAt: string }>; nextCursor: string | null; feedCursor: string | null };
+const listPage = async (query: Record<string, string>): Promise<Page> => {
+  const response = await fetch(`${outputs.apiUrl}/events/${outputs.demoEventId}/photos?${new URLSearchParams({ limit: '100', ...query })}`, {
+    headers: { authorization: `Bearer ${idToken}` },
+  });
+  return (await response.json()) as Page;
+};
+
+/** Every record of the event, newest ready first, each with the time it became ready; and the first page's feed cursor. */
+async function listAll(): Promise<{ records: Page['items']; feedCursor: string }> {
+  const first = await listPage({});
+  const records = [...first.items];
+  for (let cursor = first.nextCursor; cursor; ) {
+    const page = await listPage({ cursor });
     records.push(...page.items);
-    if (!page.nextCursor) return records;
     cursor = page.nextCursor;
   }
+  return { records, feedCursor: first.feedCursor! };
 }
 
-let records = await listAll();
+// Waits as a gallery does, following the event's feed (only what became ready since the last
+// answer), not listing everything again each time: the observer's cost stays off the stack. The
+// figures come from createdAt, so the polling rate does not change them; one full listing at the
+// end gives the counts.
+const start = await listAll();
+const ready = new Set(start.records.map((record) => record.photoId));
+const waiting = () => [...acknowledged.keys()].some((photoId) => !ready.has(photoId));
 const deadline = Date.now() + 60_000;
-while (records.filter((record) => acknowledged.has(record.photoId)).length < acknowledged.size && Date.now() < deadline) {
-  await new Promise((resolve) => setTimeout(resolve, 500)); // the figures come from createdAt: polling only needs to see the end
-  records = await listAll();
+for (let feedCursor = start.feedCursor; waiting() && Date.now() < deadline; ) {
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  for (let page: Page | undefined; !page || page.items.length === 100; ) {
+    page = await listPage({ since: feedCursor });
+    for (const item of page.items) ready.add(item.photoId);
+    feedCursor = page.feedCursor!;
+  }
 }
+const { records } = await listAll();
 const mine = records.filter((record) => acknowledged.has(record.photoId));
 const perPhoto = new Map<string, number>();
 for (const record of mine) perPhoto.set(record.photoId, (perPhoto.get(record.photoId) ?? 0) + 1);
