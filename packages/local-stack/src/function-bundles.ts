@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,6 +37,31 @@ export async function linkExternals(options: BuildOptions, outdir: string): Prom
 }
 
 const INSTANCE_ENTRY = fileURLToPath(new URL('./lambda-instance.ts', import.meta.url));
+const BUNDLES_PREFIX = 'event-photos-functions-';
+
+const isRunning = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
+  }
+};
+
+/**
+ * Removes the bundle folders of stacks whose process is gone: a stack killed (SIGKILL, a crash
+ * drill, a closed terminal) never runs its cleanup, and each folder holds ~28 MiB. A folder's
+ * name carries its process id; folders of running processes stay.
+ */
+export async function sweepBundlesOfEndedProcesses(parent: string = tmpdir()): Promise<string[]> {
+  const ended = (await readdir(parent).catch(() => [] as string[])).filter((name) => {
+    const [pidText, suffix] = name.startsWith(BUNDLES_PREFIX) ? name.slice(BUNDLES_PREFIX.length).split('-') : [];
+    const pid = Number(pidText);
+    return suffix !== undefined && Number.isInteger(pid) && pid > 0 && pid !== process.pid && !isRunning(pid);
+  });
+  await Promise.all(ended.map((name) => rm(path.join(parent, name), { recursive: true, force: true })));
+  return ended;
+}
 
 export interface FunctionBundles {
   /** The bundle of each function, by name (what Lambda would load). */
@@ -53,7 +78,8 @@ export interface FunctionBundles {
  * TypeScript lines.
  */
 export async function buildFunctionBundles(app: ServerlessApp): Promise<FunctionBundles> {
-  const outdir = await mkdtemp(path.join(tmpdir(), 'event-photos-functions-'));
+  await sweepBundlesOfEndedProcesses();
+  const outdir = await mkdtemp(path.join(tmpdir(), `${BUNDLES_PREFIX}${process.pid}-`));
   const options: BuildOptions = { ...deployBuildOptions(app.esbuild), minify: false, sourcemap: 'linked', outdir, logLevel: 'warning' };
   const entries = [...app.functions.values()].map((spec) => [spec.name, spec.file] as const);
   try {
