@@ -5,7 +5,8 @@
 // a later file of the same run finds it and reads the same output. A file run alone packages.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
@@ -28,9 +29,9 @@ declare module 'vitest' {
   }
 }
 
-function run(command: string, args: string[]): Promise<string> {
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -41,14 +42,30 @@ function run(command: string, args: string[]): Promise<string> {
   });
 }
 
-/** Both stacks packaged (`.serverless-infra/`, `.serverless-api/`) in this test run. */
-export async function packageOnce(): Promise<void> {
+/** What a run recorded: its id and arguments, and what packaging left in its temp folder. */
+interface Marker {
+  stamp: string;
+  leftInTemp: string[];
+}
+
+/**
+ * Both stacks packaged (`.serverless-infra/`, `.serverless-api/`) in this test run; answers what
+ * the packaging left in the temp folder (it runs with a temp folder of its own, then removed).
+ */
+export async function packageOnce(): Promise<{ leftInTemp: string[] }> {
   const stamp = JSON.stringify({ runId: inject('testRunId'), args: ARGS });
   const outputs = [INFRA_PACKAGE_DIR, API_PACKAGE_DIR].map((dir) => path.join(dir, 'cloudformation-template-update-stack.json'));
-  const done = await readFile(MARKER, 'utf8').catch(() => undefined);
-  if (done === stamp && outputs.every((file) => existsSync(file))) return;
+  const done = await readFile(MARKER, 'utf8').then((text) => JSON.parse(text) as Marker).catch(() => undefined);
+  if (done?.stamp === stamp && outputs.every((file) => existsSync(file))) return { leftInTemp: done.leftInTemp };
   await rm(MARKER, { force: true });
-  await run('npm', ARGS);
-  await mkdir(path.dirname(MARKER), { recursive: true });
-  await writeFile(MARKER, stamp);
+  const temp = await mkdtemp(path.join(tmpdir(), 'package-once-'));
+  try {
+    await run('npm', ARGS, { ...process.env, TMPDIR: temp });
+    const marker: Marker = { stamp, leftInTemp: await readdir(temp) };
+    await mkdir(path.dirname(MARKER), { recursive: true });
+    await writeFile(MARKER, JSON.stringify(marker));
+    return { leftInTemp: marker.leftInTemp };
+  } finally {
+    await rm(temp, { recursive: true, force: true });
+  }
 }

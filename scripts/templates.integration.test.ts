@@ -203,12 +203,20 @@ let infra: Template;
 let api: Template;
 let schemas: TemplateSchemaValidator;
 
+let leftInTemp: string[];
 beforeAll(async () => {
-  await packageOnce();
+  ({ leftInTemp } = await packageOnce());
   [infra, api, schemas] = await Promise.all([readTemplate(INFRA_PACKAGE_DIR), readTemplate(API_PACKAGE_DIR), TemplateSchemaValidator.load()]);
 }, PACKAGE_TIMEOUT_MS);
 
 // ------------------------------------------------------------------ CloudFormation's own schemas
+describe('npm run package', () => {
+  it('leaves nothing in the temp folder (serverless-esbuild keeps a copy of each function it zips)', () => {
+    // Node's own module compile cache (npm turns it on) is kept there on purpose.
+    expect(leftInTemp.filter((name) => name !== 'node-compile-cache')).toEqual([]);
+  });
+});
+
 describe('both templates against the CloudFormation resource schemas (@aws-cdk/aws-service-spec)', () => {
   const validate = (template: Template, other: Template) => schemas.validate(template as unknown as SchemaTemplate, [other as unknown as SchemaTemplate]);
   /** A copy of `template` changed by `change`. */
