@@ -7,6 +7,9 @@ export function createS3Client({ forcePathStyle = false, ...config }: S3ClientCo
   return new S3Client({
     // Lambda's credentials are in the environment; tools pass their own.
     credentials: fromEnv(),
+    // The middleware stack resolved once per command class, not on every call: nothing here adds
+    // middleware to a command. ~0.3 ms of CPU less per S3 call (processing makes four a photo).
+    cacheMiddleware: true,
     ...config,
     forcePathStyle,
     // Default flexible checksums would put the CRC32 of an EMPTY body into presigned URLs
