@@ -1,10 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { Readable, Transform, finished } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { inject } from 'light-my-request';
 import type { ChecksumStore } from '#lib/checksum-store';
 import { EtagCache } from '#lib/s3-etag-cache';
 import { listenOnLoopback, LOOPBACK } from '#lib/net';
@@ -15,10 +16,8 @@ import { escapeXml } from '#lib/xml-text';
 
 export interface S3AuthProxyOptions {
   port: number;
-  /** s3rver's request handler, called in this thread for what the proxy lets through. */
+  /** s3rver's request handler, called in this thread: s3rver has no port of its own. */
   s3rver: (request: IncomingMessage, response: ServerResponse) => void;
-  /** s3rver's own loopback port, for the listings and version probes the proxy reads whole. */
-  upstream: { hostname: string; port: number };
   credentials: Record<string, string>;
   checksums: ChecksumStore;
   /** Where request bodies are spooled while they are verified. */
@@ -113,14 +112,14 @@ async function handle(
   }
 
   const checksumMode = headers['x-amz-checksum-mode']?.toUpperCase() === 'ENABLED';
-  const upstream = await forward(options, request, response, request, (status, outgoing) => {
+  const status = await forward(options, request, response, request, (code, outgoing) => {
     const checksum = options.checksums.get(bucket, key);
-    if (checksumMode && checksum && status < 300 && (method === 'HEAD' || method === 'GET') && !headers['range']) {
+    if (checksumMode && checksum && code < 300 && (method === 'HEAD' || method === 'GET') && !headers['range']) {
       outgoing['x-amz-checksum-sha256'] = checksum;
       outgoing['x-amz-checksum-type'] = 'FULL_OBJECT';
     }
   });
-  if (method === 'DELETE' && key && upstream < 300) await options.checksums.set(bucket, key, undefined);
+  if (method === 'DELETE' && key && status < 300) await options.checksums.set(bucket, key, undefined);
 }
 
 /** The object's current ETag, or null when it is absent: from the cache, else a HEAD to s3rver. */
@@ -128,7 +127,7 @@ async function objectVersion(options: ProxyContext, id: string, path: string): P
   const known = options.etags.get(id);
   if (known !== undefined) return { etag: known };
   return options.etags.probe(id, async () => {
-    const head = await upstreamHead(options, path);
+    const head = await s3rverHead(options, path);
     return { etag: head.status === 200 ? (head.etag ?? '') : null };
   });
 }
@@ -223,19 +222,11 @@ async function putObject(
 /** Answers a ListObjectsV2 with a v1 page from s3rver (see s3-list-paging.ts). */
 async function listObjectsV2(options: S3AuthProxyOptions, request: IncomingMessage, response: ServerResponse, rawPath: string, rawQuery: string): Promise<void> {
   const { request: list, v1Query } = toListObjectsV1(rawQuery);
-  const answer = await new Promise<{ status: number; headers: IncomingMessage['headers']; body: string }>((resolve, reject) => {
-    const upstream = httpRequest({ ...options.upstream, method: 'GET', path: `${rawPath}?${v1Query}`, headers: request.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    upstream.on('error', reject);
-    upstream.end();
-  });
-  const body = answer.status === 200 ? toListObjectsV2Xml(answer.body, list) : answer.body;
+  // Read whole, to rewrite: from s3rver's handler with an in-memory request and response.
+  const answer = await inject(options.s3rver, { method: 'GET', url: `${rawPath}?${v1Query}`, headers: request.headers });
+  const body = answer.statusCode === 200 ? toListObjectsV2Xml(answer.payload, list) : answer.payload;
   const { 'transfer-encoding': _chunked, ...headers } = answer.headers;
-  response.writeHead(answer.status, { ...headers, 'content-length': Buffer.byteLength(body) }).end(body);
+  response.writeHead(answer.statusCode, { ...headers, 'content-length': Buffer.byteLength(body) }).end(body);
 }
 
 /**
@@ -276,15 +267,10 @@ function asRequest(body: Readable, request: IncomingMessage): IncomingMessage {
 }
 
 /** The object's status and ETag as s3rver has it now (no conditions, no query). */
-function upstreamHead(options: S3AuthProxyOptions, url: string): Promise<{ status: number; etag: string | undefined }> {
-  return new Promise((resolve, reject) => {
-    const probe = httpRequest({ ...options.upstream, method: 'HEAD', path: url.split('?')[0] }, (answer) => {
-      answer.resume();
-      resolve({ status: answer.statusCode ?? 0, etag: answer.headers.etag });
-    });
-    probe.on('error', reject);
-    probe.end();
-  });
+async function s3rverHead(options: S3AuthProxyOptions, url: string): Promise<{ status: number; etag: string | undefined }> {
+  const answer = await inject(options.s3rver, { method: 'HEAD', url: url.split('?')[0]! });
+  const etag = answer.headers['etag'];
+  return { status: answer.statusCode, etag: typeof etag === 'string' ? etag : undefined };
 }
 
 /** If-Match: `*`, or one of the listed ETags (compared without their quotes). */

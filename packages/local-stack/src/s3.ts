@@ -6,7 +6,6 @@ import path from 'node:path';
 import { ChecksumStore } from '#lib/checksum-store';
 import { LOCAL_S3_CREDENTIALS } from '#lib/local-credentials';
 import type { CorsRule } from '#lib/local-infra';
-import { LOOPBACK, freePort } from '#lib/net';
 import { startS3AuthProxy } from '#lib/s3-auth-proxy';
 import { sweepS3Store } from '#lib/s3-store-sweep';
 import { cacheBucketConfigs } from '#lib/s3rver-config-cache';
@@ -51,8 +50,7 @@ function corsConfiguration(rules: CorsRule[]): string {
 /**
  * s3rver (in-process) for storage, CORS and S3 event records, behind a proxy that checks
  * signatures the way S3 does (see s3-auth-proxy.ts) and hands what passes to s3rver's handler in
- * this thread. s3rver still listens on a private loopback port: the proxy reads listings and
- * version probes from it.
+ * this thread: s3rver has no port of its own, so nothing reaches it unchecked.
  */
 export async function startS3(options: LocalS3Options): Promise<LocalS3> {
   await mkdir(options.directory, { recursive: true });
@@ -61,21 +59,19 @@ export async function startS3(options: LocalS3Options): Promise<LocalS3> {
   const setAside = await sweepS3Store({ objectsDir, lostAndFound, log: options.log });
   if (setAside) options.log({ level: 'warn', message: `S3 store: ${setAside} partial object(s) from an unclean stop set aside`, directory: lostAndFound });
   const server = new S3rver({
-    address: LOOPBACK,
-    port: await freePort(),
     directory: objectsDir,
     silent: true,
     configureBuckets: [{ name: options.bucket, configs: [corsConfiguration(options.corsRules)] }],
   });
   cacheBucketConfigs((server as unknown as { store: Parameters<typeof cacheBucketConfigs>[0] }).store);
-  const address = await server.run();
+  // The buckets and their CORS rules, without s3rver's own listener: the proxy calls its handler.
+  await (server as unknown as { configureBuckets(): Promise<void> }).configureBuckets();
   // s3rver is an EventEmitter; its typings leave that out.
   (server as unknown as EventEmitter).on('event', (event: S3Event) => options.onEvent(event));
   const checksums = new ChecksumStore(path.join(options.directory, 'checksums.json'), options.log);
   const proxy = await startS3AuthProxy({
     port: options.port,
     s3rver: server.callback(),
-    upstream: { hostname: LOOPBACK, port: address.port },
     credentials: { [LOCAL_S3_CREDENTIALS.accessKeyId]: LOCAL_S3_CREDENTIALS.secretAccessKey },
     checksums,
     spoolDir: path.join(options.directory, 'spool'),
@@ -90,7 +86,10 @@ export async function startS3(options: LocalS3Options): Promise<LocalS3> {
         proxy.server.close(() => resolve());
         proxy.server.closeAllConnections();
       });
-      await server.close();
+      // What s3rver does when its listener closes.
+      const { logger } = server as unknown as { logger: { exceptions: { unhandle(): void }; close(): void } };
+      logger.exceptions.unhandle();
+      logger.close();
       await checksums.idle();
     },
   };
