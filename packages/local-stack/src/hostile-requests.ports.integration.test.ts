@@ -121,17 +121,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-hostile-'));
   stack = await startLocalStack({ dataDir });
   const { outputs } = stack;
-  web = await startWebServer({
-    port: 0,
-    config: {
-      apiUrl: outputs.apiUrl,
-      cognitoEndpoint: outputs.cognitoEndpoint,
-      region: outputs.region,
-      userPoolId: outputs.userPoolId,
-      userPoolClientId: outputs.userPoolClientId,
-      demoEventId: outputs.demoEventId,
-    },
-  });
+  web = await startWebServer({ port: 0, config: outputs });
   const attendee = outputs.demoUsers[0]!;
   idToken = (await signIn(outputs, attendee.email, attendee.password)).idToken;
 }, 60_000);

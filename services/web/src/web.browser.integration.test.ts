@@ -39,17 +39,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-web-it-'));
   stack = await startLocalStack({ dataDir, retryDelaysMs: [50, 100] });
   const { outputs } = stack;
-  web = await startWebServer({
-    port: 0,
-    config: {
-      apiUrl: outputs.apiUrl,
-      cognitoEndpoint: outputs.cognitoEndpoint,
-      region: outputs.region,
-      userPoolId: outputs.userPoolId,
-      userPoolClientId: outputs.userPoolClientId,
-      pageSize: PAGE_SIZE,
-    },
-  });
+  web = await startWebServer({ port: 0, config: { ...outputs, pageSize: PAGE_SIZE } });
   browser = await launchChromium();
 
   const token = async (organizer: boolean) =>
