@@ -450,9 +450,11 @@ async function main(): Promise<void> {
     // Declared: what @event-photos/client sends (S3 verifies the hash); processing reads and hashes every byte either way.
     { photos: LOAD_PHOTOS, concurrency: LOAD_CONCURRENCY, declareSha256: false, dataRoot: memoryDataRoot() },
     ...(disk === memoryDataRoot() ? [] : [{ photos: LOAD_PHOTOS, concurrency: LOAD_CONCURRENCY, declareSha256: true, dataRoot: disk }]),
+    // The web app's uploader: each slot waits for its photo, so uploads never outrun processing.
+    { photos: LOAD_PHOTOS, concurrency: LOAD_CONCURRENCY, mode: 'uploader' as const, declareSha256: true, dataRoot: memoryDataRoot() },
   ];
   for (const row of loadRows) {
-    progress(`load: ${row.photos} photos through the full flow at concurrency ${row.concurrency}, sha256 ${row.declareSha256 ? 'declared' : 'undeclared'}, data in ${row.dataRoot}`);
+    progress(`load: ${row.photos} photos through the full flow at concurrency ${row.concurrency}, client ${row.mode ?? 'flood'}, sha256 ${row.declareSha256 ? 'declared' : 'undeclared'}, data in ${row.dataRoot}`);
     loads.push({ ...(await runLoad({ ...row, warmup: 4 * row.concurrency })), dataRoot: row.dataRoot });
   }
   progress(`library: an event of ${LIBRARY_PHOTOS} photos`);
@@ -685,13 +687,17 @@ async function main(): Promise<void> {
     '   (cold = that burst, every Lambda instance starting). photos/s = records written per second from the first',
     '   initiate to the last record; PUT->ready = from the PUT\'s 200 to the record\'s createdAt. sha256 declared:',
     '   as @event-photos/client uploads (S3 verifies it); processing reads, hashes and decodes every photo either way.',
+    '   client flood: each client starts its next upload once its PUT is answered, so uploads outrun processing when',
+    "   it is slower; uploader: @event-photos/client's uploadPhotos, as the web app runs it, each slot waiting for its",
+    '   photo to be ready (GET photo polled) before the next upload.',
     `   Data in memory (${memoryDataRoot()}) but for the disk row (${disk}): see bench/load.ts on why.`,
   );
   out.push(
     table(
-      ['concurrency', 'sha256', 'data', 'photos', 'photos/s', 'cold photos/s', 'PUT->ready p50 ms', 'p95 ms', 'max ms', 'lost', 'duplicated', 'CPU ms/photo'],
+      ['concurrency', 'client', 'sha256', 'data', 'photos', 'photos/s', 'cold photos/s', 'PUT->ready p50 ms', 'p95 ms', 'max ms', 'lost', 'duplicated', 'CPU ms/photo'],
       loads.map((load) => [
         String(load.concurrency),
+        load.mode,
         load.declaredSha256 ? 'declared' : 'undeclared',
         load.dataRoot === memoryDataRoot() ? 'memory' : 'disk',
         String(load.photos),

@@ -1,18 +1,23 @@
 // The load generator of bench/load.ts, in a process of its own (a client, not part of the stack):
-//   npx tsx bench/load-client.ts <outputs.json> <photos> <concurrency> [bytes] [declare|undeclared]
+//   npx tsx bench/load-client.ts <outputs.json> <photos> <concurrency> [bytes] [declare|undeclared] [flood|uploader]
 // Uploads through the full flow (initiate-upload, presigned PUT), then follows the event's feed
 // until every acknowledged photo has its record (or 60 s pass). Prints one JSON line with the results.
 // `declare` sends each file's SHA-256 with initiate-upload, as @event-photos/client does (S3 then
 // verifies it, and processing's own hash must match it); `undeclared` leaves the hash to processing.
+// `flood`: each client starts its next upload once the PUT is answered, whether processing keeps
+// up or not. `uploader`: @event-photos/client's uploadPhotos, as the web app runs it: a client's
+// slot is free once its photo is ready (waitForPhoto polls GET photo), so uploads never outrun processing.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { signIn } from '@event-photos/client';
+import { createPhotosClient, signIn } from '@event-photos/client';
 import type { LocalStackOutputs } from '@event-photos/local-stack';
 import { jpegBytes } from '@event-photos/testing/fixtures';
 import { raiseQuotas, uploadThroughApi } from './upload.ts';
 
-const [outputsFile, photosArg = '400', concurrencyArg = '16', bytesArg = String(64 * 1024), declareArg = 'declare'] = process.argv.slice(2);
+const [outputsFile, photosArg = '400', concurrencyArg = '16', bytesArg = String(64 * 1024), declareArg = 'declare', modeArg = 'flood'] = process.argv.slice(2);
 const declareSha256 = declareArg === 'declare';
+if (modeArg !== 'flood' && modeArg !== 'uploader') throw new Error(`mode: flood or uploader, not ${modeArg}`);
+const mode: 'flood' | 'uploader' = modeArg;
 const outputs = JSON.parse(await readFile(outputsFile!, 'utf8')) as LocalStackOutputs;
 const photos = Number(photosArg);
 const concurrency = Number(concurrencyArg);
@@ -33,17 +38,31 @@ const acknowledged = new Map<string, number>(); // photoId -> when its PUT answe
 const cpuAtStart = process.cpuUsage();
 let next = 0;
 const startedAt = Date.now();
-await Promise.all(
-  Array.from({ length: concurrency }, async () => {
-    while (next < photos) {
-      const n = next++;
-      const bytes = bytesOf(n);
-      const sha256 = declareSha256 ? { sha256: createHash('sha256').update(bytes).digest('hex') } : {};
-      const { photoId } = await uploadThroughApi(outputs.apiUrl, idToken, outputs.demoEventId, bytes, { title: `Load ${n}`, ...sha256 });
-      acknowledged.set(photoId, Date.now());
-    }
-  }),
-);
+if (mode === 'flood') {
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < photos) {
+        const n = next++;
+        const bytes = bytesOf(n);
+        const sha256 = declareSha256 ? { sha256: createHash('sha256').update(bytes).digest('hex') } : {};
+        const { photoId } = await uploadThroughApi(outputs.apiUrl, idToken, outputs.demoEventId, bytes, { title: `Load ${n}`, ...sha256 });
+        acknowledged.set(photoId, Date.now());
+      }
+    }),
+  );
+} else {
+  // The product's uploader hashes with Web Crypto whenever it exists: `undeclared` cannot apply.
+  if (!declareSha256) throw new Error('uploader mode always declares the SHA-256, as @event-photos/client does');
+  const client = createPhotosClient({ apiUrl: outputs.apiUrl, getToken: () => idToken, eventId: outputs.demoEventId });
+  const files = Array.from({ length: photos }, (_, n) => new File([bytesOf(n)], `load-${n}.jpg`, { type: 'image/jpeg' }));
+  const results = await client.uploadPhotos(files, {
+    concurrency,
+    // 'processing' comes once the PUT is answered: the moment flood mode records too.
+    onProgress: ({ state, photoId }) => void (state === 'processing' && photoId && acknowledged.set(photoId, Date.now())),
+  });
+  const failed = results.filter((result) => result.state !== 'done' || !result.photo);
+  if (failed.length > 0) throw new Error(`${failed.length} uploads did not end ready, the first: ${failed[0]!.state} ${failed[0]!.message ?? ''}`);
+}
 const uploadedAt = Date.now();
 
 type Page = { items: Array<{ photoId: string; createdAt: string }>; nextCursor: string | null; feedCursor: string | null };
@@ -93,6 +112,7 @@ console.log(
   JSON.stringify({
     photos,
     concurrency,
+    mode,
     declaredSha256: declareSha256,
     bytes: body.length,
     seconds: (lastReadyAt - startedAt) / 1000,

@@ -1,10 +1,13 @@
 // The local stack under load: uploads through the full flow (initiate-upload, presigned PUT, S3
 // event, processing) at a fixed concurrency, from a load generator in another process on the same
 // machine (bench/load-client.ts).
-//   npx tsx bench/load.ts [--photos 400] [--concurrency 16] [--warmup 64] [--undeclared] [--data-root DIR]
+//   npx tsx bench/load.ts [--photos 400] [--concurrency 16] [--warmup 64] [--undeclared] [--uploader] [--data-root DIR]
 // Figures: photos/s from the first initiate to the last record written; PUT-to-ready latency
 // (from the PUT's 200 to the record's createdAt, written when processing accepted the object);
 // lost (a PUT answered 200 and no record came) and duplicated (two records for one object).
+// Two kinds of client (load-client.ts): `flood`, each starting its next upload once its PUT is
+// answered, so uploads outrun processing whenever it is slower; `uploader`, @event-photos/client's
+// uploadPhotos, whose slots each wait for their photo to be ready, as in the web app.
 // A fresh stack first takes a warm-up burst (its figures are the cold ones: every Lambda instance
 // starts during it), then the measured run, during which each thread's CPU time is counted.
 import { spawn } from 'node:child_process';
@@ -20,6 +23,7 @@ import { cpuBetween, threadCpu } from './thread-cpu.ts';
 export interface LoadResult {
   photos: number;
   concurrency: number;
+  mode: LoadMode;
   /** Whether initiate-upload got each file's SHA-256 (as @event-photos/client sends it). */
   declaredSha256: boolean;
   bytes: number;
@@ -42,9 +46,13 @@ export interface LoadRun extends LoadResult {
 const CLIENT = fileURLToPath(new URL('./load-client.ts', import.meta.url));
 const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
 
+/** See load-client.ts: `flood` does not wait for processing, `uploader` (the product's client) does. */
+export type LoadMode = 'flood' | 'uploader';
+
 export interface LoadOptions {
   photos: number;
   concurrency: number;
+  mode?: LoadMode;
   /** Photos of the warm-up burst before the measured run. */
   warmup: number;
   declareSha256?: boolean;
@@ -64,7 +72,7 @@ export function memoryDataRoot(): string {
 }
 
 /** Starts a fresh stack, runs the load generator against it (a warm-up burst, then the measured run), stops the stack. */
-export async function runLoad({ photos, concurrency, warmup, declareSha256 = true, dataRoot = memoryDataRoot() }: LoadOptions): Promise<LoadRun> {
+export async function runLoad({ photos, concurrency, warmup, mode = 'flood', declareSha256 = true, dataRoot = memoryDataRoot() }: LoadOptions): Promise<LoadRun> {
   const dataDir = await mkdtemp(path.join(dataRoot, 'event-photos-load-'));
   const stack = await startLocalStack({ dataDir, environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } });
   try {
@@ -72,7 +80,7 @@ export async function runLoad({ photos, concurrency, warmup, declareSha256 = tru
     await writeOutputs(outputsFile, stack.outputs);
     const generate = (count: number) =>
       new Promise<LoadResult>((resolve, reject) => {
-        const args = [CLIENT, outputsFile, String(count), String(concurrency), String(64 * 1024), declareSha256 ? 'declare' : 'undeclared'];
+        const args = [CLIENT, outputsFile, String(count), String(concurrency), String(64 * 1024), declareSha256 ? 'declare' : 'undeclared', mode];
         const child = spawn(TSX, args, { stdio: ['ignore', 'pipe', 'inherit'] });
         let text = '';
         child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
@@ -101,9 +109,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       concurrency: { type: 'string', default: '16' },
       warmup: { type: 'string', default: '64' },
       undeclared: { type: 'boolean', default: false },
+      uploader: { type: 'boolean', default: false },
       'data-root': { type: 'string', default: memoryDataRoot() },
     },
   });
-  const run = { photos: Number(values.photos), concurrency: Number(values.concurrency), warmup: Number(values.warmup), declareSha256: !values.undeclared, dataRoot: values['data-root'] };
+  const run = { photos: Number(values.photos), concurrency: Number(values.concurrency), warmup: Number(values.warmup), mode: values.uploader ? ('uploader' as const) : ('flood' as const), declareSha256: !values.undeclared, dataRoot: values['data-root'] };
   console.log(JSON.stringify(await runLoad(run), null, 2));
 }
