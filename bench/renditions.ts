@@ -52,9 +52,10 @@ const VARIANTS: Array<{ variant: Exclude<Variant, 'codecs'>; label: string }> = 
  * at any share: twice the memory, half the time; so speed is cheap, not free.)
  */
 const SPEED_PREMIUM = 0.1;
-/** docs/cost-model.md: CloudFront to Europe / North America, first 10 TB ($ per GB), and views per photo. */
+/** docs/cost-model.md: CloudFront to Europe / North America, first 10 TB ($ per GB), and the views of
+ * a photo's 1920w rendition (the lightbox's; its 20 grid views load the 960w). */
 const CLOUDFRONT_PER_GB = 0.085;
-const VIEWS_PER_PHOTO = 20;
+const VIEWS_OF_1920W = 3;
 /** An AVIF encode counts as the same quality as WebP's if its PSNR is at most this much lower. */
 const SAME_QUALITY_DB = 0.25;
 
@@ -349,7 +350,7 @@ function chooseProcessingMemory(figures: ShareFigures[], sizes: number[], config
  * The AVIF encode of the same quality as WebP's (PSNR within SAME_QUALITY_DB, else the closest),
  * and whether its bytes pay for its encode: the CPU time it adds, billed at Lambda's GB-s price
  * (CPU-bound work at a share up to 1 vCPU is billed cpu-s x 1769/1024 GB), against the CloudFront
- * egress it saves over VIEWS_PER_PHOTO views of this rendition.
+ * egress it saves over the VIEWS_OF_1920W views of this rendition.
  */
 function codecVerdict(
   { codecs: readings, source }: Pick<RenderReport, 'codecs' | 'source'>,
@@ -368,13 +369,13 @@ function codecVerdict(
   const encodeCost = Math.max(0, extraCpuS) * (LAMBDA_MB_PER_VCPU / 1024) * PRICE.perGbSecond;
   const savedPerView = (Math.max(0, savedBytes) / 1024 ** 3) * CLOUDFRONT_PER_GB;
   const breakEvenViews = savedPerView > 0 ? encodeCost / savedPerView : Infinity;
-  const pays = savedBytes > 0 && breakEvenViews <= VIEWS_PER_PHOTO;
+  const pays = savedBytes > 0 && breakEvenViews <= VIEWS_OF_1920W;
   const quality = same ? `at the same quality (${compared.name}: PSNR ${fixed(compared.psnrDb, 2)} vs WebP's ${fixed(webp.psnrDb, 2)} dB)` : `at its best quality measured (${compared.name}: PSNR ${fixed(compared.psnrDb, 2)} dB, below WebP's ${fixed(webp.psnrDb, 2)})`;
   const size = `${savedBytes >= 0 ? `${fixed((savedBytes / webp.bytes) * 100, 0)}% smaller` : `${fixed((-savedBytes / webp.bytes) * 100, 0)}% larger`} (${fixed(compared.bytes / 1024, 0)} vs ${fixed(webp.bytes / 1024, 0)} KiB)`;
   const extraAtShareS = extraCpuS / Math.min(chosenVcpu, os.cpus().length);
   const timeout = extraAtShareS > timeoutSeconds ? `, over the function's ${timeoutSeconds} s timeout` : '';
   const time = `${fixed(median(compared.cpuMs) / median(webp.cpuMs), 0)}x the encode CPU (+${fixed(extraCpuS, 1)} s; ~${fixed(extraAtShareS, 0)} s more per photo at ${chosenMB ?? LAMBDA_MB_PER_VCPU} MB's share${timeout})`;
-  const repay = savedPerView > 0 ? `repaid by the egress saved after ${breakEvenViews < 1e6 ? fixed(breakEvenViews, 0) : '>1M'} views at $${CLOUDFRONT_PER_GB}/GB (cost model: ${VIEWS_PER_PHOTO})` : 'and saves no egress';
+  const repay = savedPerView > 0 ? `repaid by the egress saved after ${breakEvenViews < 1e6 ? fixed(breakEvenViews, 0) : '>1M'} views at $${CLOUDFRONT_PER_GB}/GB (the cost model counts ${VIEWS_OF_1920W} of this rendition)` : 'and saves no egress';
   const verdict = `${pays ? 'AVIF pays off' : 'AVIF does not pay off'}: ${quality} it is ${size} for ${time}; $${encodeCost.toPrecision(2)} of Lambda time per photo, ${repay}.`;
   return { photo, width: source.width, height: source.height, readings, sameQuality: same?.name ?? null, verdict };
 }
