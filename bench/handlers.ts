@@ -689,12 +689,13 @@ async function main(): Promise<void> {
     '   as @event-photos/client uploads (S3 verifies it); processing reads, hashes and decodes every photo either way.',
     '   client flood: each client starts its next upload once its PUT is answered, so uploads outrun processing when',
     "   it is slower; uploader: @event-photos/client's uploadPhotos, as the web app runs it, each slot waiting for its",
-    '   photo to be ready (GET photo polled) before the next upload.',
+    '   photo to be ready (GET photo polled) before the next upload. max awaiting = the most photos sent and not yet',
+    '   ready at one moment: the queue in front of processing.',
     `   Data in memory (${memoryDataRoot()}) but for the disk row (${disk}): see bench/load.ts on why.`,
   );
   out.push(
     table(
-      ['concurrency', 'client', 'sha256', 'data', 'photos', 'photos/s', 'cold photos/s', 'PUT->ready p50 ms', 'p95 ms', 'max ms', 'lost', 'duplicated', 'CPU ms/photo'],
+      ['concurrency', 'client', 'sha256', 'data', 'photos', 'photos/s', 'cold photos/s', 'PUT->ready p50 ms', 'p95 ms', 'max ms', 'max awaiting', 'lost', 'duplicated', 'CPU ms/photo'],
       loads.map((load) => [
         String(load.concurrency),
         load.mode,
@@ -706,6 +707,7 @@ async function main(): Promise<void> {
         String(load.putToReadyMs.p50),
         String(load.putToReadyMs.p95),
         String(load.putToReadyMs.max),
+        String(load.maxAwaitingProcessing),
         String(load.lost),
         String(load.duplicated),
         fixed(totalCpu(load), 1),

@@ -108,6 +108,14 @@ for (const record of mine) perPhoto.set(record.photoId, (perPhoto.get(record.pho
 const latencies = mine.map((record) => Date.parse(record.createdAt) - acknowledged.get(record.photoId)!).sort((a, b) => a - b);
 const quantile = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? null;
 const lastReadyAt = Math.max(uploadedAt, ...mine.map((record) => Date.parse(record.createdAt)));
+// The most photos sent but not yet ready at one moment: the queue in front of processing (one clock: the same machine).
+const steps = [
+  ...[...acknowledged.values()].map((at) => ({ at, change: 1 })),
+  ...mine.map((record) => ({ at: Date.parse(record.createdAt), change: -1 })),
+].sort((a, b) => a.at - b.at || a.change - b.change);
+let awaiting = 0;
+let maxAwaitingProcessing = 0;
+for (const step of steps) maxAwaitingProcessing = Math.max(maxAwaitingProcessing, (awaiting += step.change));
 console.log(
   JSON.stringify({
     photos,
@@ -118,6 +126,7 @@ console.log(
     seconds: (lastReadyAt - startedAt) / 1000,
     photosPerSecond: mine.length / ((lastReadyAt - startedAt) / 1000),
     putToReadyMs: { p50: quantile(0.5), p95: quantile(0.95), max: latencies.at(-1) ?? null },
+    maxAwaitingProcessing,
     lost: [...acknowledged.keys()].filter((photoId) => !perPhoto.has(photoId)).length,
     duplicated: [...perPhoto.values()].filter((count) => count > 1).length,
     clientCpuMs: ((cpu) => (cpu.user + cpu.system) / 1000)(process.cpuUsage(cpuAtStart)),

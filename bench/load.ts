@@ -30,6 +30,8 @@ export interface LoadResult {
   seconds: number;
   photosPerSecond: number;
   putToReadyMs: { p50: number | null; p95: number | null; max: number | null };
+  /** The most photos whose PUT was answered and whose record was not yet written, at one moment. */
+  maxAwaitingProcessing: number;
   lost: number;
   duplicated: number;
   /** The load generator's own CPU time (another process on the same cores). */
