@@ -12,12 +12,13 @@ import { readFile } from 'node:fs/promises';
 import { createPhotosClient, signIn } from '@event-photos/client';
 import type { LocalStackOutputs } from '@event-photos/local-stack';
 import { jpegBytes } from '@event-photos/testing/fixtures';
+import type { LoadMode } from './load.ts';
 import { raiseQuotas, uploadThroughApi } from './upload.ts';
 
 const [outputsFile, photosArg = '400', concurrencyArg = '16', bytesArg = String(64 * 1024), declareArg = 'declare', modeArg = 'flood'] = process.argv.slice(2);
 const declareSha256 = declareArg === 'declare';
 if (modeArg !== 'flood' && modeArg !== 'uploader') throw new Error(`mode: flood or uploader, not ${modeArg}`);
-const mode: 'flood' | 'uploader' = modeArg;
+const mode: LoadMode = modeArg;
 const outputs = JSON.parse(await readFile(outputsFile!, 'utf8')) as LocalStackOutputs;
 const photos = Number(photosArg);
 const concurrency = Number(concurrencyArg);
@@ -36,9 +37,9 @@ const bytesOf = (n: number) => {
 
 const acknowledged = new Map<string, number>(); // photoId -> when its PUT answered 200 (epoch ms)
 const cpuAtStart = process.cpuUsage();
-let next = 0;
 const startedAt = Date.now();
 if (mode === 'flood') {
+  let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < photos) {
