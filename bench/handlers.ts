@@ -442,7 +442,7 @@ async function main(): Promise<void> {
   // any queueing. The last row keeps the data on disk, the others in memory (see memoryDataRoot).
   await stack!.stop();
   stack = undefined;
-  const loads: Array<LoadRun & { dataRoot: string }> = [];
+  const loads: LoadRun[] = [];
   const disk = os.tmpdir();
   const loadRows = [
     { photos: Math.min(50, LOAD_PHOTOS), concurrency: 1, declareSha256: true, dataRoot: memoryDataRoot() },
@@ -455,7 +455,7 @@ async function main(): Promise<void> {
   ];
   for (const row of loadRows) {
     progress(`load: ${row.photos} photos through the full flow at concurrency ${row.concurrency}, client ${row.mode ?? 'flood'}, sha256 ${row.declareSha256 ? 'declared' : 'undeclared'}, data in ${row.dataRoot}`);
-    loads.push({ ...(await runLoad({ ...row, warmup: 4 * row.concurrency })), dataRoot: row.dataRoot });
+    loads.push(await runLoad({ ...row, warmup: 4 * row.concurrency }));
   }
   progress(`library: an event of ${LIBRARY_PHOTOS} photos`);
   const library = await runLibrary({ photos: LIBRARY_PHOTOS, runs: RUNS });

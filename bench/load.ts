@@ -43,6 +43,8 @@ export interface LoadRun extends LoadResult {
   warmup: LoadResult;
   /** CPU ms per photo of the measured run, by part of the stack (bench/thread-cpu.ts), and the client's. */
   cpuMsPerPhoto: Record<string, number>;
+  /** Where the stack kept its data (see memoryDataRoot). */
+  dataRoot: string;
 }
 
 const CLIENT = fileURLToPath(new URL('./load-client.ts', import.meta.url));
@@ -97,7 +99,7 @@ export async function runLoad({ photos, concurrency, warmup, mode = 'flood', dec
     const functionNames = [...(await readServerlessApp(REPO_ROOT)).functions.keys()];
     const named = (part: string) => part.replace(/^function (.+)$/, (_whole, cut: string) => `function ${functionNames.find((name) => name.startsWith(cut)) ?? cut}`);
     const cpuMsPerPhoto = Object.fromEntries(Object.entries(parts).map(([part, ms]) => [named(part), ms / photos]));
-    return { ...measured, warmup: cold, cpuMsPerPhoto };
+    return { ...measured, warmup: cold, cpuMsPerPhoto, dataRoot };
   } finally {
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });
