@@ -28,7 +28,9 @@ const noPureJsSha256FallbackInSha256Node = {
   name: 'no-pure-js-sha256-fallback-in-sha256-node',
   setup(build) {
     build.onResolve({ filter: /^\.\/Sha256Js$/ }, (args) =>
-      /[\\/]checksum[\\/]sha256[\\/]Sha256Node\.js$/.test(args.importer) ? { path: args.path, namespace: 'sha256-js-not-bundled' } : undefined,
+      /[\\/]checksum[\\/]sha256[\\/]Sha256Node\.js$/.test(args.importer)
+        ? { path: args.path, namespace: 'sha256-js-not-bundled' }
+        : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'sha256-js-not-bundled' }, () => ({
       contents: `export class Sha256Js { constructor() { throw new Error('The pure-JS SHA-256 is not bundled (esbuild-plugins.cjs): node:crypto has sha256 on Lambda'); } }`,
@@ -56,7 +58,9 @@ const noImdsRegion = {
   name: 'no-imds-region',
   setup(build) {
     build.onResolve({ filter: /[\\/]regionConfig[\\/]getInstanceMetadataRegion$|^\.\/getInstanceMetadataRegion$/ }, (args) =>
-      /[\\/]@smithy[\\/]core[\\/]/.test(args.importer) ? { path: 'getInstanceMetadataRegion', namespace: 'imds-region-not-bundled' } : undefined,
+      /[\\/]@smithy[\\/]core[\\/]/.test(args.importer)
+        ? { path: 'getInstanceMetadataRegion', namespace: 'imds-region-not-bundled' }
+        : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'imds-region-not-bundled' }, () => ({
       contents: 'export const getInstanceMetadataRegion = async () => undefined;',

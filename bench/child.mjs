@@ -38,7 +38,9 @@ function highWaterKiB() {
 /** This process's group in the cgroup v1 `cpu` hierarchy, so the bench can check the quota applied. */
 function cpuCgroup() {
   try {
-    const line = readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((entry) => /^\d+:([^:]*,)?cpu(,[^:]*)?:/.test(entry));
+    const line = readFileSync('/proc/self/cgroup', 'utf8')
+      .split('\n')
+      .find((entry) => /^\d+:([^:]*,)?cpu(,[^:]*)?:/.test(entry));
     return line ? line.slice(line.indexOf(':', line.indexOf(':') + 1) + 1) : null;
   } catch {
     return null;
@@ -47,7 +49,14 @@ function cpuCgroup() {
 
 function report(fields) {
   const usage = process.resourceUsage();
-  const line = { timeOrigin: performance.timeOrigin, startedMs: started, maxRssKiB: usage.maxRSS, hwmKiB: highWaterKiB(), cpuCgroup: cpuCgroup(), ...fields };
+  const line = {
+    timeOrigin: performance.timeOrigin,
+    startedMs: started,
+    maxRssKiB: usage.maxRSS,
+    hwmKiB: highWaterKiB(),
+    cpuCgroup: cpuCgroup(),
+    ...fields,
+  };
   writeSync(3, `${JSON.stringify(line)}\n`);
 }
 
@@ -104,7 +113,9 @@ if (bundle === '--drain') {
       response.on('data', (chunk) => {
         received += chunk.length;
       });
-      response.on('end', () => (response.statusCode === 200 ? resolve(received) : reject(new Error(`GET answered ${response.statusCode}`))));
+      response.on('end', () =>
+        response.statusCode === 200 ? resolve(received) : reject(new Error(`GET answered ${response.statusCode}`)),
+      );
       response.on('error', reject);
     }).on('error', reject);
   }).catch((error) => {

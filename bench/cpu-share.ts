@@ -32,7 +32,13 @@ export interface CpuGroupStats {
 }
 
 export type CpuGroups =
-  | { available: true; hierarchy: string; groups: Map<number, CpuGroup>; stats: () => Promise<CpuGroupStats[]>; remove: () => Promise<void> }
+  | {
+      available: true;
+      hierarchy: string;
+      groups: Map<number, CpuGroup>;
+      stats: () => Promise<CpuGroupStats[]>;
+      remove: () => Promise<void>;
+    }
   | { available: false; reason: string };
 
 /**
@@ -62,7 +68,10 @@ export async function createCpuGroups(memorySizes: number[]): Promise<CpuGroups>
     }
   } catch (error) {
     await remove();
-    return { available: false, reason: `cannot set up a cgroup under ${hierarchy}: ${error instanceof Error ? error.message : String(error)} (root needed)` };
+    return {
+      available: false,
+      reason: `cannot set up a cgroup under ${hierarchy}: ${error instanceof Error ? error.message : String(error)} (root needed)`,
+    };
   }
   const stats = async () =>
     Promise.all(

@@ -113,7 +113,12 @@ const FUNCTIONS: FunctionUnderTest[] = [
   { name: 'list-photos', serverlessName: 'listPhotos', entry: `${SRC}/http/list-photos.ts`, expected: 200 },
   { name: 'get-photo', serverlessName: 'getPhoto', entry: `${SRC}/http/get-photo.ts`, expected: 200 },
   { name: 'create-event', serverlessName: 'createEvent', entry: `${SRC}/http/create-event.ts`, expected: 201 },
-  { name: 'process-uploaded-photo', serverlessName: 'processUploadedPhoto', entry: `${SRC}/s3/process-uploaded-photo.ts`, expected: 'record' },
+  {
+    name: 'process-uploaded-photo',
+    serverlessName: 'processUploadedPhoto',
+    entry: `${SRC}/s3/process-uploaded-photo.ts`,
+    expected: 'record',
+  },
 ];
 /** The memory sizes compared at their CPU share, besides each function's own. */
 const COMPARED_MEMORY_MB = [256, 512, 1024];
@@ -172,7 +177,9 @@ async function main(): Promise<void> {
   stack = started;
   const { outputs } = stack;
   /** memorySize per function, as serverless.yml declares it (the runtime's reserved variable). */
-  const memoryOf = new Map(FUNCTIONS.map((fn) => [fn.name, Number(stack!.functionEnvironment(fn.serverlessName)['AWS_LAMBDA_FUNCTION_MEMORY_SIZE'])]));
+  const memoryOf = new Map(
+    FUNCTIONS.map((fn) => [fn.name, Number(stack!.functionEnvironment(fn.serverlessName)['AWS_LAMBDA_FUNCTION_MEMORY_SIZE'])]),
+  );
 
   // The children's environment: what the stack gives each function (serverless.yml's environment,
   // endpoints of the emulators), with the deploy's log level. This process's own
@@ -181,12 +188,22 @@ async function main(): Promise<void> {
   const childEnv: NodeJS.ProcessEnv = { ...functionEnv, POWERTOOLS_LOG_LEVEL: 'INFO' };
   Object.assign(process.env, functionEnv);
   const maxUploadBytes = Number(functionEnv['MAX_UPLOAD_BYTES']);
-  if (HASH_MIB * MiB > maxUploadBytes) throw new Error(`--hash-mib ${HASH_MIB} is over the deploy's MAX_UPLOAD_BYTES (${maxUploadBytes} bytes)`);
+  if (HASH_MIB * MiB > maxUploadBytes)
+    throw new Error(`--hash-mib ${HASH_MIB} is over the deploy's MAX_UPLOAD_BYTES (${maxUploadBytes} bytes)`);
 
   const attendee = outputs.demoUsers.find((user) => user.groups.length === 0)!;
   const organizer = outputs.demoUsers.find((user) => user.groups.includes('organizers'))!;
   const tokenOf = async ({ email, password }: { email: string; password: string }) =>
-    (await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, userPoolId: outputs.userPoolId, clientId: outputs.userPoolClientId, email, password })).idToken;
+    (
+      await signIn({
+        cognitoEndpoint: outputs.cognitoEndpoint,
+        region: outputs.region,
+        userPoolId: outputs.userPoolId,
+        clientId: outputs.userPoolClientId,
+        email,
+        password,
+      })
+    ).idToken;
   const attendeeToken = await tokenOf(attendee);
   const organizerToken = await tokenOf(organizer);
   await raiseQuotas(outputs.apiUrl, organizerToken, outputs.demoEventId);
@@ -209,7 +226,9 @@ async function main(): Promise<void> {
   // S3 event a first delivery again, so every process-uploaded-photo run does the whole work
   // (HeadObject, GET + SHA-256 of every byte, decode and renditions, the writes) rather than the duplicate no-op.
   const forgetPhoto = (photoId: string) =>
-    documents.send(new DeleteCommand({ TableName: outputs.tableName, Key: { pk: `EVENT#${outputs.demoEventId}`, sk: `PHOTO#${photoId}` } }));
+    documents.send(
+      new DeleteCommand({ TableName: outputs.tableName, Key: { pk: `EVENT#${outputs.demoEventId}`, sk: `PHOTO#${photoId}` } }),
+    );
 
   /** Uploads through the API and waits until the stack's own S3 trigger has processed it. */
   const upload = async (bytes: Uint8Array<ArrayBuffer>, title: string): Promise<Uploaded> => {
@@ -231,11 +250,21 @@ async function main(): Promise<void> {
    * Runs the S3 handler in a child on an uploaded object and checks the record it wrote; with
    * `warm`, the next invocations process those objects, one each.
    */
-  const processInChild = async (bundle: BundleResult, uploaded: Uploaded, size: number, sha256: string, label: string, options: ChildOptions & { warm?: Uploaded[] } = {}) => {
+  const processInChild = async (
+    bundle: BundleResult,
+    uploaded: Uploaded,
+    size: number,
+    sha256: string,
+    label: string,
+    options: ChildOptions & { warm?: Uploaded[] } = {},
+  ) => {
     const { warm = [], ...rest } = options;
     const objects = [uploaded, ...warm];
     for (const object of objects) await forgetPhoto(object.photoId);
-    const run = await runHandlerChild(bundle, s3EventFor(uploaded, size), label, { ...rest, ...(warm.length ? { warmEvents: warm.map((object) => s3EventFor(object, size)) } : {}) });
+    const run = await runHandlerChild(bundle, s3EventFor(uploaded, size), label, {
+      ...rest,
+      ...(warm.length ? { warmEvents: warm.map((object) => s3EventFor(object, size)) } : {}),
+    });
     for (const object of objects) {
       const photo = await repository.getPhoto(outputs.demoEventId, object.photoId);
       if (!photo || photo.sha256 !== (warmSha256.get(object.photoId) ?? sha256) || photo.size !== size) {
@@ -251,7 +280,12 @@ async function main(): Promise<void> {
     await writeFile(eventFile, JSON.stringify(event));
     return eventFile;
   };
-  const runHandlerChild = async (bundle: BundleResult, event: unknown, label: string, { env = childEnv, cpuGroup, warmEvents }: ChildOptions = {}): Promise<ChildRun> => {
+  const runHandlerChild = async (
+    bundle: BundleResult,
+    event: unknown,
+    label: string,
+    { env = childEnv, cpuGroup, warmEvents }: ChildOptions = {},
+  ): Promise<ChildRun> => {
     const memoryMB = cpuGroup?.memoryMB ?? memoryOf.get(bundle.name)!;
     const args = [CHILD_SCRIPT, bundle.file, await writeEvent(event), bundle.name, String(memoryMB)];
     if (warmEvents) args.push(await writeEvent(warmEvents));
@@ -295,7 +329,13 @@ async function main(): Promise<void> {
           token: attendeeToken,
         });
       case 'list-photos':
-        return httpEvent({ method: 'GET', route: '/events/{eventId}/photos', pathParameters: { eventId }, queryStringParameters: { limit: '20' }, token: attendeeToken });
+        return httpEvent({
+          method: 'GET',
+          route: '/events/{eventId}/photos',
+          pathParameters: { eventId },
+          queryStringParameters: { limit: '20' },
+          token: attendeeToken,
+        });
       case 'get-photo':
         return httpEvent({
           method: 'GET',
@@ -319,17 +359,31 @@ async function main(): Promise<void> {
    * One cold start of fn's `bundle` in a fresh child, its answer checked; `warm` adds WARM_INVOCATIONS
    * more invocations (other events of the same kind) in the same process.
    */
-  const coldStart = async (fn: FunctionUnderTest, bundle: BundleResult, label: string, round: number, options: { cpuGroup?: CpuGroup; warm?: boolean } = {}) => {
+  const coldStart = async (
+    fn: FunctionUnderTest,
+    bundle: BundleResult,
+    label: string,
+    round: number,
+    options: { cpuGroup?: CpuGroup; warm?: boolean } = {},
+  ) => {
     const { cpuGroup, warm = false } = options;
     if (fn.expected === 'record') {
-      return processInChild(bundle, photoToProcess, PHOTO_BYTES, photoSha256, label, { ...(cpuGroup ? { cpuGroup } : {}), ...(warm ? { warm: photosToProcessWarm } : {}) });
+      return processInChild(bundle, photoToProcess, PHOTO_BYTES, photoSha256, label, {
+        ...(cpuGroup ? { cpuGroup } : {}),
+        ...(warm ? { warm: photosToProcessWarm } : {}),
+      });
     }
     const warmEvents = warm ? Array.from({ length: WARM_INVOCATIONS }, () => eventFor(fn, round)) : [];
-    const run = await runHandlerChild(bundle, eventFor(fn, round), label, { ...(cpuGroup ? { cpuGroup } : {}), ...(warm ? { warmEvents } : {}) });
+    const run = await runHandlerChild(bundle, eventFor(fn, round), label, {
+      ...(cpuGroup ? { cpuGroup } : {}),
+      ...(warm ? { warmEvents } : {}),
+    });
     const statuses = [['first', run.report!.statusCode], ...(run.report!.warmStatusCodes ?? []).map((status) => ['warm', status])] as const;
-    if (statuses.length !== 1 + warmEvents.length) throw new Error(`${label}: ${statuses.length - 1} warm invocations reported, ${warmEvents.length} asked for`);
+    if (statuses.length !== 1 + warmEvents.length)
+      throw new Error(`${label}: ${statuses.length - 1} warm invocations reported, ${warmEvents.length} asked for`);
     for (const [which, status] of statuses) {
-      if (status !== fn.expected) throw new Error(`${label}: expected status ${fn.expected} from the ${which} invocation, got ${status}: ${run.report!.body}`);
+      if (status !== fn.expected)
+        throw new Error(`${label}: expected status ${fn.expected} from the ${which} invocation, got ${status}: ${run.report!.body}`);
     }
     return run;
   };
@@ -390,7 +444,11 @@ async function main(): Promise<void> {
           const label = `${fn.name} at ${memoryMB} MB run ${round}`;
           pushShare(fn.name, memoryMB, await coldStart(fn, bundles.get(fn.name)!, label, round, { cpuGroup, warm: true }));
           if (memoryMB === memoryOf.get(fn.name)) {
-            pushShare(`${fn.name} (naive)`, memoryMB, await coldStart(fn, naiveBundles.get(fn.name)!, `${fn.name} (naive) at ${memoryMB} MB run ${round}`, round, { cpuGroup }));
+            pushShare(
+              `${fn.name} (naive)`,
+              memoryMB,
+              await coldStart(fn, naiveBundles.get(fn.name)!, `${fn.name} (naive) at ${memoryMB} MB run ${round}`, round, { cpuGroup }),
+            );
           }
         }
       }
@@ -454,7 +512,9 @@ async function main(): Promise<void> {
     { photos: LOAD_PHOTOS, concurrency: LOAD_CONCURRENCY, mode: 'uploader' as const, declareSha256: true, dataRoot: memoryDataRoot() },
   ];
   for (const row of loadRows) {
-    progress(`load: ${row.photos} photos through the full flow at concurrency ${row.concurrency}, client ${row.mode ?? 'flood'}, sha256 ${row.declareSha256 ? 'declared' : 'undeclared'}, data in ${row.dataRoot}`);
+    progress(
+      `load: ${row.photos} photos through the full flow at concurrency ${row.concurrency}, client ${row.mode ?? 'flood'}, sha256 ${row.declareSha256 ? 'declared' : 'undeclared'}, data in ${row.dataRoot}`,
+    );
     loads.push(await runLoad({ ...row, warmup: 4 * row.concurrency }));
   }
   progress(`library: an event of ${LIBRARY_PHOTOS} photos`);
@@ -494,13 +554,14 @@ async function main(): Promise<void> {
     const value = run.report ? pick(run.report) : undefined;
     return value === undefined ? [] : [value];
   };
-  const series = (runs: ChildRun[], pick: (report: NonNullable<ChildRun['report']>) => number | undefined) => runs.flatMap((run) => ms(run, pick));
+  const series = (runs: ChildRun[], pick: (report: NonNullable<ChildRun['report']>) => number | undefined) =>
+    runs.flatMap((run) => ms(run, pick));
   /** The child's own peak RSS (VmHWM) where the OS gives it, else ru_maxrss. */
   const peakBytes = (runs: ChildRun[]) => series(runs, (report) => (report.hwmKiB ?? report.maxRssKiB) * 1024);
   const maxRssBytes = (runs: ChildRun[]) => series(runs, (report) => report.maxRssKiB * 1024);
   const rssNote = [
-    '   peak RSS = the child\'s own high-water mark (Linux VmHWM); ru_maxrss = process.resourceUsage().maxRSS, which on',
-    '   Linux also counts the parent\'s pages forked before exec (the parent holds the emulators and test data).',
+    "   peak RSS = the child's own high-water mark (Linux VmHWM); ru_maxrss = process.resourceUsage().maxRSS, which on",
+    "   Linux also counts the parent's pages forked before exec (the parent holds the emulators and test data).",
   ];
   out.push(
     '',
@@ -541,10 +602,25 @@ async function main(): Promise<void> {
     `   (${SHARE_RUNS < RUNS ? 'fewer, since each takes seconds' : 'as many'}). load+1st = import + first invocation; start->done = process start to first invocation done.`,
   );
   if (!cpuGroups.available) out.push(`   Lambda CPU share columns skipped: ${cpuGroups.reason}.`);
-  const shareCell = (runs: ChildRun[], pick: (runs: ChildRun[]) => number[]) => (cpuGroups!.available ? medMin(pick(runs), (value) => fixed(value, 0)) : '-');
+  const shareCell = (runs: ChildRun[], pick: (runs: ChildRun[]) => number[]) =>
+    cpuGroups!.available ? medMin(pick(runs), (value) => fixed(value, 0)) : '-';
   out.push(
     table(
-      ['function', 'MB', 'vCPU', 'KiB', 'naive KiB', 'full load+1st', 'naive', 'full start->done', 'naive', 'share load+1st', 'naive', 'share start->done', 'naive'],
+      [
+        'function',
+        'MB',
+        'vCPU',
+        'KiB',
+        'naive KiB',
+        'full load+1st',
+        'naive',
+        'full start->done',
+        'naive',
+        'share load+1st',
+        'naive',
+        'share start->done',
+        'naive',
+      ],
       FUNCTIONS.map((fn) => {
         const memoryMB = memoryOf.get(fn.name)!;
         const deployFull = cold.get(fn.name)!.runs;
@@ -574,7 +650,13 @@ async function main(): Promise<void> {
     '',
     table(
       ['node -e 0, wall ms', 'full CPU', ...shareSizes.map((memoryMB) => `${memoryMB} MB (${fixed(vcpuShare(memoryMB), 3)} vCPU)`)],
-      [['spawn to exit', medMin(wall(cold.get(NODE_E0)!.runs), (value) => fixed(value, 0)), ...shareSizes.map((memoryMB) => shareCell(atShare(NODE_E0, memoryMB), wall))]],
+      [
+        [
+          'spawn to exit',
+          medMin(wall(cold.get(NODE_E0)!.runs), (value) => fixed(value, 0)),
+          ...shareSizes.map((memoryMB) => shareCell(atShare(NODE_E0, memoryMB), wall)),
+        ],
+      ],
     ),
   );
   if (groupStats.length) {
@@ -586,7 +668,11 @@ async function main(): Promise<void> {
   /** The most memory each function was seen to use: every cold start, and for the S3 handler the large objects too. */
   const peakRssMiB = (fn: FunctionUnderTest) =>
     Math.max(
-      ...peakBytes([...cold.get(fn.name)!.runs, ...naiveFullCpu.get(fn.name)!, ...shareSizes.flatMap((memoryMB) => atShare(fn.name, memoryMB))]),
+      ...peakBytes([
+        ...cold.get(fn.name)!.runs,
+        ...naiveFullCpu.get(fn.name)!,
+        ...shareSizes.flatMap((memoryMB) => atShare(fn.name, memoryMB)),
+      ]),
       ...(fn.expected === 'record' ? peakBytes(hashing.flatMap((entry) => entry.runs)) : []),
     ) / MiB;
   const memoryChoices = cpuGroups.available
@@ -614,7 +700,7 @@ async function main(): Promise<void> {
     `   A size fits if it holds ${RSS_HEADROOM} x the function's peak RSS (any run, any size).`,
     `   Rule: synchronous (HTTP) functions get the smallest size with a cold start within ${COLD_BUDGET_MS} ms (else the fastest);`,
     '   the asynchronous S3 trigger gets the cheapest per request.',
-    '   process-uploaded-photo\'s events here are a 1x1 JPEG padded to 3 MiB (little to render): section 7 chooses its memory from photos.',
+    "   process-uploaded-photo's events here are a 1x1 JPEG padded to 3 MiB (little to render): section 7 chooses its memory from photos.",
   );
   if (!cpuGroups.available) out.push(`   Skipped: no Lambda CPU share figures (${cpuGroups.reason}).`);
   else {
@@ -637,7 +723,13 @@ async function main(): Promise<void> {
       '',
       table(
         ['function', 'chosen MB', 'serverless.yml MB', 'peak RSS MiB', 'why'],
-        memoryChoices.map((choice) => [choice.name, String(choice.chosenMB), String(choice.configuredMB), fixed(peakRssMiB(FUNCTIONS.find((fn) => fn.name === choice.name)!), 0), choice.reason]),
+        memoryChoices.map((choice) => [
+          choice.name,
+          String(choice.chosenMB),
+          String(choice.configuredMB),
+          fixed(peakRssMiB(FUNCTIONS.find((fn) => fn.name === choice.name)!), 0),
+          choice.reason,
+        ]),
       ),
     );
   }
@@ -647,7 +739,7 @@ async function main(): Promise<void> {
     `3. Processing a max-size upload: process-uploaded-photo in a child on a camera-like JPEG (photoJpeg, padded to the byte with`,
     `   comment segments) uploaded via the presigned-URL flow: one invocation (HeadObject, GET of every byte + SHA-256, type check,`,
     `   decode and renditions, the publish copy and rendition PUTs, the records); the deploy's MAX_UPLOAD_BYTES is ${fixed(maxUploadBytes / MiB, 0)} MiB.`,
-    '   Beside it: GET-only = a child fetching the same object (presigned URL, node:http) and discarding it (the read\'s share:',
+    "   Beside it: GET-only = a child fetching the same object (presigned URL, node:http) and discarding it (the read's share:",
     '   the S3 emulator serves from this parent process, on the same CPUs); raw sha256 = createHash on the bytes in memory.',
     '   ms as median / min; MiB/s as median / best; child peak RSS as median / min / max.',
     ...rssNote,
@@ -658,13 +750,28 @@ async function main(): Promise<void> {
   };
   out.push(
     table(
-      ['object MiB', 'photo', 'handler ms', 'GET-only ms', 'GET-only MiB/s', 'raw sha256 ms', 'raw sha256 MiB/s', 'child load ms', 'child peak RSS MiB', 'ru_maxrss MiB', 'bytes read'],
+      [
+        'object MiB',
+        'photo',
+        'handler ms',
+        'GET-only ms',
+        'GET-only MiB/s',
+        'raw sha256 ms',
+        'raw sha256 MiB/s',
+        'child load ms',
+        'child peak RSS MiB',
+        'ru_maxrss MiB',
+        'bytes read',
+      ],
       hashing.map(({ mib: sizeMiB, photo, runs, drains, rawMs }) => {
         const drain = series(drains, (report) => report.drainMs);
         return [
           String(sizeMiB),
           photo,
-          medMin(series(runs, (report) => report.invokeMs), (value) => fixed(value, 0)),
+          medMin(
+            series(runs, (report) => report.invokeMs),
+            (value) => fixed(value, 0),
+          ),
           medMin(drain, (value) => fixed(value, 0)),
           throughput(sizeMiB, drain),
           medMin(rawMs, (value) => fixed(value, 0)),
@@ -685,7 +792,7 @@ async function main(): Promise<void> {
     '5. The local stack under load: uploads through the full flow (initiate-upload, presigned PUT, S3 event,',
     '   processing) from a client in another process, on a fresh stack after a warm-up burst of 4 photos per client',
     '   (cold = that burst, every Lambda instance starting). photos/s = records written per second from the first',
-    '   initiate to the last record; PUT->ready = from the PUT\'s 200 to the record\'s createdAt. sha256 declared:',
+    "   initiate to the last record; PUT->ready = from the PUT's 200 to the record's createdAt. sha256 declared:",
     '   as @event-photos/client uploads (S3 verifies it); processing reads, hashes and decodes every photo either way.',
     '   client flood: each client starts its next upload once its PUT is answered, so uploads outrun processing when',
     "   it is slower; uploader: @event-photos/client's uploadPhotos, as the web app runs it, each slot waiting for its",
@@ -695,7 +802,22 @@ async function main(): Promise<void> {
   );
   out.push(
     table(
-      ['concurrency', 'client', 'sha256', 'data', 'photos', 'photos/s', 'cold photos/s', 'PUT->ready p50 ms', 'p95 ms', 'max ms', 'max awaiting', 'lost', 'duplicated', 'CPU ms/photo'],
+      [
+        'concurrency',
+        'client',
+        'sha256',
+        'data',
+        'photos',
+        'photos/s',
+        'cold photos/s',
+        'PUT->ready p50 ms',
+        'p95 ms',
+        'max ms',
+        'max awaiting',
+        'lost',
+        'duplicated',
+        'CPU ms/photo',
+      ],
       loads.map((load) => [
         String(load.concurrency),
         load.mode,
@@ -739,8 +861,16 @@ async function main(): Promise<void> {
       [
         [`list page 1 (${library.pageSize} photos)`, fixed(library.page1Ms, 1), ''],
         [`list page 50 (${library.pageSize} photos, by cursor)`, fixed(library.page50Ms, 1), `page 1: ${fixed(library.page1Ms, 1)}`],
-        [`search q= matching ${library.search.matches}, every page (${library.search.requests} requests)`, fixed(library.search.ms, 1), `page 1: ${fixed(library.page1Ms, 1)}`],
-        ['batch delete of 100 (one request)', fixed(library.batchDelete100Ms, 1), `100 single DELETEs: ${fixed(library.singleDeletes100Ms, 1)}`],
+        [
+          `search q= matching ${library.search.matches}, every page (${library.search.requests} requests)`,
+          fixed(library.search.ms, 1),
+          `page 1: ${fixed(library.page1Ms, 1)}`,
+        ],
+        [
+          'batch delete of 100 (one request)',
+          fixed(library.batchDelete100Ms, 1),
+          `100 single DELETEs: ${fixed(library.singleDeletes100Ms, 1)}`,
+        ],
       ],
     ),
   );
@@ -751,7 +881,11 @@ async function main(): Promise<void> {
   const resultsFiles = [...new Set([RESULTS_FILE, ...(JSON_FILE ? [JSON_FILE] : [])])];
   const shown = (file: string) => (path.relative(process.cwd(), file).startsWith('..') ? file : path.relative(process.cwd(), file));
   out.push(`Results (JSON): ${resultsFiles.map(shown).join(', ')}`);
-  const strip = (run: ChildRun) => ({ wallMs: run.wallMs, exitCode: run.exitCode, ...(run.report ? { report: { ...run.report, body: undefined } } : {}) });
+  const strip = (run: ChildRun) => ({
+    wallMs: run.wallMs,
+    exitCode: run.exitCode,
+    ...(run.report ? { report: { ...run.report, body: undefined } } : {}),
+  });
   const shareSummary = (runs: ChildRun[]) => ({
     wallMs: summarize(wall(runs)),
     ...(runs[0]?.report?.kind === 'handler'
@@ -770,7 +904,16 @@ async function main(): Promise<void> {
     execPath: process.execPath,
     platform: `${os.platform()} ${os.arch()}`,
     cpus: os.cpus().map((cpu) => cpu.model),
-    options: { runs: RUNS, shareRuns: SHARE_RUNS, warmup: WARMUP, hashMiB: HASH_MIB, hashRuns: HASH_RUNS, smallHashMiB: SMALL_HASH_MIB, photoBytes: PHOTO_BYTES, renditionsRuns: RENDITIONS_RUNS },
+    options: {
+      runs: RUNS,
+      shareRuns: SHARE_RUNS,
+      warmup: WARMUP,
+      hashMiB: HASH_MIB,
+      hashRuns: HASH_RUNS,
+      smallHashMiB: SMALL_HASH_MIB,
+      photoBytes: PHOTO_BYTES,
+      renditionsRuns: RENDITIONS_RUNS,
+    },
     buildOptions: DEPLOY_BUILD_OPTIONS,
     naiveBuildOptions: NAIVE_BUILD_OPTIONS,
     bundles: FUNCTIONS.map((fn) => {
@@ -808,7 +951,10 @@ async function main(): Promise<void> {
           nodeE0: shareSizes.map((memoryMB) => ({ memoryMB, vcpu: vcpuShare(memoryMB), ...shareSummary(atShare(NODE_E0, memoryMB)) })),
           coldStart: FUNCTIONS.flatMap((fn) =>
             shareSizes.flatMap((memoryMB) =>
-              [['deploy', fn.name], ['naive', `${fn.name} (naive)`]].flatMap(([bundle, key]) => {
+              [
+                ['deploy', fn.name],
+                ['naive', `${fn.name} (naive)`],
+              ].flatMap(([bundle, key]) => {
                 const runs = atShare(key!, memoryMB);
                 return runs.length ? [{ name: fn.name, bundle, memoryMB, vcpu: vcpuShare(memoryMB), ...shareSummary(runs) }] : [];
               }),

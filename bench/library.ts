@@ -40,7 +40,13 @@ export async function runLibrary({ photos, runs }: { photos: number; runs: numbe
   try {
     const { outputs } = stack;
     const attendee = outputs.demoUsers.find((user) => user.groups.length === 0)!;
-    const { idToken } = await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, userPoolId: outputs.userPoolId, clientId: outputs.userPoolClientId, ...attendee });
+    const { idToken } = await signIn({
+      cognitoEndpoint: outputs.cognitoEndpoint,
+      region: outputs.region,
+      userPoolId: outputs.userPoolId,
+      clientId: outputs.userPoolClientId,
+      ...attendee,
+    });
     const uploaderId = (JSON.parse(Buffer.from(idToken.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string }).sub;
     const eventId = outputs.demoEventId;
     const seedStarted = performance.now();
@@ -62,7 +68,8 @@ export async function runLibrary({ photos, runs }: { photos: number; runs: numbe
 
     // The cursor of page 50, found once by paging; then each round asks for page 1 and page 50.
     let cursor = '';
-    for (let page = 1; page < 50; page++) cursor = (await api('GET', `${photosPath}?limit=${PAGE_SIZE}${cursor ? `&cursor=${cursor}` : ''}`)).json.nextCursor;
+    for (let page = 1; page < 50; page++)
+      cursor = (await api('GET', `${photosPath}?limit=${PAGE_SIZE}${cursor ? `&cursor=${cursor}` : ''}`)).json.nextCursor;
     const page1: number[] = [];
     const page50: number[] = [];
     for (let round = 0; round < runs; round++) {
@@ -95,7 +102,8 @@ export async function runLibrary({ photos, runs }: { photos: number; runs: numbe
     for (let round = 0; round < runs; round++) {
       const ids = seeded.deletable.splice(0, 200);
       const { ms, json } = await api('POST', `${photosPath}/batch-delete`, { photoIds: ids.slice(0, 100) });
-      if (json.results.some((result: { status: string }) => result.status !== 'deleted')) throw new Error('the batch delete did not delete all 100');
+      if (json.results.some((result: { status: string }) => result.status !== 'deleted'))
+        throw new Error('the batch delete did not delete all 100');
       batch.push(ms);
       const started = performance.now();
       for (const photoId of ids.slice(100)) await api('DELETE', `${photosPath}/${photoId}`);
@@ -160,7 +168,14 @@ async function seed(outputs: LocalStackOutputs, eventId: string, uploaderId: str
   for (let index = 0; index < withObjects.length; index += 20) {
     await Promise.all(
       withObjects.slice(index, index + 20).map((photo) =>
-        s3.send(new PutObjectCommand({ Bucket: outputs.bucketName, Key: photo.objectKeys[0]!, Body: Buffer.alloc(1024), ContentType: 'image/jpeg' })),
+        s3.send(
+          new PutObjectCommand({
+            Bucket: outputs.bucketName,
+            Key: photo.objectKeys[0]!,
+            Body: Buffer.alloc(1024),
+            ContentType: 'image/jpeg',
+          }),
+        ),
       ),
     );
   }

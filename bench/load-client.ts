@@ -15,7 +15,8 @@ import { jpegBytes } from '@event-photos/testing/fixtures';
 import type { LoadMode } from './load.ts';
 import { raiseQuotas, uploadThroughApi } from './upload.ts';
 
-const [outputsFile, photosArg = '400', concurrencyArg = '16', bytesArg = String(64 * 1024), declareArg = 'declare', modeArg = 'flood'] = process.argv.slice(2);
+const [outputsFile, photosArg = '400', concurrencyArg = '16', bytesArg = String(64 * 1024), declareArg = 'declare', modeArg = 'flood'] =
+  process.argv.slice(2);
 const declareSha256 = declareArg === 'declare';
 if (modeArg !== 'flood' && modeArg !== 'uploader') throw new Error(`mode: flood or uploader, not ${modeArg}`);
 const mode: LoadMode = modeArg;
@@ -24,9 +25,22 @@ const photos = Number(photosArg);
 const concurrency = Number(concurrencyArg);
 const user = outputs.demoUsers.find((candidate) => candidate.groups.length === 0)!;
 const tokenOf = async ({ email, password }: { email: string; password: string }) =>
-  (await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, userPoolId: outputs.userPoolId, clientId: outputs.userPoolClientId, email, password })).idToken;
+  (
+    await signIn({
+      cognitoEndpoint: outputs.cognitoEndpoint,
+      region: outputs.region,
+      userPoolId: outputs.userPoolId,
+      clientId: outputs.userPoolClientId,
+      email,
+      password,
+    })
+  ).idToken;
 const idToken = await tokenOf(user);
-await raiseQuotas(outputs.apiUrl, await tokenOf(outputs.demoUsers.find((candidate) => candidate.groups.includes('organizers'))!), outputs.demoEventId);
+await raiseQuotas(
+  outputs.apiUrl,
+  await tokenOf(outputs.demoUsers.find((candidate) => candidate.groups.includes('organizers'))!),
+  outputs.demoEventId,
+);
 const body = jpegBytes(Number(bytesArg));
 /** Upload n's bytes: the same random body with n written into it (the same bytes twice would be a duplicate). */
 const bytesOf = (n: number) => {
@@ -62,15 +76,19 @@ if (mode === 'flood') {
     onProgress: ({ state, photoId }) => void (state === 'processing' && photoId && acknowledged.set(photoId, Date.now())),
   });
   const failed = results.filter((result) => result.state !== 'done' || !result.photo);
-  if (failed.length > 0) throw new Error(`${failed.length} uploads did not end ready, the first: ${failed[0]!.state} ${failed[0]!.message ?? ''}`);
+  if (failed.length > 0)
+    throw new Error(`${failed.length} uploads did not end ready, the first: ${failed[0]!.state} ${failed[0]!.message ?? ''}`);
 }
 const uploadedAt = Date.now();
 
 type Page = { items: Array<{ photoId: string; createdAt: string }>; nextCursor: string | null; feedCursor: string | null };
 const listPage = async (query: Record<string, string>): Promise<Page> => {
-  const response = await fetch(`${outputs.apiUrl}/events/${outputs.demoEventId}/photos?${new URLSearchParams({ limit: '100', ...query })}`, {
-    headers: { authorization: `Bearer ${idToken}` },
-  });
+  const response = await fetch(
+    `${outputs.apiUrl}/events/${outputs.demoEventId}/photos?${new URLSearchParams({ limit: '100', ...query })}`,
+    {
+      headers: { authorization: `Bearer ${idToken}` },
+    },
+  );
   return (await response.json()) as Page;
 };
 

@@ -76,7 +76,14 @@ export function memoryDataRoot(): string {
 }
 
 /** Starts a fresh stack, runs the load generator against it (a warm-up burst, then the measured run), stops the stack. */
-export async function runLoad({ photos, concurrency, warmup, mode = 'flood', declareSha256 = true, dataRoot = memoryDataRoot() }: LoadOptions): Promise<LoadRun> {
+export async function runLoad({
+  photos,
+  concurrency,
+  warmup,
+  mode = 'flood',
+  declareSha256 = true,
+  dataRoot = memoryDataRoot(),
+}: LoadOptions): Promise<LoadRun> {
   const dataDir = await mkdtemp(path.join(dataRoot, 'event-photos-load-'));
   const stack = await startLocalStack({ dataDir, environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } });
   try {
@@ -84,12 +91,24 @@ export async function runLoad({ photos, concurrency, warmup, mode = 'flood', dec
     await writeOutputs(outputsFile, stack.outputs);
     const generate = (count: number) =>
       new Promise<LoadResult>((resolve, reject) => {
-        const args = [CLIENT, outputsFile, String(count), String(concurrency), String(64 * 1024), declareSha256 ? 'declare' : 'undeclared', mode];
+        const args = [
+          CLIENT,
+          outputsFile,
+          String(count),
+          String(concurrency),
+          String(64 * 1024),
+          declareSha256 ? 'declare' : 'undeclared',
+          mode,
+        ];
         const child = spawn(TSX, args, { stdio: ['ignore', 'pipe', 'inherit'] });
         let text = '';
         child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
         child.on('error', reject);
-        child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(text.trim().split('\n').at(-1)!) as LoadResult) : reject(new Error(`the load generator exited with ${code}`))));
+        child.on('exit', (code) =>
+          code === 0
+            ? resolve(JSON.parse(text.trim().split('\n').at(-1)!) as LoadResult)
+            : reject(new Error(`the load generator exited with ${code}`)),
+        );
       });
     const cold = await generate(warmup);
     const before = await threadCpu();
@@ -97,7 +116,8 @@ export async function runLoad({ photos, concurrency, warmup, mode = 'flood', dec
     const parts = { ...cpuBetween(before, await threadCpu()), 'load generator (another process)': measured.clientCpuMs };
     // Thread names are cut at 15 bytes (fn:processUploa): the function's whole name again.
     const functionNames = [...(await readServerlessApp(REPO_ROOT)).functions.keys()];
-    const named = (part: string) => part.replace(/^function (.+)$/, (_whole, cut: string) => `function ${functionNames.find((name) => name.startsWith(cut)) ?? cut}`);
+    const named = (part: string) =>
+      part.replace(/^function (.+)$/, (_whole, cut: string) => `function ${functionNames.find((name) => name.startsWith(cut)) ?? cut}`);
     const cpuMsPerPhoto = Object.fromEntries(Object.entries(parts).map(([part, ms]) => [named(part), ms / photos]));
     return { ...measured, warmup: cold, cpuMsPerPhoto, dataRoot };
   } finally {
@@ -117,6 +137,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       'data-root': { type: 'string', default: memoryDataRoot() },
     },
   });
-  const run = { photos: Number(values.photos), concurrency: Number(values.concurrency), warmup: Number(values.warmup), mode: values.uploader ? ('uploader' as const) : ('flood' as const), declareSha256: !values.undeclared, dataRoot: values['data-root'] };
+  const run = {
+    photos: Number(values.photos),
+    concurrency: Number(values.concurrency),
+    warmup: Number(values.warmup),
+    mode: values.uploader ? ('uploader' as const) : ('flood' as const),
+    declareSha256: !values.undeclared,
+    dataRoot: values['data-root'],
+  };
   console.log(JSON.stringify(await runLoad(run), null, 2));
 }

@@ -62,24 +62,48 @@ export function costSizes(sizes: SizeFigures[], peakRssMiB: number): CostedSize[
  * one (nobody waits on it) gets the cheapest per request. Sizes that cannot hold the peak RSS with
  * headroom are out.
  */
-export function chooseMemory(input: { name: string; configuredMB: number; synchronous: boolean; peakRssMiB: number; sizes: SizeFigures[] }): MemoryChoice {
+export function chooseMemory(input: {
+  name: string;
+  configuredMB: number;
+  synchronous: boolean;
+  peakRssMiB: number;
+  sizes: SizeFigures[];
+}): MemoryChoice {
   const sizes = costSizes(input.sizes, input.peakRssMiB).sort((a, b) => a.memoryMB - b.memoryMB);
   const eligible = sizes.filter((size) => size.fitsMemory);
   const base = { name: input.name, configuredMB: input.configuredMB, sizes };
   if (!eligible.length) {
     const largest = sizes.at(-1)!;
-    return { ...base, chosenMB: largest.memoryMB, reason: `no compared size holds peak RSS ${input.peakRssMiB.toFixed(0)} MiB x ${RSS_HEADROOM}: the largest` };
+    return {
+      ...base,
+      chosenMB: largest.memoryMB,
+      reason: `no compared size holds peak RSS ${input.peakRssMiB.toFixed(0)} MiB x ${RSS_HEADROOM}: the largest`,
+    };
   }
   const cheapest = eligible.reduce((best, size) => (size.blendedPerMillion < best.blendedPerMillion ? size : best));
   const costNote = (size: CostedSize) =>
-    size === cheapest ? 'the cheapest' : `+$${(size.blendedPerMillion - cheapest.blendedPerMillion).toFixed(3)} per 1M requests over ${cheapest.memoryMB} MB`;
+    size === cheapest
+      ? 'the cheapest'
+      : `+$${(size.blendedPerMillion - cheapest.blendedPerMillion).toFixed(3)} per 1M requests over ${cheapest.memoryMB} MB`;
   if (!input.synchronous) {
-    return { ...base, chosenMB: cheapest.memoryMB, reason: `asynchronous: the cheapest per request ($${cheapest.blendedPerMillion.toFixed(3)} per 1M, cold start ${cheapest.coldMs.toFixed(0)} ms)` };
+    return {
+      ...base,
+      chosenMB: cheapest.memoryMB,
+      reason: `asynchronous: the cheapest per request ($${cheapest.blendedPerMillion.toFixed(3)} per 1M, cold start ${cheapest.coldMs.toFixed(0)} ms)`,
+    };
   }
   const fits = eligible.find((size) => size.coldMs <= COLD_BUDGET_MS);
   if (fits) {
-    return { ...base, chosenMB: fits.memoryMB, reason: `smallest with cold start ${fits.coldMs.toFixed(0)} ms <= ${COLD_BUDGET_MS} ms; ${costNote(fits)}` };
+    return {
+      ...base,
+      chosenMB: fits.memoryMB,
+      reason: `smallest with cold start ${fits.coldMs.toFixed(0)} ms <= ${COLD_BUDGET_MS} ms; ${costNote(fits)}`,
+    };
   }
   const fastest = eligible.reduce((best, size) => (size.coldMs < best.coldMs ? size : best));
-  return { ...base, chosenMB: fastest.memoryMB, reason: `no size within ${COLD_BUDGET_MS} ms: the fastest (${fastest.coldMs.toFixed(0)} ms); ${costNote(fastest)}` };
+  return {
+    ...base,
+    chosenMB: fastest.memoryMB,
+    reason: `no size within ${COLD_BUDGET_MS} ms: the fastest (${fastest.coldMs.toFixed(0)} ms); ${costNote(fastest)}`,
+  };
 }

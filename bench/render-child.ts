@@ -82,7 +82,9 @@ function highWaterKiB(): number | null {
 
 function cpuCgroup(): string | null {
   try {
-    const line = readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((entry) => /^\d+:([^:]*,)?cpu(,[^:]*)?:/.test(entry));
+    const line = readFileSync('/proc/self/cgroup', 'utf8')
+      .split('\n')
+      .find((entry) => /^\d+:([^:]*,)?cpu(,[^:]*)?:/.test(entry));
     return line ? line.slice(line.indexOf(':', line.indexOf(':') + 1) + 1) : null;
   } catch {
     return null;
@@ -102,7 +104,10 @@ async function product(bytes: Buffer) {
   if (outcome.kind !== 'rendered') throw new Error(`the renderer answered ${outcome.kind}: ${outcome.reason}`);
   const placeholder = Buffer.from(outcome.placeholder.slice(outcome.placeholder.indexOf(',') + 1), 'base64');
   const { width = 0, height = 0 } = await sharp(placeholder).metadata();
-  return [...outcome.renditions.map(({ width, height, bytes: data }) => ({ width, height, bytes: data.length })), { width, height, bytes: placeholder.length }];
+  return [
+    ...outcome.renditions.map(({ width, height, bytes: data }) => ({ width, height, bytes: data.length })),
+    { width, height, bytes: placeholder.length },
+  ];
 }
 
 const encoded = async (image: Sharp) => {
@@ -165,7 +170,8 @@ function psnr(reference: Buffer, decoded: Buffer): number {
   return 10 * Math.log10((255 * 255) / (squared / reference.length));
 }
 
-const report = (fields: Partial<RenderReport>) => writeSync(3, `${JSON.stringify({ startedMs: started, hwmKiB: highWaterKiB(), cpuCgroup: cpuCgroup(), ...fields })}\n`);
+const report = (fields: Partial<RenderReport>) =>
+  writeSync(3, `${JSON.stringify({ startedMs: started, hwmKiB: highWaterKiB(), cpuCgroup: cpuCgroup(), ...fields })}\n`);
 
 const [variant, file, runs = '3'] = process.argv.slice(2) as [Variant, string, string?];
 const hwmBeforeKiB = highWaterKiB();

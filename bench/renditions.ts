@@ -78,7 +78,15 @@ export interface ShareFigures {
 export interface RenditionsResult {
   runs: number;
   photos: Array<{ name: string; width: number; height: number; orientation: number | null; bytes: number }>;
-  fullCpu: Array<{ photo: string; variant: string; ms: Summary; cpuMs: Summary; peakRssMiB: Summary; baseRssMiB: number; outputs: NonNullable<RenderReport['outputs']> }>;
+  fullCpu: Array<{
+    photo: string;
+    variant: string;
+    ms: Summary;
+    cpuMs: Summary;
+    peakRssMiB: Summary;
+    baseRssMiB: number;
+    outputs: NonNullable<RenderReport['outputs']>;
+  }>;
   /** process-uploaded-photo at full CPU: the same work plus the reads and writes, for comparison. */
   processFullCpu: Array<{ photo: string; ms: Summary; peakRssMiB: Summary; bytesRead: number[]; renditions: number[] }>;
   cpuShare: { available: true; sizes: ShareFigures[] } | { available: false; reason: string };
@@ -137,14 +145,24 @@ function padJpeg(jpeg: Buffer, size: number): Buffer<ArrayBuffer> {
 /** One render child: the variant on the image file, at full CPU or in a CPU group. */
 async function render(bundle: string, variant: Variant, file: string, runs: number, cpuGroup?: CpuGroup): Promise<RenderReport> {
   const run = await runChild<RenderReport>([bundle, variant, file, String(runs)], { PATH: process.env['PATH'] ?? '' }, cpuGroup);
-  if (run.exitCode !== 0 || run.report?.kind !== 'render') throw new Error(`render child ${variant} ${path.basename(file)} failed (exit ${run.exitCode}): ${run.report?.error ?? ''}\n${run.output}`);
-  if (cpuGroup && run.report.cpuCgroup !== cpuGroup.cgroupPath) throw new Error(`render child ran in cpu cgroup ${run.report.cpuCgroup}, not ${cpuGroup.cgroupPath}`);
+  if (run.exitCode !== 0 || run.report?.kind !== 'render')
+    throw new Error(
+      `render child ${variant} ${path.basename(file)} failed (exit ${run.exitCode}): ${run.report?.error ?? ''}\n${run.output}`,
+    );
+  if (cpuGroup && run.report.cpuCgroup !== cpuGroup.cgroupPath)
+    throw new Error(`render child ran in cpu cgroup ${run.report.cpuCgroup}, not ${cpuGroup.cgroupPath}`);
   return run.report;
 }
 
 const peakMiB = (report: { hwmKiB: number | null; maxRssKiB?: number }) => (report.hwmKiB ?? report.maxRssKiB ?? 0) / 1024;
 
-export async function runRenditions({ runs, progress = () => undefined }: { runs: number; progress?: (line: string) => void }): Promise<RenditionsResult> {
+export async function runRenditions({
+  runs,
+  progress = () => undefined,
+}: {
+  runs: number;
+  progress?: (line: string) => void;
+}): Promise<RenditionsResult> {
   const started = performance.now();
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'event-photos-renditions-'));
   let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
@@ -156,7 +174,10 @@ export async function runRenditions({ runs, progress = () => undefined }: { runs
     const files = PHOTOS.map((photo) => path.join(workDir, `${photo.width}x${photo.height}.jpg`));
     await Promise.all(files.map((file, i) => writeFile(file, photoBytes[i]!)));
     const [bundles, startedStack] = await Promise.all([
-      buildBundles({ 'render-child': fileURLToPath(new URL('./render-child.ts', import.meta.url)), 'process-uploaded-photo': spec.file }, path.join(workDir, 'bundles')),
+      buildBundles(
+        { 'render-child': fileURLToPath(new URL('./render-child.ts', import.meta.url)), 'process-uploaded-photo': spec.file },
+        path.join(workDir, 'bundles'),
+      ),
       startLocalStack({ dataDir: path.join(workDir, 'stack'), environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } }),
     ]);
     stack = startedStack;
@@ -179,10 +200,20 @@ export async function runRenditions({ runs, progress = () => undefined }: { runs
     // processes them once), then process-uploaded-photo in a child per run on each object.
     const { outputs } = stack;
     const resources = localResourcesOf(outputs);
-    const documents = createDocumentClient({ endpoint: outputs.dynamodbEndpoint, region: outputs.region, credentials: resources.credentials });
+    const documents = createDocumentClient({
+      endpoint: outputs.dynamodbEndpoint,
+      region: outputs.region,
+      credentials: resources.credentials,
+    });
     const repository = new PhotoRepository(documents, outputs.tableName);
     const attendee = outputs.demoUsers.find((user) => user.groups.length === 0)!;
-    const { idToken } = await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, userPoolId: outputs.userPoolId, clientId: outputs.userPoolClientId, ...attendee });
+    const { idToken } = await signIn({
+      cognitoEndpoint: outputs.cognitoEndpoint,
+      region: outputs.region,
+      userPoolId: outputs.userPoolId,
+      clientId: outputs.userPoolClientId,
+      ...attendee,
+    });
     const functionEnv: Record<string, string> = { ...stack.functionEnvironment('processUploadedPhoto'), POWERTOOLS_LOG_LEVEL: 'INFO' };
     // Besides the two photos, one of the deploy's maximum size (MAX_UPLOAD_BYTES): the memory
     // chosen must hold the largest upload processing accepts, not only a typical one.
@@ -194,23 +225,39 @@ export async function runRenditions({ runs, progress = () => undefined }: { runs
     ];
     const uploads: Array<Uploaded & { name: string; size: number; eventFile: string }> = [];
     for (const [i, { name, bytes }] of toProcess.entries()) {
-      const uploaded = await uploadThroughApi(outputs.apiUrl, idToken, outputs.demoEventId, new Uint8Array(bytes), { title: `Renditions ${name}` });
+      const uploaded = await uploadThroughApi(outputs.apiUrl, idToken, outputs.demoEventId, new Uint8Array(bytes), {
+        title: `Renditions ${name}`,
+      });
       await stack.notifications.idle();
       const eventFile = path.join(workDir, `event-${i}.json`);
-      await writeFile(eventFile, JSON.stringify(s3Event({ region: outputs.region, bucket: outputs.bucketName, key: uploaded.key, size: bytes.length, eTag: uploaded.etag })));
+      await writeFile(
+        eventFile,
+        JSON.stringify(
+          s3Event({ region: outputs.region, bucket: outputs.bucketName, key: uploaded.key, size: bytes.length, eTag: uploaded.etag }),
+        ),
+      );
       uploads.push({ ...uploaded, name, size: bytes.length, eventFile });
     }
     /** Processes upload `i` in a fresh child; the record is deleted first, so the child does the whole work again. */
     const processInChild = async (i: number, memoryMB: number, cpuGroup?: CpuGroup) => {
       const { photoId, eventFile, name, size } = uploads[i]!;
-      await documents.send(new DeleteCommand({ TableName: outputs.tableName, Key: { pk: `EVENT#${outputs.demoEventId}`, sk: `PHOTO#${photoId}` } }));
+      await documents.send(
+        new DeleteCommand({ TableName: outputs.tableName, Key: { pk: `EVENT#${outputs.demoEventId}`, sk: `PHOTO#${photoId}` } }),
+      );
       const env = { ...functionEnv, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMB) };
-      const run: ChildRun<ChildReport> = await runChild([CHILD_SCRIPT, processBundle, eventFile, 'process-uploaded-photo', String(memoryMB)], env, cpuGroup);
+      const run: ChildRun<ChildReport> = await runChild(
+        [CHILD_SCRIPT, processBundle, eventFile, 'process-uploaded-photo', String(memoryMB)],
+        env,
+        cpuGroup,
+      );
       const label = `process-uploaded-photo ${name} at ${cpuGroup ? `${memoryMB} MB's share` : 'full CPU'}`;
-      if (run.exitCode !== 0 || run.report?.kind !== 'handler') throw new Error(`${label}: the child failed (exit ${run.exitCode}): ${run.report?.error ?? ''}\n${run.output}`);
-      if (cpuGroup && run.report.cpuCgroup !== cpuGroup.cgroupPath) throw new Error(`${label}: ran in cpu cgroup ${run.report.cpuCgroup}, not ${cpuGroup.cgroupPath}`);
+      if (run.exitCode !== 0 || run.report?.kind !== 'handler')
+        throw new Error(`${label}: the child failed (exit ${run.exitCode}): ${run.report?.error ?? ''}\n${run.output}`);
+      if (cpuGroup && run.report.cpuCgroup !== cpuGroup.cgroupPath)
+        throw new Error(`${label}: ran in cpu cgroup ${run.report.cpuCgroup}, not ${cpuGroup.cgroupPath}`);
       const photo = await repository.getPhoto(outputs.demoEventId, photoId);
-      if (!photo?.renditions?.length || photo.size !== size) throw new Error(`${label}: no photo record with renditions: ${JSON.stringify(photo)}\n${run.output}`);
+      if (!photo?.renditions?.length || photo.size !== size)
+        throw new Error(`${label}: no photo record with renditions: ${JSON.stringify(photo)}\n${run.output}`);
       const line = run.output.split('\n').find((candidate) => candidate.includes('"message":"Photo recorded"'));
       if (!line) throw new Error(`${label}: no "Photo recorded" log line:\n${run.output}`);
       const logged = JSON.parse(line) as { bytesRead: number; renditions: number };
@@ -280,7 +327,13 @@ export async function runRenditions({ runs, progress = () => undefined }: { runs
     const chosenVcpu = memory.chosenMB === null ? 1 : vcpuShare(memory.chosenMB);
     return {
       runs,
-      photos: PHOTOS.map((photo, i) => ({ name: photo.name, width: photo.width, height: photo.height, orientation: 'orientation' in photo ? photo.orientation : null, bytes: photoBytes[i]!.length })),
+      photos: PHOTOS.map((photo, i) => ({
+        name: photo.name,
+        width: photo.width,
+        height: photo.height,
+        orientation: 'orientation' in photo ? photo.orientation : null,
+        bytes: photoBytes[i]!.length,
+      })),
       fullCpu: PHOTOS.flatMap((photo) =>
         VARIANTS.map(({ variant, label }) => {
           const reports = fullRuns.get(`${photo.name} ${variant}`)!;
@@ -321,18 +374,38 @@ export async function runRenditions({ runs, progress = () => undefined }: { runs
  * Sizes that hold the peak RSS with RSS_HEADROOM; of those, the fastest whose cost for the two
  * photos (one of each) is within SPEED_PREMIUM of the cheapest.
  */
-function chooseProcessingMemory(figures: ShareFigures[], sizes: number[], configuredMB: number, peakRssMiB: number, unavailable: string | null): RenditionsResult['memory'] {
+function chooseProcessingMemory(
+  figures: ShareFigures[],
+  sizes: number[],
+  configuredMB: number,
+  peakRssMiB: number,
+  unavailable: string | null,
+): RenditionsResult['memory'] {
   const rule = `of the sizes holding peak RSS x ${RSS_HEADROOM}, the fastest (12 MP + 24 MP processing) whose cost is within ${SPEED_PREMIUM * 100}% of the cheapest`;
   const base = { configuredMB, rule, peakRssMiB, rssHeadroom: RSS_HEADROOM, price: PRICE, coldFraction: COLD_FRACTION };
-  if (unavailable !== null) return { ...base, chosenMB: null, reason: `no Lambda CPU share figures (${unavailable})`, perThousandAtChosen: null };
+  if (unavailable !== null)
+    return { ...base, chosenMB: null, reason: `no Lambda CPU share figures (${unavailable})`, perThousandAtChosen: null };
   const bySize = sizes.map((memoryMB) => {
     const rows = figures.filter((row) => row.memoryMB === memoryMB);
-    return { memoryMB, fits: peakRssMiB * RSS_HEADROOM <= memoryMB, cost: rows.reduce((sum, row) => sum + row.perThousand, 0), ms: rows.reduce((sum, row) => sum + row.processMs.median, 0) };
+    return {
+      memoryMB,
+      fits: peakRssMiB * RSS_HEADROOM <= memoryMB,
+      cost: rows.reduce((sum, row) => sum + row.perThousand, 0),
+      ms: rows.reduce((sum, row) => sum + row.processMs.median, 0),
+    };
   });
   const eligible = bySize.filter((size) => size.fits);
-  if (!eligible.length) return { ...base, chosenMB: null, reason: `no compared size holds ${fixed(peakRssMiB, 0)} MiB x ${RSS_HEADROOM}`, perThousandAtChosen: null };
+  if (!eligible.length)
+    return {
+      ...base,
+      chosenMB: null,
+      reason: `no compared size holds ${fixed(peakRssMiB, 0)} MiB x ${RSS_HEADROOM}`,
+      perThousandAtChosen: null,
+    };
   const cheapest = eligible.reduce((best, size) => (size.cost < best.cost ? size : best));
-  const chosen = eligible.filter((size) => size.cost <= cheapest.cost * (1 + SPEED_PREMIUM)).reduce((best, size) => (size.ms < best.ms ? size : best));
+  const chosen = eligible
+    .filter((size) => size.cost <= cheapest.cost * (1 + SPEED_PREMIUM))
+    .reduce((best, size) => (size.ms < best.ms ? size : best));
   const reason =
     chosen === cheapest
       ? `the cheapest ($${fixed(cheapest.cost, 4)} per 1,000 of each photo) and the fastest within ${SPEED_PREMIUM * 100}% of it (${fixed(chosen.ms / 1000, 2)} s for the pair)`
@@ -342,7 +415,9 @@ function chooseProcessingMemory(figures: ShareFigures[], sizes: number[], config
     ...base,
     chosenMB: chosen.memoryMB,
     reason: `${reason}; the smallest that fits is ${smallest.memoryMB} MB`,
-    perThousandAtChosen: Object.fromEntries(figures.filter((row) => row.memoryMB === chosen.memoryMB).map((row) => [row.photo, row.perThousand])),
+    perThousandAtChosen: Object.fromEntries(
+      figures.filter((row) => row.memoryMB === chosen.memoryMB).map((row) => [row.photo, row.perThousand]),
+    ),
   };
 }
 
@@ -370,12 +445,17 @@ function codecVerdict(
   const savedPerView = (Math.max(0, savedBytes) / 1024 ** 3) * CLOUDFRONT_PER_GB;
   const breakEvenViews = savedPerView > 0 ? encodeCost / savedPerView : Infinity;
   const pays = savedBytes > 0 && breakEvenViews <= VIEWS_OF_1920W;
-  const quality = same ? `at the same quality (${compared.name}: PSNR ${fixed(compared.psnrDb, 2)} vs WebP's ${fixed(webp.psnrDb, 2)} dB)` : `at its best quality measured (${compared.name}: PSNR ${fixed(compared.psnrDb, 2)} dB, below WebP's ${fixed(webp.psnrDb, 2)})`;
+  const quality = same
+    ? `at the same quality (${compared.name}: PSNR ${fixed(compared.psnrDb, 2)} vs WebP's ${fixed(webp.psnrDb, 2)} dB)`
+    : `at its best quality measured (${compared.name}: PSNR ${fixed(compared.psnrDb, 2)} dB, below WebP's ${fixed(webp.psnrDb, 2)})`;
   const size = `${savedBytes >= 0 ? `${fixed((savedBytes / webp.bytes) * 100, 0)}% smaller` : `${fixed((-savedBytes / webp.bytes) * 100, 0)}% larger`} (${fixed(compared.bytes / 1024, 0)} vs ${fixed(webp.bytes / 1024, 0)} KiB)`;
   const extraAtShareS = extraCpuS / Math.min(chosenVcpu, os.cpus().length);
   const timeout = extraAtShareS > timeoutSeconds ? `, over the function's ${timeoutSeconds} s timeout` : '';
   const time = `${fixed(median(compared.cpuMs) / median(webp.cpuMs), 0)}x the encode CPU (+${fixed(extraCpuS, 1)} s; ~${fixed(extraAtShareS, 0)} s more per photo at ${chosenMB ?? LAMBDA_MB_PER_VCPU} MB's share${timeout})`;
-  const repay = savedPerView > 0 ? `repaid by the egress saved after ${breakEvenViews < 1e6 ? fixed(breakEvenViews, 0) : '>1M'} views at $${CLOUDFRONT_PER_GB}/GB (the cost model counts ${VIEWS_OF_1920W} of this rendition)` : 'and saves no egress';
+  const repay =
+    savedPerView > 0
+      ? `repaid by the egress saved after ${breakEvenViews < 1e6 ? fixed(breakEvenViews, 0) : '>1M'} views at $${CLOUDFRONT_PER_GB}/GB (the cost model counts ${VIEWS_OF_1920W} of this rendition)`
+      : 'and saves no egress';
   const verdict = `${pays ? 'AVIF pays off' : 'AVIF does not pay off'}: ${quality} it is ${size} for ${time}; $${encodeCost.toPrecision(2)} of Lambda time per photo, ${repay}.`;
   return { photo, width: source.width, height: source.height, readings, sameQuality: same?.name ?? null, verdict };
 }
@@ -384,7 +464,12 @@ function codecVerdict(
 export function renditionsReport(result: RenditionsResult): string[] {
   const out: string[] = [];
   const ms0 = (summary: Summary) => `${fixed(summary.median, 0)} / ${fixed(summary.min, 0)}`;
-  const photoLine = result.photos.map((photo) => `${photo.name} ${photo.width}x${photo.height}${photo.orientation ? ` (EXIF orientation ${photo.orientation})` : ''} ${fixed(photo.bytes / MiB, 1)} MiB`).join(', ');
+  const photoLine = result.photos
+    .map(
+      (photo) =>
+        `${photo.name} ${photo.width}x${photo.height}${photo.orientation ? ` (EXIF orientation ${photo.orientation})` : ''} ${fixed(photo.bytes / MiB, 1)} MiB`,
+    )
+    .join(', ');
   const base = median(result.fullCpu.map((row) => row.baseRssMiB));
   out.push(
     `7. Renditions (320/960/1920 WebP q80 + 16 px placeholder) of camera-like JPEGs (photoJpeg: noise): ${photoLine}.`,
@@ -407,12 +492,15 @@ export function renditionsReport(result: RenditionsResult): string[] {
       ]),
     ),
     `   process-uploaded-photo at full CPU (a child per run on a real upload: read, SHA-256, render, writes):`,
-    ...result.processFullCpu.map((row) => `   ${row.photo}: ${ms0(row.ms)} ms, peak RSS ${fixed(row.peakRssMiB.median, 0)} MiB, bytes read ${[...new Set(row.bytesRead)].join(' | ')}, ${[...new Set(row.renditions)].join(' | ')} renditions`),
+    ...result.processFullCpu.map(
+      (row) =>
+        `   ${row.photo}: ${ms0(row.ms)} ms, peak RSS ${fixed(row.peakRssMiB.median, 0)} MiB, bytes read ${[...new Set(row.bytesRead)].join(' | ')}, ${[...new Set(row.renditions)].join(' | ')} renditions`,
+    ),
   );
   out.push(
     '',
     `7b. At Lambda's CPU share (memory/${LAMBDA_MB_PER_VCPU} of a vCPU, cgroup v1 quota). render = the product renderer alone; process =`,
-    '   process-uploaded-photo\'s first invocation in a fresh process (import excluded) on a real upload against the local stack;',
+    "   process-uploaded-photo's first invocation in a fresh process (import excluded) on a real upload against the local stack;",
     `   cold = process start to that invocation done. $/1,000 photos: arm64, $${PRICE.perGbSecond} per GB-s (ms rounded up) + $${PRICE.perMillionRequests} per 1M`,
     `   requests, the process ms billed, ${COLD_FRACTION * 100}% of them cold (billed from process start); list prices, not checked online.`,
   );
@@ -442,7 +530,9 @@ export function renditionsReport(result: RenditionsResult): string[] {
     `   Rule: ${memory.rule}.`,
     memory.chosenMB === null
       ? `   No choice: ${memory.reason}.`
-      : `   Chosen: ${memory.chosenMB} MB: ${memory.reason}. Cost per 1,000 photos there: ${Object.entries(memory.perThousandAtChosen!).map(([photo, cost]) => `${photo} $${fixed(cost, 4)}`).join(', ')}.`,
+      : `   Chosen: ${memory.chosenMB} MB: ${memory.reason}. Cost per 1,000 photos there: ${Object.entries(memory.perThousandAtChosen!)
+          .map(([photo, cost]) => `${photo} $${fixed(cost, 4)}`)
+          .join(', ')}.`,
   );
   const { codecs } = result;
   const webp = codecs.readings.find((reading) => reading.format === 'webp')!;

@@ -37,7 +37,10 @@ export async function threadCpu(): Promise<Map<string, { part: string; ms: numbe
 }
 
 /** CPU ms by part between two readings (a thread started in between counts from zero). */
-export function cpuBetween(before: Map<string, { part: string; ms: number }>, after: Map<string, { part: string; ms: number }>): Record<string, number> {
+export function cpuBetween(
+  before: Map<string, { part: string; ms: number }>,
+  after: Map<string, { part: string; ms: number }>,
+): Record<string, number> {
   const parts: Record<string, number> = {};
   for (const [tid, { part, ms }] of after) parts[part] = (parts[part] ?? 0) + ms - (before.get(tid)?.ms ?? 0);
   return parts;

@@ -42,7 +42,14 @@ export async function raiseQuotas(api: string, organizerToken: string, eventId: 
   const response = await fetch(`${api}/events/${encodeURIComponent(eventId)}`, {
     method: 'PATCH',
     headers: { authorization: `Bearer ${organizerToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ quotas: { userUploadsPerHour: 100_000, userBytesPerHour: 1024 ** 4, eventUploadsPerHour: 1_000_000, eventBytesPerHour: 100 * 1024 ** 4 } }),
+    body: JSON.stringify({
+      quotas: {
+        userUploadsPerHour: 100_000,
+        userBytesPerHour: 1024 ** 4,
+        eventUploadsPerHour: 1_000_000,
+        eventBytesPerHour: 100 * 1024 ** 4,
+      },
+    }),
   });
   if (response.status !== 200) throw new Error(`raising the quotas answered ${response.status}: ${await response.text()}`);
 }

@@ -28,17 +28,38 @@ export interface Template {
 }
 
 const PSEUDO_PARAMETERS = new Set([
-  'AWS::AccountId', 'AWS::NotificationARNs', 'AWS::NoValue', 'AWS::Partition',
-  'AWS::Region', 'AWS::StackId', 'AWS::StackName', 'AWS::URLSuffix',
+  'AWS::AccountId',
+  'AWS::NotificationARNs',
+  'AWS::NoValue',
+  'AWS::Partition',
+  'AWS::Region',
+  'AWS::StackId',
+  'AWS::StackName',
+  'AWS::URLSuffix',
 ]);
 const SECTIONS = new Set([
-  'AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Rules', 'Mappings',
-  'Conditions', 'Transform', 'Resources', 'Outputs',
+  'AWSTemplateFormatVersion',
+  'Description',
+  'Metadata',
+  'Parameters',
+  'Rules',
+  'Mappings',
+  'Conditions',
+  'Transform',
+  'Resources',
+  'Outputs',
 ]);
 // `Version` is a legacy attribute CloudFormation still accepts on custom resources; osls writes it.
 const RESOURCE_ATTRIBUTES = new Set([
-  'Type', 'Properties', 'DependsOn', 'Condition', 'DeletionPolicy', 'UpdateReplacePolicy',
-  'Metadata', 'CreationPolicy', 'UpdatePolicy',
+  'Type',
+  'Properties',
+  'DependsOn',
+  'Condition',
+  'DeletionPolicy',
+  'UpdateReplacePolicy',
+  'Metadata',
+  'CreationPolicy',
+  'UpdatePolicy',
 ]);
 const DELETION_POLICIES = new Set(['Delete', 'Retain', 'RetainExceptOnDelete', 'Snapshot']);
 const CUSTOM_RESOURCE = 'AWS::CloudFormation::CustomResource';
@@ -107,7 +128,8 @@ export class TemplateSchemaValidator {
       }
       problems.push(...this.attributeProblems(id, resource));
       const validate = this.validatorFor(spec, resource.Type);
-      if (!validate(resource.Properties ?? {})) problems.push(...describe(`Resources.${id}.Properties`, validate.errors ?? [], resource.Properties ?? {}));
+      if (!validate(resource.Properties ?? {}))
+        problems.push(...describe(`Resources.${id}.Properties`, validate.errors ?? [], resource.Properties ?? {}));
     }
     problems.push(...this.referenceProblems(template, otherStacks));
     return problems;
@@ -123,11 +145,13 @@ export class TemplateSchemaValidator {
     const problems: string[] = [];
     const custom = resource.Type.startsWith('Custom::') || resource.Type === CUSTOM_RESOURCE;
     for (const key of Object.keys(resource)) {
-      if (!RESOURCE_ATTRIBUTES.has(key) && !(custom && key === 'Version')) problems.push(`Resources.${id}.${key}: not a resource attribute`);
+      if (!RESOURCE_ATTRIBUTES.has(key) && !(custom && key === 'Version'))
+        problems.push(`Resources.${id}.${key}: not a resource attribute`);
     }
     for (const key of ['DeletionPolicy', 'UpdateReplacePolicy']) {
       const value = resource[key];
-      if (value !== undefined && !(typeof value === 'string' && DELETION_POLICIES.has(value))) problems.push(`Resources.${id}.${key}: ${JSON.stringify(value)} is not a policy`);
+      if (value !== undefined && !(typeof value === 'string' && DELETION_POLICIES.has(value)))
+        problems.push(`Resources.${id}.${key}: ${JSON.stringify(value)} is not a policy`);
     }
     return problems;
   }
@@ -147,8 +171,12 @@ export class TemplateSchemaValidator {
   private objectSchema(properties: SpecResource['properties'], definitions: Record<string, JsonSchema>, open = false): JsonSchema {
     return {
       type: 'object',
-      properties: Object.fromEntries(Object.entries(properties).map(([name, property]) => [name, this.typeSchema(property.type, definitions)])),
-      required: Object.entries(properties).filter(([, property]) => property.required).map(([name]) => name),
+      properties: Object.fromEntries(
+        Object.entries(properties).map(([name, property]) => [name, this.typeSchema(property.type, definitions)]),
+      ),
+      required: Object.entries(properties)
+        .filter(([, property]) => property.required)
+        .map(([name]) => name),
       additionalProperties: open,
     };
   }
@@ -171,7 +199,12 @@ export class TemplateSchemaValidator {
       case 'null':
         return { type: 'null' };
       case 'tag':
-        return orIntrinsic({ type: 'object', properties: { Key: orIntrinsic(string), Value: orIntrinsic(string) }, required: ['Key', 'Value'], additionalProperties: false });
+        return orIntrinsic({
+          type: 'object',
+          properties: { Key: orIntrinsic(string), Value: orIntrinsic(string) },
+          required: ['Key', 'Value'],
+          additionalProperties: false,
+        });
       case 'array':
         return orIntrinsic({ type: 'array', items: this.typeSchema(type.element, definitions) });
       case 'map':
@@ -201,7 +234,8 @@ export class TemplateSchemaValidator {
     const exports = new Set(otherStacks.flatMap((other) => Object.values(other.Outputs ?? {}).map((output) => output.Export?.Name)));
 
     const checkRef = (where: string, name: string) => {
-      if (!(name in resources) && !parameters.has(name) && !PSEUDO_PARAMETERS.has(name)) problems.push(`${where}: Ref ${name} is no resource, parameter or pseudo parameter`);
+      if (!(name in resources) && !parameters.has(name) && !PSEUDO_PARAMETERS.has(name))
+        problems.push(`${where}: Ref ${name} is no resource, parameter or pseudo parameter`);
     };
     const checkGetAtt = (where: string, id: string, attribute: Json) => {
       const resource = resources[id];
@@ -212,7 +246,10 @@ export class TemplateSchemaValidator {
       if (!(attribute in spec.attributes)) problems.push(`${where}: ${resource.Type} ${id} has no attribute ${attribute}`);
     };
     const walk = (value: Json | undefined, where: string): void => {
-      if (Array.isArray(value)) return value.forEach((item, index) => walk(item, `${where}[${index}]`));
+      if (Array.isArray(value)) {
+        for (const [index, item] of value.entries()) walk(item, `${where}[${index}]`);
+        return;
+      }
       if (!value || typeof value !== 'object') return;
       for (const [key, argument] of Object.entries(value)) {
         const here = `${where}.${key}`;
@@ -231,11 +268,13 @@ export class TemplateSchemaValidator {
             else checkRef(where, name!);
           }
         } else if (key === 'Fn::ImportValue') {
-          if (typeof argument !== 'string') problems.push(`${where}: Fn::ImportValue of a computed name cannot be checked offline: ${JSON.stringify(argument)}`);
+          if (typeof argument !== 'string')
+            problems.push(`${where}: Fn::ImportValue of a computed name cannot be checked offline: ${JSON.stringify(argument)}`);
           else if (!exports.has(argument)) problems.push(`${where}: Fn::ImportValue ${argument} is exported by no other stack`);
         } else if (key === 'Fn::If') {
           const name = Array.isArray(argument) ? argument[0] : undefined;
-          if (typeof name !== 'string' || !conditions.has(name)) problems.push(`${where}: Fn::If condition ${JSON.stringify(name)} is not defined`);
+          if (typeof name !== 'string' || !conditions.has(name))
+            problems.push(`${where}: Fn::If condition ${JSON.stringify(name)} is not defined`);
         }
         walk(argument, here);
       }
@@ -243,9 +282,11 @@ export class TemplateSchemaValidator {
 
     for (const [id, resource] of Object.entries(resources)) {
       for (const dependency of [resource.DependsOn ?? []].flat()) {
-        if (typeof dependency !== 'string' || !(dependency in resources)) problems.push(`Resources.${id}.DependsOn: ${JSON.stringify(dependency)} is no resource`);
+        if (typeof dependency !== 'string' || !(dependency in resources))
+          problems.push(`Resources.${id}.DependsOn: ${JSON.stringify(dependency)} is no resource`);
       }
-      if (resource.Condition !== undefined && !conditions.has(String(resource.Condition))) problems.push(`Resources.${id}.Condition: ${String(resource.Condition)} is not defined`);
+      if (resource.Condition !== undefined && !conditions.has(String(resource.Condition)))
+        problems.push(`Resources.${id}.Condition: ${String(resource.Condition)} is not defined`);
       walk(resource.Properties, `Resources.${id}.Properties`);
     }
     const names = new Map<Json | undefined, string>();
@@ -275,7 +316,10 @@ function describe(base: string, errors: ErrorObject[], data: unknown): string[] 
     const where = base + error.instancePath.replace(/\/([^/]*)/g, (_, part: string) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`));
     if (error.keyword === 'additionalProperties') lines.add(`${where}: unknown property ${String(error.params['additionalProperty'])}`);
     else if (error.keyword === 'required') lines.add(`${where}: missing required property ${String(error.params['missingProperty'])}`);
-    else lines.add(`${where}: ${JSON.stringify(value)} ${error.message ?? error.keyword}${error.keyword === 'enum' ? ` (${[...new Set((error.params['allowedValues'] as unknown[]).map(String))].join(', ')})` : ''}`);
+    else
+      lines.add(
+        `${where}: ${JSON.stringify(value)} ${error.message ?? error.keyword}${error.keyword === 'enum' ? ` (${[...new Set((error.params['allowedValues'] as unknown[]).map(String))].join(', ')})` : ''}`,
+      );
   }
   return [...lines];
 }
@@ -290,7 +334,18 @@ function isIntrinsic(value: unknown): boolean {
 function withinIntrinsic(data: unknown, pointer: string): boolean {
   const parts = pointer.split('/').slice(1);
   for (let length = parts.length; length >= 0; length--) {
-    if (isIntrinsic(at(data, parts.slice(0, length).map((part) => `/${part}`).join('')))) return true;
+    if (
+      isIntrinsic(
+        at(
+          data,
+          parts
+            .slice(0, length)
+            .map((part) => `/${part}`)
+            .join(''),
+        ),
+      )
+    )
+      return true;
   }
   return false;
 }

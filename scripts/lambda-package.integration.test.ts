@@ -39,7 +39,16 @@ interface LambdaZip {
 
 /** The bare imports of an ESM bundle, as esbuild reads them (static and `import()`). */
 async function importsOf(code: string): Promise<string[]> {
-  const result = await build({ stdin: { contents: code, loader: 'js' }, bundle: true, write: false, metafile: true, external: ['*'], platform: 'node', format: 'esm', logLevel: 'silent' });
+  const result = await build({
+    stdin: { contents: code, loader: 'js' },
+    bundle: true,
+    write: false,
+    metafile: true,
+    external: ['*'],
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'silent',
+  });
   return Object.values(result.metafile.inputs).flatMap((input) => input.imports.map((imported) => imported.path));
 }
 
@@ -62,7 +71,8 @@ function elfMachine(data: Buffer): number | undefined {
 
 const packagesIn = (entries: Map<string, Buffer>) =>
   [...new Set([...entries.keys()].flatMap((name) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(name)?.[1] ?? []))].sort();
-const json = (entries: Map<string, Buffer>, name: string) => JSON.parse(entries.get(name)?.toString('utf8') ?? 'null') as Record<string, any> | null;
+const json = (entries: Map<string, Buffer>, name: string) =>
+  JSON.parse(entries.get(name)?.toString('utf8') ?? 'null') as Record<string, any> | null;
 
 let zips: LambdaZip[];
 const importsSharp = new Map<string, boolean>();
@@ -79,7 +89,9 @@ beforeAll(async () => {
       .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')
       .map(async ([id, { Properties: fn }]) => {
         const zipName = path.posix.basename(String(fn['Code']['S3Key']));
-        const version = resources.find(([, resource]) => resource.Type === 'AWS::Lambda::Version' && resource.Properties['FunctionName']?.Ref === id);
+        const version = resources.find(
+          ([, resource]) => resource.Type === 'AWS::Lambda::Version' && resource.Properties['FunctionName']?.Ref === id,
+        );
         const file = path.join(API_PACKAGE_DIR, zipName);
         return {
           functionName: zipName.replace(/\.zip$/, ''),
@@ -92,15 +104,23 @@ beforeAll(async () => {
   );
   // The functions of serverless.yml (osls's own S3 custom resource is not bundled by esbuild).
   zips = zips.filter((zip) => zip.entries.has(zip.handlerFile));
-  for (const zip of zips) importsSharp.set(zip.functionName, (await importsOf(zip.entries.get(zip.handlerFile)!.toString('utf8'))).some((name) => /^sharp(\/|$)/.test(name)));
+  for (const zip of zips)
+    importsSharp.set(
+      zip.functionName,
+      (await importsOf(zip.entries.get(zip.handlerFile)!.toString('utf8'))).some((name) => /^sharp(\/|$)/.test(name)),
+    );
 }, PACKAGE_TIMEOUT_MS);
 
 describe('packaging/lambda-sharp', () => {
   it('resolves sharp and its whole tree to the same versions and tarballs as the root lockfile', async () => {
     const lambda = JSON.parse(await readFile(path.join(LAMBDA_SHARP, 'package-lock.json'), 'utf8')) as Lockfile;
     const rootLock = JSON.parse(await readFile(path.join(ROOT, 'package-lock.json'), 'utf8')) as Lockfile;
-    const images = JSON.parse(await readFile(path.join(ROOT, 'packages/images/package.json'), 'utf8')) as { dependencies: Record<string, string> };
-    const lambdaManifest = JSON.parse(await readFile(path.join(LAMBDA_SHARP, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const images = JSON.parse(await readFile(path.join(ROOT, 'packages/images/package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const lambdaManifest = JSON.parse(await readFile(path.join(LAMBDA_SHARP, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     expect(lambdaManifest.dependencies).toEqual({ sharp: images.dependencies['sharp'] });
 
     // Walk sharp's tree in both lockfiles side by side, from the package that depends on it.
@@ -113,7 +133,11 @@ describe('packaging/lambda-sharp', () => {
       if (compared.has(lambdaKey!)) return;
       const [mine, theirs] = [lambda.packages[lambdaKey!]!, rootLock.packages[rootKey!]!];
       compared.set(lambdaKey!, mine.version!);
-      expect({ name, version: mine.version, integrity: mine.integrity }).toEqual({ name, version: theirs.version, integrity: theirs.integrity });
+      expect({ name, version: mine.version, integrity: mine.integrity }).toEqual({
+        name,
+        version: theirs.version,
+        integrity: theirs.integrity,
+      });
       for (const dependency of Object.keys({ ...mine.dependencies, ...mine.optionalDependencies })) walk(dependency, lambdaKey!, rootKey!);
     };
     walk('sharp', '', 'packages/images');
@@ -124,7 +148,11 @@ describe('packaging/lambda-sharp', () => {
 
   it('is installed for linux arm64 (the root postinstall), with no other platform binary', async () => {
     const installed = JSON.parse(await readFile(path.join(LAMBDA_SHARP, 'node_modules', '.package-lock.json'), 'utf8')) as Lockfile;
-    expect(Object.keys(installed.packages).map((key) => key.replace(/^node_modules\//, '')).sort()).toEqual(SHARP_TREE);
+    expect(
+      Object.keys(installed.packages)
+        .map((key) => key.replace(/^node_modules\//, ''))
+        .sort(),
+    ).toEqual(SHARP_TREE);
   });
 });
 
@@ -145,7 +173,9 @@ describe('Lambda zips', () => {
       const sharp = json(entries, 'node_modules/sharp/package.json')!;
       expect(sharp['version'], functionName).toBe('0.35.5');
       for (const name of ['@img/sharp-linux-arm64', '@img/sharp-libvips-linux-arm64']) {
-        expect(json(entries, `node_modules/${name}/package.json`)?.['version'], `${functionName} ${name}`).toBe(sharp['optionalDependencies'][name]);
+        expect(json(entries, `node_modules/${name}/package.json`)?.['version'], `${functionName} ${name}`).toBe(
+          sharp['optionalDependencies'][name],
+        );
       }
       for (const name of ['@img/colour', 'detect-libc', 'semver']) {
         expect(json(entries, `node_modules/${name}/package.json`)?.['version'], `${functionName} ${name}`).toBeDefined();
@@ -159,7 +189,10 @@ describe('Lambda zips', () => {
       const natives = names.filter((name) => /\.node$|\.so(\.|$)/.test(name));
       expect(natives.sort(), functionName).toEqual([...binding, ...libvips].sort());
       for (const name of natives) expect(elfMachine(entries.get(name)!), `${functionName} ${name}`).toBe(EM_AARCH64);
-      expect(names.filter((name) => /x64|x86_64|amd64/i.test(name)), functionName).toEqual([]);
+      expect(
+        names.filter((name) => /x64|x86_64|amd64/i.test(name)),
+        functionName,
+      ).toEqual([]);
     }
   });
 
@@ -180,7 +213,9 @@ describe('Lambda zips', () => {
 
   it('are the zips osls hashed into the template (CodeSha256): sharp was added before, not after', async () => {
     for (const zip of zips) {
-      const sha256 = createHash('sha256').update(await readFile(zip.file)).digest('base64');
+      const sha256 = createHash('sha256')
+        .update(await readFile(zip.file))
+        .digest('base64');
       expect(sha256, zip.functionName).toBe(zip.codeSha256);
     }
   });

@@ -47,7 +47,9 @@ async function runPlugin(functionName?: string): Promise<void> {
       getFunction: (name: string) => ({ package: { artifact: `${name}.zip` } }),
     },
   };
-  await new LambdaSharpPlugin(serverless, functionName ? { function: functionName } : {}).hooks['before:package:createDeploymentArtifacts']!();
+  await new LambdaSharpPlugin(serverless, functionName ? { function: functionName } : {}).hooks[
+    'before:package:createDeploymentArtifacts'
+  ]!();
 }
 
 beforeAll(async () => {
@@ -64,15 +66,25 @@ afterAll(async () => {
 });
 
 describe('packaging/lambda-sharp/serverless-plugin.cjs', () => {
-  it.each([['resize'], ['lazy']])('adds the linux-arm64 tree under node_modules/ to a bundle that imports sharp (%s), keeping the bundle', async (name) => {
-    const entries = await readZip(path.join(dir, `${name}.zip`));
-    expect(entries.get(`services/photos-api/src/${name}.mjs`)?.toString()).toBe(BUNDLES[name]);
-    const packages = new Set([...entries.keys()].flatMap((file) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1] ?? []));
-    expect([...packages].sort()).toEqual(['@img/colour', '@img/sharp-libvips-linux-arm64', '@img/sharp-linux-arm64', 'detect-libc', 'semver', 'sharp']);
-    const installed = path.join(ROOT, 'packaging/lambda-sharp/node_modules');
-    expect(entries.get('node_modules/sharp/package.json')).toEqual(await readFile(path.join(installed, 'sharp/package.json')));
-    expect([...entries.keys()].filter((file) => file.startsWith('node_modules/.'))).toEqual([]);
-  });
+  it.each([['resize'], ['lazy']])(
+    'adds the linux-arm64 tree under node_modules/ to a bundle that imports sharp (%s), keeping the bundle',
+    async (name) => {
+      const entries = await readZip(path.join(dir, `${name}.zip`));
+      expect(entries.get(`services/photos-api/src/${name}.mjs`)?.toString()).toBe(BUNDLES[name]);
+      const packages = new Set([...entries.keys()].flatMap((file) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(file)?.[1] ?? []));
+      expect([...packages].sort()).toEqual([
+        '@img/colour',
+        '@img/sharp-libvips-linux-arm64',
+        '@img/sharp-linux-arm64',
+        'detect-libc',
+        'semver',
+        'sharp',
+      ]);
+      const installed = path.join(ROOT, 'packaging/lambda-sharp/node_modules');
+      expect(entries.get('node_modules/sharp/package.json')).toEqual(await readFile(path.join(installed, 'sharp/package.json')));
+      expect([...entries.keys()].filter((file) => file.startsWith('node_modules/.'))).toEqual([]);
+    },
+  );
 
   it('leaves a zip whose bundle does not import sharp as it was, byte for byte', async () => {
     expect(await readFile(path.join(dir, 'http.zip'))).toEqual(original.get('http'));
@@ -86,14 +98,20 @@ describe('packaging/lambda-sharp/serverless-plugin.cjs', () => {
   });
 
   it('refuses a zip that already has node_modules/ (something else packaged dependencies)', async () => {
-    await writeZip(path.join(dir, 'lazy.zip'), { 'services/photos-api/src/lazy.mjs': BUNDLES['lazy']!, 'node_modules/sharp/package.json': '{}' });
+    await writeZip(path.join(dir, 'lazy.zip'), {
+      'services/photos-api/src/lazy.mjs': BUNDLES['lazy']!,
+      'node_modules/sharp/package.json': '{}',
+    });
     await expect(runPlugin('lazy')).rejects.toThrow(/already has node_modules/);
   });
 });
 
 describe('serverless.yml', () => {
   it('leaves sharp out of the bundles and runs the plugin after serverless-esbuild has zipped them', async () => {
-    const config = parse(await readFile(path.join(ROOT, 'serverless.yml'), 'utf8')) as { plugins: string[]; custom: { esbuild: Record<string, unknown> } };
+    const config = parse(await readFile(path.join(ROOT, 'serverless.yml'), 'utf8')) as {
+      plugins: string[];
+      custom: { esbuild: Record<string, unknown> };
+    };
     const plugins = config.plugins;
     expect(plugins.indexOf('./packaging/lambda-sharp/serverless-plugin.cjs')).toBeGreaterThan(plugins.indexOf('serverless-esbuild'));
     expect(plugins.indexOf('serverless-esbuild')).toBeGreaterThanOrEqual(0);

@@ -55,7 +55,9 @@ interface Marker {
 export async function packageOnce(): Promise<{ leftInTemp: string[] }> {
   const stamp = JSON.stringify({ runId: inject('testRunId'), args: ARGS });
   const outputs = [INFRA_PACKAGE_DIR, API_PACKAGE_DIR].map((dir) => path.join(dir, 'cloudformation-template-update-stack.json'));
-  const done = await readFile(MARKER, 'utf8').then((text) => JSON.parse(text) as Marker).catch(() => undefined);
+  const done = await readFile(MARKER, 'utf8')
+    .then((text) => JSON.parse(text) as Marker)
+    .catch(() => undefined);
   if (done?.stamp === stamp && outputs.every((file) => existsSync(file))) return { leftInTemp: done.leftInTemp };
   await rm(MARKER, { force: true });
   const temp = await mkdtemp(path.join(tmpdir(), 'package-once-'));

@@ -5,9 +5,11 @@ import path from 'node:path';
 import { REPO_ROOT, localResourcesOf, prepareLocalFunctions, startLocalFunctions, type LocalStackOutputs } from '@event-photos/local-stack';
 
 const outputsFile = path.resolve(process.env['LOCAL_DATA_DIR'] ?? path.join(REPO_ROOT, '.local'), 'outputs.json');
-const outputs = JSON.parse(await readFile(outputsFile, 'utf8').catch(() => {
-  throw new Error(`${outputsFile} not found: start the local stack first (npm start)`);
-})) as LocalStackOutputs;
+const outputs = JSON.parse(
+  await readFile(outputsFile, 'utf8').catch(() => {
+    throw new Error(`${outputsFile} not found: start the local stack first (npm start)`);
+  }),
+) as LocalStackOutputs;
 
 // A stale outputs file after the stack stopped: say so, rather than a connection stack trace.
 await fetch(outputs.s3Endpoint).catch(() => {

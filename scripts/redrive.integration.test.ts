@@ -59,7 +59,9 @@ it('replays the failed events through processing: kept while they still fail, go
   }
   await stack.dynamodb.pause();
   for (const upload of uploads) {
-    expect((await fetch(upload.s3PutObjectUrl, { method: 'PUT', headers: upload.headers, body: new Uint8Array(upload.bytes) })).status).toBe(200);
+    expect(
+      (await fetch(upload.s3PutObjectUrl, { method: 'PUT', headers: upload.headers, body: new Uint8Array(upload.bytes) })).status,
+    ).toBe(200);
   }
   await stack.notifications.idle();
   const failed = await failedLines();

@@ -68,10 +68,17 @@ export async function redriveLocalFile(file: string, invoke: Invoke): Promise<Re
  * (longer than processing's 60 s timeout), so one that fails again does not come back during
  * this run; it reappears afterwards, for the next redrive.
  */
-export async function redriveQueue(sqs: SQSClient, lambda: LambdaClient, queueUrl: string, visibilitySeconds = 900): Promise<RedriveReport> {
+export async function redriveQueue(
+  sqs: SQSClient,
+  lambda: LambdaClient,
+  queueUrl: string,
+  visibilitySeconds = 900,
+): Promise<RedriveReport> {
   const report: RedriveReport = { replayed: 0, succeeded: 0, failed: 0 };
   for (;;) {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: visibilitySeconds, WaitTimeSeconds: 1 }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: visibilitySeconds, WaitTimeSeconds: 1 }),
+    );
     if (Messages.length === 0) return report;
     for (const message of Messages) {
       const record = JSON.parse(message.Body ?? '{}') as { requestContext?: { functionArn?: string }; requestPayload?: unknown };
@@ -82,10 +89,14 @@ export async function redriveQueue(sqs: SQSClient, lambda: LambdaClient, queueUr
         console.error(`message ${message.MessageId} is not a Lambda on-failure record: left in the queue`);
         continue;
       }
-      const result = await lambda.send(new InvokeCommand({ FunctionName: functionArn, InvocationType: 'RequestResponse', Payload: JSON.stringify(record.requestPayload) }));
+      const result = await lambda.send(
+        new InvokeCommand({ FunctionName: functionArn, InvocationType: 'RequestResponse', Payload: JSON.stringify(record.requestPayload) }),
+      );
       if (result.FunctionError) {
         report.failed++;
-        console.error(`${functionArn} failed again (${result.FunctionError}): ${Buffer.from(result.Payload ?? new Uint8Array()).toString('utf8')}`);
+        console.error(
+          `${functionArn} failed again (${result.FunctionError}): ${Buffer.from(result.Payload ?? new Uint8Array()).toString('utf8')}`,
+        );
         continue;
       }
       await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
@@ -110,9 +121,11 @@ async function main(): Promise<void> {
     }
   } else {
     const dataDir = path.resolve(process.env['LOCAL_DATA_DIR'] ?? path.join(REPO_ROOT, '.local'));
-    const outputs = JSON.parse(await readFile(path.join(dataDir, 'outputs.json'), 'utf8').catch(() => {
-      throw new Error(`${path.join(dataDir, 'outputs.json')} not found: start the local stack first (npm start)`);
-    })) as LocalStackOutputs;
+    const outputs = JSON.parse(
+      await readFile(path.join(dataDir, 'outputs.json'), 'utf8').catch(() => {
+        throw new Error(`${path.join(dataDir, 'outputs.json')} not found: start the local stack first (npm start)`);
+      }),
+    ) as LocalStackOutputs;
     const functions = await startLocalFunctions({ prepared: prepareLocalFunctions(REPO_ROOT), local: localResourcesOf(outputs) });
     try {
       report = await redriveLocalFile(path.join(dataDir, 'failed-events.jsonl'), functions.invoke);

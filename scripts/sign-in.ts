@@ -14,7 +14,9 @@ if (!email || !password) {
   process.exit(2);
 }
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
-const outputsFile = path.resolve(process.env['OUTPUTS'] ?? path.join(process.env['LOCAL_DATA_DIR'] ?? path.join(repoRoot, '.local'), 'outputs.json'));
+const outputsFile = path.resolve(
+  process.env['OUTPUTS'] ?? path.join(process.env['LOCAL_DATA_DIR'] ?? path.join(repoRoot, '.local'), 'outputs.json'),
+);
 const outputs = JSON.parse(
   await readFile(outputsFile, 'utf8').catch(() => {
     console.error(`${outputsFile} not found: start the local stack first (npm start)`);
@@ -33,6 +35,8 @@ try {
   });
   console.log(idToken);
 } catch (error) {
-  console.error(`Sign-in failed: ${error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error)}`);
+  console.error(
+    `Sign-in failed: ${error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error)}`,
+  );
   process.exit(1);
 }

@@ -43,6 +43,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) process.exit(1);
     stopping = true;
     console.log('\nStopping...');
-    void web.close().then(() => stack.stop()).then(() => process.exit(0));
+    void web
+      .close()
+      .then(() => stack.stop())
+      .then(() => process.exit(0));
   });
 }

@@ -130,7 +130,12 @@ const FAILURE_QUEUE_ARN = '{getatt:ProcessUploadedPhotoFailureQueue.Arn}';
 const expectedFunctions: Record<string, { name: string; permissions: Record<string, string | string[]> }> = {
   'services/photos-api/src/http/initiate-upload.handler': {
     name: 'initiateUpload',
-    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:PutItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN, 's3:PutObject': UPLOADS_ARN },
+    permissions: {
+      'dynamodb:GetItem': TABLE_ARN,
+      'dynamodb:PutItem': TABLE_ARN,
+      'dynamodb:UpdateItem': TABLE_ARN,
+      's3:PutObject': UPLOADS_ARN,
+    },
   },
   'services/photos-api/src/http/list-photos.handler': {
     name: 'listPhotos',
@@ -151,11 +156,21 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
   },
   'services/photos-api/src/http/delete-photo.handler': {
     name: 'deletePhoto',
-    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN, 'dynamodb:DeleteItem': TABLE_ARN, 's3:DeleteObject': [UPLOADS_ARN, PUBLISHED_ARN] },
+    permissions: {
+      'dynamodb:GetItem': TABLE_ARN,
+      'dynamodb:UpdateItem': TABLE_ARN,
+      'dynamodb:DeleteItem': TABLE_ARN,
+      's3:DeleteObject': [UPLOADS_ARN, PUBLISHED_ARN],
+    },
   },
   'services/photos-api/src/http/batch-delete-photos.handler': {
     name: 'batchDeletePhotos',
-    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN, 'dynamodb:DeleteItem': TABLE_ARN, 's3:DeleteObject': [UPLOADS_ARN, PUBLISHED_ARN] },
+    permissions: {
+      'dynamodb:GetItem': TABLE_ARN,
+      'dynamodb:UpdateItem': TABLE_ARN,
+      'dynamodb:DeleteItem': TABLE_ARN,
+      's3:DeleteObject': [UPLOADS_ARN, PUBLISHED_ARN],
+    },
   },
   'services/photos-api/src/http/list-events.handler': {
     name: 'listEvents',
@@ -206,7 +221,11 @@ let schemas: TemplateSchemaValidator;
 let leftInTemp: string[];
 beforeAll(async () => {
   ({ leftInTemp } = await packageOnce());
-  [infra, api, schemas] = await Promise.all([readTemplate(INFRA_PACKAGE_DIR), readTemplate(API_PACKAGE_DIR), TemplateSchemaValidator.load()]);
+  [infra, api, schemas] = await Promise.all([
+    readTemplate(INFRA_PACKAGE_DIR),
+    readTemplate(API_PACKAGE_DIR),
+    TemplateSchemaValidator.load(),
+  ]);
 }, PACKAGE_TIMEOUT_MS);
 
 // ------------------------------------------------------------------ CloudFormation's own schemas
@@ -218,7 +237,8 @@ describe('npm run package', () => {
 });
 
 describe('both templates against the CloudFormation resource schemas (@aws-cdk/aws-service-spec)', () => {
-  const validate = (template: Template, other: Template) => schemas.validate(template as unknown as SchemaTemplate, [other as unknown as SchemaTemplate]);
+  const validate = (template: Template, other: Template) =>
+    schemas.validate(template as unknown as SchemaTemplate, [other as unknown as SchemaTemplate]);
   /** A copy of `template` changed by `change`. */
   const edited = (template: Template, change: (copy: Template) => void) => {
     const copy = structuredClone(template);
@@ -232,7 +252,8 @@ describe('both templates against the CloudFormation resource schemas (@aws-cdk/a
   });
 
   it('fails a misspelt property, at any depth', () => {
-    const rule = (template: Template) => ((props(template.Resources['PhotosBucket'])['CorsConfiguration'] as JsonObject)['CorsRules'] as JsonObject[])[0]!;
+    const rule = (template: Template) =>
+      ((props(template.Resources['PhotosBucket'])['CorsConfiguration'] as JsonObject)['CorsRules'] as JsonObject[])[0]!;
     const misspelt = edited(infra, (copy) => {
       const cors = rule(copy);
       cors['AllowedOrigin'] = cors['AllowedOrigins']!;
@@ -287,7 +308,9 @@ describe('both templates against the CloudFormation resource schemas (@aws-cdk/a
     const problems = validate(api, renamedExport);
     expect(problems.length).toBeGreaterThan(0);
     expect(new Set(problems.map((problem) => problem.replace(/^Resources\.\w+\./, '')))).toEqual(
-      new Set([`Properties.Environment.Variables.PHOTOS_TABLE_NAME: Fn::ImportValue ${INFRA}-PhotosTableName is exported by no other stack`]),
+      new Set([
+        `Properties.Environment.Variables.PHOTOS_TABLE_NAME: Fn::ImportValue ${INFRA}-PhotosTableName is exported by no other stack`,
+      ]),
     );
   });
 });
@@ -434,7 +457,9 @@ describe('API stack (serverless.yml)', () => {
     const config = props(configs[0]![1]);
     expect(targetId(config['FunctionName'])).toBe('ProcessUploadedPhotoLambdaFunction');
     expect(config['MaximumRetryAttempts']).toBe(2);
-    expect(render((config['DestinationConfig'] as JsonObject)['OnFailure'] as Json)).toBe(JSON.stringify({ Destination: { 'Fn::GetAtt': ['ProcessUploadedPhotoFailureQueue', 'Arn'] } }));
+    expect(render((config['DestinationConfig'] as JsonObject)['OnFailure'] as Json)).toBe(
+      JSON.stringify({ Destination: { 'Fn::GetAtt': ['ProcessUploadedPhotoFailureQueue', 'Arn'] } }),
+    );
     const queue = props(api.Resources['ProcessUploadedPhotoFailureQueue']);
     expect(queue['SqsManagedSseEnabled']).toBe(true);
     expect(queue['MessageRetentionPeriod']).toBe(1209600);
@@ -478,7 +503,11 @@ describe('API stack limits and alarms', () => {
     const stages = ofType(api, 'AWS::ApiGatewayV2::Stage');
     expect(stages).toHaveLength(1);
     const [, stage] = stages[0]!;
-    expect(props(stage)['DefaultRouteSettings']).toEqual({ DetailedMetricsEnabled: false, ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 });
+    expect(props(stage)['DefaultRouteSettings']).toEqual({
+      DetailedMetricsEnabled: false,
+      ThrottlingRateLimit: 500,
+      ThrottlingBurstLimit: 1000,
+    });
     const routeSettings = props(stage)['RouteSettings'] as JsonObject;
     expect(routeSettings).toEqual({
       'POST /events/{eventId}/photos/initiate-upload': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
@@ -503,12 +532,17 @@ describe('API stack limits and alarms', () => {
 
   it('alarms on the failure queue, handler errors, throttles and reconcile failures, to the alarmTopicArn topic', () => {
     const alarms = Object.fromEntries(ofType(api, 'AWS::CloudWatch::Alarm').map(([id, alarm]) => [id, props(alarm)]));
-    const metricOf = (alarm: JsonObject) => `${alarm['Namespace']}/${alarm['MetricName']} ${render(alarm['Dimensions'])} ${alarm['ComparisonOperator']} ${alarm['Threshold']}`;
+    const metricOf = (alarm: JsonObject) =>
+      `${alarm['Namespace']}/${alarm['MetricName']} ${render(alarm['Dimensions'])} ${alarm['ComparisonOperator']} ${alarm['Threshold']}`;
     expect(metricOf(alarms['FailureQueueAlarm']!)).toBe(
       'AWS/SQS/ApproximateNumberOfMessagesVisible [{"Name":"QueueName","Value":{"Fn::GetAtt":["ProcessUploadedPhotoFailureQueue","QueueName"]}}] GreaterThanThreshold 0',
     );
-    expect(metricOf(alarms['HttpApiErrorsAlarm']!)).toBe('AWS/ApiGateway/5xx [{"Name":"ApiId","Value":{"Ref":"HttpApi"}}] GreaterThanOrEqualToThreshold 5');
-    expect(metricOf(alarms['ProcessingErrorsAlarm']!)).toBe('AWS/Lambda/Errors [{"Name":"FunctionName","Value":{"Ref":"ProcessUploadedPhotoLambdaFunction"}}] GreaterThanOrEqualToThreshold 5');
+    expect(metricOf(alarms['HttpApiErrorsAlarm']!)).toBe(
+      'AWS/ApiGateway/5xx [{"Name":"ApiId","Value":{"Ref":"HttpApi"}}] GreaterThanOrEqualToThreshold 5',
+    );
+    expect(metricOf(alarms['ProcessingErrorsAlarm']!)).toBe(
+      'AWS/Lambda/Errors [{"Name":"FunctionName","Value":{"Ref":"ProcessUploadedPhotoLambdaFunction"}}] GreaterThanOrEqualToThreshold 5',
+    );
     expect(metricOf(alarms['ThrottlesAlarm']!)).toBe('AWS/Lambda/Throttles undefined GreaterThanThreshold 0');
     // Reconcile: a failed run, or an object it logged as failed (a metric filter on its log group).
     const reconcile = alarms['ReconcileFailuresAlarm']!;
@@ -516,23 +550,37 @@ describe('API stack limits and alarms', () => {
     expect(render(reconcile['Metrics'])).toContain('"MetricName":"ReconcileFailedObjects"');
     const filters = ofType(api, 'AWS::Logs::MetricFilter').map(([, filter]) => props(filter));
     expect(filters).toEqual([
-      expect.objectContaining({ LogGroupName: { Ref: 'ReconcileUploadsLogGroup' }, FilterPattern: '{ $.message = "Reconciling an upload failed" }' }),
+      expect.objectContaining({
+        LogGroupName: { Ref: 'ReconcileUploadsLogGroup' },
+        FilterPattern: '{ $.message = "Reconciling an upload failed" }',
+      }),
     ]);
-    expect(Object.keys(alarms).sort()).toEqual(['FailureQueueAlarm', 'HttpApiErrorsAlarm', 'ProcessingErrorsAlarm', 'ReconcileFailuresAlarm', 'ThrottlesAlarm']);
+    expect(Object.keys(alarms).sort()).toEqual([
+      'FailureQueueAlarm',
+      'HttpApiErrorsAlarm',
+      'ProcessingErrorsAlarm',
+      'ReconcileFailuresAlarm',
+      'ThrottlesAlarm',
+    ]);
     for (const [id, alarm] of Object.entries(alarms)) {
       for (const actions of ['AlarmActions', 'OKActions']) {
         expect(alarm[actions], `${id} ${actions}`).toEqual({ 'Fn::If': ['HasAlarmTopic', [ALARM_TOPIC], { Ref: 'AWS::NoValue' }] });
       }
     }
     // Without a topic (the default) the alarms notify no one rather than an empty ARN.
-    expect((api as unknown as { Conditions: JsonObject }).Conditions['HasAlarmTopic']).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [ALARM_TOPIC, ''] }] });
+    expect((api as unknown as { Conditions: JsonObject }).Conditions['HasAlarmTopic']).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [ALARM_TOPIC, ''] }],
+    });
   });
 });
 
 // ------------------------------------------------------------------ both stacks
 describe('IAM in both stacks', () => {
   it('has no wildcard actions, no s3:HeadObject, and no wildcard S3/DynamoDB resources', () => {
-    for (const [stack, template] of [['infra', infra], ['api', api]] as const) {
+    for (const [stack, template] of [
+      ['infra', infra],
+      ['api', api],
+    ] as const) {
       const roles = ofType(template, 'AWS::IAM::Role');
       if (stack === 'api') expect(roles.length).toBeGreaterThanOrEqual(6);
       for (const [id, role] of roles) {
@@ -564,7 +612,10 @@ describe('infra stack (infra.serverless.yml)', () => {
   });
 
   it('blocks all public access on every bucket', () => {
-    for (const [stack, template] of [['infra', infra], ['api', api]] as const) {
+    for (const [stack, template] of [
+      ['infra', infra],
+      ['api', api],
+    ] as const) {
       const buckets = ofType(template, 'AWS::S3::Bucket');
       expect(buckets.length).toBeGreaterThan(0);
       for (const [id, bucket] of buckets) {
@@ -592,7 +643,9 @@ describe('infra stack (infra.serverless.yml)', () => {
     if (!isObject(rule)) return;
     expect(rule['AllowedMethods']).toEqual(expect.arrayContaining(['PUT', 'GET', 'HEAD']));
     expect((rule['AllowedMethods'] as string[]).every((method) => ['PUT', 'GET', 'HEAD'].includes(method))).toBe(true);
-    expect(rule['AllowedHeaders']).toEqual(expect.arrayContaining(['content-type', 'content-length', 'cache-control', 'if-none-match', 'x-amz-*']));
+    expect(rule['AllowedHeaders']).toEqual(
+      expect.arrayContaining(['content-type', 'content-length', 'cache-control', 'if-none-match', 'x-amz-*']),
+    );
     expect(rule['AllowedHeaders']).not.toContain('*');
     expect(rule['ExposedHeaders']).toContain('ETag');
     // The SPA origin from the `webOrigin` parameter, the one the API stack's CORS allows too.
@@ -608,7 +661,10 @@ describe('infra stack (infra.serverless.yml)', () => {
   });
 
   it('lets no public principal in: Principal "*" only in Deny statements, TLS enforced, reads only from this CloudFront distribution', () => {
-    for (const [stack, template] of [['infra', infra], ['api', api]] as const) {
+    for (const [stack, template] of [
+      ['infra', infra],
+      ['api', api],
+    ] as const) {
       for (const [id, policy] of ofType(template, 'AWS::S3::BucketPolicy')) {
         const document = props(policy)['PolicyDocument'];
         const statements = asArray((isObject(document) ? document['Statement'] : []) as unknown as Statement[]);
@@ -642,7 +698,9 @@ describe('infra stack (infra.serverless.yml)', () => {
     const distributionId = ofType(infra, 'AWS::CloudFront::Distribution')[0]?.[0];
     expect(distributionId).toBeDefined();
     expect(allow.Condition).toEqual({
-      StringEquals: { 'AWS:SourceArn': { 'Fn::Sub': `arn:\${AWS::Partition}:cloudfront::\${AWS::AccountId}:distribution/\${${distributionId}}` } },
+      StringEquals: {
+        'AWS:SourceArn': { 'Fn::Sub': `arn:\${AWS::Partition}:cloudfront::\${AWS::AccountId}:distribution/\${${distributionId}}` },
+      },
     });
   });
 
@@ -742,7 +800,16 @@ describe('infra stack (infra.serverless.yml)', () => {
   });
 
   it('exports the outputs the API stack and the SPA need', () => {
-    const names = ['PhotosBucketName', 'PhotosBucketArn', 'PhotosTableName', 'PhotosTableArn', 'CdnDomainName', 'UserPoolId', 'UserPoolClientId', 'UserPoolIssuerUrl'];
+    const names = [
+      'PhotosBucketName',
+      'PhotosBucketArn',
+      'PhotosTableName',
+      'PhotosTableArn',
+      'CdnDomainName',
+      'UserPoolId',
+      'UserPoolClientId',
+      'UserPoolIssuerUrl',
+    ];
     for (const name of names) {
       expect(infra.Outputs?.[name]?.Export?.Name, name).toBe(`${INFRA}-${name}`);
     }

@@ -46,7 +46,9 @@ async function importsSharp(code, file) {
 async function treeFiles() {
   const packageJson = path.join(TREE, '@img', 'sharp-linux-arm64', 'package.json');
   if (!(await stat(packageJson).catch(() => null))) {
-    throw new Error(`${path.relative(process.cwd(), packageJson)} is missing: run npm ci (the root postinstall installs packaging/lambda-sharp for linux/arm64)`);
+    throw new Error(
+      `${path.relative(process.cwd(), packageJson)} is missing: run npm ci (the root postinstall installs packaging/lambda-sharp for linux/arm64)`,
+    );
   }
   const files = [];
   const walk = async (dir) => {
@@ -74,7 +76,12 @@ async function readZip(file) {
       if (entry.fileName.endsWith('/')) continue;
       const chunks = [];
       for await (const chunk of await zip.openReadStreamPromise(entry)) chunks.push(chunk);
-      entries.push({ name: entry.fileName, data: Buffer.concat(chunks), mtime: entry.getLastModDate(), mode: entry.externalFileAttributes >>> 16 });
+      entries.push({
+        name: entry.fileName,
+        data: Buffer.concat(chunks),
+        mtime: entry.getLastModDate(),
+        mode: entry.externalFileAttributes >>> 16,
+      });
     }
   } finally {
     zip.close();
@@ -122,7 +129,8 @@ class LambdaSharpPlugin {
       let needed = false;
       for (const bundle of bundles) needed ||= await importsSharp(bundle.data.toString('utf8'), bundle.name);
       if (!needed) continue;
-      if (entries.some((entry) => entry.name.startsWith('node_modules/'))) throw new Error(`${artifact} already has node_modules/: this plugin expects serverless-esbuild to add none`);
+      if (entries.some((entry) => entry.name.startsWith('node_modules/')))
+        throw new Error(`${artifact} already has node_modules/: this plugin expects serverless-esbuild to add none`);
       files ??= await treeFiles();
       await rewriteZip(zipPath, entries, files);
       this.log?.verbose?.(`lambda-sharp: added sharp (linux arm64, ${files.length} files) to ${name}`);

@@ -20,7 +20,14 @@ describe('BatchedGets', () => {
   });
 
   it('sends the gets started together as one consistent BatchGetItem, each answered with its own item', async () => {
-    ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [{ ...key('PHOTO#b'), title: 'B' }, { ...key('EVENT'), name: 'Summit' }] } });
+    ddb.on(BatchGetCommand).resolves({
+      Responses: {
+        [TABLE]: [
+          { ...key('PHOTO#b'), title: 'B' },
+          { ...key('EVENT'), name: 'Summit' },
+        ],
+      },
+    });
     const store = gets();
     const [event, missing, photo] = await Promise.all([store.get(key('EVENT')), store.get(key('UPLOAD#a')), store.get(key('PHOTO#b'))]);
     expect(event).toEqual({ ...key('EVENT'), name: 'Summit' });
@@ -36,14 +43,20 @@ describe('BatchedGets', () => {
     ddb.on(BatchGetCommand).resolves({ Responses: { [TABLE]: [{ ...key('EVENT'), name: 'Summit' }] } });
     const store = gets();
     const both = await Promise.all([store.get(key('EVENT')), store.get(key('EVENT'))]);
-    expect(both).toEqual([{ ...key('EVENT'), name: 'Summit' }, { ...key('EVENT'), name: 'Summit' }]);
+    expect(both).toEqual([
+      { ...key('EVENT'), name: 'Summit' },
+      { ...key('EVENT'), name: 'Summit' },
+    ]);
     expect(ddb.commandCalls(BatchGetCommand)[0]!.args[0].input.RequestItems![TABLE]!.Keys).toEqual([key('EVENT')]);
   });
 
   it('asks again for the keys DynamoDB left unprocessed', async () => {
     ddb
       .on(BatchGetCommand)
-      .resolvesOnce({ Responses: { [TABLE]: [{ ...key('EVENT') }] }, UnprocessedKeys: { [TABLE]: { Keys: [key('PHOTO#b')], ConsistentRead: true } } })
+      .resolvesOnce({
+        Responses: { [TABLE]: [{ ...key('EVENT') }] },
+        UnprocessedKeys: { [TABLE]: { Keys: [key('PHOTO#b')], ConsistentRead: true } },
+      })
       .resolvesOnce({ Responses: { [TABLE]: [{ ...key('PHOTO#b'), title: 'B' }] } });
     const store = gets();
     const [, photo] = await Promise.all([store.get(key('EVENT')), store.get(key('PHOTO#b'))]);

@@ -63,12 +63,15 @@ export class BatchedGets {
     let pending = [...new Map(keys.map((key) => [idOf(key), key])).values()];
     const items = new Map<string, Item>();
     for (let round = 0; ; round++) {
-      const answer = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
+      const answer = await this.db.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
       for (const item of answer.Responses?.[this.tableName] ?? []) items.set(idOf(item as ItemKey), item);
       pending = (answer.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as ItemKey[];
       if (pending.length === 0) return items;
       const wait = UNPROCESSED_RETRY_MS[round];
-      if (wait === undefined) throw new Error(`DynamoDB left ${pending.length} key(s) unprocessed after ${round + 1} BatchGetItem requests`);
+      if (wait === undefined)
+        throw new Error(`DynamoDB left ${pending.length} key(s) unprocessed after ${round + 1} BatchGetItem requests`);
       await sleep(wait);
     }
   }

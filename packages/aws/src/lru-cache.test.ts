@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import { expect, it } from 'vitest';
 
-const LRUCache = createRequire(import.meta.url)('./lru-cache.cjs') as new (capacity: number) => {
+const LRUCache = createRequire(import.meta.url)('./lru-cache.cjs') as new (
+  capacity: number,
+) => {
   get(key: string): unknown;
   peek(key: string): unknown;
   has(key: string): boolean;
@@ -9,7 +11,7 @@ const LRUCache = createRequire(import.meta.url)('./lru-cache.cjs') as new (capac
   clear(): void;
 };
 
-it('keeps the most recently used entries up to its capacity, as mnemonist\'s LRUCache', () => {
+it("keeps the most recently used entries up to its capacity, as mnemonist's LRUCache", () => {
   const cache = new LRUCache(2);
   cache.set('a', 1);
   cache.set('b', 2);

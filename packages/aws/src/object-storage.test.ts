@@ -2,7 +2,17 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NotFound, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 // @smithy/util-stream is not installed on its own here; the SDK ships sdkStreamMixin in @smithy/core/serde.
 import { sdkStreamMixin } from '@smithy/core/serde';
 import { ObjectStorage } from '#lib/object-storage';
@@ -37,7 +47,13 @@ describe('publish', () => {
 
 describe('head', () => {
   it('asks for the stored checksum and maps size, type, metadata, ETag, Cache-Control', async () => {
-    s3.on(HeadObjectCommand).resolves({ ContentLength: 5000, ContentType: 'image/jpeg', Metadata: { photoid: 'p-1' }, ETag: '"e-1"', CacheControl: 'no-cache' });
+    s3.on(HeadObjectCommand).resolves({
+      ContentLength: 5000,
+      ContentType: 'image/jpeg',
+      Metadata: { photoid: 'p-1' },
+      ETag: '"e-1"',
+      CacheControl: 'no-cache',
+    });
     await expect(storage.head(KEY)).resolves.toStrictEqual({
       size: 5000,
       contentType: 'image/jpeg',
@@ -56,8 +72,14 @@ describe('head', () => {
   });
 
   it.each([
-    ['a composite (multipart) checksum', { ChecksumSHA256: `${Buffer.alloc(32, 9).toString('base64')}-3`, ChecksumType: 'COMPOSITE' as const }],
-    ['a checksum typed COMPOSITE without the part count', { ChecksumSHA256: Buffer.alloc(32, 9).toString('base64'), ChecksumType: 'COMPOSITE' as const }],
+    [
+      'a composite (multipart) checksum',
+      { ChecksumSHA256: `${Buffer.alloc(32, 9).toString('base64')}-3`, ChecksumType: 'COMPOSITE' as const },
+    ],
+    [
+      'a checksum typed COMPOSITE without the part count',
+      { ChecksumSHA256: Buffer.alloc(32, 9).toString('base64'), ChecksumType: 'COMPOSITE' as const },
+    ],
   ])('reports no SHA-256 for %s: it is not the hash of the object', async (_name, checksum) => {
     s3.on(HeadObjectCommand).resolves({ ContentLength: 10, ...checksum });
     expect((await storage.head(KEY))!.verifiedSha256).toBeUndefined();
@@ -66,7 +88,12 @@ describe('head', () => {
   it('answers null for NotFound, and rethrows anything else', async () => {
     s3.on(HeadObjectCommand).rejects(new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } }));
     await expect(storage.head(KEY)).resolves.toBeNull();
-    const slowDown = new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: { httpStatusCode: 503 }, message: 'Slow down' });
+    const slowDown = new S3ServiceException({
+      name: 'SlowDown',
+      $fault: 'server',
+      $metadata: { httpStatusCode: 503 },
+      message: 'Slow down',
+    });
     s3.on(HeadObjectCommand).rejects(slowDown);
     await expect(storage.head(KEY)).rejects.toBe(slowDown);
   });
@@ -77,14 +104,22 @@ describe('firstBytes, read and write', () => {
     s3.on(GetObjectCommand).resolves({ Body: body(Buffer.alloc(4100, 1), Buffer.alloc(10, 2)) });
     const bytes = await storage.firstBytes(KEY, 4100, '"e-1"');
     expect(bytes).toHaveLength(4100);
-    expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input).toEqual({ Bucket: BUCKET, Key: KEY, Range: 'bytes=0-4099', IfMatch: '"e-1"' });
+    expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input).toEqual({
+      Bucket: BUCKET,
+      Key: KEY,
+      Range: 'bytes=0-4099',
+      IfMatch: '"e-1"',
+    });
   });
 
   it('reads the whole version headed, hashing it as it streams in', async () => {
     const chunks = [Buffer.alloc(70_000, 1), Buffer.alloc(3, 2)];
     s3.on(GetObjectCommand).resolves({ Body: body(...chunks) });
     const { bytes, sha256 } = await storage.read(KEY, '"e-1"');
-    expect({ bytes: Buffer.from(bytes), sha256 }).toStrictEqual({ bytes: Buffer.concat(chunks), sha256: createHash('sha256').update(Buffer.concat(chunks)).digest('hex') });
+    expect({ bytes: Buffer.from(bytes), sha256 }).toStrictEqual({
+      bytes: Buffer.concat(chunks),
+      sha256: createHash('sha256').update(Buffer.concat(chunks)).digest('hex'),
+    });
     expect(s3.commandCalls(GetObjectCommand)[0]!.args[0].input).toEqual({ Bucket: BUCKET, Key: KEY, IfMatch: '"e-1"' });
   });
 
@@ -93,12 +128,23 @@ describe('firstBytes, read and write', () => {
     const bytes = new Uint8Array([1, 2, 3]);
     await storage.write('photos/event_e/p_w320.webp', bytes, { contentType: 'image/webp', cacheControl: 'public, max-age=1' });
     expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input).toStrictEqual({
-      Bucket: BUCKET, Key: 'photos/event_e/p_w320.webp', Body: bytes, ContentType: 'image/webp', CacheControl: 'public, max-age=1',
+      Bucket: BUCKET,
+      Key: 'photos/event_e/p_w320.webp',
+      Body: bytes,
+      ContentType: 'image/webp',
+      CacheControl: 'public, max-age=1',
     });
   });
 
   it('fails when S3 refuses the version (412 for a changed ETag)', async () => {
-    s3.on(GetObjectCommand).rejects(new S3ServiceException({ name: 'PreconditionFailed', $fault: 'client', $metadata: { httpStatusCode: 412 }, message: 'Precondition failed' }));
+    s3.on(GetObjectCommand).rejects(
+      new S3ServiceException({
+        name: 'PreconditionFailed',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 412 },
+        message: 'Precondition failed',
+      }),
+    );
     await expect(storage.firstBytes(KEY, 10, '"old"')).rejects.toThrow('Precondition failed');
     await expect(storage.read(KEY, '"old"')).rejects.toThrow('Precondition failed');
   });
@@ -112,7 +158,11 @@ describe('delete and keys', () => {
   });
 
   it('lists every page under the prefix, following the continuation tokens', async () => {
-    s3.on(ListObjectsV2Command, { ContinuationToken: undefined }).resolves({ IsTruncated: true, NextContinuationToken: 'page-2', Contents: [{ Key: 'uploads/1' }, { Key: 'uploads/2' }] });
+    s3.on(ListObjectsV2Command, { ContinuationToken: undefined }).resolves({
+      IsTruncated: true,
+      NextContinuationToken: 'page-2',
+      Contents: [{ Key: 'uploads/1' }, { Key: 'uploads/2' }],
+    });
     s3.on(ListObjectsV2Command, { ContinuationToken: 'page-2' }).resolves({ IsTruncated: false, Contents: [{ Key: 'uploads/3' }] });
     const keys: string[] = [];
     for await (const key of storage.keys('uploads/')) keys.push(key);

@@ -68,7 +68,9 @@ export class ObjectStorage implements ObjectStore {
   }
 
   async write(key: string, bytes: Uint8Array, { contentType, cacheControl }: PublishedHeaders): Promise<void> {
-    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType, CacheControl: cacheControl }));
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: bytes, ContentType: contentType, CacheControl: cacheControl }),
+    );
   }
 
   async publish(from: string, to: string, etag: string | undefined, { contentType, cacheControl }: PublishedHeaders): Promise<void> {

@@ -37,7 +37,11 @@ const VERSION = 1;
 
 export function encodeFeedCursor({ watermark, seen }: FeedCursor): string {
   const { ms, photoId } = splitBoundary(watermark);
-  const parts = [Buffer.from([VERSION]), uint48(ms), photoId === undefined ? Buffer.from([0]) : Buffer.concat([Buffer.from([1]), uuidBytes(photoId)])];
+  const parts = [
+    Buffer.from([VERSION]),
+    uint48(ms),
+    photoId === undefined ? Buffer.from([0]) : Buffer.concat([Buffer.from([1]), uuidBytes(photoId)]),
+  ];
   for (const key of seen) {
     const entry = splitBoundary(key);
     const offset = Buffer.alloc(4);

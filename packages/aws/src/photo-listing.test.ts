@@ -69,7 +69,12 @@ describe('first page', () => {
     // The bound is inclusive, so the photo it starts below is skipped, and asked for once more.
     expect(next.items).toEqual([]);
     expect(next.feedCursor).toBeNull();
-    expect(queries()[0]).toEqual(expect.objectContaining({ ExpressionAttributeValues: { ':pk': PK, ':low': '0', ':high': listingAttributes(OLD).readyKey }, Limit: 2 }));
+    expect(queries()[0]).toEqual(
+      expect.objectContaining({
+        ExpressionAttributeValues: { ':pk': PK, ':low': '0', ':high': listingAttributes(OLD).readyKey },
+        Limit: 2,
+      }),
+    );
   });
 
   it('lists as delivered, in its feed cursor, the young photos below a page that a burst filled', async () => {
@@ -92,7 +97,9 @@ describe('a search that reaches its read budget', () => {
     ['the whole event', {}, { readyKey: listingAttributes(OLD).readyKey }],
     ['one uploader', { uploaderId: 'user-1' }, { uploaderKey: listingAttributes(OLD).uploaderKey }],
   ])('goes on, in %s, below the last photo it examined', async (_name, filter, lastKey) => {
-    ddb.on(QueryCommand).resolves({ Items: [], ScannedCount: SEARCH_BUDGET, LastEvaluatedKey: { pk: PK, sk: `PHOTO#${OLD.photoId}`, ...lastKey } });
+    ddb
+      .on(QueryCommand)
+      .resolves({ Items: [], ScannedCount: SEARCH_BUDGET, LastEvaluatedKey: { pk: PK, sk: `PHOTO#${OLD.photoId}`, ...lastKey } });
     const page = await listing.listPhotos(EVENT, { limit: 10, q: 'needle', ...filter });
     expect(page.items).toEqual([]);
     expect(decodePageCursor(page.nextCursor!)).toBe(listingAttributes(OLD).readyKey);
@@ -109,7 +116,11 @@ describe('feed', () => {
     const feed = await listing.listPhotos(EVENT, { limit: 10, since: first.feedCursor! });
     expect(feed).toEqual({ items: [], nextCursor: null, feedCursor: first.feedCursor });
     expect(queries()[0]).toEqual(
-      expect.objectContaining({ ScanIndexForward: true, ConsistentRead: true, ExpressionAttributeValues: { ':pk': PK, ':low': SETTLED, ':high': '~' } }),
+      expect.objectContaining({
+        ScanIndexForward: true,
+        ConsistentRead: true,
+        ExpressionAttributeValues: { ':pk': PK, ':low': SETTLED, ':high': '~' },
+      }),
     );
   });
 });

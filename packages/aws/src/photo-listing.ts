@@ -76,7 +76,13 @@ export class PhotoListing implements PhotoLister {
     const seen = matches.map(({ key }) => key).filter((key) => key > settled);
     if (examinedUpTo !== undefined && examinedUpTo > settled) {
       // A burst filled the page with photos younger than W: the ones below it are visible too.
-      const below = await this.scan(pk, options, { low: settled, high: examinedUpTo, forward: false, skip: new Set([examinedUpTo]), limit: MAX_SEEN });
+      const below = await this.scan(pk, options, {
+        low: settled,
+        high: examinedUpTo,
+        forward: false,
+        skip: new Set([examinedUpTo]),
+        limit: MAX_SEEN,
+      });
       seen.push(...below.matches.map(({ key }) => key));
     }
     return { items, nextCursor, feedCursor: encodeFeedCursor(bounded({ watermark: settled, seen })) };
@@ -93,16 +99,24 @@ export class PhotoListing implements PhotoLister {
     });
     // Move past what is settled, and never past what this answer has not examined yet.
     const bound = examinedUpTo !== undefined && examinedUpTo < settled ? examinedUpTo : settled;
-    const next = bound > watermark ? bound : watermark;
+    const next = bound > watermark ? bound : watermark; // strings: Math.max does not apply
     const delivered = [...seen, ...matches.map(({ key }) => key)].filter((key) => key > next);
-    return { items: matches.map(({ photo }) => photo), nextCursor: null, feedCursor: encodeFeedCursor(bounded({ watermark: next, seen: delivered })) };
+    return {
+      items: matches.map(({ photo }) => photo),
+      nextCursor: null,
+      feedCursor: encodeFeedCursor(bounded({ watermark: next, seen: delivered })),
+    };
   }
 
   /**
    * Reads the index between the bounds until `limit` photos match or SEARCH_BUDGET items were
    * examined. `examinedUpTo` is the ready key to go on after, or undefined when the range is done.
    */
-  private async scan(pk: string, filter: PhotoListRequest, range: Scan): Promise<{ matches: { key: string; photo: Photo }[]; examinedUpTo: string | undefined }> {
+  private async scan(
+    pk: string,
+    filter: PhotoListRequest,
+    range: Scan,
+  ): Promise<{ matches: { key: string; photo: Photo }[]; examinedUpTo: string | undefined }> {
     const prefix = filter.uploaderId === undefined ? '' : `${filter.uploaderId}#`;
     const matches: { key: string; photo: Photo }[] = [];
     let examined = 0;
@@ -141,7 +155,11 @@ export class PhotoListing implements PhotoLister {
       }
       if (startKey === undefined) return { matches, examinedUpTo: undefined };
       // The index's own sort key: readyKey, or on byUploader the uploader's prefix and then it.
-      if (examined >= SEARCH_BUDGET) return { matches, examinedUpTo: prefix ? (startKey['uploaderKey'] as string).slice(prefix.length) : (startKey['readyKey'] as string) };
+      if (examined >= SEARCH_BUDGET)
+        return {
+          matches,
+          examinedUpTo: prefix ? (startKey['uploaderKey'] as string).slice(prefix.length) : (startKey['readyKey'] as string),
+        };
     }
   }
 }

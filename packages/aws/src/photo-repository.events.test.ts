@@ -62,7 +62,10 @@ describe('listEvents', () => {
   });
 
   it('turns LastEvaluatedKey into an opaque cursor that round-trips into ExclusiveStartKey', async () => {
-    ddb.on(QueryCommand).resolvesOnce({ Items: [{ ...keys, ...event }], LastEvaluatedKey: keys }).resolvesOnce({ Items: [] });
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [{ ...keys, ...event }], LastEvaluatedKey: keys })
+      .resolvesOnce({ Items: [] });
     const first = await repository.listEvents({ limit: 1 });
     expect(first.nextCursor).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(first.nextCursor).not.toContain('summit');
@@ -116,7 +119,10 @@ describe('countPhotos', () => {
 describe('updateEvent', () => {
   it('sets only the given fields, on condition the caller organizes the event, and returns the new event', async () => {
     ddb.on(UpdateCommand).resolves({ Attributes: { ...keys, ...event, open: false } });
-    await expect(repository.updateEvent('summit-2026', 'organizer-sub', { open: false, name: 'Summit' })).resolves.toEqual({ ...event, open: false });
+    await expect(repository.updateEvent('summit-2026', 'organizer-sub', { open: false, name: 'Summit' })).resolves.toEqual({
+      ...event,
+      open: false,
+    });
     expect(ddb.commandCalls(UpdateCommand)[0]!.args[0].input).toEqual({
       TableName: TABLE,
       Key: { pk: 'EVENT#summit-2026', sk: 'EVENT' },

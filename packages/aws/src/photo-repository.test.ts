@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ConditionalCheckFailedException, DynamoDBClient, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type PendingUpload, type Photo } from '@event-photos/core';
+import type { PendingUpload, Photo } from '@event-photos/core';
 import { PhotoRepository } from '#lib/photo-repository';
 
 const TABLE = 'photos-test';
@@ -133,7 +133,12 @@ describe('rejectUpload', () => {
       UpdateExpression: 'SET #status = :rejected, rejectionReason = :reason, rejectedAt = :now',
       ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#status) OR #status <> :deleted)',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':rejected': 'rejected', ':reason': 'The file is text/html', ':now': now.toISOString(), ':deleted': 'deleted' },
+      ExpressionAttributeValues: {
+        ':rejected': 'rejected',
+        ':reason': 'The file is text/html',
+        ':now': now.toISOString(),
+        ':deleted': 'deleted',
+      },
     });
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
@@ -210,7 +215,12 @@ describe('markUploadDeleted', () => {
       UpdateExpression:
         'SET #status = :deleted, deletedAt = if_not_exists(deletedAt, :now), uploaderId = if_not_exists(uploaderId, :uploader), #ttl = if_not_exists(#ttl, :ttl)',
       ExpressionAttributeNames: { '#status': 'status', '#ttl': 'ttl' },
-      ExpressionAttributeValues: { ':deleted': 'deleted', ':now': now.toISOString(), ':uploader': 'user-1', ':ttl': Math.floor(now.getTime() / 1000) + 30 * 24 * 3600 },
+      ExpressionAttributeValues: {
+        ':deleted': 'deleted',
+        ':now': now.toISOString(),
+        ':uploader': 'user-1',
+        ':ttl': Math.floor(now.getTime() / 1000) + 30 * 24 * 3600,
+      },
     });
   });
 });

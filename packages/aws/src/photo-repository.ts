@@ -167,7 +167,13 @@ export class PhotoRepository implements PhotoStore {
     );
   }
 
-  async reserveUpload(eventId: string, uploaderId: string, bytes: number, quotas: UploadQuotas, now = new Date()): Promise<QuotaReservation> {
+  async reserveUpload(
+    eventId: string,
+    uploaderId: string,
+    bytes: number,
+    quotas: UploadQuotas,
+    now = new Date(),
+  ): Promise<QuotaReservation> {
     const { start, secondsLeft } = quotaWindow(now);
     // Kept an hour past their window, then DynamoDB's TTL removes them.
     const ttl = Math.floor(Date.parse(start) / 1000) + 2 * 3600;
@@ -221,9 +227,16 @@ export class PhotoRepository implements PhotoStore {
               TableName: this.tableName,
               Key: { pk: eventPk(eventId), sk: counter.sk },
               UpdateExpression: `${ttl === undefined ? '' : 'SET #ttl = if_not_exists(#ttl, :ttl) '}ADD uploads :one, bytes :bytes`,
-              ConditionExpression: '(attribute_not_exists(uploads) OR uploads < :maxUploads) AND (attribute_not_exists(bytes) OR bytes <= :bytesLeft)',
+              ConditionExpression:
+                '(attribute_not_exists(uploads) OR uploads < :maxUploads) AND (attribute_not_exists(bytes) OR bytes <= :bytesLeft)',
               ...(ttl === undefined ? {} : { ExpressionAttributeNames: { '#ttl': 'ttl' } }),
-              ExpressionAttributeValues: { ...(ttl === undefined ? {} : { ':ttl': ttl }), ':one': 1, ':bytes': bytes, ':maxUploads': counter.uploads, ':bytesLeft': counter.bytes - bytes },
+              ExpressionAttributeValues: {
+                ...(ttl === undefined ? {} : { ':ttl': ttl }),
+                ':one': 1,
+                ':bytes': bytes,
+                ':maxUploads': counter.uploads,
+                ':bytesLeft': counter.bytes - bytes,
+              },
             }),
           ),
         )) !== undefined;
@@ -291,7 +304,10 @@ export class PhotoRepository implements PhotoStore {
   async updatePhotoText(eventId: string, photoId: string, changes: EditPhotoRequest): Promise<Photo | null> {
     const fields = Object.entries(changes)
       .filter((entry): entry is [string, string] => entry[1] !== undefined)
-      .flatMap(([name, value]): [string, string][] => [[name, value], [`${name}Fold`, foldForSearch(value)]]);
+      .flatMap(([name, value]): [string, string][] => [
+        [name, value],
+        [`${name}Fold`, foldForSearch(value)],
+      ]);
     const result = await unlessConditionFails(
       this.db.send(
         new UpdateCommand({
@@ -360,7 +376,9 @@ function toEvent({ pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...event 
 
 function encodeEventCursor(gsi1sk: string): string {
   const separator = gsi1sk.lastIndexOf('#');
-  return Buffer.from(JSON.stringify({ v: 1, createdAt: gsi1sk.slice(0, separator), eventId: gsi1sk.slice(separator + 1) })).toString('base64url');
+  return Buffer.from(JSON.stringify({ v: 1, createdAt: gsi1sk.slice(0, separator), eventId: gsi1sk.slice(separator + 1) })).toString(
+    'base64url',
+  );
 }
 
 // Only what encodeEventCursor makes: a forged key could otherwise point the Query anywhere.
@@ -369,7 +387,12 @@ const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
 function decodeEventCursor(cursor: string): { createdAt: string; eventId: string } {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; createdAt?: unknown; eventId?: unknown };
-    if (parsed.v === 1 && typeof parsed.createdAt === 'string' && ISO_TIME.test(parsed.createdAt) && eventIdSchema.safeParse(parsed.eventId).success) {
+    if (
+      parsed.v === 1 &&
+      typeof parsed.createdAt === 'string' &&
+      ISO_TIME.test(parsed.createdAt) &&
+      eventIdSchema.safeParse(parsed.eventId).success
+    ) {
       return { createdAt: parsed.createdAt, eventId: parsed.eventId as string };
     }
   } catch {

@@ -48,12 +48,15 @@ async function sdkPresigned(signing: UploadSigningConfig & { credentials: AwsCre
   s3.destroy();
   const signedNames = new URL(url).searchParams.get('X-Amz-SignedHeaders')!.split(';');
   const headers = Object.fromEntries(
-    Object.entries(presigned!.headers).filter(([name]) => signedNames.includes(name.toLowerCase())).map(([name, value]) => [name.toLowerCase(), value]),
+    Object.entries(presigned!.headers)
+      .filter(([name]) => signedNames.includes(name.toLowerCase()))
+      .map(([name, value]) => [name.toLowerCase(), value]),
   );
   return { url, headers };
 }
 
-const lowercased = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+const lowercased = (headers: Record<string, string>) =>
+  Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
 
 const NOW = new Date('2026-05-01T10:00:00.000Z');
 const KEYS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
@@ -86,7 +89,11 @@ describe('signUpload signs what the SDK presigner signs', () => {
     ['on AWS, with long-term keys', { region: 'eu-west-1', credentials: KEYS }, {}],
     ['in us-east-1', { ...ON_AWS, region: 'us-east-1' }, { sha256Base64: SHA256_BASE64 }],
     ['path-style at a local endpoint', LOCAL, {}],
-    ['path-style at a local endpoint, with a SHA-256 and a session token', { ...LOCAL, credentials: SESSION }, { sha256Base64: SHA256_BASE64 }],
+    [
+      'path-style at a local endpoint, with a SHA-256 and a session token',
+      { ...LOCAL, credentials: SESSION },
+      { sha256Base64: SHA256_BASE64 },
+    ],
     ['virtual-hosted at a custom endpoint', { ...ON_AWS, endpoint: 'https://s3.storage.example' }, {}],
     ['a key that needs encoding', ON_AWS, { key: "uploads/a b/c+d%e/(x)!'*~é 🎤.jpg" }],
     ['a key that needs encoding, path-style', LOCAL, { key: "uploads/a b/c+d%e/(x)!'*~é 🎤.jpg" }],

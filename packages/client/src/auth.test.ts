@@ -28,7 +28,9 @@ const challenge = (parameters: Record<string, string> = {}, extra: Record<string
     ...extra,
   });
 const tokens = () =>
-  json(200, { AuthenticationResult: { IdToken: 'id.t.k', AccessToken: 'acc.t.k', RefreshToken: 'refresh', ExpiresIn: 3600, TokenType: 'Bearer' } });
+  json(200, {
+    AuthenticationResult: { IdToken: 'id.t.k', AccessToken: 'acc.t.k', RefreshToken: 'refresh', ExpiresIn: 3600, TokenType: 'Bearer' },
+  });
 const target = (operation: string) => ({
   'content-type': 'application/x-amz-json-1.1',
   'x-amz-target': `AWSCognitoIdentityProviderService.${operation}`,
@@ -94,7 +96,10 @@ describe('signIn (USER_SRP_AUTH)', () => {
     const { requests } = stubFetch(challenge(), json(200, { AuthenticationResult: { IdToken: 'i', AccessToken: 'a', ExpiresIn: 60 } }));
     const { cognitoEndpoint: _omitted, ...rest } = options;
     await signIn(rest);
-    expect(requests.map((request) => request.url)).toEqual(['https://cognito-idp.eu-west-1.amazonaws.com/', 'https://cognito-idp.eu-west-1.amazonaws.com/']);
+    expect(requests.map((request) => request.url)).toEqual([
+      'https://cognito-idp.eu-west-1.amazonaws.com/',
+      'https://cognito-idp.eu-west-1.amazonaws.com/',
+    ]);
     expect(cognitoEndpointFor('ap-northeast-2')).toBe('https://cognito-idp.ap-northeast-2.amazonaws.com/');
   });
 
@@ -113,7 +118,10 @@ describe('signIn (USER_SRP_AUTH)', () => {
 
   it.each([
     ['before the password step', [json(200, { ChallengeName: 'CUSTOM_CHALLENGE', Session: 's' })]],
-    ['after the password step', [challenge(), json(200, { ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's', ChallengeParameters: {} })]],
+    [
+      'after the password step',
+      [challenge(), json(200, { ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's', ChallengeParameters: {} })],
+    ],
   ])('refuses a challenge it cannot answer %s', async (_when, replies) => {
     stubFetch(...replies);
     await expect(signIn(options)).rejects.toMatchObject({
@@ -139,12 +147,19 @@ describe('signIn (USER_SRP_AUTH)', () => {
 
   it('rejects an answer without tokens', async () => {
     stubFetch(challenge(), json(200, {}));
-    await expect(signIn(options)).rejects.toMatchObject({ code: 'InvalidResponse', message: 'The sign-in service answered without tokens' });
+    await expect(signIn(options)).rejects.toMatchObject({
+      code: 'InvalidResponse',
+      message: 'The sign-in service answered without tokens',
+    });
   });
 
   it('turns a network failure into an ApiError with status 0', async () => {
     stubFetch(new TypeError('Failed to fetch'));
-    await expect(signIn(options)).rejects.toMatchObject({ status: 0, code: 'NetworkError', message: expect.stringContaining('Failed to fetch') });
+    await expect(signIn(options)).rejects.toMatchObject({
+      status: 0,
+      code: 'NetworkError',
+      message: expect.stringContaining('Failed to fetch'),
+    });
   });
 
   it('refuses a user pool id it cannot take the pool name from, before any request', async () => {

@@ -1,5 +1,14 @@
 import { ApiError, apiErrorFrom, networkError } from '#lib/errors';
-import { hexToBigInt, largeA, passwordAuthenticationKey, passwordClaimSignature, poolNameOf, randomSmallA, srpTimestamp, subtle } from '#lib/srp';
+import {
+  hexToBigInt,
+  largeA,
+  passwordAuthenticationKey,
+  passwordClaimSignature,
+  poolNameOf,
+  randomSmallA,
+  srpTimestamp,
+  subtle,
+} from '#lib/srp';
 
 export interface SignInOptions {
   /** Cognito's API endpoint; defaults to `https://cognito-idp.{region}.amazonaws.com/`. */
@@ -80,14 +89,21 @@ export async function signIn(options: SignInOptions): Promise<SignInResult> {
     });
     signature = await passwordClaimSignature(key, poolName, userId, secretBlock, timestamp);
   } catch (error) {
-    throw new ApiError(initiated.status, 'InvalidResponse', 'The sign-in service sent a password challenge that cannot be answered', { cause: error });
+    throw new ApiError(initiated.status, 'InvalidResponse', 'The sign-in service sent a password challenge that cannot be answered', {
+      cause: error,
+    });
   }
   options.signal?.throwIfAborted();
 
   const answered = await call(endpoint, 'RespondToAuthChallenge', options.signal, {
     ChallengeName: 'PASSWORD_VERIFIER',
     ClientId: options.clientId,
-    ChallengeResponses: { USERNAME: userId, PASSWORD_CLAIM_SECRET_BLOCK: secretBlock, TIMESTAMP: timestamp, PASSWORD_CLAIM_SIGNATURE: signature },
+    ChallengeResponses: {
+      USERNAME: userId,
+      PASSWORD_CLAIM_SECRET_BLOCK: secretBlock,
+      TIMESTAMP: timestamp,
+      PASSWORD_CLAIM_SIGNATURE: signature,
+    },
     ...(initiated.body.Session ? { Session: initiated.body.Session } : {}),
   });
   return tokensOf(answered, startedAt);
@@ -115,7 +131,8 @@ async function call(endpoint: string, operation: string, signal: AbortSignal | u
   } catch (error) {
     throw new ApiError(response.status, 'InvalidResponse', 'The sign-in service answered something other than JSON', { cause: error });
   }
-  if (typeof parsed !== 'object' || parsed === null) throw new ApiError(response.status, 'InvalidResponse', 'The sign-in service answered without tokens');
+  if (typeof parsed !== 'object' || parsed === null)
+    throw new ApiError(response.status, 'InvalidResponse', 'The sign-in service answered without tokens');
   return { status: response.status, body: parsed as CognitoAnswer['body'] };
 }
 
@@ -126,7 +143,9 @@ function tokensOf({ status, body }: CognitoAnswer, startedAt: number): SignInRes
     throw new ApiError(
       status,
       challenge ? 'ChallengeRequired' : 'InvalidResponse',
-      challenge ? `Sign-in needs the ${challenge} step, which this app does not support yet` : 'The sign-in service answered without tokens',
+      challenge
+        ? `Sign-in needs the ${challenge} step, which this app does not support yet`
+        : 'The sign-in service answered without tokens',
     );
   }
   return {

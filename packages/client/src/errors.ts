@@ -92,7 +92,8 @@ export async function apiErrorFrom(response: Response): Promise<ApiError> {
         field: typeof error['field'] === 'string' ? error['field'] : undefined,
       });
     }
-    const message = typeof json['message'] === 'string' ? json['message'] : typeof json['Message'] === 'string' ? json['Message'] : undefined;
+    const message =
+      typeof json['message'] === 'string' ? json['message'] : typeof json['Message'] === 'string' ? json['Message'] : undefined;
     if (typeof json['__type'] === 'string') {
       // Cognito: "NotAuthorizedException" or "com.amazonaws...#NotAuthorizedException".
       return new ApiError(status, json['__type'].split('#').pop()!, message ?? fallbackMessage);
@@ -111,7 +112,9 @@ export async function apiErrorFrom(response: Response): Promise<ApiError> {
 /** A fetch that rejected (network, CORS, abort is passed through untouched). */
 export function networkError(error: unknown, what: string): unknown {
   if (isAbort(error)) return error;
-  return new ApiError(0, 'NetworkError', `Could not reach ${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  return new ApiError(0, 'NetworkError', `Could not reach ${what}: ${error instanceof Error ? error.message : String(error)}`, {
+    cause: error,
+  });
 }
 
 export function isAbort(error: unknown): boolean {

@@ -2,7 +2,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEventsClient } from '#lib/events-client';
 import { json, stubFetch } from '#lib/test-fetch';
 
-const event = { eventId: 'summit-2026', name: 'Summit 2026', description: '', open: true, createdAt: '2026-11-02T10:00:00.000Z', mine: true };
+const event = {
+  eventId: 'summit-2026',
+  name: 'Summit 2026',
+  description: '',
+  open: true,
+  createdAt: '2026-11-02T10:00:00.000Z',
+  mine: true,
+};
 const events = createEventsClient({ apiUrl: 'https://api.example.test', getToken: () => 't' });
 
 afterEach(() => {
@@ -11,11 +18,17 @@ afterEach(() => {
 
 describe('events client', () => {
   it('lists every event across pages', async () => {
-    const { requests } = stubFetch(json(200, { items: [event], nextCursor: 'c' }), json(200, { items: [{ ...event, eventId: 'b' }], nextCursor: null }));
+    const { requests } = stubFetch(
+      json(200, { items: [event], nextCursor: 'c' }),
+      json(200, { items: [{ ...event, eventId: 'b' }], nextCursor: null }),
+    );
     const ids: string[] = [];
     for await (const item of events.events({ limit: 1 })) ids.push(item.eventId);
     expect(ids).toEqual(['summit-2026', 'b']);
-    expect(requests.map((request) => request.url)).toEqual(['https://api.example.test/events?limit=1', 'https://api.example.test/events?limit=1&cursor=c']);
+    expect(requests.map((request) => request.url)).toEqual([
+      'https://api.example.test/events?limit=1',
+      'https://api.example.test/events?limit=1&cursor=c',
+    ]);
   });
 
   it('creates, gets and updates', async () => {

@@ -20,7 +20,9 @@ const initiated = {
     'Content-Length': '4',
     'Cache-Control': 'public, max-age=31536000, immutable',
     'If-None-Match': '*',
-    'x-amz-checksum-sha256': createHash('sha256').update(Buffer.from([0x89, 0x50, 0x4e, 0x47])).digest('base64'),
+    'x-amz-checksum-sha256': createHash('sha256')
+      .update(Buffer.from([0x89, 0x50, 0x4e, 0x47]))
+      .digest('base64'),
   },
   expiresAt: '2026-11-02T10:05:00.000Z',
 };
@@ -66,7 +68,9 @@ describe('initiateUpload', () => {
 
   it("reports the API's error code, message and field", async () => {
     stubFetch(json(400, { error: { code: 'ValidationError', message: 'title must not be empty', field: 'title' } }));
-    const error = await client().initiateUpload({ title: ' ', contentType: 'image/png', size: 4 }).catch((caught: unknown) => caught);
+    const error = await client()
+      .initiateUpload({ title: ' ', contentType: 'image/png', size: 4 })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 400, code: 'ValidationError', message: 'title must not be empty', field: 'title' });
   });
@@ -79,11 +83,20 @@ describe('uploadFile', () => {
     const { requests } = stubFetch(json(201, initiated), new Response(null, { status: 200 }));
     const stages: UploadStage[] = [];
     const body = file();
-    const result = await client().uploadFile(body, { title: '키노트 연설 🎤', description: '첫째 날', onStage: (stage) => stages.push(stage) });
+    const result = await client().uploadFile(body, {
+      title: '키노트 연설 🎤',
+      description: '첫째 날',
+      onStage: (stage) => stages.push(stage),
+    });
 
     expect(result).toEqual({ photoId: PHOTO_ID });
     expect(stages).toEqual(['initiating', 'uploading']);
-    expect(JSON.parse(String(requests[0]!.body))).toEqual({ title: '키노트 연설 🎤', description: '첫째 날', contentType: 'image/png', size: 4 });
+    expect(JSON.parse(String(requests[0]!.body))).toEqual({
+      title: '키노트 연설 🎤',
+      description: '첫째 날',
+      contentType: 'image/png',
+      size: 4,
+    });
     expect(requests[1]).toEqual({
       url: initiated.s3PutObjectUrl,
       method: 'PUT',
@@ -110,14 +123,20 @@ describe('uploadFile', () => {
     const { requests } = stubFetch(json(201, initiated), new Response(null, { status: 200 }));
     const stages: UploadStage[] = [];
     await client().uploadFile(file(), { title: 'x', sha256: true, onStage: (stage) => stages.push(stage) });
-    const expected = createHash('sha256').update(Buffer.from([0x89, 0x50, 0x4e, 0x47])).digest('hex');
+    const expected = createHash('sha256')
+      .update(Buffer.from([0x89, 0x50, 0x4e, 0x47]))
+      .digest('hex');
     expect(JSON.parse(String(requests[0]!.body)).sha256).toBe(expected);
     expect(stages).toEqual(['hashing', 'initiating', 'uploading']);
   });
 
   it('sends the given contentType instead of the Blob type', async () => {
-    const { requests } = stubFetch(json(400, { error: { code: 'ValidationError', message: 'contentType must be one of image/jpeg', field: 'contentType' } }));
-    await expect(client().uploadFile(new Blob(['hello']), { title: 'x', contentType: 'text/plain' })).rejects.toMatchObject({ field: 'contentType' });
+    const { requests } = stubFetch(
+      json(400, { error: { code: 'ValidationError', message: 'contentType must be one of image/jpeg', field: 'contentType' } }),
+    );
+    await expect(client().uploadFile(new Blob(['hello']), { title: 'x', contentType: 'text/plain' })).rejects.toMatchObject({
+      field: 'contentType',
+    });
     expect(JSON.parse(String(requests[0]!.body)).contentType).toBe('text/plain');
     expect(requests).toHaveLength(1); // no PUT after a refused initiation
   });
@@ -125,10 +144,13 @@ describe('uploadFile', () => {
   it("reports S3's XML error", async () => {
     stubFetch(
       json(201, initiated),
-      new Response('<?xml version="1.0"?><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature &amp; headers differ</Message></Error>', {
-        status: 403,
-        headers: { 'content-type': 'application/xml' },
-      }),
+      new Response(
+        '<?xml version="1.0"?><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature &amp; headers differ</Message></Error>',
+        {
+          status: 403,
+          headers: { 'content-type': 'application/xml' },
+        },
+      ),
     );
     await expect(client().uploadFile(file(), { title: 'x' })).rejects.toMatchObject({
       status: 403,
@@ -194,7 +216,9 @@ describe('waitForPhoto', () => {
 
   it('gives up after timeoutMs', async () => {
     stubFetch(...Array.from({ length: 50 }, () => json(200, pendingPhoto)));
-    const error = await client().waitForPhoto(PHOTO_ID, { timeoutMs: 30, intervalMs: 5 }).catch((caught: unknown) => caught);
+    const error = await client()
+      .waitForPhoto(PHOTO_ID, { timeoutMs: 30, intervalMs: 5 })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PhotoNotReadyError);
     expect(error).toMatchObject({ photoId: PHOTO_ID, timeoutMs: 30 });
   });
@@ -208,9 +232,16 @@ describe('waitForPhoto', () => {
   });
 
   it('stops with the reason when processing rejected the file', async () => {
-    const rejected = { ...pendingPhoto, status: 'rejected', rejectionReason: 'The file is image/png, not the declared image/jpeg', rejectedAt: '2026-11-22T06:00:00.000Z' };
+    const rejected = {
+      ...pendingPhoto,
+      status: 'rejected',
+      rejectionReason: 'The file is image/png, not the declared image/jpeg',
+      rejectedAt: '2026-11-22T06:00:00.000Z',
+    };
     const { requests } = stubFetch(json(200, pendingPhoto), json(200, rejected), json(200, readyPhoto));
-    const error = await client().waitForPhoto(PHOTO_ID, { intervalMs: 1 }).catch((caught: unknown) => caught);
+    const error = await client()
+      .waitForPhoto(PHOTO_ID, { intervalMs: 1 })
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PhotoRejectedError);
     expect(error).toMatchObject({ photoId: PHOTO_ID, message: rejected.rejectionReason });
     expect(requests).toHaveLength(2);
@@ -247,7 +278,10 @@ describe('errors', () => {
 
 describe('listing, edit and delete', () => {
   it('passes search, uploader and since', async () => {
-    const { requests } = stubFetch(json(200, { items: [], nextCursor: null, feedCursor: 'f' }), json(200, { items: [], nextCursor: null, feedCursor: 'g' }));
+    const { requests } = stubFetch(
+      json(200, { items: [], nextCursor: null, feedCursor: 'f' }),
+      json(200, { items: [], nextCursor: null, feedCursor: 'g' }),
+    );
     await client().listPhotos({ q: 'Straße', uploader: 'me', limit: 10 });
     await client().listPhotos({ since: 'f+/=' });
     expect(requests.map((request) => request.url)).toEqual([
@@ -284,7 +318,9 @@ describe('listing, edit and delete', () => {
   it('batch-deletes 100 distinct ids per request', async () => {
     const ids = Array.from({ length: 150 }, (_, n) => `id-${n}`);
     const answer = (request: { body: RequestInit['body'] }) =>
-      json(200, { results: (JSON.parse(String(request.body)) as { photoIds: string[] }).photoIds.map((photoId) => ({ photoId, status: 'deleted' })) });
+      json(200, {
+        results: (JSON.parse(String(request.body)) as { photoIds: string[] }).photoIds.map((photoId) => ({ photoId, status: 'deleted' })),
+      });
     const { requests } = stubFetch(answer, answer);
     const results = await client().deletePhotos([...ids, 'id-0']);
     expect(requests.map((request) => (JSON.parse(String(request.body)) as { photoIds: string[] }).photoIds.length)).toEqual([100, 50]);

@@ -1,4 +1,11 @@
-import type { BatchDeleteResponse, DuplicateUploadResponse, InitiateUploadResponse, PendingUpload, PhotoPage, PhotoView } from '@event-photos/core';
+import type {
+  BatchDeleteResponse,
+  DuplicateUploadResponse,
+  InitiateUploadResponse,
+  PendingUpload,
+  PhotoPage,
+  PhotoView,
+} from '@event-photos/core';
 import { createApiRequest, type ApiRequestOptions } from '#lib/api-request';
 import { PhotoDuplicateError, PhotoNotReadyError, PhotoRejectedError } from '#lib/errors';
 import { putObject } from '#lib/put-object';
@@ -9,7 +16,10 @@ import { uploadPhotos, type PhotoUploadInput, type PhotoUploadProgress, type Upl
 /** GET /events/{eventId}/photos/{photoId} once the photo is processed. */
 export type ReadyPhoto = PhotoView & { status: 'ready' };
 /** GET /events/{eventId}/photos/{photoId} while the upload is initiated but not processed yet. */
-type UploadView = Omit<PendingUpload, 'objectKey' | 'expiresAt' | 'status' | 'rejectionReason' | 'rejectedAt' | 'deletedAt' | 'uploaderId'> & {
+type UploadView = Omit<
+  PendingUpload,
+  'objectKey' | 'expiresAt' | 'status' | 'rejectionReason' | 'rejectedAt' | 'deletedAt' | 'uploaderId'
+> & {
   /** Whether the caller uploaded it (the uploader's id is never shown). */
   mine: boolean;
 };

@@ -16,7 +16,8 @@ const FIELD_WORDS: Record<string, string> = {
  */
 export function plainErrorMessage(error: unknown, subject = 'This'): string {
   if (error instanceof PhotoRejectedError) return `${subject} was refused: ${error.reason}.`.replace(/\.\.$/, '.');
-  if (!(error instanceof ApiError)) return `${subject} did not work: ${error instanceof Error && error.message ? error.message : 'something went wrong'}.`;
+  if (!(error instanceof ApiError))
+    return `${subject} did not work: ${error instanceof Error && error.message ? error.message : 'something went wrong'}.`;
   switch (true) {
     case error.status === 0:
       return `${subject} could not be sent: the connection failed. Check your connection and try again.`;

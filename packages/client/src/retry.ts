@@ -14,7 +14,11 @@ export function isRetryable(error: unknown): boolean {
  */
 export async function withRetry<T>(
   attempt: (n: number) => Promise<T>,
-  { delaysMs = DEFAULT_RETRY_DELAYS_MS, signal, onRetry }: { delaysMs?: readonly number[]; signal?: AbortSignal | undefined; onRetry?: (error: unknown, n: number) => void } = {},
+  {
+    delaysMs = DEFAULT_RETRY_DELAYS_MS,
+    signal,
+    onRetry,
+  }: { delaysMs?: readonly number[]; signal?: AbortSignal | undefined; onRetry?: (error: unknown, n: number) => void } = {},
 ): Promise<T> {
   for (let n = 1; ; n++) {
     try {

@@ -1,6 +1,12 @@
 import { createHash, createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { referenceConstants, referenceKey, referenceSignIn, referenceTimestamp, type ReferenceRequest } from '@event-photos/testing/reference-srp';
+import {
+  referenceConstants,
+  referenceKey,
+  referenceSignIn,
+  referenceTimestamp,
+  type ReferenceRequest,
+} from '@event-photos/testing/reference-srp';
 import { signIn } from '#lib/auth';
 import { json, stubFetch } from '#lib/test-fetch';
 import {
@@ -25,7 +31,14 @@ import {
 /** Deterministic bytes: SHA-256 in counter mode over a label. */
 function bytesOf(label: string, length: number): Uint8Array {
   const out = new Uint8Array(length);
-  for (let block = 0; block * 32 < length; block++) out.set(createHash('sha256').update(`${label}/${block}`).digest().subarray(0, Math.min(32, length - block * 32)), block * 32);
+  for (let block = 0; block * 32 < length; block++)
+    out.set(
+      createHash('sha256')
+        .update(`${label}/${block}`)
+        .digest()
+        .subarray(0, Math.min(32, length - block * 32)),
+      block * 32,
+    );
   return out;
 }
 const bigOf = (label: string, length: number) => BigInt(`0x${bytesToHex(bytesOf(label, length))}`);
@@ -56,7 +69,8 @@ function vector(seed: number): Vector {
 }
 
 type Shape = 'high-bit' | 'odd-length' | 'plain';
-const shapeOf = (value: bigint): Shape => (padHex(value).startsWith('00') ? 'high-bit' : value.toString(16).length % 2 ? 'odd-length' : 'plain');
+const shapeOf = (value: bigint): Shape =>
+  padHex(value).startsWith('00') ? 'high-bit' : value.toString(16).length % 2 ? 'odd-length' : 'plain';
 
 /**
  * Seeds whose vectors give every value padHex sees (A, B, salt, u, S) at least once with its top
@@ -93,7 +107,8 @@ describe('SRP arithmetic against amazon-cognito-identity-js', () => {
 
   it('pads hex as the reference does', () => {
     const { padHex: referencePadHex } = referenceConstants();
-    for (const value of [0n, 1n, 0x7fn, 0x80n, 0xfffn, 0x1234n, 0x8000n, N, g, bigOf('pad', 97)]) expect(padHex(value)).toBe(referencePadHex(value));
+    for (const value of [0n, 1n, 0x7fn, 0x80n, 0xfffn, 0x1234n, 0x8000n, N, g, bigOf('pad', 97)])
+      expect(padHex(value)).toBe(referencePadHex(value));
     expect(padHex(0x80n)).toBe('0080');
     expect(padHex(0xabcn)).toBe('0abc');
     expect(padHex(0x7abcn)).toBe('7abc');
@@ -119,7 +134,14 @@ describe('SRP arithmetic against amazon-cognito-identity-js', () => {
       expect(bytesToHex(key)).toBe(bytesToHex(reference.key));
       // The reference's signature: HMAC-SHA256(key, poolName | userId | SECRET_BLOCK | TIMESTAMP), as CognitoUser builds it.
       const expected = createHmac('sha256', reference.key)
-        .update(Buffer.concat([Buffer.from(input.poolName), Buffer.from(input.userId), Buffer.from(input.secretBlock, 'base64'), Buffer.from(input.timestamp)]))
+        .update(
+          Buffer.concat([
+            Buffer.from(input.poolName),
+            Buffer.from(input.userId),
+            Buffer.from(input.secretBlock, 'base64'),
+            Buffer.from(input.timestamp),
+          ]),
+        )
         .digest('base64');
       expect(await passwordClaimSignature(key, input.poolName, input.userId, input.secretBlock, input.timestamp)).toBe(expected);
     }
@@ -182,8 +204,18 @@ describe('signIn sends what the reference client sends', () => {
       (array as unknown as Uint8Array).set(aBytes);
       return array;
     });
-    const { requests } = stubFetch(json(200, challenge), json(200, { AuthenticationResult: { IdToken: 'id', AccessToken: 'access', ExpiresIn: 3600 } }));
-    await signIn({ cognitoEndpoint: 'http://127.0.0.1:9/', region: 'eu-west-1', userPoolId, clientId, email: 'attendee@example.com', password: input.password });
+    const { requests } = stubFetch(
+      json(200, challenge),
+      json(200, { AuthenticationResult: { IdToken: 'id', AccessToken: 'access', ExpiresIn: 3600 } }),
+    );
+    await signIn({
+      cognitoEndpoint: 'http://127.0.0.1:9/',
+      region: 'eu-west-1',
+      userPoolId,
+      clientId,
+      email: 'attendee@example.com',
+      password: input.password,
+    });
     const [initiate, respond] = requests.map((request) => JSON.parse(String(request.body)));
 
     expect(initiate).toEqual({ AuthFlow: 'USER_SRP_AUTH', ClientId: clientId, AuthParameters: referenceInitiate.params['AuthParameters'] });

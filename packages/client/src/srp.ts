@@ -145,7 +145,15 @@ export interface PasswordKeyInput {
 }
 
 /** S = (B - k g^x)^(a + u x) mod N, and u: what the key is derived from. */
-export async function sharedSecret({ poolName, userId, password, smallA, A, B, salt }: PasswordKeyInput): Promise<{ S: bigint; u: bigint }> {
+export async function sharedSecret({
+  poolName,
+  userId,
+  password,
+  smallA,
+  A,
+  B,
+  salt,
+}: PasswordKeyInput): Promise<{ S: bigint; u: bigint }> {
   if (B % N === 0n) throw new RangeError('B mod N cannot be 0');
   const u = await scramblingParameter(A, B);
   if (u === 0n) throw new RangeError('u cannot be 0');
@@ -162,7 +170,13 @@ export async function passwordAuthenticationKey(input: PasswordKeyInput): Promis
 }
 
 /** PASSWORD_CLAIM_SIGNATURE: base64 HMAC-SHA256(key, poolName | userId | SECRET_BLOCK bytes | TIMESTAMP). */
-export async function passwordClaimSignature(key: Uint8Array, poolName: string, userId: string, secretBlock: string, timestamp: string): Promise<string> {
+export async function passwordClaimSignature(
+  key: Uint8Array,
+  poolName: string,
+  userId: string,
+  secretBlock: string,
+  timestamp: string,
+): Promise<string> {
   const parts = [utf8(poolName), utf8(userId), base64ToBytes(secretBlock), utf8(timestamp)];
   const message = new Uint8Array(parts.reduce((size, part) => size + part.length, 0));
   let offset = 0;

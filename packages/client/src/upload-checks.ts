@@ -81,6 +81,10 @@ const UNSAFE_IN_TITLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200d\u2060\ufeff\u2
 
 /** A title from a file name: "IMG_2041.jpeg" -> "IMG_2041", what a person would type, within the limit. */
 export function titleFromFileName(name: string | undefined): string {
-  const base = (name ?? '').replace(/\.[a-z0-9]{1,5}$/i, '').replace(UNSAFE_IN_TITLE, ' ').replace(/\s+/g, ' ').trim();
+  const base = (name ?? '')
+    .replace(/\.[a-z0-9]{1,5}$/i, '')
+    .replace(UNSAFE_IN_TITLE, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return [...base].slice(0, TITLE_MAX_CHARS).join('').trim() || 'Photo';
 }

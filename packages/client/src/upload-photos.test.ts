@@ -11,8 +11,17 @@ import { uploadPhotos, type PhotoUploadProgress, type UploadTarget } from '#lib/
 // so putObject uses fetch). The same flow runs for real in the browser tests.
 
 const photoOf = (photoId: string, title: string): PhotoView => ({
-  photoId, eventId: 'demo-event', title, description: '', contentType: 'image/png', size: 4, sha256: 'ab'.repeat(32),
-  url: `https://cdn.example.test/${photoId}.png`, uploaderName: 'attendee', mine: true, createdAt: '2026-11-02T10:00:00.000Z',
+  photoId,
+  eventId: 'demo-event',
+  title,
+  description: '',
+  contentType: 'image/png',
+  size: 4,
+  sha256: 'ab'.repeat(32),
+  url: `https://cdn.example.test/${photoId}.png`,
+  uploaderName: 'attendee',
+  mine: true,
+  createdAt: '2026-11-02T10:00:00.000Z',
 });
 
 function fakeTarget(answer?: (n: number) => Promise<Awaited<ReturnType<UploadTarget['initiateUpload']>>>) {
@@ -21,7 +30,9 @@ function fakeTarget(answer?: (n: number) => Promise<Awaited<ReturnType<UploadTar
     n++;
     if (answer) return answer(n);
     return Promise.resolve({
-      photoId: `photo-${n}`, s3PutObjectUrl: `https://s3.example.test/${n}`, method: 'PUT' as const,
+      photoId: `photo-${n}`,
+      s3PutObjectUrl: `https://s3.example.test/${n}`,
+      method: 'PUT' as const,
       headers: { 'Content-Type': input.contentType, 'Content-Length': String(input.size), 'If-None-Match': '*' },
       expiresAt: new Date(Date.now() + 300_000).toISOString(),
     });
@@ -66,12 +77,29 @@ describe('uploadPhotos', () => {
     const seen: PhotoUploadProgress[] = [];
     const [result] = await uploadPhotos(target, [png('IMG_2041.png')], { onProgress: (progress) => seen.push(progress) });
     expect(target.initiateUpload.mock.calls[0]![0]).toEqual({
-      title: 'IMG_2041', contentType: 'image/png', size: 4,
-      sha256: createHash('sha256').update(Buffer.from([0x89, 0x50, 0x4e, 0x47])).digest('hex'),
+      title: 'IMG_2041',
+      contentType: 'image/png',
+      size: 4,
+      sha256: createHash('sha256')
+        .update(Buffer.from([0x89, 0x50, 0x4e, 0x47]))
+        .digest('hex'),
     });
-    expect(requests[0]).toMatchObject({ url: 'https://s3.example.test/1', method: 'PUT', headers: { 'content-type': 'image/png', 'if-none-match': '*' } });
+    expect(requests[0]).toMatchObject({
+      url: 'https://s3.example.test/1',
+      method: 'PUT',
+      headers: { 'content-type': 'image/png', 'if-none-match': '*' },
+    });
     expect(requests[0]!.headers).not.toHaveProperty('content-length');
-    expect(seen.map((progress) => progress.state)).toEqual(['queued', 'hashing', 'initiating', 'uploading', 'uploading', 'uploading', 'processing', 'done']);
+    expect(seen.map((progress) => progress.state)).toEqual([
+      'queued',
+      'hashing',
+      'initiating',
+      'uploading',
+      'uploading',
+      'uploading',
+      'processing',
+      'done',
+    ]);
     expect(result).toMatchObject({ state: 'done', percent: 100, loaded: 4, photo: { photoId: 'photo-1' } });
   });
 
@@ -79,7 +107,11 @@ describe('uploadPhotos', () => {
     const { requests } = stubFetch();
     const target = fakeTarget(async () => ({ duplicate: true as const, photo: photoOf('existing', 'Keynote') }));
     const [result] = await uploadPhotos(target, [png('again.png')]);
-    expect(result).toMatchObject({ state: 'duplicate', photo: { photoId: 'existing' }, message: 'again.png is already in this event, as “Keynote”; it was not sent again.' });
+    expect(result).toMatchObject({
+      state: 'duplicate',
+      photo: { photoId: 'existing' },
+      message: 'again.png is already in this event, as “Keynote”; it was not sent again.',
+    });
     expect(requests).toHaveLength(0);
     expect(target.waitForPhoto).not.toHaveBeenCalled();
   });
@@ -94,18 +126,28 @@ describe('uploadPhotos', () => {
       return ok();
     };
     stubFetch(...Array.from({ length: 7 }, () => slowOk));
-    const results = await uploadPhotos(fakeTarget(), Array.from({ length: 7 }, (_, n) => png(`${n}.png`, [0x89, 0x50, 0x4e, n])), { concurrency: 2 });
+    const results = await uploadPhotos(
+      fakeTarget(),
+      Array.from({ length: 7 }, (_, n) => png(`${n}.png`, [0x89, 0x50, 0x4e, n])),
+      { concurrency: 2 },
+    );
     expect(results.every((result) => result.state === 'done')).toBe(true);
     expect(most).toBe(2);
   });
 
   it('retries network errors and 5xx with backoff, and reports the attempt', async () => {
-    const { requests } = stubFetch(new TypeError('Failed to fetch'), new Response('<Error><Code>SlowDown</Code></Error>', { status: 503 }), ok());
+    const { requests } = stubFetch(
+      new TypeError('Failed to fetch'),
+      new Response('<Error><Code>SlowDown</Code></Error>', { status: 503 }),
+      ok(),
+    );
     const seen: PhotoUploadProgress[] = [];
     const [result] = await uploadPhotos(fakeTarget(), [png('a.png')], { ...noDelays, onProgress: (progress) => seen.push(progress) });
     expect(result).toMatchObject({ state: 'done', attempt: 3, message: undefined });
     expect(requests).toHaveLength(3);
-    expect(seen.find((progress) => progress.attempt === 2)?.message).toBe('a.png could not be sent: the connection failed. Check your connection and try again. Trying again…');
+    expect(seen.find((progress) => progress.attempt === 2)?.message).toBe(
+      'a.png could not be sent: the connection failed. Check your connection and try again. Trying again…',
+    );
   });
 
   it('never retries a 4xx', async () => {
@@ -121,13 +163,17 @@ describe('uploadPhotos', () => {
     expect(result).toMatchObject({ state: 'done', percent: 100 });
   });
 
-  it("cancels one file with its own signal and leaves the others alone", async () => {
+  it('cancels one file with its own signal and leaves the others alone', async () => {
     const controller = new AbortController();
-    stubFetch(ok(), (request) => {
+    stubFetch(ok(), (_request) => {
       controller.abort();
       return Promise.reject(new DOMException('aborted', 'AbortError'));
     });
-    const results = await uploadPhotos(fakeTarget(), [png('kept.png'), { file: png('dropped.png', [1, 2, 3]), signal: controller.signal }], { concurrency: 1 });
+    const results = await uploadPhotos(
+      fakeTarget(),
+      [png('kept.png'), { file: png('dropped.png', [1, 2, 3]), signal: controller.signal }],
+      { concurrency: 1 },
+    );
     expect(results.map((result) => result.state)).toEqual(['done', 'cancelled']);
     expect(results[1]!.message).toBe('dropped.png was not uploaded: cancelled.');
   });

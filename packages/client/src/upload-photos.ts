@@ -78,10 +78,22 @@ const URL_EXPIRY_MARGIN_MS = 10_000;
  * backoff, 4xx never. Resolves with every file's final progress, in the order given; it never rejects
  * for one file's failure.
  */
-export async function uploadPhotos(target: UploadTarget, inputs: readonly PhotoUploadInput[], options: UploadPhotosOptions = {}): Promise<PhotoUploadProgress[]> {
+export async function uploadPhotos(
+  target: UploadTarget,
+  inputs: readonly PhotoUploadInput[],
+  options: UploadPhotosOptions = {},
+): Promise<PhotoUploadProgress[]> {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_CONCURRENCY));
   const items = inputs.map(normalise);
-  const results: PhotoUploadProgress[] = items.map(({ file }, index) => ({ index, file, state: 'queued', loaded: 0, total: file.size, percent: 0, attempt: 1 }));
+  const results: PhotoUploadProgress[] = items.map(({ file }, index) => ({
+    index,
+    file,
+    state: 'queued',
+    loaded: 0,
+    total: file.size,
+    percent: 0,
+    attempt: 1,
+  }));
   for (const result of results) options.onProgress?.(result);
 
   let next = 0;
@@ -104,10 +116,20 @@ interface UploadItem {
 
 function normalise(input: PhotoUploadInput): UploadItem {
   if (input instanceof Blob) return { file: input, title: titleFromFileName(input.name), description: '' };
-  return { file: input.file, title: input.title ?? titleFromFileName(input.file.name), description: input.description ?? '', signal: input.signal };
+  return {
+    file: input.file,
+    title: input.title ?? titleFromFileName(input.file.name),
+    description: input.description ?? '',
+    signal: input.signal,
+  };
 }
 
-async function uploadOne(target: UploadTarget, item: UploadItem, queued: PhotoUploadProgress, options: UploadPhotosOptions): Promise<PhotoUploadProgress> {
+async function uploadOne(
+  target: UploadTarget,
+  item: UploadItem,
+  queued: PhotoUploadProgress,
+  options: UploadPhotosOptions,
+): Promise<PhotoUploadProgress> {
   const { file } = item;
   const name = fileNameOf(file);
   let current = queued;
@@ -118,7 +140,11 @@ async function uploadOne(target: UploadTarget, item: UploadItem, queued: PhotoUp
   };
   const signals = [options.signal, item.signal].filter((signal): signal is AbortSignal => signal !== undefined);
   const signal = AbortSignal.any(signals);
-  const retry = { signal, ...(options.retryDelaysMs ? { delaysMs: options.retryDelaysMs } : {}), onRetry: (error: unknown, n: number) => report({ attempt: n + 1, message: `${plainErrorMessage(error, name)} Trying again…` }) };
+  const retry = {
+    signal,
+    ...(options.retryDelaysMs ? { delaysMs: options.retryDelaysMs } : {}),
+    onRetry: (error: unknown, n: number) => report({ attempt: n + 1, message: `${plainErrorMessage(error, name)} Trying again…` }),
+  };
 
   const problem = uploadProblem(file, { title: item.title, description: item.description, maxBytes: options.maxBytes });
   if (problem) return report({ state: 'failed', message: problem });
@@ -132,7 +158,13 @@ async function uploadOne(target: UploadTarget, item: UploadItem, queued: PhotoUp
       report({ state: 'hashing' });
       sha256 = await sha256Hex(file);
     }
-    const request = { title: item.title, ...(item.description ? { description: item.description } : {}), contentType: contentTypeOf(file)!, size: file.size, ...(sha256 ? { sha256 } : {}) };
+    const request = {
+      title: item.title,
+      ...(item.description ? { description: item.description } : {}),
+      contentType: contentTypeOf(file)!,
+      size: file.size,
+      ...(sha256 ? { sha256 } : {}),
+    };
     const initiate = () => withRetry(() => target.initiateUpload(request, { signal }), retry);
 
     report({ state: 'initiating' });
@@ -173,10 +205,17 @@ async function uploadOne(target: UploadTarget, item: UploadItem, queued: PhotoUp
     if (options.waitForProcessing === false) return report({ state: 'done' });
     report({ state: 'processing' });
     try {
-      const photo = await target.waitForPhoto(initiated.photoId, { timeoutMs: options.processingTimeoutMs ?? DEFAULT_PROCESSING_TIMEOUT_MS, signal });
+      const photo = await target.waitForPhoto(initiated.photoId, {
+        timeoutMs: options.processingTimeoutMs ?? DEFAULT_PROCESSING_TIMEOUT_MS,
+        signal,
+      });
       return report({ state: 'done', photo });
     } catch (error) {
-      if (error instanceof PhotoNotReadyError) return report({ state: 'done', message: `${name} was sent and is still being processed; it will appear in the gallery when it is ready.` });
+      if (error instanceof PhotoNotReadyError)
+        return report({
+          state: 'done',
+          message: `${name} was sent and is still being processed; it will appear in the gallery when it is ready.`,
+        });
       if (error instanceof PhotoDuplicateError) return report({ state: 'duplicate', message: `${name} is already in this event.` });
       throw error;
     }
@@ -186,8 +225,18 @@ async function uploadOne(target: UploadTarget, item: UploadItem, queued: PhotoUp
   }
 }
 
-function duplicate(report: (change: Partial<PhotoUploadProgress>) => PhotoUploadProgress, name: string, photo: PhotoView): PhotoUploadProgress {
-  return report({ state: 'duplicate', photo, photoId: photo.photoId, percent: 100, message: `${name} is already in this event, as “${photo.title}”; it was not sent again.` });
+function duplicate(
+  report: (change: Partial<PhotoUploadProgress>) => PhotoUploadProgress,
+  name: string,
+  photo: PhotoView,
+): PhotoUploadProgress {
+  return report({
+    state: 'duplicate',
+    photo,
+    photoId: photo.photoId,
+    percent: 100,
+    message: `${name} is already in this event, as “${photo.title}”; it was not sent again.`,
+  });
 }
 
 /** The signed headers a script may set: the browser sets Content-Length itself, from the body. */

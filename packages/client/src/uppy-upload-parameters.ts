@@ -38,10 +38,16 @@ export function uppyUploadParameters(client: PhotosClient, { maxBytes }: { maxBy
     if (problem) throw new Error(problem);
 
     const sha256 = globalThis.crypto?.subtle ? await sha256Hex(photo) : undefined;
-    let initiated;
+    let initiated: Awaited<ReturnType<typeof client.initiateUpload>>;
     try {
       initiated = await client.initiateUpload(
-        { title, ...(description ? { description } : {}), contentType: contentTypeOf(photo)!, size: photo.size, ...(sha256 ? { sha256 } : {}) },
+        {
+          title,
+          ...(description ? { description } : {}),
+          contentType: contentTypeOf(photo)!,
+          size: photo.size,
+          ...(sha256 ? { sha256 } : {}),
+        },
         signal ? { signal } : {},
       );
     } catch (error) {

@@ -1,6 +1,6 @@
 import { expectTypeOf, it } from 'vitest';
 import type * as z from 'zod/mini';
-import * as schemas from '#lib/api-responses';
+import type * as schemas from '#lib/api-responses';
 import type { BatchDeleteResponse, PhotoView } from '#lib/photo-changes';
 import type { DuplicateUploadResponse, EventDetails, EventPage, EventView, InitiateUploadResponse, PhotoPage } from '#lib/photo';
 

@@ -36,7 +36,11 @@ export const photoViewSchema = z.strictObject({
   previewUnavailable: z.exactOptional(z.string()),
 });
 
-export const photoPageSchema = z.strictObject({ items: z.array(photoViewSchema), nextCursor: z.nullable(z.string()), feedCursor: z.nullable(z.string()) });
+export const photoPageSchema = z.strictObject({
+  items: z.array(photoViewSchema),
+  nextCursor: z.nullable(z.string()),
+  feedCursor: z.nullable(z.string()),
+});
 
 /** GET/PATCH of one photo: processed, or (GET only) its upload: pending, rejected, or a duplicate of another photo. */
 export const readyPhotoSchema = z.extend(photoViewSchema, { status: z.literal('ready') });

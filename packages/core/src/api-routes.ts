@@ -4,7 +4,7 @@
 import type * as z from 'zod/mini';
 import { batchDeleteSchema, editPhotoSchema } from '#lib/photo-changes';
 import { createEventSchema, initiateUploadSchema, listEventsQuerySchema, listPhotosQuerySchema, updateEventSchema } from '#lib/photo';
-import * as responses from '#lib/api-responses';
+import type * as responses from '#lib/api-responses';
 
 /** Response bodies by name (the document's components); null: no body (204). */
 export type ResponseName = Exclude<keyof typeof responses, 'errorResponseSchema' | 'gatewayErrorSchema'>;
@@ -33,8 +33,16 @@ export function apiRoutes({ maxUploadBytes }: { maxUploadBytes: number }): Recor
     'POST /events/{eventId}/photos/initiate-upload': {
       summary: 'Records a pending upload and answers a presigned S3 PUT URL for it',
       body: initiateUploadSchema(maxUploadBytes),
-      success: { status: 201, schema: 'initiateUploadResponseSchema', description: 'PUT the bytes to s3PutObjectUrl with exactly these headers' },
-      alternative: { status: 200, schema: 'duplicateUploadResponseSchema', description: 'The event already holds a photo with the declared sha256: nothing to upload' },
+      success: {
+        status: 201,
+        schema: 'initiateUploadResponseSchema',
+        description: 'PUT the bytes to s3PutObjectUrl with exactly these headers',
+      },
+      alternative: {
+        status: 200,
+        schema: 'duplicateUploadResponseSchema',
+        description: 'The event already holds a photo with the declared sha256: nothing to upload',
+      },
       errors: {
         ...bodyErrors,
         404: noEvent,

@@ -33,7 +33,9 @@ export function openApiDocument(routes: DeclaredRoute[], { maxUploadBytes }: { m
   const missing = [...declared].filter((key) => !(key in specs));
   const stale = Object.keys(specs).filter((key) => !declared.has(key));
   if (missing.length || stale.length) {
-    throw new Error(`api-routes.ts and serverless.yml differ: not described ${JSON.stringify(missing)}, not declared ${JSON.stringify(stale)}`);
+    throw new Error(
+      `api-routes.ts and serverless.yml differ: not described ${JSON.stringify(missing)}, not declared ${JSON.stringify(stale)}`,
+    );
   }
 
   const paths: Record<string, Record<string, unknown>> = {};
@@ -79,12 +81,12 @@ function operation(route: DeclaredRoute, spec: RouteSpec) {
     summary: spec.summary,
     ...(route.authorized ? { security: [{ cognito: [] }] } : {}),
     ...(parameters.length ? { parameters } : {}),
-    ...(spec.body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } } }
-      : {}),
+    ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } } } : {}),
     responses: {
       [status]: schema ? json(componentName(schema), description) : { description },
-      ...(spec.alternative ? { [spec.alternative.status]: json(componentName(spec.alternative.schema), spec.alternative.description) } : {}),
+      ...(spec.alternative
+        ? { [spec.alternative.status]: json(componentName(spec.alternative.schema), spec.alternative.description) }
+        : {}),
       ...errors,
     },
   };

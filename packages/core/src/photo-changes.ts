@@ -2,20 +2,27 @@ import * as z from 'zod/mini';
 import { DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS, photoIdSchema, text, title, type Photo } from '#lib/photo';
 
 /** PATCH /events/{eventId}/photos/{photoId}: the same text rules as initiate-upload. */
-export const editPhotoSchema = z.strictObject({
-  title: z.optional(title(TITLE_MAX_CHARS)),
-  description: z.optional(text(DESCRIPTION_MAX_CHARS, { multiline: true })),
-}).check(z.meta({ minProperties: 1 }), z.refine((edit) => edit.title !== undefined || edit.description !== undefined, 'must change title or description'));
+export const editPhotoSchema = z
+  .strictObject({
+    title: z.optional(title(TITLE_MAX_CHARS)),
+    description: z.optional(text(DESCRIPTION_MAX_CHARS, { multiline: true })),
+  })
+  .check(
+    z.meta({ minProperties: 1 }),
+    z.refine((edit) => edit.title !== undefined || edit.description !== undefined, 'must change title or description'),
+  );
 export type EditPhotoRequest = z.infer<typeof editPhotoSchema>;
 
 export const MAX_BATCH_DELETE = 100;
 
 /** POST /events/{eventId}/photos/batch-delete */
 export const batchDeleteSchema = z.strictObject({
-  photoIds: z.array(photoIdSchema).check(
-    z.minLength(1, 'must list at least 1 photo id'),
-    z.maxLength(MAX_BATCH_DELETE, `must list at most ${MAX_BATCH_DELETE} photo ids`),
-  ),
+  photoIds: z
+    .array(photoIdSchema)
+    .check(
+      z.minLength(1, 'must list at least 1 photo id'),
+      z.maxLength(MAX_BATCH_DELETE, `must list at most ${MAX_BATCH_DELETE} photo ids`),
+    ),
 });
 
 export type DeleteStatus = 'deleted' | 'notFound' | 'forbidden';

@@ -48,7 +48,6 @@ export interface PhotoLister {
   listPhotos(eventId: string, request: PhotoListRequest): Promise<PhotoList>;
 }
 
-
 /** `scope`: whose quota is full; `retryAfterSeconds`: until its window ends. */
 export type QuotaReservation = { reserved: true } | { reserved: false; scope: 'user' | 'event'; retryAfterSeconds: number };
 

@@ -132,9 +132,7 @@ describe('initiateUploadSchema via parseOrThrow', () => {
   });
 
   it('allows line breaks in description but not other control characters', () => {
-    expect(parse({ ...validBody, description: 'line one\nline two\r\n\tindented' }).description).toBe(
-      'line one\nline two\r\n\tindented',
-    );
+    expect(parse({ ...validBody, description: 'line one\nline two\r\n\tindented' }).description).toBe('line one\nline two\r\n\tindented');
     expect(rejectionOf({ ...validBody, description: 'bell\u0007' }).field).toBe('description');
   });
 

@@ -45,10 +45,7 @@ export const text = (max: number, { multiline }: { multiline: boolean }) =>
     z.meta({ maxLength: max }),
     z.refine((value) => codePoints(value) <= max, `must be at most ${max} characters`),
     z.refine((value) => !LONE_SURROGATE.test(value), 'must be valid Unicode text'),
-    z.refine(
-      (value) => !CONTROL_CHARS.test(value) && (multiline || !/[\r\n\t]/.test(value)),
-      'must not contain control characters',
-    ),
+    z.refine((value) => !CONTROL_CHARS.test(value) && (multiline || !/[\r\n\t]/.test(value)), 'must not contain control characters'),
   );
 
 /** A one-line text, trimmed, that must not be empty after trimming. */
@@ -76,14 +73,12 @@ export function initiateUploadSchema(maxUploadBytes: number) {
     title: title(TITLE_MAX_CHARS),
     description: z._default(text(DESCRIPTION_MAX_CHARS, { multiline: true }), ''),
     contentType: z.enum(contentTypes, { error: `must be one of ${contentTypes.join(', ')}` }),
-    size: z
-      .number({ error: 'must be a number of bytes' })
-      .check(
-        z.meta({ type: 'integer' }), // what the refinement below checks, for the OpenAPI document
-        z.refine((value) => Number.isInteger(value), 'must be a whole number of bytes'),
-        z.minimum(1, 'must be at least 1 byte'),
-        z.maximum(maxUploadBytes, `must be at most ${maxUploadBytes} bytes`),
-      ),
+    size: z.number({ error: 'must be a number of bytes' }).check(
+      z.meta({ type: 'integer' }), // what the refinement below checks, for the OpenAPI document
+      z.refine((value) => Number.isInteger(value), 'must be a whole number of bytes'),
+      z.minimum(1, 'must be at least 1 byte'),
+      z.maximum(maxUploadBytes, `must be at most ${maxUploadBytes} bytes`),
+    ),
     sha256: z.optional(
       z.pipe(
         z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, 'must be the 64-character hex SHA-256 of the file')),
@@ -215,7 +210,12 @@ export const listPhotosQuerySchema = z
     // Feed cursors carry the ids the caller already has from the last moments, so they are longer.
     since: z.optional(z.string().check(z.maxLength(8192, 'is not a valid feed cursor'))),
   })
-  .check(z.refine((query) => query.cursor === undefined || query.since === undefined, { message: 'cannot be combined with since', path: ['cursor'] }));
+  .check(
+    z.refine((query) => query.cursor === undefined || query.since === undefined, {
+      message: 'cannot be combined with since',
+      path: ['cursor'],
+    }),
+  );
 
 /** GET /events: newest first, paged by `cursor`. */
 export const listEventsQuerySchema = z.strictObject(pageQuery);

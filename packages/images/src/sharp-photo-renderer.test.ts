@@ -20,9 +20,17 @@ describe('SharpPhotoRenderer', () => {
     ]);
     for (const rendition of outcome.renditions) {
       const meta = await sharp(rendition.bytes).metadata();
-      expect({ format: meta.format, width: meta.width, height: meta.height }).toStrictEqual({ format: 'webp', width: rendition.width, height: rendition.height });
+      expect({ format: meta.format, width: meta.width, height: meta.height }).toStrictEqual({
+        format: 'webp',
+        width: rendition.width,
+        height: rendition.height,
+      });
       expect({ exif: meta.exif, xmp: meta.xmp, icc: meta.icc, iptc: meta.iptc, orientation: meta.orientation }).toStrictEqual({
-        exif: undefined, xmp: undefined, icc: undefined, iptc: undefined, orientation: undefined,
+        exif: undefined,
+        xmp: undefined,
+        icc: undefined,
+        iptc: undefined,
+        orientation: undefined,
       });
       expect(Buffer.from(rendition.bytes).includes('SERIAL-12345')).toBe(false);
     }
@@ -36,25 +44,41 @@ describe('SharpPhotoRenderer', () => {
     const outcome = await renderer.render(jpegBytes(5000), 'image/jpeg');
     expect(outcome.kind === 'rendered' && outcome.renditions.map(({ width, height }) => [width, height])).toStrictEqual([[1, 1]]);
     const medium = await renderer.render(await photoJpeg({ width: 1000, height: 500 }), 'image/jpeg');
-    expect(medium.kind === 'rendered' && medium.renditions.map(({ width, height }) => [width, height])).toStrictEqual([[320, 160], [960, 480], [1000, 500]]);
+    expect(medium.kind === 'rendered' && medium.renditions.map(({ width, height }) => [width, height])).toStrictEqual([
+      [320, 160],
+      [960, 480],
+      [1000, 500],
+    ]);
   });
 
   it('refuses a decompression bomb from its header', async () => {
     const bomb = await decompressionBombPng();
     expect(bomb.length).toBeLessThan(2 * 1024 * 1024);
-    await expect(renderer.render(bomb, 'image/png')).resolves.toStrictEqual({ kind: 'rejected', reason: 'The image is 20000x20000 pixels, over the limit of 100 megapixels' });
+    await expect(renderer.render(bomb, 'image/png')).resolves.toStrictEqual({
+      kind: 'rejected',
+      reason: 'The image is 20000x20000 pixels, over the limit of 100 megapixels',
+    });
   });
 
   it('refuses a truncated JPEG, a PNG header followed by HTML, and random bytes framed as a JPEG', async () => {
-    await expect(renderer.render(await truncatedJpeg(), 'image/jpeg')).resolves.toStrictEqual({ kind: 'rejected', reason: 'The image file is truncated (declared image/jpeg)' });
-    await expect(renderer.render(await pngWithHtml(), 'image/png')).resolves.toMatchObject({ kind: 'rejected', reason: expect.stringMatching(/^The image (cannot be decoded|file is truncated)/) });
+    await expect(renderer.render(await truncatedJpeg(), 'image/jpeg')).resolves.toStrictEqual({
+      kind: 'rejected',
+      reason: 'The image file is truncated (declared image/jpeg)',
+    });
+    await expect(renderer.render(await pngWithHtml(), 'image/png')).resolves.toMatchObject({
+      kind: 'rejected',
+      reason: expect.stringMatching(/^The image (cannot be decoded|file is truncated)/),
+    });
     const lookalike = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2000, 0x41)]);
     await expect(renderer.render(lookalike, 'image/jpeg')).resolves.toMatchObject({ kind: 'rejected' });
   });
 
   it('keeps a HEIC as uploaded, with its size and why there are no renditions', async () => {
     await expect(renderer.render(heicFixture(4032, 3024), 'image/heic')).resolves.toStrictEqual({
-      kind: 'kept', width: 4032, height: 3024, reason: 'HEIC photos are kept as uploaded: this server cannot decode HEIC to make previews',
+      kind: 'kept',
+      width: 4032,
+      height: 3024,
+      reason: 'HEIC photos are kept as uploaded: this server cannot decode HEIC to make previews',
     });
     // A HEIC container cut short is no photo at all.
     const cut = heicFixture(4032, 3024).subarray(0, 120);

@@ -56,7 +56,10 @@ async function renderPhoto(bytes: Uint8Array, contentType: ImageContentType): Pr
   }
   const { width, height } = header.autoOrient;
   if (header.width * header.height > MAX_INPUT_PIXELS) {
-    return { kind: 'rejected', reason: `The image is ${header.width}x${header.height} pixels, over the limit of ${MAX_INPUT_PIXELS / 1e6} megapixels` };
+    return {
+      kind: 'rejected',
+      reason: `The image is ${header.width}x${header.height} pixels, over the limit of ${MAX_INPUT_PIXELS / 1e6} megapixels`,
+    };
   }
   // HEVC is patent-encumbered and not in prebuilt libvips: the container is valid, the pixels unreadable here.
   if (header.format === 'heif' && header.compression === 'hevc') {
@@ -92,12 +95,20 @@ const fromPixels = ({ data, info }: Decoded) => sharp(data, { raw: info });
 async function rendition(decoded: Decoded, width: number): Promise<RenderedRendition> {
   const image = width === decoded.info.width ? fromPixels(decoded) : fromPixels(decoded).resize({ width });
   const { data, info } = await image.webp(WEBP_OPTIONS).toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, contentType: RENDITION_CONTENT_TYPE, bytes: new Uint8Array(data.buffer, data.byteOffset, data.length) };
+  return {
+    width: info.width,
+    height: info.height,
+    contentType: RENDITION_CONTENT_TYPE,
+    bytes: new Uint8Array(data.buffer, data.byteOffset, data.length),
+  };
 }
 
 /** A 16-pixel WebP, as a data: URI: the browser's upscaling blurs it into a preview. */
 async function placeholderOf(decoded: Decoded): Promise<string> {
-  const tiny = await fromPixels(decoded).resize({ width: PLACEHOLDER_BOX, height: PLACEHOLDER_BOX, fit: 'inside' }).webp({ quality: 40 }).toBuffer();
+  const tiny = await fromPixels(decoded)
+    .resize({ width: PLACEHOLDER_BOX, height: PLACEHOLDER_BOX, fit: 'inside' })
+    .webp({ quality: 40 })
+    .toBuffer();
   const uri = `data:${RENDITION_CONTENT_TYPE};base64,${tiny.toString('base64')}`;
   if (uri.length > PLACEHOLDER_MAX_CHARS) throw new Error(`Placeholder of ${uri.length} characters, over ${PLACEHOLDER_MAX_CHARS}`);
   return uri;

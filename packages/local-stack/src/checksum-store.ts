@@ -62,7 +62,12 @@ function readChecksums(file: string, log: (line: Record<string, unknown>) => voi
   if (!existsSync(file)) return {};
   try {
     const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && Object.values(parsed).every((value) => typeof value === 'string')) {
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      !Array.isArray(parsed) &&
+      Object.values(parsed).every((value) => typeof value === 'string')
+    ) {
       return parsed as Record<string, string>;
     }
   } catch {
@@ -70,6 +75,10 @@ function readChecksums(file: string, log: (line: Record<string, unknown>) => voi
   }
   const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
   renameSync(file, aside);
-  log({ level: 'warn', message: 'S3 store: checksums file unreadable, set aside; objects without a stored checksum are hashed when processed', file: aside });
+  log({
+    level: 'warn',
+    message: 'S3 store: checksums file unreadable, set aside; objects without a stored checksum are hashed when processed',
+    file: aside,
+  });
   return {};
 }

@@ -101,7 +101,9 @@ describe('Cognito admin API', () => {
   it('accepts admin calls signed with the stack admin credentials', async () => {
     const admin = cognitoClient(stack.outputs);
     try {
-      const groups = await admin.send(new AdminListGroupsForUserCommand({ UserPoolId: stack.outputs.userPoolId, Username: attendee().email }));
+      const groups = await admin.send(
+        new AdminListGroupsForUserCommand({ UserPoolId: stack.outputs.userPoolId, Username: attendee().email }),
+      );
       expect(groups.Groups).toEqual([]);
     } finally {
       admin.destroy();
@@ -121,7 +123,11 @@ describe('Cognito admin API', () => {
   it("answers the SPA's CORS preflight for sign-in", async () => {
     const response = await fetch(stack.outputs.cognitoEndpoint, {
       method: 'OPTIONS',
-      headers: { origin: 'http://127.0.0.1:4515', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-amz-target' },
+      headers: {
+        origin: 'http://127.0.0.1:4515',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,x-amz-target',
+      },
     });
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');

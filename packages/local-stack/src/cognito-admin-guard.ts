@@ -1,5 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { CognitoRequestError } from '#lib/cognito-errors';
 import { allowsAuthFlow, type CognitoLocalData } from '#lib/cognito-local-data';
 import { createSrpFront, type SrpFront } from '#lib/cognito-srp';
@@ -65,11 +72,17 @@ export function generateAdminCredentials(): AdminCredentials {
  * InitiateAuth only for the auth flows the app client allows (cognito-local stores them and
  * ignores them), and USER_SRP_AUTH itself (cognito-srp.ts).
  */
-export async function startCognitoAdminGuard(options: CognitoAdminGuardOptions): Promise<{ endpoint: string; server: Server; srp: SrpFront }> {
+export async function startCognitoAdminGuard(
+  options: CognitoAdminGuardOptions,
+): Promise<{ endpoint: string; server: Server; srp: SrpFront }> {
   const srp = createSrpFront({
     data: options.data,
     passwordSignIn: (clientId, userId, password) =>
-      callUpstream(options, 'InitiateAuth', { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: userId, PASSWORD: password } }),
+      callUpstream(options, 'InitiateAuth', {
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: clientId,
+        AuthParameters: { USERNAME: userId, PASSWORD: password },
+      }),
   });
   const server = createServer((request, response) => {
     handle(options, srp, request, response).catch((error: unknown) => {
@@ -94,7 +107,11 @@ async function handle(options: CognitoAdminGuardOptions, srp: SrpFront, request:
   const target = targetOf(request);
   const isPublic =
     ((method === 'GET' || method === 'HEAD') && PUBLIC_GET.test(rawPath)) ||
-    (method === 'POST' && rawPath === '/' && !rawQuery && target.startsWith(TARGET_PREFIX) && PUBLIC_TARGETS.has(target.slice(TARGET_PREFIX.length)));
+    (method === 'POST' &&
+      rawPath === '/' &&
+      !rawQuery &&
+      target.startsWith(TARGET_PREFIX) &&
+      PUBLIC_TARGETS.has(target.slice(TARGET_PREFIX.length)));
   if (!isPublic) await verifyAdmin(options, request, method, rawPath, rawQuery, body);
   if (method === 'POST' && rawPath === '/') {
     const call = checkJsonCall(request, body);
@@ -212,7 +229,11 @@ function callUpstream(options: CognitoAdminGuardOptions, operation: string, payl
         ...options.upstream,
         method: 'POST',
         path: '/',
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${TARGET_PREFIX}${operation}`, 'content-length': String(body.length) },
+        headers: {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': `${TARGET_PREFIX}${operation}`,
+          'content-length': String(body.length),
+        },
       },
       (answer) => {
         const chunks: Buffer[] = [];
@@ -226,7 +247,14 @@ function callUpstream(options: CognitoAdminGuardOptions, operation: string, payl
           } catch {
             // A 5xx page; the status says enough.
           }
-          if ((answer.statusCode ?? 502) >= 500) options.log({ level: 'warn', message: 'cognito-local failed', status: answer.statusCode, target: operation, body: text.slice(0, 500) });
+          if ((answer.statusCode ?? 502) >= 500)
+            options.log({
+              level: 'warn',
+              message: 'cognito-local failed',
+              status: answer.statusCode,
+              target: operation,
+              body: text.slice(0, 500),
+            });
           resolve({ status: answer.statusCode ?? 502, body: parsed });
         });
       },
@@ -249,7 +277,13 @@ function forward(options: CognitoAdminGuardOptions, request: IncomingMessage, re
         const text = Buffer.concat(chunks);
         const status = answer.statusCode ?? 502;
         if (status >= 500) {
-          options.log({ level: 'warn', message: 'cognito-local failed', status, target: targetOf(request), body: text.toString('utf8').slice(0, 500) });
+          options.log({
+            level: 'warn',
+            message: 'cognito-local failed',
+            status,
+            target: targetOf(request),
+            body: text.toString('utf8').slice(0, 500),
+          });
           const unsupported = text.includes('CognitoLocal#Unsupported');
           reject(
             unsupported

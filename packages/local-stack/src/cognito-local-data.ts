@@ -34,7 +34,9 @@ const POOL_ID = /^[\w-]{1,55}$/;
 /** When an app client allows an auth flow (the InitiateAuth AuthFlow), as Cognito decides it. */
 export function allowsAuthFlow(client: StoredClient, authFlow: string): boolean {
   // A client created without ExplicitAuthFlows allows these three (Cognito's documented default).
-  const flows = new Set(client.ExplicitAuthFlows?.length ? client.ExplicitAuthFlows : ['ALLOW_USER_SRP_AUTH', 'ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+  const flows = new Set(
+    client.ExplicitAuthFlows?.length ? client.ExplicitAuthFlows : ['ALLOW_USER_SRP_AUTH', 'ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+  );
   // The legacy names (without ALLOW_) mean the same.
   if (flows.has('USER_PASSWORD_AUTH')) flows.add('ALLOW_USER_PASSWORD_AUTH');
   if (flows.has('ADMIN_NO_SRP_AUTH')) flows.add('ALLOW_ADMIN_USER_PASSWORD_AUTH');
@@ -57,8 +59,13 @@ export function cognitoLocalData(dbDirectory: string): CognitoLocalData {
         | undefined;
       const users = pool?.Users ?? {};
       if (Object.hasOwn(users, username)) return users[username];
-      const aliases = new Set(['sub', ...(pool?.Options?.UsernameAttributes ?? []).filter((name) => name === 'email' || name === 'phone_number')]);
-      return Object.values(users).find((user) => user.Attributes?.some((attribute) => aliases.has(attribute.Name ?? '') && attribute.Value === username));
+      const aliases = new Set([
+        'sub',
+        ...(pool?.Options?.UsernameAttributes ?? []).filter((name) => name === 'email' || name === 'phone_number'),
+      ]);
+      return Object.values(users).find((user) =>
+        user.Attributes?.some((attribute) => aliases.has(attribute.Name ?? '') && attribute.Value === username),
+      );
     },
   };
 }

@@ -19,7 +19,10 @@ export async function ensureSigningKey(file: string): Promise<SigningKey> {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const header = { use: 'sig', kid: 'CognitoLocal', alg: 'RS256' };
   const key: SigningKey = {
-    private: { jwk: { ...privateKey.export({ format: 'jwk' }), ...header }, pem: privateKey.export({ format: 'pem', type: 'pkcs1' }).toString() },
+    private: {
+      jwk: { ...privateKey.export({ format: 'jwk' }), ...header },
+      pem: privateKey.export({ format: 'pem', type: 'pkcs1' }).toString(),
+    },
     public: { jwk: { ...publicKey.export({ format: 'jwk' }), ...header } },
   };
   await writeFile(`${file}.tmp`, JSON.stringify(key), { mode: 0o600 });

@@ -8,7 +8,11 @@ import { allowsAuthFlow, type CognitoLocalData, type StoredClient, type StoredUs
 import { N, createSrpFront, expectedSignature, serverKeyExchange, verifierOf, type SrpFront } from '#lib/cognito-srp';
 
 const USER_POOL_ID = 'local_4w1i28ST';
-const CLIENT: StoredClient = { ClientId: 'spa-client', UserPoolId: USER_POOL_ID, ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] };
+const CLIENT: StoredClient = {
+  ClientId: 'spa-client',
+  UserPoolId: USER_POOL_ID,
+  ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+};
 const USER: StoredUser = {
   Username: '2bdfea6a-1255-42df-9678-fc0843d5afc7',
   Password: 'Local-Attendee-1!',
@@ -18,13 +22,17 @@ const USER: StoredUser = {
     { Name: 'sub', Value: '2bdfea6a-1255-42df-9678-fc0843d5afc7' },
   ],
 };
-const TOKENS = { ChallengeParameters: {}, AuthenticationResult: { IdToken: 'id.token', AccessToken: 'access.token', RefreshToken: 'refresh', ExpiresIn: 3600, TokenType: 'Bearer' } };
+const TOKENS = {
+  ChallengeParameters: {},
+  AuthenticationResult: { IdToken: 'id.token', AccessToken: 'access.token', RefreshToken: 'refresh', ExpiresIn: 3600, TokenType: 'Bearer' },
+};
 
 /** The data folder as cognito-local-data reads it, in memory. */
 function dataOf(users: StoredUser[] = [USER]): CognitoLocalData {
   return {
     client: async (clientId) => (clientId === CLIENT.ClientId ? CLIENT : undefined),
-    user: async (_pool, username) => users.find((user) => user.Username === username || user.Attributes?.some((attribute) => attribute.Value === username)),
+    user: async (_pool, username) =>
+      users.find((user) => user.Username === username || user.Attributes?.some((attribute) => attribute.Value === username)),
   };
 }
 
@@ -34,7 +42,12 @@ function front(options: { now?: () => number; maxPending?: number; users?: Store
       ? { status: 200, body: TOKENS }
       : { status: 400, body: { __type: 'InvalidPasswordException', message: 'Invalid password' } },
   );
-  const srp = createSrpFront({ data: dataOf(options.users), passwordSignIn, ...(options.now ? { now: options.now } : {}), ...(options.maxPending ? { maxPending: options.maxPending } : {}) });
+  const srp = createSrpFront({
+    data: dataOf(options.users),
+    passwordSignIn,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.maxPending ? { maxPending: options.maxPending } : {}),
+  });
   return { srp, passwordSignIn };
 }
 
@@ -49,7 +62,11 @@ async function answerOf(call: () => Promise<unknown>): Promise<{ status: number;
 }
 
 /** The reference client (amazon-cognito-identity-js) signing in against the front; `tamper` edits its answer first. */
-function referenceAgainst(srp: SrpFront, password: string, tamper: (responses: Record<string, string>, request: Record<string, unknown>) => void = () => undefined) {
+function referenceAgainst(
+  srp: SrpFront,
+  password: string,
+  tamper: (responses: Record<string, string>, request: Record<string, unknown>) => void = () => undefined,
+) {
   const answers: Array<{ status: number; body: any }> = [];
   return referenceSignIn({
     userPoolId: USER_POOL_ID,
@@ -60,7 +77,8 @@ function referenceAgainst(srp: SrpFront, password: string, tamper: (responses: R
       if (operation === 'RespondToAuthChallenge') tamper(params['ChallengeResponses'], params);
       const answer = await answerOf(() => (operation === 'InitiateAuth' ? srp.initiate(CLIENT, params) : srp.respond(params)));
       answers.push(answer);
-      if (answer.status !== 200) throw Object.assign(new Error(answer.body.message), { code: answer.body.__type, name: answer.body.__type });
+      if (answer.status !== 200)
+        throw Object.assign(new Error(answer.body.message), { code: answer.body.__type, name: answer.body.__type });
       return answer.body;
     },
   }).then((result) => ({ ...result, answers }));
@@ -72,7 +90,8 @@ function bigOf(label: string, length: number): bigint {
   for (let block = 0; hex.length < length * 2; block++) hex += createHash('sha256').update(`${label}/${block}`).digest('hex');
   return BigInt(`0x${hex.slice(0, length * 2)}`);
 }
-const shapeOf = (value: bigint) => (client.padHex(value).startsWith('00') ? 'high-bit' : value.toString(16).length % 2 ? 'odd-length' : 'plain');
+const shapeOf = (value: bigint) =>
+  client.padHex(value).startsWith('00') ? 'high-bit' : value.toString(16).length % 2 ? 'odd-length' : 'plain';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -94,7 +113,8 @@ describe('the SRP math against amazon-cognito-identity-js', () => {
   it('agrees with our browser client on vectors that exercise every padding', async () => {
     const seeds = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
     const wanted = new Set<string>();
-    for (const name of ['A', 'B', 'salt', 'u', 'S']) for (const shape of ['high-bit', 'odd-length', 'plain']) wanted.add(`${name}:${shape}`);
+    for (const name of ['A', 'B', 'salt', 'u', 'S'])
+      for (const shape of ['high-bit', 'odd-length', 'plain']) wanted.add(`${name}:${shape}`);
     for (const seed of seeds) {
       const salt = bigOf(`salt${seed}`, 16);
       const smallA = bigOf(`a${seed}`, 128);
@@ -125,7 +145,11 @@ describe('createSrpFront', () => {
     const challenge = result.answers[0]!.body;
     expect(challenge).toMatchObject({
       ChallengeName: 'PASSWORD_VERIFIER',
-      ChallengeParameters: { USER_ID_FOR_SRP: USER.Username, SALT: expect.stringMatching(/^[0-9a-f]+$/), SRP_B: expect.stringMatching(/^[0-9a-f]+$/) },
+      ChallengeParameters: {
+        USER_ID_FOR_SRP: USER.Username,
+        SALT: expect.stringMatching(/^[0-9a-f]+$/),
+        SRP_B: expect.stringMatching(/^[0-9a-f]+$/),
+      },
     });
     // The tokens come from cognito-local's USER_PASSWORD_AUTH, as the user's id, once verified.
     expect(passwordSignIn).toHaveBeenCalledExactlyOnceWith(CLIENT.ClientId, USER.Username, USER.Password);
@@ -138,19 +162,37 @@ describe('createSrpFront', () => {
       const body = JSON.parse(String(init.body));
       const operation = new Headers(init.headers).get('x-amz-target')!.split('.')[1];
       const answer = await answerOf(() => (operation === 'InitiateAuth' ? srp.initiate(CLIENT, body) : srp.respond(body)));
-      return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/x-amz-json-1.1' } });
+      return new Response(JSON.stringify(answer.body), {
+        status: answer.status,
+        headers: { 'content-type': 'application/x-amz-json-1.1' },
+      });
     });
-    const options = { cognitoEndpoint: 'http://127.0.0.1:9/', region: 'local', userPoolId: USER_POOL_ID, clientId: CLIENT.ClientId, email: 'attendee@example.com' };
+    const options = {
+      cognitoEndpoint: 'http://127.0.0.1:9/',
+      region: 'local',
+      userPoolId: USER_POOL_ID,
+      clientId: CLIENT.ClientId,
+      email: 'attendee@example.com',
+    };
     expect(await signIn({ ...options, password: USER.Password! })).toMatchObject({ idToken: 'id.token', accessToken: 'access.token' });
-    await expect(signIn({ ...options, password: 'Local-Attendee-2!' })).rejects.toMatchObject({ status: 400, code: 'NotAuthorizedException' });
-    await expect(signIn({ ...options, email: 'nobody@example.com', password: USER.Password! })).rejects.toMatchObject({ status: 400, code: 'NotAuthorizedException' });
+    await expect(signIn({ ...options, password: 'Local-Attendee-2!' })).rejects.toMatchObject({
+      status: 400,
+      code: 'NotAuthorizedException',
+    });
+    await expect(signIn({ ...options, email: 'nobody@example.com', password: USER.Password! })).rejects.toMatchObject({
+      status: 400,
+      code: 'NotAuthorizedException',
+    });
   });
 
   it('answers a wrong password with NotAuthorizedException, without asking cognito-local', async () => {
     const { srp, passwordSignIn } = front();
     const result = await referenceAgainst(srp, 'Local-Attendee-2!');
     expect(result.error).toMatchObject({ code: 'NotAuthorizedException', message: 'Incorrect username or password.' });
-    expect(result.answers[1]).toEqual({ status: 400, body: { __type: 'NotAuthorizedException', message: 'Incorrect username or password.' } });
+    expect(result.answers[1]).toEqual({
+      status: 400,
+      body: { __type: 'NotAuthorizedException', message: 'Incorrect username or password.' },
+    });
     expect(passwordSignIn).not.toHaveBeenCalled();
   });
 
@@ -173,8 +215,15 @@ describe('createSrpFront', () => {
   });
 
   it.each([
-    ['a changed signature', (responses: Record<string, string>) => (responses['PASSWORD_CLAIM_SIGNATURE'] = flipFirst(responses['PASSWORD_CLAIM_SIGNATURE']!))],
-    ['a changed timestamp', (responses: Record<string, string>) => (responses['TIMESTAMP'] = responses['TIMESTAMP']!.replace(/\d{4}$/, (year) => String(Number(year) + 1)))],
+    [
+      'a changed signature',
+      (responses: Record<string, string>) => (responses['PASSWORD_CLAIM_SIGNATURE'] = flipFirst(responses['PASSWORD_CLAIM_SIGNATURE']!)),
+    ],
+    [
+      'a changed timestamp',
+      (responses: Record<string, string>) =>
+        (responses['TIMESTAMP'] = responses['TIMESTAMP']!.replace(/\d{4}$/, (year) => String(Number(year) + 1))),
+    ],
     ['another user name', (responses: Record<string, string>) => (responses['USERNAME'] = 'organizer@example.com')],
   ])('refuses %s', async (_name, tamper) => {
     const { srp, passwordSignIn } = front();
@@ -188,10 +237,16 @@ describe('createSrpFront', () => {
     const result = await referenceAgainst(srp, USER.Password!);
     expect(result.idToken).toBe('id.token');
     const answered = result.requests[1]!.params;
-    const expired = { status: 400, body: { __type: 'NotAuthorizedException', message: 'Invalid session for the user, session is expired.' } };
+    const expired = {
+      status: 400,
+      body: { __type: 'NotAuthorizedException', message: 'Invalid session for the user, session is expired.' },
+    };
     expect(await answerOf(() => srp.respond(answered))).toEqual(expired);
     const responses = answered['ChallengeResponses'] as Record<string, string>;
-    const unknownBlock = { ...answered, ChallengeResponses: { ...responses, PASSWORD_CLAIM_SECRET_BLOCK: Buffer.alloc(48, 7).toString('base64') } };
+    const unknownBlock = {
+      ...answered,
+      ChallengeResponses: { ...responses, PASSWORD_CLAIM_SECRET_BLOCK: Buffer.alloc(48, 7).toString('base64') },
+    };
     expect(await answerOf(() => srp.respond(unknownBlock))).toEqual(expired);
 
     const otherClient = await referenceAgainst(srp, USER.Password!, (_responses, request) => (request['ClientId'] = 'other-client'));
@@ -214,13 +269,24 @@ describe('createSrpFront', () => {
     const { srp } = front({ maxPending: 3 });
     const blocks: string[] = [];
     for (let index = 0; index < 5; index++) {
-      const challenge = (await srp.initiate(CLIENT, { AuthParameters: { USERNAME: 'attendee@example.com', SRP_A: '2' } })) as { ChallengeParameters: Record<string, string> };
+      const challenge = (await srp.initiate(CLIENT, { AuthParameters: { USERNAME: 'attendee@example.com', SRP_A: '2' } })) as {
+        ChallengeParameters: Record<string, string>;
+      };
       blocks.push(challenge.ChallengeParameters['SECRET_BLOCK']!);
     }
     expect(srp.pendingCount()).toBe(3);
     const respond = (block: string) =>
       answerOf(() =>
-        srp.respond({ ClientId: CLIENT.ClientId, ChallengeName: 'PASSWORD_VERIFIER', ChallengeResponses: { USERNAME: USER.Username, PASSWORD_CLAIM_SECRET_BLOCK: block, PASSWORD_CLAIM_SIGNATURE: 'x', TIMESTAMP: 'Tue Dec 1 09:05:07 UTC 2026' } }),
+        srp.respond({
+          ClientId: CLIENT.ClientId,
+          ChallengeName: 'PASSWORD_VERIFIER',
+          ChallengeResponses: {
+            USERNAME: USER.Username,
+            PASSWORD_CLAIM_SECRET_BLOCK: block,
+            PASSWORD_CLAIM_SIGNATURE: 'x',
+            TIMESTAMP: 'Tue Dec 1 09:05:07 UTC 2026',
+          },
+        }),
       );
     expect((await respond(blocks[0]!)).body.message).toContain('session is expired');
     expect((await respond(blocks[4]!)).body.message).toBe('Incorrect username or password.');
@@ -232,7 +298,10 @@ describe('createSrpFront', () => {
     const changed = await referenceAgainst(srp, USER.Password!, () => (user.Password = 'Changed-Meanwhile-1!'));
     expect(changed.error).toMatchObject({ code: 'NotAuthorizedException', message: 'Incorrect username or password.' });
 
-    const failing = createSrpFront({ data: dataOf(), passwordSignIn: async () => ({ status: 400, body: { __type: 'PasswordResetRequiredException', message: 'Password reset required' } }) });
+    const failing = createSrpFront({
+      data: dataOf(),
+      passwordSignIn: async () => ({ status: 400, body: { __type: 'PasswordResetRequiredException', message: 'Password reset required' } }),
+    });
     expect((await referenceAgainst(failing, USER.Password!)).error).toMatchObject({ code: 'PasswordResetRequiredException' });
     const crashing = createSrpFront({ data: dataOf(), passwordSignIn: async () => ({ status: 500, body: null }) });
     const crashed = await referenceAgainst(crashing, USER.Password!);
@@ -251,16 +320,47 @@ describe('createSrpFront', () => {
     ['a huge SRP_A', { AuthParameters: { USERNAME: 'attendee@example.com', SRP_A: 'f'.repeat(5000) } }],
   ])('answers InitiateAuth with %s with InvalidParameterException', async (_name, request) => {
     const { srp } = front();
-    expect(await answerOf(() => srp.initiate(CLIENT, request))).toMatchObject({ status: 400, body: { __type: 'InvalidParameterException' } });
+    expect(await answerOf(() => srp.initiate(CLIENT, request))).toMatchObject({
+      status: 400,
+      body: { __type: 'InvalidParameterException' },
+    });
   });
 
   it.each([
     ['no ChallengeResponses', { ClientId: 'spa-client' }],
     ['no ClientId', { ChallengeResponses: {} }],
     ['ChallengeResponses as a list', { ClientId: 'spa-client', ChallengeResponses: [] }],
-    ['no signature', { ClientId: 'spa-client', ChallengeResponses: { USERNAME: 'u', PASSWORD_CLAIM_SECRET_BLOCK: 'b', TIMESTAMP: 'Tue Dec 1 09:05:07 UTC 2026' } }],
-    ['a timestamp in another format', { ClientId: 'spa-client', ChallengeResponses: { USERNAME: 'u', PASSWORD_CLAIM_SECRET_BLOCK: 'b', PASSWORD_CLAIM_SIGNATURE: 's', TIMESTAMP: '2026-12-01T09:05:07Z' } }],
-    ['a zero-padded day', { ClientId: 'spa-client', ChallengeResponses: { USERNAME: 'u', PASSWORD_CLAIM_SECRET_BLOCK: 'b', PASSWORD_CLAIM_SIGNATURE: 's', TIMESTAMP: 'Tue Dec 01 09:05:07 UTC 2026' } }],
+    [
+      'no signature',
+      {
+        ClientId: 'spa-client',
+        ChallengeResponses: { USERNAME: 'u', PASSWORD_CLAIM_SECRET_BLOCK: 'b', TIMESTAMP: 'Tue Dec 1 09:05:07 UTC 2026' },
+      },
+    ],
+    [
+      'a timestamp in another format',
+      {
+        ClientId: 'spa-client',
+        ChallengeResponses: {
+          USERNAME: 'u',
+          PASSWORD_CLAIM_SECRET_BLOCK: 'b',
+          PASSWORD_CLAIM_SIGNATURE: 's',
+          TIMESTAMP: '2026-12-01T09:05:07Z',
+        },
+      },
+    ],
+    [
+      'a zero-padded day',
+      {
+        ClientId: 'spa-client',
+        ChallengeResponses: {
+          USERNAME: 'u',
+          PASSWORD_CLAIM_SECRET_BLOCK: 'b',
+          PASSWORD_CLAIM_SIGNATURE: 's',
+          TIMESTAMP: 'Tue Dec 01 09:05:07 UTC 2026',
+        },
+      },
+    ],
   ])('answers RespondToAuthChallenge with %s with InvalidParameterException', async (_name, request) => {
     const { srp } = front();
     expect(await answerOf(() => srp.respond(request))).toMatchObject({ status: 400, body: { __type: 'InvalidParameterException' } });

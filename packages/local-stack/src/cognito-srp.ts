@@ -77,7 +77,8 @@ export function expectedSignature(key: Buffer, poolName: string, userId: string,
 }
 
 /** "Tue Dec 1 09:05:07 UTC 2026": Cognito's TIMESTAMP format. */
-const TIMESTAMP = /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([1-9]|[12]\d|3[01]) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d UTC \d{4}$/;
+const TIMESTAMP =
+  /^(Sun|Mon|Tue|Wed|Thu|Fri|Sat) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([1-9]|[12]\d|3[01]) ([01]\d|2[0-3]):[0-5]\d:[0-5]\d UTC \d{4}$/;
 const HEX = /^[0-9a-fA-F]{1,1024}$/;
 const MAX_TEXT = 2048;
 
@@ -145,7 +146,13 @@ export function createSrpFront({ data, passwordSignIn, now = Date.now, lifetimeM
       });
       return {
         ChallengeName: 'PASSWORD_VERIFIER',
-        ChallengeParameters: { SALT: salt.toString(16), SRP_B: B.toString(16), SECRET_BLOCK: secretBlock, USER_ID_FOR_SRP: userId, USERNAME: userId },
+        ChallengeParameters: {
+          SALT: salt.toString(16),
+          SRP_B: B.toString(16),
+          SECRET_BLOCK: secretBlock,
+          USER_ID_FOR_SRP: userId,
+          USERNAME: userId,
+        },
       };
     },
 
@@ -168,7 +175,9 @@ export function createSrpFront({ data, passwordSignIn, now = Date.now, lifetimeM
       }
       if (username !== challenge.userId && username !== challenge.username) throw incorrectCredentials();
       if (!challenge.key || !challenge.password) throw incorrectCredentials();
-      const expected = Buffer.from(expectedSignature(challenge.key, challenge.poolName, challenge.userId, Buffer.from(secretBlock, 'base64'), timestamp));
+      const expected = Buffer.from(
+        expectedSignature(challenge.key, challenge.poolName, challenge.userId, Buffer.from(secretBlock, 'base64'), timestamp),
+      );
       const given = Buffer.from(signature);
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw incorrectCredentials();
 
@@ -203,13 +212,23 @@ function withCognitoShape(body: unknown): unknown {
   let expiresIn = result['ExpiresIn'];
   if (typeof expiresIn !== 'number') {
     try {
-      const claims = JSON.parse(Buffer.from(result['AccessToken'].split('.')[1] ?? '', 'base64url').toString('utf8')) as { iat?: unknown; exp?: unknown };
+      const claims = JSON.parse(Buffer.from(result['AccessToken'].split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+        iat?: unknown;
+        exp?: unknown;
+      };
       if (typeof claims.exp === 'number' && typeof claims.iat === 'number') expiresIn = claims.exp - claims.iat;
     } catch {
       // Not a JWT: leave ExpiresIn out, as cognito-local did.
     }
   }
-  return { ...(body as object), AuthenticationResult: { ...result, ...(typeof expiresIn === 'number' ? { ExpiresIn: expiresIn } : {}), TokenType: result['TokenType'] ?? 'Bearer' } };
+  return {
+    ...(body as object),
+    AuthenticationResult: {
+      ...result,
+      ...(typeof expiresIn === 'number' ? { ExpiresIn: expiresIn } : {}),
+      TokenType: result['TokenType'] ?? 'Bearer',
+    },
+  };
 }
 
 function objectParameter(container: Record<string, unknown>, name: string): Record<string, unknown> {

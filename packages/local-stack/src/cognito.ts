@@ -71,7 +71,10 @@ export async function startCognito({
   const endpoint = `http://${LOOPBACK}:${port}`;
   await mkdir(path.join(directory, '.cognito'), { recursive: true });
   // Tokens name the guard's address as issuer, not the private one; this file is ours alone.
-  await writeFile(path.join(directory, '.cognito', 'config.json'), `${JSON.stringify({ TokenConfig: { IssuerDomain: endpoint } }, null, 2)}\n`);
+  await writeFile(
+    path.join(directory, '.cognito', 'config.json'),
+    `${JSON.stringify({ TokenConfig: { IssuerDomain: endpoint } }, null, 2)}\n`,
+  );
   const privatePort = await freePort();
   const entry = require.resolve('cognito-local/lib/bin/start.js');
   const signingKeyFile = path.join(directory, 'signing-key.json');
@@ -108,12 +111,10 @@ export async function startCognito({
     credentials: adminCredentials,
     data: cognitoLocalData(path.join(directory, '.cognito', 'db')),
     log,
-  }).catch(
-    async (error: unknown) => {
-      await stopChild();
-      throw error;
-    },
-  );
+  }).catch(async (error: unknown) => {
+    await stopChild();
+    throw error;
+  });
   return {
     endpoint,
     adminCredentials,
@@ -142,9 +143,7 @@ export async function ensureUserPool(
     const pools = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
     let userPoolId = pools.UserPools?.find((pool) => pool.Name === POOL_NAME)?.Id;
     if (!userPoolId) {
-      const created = await cognito.send(
-        new CreateUserPoolCommand({ PoolName: POOL_NAME, UsernameAttributes: ['email'] }),
-      );
+      const created = await cognito.send(new CreateUserPoolCommand({ PoolName: POOL_NAME, UsernameAttributes: ['email'] }));
       userPoolId = created.UserPool!.Id!;
     }
     const clients = await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));
@@ -162,7 +161,13 @@ export async function ensureUserPool(
       userPoolClientId = created.UserPoolClient!.ClientId!;
     } else {
       // A data folder from before may hold other flows (until SRP worked locally, USER_PASSWORD_AUTH too).
-      await cognito.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: userPoolClientId, ExplicitAuthFlows: client.ExplicitAuthFlows }));
+      await cognito.send(
+        new UpdateUserPoolClientCommand({
+          UserPoolId: userPoolId,
+          ClientId: userPoolClientId,
+          ExplicitAuthFlows: client.ExplicitAuthFlows,
+        }),
+      );
     }
     for (const group of new Set(users.flatMap((user) => user.groups))) {
       await ignoreExisting(cognito.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group })));

@@ -112,7 +112,9 @@ it('recovers from a SIGKILL mid-upload: every acknowledged upload is recorded on
   let killed: Promise<void> | undefined;
   await Promise.all(
     initiated.map(async (upload) => {
-      const put = await fetch(upload.s3PutObjectUrl, { method: 'PUT', headers: upload.headers, body: new Uint8Array(upload.bytes) }).catch(() => undefined);
+      const put = await fetch(upload.s3PutObjectUrl, { method: 'PUT', headers: upload.headers, body: new Uint8Array(upload.bytes) }).catch(
+        () => undefined,
+      );
       if (put?.status === 200) acknowledged.push(upload.photoId);
       if (acknowledged.length >= UPLOADS / 3) killed ??= killChildGroup();
     }),
@@ -137,7 +139,10 @@ it('recovers from a SIGKILL mid-upload: every acknowledged upload is recorded on
   expect(existsSync(path.join(lostAndFound, sweep!, outputs.bucketName, `${PLANTED_KEY}._S3rver_metadata.json`))).toBe(true);
   expect(existsSync(`${planted}._S3rver_object`)).toBe(false);
   expect(logs.some((line) => String(line['message']).startsWith('S3 store: checksums file unreadable'))).toBe(true);
-  console.log(`crash: ${acknowledged.length} of ${UPLOADS} PUTs acknowledged before the kill; the sweep set aside ${setAside.length} partial object(s), 1 of them planted:`, setAside.map((line) => line['reason']));
+  console.log(
+    `crash: ${acknowledged.length} of ${UPLOADS} PUTs acknowledged before the kill; the sweep set aside ${setAside.length} partial object(s), 1 of them planted:`,
+    setAside.map((line) => line['reason']),
+  );
 
   const report = await stack.invoke('reconcileUploads', {});
   expect(report).toMatchObject({ failed: 0 });
@@ -157,7 +162,9 @@ it('recovers from a SIGKILL mid-upload: every acknowledged upload is recorded on
   const recorded: string[] = [];
   let cursor: string | null = null;
   do {
-    const page = (await (await get(`/events/demo-event/photos?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).json()) as {
+    const page = (await (
+      await get(`/events/demo-event/photos?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+    ).json()) as {
       items: Array<{ photoId: string }>;
       nextCursor: string | null;
     };

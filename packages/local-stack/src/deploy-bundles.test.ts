@@ -14,22 +14,46 @@ const KIB = 1024;
 
 async function bundle(functionName: string) {
   const spec = app.functions.get(functionName)!;
-  const result = await build({ ...deployBuildOptions(app.esbuild), entryPoints: [spec.file], outdir: '/bundle', write: false, metafile: true, logLevel: 'silent' });
+  const result = await build({
+    ...deployBuildOptions(app.esbuild),
+    entryPoints: [spec.file],
+    outdir: '/bundle',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
   const [output] = Object.values(result.metafile.outputs) as [Metafile['outputs'][string]];
   const packages = new Set(
     Object.entries(output.inputs)
       .filter(([, input]) => input.bytesInOutput > 0)
       .map(([file]) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? file),
   );
-  const bytesOf = (pathPart: string) => Object.entries(output.inputs).reduce((sum, [file, input]) => (file.includes(pathPart) ? sum + input.bytesInOutput : sum), 0);
+  const bytesOf = (pathPart: string) =>
+    Object.entries(output.inputs).reduce((sum, [file, input]) => (file.includes(pathPart) ? sum + input.bytesInOutput : sum), 0);
   return { bytes: output.bytes, packages, bytesOf, text: result.outputFiles[0]!.text };
 }
 
 describe('deploy bundles', () => {
-  it.each([['initiateUpload'], ['listPhotos'], ['getPhoto'], ['createEvent'], ['editPhoto'], ['updateEvent'], ['listEvents'], ['getEvent']])('%s fits in 250 KiB, without the S3 client or the default credential chain', async (name) => {
+  it.each([
+    ['initiateUpload'],
+    ['listPhotos'],
+    ['getPhoto'],
+    ['createEvent'],
+    ['editPhoto'],
+    ['updateEvent'],
+    ['listEvents'],
+    ['getEvent'],
+  ])('%s fits in 250 KiB, without the S3 client or the default credential chain', async (name) => {
     const { bytes, packages, bytesOf } = await bundle(name);
     expect(bytes).toBeLessThanOrEqual(250 * KIB);
-    for (const unwanted of ['@aws-sdk/client-s3', '@aws-sdk/s3-request-presigner', '@aws-sdk/credential-provider-node', '@aws-sdk/credential-provider-ini', '@aws-sdk/nested-clients', '@smithy/credential-provider-imds']) {
+    for (const unwanted of [
+      '@aws-sdk/client-s3',
+      '@aws-sdk/s3-request-presigner',
+      '@aws-sdk/credential-provider-node',
+      '@aws-sdk/credential-provider-ini',
+      '@aws-sdk/nested-clients',
+      '@smithy/credential-provider-imds',
+    ]) {
       expect(packages).not.toContain(unwanted);
     }
     expect(packages).toContain('@aws-sdk/credential-provider-env');
@@ -37,30 +61,46 @@ describe('deploy bundles', () => {
   });
 
   // What esbuild-plugins.cjs keeps out of every function: code that cannot run on Lambda.
-  it.each([...app.functions.keys()])('%s holds no pure-JS SHA-256, no IMDS region lookup, only the version of the SDK client package.json', async (name) => {
-    const { bytesOf, text } = await bundle(name);
-    expect(bytesOf('checksum/sha256/Sha256Js.js')).toBe(0);
-    expect(bytesOf('regionConfig/getInstanceMetadataRegion.js')).toBe(0);
-    expect(bytesOf('@aws-sdk/client-dynamodb/package.json')).toBeLessThan(40);
-    // The User-Agent header still names the client's version.
-    expect(text).toContain(`version:"${JSON.parse(readFileSync(path.join(ROOT, 'node_modules/@aws-sdk/client-dynamodb/package.json'), 'utf8')).version}"`);
-  });
+  it.each([...app.functions.keys()])(
+    '%s holds no pure-JS SHA-256, no IMDS region lookup, only the version of the SDK client package.json',
+    async (name) => {
+      const { bytesOf, text } = await bundle(name);
+      expect(bytesOf('checksum/sha256/Sha256Js.js')).toBe(0);
+      expect(bytesOf('regionConfig/getInstanceMetadataRegion.js')).toBe(0);
+      expect(bytesOf('@aws-sdk/client-dynamodb/package.json')).toBeLessThan(40);
+      // The User-Agent header still names the client's version.
+      expect(text).toContain(
+        `version:"${JSON.parse(readFileSync(path.join(ROOT, 'node_modules/@aws-sdk/client-dynamodb/package.json'), 'utf8')).version}"`,
+      );
+    },
+  );
 
   // Only the routes that take a body import lib/json-body.ts; every route sets CORS headers.
   it.each([
-    ['initiateUpload', true], ['createEvent', true], ['editPhoto', true], ['updateEvent', true], ['batchDeletePhotos', true],
-    ['listPhotos', false], ['getPhoto', false], ['listEvents', false], ['getEvent', false], ['deletePhoto', false],
+    ['initiateUpload', true],
+    ['createEvent', true],
+    ['editPhoto', true],
+    ['updateEvent', true],
+    ['batchDeletePhotos', true],
+    ['listPhotos', false],
+    ['getPhoto', false],
+    ['listEvents', false],
+    ['getEvent', false],
+    ['deletePhoto', false],
   ])('%s holds the middy JSON body parser: %s', async (name, parsesBody) => {
     const { packages } = await bundle(name);
     expect(packages.has('@middy/http-json-body-parser')).toBe(parsesBody);
     expect(packages).toContain('@middy/http-cors');
   });
 
-  it.each([['processUploadedPhoto'], ['deletePhoto'], ['batchDeletePhotos']])('%s keeps the S3 client, still without the default credential chain', async (name) => {
-    const { packages } = await bundle(name);
-    expect(packages).toContain('@aws-sdk/client-s3');
-    for (const unwanted of ['@aws-sdk/credential-provider-node', '@aws-sdk/credential-provider-ini', '@aws-sdk/nested-clients']) {
-      expect(packages).not.toContain(unwanted);
-    }
-  });
+  it.each([['processUploadedPhoto'], ['deletePhoto'], ['batchDeletePhotos']])(
+    '%s keeps the S3 client, still without the default credential chain',
+    async (name) => {
+      const { packages } = await bundle(name);
+      expect(packages).toContain('@aws-sdk/client-s3');
+      for (const unwanted of ['@aws-sdk/credential-provider-node', '@aws-sdk/credential-provider-ini', '@aws-sdk/nested-clients']) {
+        expect(packages).not.toContain(unwanted);
+      }
+    },
+  );
 });

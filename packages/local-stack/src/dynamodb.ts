@@ -27,10 +27,11 @@ export async function startDynamoDb({ directory, port }: { directory: string; po
   const server: Server = dynalite({ path: directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   guardRequests(server);
   const listen = () => listenOnLoopback(server, port);
-  const stopListening = () => new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  const stopListening = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
   await listen();
   return {
     endpoint: `http://${LOOPBACK}:${port}`,
@@ -61,15 +62,18 @@ function guardRequests(server: Server): void {
     });
     request.on('error', () => response.destroy()); // the client is gone: nobody to answer
     request.on('end', () => {
-      if (size > MAX_REQUEST_BYTES) return sendJson(response, 413, { __type: 'com.amazon.coral.service#SerializationException', message: 'Request too large' });
-      if (request.method === 'GET' && request.url?.split('?')[0] !== '/') return sendJson(response, 404, { __type: 'com.amazon.coral.service#UnknownOperationException' });
+      if (size > MAX_REQUEST_BYTES)
+        return sendJson(response, 413, { __type: 'com.amazon.coral.service#SerializationException', message: 'Request too large' });
+      if (request.method === 'GET' && request.url?.split('?')[0] !== '/')
+        return sendJson(response, 404, { __type: 'com.amazon.coral.service#UnknownOperationException' });
       const replay = Object.assign(new EventEmitter(), { method: request.method, url: request.url, headers: request.headers });
       try {
         for (const handler of handlers) handler(replay as unknown as IncomingMessage, response);
         if (size > 0) replay.emit('data', Buffer.concat(chunks));
         replay.emit('end');
       } catch {
-        if (!response.headersSent) sendJson(response, 400, { __type: 'com.amazon.coral.service#SerializationException', message: 'Malformed request' });
+        if (!response.headersSent)
+          sendJson(response, 400, { __type: 'com.amazon.coral.service#SerializationException', message: 'Malformed request' });
       }
     });
   });
@@ -124,7 +128,9 @@ async function describeTable(client: DynamoDBClient, tableName: string): Promise
 async function addMissingIndexes(client: DynamoDBClient, definition: CreateTableCommandInput, table: TableDescription): Promise<void> {
   // A local index exists only from a table's creation, on AWS too: nothing to try.
   const local = new Set((table.LocalSecondaryIndexes ?? []).map((index) => index.IndexName));
-  const missingLocal = (definition.LocalSecondaryIndexes ?? []).filter((index) => !local.has(index.IndexName)).map((index) => index.IndexName!);
+  const missingLocal = (definition.LocalSecondaryIndexes ?? [])
+    .filter((index) => !local.has(index.IndexName))
+    .map((index) => index.IndexName!);
   if (missingLocal.length > 0) throw missingIndexError(definition, missingLocal, []);
   const has = (current: TableDescription) => new Set((current.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
   const missing = (definition.GlobalSecondaryIndexes ?? []).filter((index) => !has(table).has(index.IndexName));

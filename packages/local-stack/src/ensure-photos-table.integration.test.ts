@@ -17,7 +17,11 @@ let client: DynamoDBClient;
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-table-'));
   dynamodb = await startDynamoDb({ directory: dataDir, port: await freePort() });
-  client = new DynamoDBClient({ endpoint: dynamodb.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  client = new DynamoDBClient({
+    endpoint: dynamodb.endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 });
 
 afterAll(async () => {
@@ -27,9 +31,13 @@ afterAll(async () => {
 });
 
 const localIndexesOf = async (tableName: string) =>
-  ((await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.LocalSecondaryIndexes ?? []).map((index) => index.IndexName);
+  ((await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.LocalSecondaryIndexes ?? []).map(
+    (index) => index.IndexName,
+  );
 const indexesOf = async (tableName: string) =>
-  ((await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName);
+  ((await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.GlobalSecondaryIndexes ?? []).map(
+    (index) => index.IndexName,
+  );
 
 describe('ensurePhotosTable', () => {
   it('creates a new table with the events index, and leaves it as is on the next start', async () => {
@@ -43,7 +51,12 @@ describe('ensurePhotosTable', () => {
   it('refuses a table from before the events index, naming the index and the folder to delete', async () => {
     const definition = tableDefinition(await readInfra(REPO_ROOT), 'old');
     const { GlobalSecondaryIndexes: _indexes, ...withoutIndexes } = definition;
-    await client.send(new CreateTableCommand({ ...withoutIndexes, AttributeDefinitions: definition.AttributeDefinitions!.filter(({ AttributeName }) => !AttributeName!.startsWith('gsi1')) }));
+    await client.send(
+      new CreateTableCommand({
+        ...withoutIndexes,
+        AttributeDefinitions: definition.AttributeDefinitions!.filter(({ AttributeName }) => !AttributeName!.startsWith('gsi1')),
+      }),
+    );
     const refused = ensurePhotosTable(dynamodb.endpoint, definition);
     await expect(refused).rejects.toThrow(/has no index gsi1 .*cannot add an index .*Delete the dynamodb folder .*\.local\/dynamodb/);
   });
@@ -51,7 +64,14 @@ describe('ensurePhotosTable', () => {
   it('refuses a table from before the listing indexes (local ones exist only from creation)', async () => {
     const definition = tableDefinition(await readInfra(REPO_ROOT), 'older');
     const { LocalSecondaryIndexes: _indexes, ...withoutIndexes } = definition;
-    await client.send(new CreateTableCommand({ ...withoutIndexes, AttributeDefinitions: definition.AttributeDefinitions!.filter(({ AttributeName }) => !AttributeName!.endsWith('Key')) }));
-    await expect(ensurePhotosTable(dynamodb.endpoint, definition)).rejects.toThrow(/has no index byReady, byUploader .*Delete the dynamodb folder/);
+    await client.send(
+      new CreateTableCommand({
+        ...withoutIndexes,
+        AttributeDefinitions: definition.AttributeDefinitions!.filter(({ AttributeName }) => !AttributeName!.endsWith('Key')),
+      }),
+    );
+    await expect(ensurePhotosTable(dynamodb.endpoint, definition)).rejects.toThrow(
+      /has no index byReady, byUploader .*Delete the dynamodb folder/,
+    );
   });
 });

@@ -51,7 +51,9 @@ async function createOrganizer(): Promise<void> {
         ],
       }),
     );
-    await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId, Username: OTHER_ORGANIZER.email, Password: OTHER_ORGANIZER.password, Permanent: true }));
+    await cognito.send(
+      new AdminSetUserPasswordCommand({ UserPoolId, Username: OTHER_ORGANIZER.email, Password: OTHER_ORGANIZER.password, Permanent: true }),
+    );
     await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId, Username: OTHER_ORGANIZER.email, GroupName: 'organizers' }));
   } finally {
     cognito.destroy();
@@ -106,11 +108,23 @@ describe('GET /events', () => {
     expect(await walk('otherOrganizer')).toEqual(order.map(mine(['list-b'])));
 
     const first = await callApi('GET', '/events?limit=1');
-    expect(first.json.items[0]).toEqual({ eventId: 'list-c', name: 'Event list-c', description: '', open: true, createdAt: expect.any(String), mine: false, quotas: DEFAULT_UPLOAD_QUOTAS });
+    expect(first.json.items[0]).toEqual({
+      eventId: 'list-c',
+      name: 'Event list-c',
+      description: '',
+      open: true,
+      createdAt: expect.any(String),
+      mine: false,
+      quotas: DEFAULT_UPLOAD_QUOTAS,
+    });
   });
 
   it('answers 400 naming the field for a garbage cursor or limit', async () => {
-    for (const [query, field] of [['cursor=garbage', 'cursor'], ['limit=0', 'limit'], ['limit=101', 'limit']]) {
+    for (const [query, field] of [
+      ['cursor=garbage', 'cursor'],
+      ['limit=0', 'limit'],
+      ['limit=101', 'limit'],
+    ]) {
       const response = await callApi('GET', `/events?${query}`);
       expect(response.status, query).toBe(400);
       expect(response.json.error.field, query).toBe(field);
@@ -154,7 +168,14 @@ describe('PATCH /events/{eventId}', () => {
 
     const patched = await callApi('PATCH', '/events/demo-event', { as: 'organizer', body: changes });
     expect(patched.status, patched.text).toBe(200);
-    expect(patched.json).toEqual({ eventId: 'demo-event', ...changes, open: true, createdAt: expect.any(String), mine: true, quotas: DEFAULT_UPLOAD_QUOTAS });
+    expect(patched.json).toEqual({
+      eventId: 'demo-event',
+      ...changes,
+      open: true,
+      createdAt: expect.any(String),
+      mine: true,
+      quotas: DEFAULT_UPLOAD_QUOTAS,
+    });
     expect(await callApi('GET', '/events/demo-event')).toMatchObject({ status: 200, json: { ...changes, mine: false } });
   });
 

@@ -14,7 +14,8 @@ import type { ServerlessApp } from '#lib/serverless-functions';
  * serverless-esbuild builds in.
  */
 export function deployBuildOptions(custom: Yaml): BuildOptions {
-  const { outputFileExtension, exclude, packager, packagerOptions, installExtraArgs, keepOutputDirectory, nativeZip, plugins, ...options } = custom;
+  const { outputFileExtension, exclude, packager, packagerOptions, installExtraArgs, keepOutputDirectory, nativeZip, plugins, ...options } =
+    custom;
   const workingDir = String(options['absWorkingDir'] ?? process.cwd());
   return {
     ...options,

@@ -40,16 +40,26 @@ it('labels every log line with the function that wrote it, under concurrent invo
   await Promise.all(
     Array.from({ length: uploads }, async (_, i) => {
       const { photoId } = await api.uploadFile(new Blob([jpegBytes(2000 + i)], { type: 'image/jpeg' }), { title: `Log ${i}` });
-      await Promise.all([api.waitForPhoto(photoId, { intervalMs: 5, maxIntervalMs: 20 }), api.listPhotos({ limit: 5 }), api.getPhoto(photoId)]);
+      await Promise.all([
+        api.waitForPhoto(photoId, { intervalMs: 5, maxIntervalMs: 20 }),
+        api.listPhotos({ limit: 5 }),
+        api.getPhoto(photoId),
+      ]);
     }),
   );
   await stack.notifications.idle();
 
   const recorded = lines.filter(({ line }) => line['message'] === 'Photo recorded');
   expect(recorded).toHaveLength(uploads);
-  for (const { printedBy, line } of recorded) expect({ printedBy, function_name: line['function_name'] }).toEqual({ printedBy: 'processUploadedPhoto', function_name: 'processUploadedPhoto' });
+  for (const { printedBy, line } of recorded)
+    expect({ printedBy, function_name: line['function_name'] }).toEqual({
+      printedBy: 'processUploadedPhoto',
+      function_name: 'processUploadedPhoto',
+    });
   // Each processing line names its object and photo, though eight were processed at once.
-  const processing = lines.filter(({ printedBy, line }) => printedBy === 'processUploadedPhoto' && line['message'] !== 'Lambda invocation event');
+  const processing = lines.filter(
+    ({ printedBy, line }) => printedBy === 'processUploadedPhoto' && line['message'] !== 'Lambda invocation event',
+  );
   expect(processing.length).toBeGreaterThanOrEqual(uploads);
   for (const { line } of processing) {
     expect(line['key'], JSON.stringify(line)).toBe(`uploads/event_${stack.outputs.demoEventId}/${String(line['photoId'])}.jpg`);
@@ -59,10 +69,14 @@ it('labels every log line with the function that wrote it, under concurrent invo
   const missing = randomUUID();
   await expect(api.getPhoto(missing)).rejects.toThrow();
   const refused = lines.filter(({ printedBy, line }) => printedBy === 'getPhoto' && line['message'] === 'Request refused');
-  expect(refused.map(({ line }) => [line['status'], line['eventId'], line['photoId']])).toEqual([[404, stack.outputs.demoEventId, missing]]);
+  expect(refused.map(({ line }) => [line['status'], line['eventId'], line['photoId']])).toEqual([
+    [404, stack.outputs.demoEventId, missing],
+  ]);
 
   const withContext = lines.filter(({ line }) => line['function_name'] !== undefined);
-  expect(new Set(withContext.map(({ printedBy }) => printedBy))).toEqual(new Set(['initiateUpload', 'processUploadedPhoto', 'getPhoto', 'listPhotos']));
+  expect(new Set(withContext.map(({ printedBy }) => printedBy))).toEqual(
+    new Set(['initiateUpload', 'processUploadedPhoto', 'getPhoto', 'listPhotos']),
+  );
   for (const { printedBy, line } of withContext) expect(line['function_name']).toBe(printedBy);
   // A request id belongs to one function's invocation only.
   const functionOfRequest = new Map<unknown, string>();

@@ -40,7 +40,15 @@ const TARGET: Record<Port, string> = {
 };
 
 /** One HTTP request with exactly this path, headers and body; its status, or a failure after TIMEOUT_MS. */
-function send(baseUrl: string, { method = 'POST', path: rawPath = '/', headers = {}, body }: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<Answer> {
+function send(
+  baseUrl: string,
+  {
+    method = 'POST',
+    path: rawPath = '/',
+    headers = {},
+    body,
+  }: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer },
+): Promise<Answer> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const req = request({ hostname, port, method, path: rawPath, headers, timeout: TIMEOUT_MS }, (res) => {
@@ -105,8 +113,15 @@ const is4xx = (answer: Answer) => typeof answer === 'number' && answer >= 400 &&
 
 async function normalRequestsWork(): Promise<void> {
   const { api, web: webUrl } = urls();
-  expect((await fetch(`${api}/events/${stack.outputs.demoEventId}/photos`, { headers: { authorization: `Bearer ${idToken}` } })).status).toBe(200);
-  const dynamodb = new DynamoDBClient({ endpoint: stack.outputs.dynamodbEndpoint, region: stack.outputs.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  expect(
+    (await fetch(`${api}/events/${stack.outputs.demoEventId}/photos`, { headers: { authorization: `Bearer ${idToken}` } })).status,
+  ).toBe(200);
+  const dynamodb = new DynamoDBClient({
+    endpoint: stack.outputs.dynamodbEndpoint,
+    region: stack.outputs.region,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
   try {
     expect((await dynamodb.send(new DescribeTableCommand({ TableName: stack.outputs.tableName }))).Table?.TableStatus).toBe('ACTIVE');
   } finally {
@@ -151,7 +166,10 @@ describe.each(['api', 'dynamodb', 'cognito', 'web'] as const)('the %s port', (po
     ['a wrong content type', json('{}', 'text/plain')],
     ['form data', json('a=b&c=d', 'application/x-www-form-urlencoded')],
     ['binary bytes as JSON', json(Buffer.from([0xff, 0xfe, 0x00, 0x81, 0x7b]).toString('latin1'))],
-    ['an X-Amz-Target that does not exist', { headers: { ...json('{}').headers, 'x-amz-target': `${TARGET[port].split('.')[0]}.NoSuchOperation` }, body: '{}' }],
+    [
+      'an X-Amz-Target that does not exist',
+      { headers: { ...json('{}').headers, 'x-amz-target': `${TARGET[port].split('.')[0]}.NoSuchOperation` }, body: '{}' },
+    ],
     ['an X-Amz-Target without a service', { headers: { ...json('{}').headers, 'x-amz-target': 'GetItem' }, body: '{}' }],
     ['a huge header', { method: 'GET', headers: { 'x-filler': 'x'.repeat(20_000) } }],
     ['an unknown method', { method: 'PROPFIND', path: '/' }],
@@ -180,7 +198,12 @@ describe.each(['api', 'dynamodb', 'cognito', 'web'] as const)('the %s port', (po
 
 describe('malformed service calls', () => {
   it('DynamoDB answers a key of the wrong type with 400', async () => {
-    const dynamodb = new DynamoDBClient({ endpoint: stack.outputs.dynamodbEndpoint, region: stack.outputs.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+    const dynamodb = new DynamoDBClient({
+      endpoint: stack.outputs.dynamodbEndpoint,
+      region: stack.outputs.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
     try {
       const error = await dynamodb
         .send(new GetItemCommand({ TableName: stack.outputs.tableName, Key: { pk: { N: '1' }, sk: { S: 'EVENT' } } }))
@@ -210,20 +233,38 @@ describe('malformed service calls', () => {
     ['InitiateAuth', '{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"nope","AuthParameters":{"USERNAME":"a","PASSWORD":"b"}}'],
     ['InitiateAuth', '{"AuthFlow":42,"ClientId":[],"AuthParameters":"x"}'],
     ['InitiateAuth', `{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"CLIENT","AuthParameters":{}}`],
-    ['InitiateAuth', `{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"CLIENT","AuthParameters":{"USERNAME":"attendee@example.com","PASSWORD":"Local-Attendee-1!"}}`],
+    [
+      'InitiateAuth',
+      `{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"CLIENT","AuthParameters":{"USERNAME":"attendee@example.com","PASSWORD":"Local-Attendee-1!"}}`,
+    ],
     ['InitiateAuth', `{"AuthFlow":"USER_SRP_AUTH","ClientId":"CLIENT"}`],
     ['InitiateAuth', `{"AuthFlow":"USER_SRP_AUTH","ClientId":"CLIENT","AuthParameters":{"USERNAME":"attendee@example.com"}}`],
-    ['InitiateAuth', `{"AuthFlow":"USER_SRP_AUTH","ClientId":"CLIENT","AuthParameters":{"USERNAME":"attendee@example.com","SRP_A":"not hex"}}`],
+    [
+      'InitiateAuth',
+      `{"AuthFlow":"USER_SRP_AUTH","ClientId":"CLIENT","AuthParameters":{"USERNAME":"attendee@example.com","SRP_A":"not hex"}}`,
+    ],
     ['InitiateAuth', `{"AuthFlow":"USER_SRP_AUTH","ClientId":"CLIENT","AuthParameters":{"USERNAME":"attendee@example.com","SRP_A":"0"}}`],
     ['InitiateAuth', `{"AuthFlow":"USER_SRP_AUTH","ClientId":"CLIENT","AuthParameters":{"USERNAME":["a"],"SRP_A":{"x":1}}}`],
-    ['InitiateAuth', `{"AuthFlow":"USER_SRP_AUTH","ClientId":"CLIENT","AuthParameters":{"USERNAME":"attendee@example.com","SRP_A":"${'f'.repeat(100_000)}"}}`],
+    [
+      'InitiateAuth',
+      `{"AuthFlow":"USER_SRP_AUTH","ClientId":"CLIENT","AuthParameters":{"USERNAME":"attendee@example.com","SRP_A":"${'f'.repeat(100_000)}"}}`,
+    ],
     ['InitiateAuth', `{"AuthFlow":"USER_SRP_AUTH","ClientId":"nope","AuthParameters":{"USERNAME":"a","SRP_A":"2"}}`],
     ['InitiateAuth', `{"AuthFlow":"USER_SRP_AUTH","ClientId":{"__proto__":1},"AuthParameters":{"USERNAME":"a","SRP_A":"2"}}`],
     ['RespondToAuthChallenge', '{"ClientId":"CLIENT","ChallengeName":"PASSWORD_VERIFIER"}'],
     ['RespondToAuthChallenge', '{"ClientId":"CLIENT","ChallengeName":"PASSWORD_VERIFIER","ChallengeResponses":"x"}'],
-    ['RespondToAuthChallenge', '{"ClientId":"CLIENT","ChallengeName":"PASSWORD_VERIFIER","ChallengeResponses":{"USERNAME":"a","PASSWORD_CLAIM_SECRET_BLOCK":"b","PASSWORD_CLAIM_SIGNATURE":"c","TIMESTAMP":"d"}}'],
-    ['RespondToAuthChallenge', '{"ClientId":"CLIENT","ChallengeName":"PASSWORD_VERIFIER","ChallengeResponses":{"USERNAME":"a","PASSWORD_CLAIM_SECRET_BLOCK":"@@@","PASSWORD_CLAIM_SIGNATURE":"c","TIMESTAMP":"Tue Dec 1 09:05:07 UTC 2026"}}'],
-    ['RespondToAuthChallenge', '{"ClientId":42,"ChallengeName":"PASSWORD_VERIFIER","ChallengeResponses":{"USERNAME":1,"PASSWORD_CLAIM_SECRET_BLOCK":null}}'],
+    [
+      'RespondToAuthChallenge',
+      '{"ClientId":"CLIENT","ChallengeName":"PASSWORD_VERIFIER","ChallengeResponses":{"USERNAME":"a","PASSWORD_CLAIM_SECRET_BLOCK":"b","PASSWORD_CLAIM_SIGNATURE":"c","TIMESTAMP":"d"}}',
+    ],
+    [
+      'RespondToAuthChallenge',
+      '{"ClientId":"CLIENT","ChallengeName":"PASSWORD_VERIFIER","ChallengeResponses":{"USERNAME":"a","PASSWORD_CLAIM_SECRET_BLOCK":"@@@","PASSWORD_CLAIM_SIGNATURE":"c","TIMESTAMP":"Tue Dec 1 09:05:07 UTC 2026"}}',
+    ],
+    [
+      'RespondToAuthChallenge',
+      '{"ClientId":42,"ChallengeName":"PASSWORD_VERIFIER","ChallengeResponses":{"USERNAME":1,"PASSWORD_CLAIM_SECRET_BLOCK":null}}',
+    ],
     ['RespondToAuthChallenge', '{"ClientId":"CLIENT","ChallengeName":"NEW_PASSWORD_REQUIRED","Session":"garbage"}'],
     ['GetUser', '{"AccessToken":"garbage"}'],
     ['GetUser', '{}'],

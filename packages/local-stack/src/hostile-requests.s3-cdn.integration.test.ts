@@ -19,7 +19,12 @@ let s3: S3Client;
 const PHOTO_KEY = `photos/event_demo-event/${randomUUID()}.jpg`;
 
 /** A request whose path goes out exactly as given (fetch would normalise it). */
-function send(baseUrl: string, method: string, rawPath: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+function send(
+  baseUrl: string,
+  method: string,
+  rawPath: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const req = request({ hostname, port, method, path: rawPath, headers }, (res) => {
@@ -52,7 +57,9 @@ beforeAll(async () => {
   stack = await startLocalStack({ dataDir, retryDelaysMs: [10] });
   s3 = s3Client(stack.outputs);
   await s3.send(new PutObjectCommand({ Bucket: stack.outputs.bucketName, Key: PHOTO_KEY, Body: 'jpeg?', ContentType: 'image/jpeg' }));
-  await s3.send(new PutObjectCommand({ Bucket: stack.outputs.bucketName, Key: 'private/secret.txt', Body: 'secret', ContentType: 'text/plain' }));
+  await s3.send(
+    new PutObjectCommand({ Bucket: stack.outputs.bucketName, Key: 'private/secret.txt', Body: 'secret', ContentType: 'text/plain' }),
+  );
 });
 
 afterAll(async () => {
@@ -143,12 +150,28 @@ describe('the S3 proxy', () => {
   });
 
   // The proxy holds a body of up to 1 MiB in memory and spools a larger one to disk: both ways.
-  it.each([['held in memory', 100_000], ['spooled to disk', 2 * 1024 * 1024]])('stores nothing of a signed PUT whose client goes away mid-body (%s)', async (_way, size) => {
+  it.each([
+    ['held in memory', 100_000],
+    ['spooled to disk', 2 * 1024 * 1024],
+  ])('stores nothing of a signed PUT whose client goes away mid-body (%s)', async (_way, size) => {
     const key = `uploads/event_demo-event/aborted-${size}.jpg`;
-    const signed = await signUpload(uploadSigning(stack.outputs), { bucket: bucket(), key, contentType: 'image/jpeg', size, metadata: {}, expiresInSeconds: 60 });
+    const signed = await signUpload(uploadSigning(stack.outputs), {
+      bucket: bucket(),
+      key,
+      contentType: 'image/jpeg',
+      size,
+      metadata: {},
+      expiresInSeconds: 60,
+    });
     const url = new URL(signed.url);
     await new Promise<void>((resolve) => {
-      const req = request({ hostname: url.hostname, port: url.port, method: 'PUT', path: `${url.pathname}${url.search}`, headers: signed.headers });
+      const req = request({
+        hostname: url.hostname,
+        port: url.port,
+        method: 'PUT',
+        path: `${url.pathname}${url.search}`,
+        headers: signed.headers,
+      });
       req.on('error', () => resolve());
       req.write(Buffer.alloc(10_000), () => setTimeout(() => req.destroy(), 100));
       req.on('close', () => resolve());

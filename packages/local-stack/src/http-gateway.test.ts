@@ -32,7 +32,11 @@ async function gateway(withCors: HttpApiCors | undefined): Promise<string> {
     cors: withCors,
     invoke: async () => {
       invocations++;
-      return { statusCode: 415, headers: { 'content-type': 'application/json', ...contradicting }, body: '{"error":{"code":"UnsupportedMediaType"}}' };
+      return {
+        statusCode: 415,
+        headers: { 'content-type': 'application/json', ...contradicting },
+        body: '{"error":{"code":"UnsupportedMediaType"}}',
+      };
     },
     authorize: async () => null,
     log: () => {},
@@ -47,7 +51,8 @@ afterEach(async () => {
   invocations = 0;
 });
 
-const corsHeadersOf = (response: Response) => Object.fromEntries([...response.headers].filter(([name]) => name.startsWith('access-control-')));
+const corsHeadersOf = (response: Response) =>
+  Object.fromEntries([...response.headers].filter(([name]) => name.startsWith('access-control-')));
 
 describe('local HTTP gateway CORS', () => {
   it("answers with httpApi.cors's headers only, never the function's", async () => {
@@ -76,6 +81,8 @@ describe('local HTTP gateway CORS', () => {
 
   it("passes the function's CORS headers on when no CORS is configured, as API Gateway does", async () => {
     const response = await fetch(`${await gateway(undefined)}/echo`, { method: 'POST', headers: { origin: APP } });
-    expect(corsHeadersOf(response)).toEqual(Object.fromEntries(Object.entries(contradicting).map(([name, value]) => [name.toLowerCase(), value])));
+    expect(corsHeadersOf(response)).toEqual(
+      Object.fromEntries(Object.entries(contradicting).map(([name, value]) => [name.toLowerCase(), value])),
+    );
   });
 });

@@ -39,7 +39,13 @@ try {
 
 port.on('message', async ({ requestId, event }: { requestId: string; event: unknown }) => {
   if (!handler) return port.postMessage({ requestId, error: initError, fatal: true });
-  const context = lambdaContext({ functionName: data.name, timeoutSeconds: data.timeoutSeconds, memoryMB: data.memoryMB, region: data.region, requestId });
+  const context = lambdaContext({
+    functionName: data.name,
+    timeoutSeconds: data.timeoutSeconds,
+    memoryMB: data.memoryMB,
+    region: data.region,
+    requestId,
+  });
   try {
     port.postMessage({ requestId, result: await handler(event, context) });
   } catch (error) {

@@ -37,8 +37,22 @@ function spec(name: string, file: string, timeoutSeconds = 5): FunctionSpec {
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'lambda-runtime-'));
   for (const [file, source] of Object.entries(HANDLERS)) await writeFile(path.join(dir, file), source);
-  const functions = [spec('alpha', 'counter.mjs'), spec('beta', 'counter.mjs'), spec('slow', 'slow.mjs', 1), spec('broken', 'broken.mjs'), spec('fails', 'fails.mjs'), spec('logs', 'logs.mjs')];
-  const app: ServerlessApp = { functions: new Map(functions.map((fn) => [fn.name, fn])), routes: [], s3Triggers: [], cors: undefined, authorizers: new Map(), esbuild: { bundle: true, format: 'esm', platform: 'node', outputFileExtension: '.mjs' } };
+  const functions = [
+    spec('alpha', 'counter.mjs'),
+    spec('beta', 'counter.mjs'),
+    spec('slow', 'slow.mjs', 1),
+    spec('broken', 'broken.mjs'),
+    spec('fails', 'fails.mjs'),
+    spec('logs', 'logs.mjs'),
+  ];
+  const app: ServerlessApp = {
+    functions: new Map(functions.map((fn) => [fn.name, fn])),
+    routes: [],
+    s3Triggers: [],
+    cors: undefined,
+    authorizers: new Map(),
+    esbuild: { bundle: true, format: 'esm', platform: 'node', outputFileExtension: '.mjs' },
+  };
   bundles = await buildFunctionBundles(app);
   runtime = createLambdaRuntime(app, {
     region: 'local',
@@ -68,7 +82,11 @@ describe('local Lambda runtime', () => {
   it('reuses a warm instance, and runs concurrent invocations in separate instances (at most maxInstances)', async () => {
     const warm = (await runtime.invoke('alpha', {})) as { invocations: number };
     expect(warm.invocations).toBe(2);
-    const results = (await Promise.all([1, 2, 3, 4, 5].map(() => runtime.invoke('beta', { delayMs: 100 })))) as Array<{ instanceId: number; concurrent: number; requestId: string }>;
+    const results = (await Promise.all([1, 2, 3, 4, 5].map(() => runtime.invoke('beta', { delayMs: 100 })))) as Array<{
+      instanceId: number;
+      concurrent: number;
+      requestId: string;
+    }>;
     // Five at once with three instances: three instances, each serving one invocation at a time.
     expect(new Set(results.map((result) => result.requestId)).size).toBe(5);
     expect(new Set(results.map((result) => result.instanceId)).size).toBe(3);

@@ -59,7 +59,14 @@ export function createLambdaRuntime(app: ServerlessApp, options: LambdaRuntimeOp
     const bundle = options.bundles.files.get(spec.name);
     if (!bundle) throw new Error(`No bundle for ${spec.name}`);
     const worker = new Worker(options.bundles.instance, {
-      workerData: { name: spec.name, bundle, exportName: spec.exportName, timeoutSeconds: spec.timeoutSeconds, memoryMB: spec.memoryMB, region: options.region },
+      workerData: {
+        name: spec.name,
+        bundle,
+        exportName: spec.exportName,
+        timeoutSeconds: spec.timeoutSeconds,
+        memoryMB: spec.memoryMB,
+        region: options.region,
+      },
       env: options.environment(spec),
       execArgv: ['--enable-source-maps'],
       stdout: true,

@@ -46,7 +46,12 @@ export async function startLocalFunctions(options: LocalFunctionsOptions) {
     return spec;
   };
   const environment = (spec: FunctionSpec) => functionEnvironment(spec, intrinsics, local, options.environment);
-  const runtime = createLambdaRuntime(app, { region: local.region, bundles, environment, ...(options.onLog ? { onLog: options.onLog } : {}) });
+  const runtime = createLambdaRuntime(app, {
+    region: local.region,
+    bundles,
+    environment,
+    ...(options.onLog ? { onLog: options.onLog } : {}),
+  });
 
   const authorizers = new Map(
     [...app.authorizers].map(([name, spec]) => {

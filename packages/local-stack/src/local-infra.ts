@@ -120,11 +120,17 @@ export function bucketCorsRules(infra: Infra): CorsRule[] {
 export function cdnReadablePrefixes(infra: Infra): string[] {
   const policy: Yaml = infra.resources[infra.idOf('AWS::S3::BucketPolicy')]!['Properties']['PolicyDocument'];
   return (policy['Statement'] as Yaml[])
-    .filter((statement) => statement['Effect'] === 'Allow' && statement['Principal']?.['Service'] === 'cloudfront.amazonaws.com' && statement['Action'] === 's3:GetObject')
+    .filter(
+      (statement) =>
+        statement['Effect'] === 'Allow' &&
+        statement['Principal']?.['Service'] === 'cloudfront.amazonaws.com' &&
+        statement['Action'] === 's3:GetObject',
+    )
     .map((statement) => {
       // Fn::Join ['', [<bucket ARN>, '/photos/*']]: the prefix is the literal after the ARN.
       const suffix = (statement['Resource']['Fn::Join'][1] as unknown[]).at(-1);
-      if (typeof suffix !== 'string' || !/^\/[a-z]+\/\*$/.test(suffix)) throw new Error(`infra.serverless.yml: unexpected CloudFront read resource ${JSON.stringify(statement['Resource'])}`);
+      if (typeof suffix !== 'string' || !/^\/[a-z]+\/\*$/.test(suffix))
+        throw new Error(`infra.serverless.yml: unexpected CloudFront read resource ${JSON.stringify(statement['Resource'])}`);
       return suffix.slice(1, -1);
     });
 }

@@ -16,7 +16,14 @@ let directory: string;
 let s3: LocalS3 | undefined;
 
 const start = async () => {
-  s3 = await startS3({ directory, port: 0, bucket: BUCKET, corsRules: [{ AllowedOrigins: ['*'], AllowedMethods: ['PUT'], AllowedHeaders: ['*'] }], onEvent: () => undefined, log: () => undefined });
+  s3 = await startS3({
+    directory,
+    port: 0,
+    bucket: BUCKET,
+    corsRules: [{ AllowedOrigins: ['*'], AllowedMethods: ['PUT'], AllowedHeaders: ['*'] }],
+    onEvent: () => undefined,
+    log: () => undefined,
+  });
   return createS3Client({ endpoint: s3.endpoint, region: 'eu-west-1', credentials: LOCAL_S3_CREDENTIALS, forcePathStyle: true });
 };
 const statusOf = (promise: Promise<unknown>) =>
@@ -40,9 +47,19 @@ afterAll(async () => {
 /** The ports this process listens on now (IPv4: /proc/net/tcp rows whose socket is one of our fds). */
 async function listeningPorts(): Promise<Set<number>> {
   const fds = await readdir('/proc/self/fd');
-  const inodes = new Set((await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')))).map((link) => /^socket:\[(\d+)\]$/.exec(link)?.[1]));
-  const rows = (await readFile('/proc/net/tcp', 'utf8')).trim().split('\n').slice(1).map((row) => row.trim().split(/\s+/));
-  return new Set(rows.filter((fields) => fields[3] === '0A' && inodes.has(fields[9])).map((fields) => parseInt(fields[1]!.split(':')[1]!, 16)));
+  const inodes = new Set(
+    (await Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')))).map(
+      (link) => /^socket:\[(\d+)\]$/.exec(link)?.[1],
+    ),
+  );
+  const rows = (await readFile('/proc/net/tcp', 'utf8'))
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((row) => row.trim().split(/\s+/));
+  return new Set(
+    rows.filter((fields) => fields[3] === '0A' && inodes.has(fields[9])).map((fields) => parseInt(fields[1]!.split(':')[1]!, 16)),
+  );
 }
 
 describe('the ports it opens', () => {
@@ -64,7 +81,9 @@ describe('after a restart, with no ETag seen yet', () => {
   it('answers 412 to If-None-Match: * on a key that exists (a second PUT to an upload URL)', async () => {
     const client = await start();
     try {
-      expect(await statusOf(client.send(new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: 'second version', IfNoneMatch: '*' })))).toBe(412);
+      expect(
+        await statusOf(client.send(new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: 'second version', IfNoneMatch: '*' }))),
+      ).toBe(412);
       const stored = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: KEY }));
       expect(await stored.Body!.transformToString()).toBe('first version');
     } finally {
@@ -75,10 +94,14 @@ describe('after a restart, with no ETag seen yet', () => {
   it("answers If-Match and a copy's x-amz-copy-source-if-match by the stored version", async () => {
     const client = await start();
     try {
-      expect(await statusOf(client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: KEY, IfMatch: '"0123456789abcdef0123456789abcdef"' })))).toBe(412);
+      expect(
+        await statusOf(client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: KEY, IfMatch: '"0123456789abcdef0123456789abcdef"' }))),
+      ).toBe(412);
       expect(await statusOf(client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: KEY, IfMatch: etag })))).toBe(200);
       const copy = (ifMatch: string) =>
-        client.send(new CopyObjectCommand({ Bucket: BUCKET, Key: 'photos/copy.jpg', CopySource: `${BUCKET}/${KEY}`, CopySourceIfMatch: ifMatch }));
+        client.send(
+          new CopyObjectCommand({ Bucket: BUCKET, Key: 'photos/copy.jpg', CopySource: `${BUCKET}/${KEY}`, CopySourceIfMatch: ifMatch }),
+        );
       expect(await statusOf(copy('"0123456789abcdef0123456789abcdef"'))).toBe(412);
       expect(await statusOf(copy(etag))).toBe(200);
     } finally {

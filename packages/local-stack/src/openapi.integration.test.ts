@@ -22,7 +22,8 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-openapi-'));
   stack = await startLocalStack({ dataDir, retryDelaysMs: [50, 100] });
   const user = (groups: number) => stack.outputs.demoUsers.find((demo) => demo.groups.length === groups)!;
-  const token = (demo: { email: string; password: string }) => signIn(stack.outputs, demo.email, demo.password).then((signedIn) => signedIn.idToken);
+  const token = (demo: { email: string; password: string }) =>
+    signIn(stack.outputs, demo.email, demo.password).then((signedIn) => signedIn.idToken);
   [tokens.attendee, tokens.organizer] = await Promise.all([token(user(0)), token(user(1))]);
   const response = await fetch(`${stack.outputs.apiUrl}/openapi.json`);
   expect(response.status).toBe(200);
@@ -84,7 +85,9 @@ describe('OpenAPI document', () => {
       expect(operation.security).toEqual([{ cognito: [] }]);
       expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['400', '401']));
     }
-    const statuses = new Set(Object.values<any>(document.paths).flatMap((item) => Object.values<any>(item).flatMap((op) => Object.keys(op.responses))));
+    const statuses = new Set(
+      Object.values<any>(document.paths).flatMap((item) => Object.values<any>(item).flatMap((op) => Object.keys(op.responses))),
+    );
     expect([...statuses]).toEqual(expect.arrayContaining(['400', '401', '403', '404', '409', '415']));
   });
 
@@ -101,10 +104,16 @@ describe('OpenAPI document', () => {
     expect(created.status).toBe(201);
     expect((await call('POST /events', '/events', { as: 'organizer', body: { eventId, name: 'Again' } })).status).toBe(409);
     expect((await call('POST /events', '/events', { body: { eventId: 'x', name: 'Not mine' } })).status).toBe(403);
-    expect((await call('POST /events', '/events', { as: 'organizer', body: { eventId: '..', name: 'x' } })).json.error.field).toBe('eventId');
+    expect((await call('POST /events', '/events', { as: 'organizer', body: { eventId: '..', name: 'x' } })).json.error.field).toBe(
+      'eventId',
+    );
     expect((await call('POST /events', '/events', { as: 'organizer', body: 'not json' })).json.error.field).toBe('body');
     expect((await call('POST /events', '/events', { as: 'organizer' })).json.error.field).toBe('body');
-    const form = await call('POST /events', '/events', { as: 'organizer', body: 'eventId=x&name=y', contentType: 'application/x-www-form-urlencoded' });
+    const form = await call('POST /events', '/events', {
+      as: 'organizer',
+      body: 'eventId=x&name=y',
+      contentType: 'application/x-www-form-urlencoded',
+    });
     expect(form).toMatchObject({ status: 415, json: { error: { code: 'UnsupportedMediaType', field: 'content-type' } } });
 
     const bytes = jpegBytes(2048);
@@ -116,8 +125,20 @@ describe('OpenAPI document', () => {
     const photoPath = `/events/${eventId}/photos/${photoId}`;
     expect((await call('GET /events/{eventId}/photos/{photoId}', photoPath)).json.status).toBe('pending');
     expect((await call('PATCH /events/{eventId}/photos/{photoId}', photoPath, { body: { title: 'Early' } })).status).toBe(409);
-    expect((await call('POST /events/{eventId}/photos/initiate-upload', `/events/${eventId}/photos/initiate-upload`, { body: { title: 'x', contentType: 'image/jpeg', size: 0 } })).json.error.field).toBe('size');
-    expect((await call('POST /events/{eventId}/photos/initiate-upload', '/events/no-such-event/photos/initiate-upload', { body: { title: 'x', contentType: 'image/jpeg', size: 1 } })).status).toBe(404);
+    expect(
+      (
+        await call('POST /events/{eventId}/photos/initiate-upload', `/events/${eventId}/photos/initiate-upload`, {
+          body: { title: 'x', contentType: 'image/jpeg', size: 0 },
+        })
+      ).json.error.field,
+    ).toBe('size');
+    expect(
+      (
+        await call('POST /events/{eventId}/photos/initiate-upload', '/events/no-such-event/photos/initiate-upload', {
+          body: { title: 'x', contentType: 'image/jpeg', size: 1 },
+        })
+      ).status,
+    ).toBe(404);
 
     expect((await fetch(s3PutObjectUrl, { method, headers, body: new Uint8Array(bytes) })).status).toBe(200);
     await stack.notifications.idle();
@@ -134,9 +155,13 @@ describe('OpenAPI document', () => {
     const second = await call('POST /events/{eventId}/photos/initiate-upload', `/events/${eventId}/photos/initiate-upload`, {
       body: { title: 'Again', contentType: 'image/jpeg', size: bytes.length },
     });
-    expect((await fetch(second.json.s3PutObjectUrl, { method, headers: second.json.headers, body: new Uint8Array(bytes) })).status).toBe(200);
+    expect((await fetch(second.json.s3PutObjectUrl, { method, headers: second.json.headers, body: new Uint8Array(bytes) })).status).toBe(
+      200,
+    );
     await stack.notifications.idle();
-    expect((await call('GET /events/{eventId}/photos/{photoId}', `/events/${eventId}/photos/${second.json.photoId}`)).json.status).toBe('duplicate');
+    expect((await call('GET /events/{eventId}/photos/{photoId}', `/events/${eventId}/photos/${second.json.photoId}`)).json.status).toBe(
+      'duplicate',
+    );
 
     expect((await call('GET /events', '/events?limit=5')).status).toBe(200);
     expect((await call('GET /events/{eventId}', `/events/${eventId}`)).json.photoCount).toBe(1);

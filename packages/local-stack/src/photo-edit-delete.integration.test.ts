@@ -17,7 +17,8 @@ const tokens = { uploader: '', stranger: '', organizer: '' };
 const STRANGER = { email: 'stranger@example.com', password: 'Local-Stranger-1!' };
 const EVENT = 'demo-event';
 
-const callApi = (method: string, pathname: string, { body, auth }: { body?: unknown; auth: string }) => request(api, method, pathname, { token: auth, body });
+const callApi = (method: string, pathname: string, { body, auth }: { body?: unknown; auth: string }) =>
+  request(api, method, pathname, { token: auth, body });
 const photoPath = (photoId: string) => `/events/${EVENT}/photos/${photoId}`;
 
 /** Initiates and PUTs a photo as the uploader; processing runs in the background. */
@@ -72,7 +73,14 @@ beforeAll(async () => {
   try {
     const pool = { UserPoolId: stack.outputs.userPoolId, Username: STRANGER.email };
     await cognito.send(
-      new AdminCreateUserCommand({ ...pool, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: STRANGER.email }, { Name: 'email_verified', Value: 'true' }] }),
+      new AdminCreateUserCommand({
+        ...pool,
+        MessageAction: 'SUPPRESS',
+        UserAttributes: [
+          { Name: 'email', Value: STRANGER.email },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+      }),
     );
     await cognito.send(new AdminSetUserPasswordCommand({ ...pool, Password: STRANGER.password, Permanent: true }));
   } finally {
@@ -109,7 +117,10 @@ describe('who uploaded', () => {
 describe('PATCH /events/{eventId}/photos/{photoId}', () => {
   it('lets the uploader and the organizer edit, refuses a stranger', async () => {
     const { photoId } = await uploaded();
-    const byUploader = await callApi('PATCH', photoPath(photoId), { body: { title: '키노트 연설 🎤', description: '主题演讲' }, auth: tokens.uploader });
+    const byUploader = await callApi('PATCH', photoPath(photoId), {
+      body: { title: '키노트 연설 🎤', description: '主题演讲' },
+      auth: tokens.uploader,
+    });
     expect(byUploader.status).toBe(200);
     expect(byUploader.json).toMatchObject({ photoId, title: '키노트 연설 🎤', description: '主题演讲', status: 'ready', mine: true });
 
@@ -130,7 +141,10 @@ describe('PATCH /events/{eventId}/photos/{photoId}', () => {
     const response = await callApi('PATCH', photoPath(photoId), { body: { title }, auth: tokens.uploader });
     expect(response.status).toBe(400);
     expect(response.json.error.field).toBe('title');
-    const initiated = await callApi('POST', `/events/${EVENT}/photos/initiate-upload`, { body: { title, contentType: 'image/jpeg', size: 1 }, auth: tokens.uploader });
+    const initiated = await callApi('POST', `/events/${EVENT}/photos/initiate-upload`, {
+      body: { title, contentType: 'image/jpeg', size: 1 },
+      auth: tokens.uploader,
+    });
     expect(initiated.json.error.field).toBe('title');
   });
 });
@@ -174,7 +188,10 @@ describe('DELETE /events/{eventId}/photos/{photoId}', () => {
 
   it('deletes a pending photo; the object that arrives later is deleted by processing', async () => {
     const bytes = jpegBytes(1024);
-    const initiated = await callApi('POST', `/events/${EVENT}/photos/initiate-upload`, { body: { title: 'Later', contentType: 'image/jpeg', size: bytes.length }, auth: tokens.uploader });
+    const initiated = await callApi('POST', `/events/${EVENT}/photos/initiate-upload`, {
+      body: { title: 'Later', contentType: 'image/jpeg', size: bytes.length },
+      auth: tokens.uploader,
+    });
     const { photoId, s3PutObjectUrl, method, headers } = initiated.json;
     expect((await callApi('DELETE', photoPath(photoId), { auth: tokens.uploader })).status).toBe(204);
     expect((await fetch(s3PutObjectUrl, { method, headers, body: new Uint8Array(bytes) })).status).toBe(200);
@@ -191,7 +208,10 @@ describe('POST /events/{eventId}/photos/batch-delete', () => {
     const again = await uploaded('Mine too');
     // The stranger's own photo: the uploader may not delete it.
     const bytes = jpegBytes(1024);
-    const initiated = await callApi('POST', `/events/${EVENT}/photos/initiate-upload`, { body: { title: 'Stranger', contentType: 'image/jpeg', size: bytes.length }, auth: tokens.stranger });
+    const initiated = await callApi('POST', `/events/${EVENT}/photos/initiate-upload`, {
+      body: { title: 'Stranger', contentType: 'image/jpeg', size: bytes.length },
+      auth: tokens.stranger,
+    });
     await fetch(initiated.json.s3PutObjectUrl, { method: 'PUT', headers: initiated.json.headers, body: new Uint8Array(bytes) });
     await stack.notifications.idle();
     const theirs = initiated.json.photoId as string;
@@ -215,7 +235,10 @@ describe('POST /events/{eventId}/photos/batch-delete', () => {
     expect(await objectExists(theirs)).toBe(true);
     expect(await listedIds()).toContain(theirs);
 
-    const byOrganizer = await callApi('POST', `/events/${EVENT}/photos/batch-delete`, { body: { photoIds: [theirs] }, auth: tokens.organizer });
+    const byOrganizer = await callApi('POST', `/events/${EVENT}/photos/batch-delete`, {
+      body: { photoIds: [theirs] },
+      auth: tokens.organizer,
+    });
     expect(byOrganizer.json.results).toEqual([{ photoId: theirs, status: 'deleted' }]);
     expect(await objectExists(theirs)).toBe(false);
   });

@@ -23,7 +23,11 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-listing-adapter-'));
   dynamodb = await startDynamoDb({ directory: dataDir, port: await freePort() });
   await ensurePhotosTable(dynamodb.endpoint, tableDefinition(await readInfra(REPO_ROOT), 'photos'));
-  documents = createDocumentClient({ endpoint: dynamodb.endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  documents = createDocumentClient({
+    endpoint: dynamodb.endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   repository = new PhotoRepository(documents, 'photos');
   listing = new PhotoListing(documents, 'photos', () => now);
 });
@@ -113,7 +117,8 @@ describe('search', () => {
     const oldest = photo(eventId, now - 1_000_000, 'The needle');
     await repository.savePhoto(oldest);
     const hay = Array.from({ length: SEARCH_BUDGET + 50 }, (_, index) => photo(eventId, now - 900_000 + index, `Hay ${index}`));
-    for (let index = 0; index < hay.length; index += 50) await Promise.all(hay.slice(index, index + 50).map((item) => repository.savePhoto(item)));
+    for (let index = 0; index < hay.length; index += 50)
+      await Promise.all(hay.slice(index, index + 50).map((item) => repository.savePhoto(item)));
 
     const q = foldForSearch('NEEDLE');
     const first = await listing.listPhotos(eventId, { limit: 10, q });

@@ -30,7 +30,12 @@ async function newEvent(): Promise<string> {
 
 async function initiate(eventId: string, title: string, { description = '', as = attendee } = {}) {
   const bytes = jpegBytes(2000 + Math.floor(Math.random() * 1000));
-  const initiated = await as('POST', `/events/${eventId}/photos/initiate-upload`, { title, description, contentType: 'image/jpeg', size: bytes.length });
+  const initiated = await as('POST', `/events/${eventId}/photos/initiate-upload`, {
+    title,
+    description,
+    contentType: 'image/jpeg',
+    size: bytes.length,
+  });
   expect(initiated.status, JSON.stringify(initiated.json)).toBe(201);
   const { photoId, s3PutObjectUrl, method, headers } = initiated.json;
   const put = async () => expect((await fetch(s3PutObjectUrl, { method, headers, body: new Uint8Array(bytes) })).status).toBe(200);

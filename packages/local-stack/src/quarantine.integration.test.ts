@@ -26,7 +26,11 @@ afterAll(async () => {
 });
 
 async function initiate(contentType: string, bytes: Buffer) {
-  const initiated = await attendee('POST', `/events/${EVENT}/photos/initiate-upload`, { title: 'Quarantined', contentType, size: bytes.length });
+  const initiated = await attendee('POST', `/events/${EVENT}/photos/initiate-upload`, {
+    title: 'Quarantined',
+    contentType,
+    size: bytes.length,
+  });
   expect(initiated.status, initiated.text).toBe(201);
   return initiated.json as { photoId: string; s3PutObjectUrl: string; method: string; headers: Record<string, string> };
 }
@@ -64,7 +68,11 @@ describe('quarantine, then publish', () => {
     const { photoId, s3PutObjectUrl, method, headers } = await initiate('image/jpeg', bytes);
     const flow = (async () => {
       // Headers the URL does not sign, which S3 would store with the object and hand to viewers.
-      const extra = { 'content-disposition': 'attachment; filename="evil.html"', 'content-language': 'xx', expires: 'Thu, 01 Jan 2099 00:00:00 GMT' };
+      const extra = {
+        'content-disposition': 'attachment; filename="evil.html"',
+        'content-language': 'xx',
+        expires: 'Thu, 01 Jan 2099 00:00:00 GMT',
+      };
       expect((await fetch(s3PutObjectUrl, { method, headers: { ...headers, ...extra }, body: new Uint8Array(bytes) })).status).toBe(200);
       await stack.notifications.idle();
     })();
@@ -77,10 +85,15 @@ describe('quarantine, then publish', () => {
     expect(photo).toMatchObject({ status: 'ready', url: `${stack.outputs.cdnBaseUrl}/${publishedKey(photoId, 'jpg')}` });
     const served = await cdn(publishedKey(photoId, 'jpg'));
     expect(served.status).toBe(200);
-    expect(createHash('sha256').update(Buffer.from(await served.arrayBuffer())).digest('hex')).toBe(photo.sha256);
+    expect(
+      createHash('sha256')
+        .update(Buffer.from(await served.arrayBuffer()))
+        .digest('hex'),
+    ).toBe(photo.sha256);
     expect(served.headers.get('content-type')).toBe('image/jpeg');
     expect(served.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-    for (const header of ['content-disposition', 'content-language', 'expires', 'content-encoding']) expect(served.headers.get(header), header).toBeNull();
+    for (const header of ['content-disposition', 'content-language', 'expires', 'content-encoding'])
+      expect(served.headers.get(header), header).toBeNull();
     expect([...served.headers.keys()].filter((name) => name.startsWith('x-amz-meta-'))).toEqual([]);
     // The upload stays in quarantine while its URL is valid (a second PUT answers 412), unserved.
     expect(await exists(quarantineKey(photoId, 'jpg'))).toBe(true);
@@ -100,7 +113,10 @@ describe('quarantine, then publish', () => {
       expect((await fetch(s3PutObjectUrl, { method, headers, body: new Uint8Array(html) })).status).toBe(200);
       await stack.notifications.idle();
     })();
-    const [quarantine, published] = await Promise.all([watch(quarantineKey(photoId, 'png'), flow), watch(publishedKey(photoId, 'png'), flow)]);
+    const [quarantine, published] = await Promise.all([
+      watch(quarantineKey(photoId, 'png'), flow),
+      watch(publishedKey(photoId, 'png'), flow),
+    ]);
     expect(quarantine).toEqual(new Set([403]));
     expect(published).toEqual(new Set([404]));
     expect((await attendee('GET', `/events/${EVENT}/photos/${photoId}`)).json).toMatchObject({ status: 'rejected' });
@@ -144,11 +160,19 @@ const renditionKey = (photoId: string, width: number) => `photos/event_${EVENT}/
 describe('renditions', () => {
   it('turns a 4000x3000 JPEG with EXIF orientation 6 and GPS into a 3000x4000 photo whose WebP renditions have no EXIF', async () => {
     const original = await photoJpeg({ width: 4000, height: 3000, orientation: 6, gps: true });
-    const { photoId, photo, seen } = await uploadWatching('image/jpeg', original, (id) => [quarantineKey(id, 'jpg'), renditionKey(id, 1920)]);
+    const { photoId, photo, seen } = await uploadWatching('image/jpeg', original, (id) => [
+      quarantineKey(id, 'jpg'),
+      renditionKey(id, 1920),
+    ]);
     // The quarantine is never served; a rendition is not served before the photo is ready (404, then 200 once published).
     expect(seen[0]).toEqual(new Set([403]));
     expect([...seen[1]!].every((status) => status === 404 || status === 200)).toBe(true);
-    expect(photo).toMatchObject({ status: 'ready', width: 3000, height: 4000, placeholder: expect.stringMatching(/^data:image\/webp;base64,/) });
+    expect(photo).toMatchObject({
+      status: 'ready',
+      width: 3000,
+      height: 4000,
+      placeholder: expect.stringMatching(/^data:image\/webp;base64,/),
+    });
     expect(photo.placeholder.length).toBeLessThanOrEqual(1024);
     expect(photo.renditions.map(({ width, height, contentType }: Rendition) => [width, height, contentType])).toEqual([
       [320, 427, 'image/webp'],
@@ -165,7 +189,11 @@ describe('renditions', () => {
       const bytes = Buffer.from(await served.arrayBuffer());
       const meta = await sharp(bytes).metadata();
       expect({ format: meta.format, width: meta.width, height: meta.height, exif: meta.exif, xmp: meta.xmp }).toStrictEqual({
-        format: 'webp', width: rendition.width, height: rendition.height, exif: undefined, xmp: undefined,
+        format: 'webp',
+        width: rendition.width,
+        height: rendition.height,
+        exif: undefined,
+        xmp: undefined,
       });
       // Portrait, as displayed: 3:4 within a pixel of rounding.
       expect(Math.abs(meta.height! / meta.width! - 4 / 3)).toBeLessThan(0.01);
@@ -182,20 +210,46 @@ describe('renditions', () => {
   });
 
   it.each([
-    ['a decompression bomb (400 megapixels in a small PNG)', 'image/png', 'png', decompressionBombPng, 'The image is 20000x20000 pixels, over the limit of 100 megapixels'],
+    [
+      'a decompression bomb (400 megapixels in a small PNG)',
+      'image/png',
+      'png',
+      decompressionBombPng,
+      'The image is 20000x20000 pixels, over the limit of 100 megapixels',
+    ],
     ['a truncated JPEG', 'image/jpeg', 'jpg', truncatedJpeg, 'The image file is truncated (declared image/jpeg)'],
-    ['a PNG whose bytes after the header are HTML', 'image/png', 'png', pngWithHtml, 'The image cannot be decoded as image/png: the file is corrupt or not an image'],
-  ])('rejects %s with a reason, and never serves it', async (_name, contentType, extension, make, reason) => {
-    const bytes = await make();
-    const { photoId, photo, seen } = await uploadWatching(contentType, bytes, (id) => [quarantineKey(id, extension), publishedKey(id, extension), renditionKey(id, 320)]);
-    expect(seen).toEqual([new Set([403]), new Set([404]), new Set([404])]);
-    expect(photo).toMatchObject({ status: 'rejected', rejectionReason: reason });
-    expect(await exists(quarantineKey(photoId, extension))).toBe(false);
-  }, 60_000);
+    [
+      'a PNG whose bytes after the header are HTML',
+      'image/png',
+      'png',
+      pngWithHtml,
+      'The image cannot be decoded as image/png: the file is corrupt or not an image',
+    ],
+  ])(
+    'rejects %s with a reason, and never serves it',
+    async (_name, contentType, extension, make, reason) => {
+      const bytes = await make();
+      const { photoId, photo, seen } = await uploadWatching(contentType, bytes, (id) => [
+        quarantineKey(id, extension),
+        publishedKey(id, extension),
+        renditionKey(id, 320),
+      ]);
+      expect(seen).toEqual([new Set([403]), new Set([404]), new Set([404])]);
+      expect(photo).toMatchObject({ status: 'rejected', rejectionReason: reason });
+      expect(await exists(quarantineKey(photoId, extension))).toBe(false);
+    },
+    60_000,
+  );
 
   it('keeps a HEIC as uploaded: ready, the original served, no renditions, and why', async () => {
     const { photoId, photo } = await uploadWatching('image/heic', Buffer.from(heicFixture(4032, 3024)), () => []);
-    expect(photo).toMatchObject({ status: 'ready', width: 4032, height: 3024, renditions: [], previewUnavailable: expect.stringContaining('HEIC') });
+    expect(photo).toMatchObject({
+      status: 'ready',
+      width: 4032,
+      height: 3024,
+      renditions: [],
+      previewUnavailable: expect.stringContaining('HEIC'),
+    });
     expect(photo).not.toHaveProperty('placeholder');
     const served = await cdn(publishedKey(photoId, 'heic'));
     expect(served.status).toBe(200);

@@ -55,7 +55,8 @@ it('records every photo uploaded while DynamoDB was down, once, after reconcile'
     return event.Records.map((record) => decodeURIComponent(record.s3.object.key.replace(/\+/g, ' ')));
   });
   expect(failedKeys.flat().sort()).toEqual(uploads.map((upload) => `uploads/event_${demoEventId}/${upload.photoId}.jpg`).sort());
-  const listIds = async () => ((await (await api(`/events/${demoEventId}/photos?limit=100`)).json()) as { items: Array<{ photoId: string; sha256: string }> }).items;
+  const listIds = async () =>
+    ((await (await api(`/events/${demoEventId}/photos?limit=100`)).json()) as { items: Array<{ photoId: string; sha256: string }> }).items;
   expect(await listIds()).toEqual([]);
 
   const report = await stack.invoke('reconcileUploads', {});

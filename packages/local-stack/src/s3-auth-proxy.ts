@@ -75,7 +75,8 @@ async function handle(
   const verified = await verifySigV4({ method, rawPath, rawQuery, headers }, (id) => options.credentials[id]);
   if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw new S3RequestError(400, 'KeyTooLongError', 'Your key is too long');
   const unstorable = unstorableKey(key);
-  if (unstorable && (method === 'GET' || method === 'HEAD')) throw new S3RequestError(404, 'NoSuchKey', 'The specified key does not exist.');
+  if (unstorable && (method === 'GET' || method === 'HEAD'))
+    throw new S3RequestError(404, 'NoSuchKey', 'The specified key does not exist.');
   if (unstorable) throw new S3RequestError(400, 'InvalidArgument', `The local S3 cannot store a key with ${unstorable}`);
 
   // Writes of one key, one at a time: conditional PUTs decide on the state the last write left.
@@ -199,16 +200,26 @@ async function putObject(
     }
     const digest = hash.digest();
     if (hexPayloadHash && digest.toString('hex') !== hexPayloadHash) {
-      throw new S3RequestError(400, 'XAmzContentSHA256Mismatch', 'The provided x-amz-content-sha256 header does not match what was computed.');
+      throw new S3RequestError(
+        400,
+        'XAmzContentSHA256Mismatch',
+        'The provided x-amz-content-sha256 header does not match what was computed.',
+      );
     }
     if (declaredChecksum && digest.toString('base64') !== declaredChecksum) {
       throw new S3RequestError(400, 'BadDigest', 'The SHA256 you specified did not match the calculated checksum.');
     }
     let etag: string | undefined;
-    const status = await forward(options, request, response, inMemory ? Readable.from(chunks) : createReadStream(spool), (code, outgoing) => {
-      if (declaredChecksum && code < 300) outgoing['x-amz-checksum-sha256'] = declaredChecksum;
-      etag = typeof outgoing['etag'] === 'string' ? outgoing['etag'] : undefined;
-    });
+    const status = await forward(
+      options,
+      request,
+      response,
+      inMemory ? Readable.from(chunks) : createReadStream(spool),
+      (code, outgoing) => {
+        if (declaredChecksum && code < 300) outgoing['x-amz-checksum-sha256'] = declaredChecksum;
+        etag = typeof outgoing['etag'] === 'string' ? outgoing['etag'] : undefined;
+      },
+    );
     if (status < 300) {
       // A copy answers its ETag in the body, not a header: its target's version stays unknown.
       options.etags.written(id, copySource ? undefined : etag);
@@ -220,7 +231,13 @@ async function putObject(
 }
 
 /** Answers a ListObjectsV2 with a v1 page from s3rver (see s3-list-paging.ts). */
-async function listObjectsV2(options: S3AuthProxyOptions, request: IncomingMessage, response: ServerResponse, rawPath: string, rawQuery: string): Promise<void> {
+async function listObjectsV2(
+  options: S3AuthProxyOptions,
+  request: IncomingMessage,
+  response: ServerResponse,
+  rawPath: string,
+  rawQuery: string,
+): Promise<void> {
   const { request: list, v1Query } = toListObjectsV1(rawQuery);
   // Read whole, to rewrite: from s3rver's handler with an in-memory request and response.
   const answer = await inject(options.s3rver, { method: 'GET', url: `${rawPath}?${v1Query}`, headers: request.headers });
@@ -263,7 +280,17 @@ function forward(
 /** A body the proxy already read (and checked), as s3rver reads a request: the original's line and headers, this body. */
 function asRequest(body: Readable, request: IncomingMessage): IncomingMessage {
   const { headers, rawHeaders, method, url, httpVersion, httpVersionMajor, httpVersionMinor, socket } = request;
-  return Object.assign(body, { headers, rawHeaders, method, url, httpVersion, httpVersionMajor, httpVersionMinor, socket, connection: socket }) as unknown as IncomingMessage;
+  return Object.assign(body, {
+    headers,
+    rawHeaders,
+    method,
+    url,
+    httpVersion,
+    httpVersionMajor,
+    httpVersionMinor,
+    socket,
+    connection: socket,
+  }) as unknown as IncomingMessage;
 }
 
 /** The object's status and ETag as s3rver has it now (no conditions, no query). */

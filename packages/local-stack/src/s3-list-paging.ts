@@ -38,7 +38,8 @@ export function toListObjectsV1(rawQuery: string): { request: ListObjectsV2Reque
     throw new S3RequestError(400, 'InvalidArgument', 'Provided max-keys not an integer or within integer range');
   }
   const encodingType = param('encoding-type');
-  if (encodingType !== undefined && encodingType !== 'url') throw new S3RequestError(400, 'InvalidArgument', 'Invalid Encoding Method specified in Request');
+  if (encodingType !== undefined && encodingType !== 'url')
+    throw new S3RequestError(400, 'InvalidArgument', 'Invalid Encoding Method specified in Request');
   const continuationToken = param('continuation-token');
   const startAfter = param('start-after');
   const request: ListObjectsV2Request = {

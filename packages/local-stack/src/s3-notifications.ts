@@ -38,13 +38,30 @@ export function createS3Notifications(options: S3NotificationOptions) {
     for (let attempt = 0; ; attempt++) {
       try {
         const result = await options.invoke(trigger.functionName, event);
-        options.log({ message: 'S3 event delivered', function: trigger.functionName, attempt: attempt + 1, keys: event.Records.map((record) => record.s3.object.key), result });
+        options.log({
+          message: 'S3 event delivered',
+          function: trigger.functionName,
+          attempt: attempt + 1,
+          keys: event.Records.map((record) => record.s3.object.key),
+          result,
+        });
         return;
       } catch (error) {
         const delay = retryDelays[attempt];
-        options.log({ level: 'warn', message: 'S3 event handler failed', function: trigger.functionName, attempt: attempt + 1, error: String(error) });
+        options.log({
+          level: 'warn',
+          message: 'S3 event handler failed',
+          function: trigger.functionName,
+          attempt: attempt + 1,
+          error: String(error),
+        });
         if (delay === undefined) {
-          options.log({ level: 'error', message: 'S3 event sent to the on-failure destination', function: trigger.functionName, keys: event.Records.map((record) => record.s3.object.key) });
+          options.log({
+            level: 'error',
+            message: 'S3 event sent to the on-failure destination',
+            function: trigger.functionName,
+            keys: event.Records.map((record) => record.s3.object.key),
+          });
           await options.onFailure(trigger.functionName, event, error);
           return;
         }

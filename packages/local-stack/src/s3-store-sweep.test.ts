@@ -11,7 +11,14 @@ let lostAndFound: string;
 const bucketDir = () => path.join(objectsDir, 'bucket', 'uploads', 'event_demo');
 
 /** One object as s3rver stores it; `null` leaves a file out. */
-async function object(name: string, { data = 'bytes' as string | null, md5 = 'a'.repeat(32) as string | null, metadata = '{"content-type":"image/jpeg"}' as string | null } = {}) {
+async function object(
+  name: string,
+  {
+    data = 'bytes' as string | null,
+    md5 = 'a'.repeat(32) as string | null,
+    metadata = '{"content-type":"image/jpeg"}' as string | null,
+  } = {},
+) {
   await mkdir(bucketDir(), { recursive: true });
   const base = path.join(bucketDir(), name);
   if (data !== null) await writeFile(`${base}._S3rver_object`, data);

@@ -22,7 +22,11 @@ interface Parts {
  * md5 files) go to `lostAndFound`, keeping their paths; a bad md5 file alone goes too (s3rver
  * rebuilds it). Logs one line per item; answers how many there were.
  */
-export async function sweepS3Store({ objectsDir, lostAndFound, log }: {
+export async function sweepS3Store({
+  objectsDir,
+  lostAndFound,
+  log,
+}: {
   objectsDir: string;
   lostAndFound: string;
   log(line: Record<string, unknown>): void;

@@ -27,7 +27,6 @@ export interface LocalS3Options {
   log(line: Record<string, unknown>): void;
 }
 
-
 /** The bucket's CORS rules (read from infra.serverless.yml) as s3rver's PutBucketCors XML. */
 function corsConfiguration(rules: CorsRule[]): string {
   const list = (tag: string, values: Array<string | number> = []) => values.map((value) => `<${tag}>${value}</${tag}>`).join('');
@@ -57,7 +56,12 @@ export async function startS3(options: LocalS3Options): Promise<LocalS3> {
   const objectsDir = path.join(options.directory, 'objects');
   const lostAndFound = path.join(options.directory, 'lost+found', new Date().toISOString().replace(/[:.]/g, '-'));
   const setAside = await sweepS3Store({ objectsDir, lostAndFound, log: options.log });
-  if (setAside) options.log({ level: 'warn', message: `S3 store: ${setAside} partial object(s) from an unclean stop set aside`, directory: lostAndFound });
+  if (setAside)
+    options.log({
+      level: 'warn',
+      message: `S3 store: ${setAside} partial object(s) from an unclean stop set aside`,
+      directory: lostAndFound,
+    });
   const server = new S3rver({
     directory: objectsDir,
     silent: true,

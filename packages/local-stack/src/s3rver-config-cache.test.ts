@@ -10,16 +10,24 @@ function fakeStore() {
   const store = {
     reads,
     failNextRead: () => (failNext = true),
-    getBucket: async (bucket: string) => (reads.bucket++, buckets.has(bucket) ? { name: bucket } : null),
+    getBucket: async (bucket: string) => {
+      reads.bucket++;
+      return buckets.has(bucket) ? { name: bucket } : null;
+    },
     putBucket: async (bucket: string) => void buckets.add(bucket),
     deleteBucket: async (bucket: string) => void buckets.delete(bucket),
     getSubresource: async (bucket: string, key: string | undefined, type: string) => {
       reads.config++;
-      if (failNext) throw ((failNext = false), new Error('EIO'));
+      if (failNext) {
+        failNext = false;
+        throw new Error('EIO');
+      }
       return configs.get(`${bucket}/${key ?? ''}/${type}`) ?? null;
     },
-    putSubresource: async (bucket: string, key: string | undefined, resource: { type: string }) => void configs.set(`${bucket}/${key ?? ''}/${resource.type}`, resource),
-    deleteSubresource: async (bucket: string, key: string | undefined, type: string) => void configs.delete(`${bucket}/${key ?? ''}/${type}`),
+    putSubresource: async (bucket: string, key: string | undefined, resource: { type: string }) =>
+      void configs.set(`${bucket}/${key ?? ''}/${resource.type}`, resource),
+    deleteSubresource: async (bucket: string, key: string | undefined, type: string) =>
+      void configs.delete(`${bucket}/${key ?? ''}/${type}`),
   };
   cacheBucketConfigs(store);
   return store;

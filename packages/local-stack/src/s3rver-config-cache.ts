@@ -23,7 +23,8 @@ export function cacheBucketConfigs(store: BucketStore): void {
     }
     return value;
   };
-  const forgetting = <A extends unknown[]>(ids: (...args: A) => string[], change: (...args: A) => Promise<unknown>) =>
+  const forgetting =
+    <A extends unknown[]>(ids: (...args: A) => string[], change: (...args: A) => Promise<unknown>) =>
     async (...args: A) => {
       try {
         return await change(...args);
@@ -35,9 +36,17 @@ export function cacheBucketConfigs(store: BucketStore): void {
   const { getBucket, putBucket, deleteBucket, getSubresource, putSubresource, deleteSubresource } = store;
   store.getBucket = (bucket) => cached(bucket, () => getBucket.call(store, bucket));
   store.getSubresource = (bucket, key, type) =>
-    key === undefined ? cached(`${bucket}\0${type}`, () => getSubresource.call(store, bucket, key, type)) : getSubresource.call(store, bucket, key, type);
+    key === undefined
+      ? cached(`${bucket}\0${type}`, () => getSubresource.call(store, bucket, key, type))
+      : getSubresource.call(store, bucket, key, type);
   store.putBucket = forgetting(bucketIds, (bucket) => putBucket.call(store, bucket));
   store.deleteBucket = forgetting(bucketIds, (bucket) => deleteBucket.call(store, bucket));
-  store.putSubresource = forgetting((bucket, _key, resource) => [`${bucket}\0${resource.type}`], (bucket, key, resource) => putSubresource.call(store, bucket, key, resource));
-  store.deleteSubresource = forgetting((bucket, _key, type) => [`${bucket}\0${type}`], (bucket, key, type) => deleteSubresource.call(store, bucket, key, type));
+  store.putSubresource = forgetting(
+    (bucket, _key, resource) => [`${bucket}\0${resource.type}`],
+    (bucket, key, resource) => putSubresource.call(store, bucket, key, resource),
+  );
+  store.deleteSubresource = forgetting(
+    (bucket, _key, type) => [`${bucket}\0${type}`],
+    (bucket, key, type) => deleteSubresource.call(store, bucket, key, type),
+  );
 }

@@ -30,7 +30,8 @@ export async function readServerlessFile(root: string, file: string, stage = LOC
     else if (kind === 'self') value = address.split('.').reduce<any>((node, part) => node?.[part], raw);
     else if (kind === 'param') value = params[address];
     else if (kind === 'env') value = process.env[address];
-    else if (kind === 'opt') value = undefined; // no CLI options locally: the fallback applies
+    else if (kind === 'opt')
+      value = undefined; // no CLI options locally: the fallback applies
     else throw new Error(`${file}: unsupported variable \${${expression}}`);
     value ??= fallback;
     if (value === undefined) throw new Error(`${file}: \${${expression}} has no value and no fallback`);

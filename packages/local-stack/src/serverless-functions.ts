@@ -83,7 +83,13 @@ export async function readServerlessApp(root: string, file = 'serverless.yml'): 
     for (const event of fn['events'] ?? []) {
       if (event['httpApi']) {
         const { method, path: routePath, authorizer } = event['httpApi'] as Yaml;
-        routes.push({ functionName: name, method: String(method).toUpperCase(), path: routePath, authorizer: authorizer?.name ?? authorizer, ...compilePath(routePath) });
+        routes.push({
+          functionName: name,
+          method: String(method).toUpperCase(),
+          path: routePath,
+          authorizer: authorizer?.name ?? authorizer,
+          ...compilePath(routePath),
+        });
       }
       if (event['s3']) {
         const s3 = event['s3'] as Yaml;
@@ -117,7 +123,17 @@ export async function readServerlessApp(root: string, file = 'serverless.yml'): 
     // without allowedMethods, OPTIONS and the methods of the routes.
     cors: cors && {
       allowedOrigins: [].concat(cors['allowedOrigins'] ?? '*'),
-      allowedHeaders: [].concat(cors['allowedHeaders'] ?? ['Content-Type', 'X-Amz-Date', 'Authorization', 'X-Api-Key', 'X-Amz-Security-Token', 'X-Amz-User-Agent', 'X-Amzn-Trace-Id']),
+      allowedHeaders: [].concat(
+        cors['allowedHeaders'] ?? [
+          'Content-Type',
+          'X-Amz-Date',
+          'Authorization',
+          'X-Api-Key',
+          'X-Amz-Security-Token',
+          'X-Amz-User-Agent',
+          'X-Amzn-Trace-Id',
+        ],
+      ),
       allowedMethods: [].concat(cors['allowedMethods'] ?? ['OPTIONS', ...new Set(routes.map((route) => route.method))]),
       exposedHeaders: [].concat(cors['exposedResponseHeaders'] ?? []),
       allowCredentials: Boolean(cors['allowCredentials']),

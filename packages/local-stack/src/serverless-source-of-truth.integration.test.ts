@@ -33,7 +33,11 @@ it("answers CORS preflights with serverless.yml's httpApi.cors, not more", async
   const cors = api.provider.httpApi.cors;
   const response = await fetch(`${stack.outputs.apiUrl}/events/demo-event/photos`, {
     method: 'OPTIONS',
-    headers: { origin: 'http://app.example.test', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    headers: {
+      origin: 'http://app.example.test',
+      'access-control-request-method': 'GET',
+      'access-control-request-headers': 'authorization',
+    },
   });
   expect(response.status).toBe(204);
   expect(response.headers.get('access-control-allow-methods')?.split(',')).toEqual(cors.allowedMethods);
@@ -42,7 +46,7 @@ it("answers CORS preflights with serverless.yml's httpApi.cors, not more", async
   expect(response.headers.get('access-control-allow-origin')).toBe('*');
 });
 
-it("gives the functions the origin httpApi.cors allows: the same expression", () => {
+it('gives the functions the origin httpApi.cors allows: the same expression', () => {
   expect(api.provider.environment.CORS_ALLOWED_ORIGIN).toBe(api.provider.httpApi.cors.allowedOrigins[0]);
 });
 
@@ -95,12 +99,18 @@ it("gives every function serverless.yml's environment, its imports resolved to t
 
 it("creates the table with infra.serverless.yml's keys and attributes", async () => {
   const table = resourceOfType('AWS::DynamoDB::Table').Properties;
-  const client = new DynamoDBClient({ endpoint: stack.outputs.dynamodbEndpoint, region: stack.outputs.region, credentials: localResourcesOf(stack.outputs).credentials });
+  const client = new DynamoDBClient({
+    endpoint: stack.outputs.dynamodbEndpoint,
+    region: stack.outputs.region,
+    credentials: localResourcesOf(stack.outputs).credentials,
+  });
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: stack.outputs.tableName }));
     expect(Table?.KeySchema).toEqual(table.KeySchema);
     expect(Table?.AttributeDefinitions).toEqual(table.AttributeDefinitions);
-    expect((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName)).toEqual((table.GlobalSecondaryIndexes ?? []).map((index: { IndexName: string }) => index.IndexName));
+    expect((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName)).toEqual(
+      (table.GlobalSecondaryIndexes ?? []).map((index: { IndexName: string }) => index.IndexName),
+    );
   } finally {
     client.destroy();
   }
@@ -124,7 +134,9 @@ it("creates the SPA client with exactly infra.serverless.yml's auth flows (SRP w
   expect(client.ExplicitAuthFlows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
   const cognito = cognitoClient(stack.outputs);
   try {
-    const { UserPoolClient } = await cognito.send(new DescribeUserPoolClientCommand({ UserPoolId: stack.outputs.userPoolId, ClientId: stack.outputs.userPoolClientId }));
+    const { UserPoolClient } = await cognito.send(
+      new DescribeUserPoolClientCommand({ UserPoolId: stack.outputs.userPoolId, ClientId: stack.outputs.userPoolClientId }),
+    );
     expect([...(UserPoolClient?.ExplicitAuthFlows ?? [])].sort()).toEqual([...client.ExplicitAuthFlows].sort());
   } finally {
     cognito.destroy();

@@ -35,7 +35,9 @@ async function codeOf(request: IncomingS3Request, now = NOW, options?: VerifyOpt
 }
 
 type Mutation = (request: IncomingS3Request) => IncomingS3Request;
-const withHeader = (name: string, value: string | undefined): Mutation => (request) => ({ ...request, headers: { ...request.headers, [name]: value } });
+const withHeader =
+  (name: string, value: string | undefined): Mutation =>
+  (request) => ({ ...request, headers: { ...request.headers, [name]: value } });
 const mapQuery = (rawQuery: string, name: string, change: (value: string) => string | undefined) =>
   rawQuery
     .split('&')
@@ -46,10 +48,12 @@ const mapQuery = (rawQuery: string, name: string, change: (value: string) => str
       return changed === undefined ? [] : [`${key}=${rfc3986(changed)}`];
     })
     .join('&');
-const withQuery = (name: string, change: (value: string) => string | undefined): Mutation => (request) => ({
-  ...request,
-  rawQuery: mapQuery(request.rawQuery, name, change),
-});
+const withQuery =
+  (name: string, change: (value: string) => string | undefined): Mutation =>
+  (request) => ({
+    ...request,
+    rawQuery: mapQuery(request.rawQuery, name, change),
+  });
 const queryNames = (rawQuery: string) => rawQuery.split('&').map((pair) => decodeURIComponent(pair.split('=')[0]!));
 /** Another valid-looking value of the same shape: last character changed. */
 const tweak = (value: string) => value.slice(0, -1) + (value.endsWith('a') ? 'b' : 'a');
@@ -128,25 +132,39 @@ describe('verifySigV4, Authorization header', async () => {
   const withAuthorization = (change: (value: string) => string): Mutation => withHeader('authorization', change(authorization));
 
   it('accepts the request as the SDK signed it', async () => {
-    expect(signedHeaders).toEqual(expect.arrayContaining(['host', 'content-type', 'x-amz-date', 'x-amz-content-sha256', 'x-amz-meta-title']));
+    expect(signedHeaders).toEqual(
+      expect.arrayContaining(['host', 'content-type', 'x-amz-date', 'x-amz-content-sha256', 'x-amz-meta-title']),
+    );
     expect(await codeOf(base)).toBe('OK');
   });
 
   const rows: Array<[string, Mutation, string]> = [
     ['another method', (request) => ({ ...request, method: 'POST' }), 'SignatureDoesNotMatch'],
     ['another path', (request) => ({ ...request, rawPath: '/event-photos-local/uploads/other.jpg' }), 'SignatureDoesNotMatch'],
-    ...queryNames(base.rawQuery).map((name): [string, Mutation, string] => [`query ${name} changed`, withQuery(name, tweak), 'SignatureDoesNotMatch']),
+    ...queryNames(base.rawQuery).map((name): [string, Mutation, string] => [
+      `query ${name} changed`,
+      withQuery(name, tweak),
+      'SignatureDoesNotMatch',
+    ]),
     ['an added query parameter', (request) => ({ ...request, rawQuery: `${request.rawQuery}&versionId=1` }), 'SignatureDoesNotMatch'],
     ...signedHeaders
       .filter((name) => name !== 'x-amz-date')
-      .map((name): [string, Mutation, string] => [`signed header ${name} changed`, withHeader(name, tweak(base.headers[name]!)), 'SignatureDoesNotMatch']),
+      .map((name): [string, Mutation, string] => [
+        `signed header ${name} changed`,
+        withHeader(name, tweak(base.headers[name]!)),
+        'SignatureDoesNotMatch',
+      ]),
     ['a signed header left out', withHeader('content-type', undefined), 'SignatureDoesNotMatch'],
     ['an unsigned x-amz-* header added', withHeader('x-amz-acl', 'public-read'), 'AccessDenied'],
     ['the date a second later', withHeader('x-amz-date', addSeconds(base.headers['x-amz-date']!, 1)), 'SignatureDoesNotMatch'],
     ['the date another day', withHeader('x-amz-date', addSeconds(base.headers['x-amz-date']!, 86_400)), 'SignatureDoesNotMatch'],
     ['a malformed date', withHeader('x-amz-date', '2026-11-10T12:00:00Z'), 'AccessDenied'],
     ['another region in the scope', withAuthorization((value) => value.replace(`/${REGION}/`, '/eu-west-1/')), 'SignatureDoesNotMatch'],
-    ['another service in the scope', withAuthorization((value) => value.replace('/s3/', '/cognito-idp/')), 'AuthorizationQueryParametersError'],
+    [
+      'another service in the scope',
+      withAuthorization((value) => value.replace('/s3/', '/cognito-idp/')),
+      'AuthorizationQueryParametersError',
+    ],
     ['another date in the scope', withAuthorization((value) => value.replace('/20261110/', '/20261109/')), 'SignatureDoesNotMatch'],
     ['an unknown access key', withAuthorization((value) => value.replace(ACCESS_KEY, 'AKIDOTHER')), 'InvalidAccessKeyId'],
     ['a changed signature', withAuthorization((value) => tweak(value)), 'SignatureDoesNotMatch'],
@@ -177,7 +195,9 @@ describe('verifySigV4, presigned URL', async () => {
   const signedHeaders = new URLSearchParams(base.rawQuery).get('X-Amz-SignedHeaders')!.split(';');
 
   it('accepts the upload URL as the presigner made it', async () => {
-    expect(signedHeaders).toEqual(expect.arrayContaining(['host', 'content-type', 'content-length', 'cache-control', 'if-none-match', 'x-amz-checksum-sha256']));
+    expect(signedHeaders).toEqual(
+      expect.arrayContaining(['host', 'content-type', 'content-length', 'cache-control', 'if-none-match', 'x-amz-checksum-sha256']),
+    );
     expect(await codeOf(base)).toBe('OK');
   });
 
@@ -206,12 +226,32 @@ describe('verifySigV4, presigned URL', async () => {
       const [change, code] = queryChange[name] ?? [tweak, 'SignatureDoesNotMatch'];
       return [`query ${name} changed`, withQuery(name, change), code];
     }),
-    ...names.map((name): [string, Mutation, string] => [`query ${name} left out`, withQuery(name, () => undefined), leftOutCode[name] ?? 'SignatureDoesNotMatch']),
-    ...signedHeaders.map((name): [string, Mutation, string] => [`signed header ${name} changed`, withHeader(name, tweak(base.headers[name]!)), 'SignatureDoesNotMatch']),
+    ...names.map((name): [string, Mutation, string] => [
+      `query ${name} left out`,
+      withQuery(name, () => undefined),
+      leftOutCode[name] ?? 'SignatureDoesNotMatch',
+    ]),
+    ...signedHeaders.map((name): [string, Mutation, string] => [
+      `signed header ${name} changed`,
+      withHeader(name, tweak(base.headers[name]!)),
+      'SignatureDoesNotMatch',
+    ]),
     ['an unsigned x-amz-* header added', withHeader('x-amz-meta-title', 'other'), 'AccessDenied'],
-    ['a second payload hash', (request) => ({ ...request, rawQuery: `${request.rawQuery}&X-Amz-Content-Sha256=${sha256Hex('x')}` }), 'AuthorizationQueryParametersError'],
-    ['a repeated metadata parameter', (request) => ({ ...request, rawQuery: `${request.rawQuery}&x-amz-meta-title=other` }), 'SignatureDoesNotMatch'],
-    ['another service in the scope', withQuery('X-Amz-Credential', (value) => value.replace('/s3/', '/sts/')), 'AuthorizationQueryParametersError'],
+    [
+      'a second payload hash',
+      (request) => ({ ...request, rawQuery: `${request.rawQuery}&X-Amz-Content-Sha256=${sha256Hex('x')}` }),
+      'AuthorizationQueryParametersError',
+    ],
+    [
+      'a repeated metadata parameter',
+      (request) => ({ ...request, rawQuery: `${request.rawQuery}&x-amz-meta-title=other` }),
+      'SignatureDoesNotMatch',
+    ],
+    [
+      'another service in the scope',
+      withQuery('X-Amz-Credential', (value) => value.replace('/s3/', '/sts/')),
+      'AuthorizationQueryParametersError',
+    ],
     ['an unknown access key', withQuery('X-Amz-Credential', (value) => value.replace(ACCESS_KEY, 'AKIDOTHER')), 'InvalidAccessKeyId'],
     ['an expiry of 0 s', withQuery('X-Amz-Expires', () => '0'), 'AuthorizationQueryParametersError'],
     ['an expiry over 7 days', withQuery('X-Amz-Expires', () => '604801'), 'AuthorizationQueryParametersError'],
@@ -236,7 +276,13 @@ describe('verifySigV4, a JSON service (cognito-idp)', async () => {
   const body = JSON.stringify({ UserPoolId: 'local_pool', Username: 'attendee@example.com', GroupName: 'organizers' });
   // applyChecksum (the SDK default) also sends the body's hash as x-amz-content-sha256.
   const sign = async (extraHeaders: Record<string, string> = {}, applyChecksum = true): Promise<IncomingS3Request> => {
-    const signer = new SignatureV4({ service: 'cognito-idp', region: REGION, credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET }, sha256: Sha256, applyChecksum });
+    const signer = new SignatureV4({
+      service: 'cognito-idp',
+      region: REGION,
+      credentials: { accessKeyId: ACCESS_KEY, secretAccessKey: SECRET },
+      sha256: Sha256,
+      applyChecksum,
+    });
     const signed = await signer.sign(
       {
         method: 'POST',
@@ -268,9 +314,24 @@ describe('verifySigV4, a JSON service (cognito-idp)', async () => {
 
   it.each([
     ['another body', async () => base, options(body.replace('attendee', 'organizer')), 'XAmzContentSHA256Mismatch'],
-    ['another body, no hash header', async () => withoutHashHeader, options(body.replace('attendee', 'organizer')), 'SignatureDoesNotMatch'],
-    ['another target', async () => withHeader('x-amz-target', 'AWSCognitoIdentityProviderService.AdminDeleteUser')(base), options(), 'SignatureDoesNotMatch'],
-    ['a signed payload hash of another body', () => sign({ 'x-amz-content-sha256': sha256Hex('{}') }), options(), 'XAmzContentSHA256Mismatch'],
+    [
+      'another body, no hash header',
+      async () => withoutHashHeader,
+      options(body.replace('attendee', 'organizer')),
+      'SignatureDoesNotMatch',
+    ],
+    [
+      'another target',
+      async () => withHeader('x-amz-target', 'AWSCognitoIdentityProviderService.AdminDeleteUser')(base),
+      options(),
+      'SignatureDoesNotMatch',
+    ],
+    [
+      'a signed payload hash of another body',
+      () => sign({ 'x-amz-content-sha256': sha256Hex('{}') }),
+      options(),
+      'XAmzContentSHA256Mismatch',
+    ],
     ['a signature for another service', async () => base, options(body, 's3'), 'AuthorizationQueryParametersError'],
   ])('refuses %s', async (_name, request, verifyOptions, code) => {
     expect(await codeOf(await request(), NOW, verifyOptions)).toBe(code);

@@ -31,12 +31,24 @@ export interface VerifiedRequest {
 
 const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 /** What a presigner adds to the query string; the signer generates them again. */
-const PRESIGN_PARAMS = new Set(['X-Amz-Signature', 'X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Content-Sha256']);
+const PRESIGN_PARAMS = new Set([
+  'X-Amz-Signature',
+  'X-Amz-Algorithm',
+  'X-Amz-Credential',
+  'X-Amz-Date',
+  'X-Amz-Expires',
+  'X-Amz-SignedHeaders',
+  'X-Amz-Content-Sha256',
+]);
 
 // The SDK signer takes a hash constructor; node:crypto does the hashing.
 type Data = string | ArrayBuffer | ArrayBufferView;
 const bytes = (data: Data) =>
-  typeof data === 'string' ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+  typeof data === 'string'
+    ? data
+    : ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : new Uint8Array(data);
 
 class NodeSha256 {
   private readonly hash;
@@ -54,16 +66,19 @@ class NodeSha256 {
 /** Query parameters in order, decoded the way S3 does ('+' stays '+'). */
 function parseQuery(rawQuery: string): Array<[string, string]> {
   if (!rawQuery) return [];
-  return rawQuery.split('&').filter(Boolean).map((pair) => {
-    const eq = pair.indexOf('=');
-    const name = eq === -1 ? pair : pair.slice(0, eq);
-    const value = eq === -1 ? '' : pair.slice(eq + 1);
-    try {
-      return [decodeURIComponent(name), decodeURIComponent(value)];
-    } catch {
-      throw new S3RequestError(400, 'InvalidArgument', 'Malformed query string');
-    }
-  });
+  return rawQuery
+    .split('&')
+    .filter(Boolean)
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = eq === -1 ? pair : pair.slice(0, eq);
+      const value = eq === -1 ? '' : pair.slice(eq + 1);
+      try {
+        return [decodeURIComponent(name), decodeURIComponent(value)];
+      } catch {
+        throw new S3RequestError(400, 'InvalidArgument', 'Malformed query string');
+      }
+    });
 }
 
 function parseAmzDate(value: string | undefined): Date {
@@ -165,7 +180,8 @@ export async function verifySigV4(
       throw new S3RequestError(400, 'AuthorizationQueryParametersError', 'X-Amz-Expires must be between 1 and 604800 seconds');
     }
     if (now.getTime() > signingDate.getTime() + expiresIn * 1000) throw new S3RequestError(403, 'AccessDenied', 'Request has expired');
-    if (signingDate.getTime() - now.getTime() > MAX_CLOCK_SKEW_MS) throw new S3RequestError(403, 'AccessDenied', 'Request is not valid yet');
+    if (signingDate.getTime() - now.getTime() > MAX_CLOCK_SKEW_MS)
+      throw new S3RequestError(403, 'AccessDenied', 'Request is not valid yet');
   } else if (Math.abs(now.getTime() - signingDate.getTime()) > MAX_CLOCK_SKEW_MS) {
     throw new S3RequestError(403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.');
   }
@@ -179,9 +195,13 @@ export async function verifySigV4(
   const declaredPayloadHash = presigned ? param('X-Amz-Content-Sha256') : request.headers['x-amz-content-sha256'];
   const payloadHash = body
     ? createHash('sha256').update(body).digest('hex')
-    : declaredPayloadHash ?? (presigned ? 'UNSIGNED-PAYLOAD' : '');
+    : (declaredPayloadHash ?? (presigned ? 'UNSIGNED-PAYLOAD' : ''));
   if (body && declaredPayloadHash !== undefined && declaredPayloadHash !== payloadHash) {
-    throw new S3RequestError(400, 'XAmzContentSHA256Mismatch', 'The provided x-amz-content-sha256 header does not match what was computed.');
+    throw new S3RequestError(
+      400,
+      'XAmzContentSHA256Mismatch',
+      'The provided x-amz-content-sha256 header does not match what was computed.',
+    );
   }
   const signer = new SignatureV4({
     service,
@@ -230,7 +250,11 @@ export async function verifySigV4(
     expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers['authorization']))?.[1] ?? '';
   }
   if (!sameSignature(expected, signature ?? '')) {
-    throw new S3RequestError(403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
+    throw new S3RequestError(
+      403,
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+    );
   }
   return { accessKeyId, signedHeaders, payloadHash, presigned };
 }

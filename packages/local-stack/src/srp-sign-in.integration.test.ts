@@ -1,7 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AdminCreateUserCommand, AdminSetUserPasswordCommand, DescribeUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  DescribeUserPoolClientCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceSignIn, type ReferenceRequest } from '@event-photos/testing/reference-srp';
 import { startLocalStack, type LocalStack } from '#lib/stack';
@@ -24,7 +28,12 @@ async function cognitoCall(operation: string, body: unknown) {
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, contentType: response.headers.get('content-type'), cors: response.headers.get('access-control-allow-origin'), json: JSON.parse(text) };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    cors: response.headers.get('access-control-allow-origin'),
+    json: JSON.parse(text),
+  };
 }
 
 /**
@@ -42,7 +51,8 @@ async function referenceOverHttp(email: string, password: string, tamper: (reque
       if (operation === 'RespondToAuthChallenge') tamper(params);
       const answer = await cognitoCall(operation, params);
       answers.push(answer);
-      if (answer.status !== 200) throw Object.assign(new Error(answer.json.message), { code: answer.json.__type, name: answer.json.__type });
+      if (answer.status !== 200)
+        throw Object.assign(new Error(answer.json.message), { code: answer.json.__type, name: answer.json.__type });
       return answer.json;
     },
   });
@@ -88,7 +98,13 @@ describe('USER_SRP_AUTH on the local stack', () => {
     });
     expect(tokens!.json).toEqual({
       ChallengeParameters: {},
-      AuthenticationResult: { IdToken: expect.any(String), AccessToken: expect.any(String), RefreshToken: expect.any(String), ExpiresIn: expect.any(Number), TokenType: 'Bearer' },
+      AuthenticationResult: {
+        IdToken: expect.any(String),
+        AccessToken: expect.any(String),
+        RefreshToken: expect.any(String),
+        ExpiresIn: expect.any(Number),
+        TokenType: 'Bearer',
+      },
     });
     const access = JSON.parse(Buffer.from(tokens!.json.AuthenticationResult.AccessToken.split('.')[1], 'base64url').toString('utf8'));
     expect(tokens!.json.AuthenticationResult.ExpiresIn).toBe(access.exp - access.iat);
@@ -125,13 +141,18 @@ describe('USER_SRP_AUTH on the local stack', () => {
     const honest = await referenceOverHttp(attendee().email, attendee().password);
     expect(honest.idToken).toMatch(/^ey/);
     const replayed = await cognitoCall('RespondToAuthChallenge', honest.requests[1]!.params);
-    expect(replayed).toMatchObject({ status: 400, json: { __type: 'NotAuthorizedException', message: 'Invalid session for the user, session is expired.' } });
+    expect(replayed).toMatchObject({
+      status: 400,
+      json: { __type: 'NotAuthorizedException', message: 'Invalid session for the user, session is expired.' },
+    });
   });
 
   it('allows exactly the deployed auth flows: USER_PASSWORD_AUTH is refused, refresh tokens work', async () => {
     const admin = cognitoClient(stack.outputs);
     try {
-      const { UserPoolClient } = await admin.send(new DescribeUserPoolClientCommand({ UserPoolId: stack.outputs.userPoolId, ClientId: stack.outputs.userPoolClientId }));
+      const { UserPoolClient } = await admin.send(
+        new DescribeUserPoolClientCommand({ UserPoolId: stack.outputs.userPoolId, ClientId: stack.outputs.userPoolClientId }),
+      );
       expect([...(UserPoolClient?.ExplicitAuthFlows ?? [])].sort()).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH']);
     } finally {
       admin.destroy();
@@ -141,14 +162,25 @@ describe('USER_SRP_AUTH on the local stack', () => {
       ClientId: stack.outputs.userPoolClientId,
       AuthParameters: { USERNAME: attendee().email, PASSWORD: attendee().password },
     });
-    expect(password).toMatchObject({ status: 400, json: { __type: 'InvalidParameterException', message: 'USER_PASSWORD_AUTH flow not enabled for this client' } });
+    expect(password).toMatchObject({
+      status: 400,
+      json: { __type: 'InvalidParameterException', message: 'USER_PASSWORD_AUTH flow not enabled for this client' },
+    });
 
     const { refreshToken } = await signIn(stack.outputs, attendee().email, attendee().password);
-    const refreshed = await cognitoCall('InitiateAuth', { AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: stack.outputs.userPoolClientId, AuthParameters: { REFRESH_TOKEN: refreshToken } });
+    const refreshed = await cognitoCall('InitiateAuth', {
+      AuthFlow: 'REFRESH_TOKEN_AUTH',
+      ClientId: stack.outputs.userPoolClientId,
+      AuthParameters: { REFRESH_TOKEN: refreshToken },
+    });
     expect(refreshed.status).toBe(200);
     expect((await listEvents(refreshed.json.AuthenticationResult.IdToken)).status).toBe(200);
 
-    const unknownClient = await cognitoCall('InitiateAuth', { AuthFlow: 'USER_SRP_AUTH', ClientId: 'nope', AuthParameters: { USERNAME: 'a', SRP_A: '2' } });
+    const unknownClient = await cognitoCall('InitiateAuth', {
+      AuthFlow: 'USER_SRP_AUTH',
+      ClientId: 'nope',
+      AuthParameters: { USERNAME: 'a', SRP_A: '2' },
+    });
     expect(unknownClient).toMatchObject({ status: 400, json: { __type: 'ResourceNotFoundException' } });
   });
 
@@ -156,12 +188,37 @@ describe('USER_SRP_AUTH on the local stack', () => {
     const email = 'srp-rotation@example.com';
     const admin = cognitoClient(stack.outputs);
     try {
-      await admin.send(new AdminCreateUserCommand({ UserPoolId: stack.outputs.userPoolId, Username: email, MessageAction: 'SUPPRESS', TemporaryPassword: 'Temporary-Pass-1!', UserAttributes: [{ Name: 'email', Value: email }] }));
+      await admin.send(
+        new AdminCreateUserCommand({
+          UserPoolId: stack.outputs.userPoolId,
+          Username: email,
+          MessageAction: 'SUPPRESS',
+          TemporaryPassword: 'Temporary-Pass-1!',
+          UserAttributes: [{ Name: 'email', Value: email }],
+        }),
+      );
       // An admin-created user must choose a password first: Cognito's challenge, which the app does not answer yet.
-      await expect(signIn(stack.outputs, email, 'Temporary-Pass-1!')).rejects.toMatchObject({ code: 'ChallengeRequired', message: expect.stringContaining('NEW_PASSWORD_REQUIRED') });
-      await admin.send(new AdminSetUserPasswordCommand({ UserPoolId: stack.outputs.userPoolId, Username: email, Password: 'First-Password-1!', Permanent: true }));
+      await expect(signIn(stack.outputs, email, 'Temporary-Pass-1!')).rejects.toMatchObject({
+        code: 'ChallengeRequired',
+        message: expect.stringContaining('NEW_PASSWORD_REQUIRED'),
+      });
+      await admin.send(
+        new AdminSetUserPasswordCommand({
+          UserPoolId: stack.outputs.userPoolId,
+          Username: email,
+          Password: 'First-Password-1!',
+          Permanent: true,
+        }),
+      );
       expect((await signIn(stack.outputs, email, 'First-Password-1!')).idToken).toMatch(/^ey/);
-      await admin.send(new AdminSetUserPasswordCommand({ UserPoolId: stack.outputs.userPoolId, Username: email, Password: 'Second-Password-2!', Permanent: true }));
+      await admin.send(
+        new AdminSetUserPasswordCommand({
+          UserPoolId: stack.outputs.userPoolId,
+          Username: email,
+          Password: 'Second-Password-2!',
+          Permanent: true,
+        }),
+      );
       await expect(signIn(stack.outputs, email, 'First-Password-1!')).rejects.toMatchObject({ code: 'NotAuthorizedException' });
       expect((await signIn(stack.outputs, email, 'Second-Password-2!')).idToken).toMatch(/^ey/);
     } finally {
@@ -171,7 +228,10 @@ describe('USER_SRP_AUTH on the local stack', () => {
 
   it.each([
     ['no AuthParameters', { AuthFlow: 'USER_SRP_AUTH', ClientId: 'CLIENT' }],
-    ['SRP_A not hex', { AuthFlow: 'USER_SRP_AUTH', ClientId: 'CLIENT', AuthParameters: { USERNAME: 'attendee@example.com', SRP_A: 'xyz' } }],
+    [
+      'SRP_A not hex',
+      { AuthFlow: 'USER_SRP_AUTH', ClientId: 'CLIENT', AuthParameters: { USERNAME: 'attendee@example.com', SRP_A: 'xyz' } },
+    ],
     ['SRP_A = 0', { AuthFlow: 'USER_SRP_AUTH', ClientId: 'CLIENT', AuthParameters: { USERNAME: 'attendee@example.com', SRP_A: '00' } }],
     ['USERNAME a list', { AuthFlow: 'USER_SRP_AUTH', ClientId: 'CLIENT', AuthParameters: { USERNAME: ['a'], SRP_A: '2' } }],
   ])('answers InitiateAuth USER_SRP_AUTH with %s with 400 JSON', async (_name, body) => {
@@ -181,10 +241,36 @@ describe('USER_SRP_AUTH on the local stack', () => {
 
   it.each([
     ['no ChallengeResponses', { ChallengeName: 'PASSWORD_VERIFIER', ClientId: 'CLIENT' }],
-    ['a bad TIMESTAMP', { ChallengeName: 'PASSWORD_VERIFIER', ClientId: 'CLIENT', ChallengeResponses: { USERNAME: 'a', PASSWORD_CLAIM_SECRET_BLOCK: 'b', PASSWORD_CLAIM_SIGNATURE: 'c', TIMESTAMP: 'yesterday' } }],
-    ['an unknown secret block', { ChallengeName: 'PASSWORD_VERIFIER', ClientId: 'CLIENT', ChallengeResponses: { USERNAME: 'a', PASSWORD_CLAIM_SECRET_BLOCK: '!!', PASSWORD_CLAIM_SIGNATURE: 'c', TIMESTAMP: 'Tue Dec 1 09:05:07 UTC 2026' } }],
+    [
+      'a bad TIMESTAMP',
+      {
+        ChallengeName: 'PASSWORD_VERIFIER',
+        ClientId: 'CLIENT',
+        ChallengeResponses: { USERNAME: 'a', PASSWORD_CLAIM_SECRET_BLOCK: 'b', PASSWORD_CLAIM_SIGNATURE: 'c', TIMESTAMP: 'yesterday' },
+      },
+    ],
+    [
+      'an unknown secret block',
+      {
+        ChallengeName: 'PASSWORD_VERIFIER',
+        ClientId: 'CLIENT',
+        ChallengeResponses: {
+          USERNAME: 'a',
+          PASSWORD_CLAIM_SECRET_BLOCK: '!!',
+          PASSWORD_CLAIM_SIGNATURE: 'c',
+          TIMESTAMP: 'Tue Dec 1 09:05:07 UTC 2026',
+        },
+      },
+    ],
   ])('answers RespondToAuthChallenge PASSWORD_VERIFIER with %s with 400 JSON', async (_name, body) => {
-    const answer = await cognitoCall('RespondToAuthChallenge', JSON.parse(JSON.stringify(body).replaceAll('CLIENT', stack.outputs.userPoolClientId)));
-    expect(answer).toMatchObject({ status: 400, contentType: 'application/x-amz-json-1.1', json: { __type: expect.stringMatching(/^(InvalidParameterException|NotAuthorizedException)$/) } });
+    const answer = await cognitoCall(
+      'RespondToAuthChallenge',
+      JSON.parse(JSON.stringify(body).replaceAll('CLIENT', stack.outputs.userPoolClientId)),
+    );
+    expect(answer).toMatchObject({
+      status: 400,
+      contentType: 'application/x-amz-json-1.1',
+      json: { __type: expect.stringMatching(/^(InvalidParameterException|NotAuthorizedException)$/) },
+    });
   });
 });

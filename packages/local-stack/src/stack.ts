@@ -12,7 +12,14 @@ import { startHttpGateway } from '#lib/http-gateway';
 import { openApiOf } from '#lib/openapi';
 import type { LocalEndpoints } from '#lib/function-environment';
 import { prepareLocalFunctions, startLocalFunctions } from '#lib/local-functions';
-import { bucketCorsRules, cdnReadablePrefixes, readInfra, tableDefinition, userPoolClientSettings, type LocalResources } from '#lib/local-infra';
+import {
+  bucketCorsRules,
+  cdnReadablePrefixes,
+  readInfra,
+  tableDefinition,
+  userPoolClientSettings,
+  type LocalResources,
+} from '#lib/local-infra';
 import { LOOPBACK, freePort } from '#lib/net';
 import { createS3Notifications, type S3Notifications } from '#lib/s3-notifications';
 import { LOCAL_S3_CREDENTIALS } from '#lib/local-credentials';
@@ -100,10 +107,20 @@ export async function startLocalStack(options: LocalStackOptions) {
         { onEvent: (event: S3Event) => void notificationsReady.then((notifications) => notifications.publish(event)), log },
         ['flush'] as const,
       ),
-      startInThread(new URL('./dynamodb.ts', import.meta.url), 'startDynamoDb', { directory: path.join(options.dataDir, 'dynamodb'), port: dynamoPort }, {}, ['pause', 'resume'] as const),
+      startInThread(
+        new URL('./dynamodb.ts', import.meta.url),
+        'startDynamoDb',
+        { directory: path.join(options.dataDir, 'dynamodb'), port: dynamoPort },
+        {},
+        ['pause', 'resume'] as const,
+      ),
       startCognito({ directory: path.join(options.dataDir, 'cognito'), port: cognitoPort, log }),
     ]);
-    closers.push(() => s3.close(), () => dynamodb.close(), () => cognito.close());
+    closers.push(
+      () => s3.close(),
+      () => dynamodb.close(),
+      () => cognito.close(),
+    );
 
     const [pool] = await Promise.all([
       ensureUserPool(cognito, DEMO_USERS, userPoolClientSettings(infra)),

@@ -31,7 +31,14 @@ beforeAll(async () => {
   infra = await readInfra(REPO_ROOT);
   [dynamodb, s3] = await Promise.all([
     startDynamoDb({ directory: path.join(dataDir, 'dynamodb'), port: await freePort() }),
-    startS3({ directory: path.join(dataDir, 's3'), port: await freePort(), bucket: BUCKET, corsRules: bucketCorsRules(infra), onEvent: () => undefined, log: () => undefined }),
+    startS3({
+      directory: path.join(dataDir, 's3'),
+      port: await freePort(),
+      bucket: BUCKET,
+      corsRules: bucketCorsRules(infra),
+      onEvent: () => undefined,
+      log: () => undefined,
+    }),
   ]);
   documents = createDocumentClient({ ...clients, endpoint: dynamodb.endpoint });
   s3Client = createS3Client({ ...clients, endpoint: s3.endpoint, forcePathStyle: true });
@@ -48,7 +55,11 @@ let tables = 0;
 photoStoreContract('PhotoRepository and ContentClaims on the local DynamoDB', async () => {
   const tableName = `contract-${tables++}`;
   await ensurePhotosTable(dynamodb.endpoint, tableDefinition(infra, tableName));
-  return { photos: new PhotoRepository(documents, tableName), claims: new ContentClaims(documents, tableName), listing: new PhotoListing(documents, tableName) };
+  return {
+    photos: new PhotoRepository(documents, tableName),
+    claims: new ContentClaims(documents, tableName),
+    listing: new PhotoListing(documents, tableName),
+  };
 });
 
 objectStoreContract('ObjectStorage on the local S3', async () => ({

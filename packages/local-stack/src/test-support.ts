@@ -5,10 +5,7 @@ import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import {
-  CognitoIdentityProviderClient,
-  CreateUserPoolClientCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { signIn as signInWithCognito } from '@event-photos/client';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createS3Client, type UploadSigningConfig } from '@event-photos/aws';
@@ -27,14 +24,25 @@ export function cognitoClient(outputs: LocalStackOutputs): CognitoIdentityProvid
 
 /** Signs in through the Cognito API with the SPA's own client code (USER_SRP_AUTH, as on AWS). */
 export function signIn(outputs: LocalStackOutputs, email: string, password: string, clientId = outputs.userPoolClientId) {
-  return signInWithCognito({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, userPoolId: outputs.userPoolId, clientId, email, password });
+  return signInWithCognito({
+    cognitoEndpoint: outputs.cognitoEndpoint,
+    region: outputs.region,
+    userPoolId: outputs.userPoolId,
+    clientId,
+    email,
+    password,
+  });
 }
 
 export async function createOtherClient(outputs: LocalStackOutputs): Promise<string> {
   const cognito = cognitoClient(outputs);
   try {
     const created = await cognito.send(
-      new CreateUserPoolClientCommand({ UserPoolId: outputs.userPoolId, ClientName: `other-${Date.now()}`, ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'] }),
+      new CreateUserPoolClientCommand({
+        UserPoolId: outputs.userPoolId,
+        ClientName: `other-${Date.now()}`,
+        ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH'],
+      }),
     );
     return created.UserPoolClient!.ClientId!;
   } finally {
@@ -51,13 +59,16 @@ export function resignWithKey(token: string, changes: Record<string, unknown>, j
   const [header, payload] = token.split('.') as [string, string];
   const claims = { ...JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')), ...changes };
   const unsigned = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-  const signature = createSign('RSA-SHA256').update(unsigned).sign(createPrivateKey({ key: jwk, format: 'jwk' }));
+  const signature = createSign('RSA-SHA256')
+    .update(unsigned)
+    .sign(createPrivateKey({ key: jwk, format: 'jwk' }));
   return `${unsigned}.${signature.toString('base64url')}`;
 }
 
 /** The private key of the local stack's issuer. */
 export function stackSigningKey(dataDir: string): JsonWebKey {
-  return (JSON.parse(readFileSync(path.join(dataDir, 'cognito', 'signing-key.json'), 'utf8')) as { private: { jwk: JsonWebKey } }).private.jwk;
+  return (JSON.parse(readFileSync(path.join(dataDir, 'cognito', 'signing-key.json'), 'utf8')) as { private: { jwk: JsonWebKey } }).private
+    .jwk;
 }
 
 /** The private key cognito-local ships in its npm package (public to anyone). */
@@ -99,7 +110,12 @@ export function uploadSigning(outputs: LocalStackOutputs, credentials = localRes
 
 /** An S3 client for the local stack's bucket, with its key pair (tests that act as an admin). */
 export function s3Client(outputs: LocalStackOutputs): S3Client {
-  return createS3Client({ endpoint: outputs.s3Endpoint, region: outputs.region, credentials: localResourcesOf(outputs).credentials, forcePathStyle: true });
+  return createS3Client({
+    endpoint: outputs.s3Endpoint,
+    region: outputs.region,
+    credentials: localResourcesOf(outputs).credentials,
+    forcePathStyle: true,
+  });
 }
 
 /** One API request: JSON (or a raw string) body, the token as a Bearer header if any; the answer parsed. */
@@ -111,7 +127,10 @@ export async function callApi(
 ): Promise<{ status: number; headers: Headers; text: string; json: any }> {
   const response = await fetch(`${apiUrl}${pathname}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
   const text = await response.text();

@@ -4,7 +4,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '#lib/stack';
-import { callApi as request, createOtherClient, jpegBytes, publishedCognitoLocalKey, rawRequest, resignWithKey, signIn, stackSigningKey } from '#lib/test-support';
+import {
+  callApi as request,
+  createOtherClient,
+  jpegBytes,
+  publishedCognitoLocalKey,
+  rawRequest,
+  resignWithKey,
+  signIn,
+  stackSigningKey,
+} from '#lib/test-support';
 
 // The whole flow over HTTP against the local stack: Cognito sign-in, API, presigned PUT to S3,
 // S3 event, DynamoDB record, CDN delivery.
@@ -122,12 +131,18 @@ describe('events', () => {
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject(event);
     expect((await callApi('POST', '/events', { body: event, auth: organizerToken })).status).toBe(409);
-    expect((await callApi('POST', '/events', { body: { eventId: '../x', name: 'x' }, auth: organizerToken })).json.error.field).toBe('eventId');
+    expect((await callApi('POST', '/events', { body: { eventId: '../x', name: 'x' }, auth: organizerToken })).json.error.field).toBe(
+      'eventId',
+    );
 
     const bytes = jpegBytes(500);
-    const initiated = await callApi('POST', initiatePath(event.eventId), { body: { title: 'First', contentType: 'image/jpeg', size: bytes.length } });
+    const initiated = await callApi('POST', initiatePath(event.eventId), {
+      body: { title: 'First', contentType: 'image/jpeg', size: bytes.length },
+    });
     expect(initiated.status).toBe(201);
-    expect((await fetch(initiated.json.s3PutObjectUrl, { method: 'PUT', headers: initiated.json.headers, body: new Uint8Array(bytes) })).status).toBe(200);
+    expect(
+      (await fetch(initiated.json.s3PutObjectUrl, { method: 'PUT', headers: initiated.json.headers, body: new Uint8Array(bytes) })).status,
+    ).toBe(200);
     await stack.notifications.idle();
     const list = await callApi('GET', `/events/${event.eventId}/photos`);
     expect(list.json.items.map((item: { photoId: string }) => item.photoId)).toEqual([initiated.json.photoId]);
@@ -137,7 +152,7 @@ describe('events', () => {
 describe('authorizer', () => {
   const body = { title: 'x', contentType: 'image/jpeg', size: 1 };
 
-  it('accepts a token re-signed with the stack\'s own key (so the rejections below are for their claims)', async () => {
+  it("accepts a token re-signed with the stack's own key (so the rejections below are for their claims)", async () => {
     expect((await callApi('POST', initiatePath(), { body, auth: resignWithKey(token, {}, stackSigningKey(dataDir)) })).status).toBe(201);
   });
 
@@ -149,20 +164,29 @@ describe('authorizer', () => {
   it.each([
     ['no token', () => null],
     ['a garbage token', () => 'not-a-jwt'],
-    ['a tampered token', () => {
-      const [header, payload, signature] = token.split('.') as [string, string, string];
-      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-      return `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url')}.${signature}`;
-    }],
-    ['an unsigned alg:none token', () => {
-      const payload = token.split('.')[1];
-      return `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
-    }],
+    [
+      'a tampered token',
+      () => {
+        const [header, payload, signature] = token.split('.') as [string, string, string];
+        const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+        return `${header}.${Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url')}.${signature}`;
+      },
+    ],
+    [
+      'an unsigned alg:none token',
+      () => {
+        const payload = token.split('.')[1];
+        return `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
+      },
+    ],
     ['an expired token', () => resignWithKey(token, { exp: Math.floor(Date.now() / 1000) - 60 }, stackSigningKey(dataDir))],
     ['a token from another issuer', () => resignWithKey(token, { iss: 'http://127.0.0.1:1/local_other' }, stackSigningKey(dataDir))],
     ['a token with token_use refresh', () => resignWithKey(token, { token_use: 'refresh' }, stackSigningKey(dataDir))],
     // cognito-local's own key ships in its npm package: whoever signs with it must not get in.
-    ['an organizer token forged with the key cognito-local publishes', () => resignWithKey(token, { 'cognito:groups': ['organizers'] }, publishedCognitoLocalKey())],
+    [
+      'an organizer token forged with the key cognito-local publishes',
+      () => resignWithKey(token, { 'cognito:groups': ['organizers'] }, publishedCognitoLocalKey()),
+    ],
   ])('rejects %s with 401', async (_name, makeToken) => {
     const response = await callApi('POST', initiatePath(), { body, auth: makeToken() });
     expect(response.status).toBe(401);
@@ -219,7 +243,10 @@ describe('bad input', () => {
   });
 
   it('answers 400 for a bad cursor or limit, 404 for an unknown photo', async () => {
-    for (const [query, field] of [['cursor=garbage', 'cursor'], ['limit=1000', 'limit']]) {
+    for (const [query, field] of [
+      ['cursor=garbage', 'cursor'],
+      ['limit=1000', 'limit'],
+    ]) {
       const response = await callApi('GET', `/events/demo-event/photos?${query}`);
       expect(response.status).toBe(400);
       expect(response.json.error).toMatchObject({ code: 'ValidationError', field });

@@ -19,7 +19,8 @@ afterAll(async () => {
   await stop?.();
 });
 
-const initiate = (eventId: string) => attendee('POST', `/events/${eventId}/photos/initiate-upload`, { title: 'Burst', contentType: 'image/jpeg', size: 1000 });
+const initiate = (eventId: string) =>
+  attendee('POST', `/events/${eventId}/photos/initiate-upload`, { title: 'Burst', contentType: 'image/jpeg', size: 1000 });
 
 describe('upload quotas', () => {
   it("answers the 101st initiate of an attendee in the hour with 429 and Retry-After, until the organizer raises the event's limit", async () => {
@@ -54,7 +55,11 @@ describe('upload quotas', () => {
     expect((await organizer('POST', '/events', { eventId, name: 'Total event' })).status).toBe(201);
     expect((await organizer('PATCH', `/events/${eventId}`, { quotas: { userPhotosTotal: 2 } })).status).toBe(200);
     const initiateFor = async (bytes: Buffer) => {
-      const answer = await attendee('POST', `/events/${eventId}/photos/initiate-upload`, { title: 'Total', contentType: 'image/jpeg', size: bytes.length });
+      const answer = await attendee('POST', `/events/${eventId}/photos/initiate-upload`, {
+        title: 'Total',
+        contentType: 'image/jpeg',
+        size: bytes.length,
+      });
       return answer;
     };
     const put = async (initiated: { json: { s3PutObjectUrl: string; method: string; headers: Record<string, string> } }, bytes: Buffer) => {
@@ -78,7 +83,11 @@ describe('upload quotas', () => {
     // Now the check at initiate refuses at once, before any byte is sent.
     const refused = await initiateFor(jpegBytes(2003));
     expect(refused.status).toBe(429);
-    expect(refused.json.error).toMatchObject({ code: 'QuotaExceeded', field: 'quota', message: expect.stringContaining('You already have 2 photos') });
+    expect(refused.json.error).toMatchObject({
+      code: 'QuotaExceeded',
+      field: 'quota',
+      message: expect.stringContaining('You already have 2 photos'),
+    });
     expect(refused.headers.get('retry-after')).toBeNull();
 
     // A deleted photo no longer counts.
@@ -92,7 +101,11 @@ describe('upload quotas', () => {
   });
 
   it('refuses quotas that are not whole positive numbers, naming the field', async () => {
-    for (const [quotas, field] of [[{ userUploadsPerHour: 0 }, 'quotas.userUploadsPerHour'], [{ userBytesPerHour: 1.5 }, 'quotas.userBytesPerHour'], [{ perMinute: 5 }, 'perMinute']] as const) {
+    for (const [quotas, field] of [
+      [{ userUploadsPerHour: 0 }, 'quotas.userUploadsPerHour'],
+      [{ userBytesPerHour: 1.5 }, 'quotas.userBytesPerHour'],
+      [{ perMinute: 5 }, 'perMinute'],
+    ] as const) {
       const answer = await organizer('PATCH', '/events/demo-event', { quotas });
       expect({ status: answer.status, field: answer.json.error?.field }).toEqual({ status: 400, field });
     }

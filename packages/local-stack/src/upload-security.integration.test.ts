@@ -49,12 +49,16 @@ function put(url: string, headers: Record<string, string>, body: Buffer): Promis
 }
 
 async function getPhoto(photoId: string) {
-  const response = await fetch(`${stack.outputs.apiUrl}/events/${EVENT}/photos/${photoId}`, { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(`${stack.outputs.apiUrl}/events/${EVENT}/photos/${photoId}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   return { status: response.status, json: (await response.json()) as Record<string, any> };
 }
 
 async function listedIds(): Promise<string[]> {
-  const response = await fetch(`${stack.outputs.apiUrl}/events/${EVENT}/photos?limit=100`, { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(`${stack.outputs.apiUrl}/events/${EVENT}/photos?limit=100`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   return ((await response.json()) as { items: Array<{ photoId: string }> }).items.map((item) => item.photoId);
 }
 
@@ -93,16 +97,56 @@ describe('1. S3 enforces what was signed', () => {
   };
 
   it.each<[string, (upload: Initiated) => { url?: string; headers?: Record<string, string>; body?: Buffer }, number, string]>([
-    ['tampered metadata', (u) => ({ url: tampered(u.s3PutObjectUrl, (q) => q.set('x-amz-meta-title', 'Hijacked')) }), 403, 'SignatureDoesNotMatch'],
-    ['added metadata in the query', (u) => ({ url: tampered(u.s3PutObjectUrl, (q) => q.set('x-amz-meta-extra', '1')) }), 403, 'SignatureDoesNotMatch'],
-    ['tampered expiry', (u) => ({ url: tampered(u.s3PutObjectUrl, (q) => q.set('X-Amz-Expires', '604800')) }), 403, 'SignatureDoesNotMatch'],
-    ['a different object key', (u) => ({ url: tampered(u.s3PutObjectUrl, (_q, t) => (t.pathname = t.pathname.replace(u.photoId, randomUUID()))) }), 403, 'SignatureDoesNotMatch'],
-    ['a body shorter than the signed Content-Length', (u) => ({ headers: { ...u.headers, 'Content-Length': String(bytes.length - 1) }, body: bytes.subarray(1) }), 403, 'SignatureDoesNotMatch'],
-    ['a body longer than the signed Content-Length', (u) => ({ headers: { ...u.headers, 'Content-Length': String(bytes.length + 1) }, body: Buffer.concat([bytes, Buffer.from([0])]) }), 403, 'SignatureDoesNotMatch'],
+    [
+      'tampered metadata',
+      (u) => ({ url: tampered(u.s3PutObjectUrl, (q) => q.set('x-amz-meta-title', 'Hijacked')) }),
+      403,
+      'SignatureDoesNotMatch',
+    ],
+    [
+      'added metadata in the query',
+      (u) => ({ url: tampered(u.s3PutObjectUrl, (q) => q.set('x-amz-meta-extra', '1')) }),
+      403,
+      'SignatureDoesNotMatch',
+    ],
+    [
+      'tampered expiry',
+      (u) => ({ url: tampered(u.s3PutObjectUrl, (q) => q.set('X-Amz-Expires', '604800')) }),
+      403,
+      'SignatureDoesNotMatch',
+    ],
+    [
+      'a different object key',
+      (u) => ({ url: tampered(u.s3PutObjectUrl, (_q, t) => (t.pathname = t.pathname.replace(u.photoId, randomUUID()))) }),
+      403,
+      'SignatureDoesNotMatch',
+    ],
+    [
+      'a body shorter than the signed Content-Length',
+      (u) => ({ headers: { ...u.headers, 'Content-Length': String(bytes.length - 1) }, body: bytes.subarray(1) }),
+      403,
+      'SignatureDoesNotMatch',
+    ],
+    [
+      'a body longer than the signed Content-Length',
+      (u) => ({ headers: { ...u.headers, 'Content-Length': String(bytes.length + 1) }, body: Buffer.concat([bytes, Buffer.from([0])]) }),
+      403,
+      'SignatureDoesNotMatch',
+    ],
     ['another Content-Type', (u) => ({ headers: { ...u.headers, 'Content-Type': 'text/html' } }), 403, 'SignatureDoesNotMatch'],
-    ['no If-None-Match', (u) => ({ headers: Object.fromEntries(Object.entries(u.headers).filter(([name]) => name !== 'If-None-Match')) }), 403, 'SignatureDoesNotMatch'],
+    [
+      'no If-None-Match',
+      (u) => ({ headers: Object.fromEntries(Object.entries(u.headers).filter(([name]) => name !== 'If-None-Match')) }),
+      403,
+      'SignatureDoesNotMatch',
+    ],
     ['an unsigned x-amz-meta header', (u) => ({ headers: { ...u.headers, 'x-amz-meta-title': 'Hijacked' } }), 403, 'AccessDenied'],
-    ['a wrong Content-Type and its own signature missing', (u) => ({ url: tampered(u.s3PutObjectUrl, (q) => q.delete('X-Amz-Signature')), headers: u.headers }), 403, 'AccessDenied'],
+    [
+      'a wrong Content-Type and its own signature missing',
+      (u) => ({ url: tampered(u.s3PutObjectUrl, (q) => q.delete('X-Amz-Signature')), headers: u.headers }),
+      403,
+      'AccessDenied',
+    ],
   ])('refuses %s', async (_name, change, status, code) => {
     const upload = await initiate({ contentType: 'image/jpeg', size: bytes.length });
     const { url = upload.s3PutObjectUrl, headers = upload.headers, body = bytes } = change(upload);
@@ -114,10 +158,14 @@ describe('1. S3 enforces what was signed', () => {
 
   it('refuses a URL signed with the wrong secret, and an unknown access key', async () => {
     const signWith = (accessKeyId: string, secretAccessKey: string) =>
-      signUpload(
-        uploadSigning(stack.outputs, { accessKeyId, secretAccessKey }),
-        { bucket: stack.outputs.bucketName, key: keyOf(randomUUID()), contentType: 'image/jpeg', size: bytes.length, metadata: {}, expiresInSeconds: 300 },
-      );
+      signUpload(uploadSigning(stack.outputs, { accessKeyId, secretAccessKey }), {
+        bucket: stack.outputs.bucketName,
+        key: keyOf(randomUUID()),
+        contentType: 'image/jpeg',
+        size: bytes.length,
+        metadata: {},
+        expiresInSeconds: 300,
+      });
     const wrongSecret = await signWith('S3RVER', 'not-the-secret');
     expect(await put(wrongSecret.url, wrongSecret.headers, bytes)).toEqual({ status: 403, code: 'SignatureDoesNotMatch' });
     const unknownKey = await signWith('AKIDLOCALUNKNOWN', 'whatever');
@@ -127,7 +175,14 @@ describe('1. S3 enforces what was signed', () => {
   it('refuses an expired URL', async () => {
     const expired = await signUpload(
       uploadSigning(stack.outputs),
-      { bucket: stack.outputs.bucketName, key: keyOf(randomUUID()), contentType: 'image/jpeg', size: bytes.length, metadata: {}, expiresInSeconds: 300 },
+      {
+        bucket: stack.outputs.bucketName,
+        key: keyOf(randomUUID()),
+        contentType: 'image/jpeg',
+        size: bytes.length,
+        metadata: {},
+        expiresInSeconds: 300,
+      },
       new Date(Date.now() - 301_000),
     );
     expect(await put(expired.url, expired.headers, bytes)).toEqual({ status: 403, code: 'AccessDenied' });
@@ -160,7 +215,11 @@ describe('1. S3 enforces what was signed', () => {
     const upload = await initiate({ contentType: 'image/jpeg', size: bytes.length });
     const preflight = await fetch(upload.s3PutObjectUrl, {
       method: 'OPTIONS',
-      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type,cache-control,if-none-match' },
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'content-type,cache-control,if-none-match',
+      },
     });
     expect(preflight.status).toBe(200);
     expect(preflight.headers.get('access-control-allow-origin')).toBeTruthy();
@@ -168,7 +227,11 @@ describe('1. S3 enforces what was signed', () => {
     // A header the bucket's CORS rules do not list is refused, as on AWS.
     const refused = await fetch(upload.s3PutObjectUrl, {
       method: 'OPTIONS',
-      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'PUT', 'access-control-request-headers': 'x-not-allowed' },
+      headers: {
+        origin: 'http://localhost:5173',
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'x-not-allowed',
+      },
     });
     expect(refused.status).toBe(403);
   });
@@ -210,7 +273,10 @@ describe('3. processing trusts nothing', () => {
     const upload = await initiate({ contentType: 'image/gif', size: bytes.length });
     expect((await put(upload.s3PutObjectUrl, upload.headers, bytes)).status).toBe(200);
     await stack.notifications.idle();
-    expect((await getPhoto(upload.photoId)).json).toMatchObject({ status: 'rejected', rejectionReason: expect.stringContaining('not a recognisable image') });
+    expect((await getPhoto(upload.photoId)).json).toMatchObject({
+      status: 'rejected',
+      rejectionReason: expect.stringContaining('not a recognisable image'),
+    });
     expect(await objectExists(keyOf(upload.photoId, 'gif'))).toBe(false);
   });
 
@@ -229,9 +295,23 @@ describe('3. processing trusts nothing', () => {
 
   it('rejects an object whose size differs from the upload it claims to be', async () => {
     const upload = await initiate({ contentType: 'image/jpeg', size: 5000 });
-    const metadata = encodeUploadMetadata({ photoId: upload.photoId, eventId: EVENT, uploaderId: 'x', contentType: 'image/jpeg', title: 'Security' });
+    const metadata = encodeUploadMetadata({
+      photoId: upload.photoId,
+      eventId: EVENT,
+      uploaderId: 'x',
+      contentType: 'image/jpeg',
+      title: 'Security',
+    });
     // Written with the bucket owner's credentials, past the signed URL: processing must still check.
-    await admin.send(new PutObjectCommand({ Bucket: stack.outputs.bucketName, Key: keyOf(upload.photoId), Body: jpegBytes(6000), ContentType: 'image/jpeg', Metadata: metadata }));
+    await admin.send(
+      new PutObjectCommand({
+        Bucket: stack.outputs.bucketName,
+        Key: keyOf(upload.photoId),
+        Body: jpegBytes(6000),
+        ContentType: 'image/jpeg',
+        Metadata: metadata,
+      }),
+    );
     await stack.notifications.idle();
     expect((await getPhoto(upload.photoId)).json).toMatchObject({ status: 'rejected' });
     expect(await objectExists(keyOf(upload.photoId))).toBe(false);
@@ -239,7 +319,9 @@ describe('3. processing trusts nothing', () => {
 
   it('deletes an object without our metadata and writes no photo', async () => {
     const photoId = randomUUID();
-    await admin.send(new PutObjectCommand({ Bucket: stack.outputs.bucketName, Key: keyOf(photoId), Body: jpegBytes(300), ContentType: 'image/jpeg' }));
+    await admin.send(
+      new PutObjectCommand({ Bucket: stack.outputs.bucketName, Key: keyOf(photoId), Body: jpegBytes(300), ContentType: 'image/jpeg' }),
+    );
     await stack.notifications.idle();
     expect(await objectExists(keyOf(photoId))).toBe(false);
     expect((await getPhoto(photoId)).status).toBe(404);
@@ -248,12 +330,17 @@ describe('3. processing trusts nothing', () => {
 
 describe('4. at-least-once delivery', () => {
   const eventFor = (...photoIds: string[]) =>
-    s3Event(...photoIds.map((photoId) => ({ key: keyOf(photoId), bucket: stack.outputs.bucketName, region: stack.outputs.region, size: 1 })));
+    s3Event(
+      ...photoIds.map((photoId) => ({ key: keyOf(photoId), bucket: stack.outputs.bucketName, region: stack.outputs.region, size: 1 })),
+    );
   const process = (...photoIds: string[]) => stack.invoke('processUploadedPhoto', eventFor(...photoIds)) as Promise<ProcessingSummary>;
   /** What the deliveries of the S3 emulator's own events for these keys ended as (from the stack's log). */
   const deliveredResults = (photoId: string) =>
-    stackLog.filter((line) => line['message'] === 'S3 event delivered' && (line['keys'] as string[]).includes(keyOf(photoId))).map((line) => line['result'] as ProcessingSummary);
-  const sum = (results: ProcessingSummary[], outcome: keyof ProcessingSummary) => results.reduce((total, result) => total + result[outcome], 0);
+    stackLog
+      .filter((line) => line['message'] === 'S3 event delivered' && (line['keys'] as string[]).includes(keyOf(photoId)))
+      .map((line) => line['result'] as ProcessingSummary);
+  const sum = (results: ProcessingSummary[], outcome: keyof ProcessingSummary) =>
+    results.reduce((total, result) => total + result[outcome], 0);
 
   async function uploadOne(title: string): Promise<{ photoId: string; sha256: string }> {
     const bytes = jpegBytes(3000 + Math.floor(Math.random() * 1000));

@@ -13,13 +13,17 @@ export function heicFixture(width: number, height: number): Uint8Array {
   // iloc stores an absolute file offset, which depends on the meta box's own size: the size does
   // not depend on the offset's value (fixed 4-byte fields), so build once to measure, then again.
   const metaWith = (dataOffset: number): Uint8Array =>
-    fullBox('meta', 0, 0,
+    fullBox(
+      'meta',
+      0,
+      0,
       fullBox('hdlr', 0, 0, u32(0), ascii('pict'), u32(0), u32(0), u32(0), [0]),
       fullBox('pitm', 0, 0, u16(1)),
       // offset_size 4, length_size 4, base_offset_size 0; one item, one extent.
       fullBox('iloc', 0, 0, [0x44, 0x00], u16(1), u16(1), u16(0), u16(1), u32(dataOffset), u32(payload.length)),
       fullBox('iinf', 0, 0, u16(1), fullBox('infe', 2, 0, u16(1), u16(0), ascii('hvc1'), [0])),
-      box('iprp',
+      box(
+        'iprp',
         box('ipco', hvcC(), fullBox('ispe', 0, 0, u32(width), u32(height))),
         // item 1: property 1 (hvcC) essential, property 2 (ispe).
         fullBox('ipma', 0, 0, u32(1), u16(1), [2, 0x81, 0x02]),
@@ -31,7 +35,8 @@ export function heicFixture(width: number, height: number): Uint8Array {
 
 /** HEVCDecoderConfigurationRecord, Main profile 8-bit 4:2:0; parameter-set arrays left empty. */
 function hvcC(): Uint8Array {
-  return box('hvcC',
+  return box(
+    'hvcC',
     [1, 0x01], // configurationVersion; profile space 0, tier 0, profile_idc 1 (Main)
     u32(0x60000000), // profile compatibility flags: Main, Main 10
     [0x90, 0, 0, 0, 0, 0], // constraint flags: progressive, frame-only

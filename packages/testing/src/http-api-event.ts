@@ -95,7 +95,9 @@ export function httpApiEvent(input: HttpApiEventInput = {}): APIGatewayProxyEven
       stage: '$default',
       time: time.toUTCString(),
       timeEpoch: time.getTime(),
-      ...(input.claims ? { authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: flattenClaims(input.claims), scopes: [] } } } : {}),
+      ...(input.claims
+        ? { authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: flattenClaims(input.claims), scopes: [] } } }
+        : {}),
     },
     ...(body === undefined ? {} : { body }),
     isBase64Encoded,

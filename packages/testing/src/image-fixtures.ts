@@ -51,7 +51,12 @@ export async function decompressionBombPng(): Promise<Buffer> {
   for (let y = 0; y < side; y++) if (!deflate.write(row)) await new Promise((resolve) => deflate.once('drain', resolve));
   deflate.end();
   await done;
-  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', header), pngChunk('IDAT', Buffer.concat(compressed)), pngChunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', Buffer.concat(compressed)),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** The first half of a real JPEG: its header is valid, its scan data ends early. */
@@ -62,7 +67,9 @@ export async function truncatedJpeg(): Promise<Buffer> {
 
 /** A real PNG signature and header, then HTML: what the type sniffing accepts and decoding must refuse. */
 export async function pngWithHtml(): Promise<Buffer> {
-  const png = await sharp({ create: { width: 10, height: 10, channels: 3, background: 'red' } }).png().toBuffer();
+  const png = await sharp({ create: { width: 10, height: 10, channels: 3, background: 'red' } })
+    .png()
+    .toBuffer();
   const header = png.subarray(0, 33); // signature (8) + IHDR chunk (25)
   return Buffer.concat([header, Buffer.from('<html><body><script>alert(document.cookie)</script></body></html>\n'.repeat(40))]);
 }

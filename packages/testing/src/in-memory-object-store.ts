@@ -70,7 +70,14 @@ export class InMemoryObjectStore implements ObjectStore {
 
   async publish(from: string, to: string, etag: string | undefined, { contentType, cacheControl }: PublishedHeaders): Promise<void> {
     const bytes = this.#read(from, etag);
-    this.#objects.set(to, { bytes, contentType, cacheControl, metadata: {}, etag: this.#objects.get(from)!.etag, verifiedSha256: undefined });
+    this.#objects.set(to, {
+      bytes,
+      contentType,
+      cacheControl,
+      metadata: {},
+      etag: this.#objects.get(from)!.etag,
+      verifiedSha256: undefined,
+    });
   }
 
   async delete(key: string): Promise<void> {
@@ -92,7 +99,8 @@ export class InMemoryObjectStore implements ObjectStore {
     const object = this.#objects.get(key);
     // The errors S3 answers: 404 NoSuchKey, and 412 PreconditionFailed for a failed If-Match.
     if (!object) throw Object.assign(new Error(`NoSuchKey: ${key}`), { name: 'NoSuchKey' });
-    if (etag !== undefined && etag !== object.etag) throw Object.assign(new Error(`PreconditionFailed: ${key} is not ${etag}`), { name: 'PreconditionFailed' });
+    if (etag !== undefined && etag !== object.etag)
+      throw Object.assign(new Error(`PreconditionFailed: ${key} is not ${etag}`), { name: 'PreconditionFailed' });
     return object.bytes;
   }
 }

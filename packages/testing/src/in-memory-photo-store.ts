@@ -89,7 +89,12 @@ export class InMemoryPhotoStore implements PhotoStore, ContentClaimStore, PhotoL
   async markUploadDeleted(eventId: string, photoId: string, uploaderId: string, now = new Date()): Promise<void> {
     const id = idOf(eventId, photoId);
     const upload = this.#uploads.get(id) ?? {};
-    this.#uploads.set(id, { ...upload, status: 'deleted', deletedAt: upload.deletedAt ?? now.toISOString(), uploaderId: upload.uploaderId ?? uploaderId });
+    this.#uploads.set(id, {
+      ...upload,
+      status: 'deleted',
+      deletedAt: upload.deletedAt ?? now.toISOString(),
+      uploaderId: upload.uploaderId ?? uploaderId,
+    });
   }
 
   async markUploadDuplicate(eventId: string, photoId: string, duplicateOf: string, now = new Date()): Promise<void> {
@@ -104,7 +109,13 @@ export class InMemoryPhotoStore implements PhotoStore, ContentClaimStore, PhotoL
 
   // ------------------------------------------------------------------ photos
 
-  async reserveUpload(eventId: string, uploaderId: string, bytes: number, quotas: UploadQuotas, now = new Date()): Promise<QuotaReservation> {
+  async reserveUpload(
+    eventId: string,
+    uploaderId: string,
+    bytes: number,
+    quotas: UploadQuotas,
+    now = new Date(),
+  ): Promise<QuotaReservation> {
     const { start, secondsLeft } = quotaWindow(now);
     const full = this.#countInto(bytes, [
       { scope: 'user', id: `${eventId}/USER#${uploaderId}/${start}`, uploads: quotas.userUploadsPerHour, bytes: quotas.userBytesPerHour },
@@ -137,7 +148,10 @@ export class InMemoryPhotoStore implements PhotoStore, ContentClaimStore, PhotoL
   }
 
   /** No await between the checks and the counts: atomic, as the adapter's conditional updates are. */
-  #countInto(bytes: number, counters: Array<{ scope: 'user' | 'event'; id: string; uploads: number; bytes: number }>): 'user' | 'event' | null {
+  #countInto(
+    bytes: number,
+    counters: Array<{ scope: 'user' | 'event'; id: string; uploads: number; bytes: number }>,
+  ): 'user' | 'event' | null {
     for (const counter of counters) {
       const current = this.#quotaCounters.get(counter.id) ?? { uploads: 0, bytes: 0 };
       if (current.uploads >= counter.uploads || current.bytes + bytes > counter.bytes) return counter.scope;
@@ -178,7 +192,10 @@ export class InMemoryPhotoStore implements PhotoStore, ContentClaimStore, PhotoL
     if (since !== undefined) {
       // Nothing lands late here: the feed is simply what the cursor has not seen, oldest first.
       const seen = decodeFeedCursor(since);
-      const fresh = matching.filter((photo) => !seen.has(readyKey(photo))).sort((a, b) => compare(readyKey(a), readyKey(b))).slice(0, limit);
+      const fresh = matching
+        .filter((photo) => !seen.has(readyKey(photo)))
+        .sort((a, b) => compare(readyKey(a), readyKey(b)))
+        .slice(0, limit);
       return { items: fresh.map(copy), nextCursor: null, feedCursor: encodeFeedCursor([...seen, ...fresh.map(readyKey)]) };
     }
     const page = pageOf('photos', matching, readyKey, { limit, cursor });
@@ -243,7 +260,9 @@ function copyOrNull<T>(record: T | undefined): T | null {
 
 /** The fields a change sets: as the adapter's update expressions, an undefined field is left as it is. */
 function definedFields<T extends object>(changes: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+  return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
 }
 
 /**
@@ -261,7 +280,8 @@ function encodeFeedCursor(seen: Iterable<string>): string {
 function decodeFeedCursor(cursor: string): Set<string> {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { fake?: unknown; seen?: unknown };
-    if (parsed.fake === 'feed' && Array.isArray(parsed.seen) && parsed.seen.every((key) => typeof key === 'string')) return new Set(parsed.seen);
+    if (parsed.fake === 'feed' && Array.isArray(parsed.seen) && parsed.seen.every((key) => typeof key === 'string'))
+      return new Set(parsed.seen);
   } catch {
     // fall through
   }

@@ -81,8 +81,16 @@ export function objectStoreContract(name: string, subject: () => Promise<ObjectS
       await objects.write(key, bytesOf(50, 1), { contentType: 'image/webp', cacheControl: 'public, max-age=60' });
       await objects.write(key, bytesOf(40, 2), { contentType: 'image/webp', cacheControl: 'public, max-age=60' });
       const written = (await objects.head(key))!;
-      expect({ size: written.size, contentType: written.contentType, cacheControl: written.cacheControl, metadata: written.metadata }).toStrictEqual({
-        size: 40, contentType: 'image/webp', cacheControl: 'public, max-age=60', metadata: {},
+      expect({
+        size: written.size,
+        contentType: written.contentType,
+        cacheControl: written.cacheControl,
+        metadata: written.metadata,
+      }).toStrictEqual({
+        size: 40,
+        contentType: 'image/webp',
+        cacheControl: 'public, max-age=60',
+        metadata: {},
       });
       expect(Buffer.from((await objects.read(key)).bytes)).toStrictEqual(bytesOf(40, 2));
     });
@@ -109,7 +117,12 @@ export function objectStoreContract(name: string, subject: () => Promise<ObjectS
       await objects.publish(from, to, etag, { contentType: 'image/jpeg', cacheControl: 'public, max-age=60' });
       await objects.publish(from, to, etag, { contentType: 'image/jpeg', cacheControl: 'public, max-age=60' }); // again: the same object
       const published = (await objects.head(to))!;
-      expect({ contentType: published.contentType, cacheControl: published.cacheControl, metadata: published.metadata, size: published.size }).toStrictEqual({
+      expect({
+        contentType: published.contentType,
+        cacheControl: published.cacheControl,
+        metadata: published.metadata,
+        size: published.size,
+      }).toStrictEqual({
         contentType: 'image/jpeg',
         cacheControl: 'public, max-age=60',
         metadata: {},
@@ -117,7 +130,9 @@ export function objectStoreContract(name: string, subject: () => Promise<ObjectS
       });
       expect(Buffer.from(await objects.firstBytes(to, 5000))).toStrictEqual(bytes);
       await put(from, bytesOf(10, 4), { contentType: 'image/jpeg' });
-      await expect(objects.publish(from, `${prefix}published/two.jpg`, etag, { contentType: 'image/jpeg', cacheControl: 'no-cache' })).rejects.toThrow();
+      await expect(
+        objects.publish(from, `${prefix}published/two.jpg`, etag, { contentType: 'image/jpeg', cacheControl: 'no-cache' }),
+      ).rejects.toThrow();
       await expect(objects.head(`${prefix}published/two.jpg`)).resolves.toBeNull();
     });
 

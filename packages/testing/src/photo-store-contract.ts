@@ -1,5 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ValidationError, foldForSearch, type ContentClaimStore, type PageRequest, type PhotoListRequest, type PhotoLister, type PhotoStore } from '@event-photos/core';
+import {
+  ValidationError,
+  foldForSearch,
+  type ContentClaimStore,
+  type PageRequest,
+  type PhotoListRequest,
+  type PhotoLister,
+  type PhotoStore,
+} from '@event-photos/core';
 import { eventRecord, photoRecord, uploadRecord } from '#lib/store-records';
 
 export interface PhotoStoreSubject {
@@ -165,12 +173,20 @@ export function photoStoreContract(name: string, subject: () => Promise<PhotoSto
         await photos.savePendingUpload(upload);
         await photos.markUploadDeleted(EVENT, id(1), 'organizer', NOW);
         await photos.markUploadDeleted(EVENT, id(1), 'organizer', LATER);
-        await expect(photos.getPendingUpload(EVENT, id(1))).resolves.toStrictEqual({ ...upload, status: 'deleted', deletedAt: NOW.toISOString() });
+        await expect(photos.getPendingUpload(EVENT, id(1))).resolves.toStrictEqual({
+          ...upload,
+          status: 'deleted',
+          deletedAt: NOW.toISOString(),
+        });
       });
 
       it('leaves a delete marker for an upload that is gone, which a late upload cannot replace', async () => {
         await photos.markUploadDeleted(EVENT, id(1), 'caller', NOW);
-        await expect(photos.getPendingUpload(EVENT, id(1))).resolves.toStrictEqual({ status: 'deleted', deletedAt: NOW.toISOString(), uploaderId: 'caller' });
+        await expect(photos.getPendingUpload(EVENT, id(1))).resolves.toStrictEqual({
+          status: 'deleted',
+          deletedAt: NOW.toISOString(),
+          uploaderId: 'caller',
+        });
         await expect(photos.savePendingUpload(uploadRecord({ eventId: EVENT, photoId: id(1) }))).rejects.toThrow();
       });
     });
@@ -224,14 +240,18 @@ export function photoStoreContract(name: string, subject: () => Promise<PhotoSto
         expect(await ids({ uploaderId: 'bo', q: foldForSearch('straße') })).toEqual([]);
       });
 
-      it("feeds what became ready after a first page, oldest first, each once; later pages have no feed cursor", async () => {
+      it('feeds what became ready after a first page, oldest first, each once; later pages have no feed cursor', async () => {
         await photos.savePhoto(photoRecord({ eventId: EVENT, photoId: id(1) }));
         await photos.savePhoto(photoRecord({ eventId: EVENT, photoId: id(2) }));
         const first = await listing.listPhotos(EVENT, { limit: 1 });
         expect(first.feedCursor).toEqual(expect.any(String));
         expect((await listing.listPhotos(EVENT, { limit: 1, cursor: first.nextCursor! })).feedCursor).toBeNull();
         const now = Date.now();
-        for (const [n, at] of [[4, now + 1], [3, now]] as const) await photos.savePhoto(photoRecord({ eventId: EVENT, photoId: id(n), createdAt: new Date(at).toISOString() }));
+        for (const [n, at] of [
+          [4, now + 1],
+          [3, now],
+        ] as const)
+          await photos.savePhoto(photoRecord({ eventId: EVENT, photoId: id(n), createdAt: new Date(at).toISOString() }));
         const feed = await listing.listPhotos(EVENT, { limit: 10, since: first.feedCursor! });
         expect(feed.items.map((photo) => photo.photoId)).toEqual([id(3), id(4)]);
         expect(feed.nextCursor).toBeNull();
@@ -254,13 +274,17 @@ export function photoStoreContract(name: string, subject: () => Promise<PhotoSto
         await refusedCursor(listing.listPhotos(EVENT, { limit: 1, cursor: eventCursor }));
       });
 
-      it("changes the given text fields of a photo only, and returns the photo as written", async () => {
+      it('changes the given text fields of a photo only, and returns the photo as written', async () => {
         const photo = photoRecord({ eventId: EVENT, photoId: id(1), description: 'Before' });
         await photos.savePhoto(photo);
         const updated = await photos.updatePhotoText(EVENT, id(1), { title: 'New title' });
         expect(updated).toStrictEqual({ ...photo, title: 'New title' });
         await expect(photos.getPhoto(EVENT, id(1))).resolves.toStrictEqual(updated);
-        await expect(photos.updatePhotoText(EVENT, id(1), { title: 'T', description: 'D' })).resolves.toStrictEqual({ ...photo, title: 'T', description: 'D' });
+        await expect(photos.updatePhotoText(EVENT, id(1), { title: 'T', description: 'D' })).resolves.toStrictEqual({
+          ...photo,
+          title: 'T',
+          description: 'D',
+        });
       });
 
       it('edits no photo that does not exist, and creates none', async () => {
@@ -280,46 +304,73 @@ export function photoStoreContract(name: string, subject: () => Promise<PhotoSto
 
     describe('upload quotas', () => {
       const quotas = {
-        userUploadsPerHour: 2, userBytesPerHour: 1000, eventUploadsPerHour: 3, eventBytesPerHour: 10_000,
-        userPhotosTotal: 2, userBytesTotal: 1000, eventPhotosTotal: 3, eventBytesTotal: 10_000,
+        userUploadsPerHour: 2,
+        userBytesPerHour: 1000,
+        eventUploadsPerHour: 3,
+        eventBytesPerHour: 10_000,
+        userPhotosTotal: 2,
+        userBytesTotal: 1000,
+        eventPhotosTotal: 3,
+        eventBytesTotal: 10_000,
       };
       const at = new Date('2026-05-01T10:59:30.000Z');
 
       it("counts an uploader's uploads and bytes per clock hour, and the event's, and refuses what goes over", async () => {
         await expect(photos.reserveUpload(EVENT, 'ana', 400, quotas, at)).resolves.toStrictEqual({ reserved: true });
-        await expect(photos.reserveUpload(EVENT, 'ana', 700, quotas, at)).resolves.toStrictEqual({ reserved: false, scope: 'user', retryAfterSeconds: 30 });
+        await expect(photos.reserveUpload(EVENT, 'ana', 700, quotas, at)).resolves.toStrictEqual({
+          reserved: false,
+          scope: 'user',
+          retryAfterSeconds: 30,
+        });
         await expect(photos.reserveUpload(EVENT, 'ana', 600, quotas, at)).resolves.toStrictEqual({ reserved: true });
         await expect(photos.reserveUpload(EVENT, 'ana', 1, quotas, at)).resolves.toMatchObject({ reserved: false, scope: 'user' });
         await expect(photos.reserveUpload(EVENT, 'bo', 1, quotas, at)).resolves.toStrictEqual({ reserved: true });
         // The event's third upload this hour was bo's; the fourth is refused for everyone.
         await expect(photos.reserveUpload(EVENT, 'cy', 1, quotas, at)).resolves.toMatchObject({ reserved: false, scope: 'event' });
         // A new hour, or another event, counts from zero.
-        await expect(photos.reserveUpload(EVENT, 'ana', 1, quotas, new Date('2026-05-01T11:00:00.000Z'))).resolves.toStrictEqual({ reserved: true });
+        await expect(photos.reserveUpload(EVENT, 'ana', 1, quotas, new Date('2026-05-01T11:00:00.000Z'))).resolves.toStrictEqual({
+          reserved: true,
+        });
         await expect(photos.reserveUpload(OTHER_EVENT, 'ana', 1, quotas, at)).resolves.toStrictEqual({ reserved: true });
       });
 
       it("gives the uploader's count back when the event's quota refuses", async () => {
         const tight = { ...quotas, userUploadsPerHour: 10, eventUploadsPerHour: 1 };
         await expect(photos.reserveUpload(EVENT, 'bo', 1, tight, at)).resolves.toStrictEqual({ reserved: true });
-        for (let attempt = 0; attempt < 12; attempt++) await expect(photos.reserveUpload(EVENT, 'ana', 1, tight, at)).resolves.toMatchObject({ scope: 'event' });
+        for (let attempt = 0; attempt < 12; attempt++)
+          await expect(photos.reserveUpload(EVENT, 'ana', 1, tight, at)).resolves.toMatchObject({ scope: 'event' });
         // Had the refusals counted, ana would now be over her own 10.
-        await expect(photos.reserveUpload(EVENT, 'ana', 1, { ...tight, eventUploadsPerHour: 100 }, at)).resolves.toStrictEqual({ reserved: true });
+        await expect(photos.reserveUpload(EVENT, 'ana', 1, { ...tight, eventUploadsPerHour: 100 }, at)).resolves.toStrictEqual({
+          reserved: true,
+        });
       });
 
-      it("counts the photos an uploader and the event hold, refuses what goes over, and takes removed ones back", async () => {
-        await expect(photos.storedTotals(EVENT, 'ana')).resolves.toStrictEqual({ user: { photos: 0, bytes: 0 }, event: { photos: 0, bytes: 0 } });
+      it('counts the photos an uploader and the event hold, refuses what goes over, and takes removed ones back', async () => {
+        await expect(photos.storedTotals(EVENT, 'ana')).resolves.toStrictEqual({
+          user: { photos: 0, bytes: 0 },
+          event: { photos: 0, bytes: 0 },
+        });
         await expect(photos.countStoredPhoto(EVENT, 'ana', 400, quotas)).resolves.toStrictEqual({ counted: true });
         await expect(photos.countStoredPhoto(EVENT, 'ana', 700, quotas)).resolves.toStrictEqual({ counted: false, scope: 'user' });
         await expect(photos.countStoredPhoto(EVENT, 'ana', 600, quotas)).resolves.toStrictEqual({ counted: true });
         await expect(photos.countStoredPhoto(EVENT, 'ana', 1, quotas)).resolves.toStrictEqual({ counted: false, scope: 'user' });
         await expect(photos.countStoredPhoto(EVENT, 'bo', 5, quotas)).resolves.toStrictEqual({ counted: true });
         await expect(photos.countStoredPhoto(EVENT, 'cy', 5, quotas)).resolves.toStrictEqual({ counted: false, scope: 'event' });
-        await expect(photos.storedTotals(EVENT, 'ana')).resolves.toStrictEqual({ user: { photos: 2, bytes: 1000 }, event: { photos: 3, bytes: 1005 } });
+        await expect(photos.storedTotals(EVENT, 'ana')).resolves.toStrictEqual({
+          user: { photos: 2, bytes: 1000 },
+          event: { photos: 3, bytes: 1005 },
+        });
         // No window: a later hour changes nothing; a removed photo frees its place.
         await photos.uncountStoredPhoto(EVENT, 'ana', 400);
-        await expect(photos.storedTotals(EVENT, 'ana')).resolves.toStrictEqual({ user: { photos: 1, bytes: 600 }, event: { photos: 2, bytes: 605 } });
+        await expect(photos.storedTotals(EVENT, 'ana')).resolves.toStrictEqual({
+          user: { photos: 1, bytes: 600 },
+          event: { photos: 2, bytes: 605 },
+        });
         await expect(photos.countStoredPhoto(EVENT, 'cy', 5, quotas)).resolves.toStrictEqual({ counted: true });
-        await expect(photos.storedTotals(OTHER_EVENT, 'ana')).resolves.toStrictEqual({ user: { photos: 0, bytes: 0 }, event: { photos: 0, bytes: 0 } });
+        await expect(photos.storedTotals(OTHER_EVENT, 'ana')).resolves.toStrictEqual({
+          user: { photos: 0, bytes: 0 },
+          event: { photos: 0, bytes: 0 },
+        });
       });
     });
 
@@ -338,7 +389,11 @@ export function photoStoreContract(name: string, subject: () => Promise<PhotoSto
         await claims.claimHash(EVENT, SHA, id(1), NOW);
         await expect(claims.takeOverHashClaim(EVENT, SHA, id(3), id(2), LATER)).resolves.toBe(false);
         await expect(claims.takeOverHashClaim(EVENT, SHA, id(1), id(2), LATER)).resolves.toBe(true);
-        await expect(photos.getHashClaim(EVENT, SHA)).resolves.toStrictEqual({ sha256: SHA, photoId: id(2), claimedAt: LATER.toISOString() });
+        await expect(photos.getHashClaim(EVENT, SHA)).resolves.toStrictEqual({
+          sha256: SHA,
+          photoId: id(2),
+          claimedAt: LATER.toISOString(),
+        });
         await expect(claims.takeOverHashClaim(EVENT, SHA, id(1), id(3), LATER)).resolves.toBe(false);
       });
 
@@ -361,14 +416,23 @@ export function photoStoreContract(name: string, subject: () => Promise<PhotoSto
         const upload = uploadRecord({ eventId: EVENT, photoId: id(2) });
         await photos.savePendingUpload(upload);
         await claims.markUploadDuplicate(EVENT, id(2), id(1), NOW);
-        await expect(photos.getPendingUpload(EVENT, id(2))).resolves.toStrictEqual({ ...upload, status: 'duplicate', duplicateOf: id(1), duplicateAt: NOW.toISOString() });
+        await expect(photos.getPendingUpload(EVENT, id(2))).resolves.toStrictEqual({
+          ...upload,
+          status: 'duplicate',
+          duplicateOf: id(1),
+          duplicateAt: NOW.toISOString(),
+        });
 
         await claims.markUploadDuplicate(EVENT, id(3), id(1), NOW);
         await expect(photos.getPendingUpload(EVENT, id(3))).resolves.toBeNull();
 
         await photos.markUploadDeleted(EVENT, id(4), 'caller', NOW);
         await claims.markUploadDuplicate(EVENT, id(4), id(1), LATER);
-        expect(await photos.getPendingUpload(EVENT, id(4))).toStrictEqual({ status: 'deleted', deletedAt: NOW.toISOString(), uploaderId: 'caller' });
+        expect(await photos.getPendingUpload(EVENT, id(4))).toStrictEqual({
+          status: 'deleted',
+          deletedAt: NOW.toISOString(),
+          uploaderId: 'caller',
+        });
       });
     });
   });

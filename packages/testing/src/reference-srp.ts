@@ -36,8 +36,15 @@ type Callback = (error: unknown, data?: unknown) => void;
 interface ReferenceLibrary {
   AuthenticationHelper: { new (poolName: string): ReferenceHelper; prototype: { generateRandomSmallA(): ReferenceBigInteger } };
   AuthenticationDetails: new (data: { Username: string; Password: string }) => unknown;
-  CognitoUserPool: new (data: { UserPoolId: string; ClientId: string; endpoint?: string }) => { client: { request(operation: string, params: unknown, callback: Callback): void } };
-  CognitoUser: new (data: { Username: string; Pool: unknown }) => {
+  CognitoUserPool: new (data: {
+    UserPoolId: string;
+    ClientId: string;
+    endpoint?: string;
+  }) => { client: { request(operation: string, params: unknown, callback: Callback): void } };
+  CognitoUser: new (data: {
+    Username: string;
+    Pool: unknown;
+  }) => {
     authenticateUser(details: unknown, callbacks: { onSuccess(session: ReferenceSession): void; onFailure(error: unknown): void }): void;
   };
   DateHelper: new () => { getNowString(): string };
@@ -56,7 +63,12 @@ export const fromReference = (value: ReferenceBigInteger): bigint => BigInt(`0x$
 /** The reference's N, g and k, and its padHex. */
 export function referenceConstants(): { N: bigint; g: bigint; k: bigint; padHex(value: bigint): string } {
   const helper = new library.AuthenticationHelper('pool');
-  return { N: fromReference(helper.N), g: fromReference(helper.g), k: fromReference(helper.k), padHex: (value) => helper.padHex(toReference(value)) };
+  return {
+    N: fromReference(helper.N),
+    g: fromReference(helper.g),
+    k: fromReference(helper.k),
+    padHex: (value) => helper.padHex(toReference(value)),
+  };
 }
 
 /** What the reference computes from a fixed a: A, and with B and salt the HKDF key and u. */
@@ -71,7 +83,9 @@ export async function referenceKey(input: {
   const helper = new library.AuthenticationHelper(input.poolName);
   helper.smallAValue = toReference(input.smallA);
   helper.largeAValue = undefined;
-  const A = await new Promise<ReferenceBigInteger>((resolve, reject) => helper.getLargeAValue((error, value) => (error ? reject(error) : resolve(value))));
+  const A = await new Promise<ReferenceBigInteger>((resolve, reject) =>
+    helper.getLargeAValue((error, value) => (error ? reject(error) : resolve(value))),
+  );
   const key = await new Promise<Uint8Array>((resolve, reject) =>
     helper.getPasswordAuthenticationKey(input.userId, input.password, toReference(input.B), toReference(input.salt), (error, value) =>
       error ? reject(error) : resolve(value),
@@ -104,7 +118,12 @@ export async function referenceSignIn(options: {
   endpoint?: string;
   smallA?: bigint;
   send?: (request: ReferenceRequest) => Promise<unknown>;
-}): Promise<{ requests: ReferenceRequest[]; idToken?: string; accessToken?: string; error?: { code?: string; name?: string; message?: string } }> {
+}): Promise<{
+  requests: ReferenceRequest[];
+  idToken?: string;
+  accessToken?: string;
+  error?: { code?: string; name?: string; message?: string };
+}> {
   const pool = new library.CognitoUserPool({
     UserPoolId: options.userPoolId,
     ClientId: options.clientId,
@@ -132,7 +151,8 @@ export async function referenceSignIn(options: {
     const details = new library.AuthenticationDetails({ Username: options.username, Password: options.password });
     return await new Promise((resolve) =>
       user.authenticateUser(details, {
-        onSuccess: (session) => resolve({ requests, idToken: session.getIdToken().getJwtToken(), accessToken: session.getAccessToken().getJwtToken() }),
+        onSuccess: (session) =>
+          resolve({ requests, idToken: session.getIdToken().getJwtToken(), accessToken: session.getAccessToken().getJwtToken() }),
         onFailure: (error) => resolve({ requests, error: error as { code?: string; name?: string; message?: string } }),
       }),
     );

@@ -68,14 +68,19 @@ export async function buildWebApp({ write = false }: { write?: boolean } = {}): 
  */
 export function appJavaScriptGzipBytes(files: Map<string, BuiltFile>): number {
   let total = 0;
-  for (const [name, file] of files) if (name.endsWith('.js') && !name.startsWith('examples/')) total += gzipSync(file.contents, { level: 9 }).length;
+  for (const [name, file] of files)
+    if (name.endsWith('.js') && !name.startsWith('examples/')) total += gzipSync(file.contents, { level: 9 }).length;
   return total;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const files = await buildWebApp({ write: true });
   for (const [name, file] of files) {
-    console.log(`${path.relative(process.cwd(), path.join(DIST_DIR, name))}  ${file.contents.length} bytes, ${gzipSync(file.contents, { level: 9 }).length} gzip`);
+    console.log(
+      `${path.relative(process.cwd(), path.join(DIST_DIR, name))}  ${file.contents.length} bytes, ${gzipSync(file.contents, { level: 9 }).length} gzip`,
+    );
   }
-  console.log(`JavaScript the app sends to the browser: ${(appJavaScriptGzipBytes(files) / 1000).toFixed(1)} kB gzip (without the optional examples/)`);
+  console.log(
+    `JavaScript the app sends to the browser: ${(appJavaScriptGzipBytes(files) / 1000).toFixed(1)} kB gzip (without the optional examples/)`,
+  );
 }

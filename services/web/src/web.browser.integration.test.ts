@@ -43,7 +43,16 @@ beforeAll(async () => {
   browser = await launchChromium();
 
   const token = async (organizer: boolean) =>
-    (await signIn({ cognitoEndpoint: outputs.cognitoEndpoint, region: outputs.region, userPoolId: outputs.userPoolId, clientId: outputs.userPoolClientId, email: user(organizer).email, password: user(organizer).password })).idToken;
+    (
+      await signIn({
+        cognitoEndpoint: outputs.cognitoEndpoint,
+        region: outputs.region,
+        userPoolId: outputs.userPoolId,
+        clientId: outputs.userPoolClientId,
+        email: user(organizer).email,
+        password: user(organizer).password,
+      })
+    ).idToken;
   const attendeeToken = await token(false);
   const organizerToken = await token(true);
   attendeeApi = createPhotosClient({ apiUrl: outputs.apiUrl, eventId: outputs.demoEventId, getToken: () => attendeeToken });
@@ -99,16 +108,21 @@ async function openDemoEvent(page: Page): Promise<void> {
 /** The whole page; with a dialog open, what the screen shows (the dialog sits in the viewport). */
 const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
 const gridTitles = (page: Page) => page.locator('#photo-grid > li .photo-title').allTextContents();
-const rowStates = (page: Page) => page.locator('#upload-list > li').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset['state']));
-const progressValues = (page: Page) => page.locator('#upload-list progress').evaluateAll((bars) => bars.map((bar) => (bar as HTMLProgressElement).value));
+const rowStates = (page: Page) =>
+  page.locator('#upload-list > li').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset['state']));
+const progressValues = (page: Page) =>
+  page.locator('#upload-list progress').evaluateAll((bars) => bars.map((bar) => (bar as HTMLProgressElement).value));
 const scrollWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 
 async function waitForRows(page: Page, count: number): Promise<void> {
   await expect
-    .poll(async () => {
-      const states = await rowStates(page);
-      return states.length === count && states.every((state) => ['done', 'duplicate', 'failed', 'cancelled'].includes(state!));
-    }, { timeout: 30_000 })
+    .poll(
+      async () => {
+        const states = await rowStates(page);
+        return states.length === count && states.every((state) => ['done', 'duplicate', 'failed', 'cancelled'].includes(state!));
+      },
+      { timeout: 30_000 },
+    )
     .toBe(true);
 }
 
@@ -118,7 +132,9 @@ async function decodedSizes(page: Page, titles: string[]): Promise<number[][]> {
   for (const title of titles) {
     const image = page.locator('#photo-grid > li', { has: page.locator('.photo-title', { hasText: title }) }).locator('img');
     await image.scrollIntoViewIfNeeded();
-    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 10_000 })
+      .toBe(true);
     // The pixels of what the browser chose (naturalWidth is scaled by the srcset's density).
     sizes.push(
       await image.evaluate(async (img: HTMLImageElement) => {
@@ -163,7 +179,9 @@ describe('web app in Chromium', () => {
           }
         }).observe(document.getElementById('upload-list')!, { subtree: true, childList: true, attributes: true });
       });
-      await page.getByLabel('Choose photos').setInputFiles([photoFile('Keynote.png', 64, 48), photoFile('Lunch.png', 48, 64), photoFile('Panel.png', 80, 20)]);
+      await page
+        .getByLabel('Choose photos')
+        .setInputFiles([photoFile('Keynote.png', 64, 48), photoFile('Lunch.png', 48, 64), photoFile('Panel.png', 80, 20)]);
       await waitForRows(page, 3);
       expect(await rowStates(page)).toEqual(['done', 'done', 'done']);
       expect(await progressValues(page)).toEqual([100, 100, 100]);
@@ -179,18 +197,32 @@ describe('web app in Chromium', () => {
       expect(sizes.map(([, height]) => height)).toEqual([48, 64, 20]);
       expect(sizes.every(([width]) => width! > 0)).toBe(true);
       // Each tile shows a WebP rendition, never the original.
-      expect(await page.locator('#photo-grid img').evaluateAll((images: HTMLImageElement[]) => images.slice(0, 3).map((img) => /_w\d+\.webp$/.test(img.currentSrc)))).toEqual([true, true, true]);
-      expect(await page.locator('#photo-grid img').first().evaluate((img) => getComputedStyle(img).objectFit)).toBe('contain');
+      expect(
+        await page
+          .locator('#photo-grid img')
+          .evaluateAll((images: HTMLImageElement[]) => images.slice(0, 3).map((img) => /_w\d+\.webp$/.test(img.currentSrc))),
+      ).toEqual([true, true, true]);
+      expect(
+        await page
+          .locator('#photo-grid img')
+          .first()
+          .evaluate((img) => getComputedStyle(img).objectFit),
+      ).toBe('contain');
       expect(await seriousViolations(page)).toEqual([]);
 
       // The lightbox: title, uploader's name, date; edit the title of one.
-      await page.locator('#photo-grid > li', { has: page.locator('.photo-title', { hasText: 'Lunch' }) }).getByRole('button').click();
+      await page
+        .locator('#photo-grid > li', { has: page.locator('.photo-title', { hasText: 'Lunch' }) })
+        .getByRole('button')
+        .click();
       const lightbox = page.getByRole('dialog');
       await lightbox.getByRole('heading', { name: 'Lunch' }).waitFor();
       expect(await lightbox.locator('#lightbox-meta').textContent()).toMatch(/^Uploaded by attendee \(you\) · .*\d/);
       // The lightbox shows a rendition and links the original file, as uploaded.
       expect(await lightbox.locator('#lightbox-image').evaluate((img: HTMLImageElement) => img.currentSrc)).toMatch(/_w\d+\.webp$/);
-      expect(await lightbox.getByRole('link', { name: 'Original file' }).getAttribute('href')).toMatch(/\/photos\/event_[^/]+\/[0-9a-f-]{36}\.png$/);
+      expect(await lightbox.getByRole('link', { name: 'Original file' }).getAttribute('href')).toMatch(
+        /\/photos\/event_[^/]+\/[0-9a-f-]{36}\.png$/,
+      );
       expect(await seriousViolations(page, '#lightbox')).toEqual([]);
       await shot(page, 'desktop-4-lightbox', false);
       await lightbox.getByLabel('Title').fill('Lunch on the terrace 🍜');
@@ -200,7 +232,10 @@ describe('web app in Chromium', () => {
       expect(await gridTitles(page)).toContain('Lunch on the terrace 🍜');
 
       // Delete another from its lightbox.
-      await page.locator('#photo-grid > li', { has: page.locator('.photo-title', { hasText: 'Panel' }) }).getByRole('button').click();
+      await page
+        .locator('#photo-grid > li', { has: page.locator('.photo-title', { hasText: 'Panel' }) })
+        .getByRole('button')
+        .click();
       await lightbox.getByRole('heading', { name: 'Panel' }).waitFor();
       await lightbox.getByRole('button', { name: 'Delete photo' }).click();
       await expect.poll(() => gridTitles(page)).not.toContain('Panel');
@@ -240,12 +275,17 @@ describe('web app in Chromium', () => {
       await shot(page, 'phone-2-events');
       await openDemoEvent(page);
 
-      const files = Array.from({ length: 5 }, (_, n) => photoFile(`Dropped photo number ${n + 1} with a rather long file name.png`, 30, 30));
-      const dataTransfer = await page.evaluateHandle((given) => {
-        const transfer = new DataTransfer();
-        for (const file of given) transfer.items.add(new File([new Uint8Array(file.bytes)], file.name, { type: 'image/png' }));
-        return transfer;
-      }, files.map((file) => ({ name: file.name, bytes: [...file.buffer] })));
+      const files = Array.from({ length: 5 }, (_, n) =>
+        photoFile(`Dropped photo number ${n + 1} with a rather long file name.png`, 30, 30),
+      );
+      const dataTransfer = await page.evaluateHandle(
+        (given) => {
+          const transfer = new DataTransfer();
+          for (const file of given) transfer.items.add(new File([new Uint8Array(file.bytes)], file.name, { type: 'image/png' }));
+          return transfer;
+        },
+        files.map((file) => ({ name: file.name, bytes: [...file.buffer] })),
+      );
       await page.locator('#drop-zone').dispatchEvent('dragover', { dataTransfer });
       expect(await page.locator('#drop-zone').getAttribute('class')).toContain('dragging');
       await page.locator('#drop-zone').dispatchEvent('drop', { dataTransfer });
@@ -275,7 +315,12 @@ describe('web app in Chromium', () => {
       await signInAs(page);
       await openDemoEvent(page);
       const cdp = await context.newCDPSession(page);
-      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 1024 * 1024 });
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: 20,
+        downloadThroughput: -1,
+        uploadThroughput: 1024 * 1024,
+      });
       await page.evaluate(() => {
         const seen: number[] = [];
         (window as unknown as { seen: number[] }).seen = seen;
@@ -308,7 +353,9 @@ describe('web app in Chromium', () => {
         if (request.url().endsWith('/initiate-upload')) initiations.push(request.url());
       });
       const big = { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(31 * 1024 * 1024) };
-      await page.getByLabel('Choose photos').setInputFiles([big, { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') }]);
+      await page
+        .getByLabel('Choose photos')
+        .setInputFiles([big, { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') }]);
       await waitForRows(page, 2);
       expect(await page.locator('#upload-list .upload-status').allTextContents()).toEqual([
         'photo.jpg is 31 MB; the limit is 25 MB.',
@@ -336,7 +383,9 @@ describe('web app in Chromium', () => {
       await page.getByLabel('Choose photos').setInputFiles({ name: 'Seed again.png', mimeType: 'image/png', buffer: png(41, 30) });
       await waitForRows(page, 1);
       expect(await rowStates(page)).toEqual(['duplicate']);
-      expect(await page.locator('#upload-list .upload-status').textContent()).toBe('Seed again.png is already in this event, as “Seed 1”; it was not sent again.');
+      expect(await page.locator('#upload-list .upload-status').textContent()).toBe(
+        'Seed again.png is already in this event, as “Seed 1”; it was not sent again.',
+      );
       expect(puts).toEqual([]);
     } finally {
       await context.close();
@@ -351,7 +400,9 @@ describe('web app in Chromium', () => {
       const s3 = `${stack.outputs.s3Endpoint}/**`;
       // The first PUT loses its connection: the client tries again by itself.
       let puts = 0;
-      await page.route(s3, (route) => (route.request().method() === 'PUT' && ++puts === 1 ? route.abort('connectionreset') : route.continue()));
+      await page.route(s3, (route) =>
+        route.request().method() === 'PUT' && ++puts === 1 ? route.abort('connectionreset') : route.continue(),
+      );
       await page.getByLabel('Choose photos').setInputFiles(photoFile('Flaky.png'));
       await waitForRows(page, 1);
       expect(await rowStates(page)).toEqual(['done']);
@@ -386,13 +437,21 @@ describe('web app in Chromium', () => {
       await expect.poll(async () => (await gridTitles(page)).length).toBeGreaterThanOrEqual(PAGE_SIZE);
       // Scrolling to the end asks for the next pages: the first seed is the oldest photo.
       await expect
-        .poll(async () => {
-          await page.locator('#load-more').evaluate((button) => button.scrollIntoView()).catch(() => undefined);
-          return gridTitles(page);
-        }, { timeout: 15_000 })
+        .poll(
+          async () => {
+            await page
+              .locator('#load-more')
+              .evaluate((button) => button.scrollIntoView())
+              .catch(() => undefined);
+            return gridTitles(page);
+          },
+          { timeout: 15_000 },
+        )
         .toContain('Seed 1');
 
-      const [result] = await attendeeApi.uploadPhotos([new File([new Uint8Array(png(33, 33))], 'Live from the hall.png', { type: 'image/png' })]);
+      const [result] = await attendeeApi.uploadPhotos([
+        new File([new Uint8Array(png(33, 33))], 'Live from the hall.png', { type: 'image/png' }),
+      ]);
       expect(result!.state).toBe('done');
       await expect.poll(async () => (await gridTitles(page))[0], { timeout: 20_000 }).toBe('Live from the hall');
       expect(pageErrors).toEqual([]);
@@ -487,13 +546,16 @@ describe('web app in Chromium', () => {
       // The QR code, decoded from a screenshot, is the event's link.
       const qr = page.locator('#share-qr svg');
       const qrImage = await qr.screenshot();
-      const decoded = await page.evaluate(async (bytes) => {
-        const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
-        const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-        const context2d = canvas.getContext('2d')!;
-        context2d.drawImage(bitmap, 0, 0);
-        return { width: bitmap.width, height: bitmap.height, data: [...context2d.getImageData(0, 0, bitmap.width, bitmap.height).data] };
-      }, [...qrImage]);
+      const decoded = await page.evaluate(
+        async (bytes) => {
+          const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
+          const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+          const context2d = canvas.getContext('2d')!;
+          context2d.drawImage(bitmap, 0, 0);
+          return { width: bitmap.width, height: bitmap.height, data: [...context2d.getImageData(0, 0, bitmap.width, bitmap.height).data] };
+        },
+        [...qrImage],
+      );
       const link = jsQR(new Uint8ClampedArray(decoded.data), decoded.width, decoded.height)?.data;
       expect(link).toBe(`${web.url}/?event=summit-seoul-2026`);
       expect(await page.getByLabel('Link', { exact: true }).inputValue()).toBe(link);
@@ -533,19 +595,34 @@ describe('web app in Chromium', () => {
       await signInAs(page);
       await page.getByRole('link', { name: DEMO_EVENT.name }).waitFor(); // the list's request is done
       await page.goto(`${web.url}/examples/uppy.html?event=${stack.outputs.demoEventId}`);
-      await page.getByLabel('Photos').setInputFiles([photoFile('Uppy one.png'), photoFile('Uppy two.png'), { name: 'Seed copy.png', mimeType: 'image/png', buffer: png(42, 30) }]);
+      await page
+        .getByLabel('Photos')
+        .setInputFiles([
+          photoFile('Uppy one.png'),
+          photoFile('Uppy two.png'),
+          { name: 'Seed copy.png', mimeType: 'image/png', buffer: png(42, 30) },
+        ]);
       await page.getByRole('button', { name: 'Upload' }).click();
       const texts = page.locator('#uppy-list .upload-status');
       await expect
         .poll(() => texts.allTextContents(), { timeout: 30_000 })
-        .toEqual(['Sent: it appears in the gallery once processed.', 'Sent: it appears in the gallery once processed.', 'Seed copy.png is already in this event, as “Seed 2”.']);
-      expect(await page.locator('#uppy-list progress').evaluateAll((bars) => bars.map((bar) => (bar as HTMLProgressElement).value))).toEqual([100, 100, 0]);
+        .toEqual([
+          'Sent: it appears in the gallery once processed.',
+          'Sent: it appears in the gallery once processed.',
+          'Seed copy.png is already in this event, as “Seed 2”.',
+        ]);
+      expect(
+        await page.locator('#uppy-list progress').evaluateAll((bars) => bars.map((bar) => (bar as HTMLProgressElement).value)),
+      ).toEqual([100, 100, 0]);
       await expect
-        .poll(async () => {
-          const titles = [];
-          for await (const photo of attendeeApi.photos({ q: 'Uppy' })) titles.push(photo.title);
-          return titles.sort();
-        }, { timeout: 15_000 })
+        .poll(
+          async () => {
+            const titles = [];
+            for await (const photo of attendeeApi.photos({ q: 'Uppy' })) titles.push(photo.title);
+            return titles.sort();
+          },
+          { timeout: 15_000 },
+        )
         .toEqual(['Uppy one', 'Uppy two']);
       await shot(page, 'desktop-7-uppy-example');
       expect(failedRequests).toEqual([]);
@@ -565,9 +642,18 @@ describe('web app in Chromium', () => {
         }
       });
       await signInAs(page);
-      expect(calls.map((call) => call.target)).toEqual(['AWSCognitoIdentityProviderService.InitiateAuth', 'AWSCognitoIdentityProviderService.RespondToAuthChallenge']);
-      expect(JSON.parse(calls[0]!.body)).toMatchObject({ AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: user(false).email, SRP_A: expect.stringMatching(/^[0-9a-f]+$/) } });
-      expect(JSON.parse(calls[1]!.body)).toMatchObject({ ChallengeName: 'PASSWORD_VERIFIER', ChallengeResponses: { PASSWORD_CLAIM_SIGNATURE: expect.any(String) } });
+      expect(calls.map((call) => call.target)).toEqual([
+        'AWSCognitoIdentityProviderService.InitiateAuth',
+        'AWSCognitoIdentityProviderService.RespondToAuthChallenge',
+      ]);
+      expect(JSON.parse(calls[0]!.body)).toMatchObject({
+        AuthFlow: 'USER_SRP_AUTH',
+        AuthParameters: { USERNAME: user(false).email, SRP_A: expect.stringMatching(/^[0-9a-f]+$/) },
+      });
+      expect(JSON.parse(calls[1]!.body)).toMatchObject({
+        ChallengeName: 'PASSWORD_VERIFIER',
+        ChallengeResponses: { PASSWORD_CLAIM_SIGNATURE: expect.any(String) },
+      });
       for (const call of calls) expect(call.body).not.toContain(user(false).password);
       expect(pageErrors).toEqual([]);
     } finally {

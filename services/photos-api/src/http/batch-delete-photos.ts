@@ -14,22 +14,23 @@ const CONCURRENCY = 10;
  * POST /events/{eventId}/photos/batch-delete `{ photoIds }` (1-100): each photo as DELETE would,
  * one result per distinct id: `deleted` (also when it already was), `notFound` or `forbidden`.
  */
-export const createHandler = (stores: Stores) => jsonBodyHandler(async (event, requestBody) => {
-  const eventId = pathEventId(event);
-  const caller = callerId(event);
-  const { photoIds } = parseOrThrow(batchDeleteSchema, requestBody);
-  const photoEvent = await stores.photos.getEvent(eventId);
-  if (!photoEvent) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
+export const createHandler = (stores: Stores) =>
+  jsonBodyHandler(async (event, requestBody) => {
+    const eventId = pathEventId(event);
+    const caller = callerId(event);
+    const { photoIds } = parseOrThrow(batchDeleteSchema, requestBody);
+    const photoEvent = await stores.photos.getEvent(eventId);
+    if (!photoEvent) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
 
-  const pending = [...new Set(photoIds)];
-  const results: BatchDeleteResponse['results'] = [];
-  while (pending.length > 0) {
-    const chunk = pending.splice(0, CONCURRENCY);
-    const statuses = await Promise.all(chunk.map((photoId) => deletePhoto(stores, photoEvent, photoId, caller)));
-    chunk.forEach((photoId, index) => results.push({ photoId, status: statuses[index]! }));
-  }
-  const body: BatchDeleteResponse = { results };
-  return { status: 200, body };
-});
+    const pending = [...new Set(photoIds)];
+    const results: BatchDeleteResponse['results'] = [];
+    while (pending.length > 0) {
+      const chunk = pending.splice(0, CONCURRENCY);
+      const statuses = await Promise.all(chunk.map((photoId) => deletePhoto(stores, photoEvent, photoId, caller)));
+      for (const [index, photoId] of chunk.entries()) results.push({ photoId, status: statuses[index]! });
+    }
+    const body: BatchDeleteResponse = { results };
+    return { status: 200, body };
+  });
 
 export const handler = createHandler({ photos, claims, objects });

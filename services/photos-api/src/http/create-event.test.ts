@@ -30,7 +30,15 @@ describe('create-event', () => {
     const result = await invoke();
     expect(result.statusCode).toBe(201);
     const created = jsonOf(result);
-    expect(created).toEqual({ eventId: body.eventId, name: body.name, description: '', open: true, mine: true, createdAt: expect.any(String), quotas: DEFAULT_UPLOAD_QUOTAS });
+    expect(created).toEqual({
+      eventId: body.eventId,
+      name: body.name,
+      description: '',
+      open: true,
+      mine: true,
+      createdAt: expect.any(String),
+      quotas: DEFAULT_UPLOAD_QUOTAS,
+    });
     expect(Date.parse(created.createdAt)).toBeGreaterThanOrEqual(before);
     await expect(storedEvents()).resolves.toStrictEqual([
       { eventId: body.eventId, name: body.name, description: '', open: true, organizerId: TEST_SUB, createdAt: created.createdAt },

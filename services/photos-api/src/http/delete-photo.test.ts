@@ -1,7 +1,15 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { renditionObjectKeys, uploadObjectKey } from '@event-photos/core';
 import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
-import { FIXTURE_EVENT_ID as EVENT_ID, ORGANIZER_ID, UPLOADER_ID, eventRecord, jpegBytes, photoRecord, uploadRecord } from '@event-photos/testing/fixtures';
+import {
+  FIXTURE_EVENT_ID as EVENT_ID,
+  ORGANIZER_ID,
+  UPLOADER_ID,
+  eventRecord,
+  jpegBytes,
+  photoRecord,
+  uploadRecord,
+} from '@event-photos/testing/fixtures';
 import { httpEvent, jsonOf, lambdaContext } from '../test-support/events';
 import { createHandler } from './delete-photo';
 

@@ -1,7 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { PhotoEvent } from '@event-photos/core';
 import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
-import { FIXTURE_EVENT_ID as EVENT_ID, ORGANIZER_ID, UPLOADER_ID, eventRecord, photoRecord, uploadRecord } from '@event-photos/testing/fixtures';
+import {
+  FIXTURE_EVENT_ID as EVENT_ID,
+  ORGANIZER_ID,
+  UPLOADER_ID,
+  eventRecord,
+  photoRecord,
+  uploadRecord,
+} from '@event-photos/testing/fixtures';
 import { httpEvent, jsonOf, lambdaContext } from '../test-support/events';
 import { createHandler } from './edit-photo';
 
@@ -36,10 +43,21 @@ describe('edit-photo', () => {
     const result = await invoke({ title: '  키노트 🎤 ', description: 'Day one' });
     expect(result.statusCode).toBe(200);
     const body = jsonOf(result);
-    expect(body).toMatchObject({ photoId: PHOTO_ID, title: '키노트 🎤', description: 'Day one', uploaderName: 'ana', mine: true, status: 'ready' });
+    expect(body).toMatchObject({
+      photoId: PHOTO_ID,
+      title: '키노트 🎤',
+      description: 'Day one',
+      uploaderName: 'ana',
+      mine: true,
+      status: 'ready',
+    });
     expect(body).not.toHaveProperty('uploaderId');
     expect(body).not.toHaveProperty('objectKeys');
-    await expect(stores.photos.getPhoto(EVENT_ID, PHOTO_ID)).resolves.toStrictEqual({ ...photo, title: '키노트 🎤', description: 'Day one' });
+    await expect(stores.photos.getPhoto(EVENT_ID, PHOTO_ID)).resolves.toStrictEqual({
+      ...photo,
+      title: '키노트 🎤',
+      description: 'Day one',
+    });
   });
 
   it("lets the event's organizer edit (mine: false)", async () => {

@@ -9,28 +9,29 @@ import { jsonBodyHandler } from '#lib/json-body';
  * organizer changes a processed photo's text. A pending upload cannot be edited yet (409):
  * processing copies the text from the upload record, and an edit there could be lost to it.
  */
-export const createHandler = ({ photos }: Pick<Stores, 'photos'>) => jsonBodyHandler(async (event, requestBody) => {
-  const eventId = pathEventId(event);
-  const photoId = pathPhotoId(event);
-  const caller = callerId(event);
-  const changes = parseOrThrow(editPhotoSchema, requestBody);
-  const [photoEvent, photo, upload] = await Promise.all([
-    photos.getEvent(eventId),
-    photos.getPhoto(eventId, photoId),
-    photos.getPendingUpload(eventId, photoId),
-  ]);
-  if (!photoEvent) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
-  const record = upload?.status === 'deleted' ? null : (photo ?? upload);
-  if (!record) throw new NotFoundError(`Photo ${photoId} does not exist in event ${eventId}`, 'photoId');
-  if (!mayChangePhoto(caller, record, photoEvent)) {
-    throw new ForbiddenError('Only the uploader or the event organizer can edit this photo');
-  }
-  if (!photo) throw new ConflictError(`Photo ${photoId} is not processed yet`, 'photoId');
+export const createHandler = ({ photos }: Pick<Stores, 'photos'>) =>
+  jsonBodyHandler(async (event, requestBody) => {
+    const eventId = pathEventId(event);
+    const photoId = pathPhotoId(event);
+    const caller = callerId(event);
+    const changes = parseOrThrow(editPhotoSchema, requestBody);
+    const [photoEvent, photo, upload] = await Promise.all([
+      photos.getEvent(eventId),
+      photos.getPhoto(eventId, photoId),
+      photos.getPendingUpload(eventId, photoId),
+    ]);
+    if (!photoEvent) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
+    const record = upload?.status === 'deleted' ? null : (photo ?? upload);
+    if (!record) throw new NotFoundError(`Photo ${photoId} does not exist in event ${eventId}`, 'photoId');
+    if (!mayChangePhoto(caller, record, photoEvent)) {
+      throw new ForbiddenError('Only the uploader or the event organizer can edit this photo');
+    }
+    if (!photo) throw new ConflictError(`Photo ${photoId} is not processed yet`, 'photoId');
 
-  const updated = await photos.updatePhotoText(eventId, photoId, changes);
-  // Deleted between the read and the update.
-  if (!updated) throw new NotFoundError(`Photo ${photoId} does not exist in event ${eventId}`, 'photoId');
-  return { status: 200, body: { ...photoView(updated, caller), status: 'ready' } };
-});
+    const updated = await photos.updatePhotoText(eventId, photoId, changes);
+    // Deleted between the read and the update.
+    if (!updated) throw new NotFoundError(`Photo ${photoId} does not exist in event ${eventId}`, 'photoId');
+    return { status: 200, body: { ...photoView(updated, caller), status: 'ready' } };
+  });
 
 export const handler = createHandler({ photos });

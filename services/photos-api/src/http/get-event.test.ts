@@ -12,7 +12,10 @@ let stores: FakeStores;
 let handler: ReturnType<typeof createHandler>;
 
 function invoke(options: HttpEventOptions = {}) {
-  return handler(httpEvent({ method: 'GET', path: `/events/${EVENT_ID}`, pathParameters: { eventId: EVENT_ID }, ...options }), lambdaContext());
+  return handler(
+    httpEvent({ method: 'GET', path: `/events/${EVENT_ID}`, pathParameters: { eventId: EVENT_ID }, ...options }),
+    lambdaContext(),
+  );
 }
 
 beforeEach(async () => {

@@ -5,12 +5,13 @@ import { eventView } from '#lib/event-view';
 import { httpHandler, pathEventId } from '#lib/http';
 
 /** GET /events/{eventId}: the event and how many processed photos it has. */
-export const createHandler = ({ photos }: Pick<Stores, 'photos'>) => httpHandler(async (event) => {
-  const eventId = pathEventId(event);
-  const photoEvent = await photos.getEvent(eventId);
-  if (!photoEvent) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
-  const body: EventDetails = { ...eventView(photoEvent, event), photoCount: await photos.countPhotos(eventId) };
-  return { status: 200, body };
-});
+export const createHandler = ({ photos }: Pick<Stores, 'photos'>) =>
+  httpHandler(async (event) => {
+    const eventId = pathEventId(event);
+    const photoEvent = await photos.getEvent(eventId);
+    if (!photoEvent) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
+    const body: EventDetails = { ...eventView(photoEvent, event), photoCount: await photos.countPhotos(eventId) };
+    return { status: 200, body };
+  });
 
 export const handler = createHandler({ photos });

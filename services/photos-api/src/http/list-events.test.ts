@@ -5,8 +5,22 @@ import { eventRecord } from '@event-photos/testing/fixtures';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext, type HttpEventOptions } from '../test-support/events';
 import { createHandler } from './list-events';
 
-const mine = eventRecord({ eventId: 'mine', name: 'MINE', createdAt: '2026-05-02T00:00:00.000Z', organizerId: TEST_SUB, description: 'Ours', open: false });
-const theirs = eventRecord({ eventId: 'theirs', name: 'THEIRS', createdAt: '2026-05-01T00:00:00.000Z', organizerId: 'someone-else', description: '', open: true });
+const mine = eventRecord({
+  eventId: 'mine',
+  name: 'MINE',
+  createdAt: '2026-05-02T00:00:00.000Z',
+  organizerId: TEST_SUB,
+  description: 'Ours',
+  open: false,
+});
+const theirs = eventRecord({
+  eventId: 'theirs',
+  name: 'THEIRS',
+  createdAt: '2026-05-01T00:00:00.000Z',
+  organizerId: 'someone-else',
+  description: '',
+  open: true,
+});
 
 let stores: FakeStores;
 let handler: ReturnType<typeof createHandler>;
@@ -29,8 +43,24 @@ describe('list-events', () => {
     expect(result.statusCode).toBe(200);
     expect(jsonOf(result)).toEqual({
       items: [
-        { eventId: 'mine', name: 'MINE', description: 'Ours', open: false, createdAt: mine.createdAt, mine: true, quotas: DEFAULT_UPLOAD_QUOTAS },
-        { eventId: 'theirs', name: 'THEIRS', description: '', open: true, createdAt: theirs.createdAt, mine: false, quotas: DEFAULT_UPLOAD_QUOTAS },
+        {
+          eventId: 'mine',
+          name: 'MINE',
+          description: 'Ours',
+          open: false,
+          createdAt: mine.createdAt,
+          mine: true,
+          quotas: DEFAULT_UPLOAD_QUOTAS,
+        },
+        {
+          eventId: 'theirs',
+          name: 'THEIRS',
+          description: '',
+          open: true,
+          createdAt: theirs.createdAt,
+          mine: false,
+          quotas: DEFAULT_UPLOAD_QUOTAS,
+        },
       ],
       nextCursor: null,
     });
@@ -42,9 +72,19 @@ describe('list-events', () => {
   it('shows an event stored before description and open existed as open, without a description', async () => {
     stores = fakeStores();
     handler = createHandler(stores);
-    await stores.photos.createEvent(eventRecord({ eventId: 'legacy', name: 'LEGACY', createdAt: '2026-01-01T00:00:00.000Z', description: undefined, open: undefined }));
+    await stores.photos.createEvent(
+      eventRecord({ eventId: 'legacy', name: 'LEGACY', createdAt: '2026-01-01T00:00:00.000Z', description: undefined, open: undefined }),
+    );
     expect(jsonOf(await invoke({ claims: {} })).items).toEqual([
-      { eventId: 'legacy', name: 'LEGACY', description: '', open: true, createdAt: '2026-01-01T00:00:00.000Z', mine: false, quotas: DEFAULT_UPLOAD_QUOTAS },
+      {
+        eventId: 'legacy',
+        name: 'LEGACY',
+        description: '',
+        open: true,
+        createdAt: '2026-01-01T00:00:00.000Z',
+        mine: false,
+        quotas: DEFAULT_UPLOAD_QUOTAS,
+      },
     ]);
   });
 

@@ -33,7 +33,11 @@ describe('list-photos', () => {
   it('returns photos newest ready first, as callers see them, with a feed cursor', async () => {
     const result = await invoke();
     expect(result.statusCode).toBe(200);
-    expect(jsonOf(result)).toEqual({ items: [photoView(older, TEST_SUB), photoView(newer, TEST_SUB)], nextCursor: null, feedCursor: expect.any(String) });
+    expect(jsonOf(result)).toEqual({
+      items: [photoView(older, TEST_SUB), photoView(newer, TEST_SUB)],
+      nextCursor: null,
+      feedCursor: expect.any(String),
+    });
   });
 
   it("shows the uploader's name, never its sub or object keys, and marks the caller's own photos", async () => {

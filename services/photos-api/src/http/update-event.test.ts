@@ -37,7 +37,15 @@ describe('update-event', () => {
     const update = vi.spyOn(stores.photos, 'updateEvent');
     const result = await invoke();
     expect(result.statusCode).toBe(200);
-    expect(jsonOf(result)).toEqual({ eventId: EVENT_ID, name: 'Summit', description: '', open: false, createdAt: stored.createdAt, mine: true, quotas: DEFAULT_UPLOAD_QUOTAS });
+    expect(jsonOf(result)).toEqual({
+      eventId: EVENT_ID,
+      name: 'Summit',
+      description: '',
+      open: false,
+      createdAt: stored.createdAt,
+      mine: true,
+      quotas: DEFAULT_UPLOAD_QUOTAS,
+    });
     // The write is conditional on the caller too (an organizer change between read and write).
     expect(update).toHaveBeenCalledWith(EVENT_ID, TEST_SUB, { open: false });
     await expect(stores.photos.getEvent(EVENT_ID)).resolves.toStrictEqual({ ...stored, open: false });

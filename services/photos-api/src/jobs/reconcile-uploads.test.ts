@@ -34,7 +34,17 @@ it('walks every object under uploads/ and reports what each came to, failures in
 
   const report = await createHandler({ ...stores, renderer })({}, runContext());
 
-  expect(report).toEqual({ objects: 3, created: 0, alreadyRecorded: 1, duplicateContent: 0, rejected: 0, gone: 1, deleted: 0, failed: 1, stopped: null });
+  expect(report).toEqual({
+    objects: 3,
+    created: 0,
+    alreadyRecorded: 1,
+    duplicateContent: 0,
+    rejected: 0,
+    gone: 1,
+    deleted: 0,
+    failed: 1,
+    stopped: null,
+  });
   // Only uploads/ is walked (processing reads the record and the object at once).
   expect(head.mock.calls.map(([key]) => key).toSorted()).toEqual([keyOf(1), keyOf(2), keyOf(3)]);
 });
@@ -47,7 +57,11 @@ it('records the photo of an object whose S3 event never came', async () => {
   const report = await createHandler({ ...stores, renderer })({}, runContext());
 
   expect(report).toMatchObject({ objects: 1, created: 1, failed: 0 });
-  expect(await stores.photos.getPhoto('demo', id(4))).toMatchObject({ photoId: id(4), size: 5000, objectKeys: [`photos/event_demo/${id(4)}.jpg`, `photos/event_demo/${id(4)}_w320.webp`] });
+  expect(await stores.photos.getPhoto('demo', id(4))).toMatchObject({
+    photoId: id(4),
+    size: 5000,
+    objectKeys: [`photos/event_demo/${id(4)}.jpg`, `photos/event_demo/${id(4)}_w320.webp`],
+  });
 });
 
 describe('bounded whatever the backlog', () => {

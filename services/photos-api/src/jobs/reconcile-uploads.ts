@@ -33,31 +33,42 @@ export type ReconcileReport = Record<Outcome | 'failed', number> & {
  * or processing failed after all retries). Safe to run any time: processing is idempotent, and
  * objects that already have a record cost one read.
  */
-export const createHandler = (stores: Processing, limits: ReconcileLimits = RECONCILE_LIMITS) => middy<unknown, ReconcileReport>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async (_event, context) => {
-    const report: ReconcileReport = { objects: 0, created: 0, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0, failed: 0, stopped: null };
-    const running = new Set<Promise<void>>();
-    for await (const key of stores.objects.keys(UPLOADS_PREFIX)) {
-      // Leaving the loop also stops the listing: no page beyond the bound is read.
-      if (report.objects >= limits.maxObjects) report.stopped = 'objects';
-      else if (context.getRemainingTimeInMillis() < limits.timeMarginMs) report.stopped = 'time';
-      if (report.stopped) break;
-      report.objects++;
-      const task = processUpload(stores, key)
-        .then((outcome) => void report[outcome]++)
-        .catch((error: unknown) => {
-          report.failed++;
-          logger.error('Reconciling an upload failed', { key, error: error as Error });
-        })
-        .finally(() => running.delete(task));
-      running.add(task);
-      if (running.size >= CONCURRENCY) await Promise.race(running);
-    }
-    await Promise.all(running);
-    if (report.stopped) logger.warn('Reconcile stopped before the end of the backlog; the next run goes on', { ...report });
-    else logger.info('Reconciled uploads', { ...report });
-    return report;
-  });
+export const createHandler = (stores: Processing, limits: ReconcileLimits = RECONCILE_LIMITS) =>
+  middy<unknown, ReconcileReport>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (_event, context) => {
+      const report: ReconcileReport = {
+        objects: 0,
+        created: 0,
+        alreadyRecorded: 0,
+        duplicateContent: 0,
+        rejected: 0,
+        gone: 0,
+        deleted: 0,
+        failed: 0,
+        stopped: null,
+      };
+      const running = new Set<Promise<void>>();
+      for await (const key of stores.objects.keys(UPLOADS_PREFIX)) {
+        // Leaving the loop also stops the listing: no page beyond the bound is read.
+        if (report.objects >= limits.maxObjects) report.stopped = 'objects';
+        else if (context.getRemainingTimeInMillis() < limits.timeMarginMs) report.stopped = 'time';
+        if (report.stopped) break;
+        report.objects++;
+        const task = processUpload(stores, key)
+          .then((outcome) => void report[outcome]++)
+          .catch((error: unknown) => {
+            report.failed++;
+            logger.error('Reconciling an upload failed', { key, error: error as Error });
+          })
+          .finally(() => running.delete(task));
+        running.add(task);
+        if (running.size >= CONCURRENCY) await Promise.race(running);
+      }
+      await Promise.all(running);
+      if (report.stopped) logger.warn('Reconcile stopped before the end of the backlog; the next run goes on', { ...report });
+      else logger.info('Reconciled uploads', { ...report });
+      return report;
+    });
 
 export const handler = createHandler({ photos, claims, objects, renderer });

@@ -18,7 +18,10 @@ export const config = {
   s3ForcePathStyle: getBooleanFromEnv({ key: 'S3_FORCE_PATH_STYLE', defaultValue: false }),
 };
 
-for (const [name, value] of Object.entries({ MAX_UPLOAD_BYTES: config.maxUploadBytes, UPLOAD_URL_EXPIRES_SECONDS: config.uploadUrlExpiresSeconds })) {
+for (const [name, value] of Object.entries({
+  MAX_UPLOAD_BYTES: config.maxUploadBytes,
+  UPLOAD_URL_EXPIRES_SECONDS: config.uploadUrlExpiresSeconds,
+})) {
   if (!Number.isInteger(value) || value <= 0) throw new Error(`Environment variable ${name} must be a positive integer`);
 }
 

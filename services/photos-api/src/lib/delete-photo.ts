@@ -1,4 +1,11 @@
-import { mayChangePhoto, publishedObjectKey, renditionObjectKeys, uploadObjectKey, type DeleteStatus, type PhotoEvent } from '@event-photos/core';
+import {
+  mayChangePhoto,
+  publishedObjectKey,
+  renditionObjectKeys,
+  uploadObjectKey,
+  type DeleteStatus,
+  type PhotoEvent,
+} from '@event-photos/core';
 import { logger } from '#lib/logger';
 import type { Stores } from '#lib/stores';
 
@@ -9,7 +16,12 @@ import type { Stores } from '#lib/stores';
  * leaves an object that the marker makes reconcile delete, never a record pointing at nothing (a
  * claim left behind is stale and taken over by the next upload). Repeating it is safe.
  */
-export async function deletePhoto({ photos, claims, objects }: Stores, event: PhotoEvent, photoId: string, callerId: string): Promise<DeleteStatus> {
+export async function deletePhoto(
+  { photos, claims, objects }: Stores,
+  event: PhotoEvent,
+  photoId: string,
+  callerId: string,
+): Promise<DeleteStatus> {
   const [photo, upload] = await Promise.all([photos.getPhoto(event.eventId, photoId), photos.getPendingUpload(event.eventId, photoId)]);
   const record = photo ?? upload;
   if (!record) return 'notFound';

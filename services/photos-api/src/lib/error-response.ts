@@ -21,7 +21,8 @@ export function errorResponse(): MiddlewareObj<unknown, APIGatewayProxyStructure
         request.response = jsonResponse(error.status, {
           error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
         });
-        if (error instanceof QuotaExceededError && error.retryAfterSeconds !== undefined) request.response.headers!['retry-after'] = String(error.retryAfterSeconds);
+        if (error instanceof QuotaExceededError && error.retryAfterSeconds !== undefined)
+          request.response.headers!['retry-after'] = String(error.retryAfterSeconds);
         return;
       }
       logger.error('Unhandled error', error as Error);

@@ -12,7 +12,8 @@ export function isOrganizerOf(photoEvent: PhotoEvent, event: HttpEvent): boolean
 export function organizersOnly(action: string): RouteMiddleware {
   return {
     before: ({ event }) => {
-      if (!callerGroups(event).includes(ORGANIZERS_GROUP)) throw new ForbiddenError(`Only members of the ${ORGANIZERS_GROUP} group can ${action}`);
+      if (!callerGroups(event).includes(ORGANIZERS_GROUP))
+        throw new ForbiddenError(`Only members of the ${ORGANIZERS_GROUP} group can ${action}`);
     },
   };
 }

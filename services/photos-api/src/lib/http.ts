@@ -1,10 +1,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type {
-  APIGatewayProxyEventV2WithJWTAuthorizer as HttpEvent,
-  APIGatewayProxyStructuredResultV2 as HttpResult,
-} from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer as HttpEvent, APIGatewayProxyStructuredResultV2 as HttpResult } from 'aws-lambda';
 import { UnauthorizedError, eventIdSchema, parseOrThrow, photoIdSchema } from '@event-photos/core';
 import { config } from '#lib/config';
 import { errorResponse, jsonResponse } from '#lib/error-response';
@@ -19,18 +16,20 @@ export type RouteMiddleware = MiddlewareObj<HttpEvent, HttpResult>;
  * `before` runs in order ahead of the route (the JSON body parser, a group check).
  */
 export function httpHandler(route: (event: HttpEvent) => Promise<RouteResult>, ...before: RouteMiddleware[]) {
-  return middy<HttpEvent, HttpResult>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(pathKeysInLogs())
-    // Used before errorResponse so that its onError runs after it: error answers get the headers too.
-    .use(corsHeaders())
-    .use(errorResponse())
-    .use(before)
-    .handler(async (event) => {
-      const { status, body } = await route(event);
-      // 204 No Content: no body, so no content type either.
-      return status === 204 ? { statusCode: 204, headers: { 'cache-control': 'no-store' } } : jsonResponse(status, body);
-    });
+  return (
+    middy<HttpEvent, HttpResult>()
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      .use(pathKeysInLogs())
+      // Used before errorResponse so that its onError runs after it: error answers get the headers too.
+      .use(corsHeaders())
+      .use(errorResponse())
+      .use(before)
+      .handler(async (event) => {
+        const { status, body } = await route(event);
+        // 204 No Content: no body, so no content type either.
+        return status === 204 ? { statusCode: 204, headers: { 'cache-control': 'no-store' } } : jsonResponse(status, body);
+      })
+  );
 }
 
 /**
@@ -68,7 +67,11 @@ export function callerGroups(event: HttpEvent): string[] {
   const groups = event.requestContext.authorizer?.jwt?.claims?.['cognito:groups'];
   if (Array.isArray(groups)) return groups.map(String);
   // API Gateway flattens array claims to "[a b]" strings (a comma may be part of a group name).
-  if (typeof groups === 'string') return groups.replace(/^\[|\]$/g, '').split(/\s+/).filter(Boolean);
+  if (typeof groups === 'string')
+    return groups
+      .replace(/^\[|\]$/g, '')
+      .split(/\s+/)
+      .filter(Boolean);
   return [];
 }
 

@@ -64,7 +64,9 @@ describe('jsonBodyHandler', () => {
   ])('answers 400 ValidationError on field body for a body %s', async (_name, body) => {
     const result = await invoke({ headers: { 'content-type': 'application/json' }, body });
     expect(result.statusCode).toBe(400);
-    expect(jsonOf(result)).toEqual({ error: { code: 'ValidationError', message: 'body: Invalid or malformed JSON was provided', field: 'body' } });
+    expect(jsonOf(result)).toEqual({
+      error: { code: 'ValidationError', message: 'body: Invalid or malformed JSON was provided', field: 'body' },
+    });
   });
 
   it.each([
@@ -79,7 +81,10 @@ describe('jsonBodyHandler', () => {
   it('runs the middlewares it is given before the parser', async () => {
     const seen: unknown[] = [];
     const spy: RouteMiddleware = { before: ({ event }) => void seen.push(event.body) };
-    const result = await invoke({ headers: { 'content-type': 'application/json' }, body: '{"a":1}' }, jsonBodyHandler(async (_event, body) => ({ status: 200, body }), spy));
+    const result = await invoke(
+      { headers: { 'content-type': 'application/json' }, body: '{"a":1}' },
+      jsonBodyHandler(async (_event, body) => ({ status: 200, body }), spy),
+    );
     expect(jsonOf(result)).toEqual({ a: 1 });
     expect(seen).toEqual(['{"a":1}']);
   });

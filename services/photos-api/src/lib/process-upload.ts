@@ -84,7 +84,10 @@ export async function processUpload(stores: Processing, key: string): Promise<Ou
 
   if (parsed && pending?.status === 'deleted') {
     // An earlier run may have published before the delete came: remove whatever it wrote too.
-    const published = [publishedObjectKey(parsed.eventId, parsed.photoId, pending.contentType), ...renditionObjectKeys(parsed.eventId, parsed.photoId)];
+    const published = [
+      publishedObjectKey(parsed.eventId, parsed.photoId, pending.contentType),
+      ...renditionObjectKeys(parsed.eventId, parsed.photoId),
+    ];
     return discardDeleted(stores, logger, key, parsed.eventId, parsed.photoId, undefined, published);
   }
 
@@ -122,7 +125,9 @@ export async function processUpload(stores: Processing, key: string): Promise<Ou
   }));
   await Promise.all([
     objects.publish(key, published, object.etag, { contentType: pending.contentType, cacheControl: PUBLISHED_CACHE_CONTROL }),
-    ...renditions.map((rendition) => objects.write(rendition.key, rendition.bytes, { contentType: rendition.contentType, cacheControl: PUBLISHED_CACHE_CONTROL })),
+    ...renditions.map((rendition) =>
+      objects.write(rendition.key, rendition.bytes, { contentType: rendition.contentType, cacheControl: PUBLISHED_CACHE_CONTROL }),
+    ),
   ]);
   const objectKeys = [published, ...renditions.map((rendition) => rendition.key)];
   const photo: Photo = {
@@ -140,7 +145,12 @@ export async function processUpload(stores: Processing, key: string): Promise<Ou
     objectKeys,
     createdAt: new Date().toISOString(),
     ...(rendered.width !== undefined && rendered.height !== undefined && { width: rendered.width, height: rendered.height }),
-    renditions: renditions.map(({ width, height, contentType, key: renditionKey }) => ({ width, height, contentType, url: `${config.cdnBaseUrl}/${renditionKey}` })),
+    renditions: renditions.map(({ width, height, contentType, key: renditionKey }) => ({
+      width,
+      height,
+      contentType,
+      url: `${config.cdnBaseUrl}/${renditionKey}`,
+    })),
     ...(rendered.kind === 'rendered' ? { placeholder: rendered.placeholder } : { previewUnavailable: rendered.reason }),
   };
   const created = await saveStamped(photos, logger, photo);
@@ -148,7 +158,10 @@ export async function processUpload(stores: Processing, key: string): Promise<Ou
     // Counted once, by the run whose write created the photo (a redelivery's write creates none).
     const stored = await photos.countStoredPhoto(parsed.eventId, pending.uploaderId, object.size, effectiveQuotas(photoEvent ?? {}));
     if (!stored.counted) {
-      const reason = stored.scope === 'user' ? 'You have reached the number of photos or bytes you may keep in this event' : 'This event has reached the number of photos or bytes it may keep';
+      const reason =
+        stored.scope === 'user'
+          ? 'You have reached the number of photos or bytes you may keep in this event'
+          : 'This event has reached the number of photos or bytes it may keep';
       await removeWritten(stores, key, parsed.eventId, parsed.photoId, sha256, objectKeys);
       await photos.rejectUpload(parsed.eventId, parsed.photoId, reason);
       logger.warn('Over a total quota: photo taken back, upload rejected', { reason });
@@ -206,7 +219,14 @@ async function discardDeleted(
 }
 
 /** Removes the photo's record, its hash claim when known, and its objects; the record removed, if there was one. */
-async function removeWritten({ photos, claims, objects }: Stores, key: string, eventId: string, photoId: string, sha256: string | undefined, published: string[]) {
+async function removeWritten(
+  { photos, claims, objects }: Stores,
+  key: string,
+  eventId: string,
+  photoId: string,
+  sha256: string | undefined,
+  published: string[],
+) {
   const removed = await photos.deletePhotoRecord(eventId, photoId);
   if (sha256) await claims.releaseHash(eventId, sha256, photoId);
   await Promise.all([key, ...published].map((object) => objects.delete(object)));
@@ -214,7 +234,14 @@ async function removeWritten({ photos, claims, objects }: Stores, key: string, e
 }
 
 /** The event already holds these bytes as photo `duplicateOf`: mark the upload so, then delete its object. */
-async function discardDuplicate({ claims, objects }: Stores, logger: Logger, key: string, eventId: string, photoId: string, duplicateOf: string): Promise<Outcome> {
+async function discardDuplicate(
+  { claims, objects }: Stores,
+  logger: Logger,
+  key: string,
+  eventId: string,
+  photoId: string,
+  duplicateOf: string,
+): Promise<Outcome> {
   await claims.markUploadDuplicate(eventId, photoId, duplicateOf);
   await objects.delete(key);
   logger.info('Same bytes as another photo of the event, object deleted', { duplicateOf });

@@ -4,7 +4,17 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { FEED_SETTLE_MS, encodeUploadMetadata, type PendingUpload, type UploadMetadata } from '@event-photos/core';
 import { fakeStores, type FakeStores, type ObjectToPut } from '@event-photos/testing/fakes';
 import { SharpPhotoRenderer } from '@event-photos/images';
-import { decompressionBombPng, heicFixture, jpegBytes, jpegLookalike, photoJpeg, photoRecord, pngWithHtml, truncatedJpeg, uploadRecord } from '@event-photos/testing/fixtures';
+import {
+  decompressionBombPng,
+  heicFixture,
+  jpegBytes,
+  jpegLookalike,
+  photoJpeg,
+  photoRecord,
+  pngWithHtml,
+  truncatedJpeg,
+  uploadRecord,
+} from '@event-photos/testing/fixtures';
 import { lambdaContext, s3Event, s3Record } from '../test-support/events';
 import { createHandler, decodeS3Key } from './process-uploaded-photo';
 
@@ -155,7 +165,12 @@ describe('process-uploaded-photo', () => {
     expect(Date.parse(photo!.createdAt)).toBeGreaterThanOrEqual(before);
     expect(await stores.photos.getHashClaim(EVENT_ID, sha256Hex(bytes))).toMatchObject({ photoId: PHOTO_ID });
     // Published with our headers only (none of the upload's metadata).
-    expect(await stores.objects.head(publishedOf(PHOTO_ID))).toMatchObject({ size, contentType: 'image/jpeg', cacheControl: 'public, max-age=31536000, immutable', metadata: {} });
+    expect(await stores.objects.head(publishedOf(PHOTO_ID))).toMatchObject({
+      size,
+      contentType: 'image/jpeg',
+      cacheControl: 'public, max-age=31536000, immutable',
+      metadata: {},
+    });
     expect(Buffer.from(await stores.objects.firstBytes(publishedOf(PHOTO_ID), size))).toStrictEqual(bytes);
     // The upload stays in quarantine while its URL is valid (a second PUT must still find it: 412).
     expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(true);
@@ -289,7 +304,9 @@ describe('process-uploaded-photo', () => {
     for (const id of IDS) await upload(id);
     const failure = new Error('DynamoDB is unavailable');
     const save = stores.photos.savePhoto.bind(stores.photos);
-    vi.spyOn(stores.photos, 'savePhoto').mockImplementation(async (photo) => (photo.photoId === IDS[1] ? Promise.reject(failure) : save(photo)));
+    vi.spyOn(stores.photos, 'savePhoto').mockImplementation(async (photo) =>
+      photo.photoId === IDS[1] ? Promise.reject(failure) : save(photo),
+    );
 
     const error = await invoke(...IDS.map(keyOf)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AggregateError);
@@ -339,12 +356,20 @@ describe('process-uploaded-photo', () => {
         width: 3000,
         height: 4000,
         objectKeys: [publishedOf(PHOTO_ID), renditionKey(320), renditionKey(960), renditionKey(1920)],
-        renditions: [[320, 427], [960, 1280], [1920, 2560]].map(([width, height]) => ({ width, height, contentType: 'image/webp', url: `${CDN}/${renditionKey(width!)}` })),
+        renditions: [
+          [320, 427],
+          [960, 1280],
+          [1920, 2560],
+        ].map(([width, height]) => ({ width, height, contentType: 'image/webp', url: `${CDN}/${renditionKey(width!)}` })),
       });
       expect(photo.placeholder!.length).toBeLessThanOrEqual(1024);
       expect(await published()).toStrictEqual(photo.objectKeys.toSorted());
       for (const width of [320, 960, 1920]) {
-        expect(await stores.objects.head(renditionKey(width))).toMatchObject({ contentType: 'image/webp', cacheControl: 'public, max-age=31536000, immutable', metadata: {} });
+        expect(await stores.objects.head(renditionKey(width))).toMatchObject({
+          contentType: 'image/webp',
+          cacheControl: 'public, max-age=31536000, immutable',
+          metadata: {},
+        });
         const { bytes: webp } = await stores.objects.read(renditionKey(width));
         const meta = await sharp(webp).metadata();
         expect({ format: meta.format, exif: meta.exif, width: meta.width }).toStrictEqual({ format: 'webp', exif: undefined, width });
@@ -355,7 +380,13 @@ describe('process-uploaded-photo', () => {
       await uploadBytes(Buffer.from(heicFixture(4032, 3024)), 'image/heic');
       await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, created: 1 });
       const photo = (await photoOf(PHOTO_ID))!;
-      expect(photo).toMatchObject({ width: 4032, height: 3024, renditions: [], previewUnavailable: expect.stringContaining('HEIC'), objectKeys: [`photos/event_${EVENT_ID}/${PHOTO_ID}.heic`] });
+      expect(photo).toMatchObject({
+        width: 4032,
+        height: 3024,
+        renditions: [],
+        previewUnavailable: expect.stringContaining('HEIC'),
+        objectKeys: [`photos/event_${EVENT_ID}/${PHOTO_ID}.heic`],
+      });
       expect(photo).not.toHaveProperty('placeholder');
       expect(await published()).toStrictEqual([`photos/event_${EVENT_ID}/${PHOTO_ID}.heic`]);
     });
@@ -418,7 +449,8 @@ describe('process-uploaded-photo', () => {
 
     it('also removes what an earlier run published before the delete came (original and renditions)', async () => {
       await upload(PHOTO_ID, { pending: pendingFor(PHOTO_ID, { status: 'deleted', deletedAt: '2026-05-01T10:01:00.000Z' }) });
-      for (const key of [publishedOf(PHOTO_ID), ...[320, 960, 1920].map((w) => `photos/event_${EVENT_ID}/${PHOTO_ID}_w${w}.webp`)]) stores.objects.put(key, jpegBytes(300));
+      for (const key of [publishedOf(PHOTO_ID), ...[320, 960, 1920].map((w) => `photos/event_${EVENT_ID}/${PHOTO_ID}_w${w}.webp`)])
+        stores.objects.put(key, jpegBytes(300));
       await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, deleted: 1 });
       expect(await published()).toStrictEqual([]);
     });
@@ -502,8 +534,16 @@ describe('process-uploaded-photo', () => {
         'The image cannot be decoded as image/jpeg: the file is corrupt or not an image',
       ],
       ['a truncated JPEG', () => uploadBytes(truncatedJpeg(), 'image/jpeg'), 'The image file is truncated (declared image/jpeg)'],
-      ['a PNG header followed by HTML', () => uploadBytes(pngWithHtml(), 'image/png'), 'The image cannot be decoded as image/png: the file is corrupt or not an image'],
-      ['a decompression bomb (400 megapixels in 1 MB)', () => uploadBytes(bomb(), 'image/png'), 'The image is 20000x20000 pixels, over the limit of 100 megapixels'],
+      [
+        'a PNG header followed by HTML',
+        () => uploadBytes(pngWithHtml(), 'image/png'),
+        'The image cannot be decoded as image/png: the file is corrupt or not an image',
+      ],
+      [
+        'a decompression bomb (400 megapixels in 1 MB)',
+        () => uploadBytes(bomb(), 'image/png'),
+        'The image is 20000x20000 pixels, over the limit of 100 megapixels',
+      ],
       [
         'an upload already rejected',
         () => upload(PHOTO_ID, { pending: pendingFor(PHOTO_ID, { status: 'rejected', rejectionReason: 'Earlier reason' }) }),

@@ -25,32 +25,34 @@ export type ProcessingSummary = Record<Outcome, number>;
  * fail, so Lambda retries it (then sends it to the on-failure destination); records already
  * done are no-ops on the retry.
  */
-export const createHandler = (stores: Processing) => middy<S3Event, ProcessingSummary>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .handler(async (event) => {
-    // One key can appear in several records of a batch: process each key once.
-    const keys = new Set<string>();
-    for (const record of event.Records) {
-      const key = decodeS3Key(record.s3.object.key);
-      // S3 never sends such a key; retrying would not make it decodable.
-      if (key === null) logger.error('Undecodable key in S3 event, record skipped', { key: record.s3.object.key });
-      else keys.add(key);
-    }
-    const keyList = [...keys];
-    const results = await Promise.allSettled(keyList.map((key) => processUpload(stores, key)));
-    const summary: ProcessingSummary = { created: 0, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 };
-    for (const result of results) if (result.status === 'fulfilled') summary[result.value] += 1;
-    const failures = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
-    results.forEach((result, index) => {
-      if (result.status === 'rejected') logger.error('Processing an upload failed', { key: keyList[index], error: result.reason as Error });
+export const createHandler = (stores: Processing) =>
+  middy<S3Event, ProcessingSummary>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event) => {
+      // One key can appear in several records of a batch: process each key once.
+      const keys = new Set<string>();
+      for (const record of event.Records) {
+        const key = decodeS3Key(record.s3.object.key);
+        // S3 never sends such a key; retrying would not make it decodable.
+        if (key === null) logger.error('Undecodable key in S3 event, record skipped', { key: record.s3.object.key });
+        else keys.add(key);
+      }
+      const keyList = [...keys];
+      const results = await Promise.allSettled(keyList.map((key) => processUpload(stores, key)));
+      const summary: ProcessingSummary = { created: 0, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 };
+      for (const result of results) if (result.status === 'fulfilled') summary[result.value] += 1;
+      const failures = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+      results.forEach((result, index) => {
+        if (result.status === 'rejected')
+          logger.error('Processing an upload failed', { key: keyList[index], error: result.reason as Error });
+      });
+      if (failures.length > 0) {
+        throw new AggregateError(
+          failures.map((failure) => failure.reason),
+          `${failures.length} of ${keys.size} uploads failed`,
+        );
+      }
+      return summary;
     });
-    if (failures.length > 0) {
-      throw new AggregateError(
-        failures.map((failure) => failure.reason),
-        `${failures.length} of ${keys.size} uploads failed`,
-      );
-    }
-    return summary;
-  });
 
 export const handler = createHandler({ photos, claims, objects, renderer });

@@ -1,5 +1,11 @@
 // Defaults for the handler unit tests, over the one builder of events in @event-photos/testing.
-import { httpApiEvent, lambdaContext as buildContext, s3Event as buildS3Event, s3Record as buildS3Record, type HttpApiEventInput } from '@event-photos/testing';
+import {
+  httpApiEvent,
+  lambdaContext as buildContext,
+  s3Event as buildS3Event,
+  s3Record as buildS3Record,
+  type HttpApiEventInput,
+} from '@event-photos/testing';
 import type { Context, S3Event, S3EventRecord } from 'aws-lambda';
 import type { HttpEvent, HttpResult } from '#lib/http';
 
@@ -7,7 +13,13 @@ export const TEST_SUB = 'user-sub-0001';
 const TEST_BUCKET = 'photos-bucket-test';
 
 export function lambdaContext(functionName = 'photos-api-test'): Context {
-  return buildContext({ functionName, timeoutSeconds: 30, memoryMB: 512, region: 'eu-west-1', requestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678' });
+  return buildContext({
+    functionName,
+    timeoutSeconds: 30,
+    memoryMB: 512,
+    region: 'eu-west-1',
+    requestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
+  });
 }
 
 export interface HttpEventOptions extends Omit<HttpApiEventInput, 'rawPath' | 'claims'> {

@@ -27,7 +27,12 @@ export function showEventScreen(screen: HTMLElement, eventId: string, context: S
       status.hidden = true;
       byId('event-content', HTMLElement).hidden = false;
       showDetails(event);
-      const gallery = new PhotoGallery(photos, { pageSize: config.pageSize ?? DEFAULT_PAGE_SIZE, organizer: event.mine, signal, onError: context.onError });
+      const gallery = new PhotoGallery(photos, {
+        pageSize: config.pageSize ?? DEFAULT_PAGE_SIZE,
+        organizer: event.mine,
+        signal,
+        onError: context.onError,
+      });
       const lightbox = new PhotoLightbox(photos, gallery, { onError: context.onError });
       gallery.onOpen = (photoId) => lightbox.open(photoId);
       // Hidden, not left out, while the event is closed: its organizer may open it again.

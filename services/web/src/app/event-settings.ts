@@ -43,7 +43,8 @@ export function startEventSettings(
     submitted.preventDefault();
     void save({ name: name.value, description: description.value }, 'Saved.');
   });
-  openButton.addEventListener('click', () =>
-    void save({ open: !event.open }, event.open ? 'Closed: guests can no longer add photos.' : 'Open: guests can add photos again.'),
+  openButton.addEventListener(
+    'click',
+    () => void save({ open: !event.open }, event.open ? 'Closed: guests can no longer add photos.' : 'Open: guests can add photos again.'),
   );
 }

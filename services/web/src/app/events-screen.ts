@@ -75,7 +75,12 @@ function startCreateEvent(context: ScreenContext, events: ReturnType<typeof crea
       if (context.signal.aborted) return;
       fieldset.disabled = false;
       const taken = error instanceof ApiError && error.status === 409;
-      say(message, taken ? `There is already an event with the link name “${eventId.value.trim()}”; choose another.` : plainErrorMessage(error, 'Creating the event'));
+      say(
+        message,
+        taken
+          ? `There is already an event with the link name “${eventId.value.trim()}”; choose another.`
+          : plainErrorMessage(error, 'Creating the event'),
+      );
       context.onError(error);
     }
   });

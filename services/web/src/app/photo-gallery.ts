@@ -42,10 +42,13 @@ export class PhotoGallery {
     this.#options = options;
     this.#pages = client.pages({ limit: options.pageSize, signal: options.signal });
     this.#loadMore.addEventListener('click', () => void this.#nextPage());
-    const observer = new IntersectionObserver((entries) => {
-      this.#endInView = entries.some((entry) => entry.isIntersecting);
-      if (this.#endInView) void this.#nextPage();
-    }, { rootMargin: '800px 0px' });
+    const observer = new IntersectionObserver(
+      (entries) => {
+        this.#endInView = entries.some((entry) => entry.isIntersecting);
+        if (this.#endInView) void this.#nextPage();
+      },
+      { rootMargin: '800px 0px' },
+    );
     observer.observe(this.#loadMore);
     options.signal.addEventListener('abort', () => observer.disconnect());
 
@@ -68,7 +71,9 @@ export class PhotoGallery {
     if (first?.feedCursor) {
       void followFeed(this.#client, first.feedCursor, {
         signal: this.#options.signal,
-        onPhotos: (photos) => photos.forEach((photo) => this.add(photo)),
+        onPhotos: (photos) => {
+          for (const photo of photos) this.add(photo);
+        },
         onError: (error) => this.#fail(error, 'Updating the gallery'),
       });
     }
@@ -185,14 +190,22 @@ export class PhotoGallery {
   async #deleteChosen(): Promise<void> {
     const photoIds = [...this.#selected];
     if (photoIds.length === 0) return;
-    if (!window.confirm(photoIds.length === 1 ? 'Delete the selected photo? This cannot be undone.' : `Delete ${photoIds.length} photos? This cannot be undone.`)) return;
+    if (
+      !window.confirm(
+        photoIds.length === 1
+          ? 'Delete the selected photo? This cannot be undone.'
+          : `Delete ${photoIds.length} photos? This cannot be undone.`,
+      )
+    )
+      return;
     this.#deleteSelected.disabled = true;
     say(this.#message);
     try {
       const results = await this.#client.deletePhotos(photoIds, { signal: this.#options.signal });
       const refused = results.filter((result) => result.status === 'forbidden');
       for (const result of results) if (result.status !== 'forbidden') this.remove(result.photoId);
-      if (refused.length > 0) say(this.#message, `${refused.length} of the photos could not be deleted: only their uploader or the event’s organizer may.`);
+      if (refused.length > 0)
+        say(this.#message, `${refused.length} of the photos could not be deleted: only their uploader or the event’s organizer may.`);
       else this.#setSelecting(false);
     } catch (error) {
       this.#fail(error, 'Deleting the photos');

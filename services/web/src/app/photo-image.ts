@@ -17,7 +17,9 @@ const NO_PREVIEW = `data:image/svg+xml,${encodeURIComponent(
  * not jump; the placeholder (a data: URL of at most 1 KB) as its background until the image loads.
  */
 export function showPhotoImage(image: HTMLImageElement, photo: GalleryPhoto, sizes: string): void {
-  const renditions = (photo.renditions ?? []).filter((rendition) => isImageUrl(rendition.url) && rendition.width > 0).sort((a, b) => a.width - b.width);
+  const renditions = (photo.renditions ?? [])
+    .filter((rendition) => isImageUrl(rendition.url) && rendition.width > 0)
+    .sort((a, b) => a.width - b.width);
   image.alt = photo.title;
   image.decoding = 'async';
   if (renditions.length > 0) {

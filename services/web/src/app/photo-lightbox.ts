@@ -64,13 +64,19 @@ export class PhotoLightbox {
     const order = this.#gallery.order;
     const index = order.findIndex((photo) => photo.photoId === photoId);
     const photo = order[index];
-    if (!photo) return this.#dialog.close();
+    if (!photo) {
+      this.#dialog.close();
+      return;
+    }
     this.#photoId = photoId;
     this.#image.removeAttribute('src');
     showPhotoImage(this.#image, photo, LIGHTBOX_SIZES);
     say(byId('lightbox-title', HTMLElement), photo.title);
     say(byId('lightbox-description', HTMLElement), photo.description);
-    say(byId('lightbox-meta', HTMLElement), `Uploaded by ${photo.uploaderName}${photo.mine ? ' (you)' : ''} · ${formatDate(photo.createdAt)}`);
+    say(
+      byId('lightbox-meta', HTMLElement),
+      `Uploaded by ${photo.uploaderName}${photo.mine ? ' (you)' : ''} · ${formatDate(photo.createdAt)}`,
+    );
     say(byId('lightbox-position', HTMLElement), `${index + 1} of ${order.length}`);
     // The gallery shows renditions; the uploader's file itself (any size, HEIC too) is one click away.
     const original = byId('lightbox-original', HTMLAnchorElement);

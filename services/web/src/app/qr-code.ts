@@ -20,7 +20,9 @@ export function qrCodeSvg(text: string, label: string): SVGSVGElement {
   background.setAttribute('fill', '#fff');
   const path = document.createElementNS(SVG, 'path');
   let d = '';
-  data.forEach((row, y) => row.forEach((dark, x) => (d += dark ? `M${x} ${y}h1v1h-1z` : '')));
+  for (const [y, row] of data.entries()) {
+    for (const [x, dark] of row.entries()) if (dark) d += `M${x} ${y}h1v1h-1z`;
+  }
   path.setAttribute('d', d);
   path.setAttribute('fill', '#000');
   svg.append(background, path);

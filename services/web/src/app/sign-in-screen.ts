@@ -34,7 +34,12 @@ export function startSignIn(config: WebConfig, notice: string, onSignedIn: (emai
       onSignedIn(email.value.trim(), result);
     } catch (error) {
       fieldset.disabled = false;
-      say(message, error instanceof ApiError && WRONG_CREDENTIALS.has(error.code) ? 'Incorrect email or password.' : plainErrorMessage(error, 'Signing in'));
+      say(
+        message,
+        error instanceof ApiError && WRONG_CREDENTIALS.has(error.code)
+          ? 'Incorrect email or password.'
+          : plainErrorMessage(error, 'Signing in'),
+      );
       password.select();
     }
   });

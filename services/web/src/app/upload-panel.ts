@@ -81,16 +81,19 @@ export class UploadPanel {
     const signal = this.#options.signal;
     this.#queue = this.#queue.then(() =>
       this.#client
-        .uploadPhotos(rows.map((row) => ({ file: row.file, signal: row.signal })), {
-          signal,
-          onProgress: (progress) => {
-            const row = rows[progress.index]!;
-            row.show(progress);
-            if (progress.state === 'done' && progress.photo) this.#options.onUploaded(progress.photo);
-            if (progress.state === 'failed') this.#options.onError(progress.error);
-            if (FINISHED.has(progress.state)) this.#changed();
+        .uploadPhotos(
+          rows.map((row) => ({ file: row.file, signal: row.signal })),
+          {
+            signal,
+            onProgress: (progress) => {
+              const row = rows[progress.index]!;
+              row.show(progress);
+              if (progress.state === 'done' && progress.photo) this.#options.onUploaded(progress.photo);
+              if (progress.state === 'failed') this.#options.onError(progress.error);
+              if (FINISHED.has(progress.state)) this.#changed();
+            },
           },
-        })
+        )
         .then(() => this.#changed()),
     );
   }
@@ -101,7 +104,11 @@ export class UploadPanel {
     const done = rows.filter((row) => row.state === 'done' || row.state === 'duplicate').length;
     const failed = rows.filter((row) => row.state === 'failed').length;
     this.#options.onBusy(running > 0);
-    const parts = [running > 0 ? `Uploading ${running} of ${rows.length}…` : '', done > 0 ? `${done} added.` : '', failed > 0 ? `${failed} not uploaded.` : ''];
+    const parts = [
+      running > 0 ? `Uploading ${running} of ${rows.length}…` : '',
+      done > 0 ? `${done} added.` : '',
+      failed > 0 ? `${failed} not uploaded.` : '',
+    ];
     say(this.#summary, parts.filter(Boolean).join(' '));
   }
 }
@@ -125,7 +132,11 @@ class UploadRow {
     const size = element('span', { className: 'upload-size', text: formatBytes(file.size) });
     this.#progress = element('progress', { attributes: { max: '100', value: '0', 'aria-label': `Upload of ${name}` } });
     this.#status = element('span', { className: 'upload-status' });
-    this.#cancel = element('button', { text: 'Cancel', className: 'secondary small', attributes: { type: 'button', 'aria-label': `Cancel ${name}` } });
+    this.#cancel = element('button', {
+      text: 'Cancel',
+      className: 'secondary small',
+      attributes: { type: 'button', 'aria-label': `Cancel ${name}` },
+    });
     this.#retry = element('button', { text: 'Retry', className: 'small', attributes: { type: 'button', 'aria-label': `Retry ${name}` } });
     this.#cancel.addEventListener('click', () => this.#controller.abort());
     this.#retry.addEventListener('click', () => retry(this));
@@ -147,7 +158,12 @@ class UploadRow {
     this.show({ state: 'queued', percent: 0 });
   }
 
-  show({ state, percent, message, error }: Pick<PhotoUploadProgress, 'state' | 'percent'> & { message?: string | undefined; error?: unknown }): void {
+  show({
+    state,
+    percent,
+    message,
+    error,
+  }: Pick<PhotoUploadProgress, 'state' | 'percent'> & { message?: string | undefined; error?: unknown }): void {
     this.state = state;
     this.#item.dataset['state'] = state;
     this.#progress.value = percent;
