@@ -5,7 +5,7 @@ import { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from
 import { ContentClaims } from '#lib/content-claims';
 
 // The DynamoDB writes behind the hash claims; what they mean is the ContentClaimStore contract,
-// which also runs against the local DynamoDB (packages/local-stack/src/store-contracts.integration.test.ts).
+// which also runs against the local DynamoDB (tests/e2e/src/store-contracts.integration.test.ts).
 const TABLE = 'photos-test';
 const ddb = mockClient(DynamoDBDocumentClient);
 const claims = new ContentClaims(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), TABLE);

@@ -18,7 +18,7 @@ import { sdkStreamMixin } from '@smithy/core/serde';
 import { ObjectStorage } from '#lib/object-storage';
 
 // The S3 requests behind ObjectStorage; what they mean is the ObjectStore contract, which also
-// runs against the local S3 (packages/local-stack/src/store-contracts.integration.test.ts).
+// runs against the local S3 (tests/e2e/src/store-contracts.integration.test.ts).
 const BUCKET = 'photos-bucket-test';
 const KEY = 'uploads/event_demo/01890a5d-ac96-774b-bcce-b302099a8057.jpg';
 const s3 = mockClient(S3Client);

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { PhotoListing, PhotoRepository, SEARCH_BUDGET, createDocumentClient } from '@event-photos/aws';
 import { FEED_SETTLE_MS, foldForSearch, type Photo } from '@event-photos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensurePhotosTable, startDynamoDb, type LocalDynamoDb } from '#lib/dynamodb';
-import { readInfra, tableDefinition } from '#lib/local-infra';
-import { freePort } from '#lib/net';
-import { REPO_ROOT } from '#lib/stack';
+import { ensurePhotosTable, startDynamoDb, type LocalDynamoDb } from '@event-photos/local-stack/parts';
+import { readInfra, tableDefinition } from '@event-photos/local-stack/parts';
+import { freePort } from '@event-photos/local-stack/parts';
+import { REPO_ROOT } from '@event-photos/local-stack';
 
 // The listing adapter against the real emulator, with a clock the test moves: what the HTTP tests
 // cannot arrange (a write that lands late, thousands of photos).

@@ -9,8 +9,8 @@ import { signUpload } from '@event-photos/aws';
 import { encodeUploadMetadata } from '@event-photos/core';
 import { s3Event } from '@event-photos/testing';
 import { jpegLookalike } from '@event-photos/testing/fixtures';
-import { startLocalStack, type LocalStack } from '#lib/stack';
-import { jpegBytes, s3Client, signIn, uploadSigning } from '#lib/test-support';
+import { startLocalStack, type LocalStack } from '@event-photos/local-stack';
+import { jpegBytes, s3Client, signIn, uploadSigning } from '@event-photos/local-stack/test-support';
 
 // The security matrix of the upload path, over HTTP against the local stack:
 // what S3 must refuse (1, 7), what processing must refuse (3), and at-least-once delivery (4).

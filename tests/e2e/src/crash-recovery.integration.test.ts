@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { LOOPBACK } from '#lib/net';
-import { REPO_ROOT, startLocalStack, type LocalStack, type LocalStackOutputs } from '#lib/stack';
-import { jpegBytes, s3Client, signIn } from '#lib/test-support';
+import { LOOPBACK } from '@event-photos/local-stack/parts';
+import { REPO_ROOT, startLocalStack, type LocalStack, type LocalStackOutputs } from '@event-photos/local-stack';
+import { jpegBytes, s3Client, signIn } from '@event-photos/local-stack/test-support';
 
 // An unclean stop: `npm start` is SIGKILLed (its whole process group) while uploads are being
 // written. The next start on the same data must come up consistent, and after reconcile every

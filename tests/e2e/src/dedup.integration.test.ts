@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '#lib/stack';
-import { callApi as request, jpegBytes, s3Client, signIn } from '#lib/test-support';
+import { startLocalStack, type LocalStack } from '@event-photos/local-stack';
+import { callApi as request, jpegBytes, s3Client, signIn } from '@event-photos/local-stack/test-support';
 
 // Deduplication within an event by SHA-256, over HTTP against the local stack.
 let stack: LocalStack;

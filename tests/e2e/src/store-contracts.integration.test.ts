@@ -7,12 +7,12 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import { ContentClaims, ObjectStorage, PhotoListing, PhotoRepository, createDocumentClient, createS3Client } from '@event-photos/aws';
 import { objectStoreContract, photoStoreContract } from '@event-photos/testing/contracts';
-import { ensurePhotosTable, startDynamoDb, type LocalDynamoDb } from '#lib/dynamodb';
-import { LOCAL_S3_CREDENTIALS } from '#lib/local-credentials';
-import { bucketCorsRules, readInfra, tableDefinition, type Infra } from '#lib/local-infra';
-import { freePort } from '#lib/net';
-import { startS3, type LocalS3 } from '#lib/s3';
-import { REPO_ROOT } from '#lib/stack';
+import { ensurePhotosTable, startDynamoDb, type LocalDynamoDb } from '@event-photos/local-stack/parts';
+import { LOCAL_S3_CREDENTIALS } from '@event-photos/local-stack/parts';
+import { bucketCorsRules, readInfra, tableDefinition, type Infra } from '@event-photos/local-stack/parts';
+import { freePort } from '@event-photos/local-stack/parts';
+import { startS3, type LocalS3 } from '@event-photos/local-stack/parts';
+import { REPO_ROOT } from '@event-photos/local-stack';
 
 // The suites the in-memory fakes pass (packages/testing), run against the AWS adapters on the
 // local DynamoDB (a table as infra.serverless.yml declares it, a new one per test) and the local

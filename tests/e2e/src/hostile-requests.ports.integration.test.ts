@@ -6,8 +6,8 @@ import path from 'node:path';
 import { DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { startWebServer, type WebServer } from '@event-photos/web/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '#lib/stack';
-import { signIn } from '#lib/test-support';
+import { startLocalStack, type LocalStack } from '@event-photos/local-stack';
+import { signIn } from '@event-photos/local-stack/test-support';
 
 // No request, however malformed, may stop a port of the local stack or get a 5xx: each answers
 // 4xx (or, for bytes that are not HTTP, Node's parser may just close), and every port keeps

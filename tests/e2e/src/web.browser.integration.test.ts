@@ -10,11 +10,11 @@ import { createEventsClient, createPhotosClient, signIn, type EventsClient, type
 import { DEMO_EVENT, startLocalStack, type LocalStack } from '@event-photos/local-stack';
 import { launchChromium } from '@event-photos/testing/browser';
 import { jpegBytes, png } from '@event-photos/testing/fixtures';
-import { startWebServer, type WebServer } from '#lib/server';
+import { startWebServer, type WebServer } from '@event-photos/web/server';
 
 // The web app in a real browser (the Chromium that npm ci brings, driven by playwright-core)
 // against the local stack: Cognito sign-in, API calls and the presigned PUTs all cross origins,
-// as they do on AWS. Screenshots of each state go to services/web/screenshots/ (gitignored).
+// as they do on AWS. Screenshots of each state go to tests/e2e/screenshots/ (gitignored).
 
 const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
 const DESKTOP = { width: 1280, height: 800 };

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '#lib/stack';
+import { startLocalStack, type LocalStack } from '@event-photos/local-stack';
 import {
   callApi as request,
   createOtherClient,
@@ -13,7 +13,7 @@ import {
   resignWithKey,
   signIn,
   stackSigningKey,
-} from '#lib/test-support';
+} from '@event-photos/local-stack/test-support';
 
 // The whole flow over HTTP against the local stack: Cognito sign-in, API, presigned PUT to S3,
 // S3 event, DynamoDB record, CDN delivery.

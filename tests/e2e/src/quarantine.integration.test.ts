@@ -3,8 +3,8 @@ import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { decompressionBombPng, heicFixture, photoJpeg, png, pngWithHtml, truncatedJpeg } from '@event-photos/testing/fixtures';
-import type { LocalStack } from '#lib/stack';
-import { jpegBytes, s3Client, stackWithDemoUsers, type ApiCaller } from '#lib/test-support';
+import type { LocalStack } from '@event-photos/local-stack';
+import { jpegBytes, s3Client, stackWithDemoUsers, type ApiCaller } from '@event-photos/local-stack/test-support';
 
 // Quarantine, then publish: browsers write to uploads/, which the CDN never serves; processing
 // publishes a checked copy under photos/ with headers we set, and its renditions. Over HTTP

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '#lib/stack';
-import { rawRequest, signIn } from '#lib/test-support';
+import { startLocalStack, type LocalStack } from '@event-photos/local-stack';
+import { rawRequest, signIn } from '@event-photos/local-stack/test-support';
 
 // At least 1,000 generated malformed initiate-upload requests through the local gateway:
 // every answer must be a 4xx JSON error, never a 5xx, and the stack must stay up.

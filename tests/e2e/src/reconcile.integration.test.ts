@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '#lib/stack';
-import { jpegBytes, signIn } from '#lib/test-support';
+import { startLocalStack, type LocalStack } from '@event-photos/local-stack';
+import { jpegBytes, signIn } from '@event-photos/local-stack/test-support';
 
 // Failure never loses a photo: DynamoDB goes down while photos are uploaded, their S3 events
 // fail all retries and land in the on-failure sink; after DynamoDB is back, reconcile records

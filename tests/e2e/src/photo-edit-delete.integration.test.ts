@@ -4,8 +4,8 @@ import path from 'node:path';
 import { AdminCreateUserCommand, AdminSetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '#lib/stack';
-import { callApi as request, cognitoClient, jpegBytes, s3Client, signIn } from '#lib/test-support';
+import { startLocalStack, type LocalStack } from '@event-photos/local-stack';
+import { callApi as request, cognitoClient, jpegBytes, s3Client, signIn } from '@event-photos/local-stack/test-support';
 
 // Editing and deleting photos over HTTP against the local stack, as three users: the uploader
 // (attendee), a stranger (created here through the Cognito admin API), and the demo event's organizer.

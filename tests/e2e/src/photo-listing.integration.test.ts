@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FEED_SETTLE_MS } from '@event-photos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '#lib/stack';
-import { jpegBytes, stackWithDemoUsers, type ApiCaller } from '#lib/test-support';
+import type { LocalStack } from '@event-photos/local-stack';
+import { jpegBytes, stackWithDemoUsers, type ApiCaller } from '@event-photos/local-stack/test-support';
 
 // GET /events/{eventId}/photos over HTTP: ready-time order, search, uploader=me, paging and the
 // live feed, with an attendee and an organizer uploading.

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AdminAddUserToGroupCommand, AdminCreateUserCommand, AdminSetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '#lib/stack';
-import { callApi as request, cognitoClient, jpegBytes, signIn } from '#lib/test-support';
+import { startLocalStack, type LocalStack } from '@event-photos/local-stack';
+import { callApi as request, cognitoClient, jpegBytes, signIn } from '@event-photos/local-stack/test-support';
 
 // Events over HTTP against the local stack: the listing, the photo count, and the organizer's
 // PATCH (name, description, open/closed), as an attendee, the demo organizer and a second organizer.

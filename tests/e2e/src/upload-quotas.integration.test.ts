@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_UPLOAD_QUOTAS, quotaWindow } from '@event-photos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '#lib/stack';
-import { jpegBytes, stackWithDemoUsers, type ApiCaller } from '#lib/test-support';
+import type { LocalStack } from '@event-photos/local-stack';
+import { jpegBytes, stackWithDemoUsers, type ApiCaller } from '@event-photos/local-stack/test-support';
 
 // Upload quotas over HTTP against the local stack, hourly and in total: an attendee, and the
 // event's organizer.

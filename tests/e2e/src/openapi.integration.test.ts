@@ -6,9 +6,9 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startLocalStack, type LocalStack } from '#lib/stack';
-import { readServerlessApp } from '#lib/serverless-functions';
-import { jpegBytes, signIn } from '#lib/test-support';
+import { REPO_ROOT, startLocalStack, type LocalStack } from '@event-photos/local-stack';
+import { readServerlessApp } from '@event-photos/local-stack';
+import { jpegBytes, signIn } from '@event-photos/local-stack/test-support';
 
 // The document the local gateway serves, checked as a whole (OpenAPI 3.1 schema), against
 // serverless.yml's routes, and against real answers: each body must match its route and status.
