@@ -22,14 +22,8 @@ export type {
   WaitForPhotoOptions,
 } from '#lib/photos-client';
 export { DEFAULT_RETRY_DELAYS_MS, isRetryable } from '#lib/retry';
-export {
-  ACCEPTED_CONTENT_TYPES,
-  DEFAULT_MAX_UPLOAD_BYTES,
-  contentTypeOf,
-  formatBytes,
-  titleFromFileName,
-  uploadProblem,
-} from '#lib/upload-checks';
+export { DEFAULT_MAX_UPLOAD_BYTES } from '@event-photos/core/limits';
+export { ACCEPTED_CONTENT_TYPES, contentTypeOf, formatBytes, titleFromFileName, uploadProblem } from '#lib/upload-checks';
 export type { PhotoFile } from '#lib/upload-checks';
 export { DEFAULT_CONCURRENCY } from '#lib/upload-photos';
 export type { PhotoUploadInput, PhotoUploadProgress, PhotoUploadState, UploadPhotosOptions } from '#lib/upload-photos';

@@ -6,6 +6,7 @@ import type {
   PhotoPage,
   PhotoView,
 } from '@event-photos/core';
+import { MAX_BATCH_DELETE } from '@event-photos/core/limits';
 import { createApiRequest, type ApiRequestOptions } from '#lib/api-request';
 import { PhotoDuplicateError, PhotoNotReadyError, PhotoRejectedError } from '#lib/errors';
 import { putObject } from '#lib/put-object';
@@ -120,9 +121,6 @@ export interface PhotosClient {
 
 export { isForbiddenRequestHeader, sha256Hex };
 
-/** The API's limit of ids per batch-delete request (core's MAX_BATCH_DELETE). */
-const BATCH_DELETE_LIMIT = 100;
-
 export function createPhotosClient(options: PhotosClientOptions): PhotosClient {
   const request = createApiRequest(options);
   const eventPath = `/events/${encodeURIComponent(options.eventId)}`;
@@ -211,8 +209,8 @@ export function createPhotosClient(options: PhotosClientOptions): PhotosClient {
     async deletePhotos(photoIds, { signal } = {}) {
       const distinct = [...new Set(photoIds)];
       const results: BatchDeleteResponse['results'] = [];
-      for (let start = 0; start < distinct.length; start += BATCH_DELETE_LIMIT) {
-        const body = { photoIds: distinct.slice(start, start + BATCH_DELETE_LIMIT) };
+      for (let start = 0; start < distinct.length; start += MAX_BATCH_DELETE) {
+        const body = { photoIds: distinct.slice(start, start + MAX_BATCH_DELETE) };
         const answer = await request<BatchDeleteResponse>('POST', `${eventPath}/photos/batch-delete`, { body, signal });
         results.push(...answer.results);
       }

@@ -1,10 +1,17 @@
-import type { ImageContentType } from '@event-photos/core';
+import {
+  BIDI_CONTROLS,
+  CONTROL_CHARS,
+  DEFAULT_MAX_UPLOAD_BYTES,
+  DESCRIPTION_MAX_CHARS,
+  IMAGE_CONTENT_TYPES,
+  LINE_BREAKS_AND_TABS,
+  TITLE_MAX_CHARS,
+  ZERO_WIDTH,
+  codePoints,
+  type ImageContentType,
+} from '@event-photos/core/limits';
 
-/**
- * The API's IMAGE_CONTENT_TYPES and their usual file extensions. Spelled out rather than imported:
- * a runtime import from @event-photos/core bundles zod into the browser; the Record type makes tsc
- * fail when core's list changes, and the API stays the one that decides.
- */
+/** The usual file extensions of each type the API takes (IMAGE_CONTENT_TYPES), for a file the browser gives no type. */
 const EXTENSIONS: Record<ImageContentType, readonly string[]> = {
   'image/jpeg': ['jpg', 'jpeg', 'jfif'],
   'image/png': ['png'],
@@ -13,12 +20,7 @@ const EXTENSIONS: Record<ImageContentType, readonly string[]> = {
   'image/avif': ['avif'],
   'image/heic': ['heic'],
 };
-export const ACCEPTED_CONTENT_TYPES = Object.keys(EXTENSIONS) as ImageContentType[];
-
-/** The API's default MAX_UPLOAD_BYTES (25 MiB); upload-checks.test.ts ties it to core's. */
-export const DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
-export const TITLE_MAX_CHARS = 200;
-export const DESCRIPTION_MAX_CHARS = 2000;
+export const ACCEPTED_CONTENT_TYPES = Object.keys(IMAGE_CONTENT_TYPES) as ImageContentType[];
 
 const TYPE_NAMES = 'JPEG, PNG, WebP, GIF, AVIF or HEIC';
 const MIB = 1024 * 1024;
@@ -67,17 +69,20 @@ export function uploadProblem(file: PhotoFile, { title, description = '', maxByt
   if (file.size === 0) return `${name} is empty.`;
   if (file.size > maxBytes) return `${name} is ${formatBytes(file.size)}; the limit is ${formatBytes(maxBytes)}.`;
   if (title.trim() === '') return `${name} needs a title.`;
-  const titleLength = [...title].length;
+  const titleLength = codePoints(title);
   if (titleLength > TITLE_MAX_CHARS) return `The title of ${name} is ${titleLength} characters long; the limit is ${TITLE_MAX_CHARS}.`;
-  const descriptionLength = [...description].length;
+  const descriptionLength = codePoints(description);
   if (descriptionLength > DESCRIPTION_MAX_CHARS) {
     return `The description of ${name} is ${descriptionLength} characters long; the limit is ${DESCRIPTION_MAX_CHARS}.`;
   }
   return null;
 }
 
-// What a title may not hold (see core's title rules): control, bidi and zero-width characters.
-const UNSAFE_IN_TITLE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200d\u2060\ufeff\u202a-\u202e\u2066-\u2069]/g;
+// What a title may not hold (core's title rules): control, bidi and zero-width characters, each replaced by a space.
+const UNSAFE_IN_TITLE = new RegExp(
+  [CONTROL_CHARS, LINE_BREAKS_AND_TABS, BIDI_CONTROLS, ZERO_WIDTH].map((rule) => rule.source).join('|'),
+  'g',
+);
 
 /** A title from a file name: "IMG_2041.jpeg" -> "IMG_2041", what a person would type, within the limit. */
 export function titleFromFileName(name: string | undefined): string {

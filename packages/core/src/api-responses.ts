@@ -1,7 +1,8 @@
 // The shapes the API answers with, as zod schemas: the OpenAPI document is generated from them, and
 // api-responses.test.ts checks they are the very types the handlers build (no second copy to drift).
 import * as z from 'zod/mini';
-import { IMAGE_CONTENT_TYPES, eventIdSchema, photoIdSchema, type ImageContentType } from '#lib/photo';
+import { IMAGE_CONTENT_TYPES, type ImageContentType } from '#lib/limits';
+import { eventIdSchema, photoIdSchema } from '#lib/schemas';
 import { PLACEHOLDER_MAX_CHARS, RENDITION_CONTENT_TYPE } from '#lib/renditions';
 
 const contentTypes = Object.keys(IMAGE_CONTENT_TYPES) as [ImageContentType, ...ImageContentType[]];

@@ -3,7 +3,8 @@
 // side only fails the generation.
 import type * as z from 'zod/mini';
 import { batchDeleteSchema, editPhotoSchema } from '#lib/photo-changes';
-import { createEventSchema, initiateUploadSchema, listEventsQuerySchema, listPhotosQuerySchema, updateEventSchema } from '#lib/photo';
+import { createEventSchema, listEventsQuerySchema, updateEventSchema } from '#lib/events';
+import { initiateUploadSchema, listPhotosQuerySchema } from '#lib/photos';
 import type * as responses from '#lib/api-responses';
 
 /** Response bodies by name (the document's components); null: no body (204). */

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { eventIdSchema, photoIdSchema } from '#lib/photo';
+import { eventIdSchema, photoIdSchema } from '#lib/schemas';
 import * as responses from '#lib/api-responses';
 import { apiRoutes, type RouteSpec } from '#lib/api-routes';
 

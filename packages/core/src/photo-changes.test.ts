@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '#lib/errors';
-import { DEFAULT_MAX_UPLOAD_BYTES, initiateUploadSchema } from '#lib/photo';
+import { DEFAULT_MAX_UPLOAD_BYTES } from '#lib/limits';
+import { initiateUploadSchema } from '#lib/photos';
 import { batchDeleteSchema, editPhotoSchema, mayChangePhoto, photoView } from '#lib/photo-changes';
 import { parseOrThrow } from '#lib/validation';
 

@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
-import { DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS, photoIdSchema, text, title, type Photo } from '#lib/photo';
+import { DESCRIPTION_MAX_CHARS, MAX_BATCH_DELETE, TITLE_MAX_CHARS } from '#lib/limits';
+import type { Photo } from '#lib/photos';
+import { photoIdSchema, text, title } from '#lib/schemas';
 
 /** PATCH /events/{eventId}/photos/{photoId}: the same text rules as initiate-upload. */
 export const editPhotoSchema = z
@@ -12,8 +14,6 @@ export const editPhotoSchema = z
     z.refine((edit) => edit.title !== undefined || edit.description !== undefined, 'must change title or description'),
   );
 export type EditPhotoRequest = z.infer<typeof editPhotoSchema>;
-
-export const MAX_BATCH_DELETE = 100;
 
 /** POST /events/{eventId}/photos/batch-delete */
 export const batchDeleteSchema = z.strictObject({

@@ -1,5 +1,6 @@
 import type { EditPhotoRequest } from '#lib/photo-changes';
-import type { PendingUpload, Photo, PhotoEvent, UpdateEventRequest } from '#lib/photo';
+import type { PhotoEvent, UpdateEventRequest } from '#lib/events';
+import type { PendingUpload, Photo } from '#lib/photos';
 import type { UploadQuotas } from '#lib/upload-quotas';
 
 // The records the handlers keep, as interfaces: the DynamoDB adapters in @event-photos/aws

@@ -1,4 +1,4 @@
-import type { ImageContentType } from '#lib/photo';
+import type { ImageContentType } from '#lib/limits';
 
 // What galleries load: resized WebP copies of a photo, made by processing (the renderer of
 // @event-photos/images implements PhotoRenderer). The original stays as uploaded, for download.
@@ -34,22 +34,6 @@ export type RenderOutcome =
 
 export interface PhotoRenderer {
   render(bytes: Uint8Array, contentType: ImageContentType): Promise<RenderOutcome>;
-}
-
-/**
- * Where a rendition `width` pixels wide is published, beside the original (photo.ts
- * `publishedObjectKey`): named by its target width, the smallest one it fits (a 1000-pixel-wide
- * largest rendition is `_w1920`), so every key a photo can have is known without its record, and
- * a delete that finds no record still removes them all (`renditionObjectKeys`).
- */
-export function renditionObjectKey(eventId: string, photoId: string, width: number): string {
-  const target = RENDITION_WIDTHS.find((candidate) => candidate >= width) ?? RENDITION_WIDTHS.at(-1)!;
-  return `photos/event_${eventId}/${photoId}_w${target}.webp`;
-}
-
-/** Every key a rendition of the photo can have. */
-export function renditionObjectKeys(eventId: string, photoId: string): string[] {
-  return RENDITION_WIDTHS.map((width) => renditionObjectKey(eventId, photoId, width));
 }
 
 /** The widths to make for an image `width` pixels wide: the targets below it, and at most its own. */

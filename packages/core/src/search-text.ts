@@ -1,6 +1,3 @@
-/** Longest `q=` accepted, in code points. */
-export const SEARCH_MAX_CHARS = 100;
-
 /**
  * The form in which titles, descriptions and queries are compared: NFKC (so a precomposed "é" and
  * "e" + combining accent, or "ﬁ" and "fi", are the same text), then case-folded. Lower, upper,

@@ -1,5 +1,5 @@
 import { S3_USER_METADATA_LIMIT_BYTES, decodeMetadataValue, encodeMetadataValue, metadataSize } from '#lib/metadata-encoding';
-import { IMAGE_CONTENT_TYPES, type ImageContentType } from '#lib/photo';
+import { IMAGE_CONTENT_TYPES, type ImageContentType } from '#lib/limits';
 
 /** What an upload's S3 object carries about itself (metadata keys are lowercase, as S3 returns them). */
 export interface UploadMetadata {

@@ -1,0 +1,142 @@
+import * as z from 'zod/mini';
+import type { PhotoView } from '#lib/photo-changes';
+import type { Rendition } from '#lib/renditions';
+import { foldForSearch } from '#lib/search-text';
+import {
+  DESCRIPTION_MAX_CHARS,
+  FEED_CURSOR_MAX_CHARS,
+  IMAGE_CONTENT_TYPES,
+  SEARCH_MAX_CHARS,
+  TITLE_MAX_CHARS,
+  type ImageContentType,
+} from '#lib/limits';
+import { pageQueryFields, text, title } from '#lib/schemas';
+
+// Photos: their upload (initiate-upload), the records kept of them, and their list.
+
+const contentTypes = Object.keys(IMAGE_CONTENT_TYPES) as [ImageContentType, ...ImageContentType[]];
+
+export function initiateUploadSchema(maxUploadBytes: number) {
+  return z.strictObject({
+    title: title(TITLE_MAX_CHARS),
+    description: z._default(text(DESCRIPTION_MAX_CHARS, { multiline: true }), ''),
+    contentType: z.enum(contentTypes, { error: `must be one of ${contentTypes.join(', ')}` }),
+    size: z.number({ error: 'must be a number of bytes' }).check(
+      z.meta({ type: 'integer' }), // what the refinement below checks, for the OpenAPI document
+      z.refine((value) => Number.isInteger(value), 'must be a whole number of bytes'),
+      z.minimum(1, 'must be at least 1 byte'),
+      z.maximum(maxUploadBytes, `must be at most ${maxUploadBytes} bytes`),
+    ),
+    sha256: z.optional(
+      z.pipe(
+        z.string().check(z.regex(/^[0-9a-fA-F]{64}$/, 'must be the 64-character hex SHA-256 of the file')),
+        z.transform((value: string) => value.toLowerCase()),
+      ),
+    ),
+  });
+}
+export type InitiateUploadRequest = z.infer<ReturnType<typeof initiateUploadSchema>>;
+
+export interface InitiateUploadResponse {
+  photoId: string;
+  s3PutObjectUrl: string;
+  method: 'PUT';
+  /** Exactly the headers the client must send with the PUT. */
+  headers: Record<string, string>;
+  expiresAt: string;
+}
+
+/** initiate-upload's 200 answer when the event already holds a photo with the declared sha256: nothing to upload. */
+export interface DuplicateUploadResponse {
+  duplicate: true;
+  photo: PhotoView;
+}
+
+/** What the uploader declared and who they are: shared by an upload and its photo. */
+interface UploadDetails {
+  photoId: string;
+  eventId: string;
+  title: string;
+  description: string;
+  contentType: ImageContentType;
+  size: number;
+  /** The uploader's Cognito `sub`: kept for permissions, never shown to other users. */
+  uploaderId: string;
+  /** What other users see of the uploader (from the token's claims at upload time). */
+  uploaderName: string;
+}
+
+/** A photo as stored (see PhotoView for what the API returns). */
+export interface Photo extends UploadDetails {
+  /** Hex SHA-256 of the stored bytes, computed by us or verified by S3, never taken from the client. */
+  sha256: string;
+  /** The original, as uploaded (bytes checked, headers ours): for download and full view. */
+  url: string;
+  /** Every published S3 object of the photo (the original and its renditions): a delete removes them all. */
+  objectKeys: string[];
+  /** As displayed (EXIF orientation applied). Absent when the file could not be decoded here (HEIC without dimensions). */
+  width?: number;
+  height?: number;
+  /** Resized WebP copies for galleries, smallest first; empty when the format cannot be decoded here (see `previewUnavailable`). */
+  renditions?: Rendition[];
+  /** A tiny blurred WebP as a data: URI (at most PLACEHOLDER_MAX_CHARS), to show while a rendition loads. */
+  placeholder?: string;
+  /** Why the photo has no renditions (HEIC is kept as uploaded): galleries show a tile instead. */
+  previewUnavailable?: string;
+  /** When processing accepted it (it became ready): the order of the list and of the feed. */
+  createdAt: string;
+}
+
+/** What initiate-upload records before the bytes arrive. */
+export interface PendingUpload extends UploadDetails {
+  objectKey: string;
+  initiatedAt: string;
+  expiresAt: string;
+  /**
+   * `rejected`: processing refused the object (it is deleted). `deleted`: a user deleted the photo.
+   * `duplicate`: the event already held the same bytes as photo `duplicateOf` (the object is deleted).
+   */
+  status?: 'rejected' | 'deleted' | 'duplicate';
+  rejectionReason?: string;
+  rejectedAt?: string;
+  duplicateOf?: string;
+  duplicateAt?: string;
+  deletedAt?: string;
+}
+
+export interface PhotoPage {
+  items: PhotoView[];
+  /** The next (older) page, or null at the end. Always null in a feed answer. */
+  nextCursor: string | null;
+  /**
+   * In a first page and in every feed answer: pass it as `since` to get what became ready after
+   * this answer, each photo exactly once. Null on later pages (the first page's one covers them).
+   */
+  feedCursor: string | null;
+}
+
+/**
+ * GET /events/{eventId}/photos. Newest ready first, paged by `cursor`; or, with `since` (a
+ * `feedCursor` of an earlier answer), what became ready after that answer, oldest first.
+ */
+export const listPhotosQuerySchema = z
+  .strictObject({
+    ...pageQueryFields,
+    q: z.optional(
+      z.pipe(
+        text(SEARCH_MAX_CHARS, { multiline: false }),
+        z.pipe(
+          z.transform((value: string) => foldForSearch(value.trim())),
+          z.string().check(z.refine((value) => value.length > 0, 'must not be empty')),
+        ),
+      ),
+    ),
+    uploader: z.optional(z.literal('me', { error: 'must be "me" (only your own photos)' })),
+    since: z.optional(z.string().check(z.maxLength(FEED_CURSOR_MAX_CHARS, 'is not a valid feed cursor'))),
+  })
+  .check(
+    z.refine((query) => query.cursor === undefined || query.since === undefined, {
+      message: 'cannot be combined with since',
+      path: ['cursor'],
+    }),
+  );
