@@ -6,7 +6,7 @@ import { FEED_SETTLE_MS, ValidationError, type Photo } from '@event-photos/core'
 import { photoRecord } from '@event-photos/testing/fixtures';
 import { PhotoListing, SEARCH_BUDGET } from '#lib/photo-listing';
 import { READY_INDEX, UPLOADER_INDEX, listingAttributes } from '#lib/photo-items';
-import { decodeFeedCursor, decodePageCursor, endOfMillisecond } from '#lib/photo-cursors';
+import { decodeFeedCursor, decodePhotoCursor, endOfMillisecond } from '#lib/cursors';
 
 // What the listing asks DynamoDB; photo-listing-adapter.integration.test.ts runs it against dynalite.
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -61,7 +61,7 @@ describe('first page', () => {
   it('goes on to the next page below the last photo it returned', async () => {
     ddb.on(QueryCommand).resolves({ Items: [item(OLD)], ScannedCount: 1, LastEvaluatedKey: { pk: PK, sk: 'x', readyKey: 'y' } });
     const page = await listing.listPhotos(EVENT, { limit: 1 });
-    expect(decodePageCursor(page.nextCursor!)).toEqual(listingAttributes(OLD).readyKey);
+    expect(decodePhotoCursor(page.nextCursor!)).toEqual(listingAttributes(OLD).readyKey);
 
     ddb.reset();
     ddb.on(QueryCommand).resolves({ Items: [item(OLD)], ScannedCount: 1 });
@@ -102,7 +102,7 @@ describe('a search that reaches its read budget', () => {
       .resolves({ Items: [], ScannedCount: SEARCH_BUDGET, LastEvaluatedKey: { pk: PK, sk: `PHOTO#${OLD.photoId}`, ...lastKey } });
     const page = await listing.listPhotos(EVENT, { limit: 10, q: 'needle', ...filter });
     expect(page.items).toEqual([]);
-    expect(decodePageCursor(page.nextCursor!)).toBe(listingAttributes(OLD).readyKey);
+    expect(decodePhotoCursor(page.nextCursor!)).toBe(listingAttributes(OLD).readyKey);
     expect(queries()).toHaveLength(1);
   });
 });

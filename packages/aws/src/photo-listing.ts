@@ -2,14 +2,7 @@ import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { FEED_SETTLE_MS, type Photo, type PhotoList, type PhotoLister, type PhotoListRequest } from '@event-photos/core';
 import { READY_INDEX, UPLOADER_INDEX, photoOfItem } from '#lib/photo-items';
 import { eventPk } from '#lib/table-keys';
-import {
-  decodeFeedCursor,
-  decodePageCursor,
-  encodeFeedCursor,
-  encodePageCursor,
-  endOfMillisecond,
-  type FeedCursor,
-} from '#lib/photo-cursors';
+import { decodeFeedCursor, decodePhotoCursor, encodeFeedCursor, encodePhotoCursor, endOfMillisecond, type FeedCursor } from '#lib/cursors';
 
 // Lists through the two local indexes of the event's partition (see photo-items.ts).
 
@@ -62,7 +55,7 @@ export class PhotoListing implements PhotoLister {
     // Read the clock before the query: everything stamped FEED_SETTLE_MS before it is then visible.
     const settled = endOfMillisecond(this.clock() - FEED_SETTLE_MS);
     if (options.since !== undefined) return this.feed(pk, options, options.since, settled);
-    const after = options.cursor === undefined ? undefined : decodePageCursor(options.cursor);
+    const after = options.cursor === undefined ? undefined : decodePhotoCursor(options.cursor);
     const { matches, examinedUpTo } = await this.scan(pk, options, {
       low: '0',
       high: after ?? '~',
@@ -71,7 +64,7 @@ export class PhotoListing implements PhotoLister {
       limit: options.limit,
     });
     const items = matches.map(({ photo }) => photo);
-    const nextCursor = examinedUpTo === undefined ? null : encodePageCursor(examinedUpTo);
+    const nextCursor = examinedUpTo === undefined ? null : encodePhotoCursor(examinedUpTo);
     if (after !== undefined) return { items, nextCursor, feedCursor: null };
     const seen = matches.map(({ key }) => key).filter((key) => key > settled);
     if (examinedUpTo !== undefined && examinedUpTo > settled) {

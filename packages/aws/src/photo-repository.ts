@@ -3,9 +3,8 @@ import { BatchedGets } from '#lib/batched-gets';
 import { unlessConditionFails } from '#lib/conditional-write';
 import { EVENT_SK, eventPk, hashSk, photoSk, quotaSk, quotaTotalSk, uploadSk } from '#lib/table-keys';
 import { listingAttributes, photoOfItem } from '#lib/photo-items';
+import { decodeEventCursor, encodeEventCursor } from '#lib/cursors';
 import {
-  ValidationError,
-  eventIdSchema,
   foldForSearch,
   quotaWindow,
   type QuotaReservation,
@@ -372,31 +371,4 @@ export class PhotoRepository implements PhotoStore {
 
 function toEvent({ pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...event }: PhotoEvent & Partial<Keys> & IndexKeys): PhotoEvent {
   return event;
-}
-
-function encodeEventCursor(gsi1sk: string): string {
-  const separator = gsi1sk.lastIndexOf('#');
-  return Buffer.from(JSON.stringify({ v: 1, createdAt: gsi1sk.slice(0, separator), eventId: gsi1sk.slice(separator + 1) })).toString(
-    'base64url',
-  );
-}
-
-// Only what encodeEventCursor makes: a forged key could otherwise point the Query anywhere.
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
-
-function decodeEventCursor(cursor: string): { createdAt: string; eventId: string } {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; createdAt?: unknown; eventId?: unknown };
-    if (
-      parsed.v === 1 &&
-      typeof parsed.createdAt === 'string' &&
-      ISO_TIME.test(parsed.createdAt) &&
-      eventIdSchema.safeParse(parsed.eventId).success
-    ) {
-      return { createdAt: parsed.createdAt, eventId: parsed.eventId as string };
-    }
-  } catch {
-    // fall through: any undecodable cursor is the client's error
-  }
-  throw new ValidationError('cursor', 'cursor is not a valid page cursor');
 }

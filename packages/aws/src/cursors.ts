@@ -1,4 +1,46 @@
-import { ValidationError, photoIdSchema } from '@event-photos/core';
+import { ValidationError, eventIdSchema, photoIdSchema } from '@event-photos/core';
+
+// Every cursor the adapters hand out, opaque to callers. A page cursor is the base64url JSON of
+// the key the next page starts after, with a version of its own per list (events 1, photos 2), so
+// a cursor of one list is refused by the other; a feed cursor is binary (see below). Any cursor
+// these functions did not make is refused with a ValidationError on the field it came in.
+
+function encodePageCursor(version: number, fields: Record<string, string>): string {
+  return Buffer.from(JSON.stringify({ v: version, ...fields })).toString('base64url');
+}
+
+/** The cursor's fields, when it is a page cursor of `version` that `accept` takes; otherwise a ValidationError on `cursor`. */
+function decodePageCursor<T>(cursor: string, version: number, accept: (fields: Record<string, unknown>) => T | undefined): T {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const value = parsed['v'] === version ? accept(parsed) : undefined;
+    if (value !== undefined) return value;
+  } catch {
+    // fall through: any undecodable cursor is the client's error
+  }
+  throw new ValidationError('cursor', 'cursor is not a valid page cursor');
+}
+
+// ---------------------------------------------------------------- events (photo-repository.ts)
+
+/** A later page of events starts below the index key `{createdAt}#{eventId}` of the last event listed. */
+export function encodeEventCursor(gsi1sk: string): string {
+  const separator = gsi1sk.lastIndexOf('#');
+  return encodePageCursor(1, { createdAt: gsi1sk.slice(0, separator), eventId: gsi1sk.slice(separator + 1) });
+}
+
+// Only what encodeEventCursor makes: a forged key could otherwise point the Query anywhere.
+const EVENT_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
+
+export function decodeEventCursor(cursor: string): { createdAt: string; eventId: string } {
+  return decodePageCursor(cursor, 1, ({ createdAt, eventId }) =>
+    typeof createdAt === 'string' && EVENT_TIME.test(createdAt) && eventIdSchema.safeParse(eventId).success
+      ? { createdAt, eventId: eventId as string }
+      : undefined,
+  );
+}
+
+// ---------------------------------------------------------------- photos (photo-listing.ts)
 
 /** Above every ready key of that millisecond ("~" sorts after hex digits and "-"). */
 export const endOfMillisecond = (ms: number) => `${new Date(ms).toISOString()}#~`;
@@ -6,19 +48,13 @@ export const endOfMillisecond = (ms: number) => `${new Date(ms).toISOString()}#~
 const READY_KEY = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)#([0-9a-f-]{36})$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-/** A later page starts below the ready key `after` (the last one the previous page examined). */
-export function encodePageCursor(after: string): string {
-  return Buffer.from(JSON.stringify({ v: 2, after })).toString('base64url');
+/** A later page of photos starts below the ready key `after` (the last one the previous page examined). */
+export function encodePhotoCursor(after: string): string {
+  return encodePageCursor(2, { after });
 }
 
-export function decodePageCursor(cursor: string): string {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; after?: unknown };
-    if (parsed.v === 2 && isReadyKey(parsed.after)) return parsed.after as string;
-  } catch {
-    // fall through: any undecodable cursor is the client's error
-  }
-  throw new ValidationError('cursor', 'cursor is not a valid page cursor');
+export function decodePhotoCursor(cursor: string): string {
+  return decodePageCursor(cursor, 2, ({ after }) => (isReadyKey(after) ? (after as string) : undefined));
 }
 
 /**
@@ -33,12 +69,12 @@ export interface FeedCursor {
 // Binary, so a busy event's recent ids fit a query string: version, the watermark's milliseconds
 // (6 bytes), whether it ends a millisecond (0) or names a photo (1 + its 16 bytes), then each seen
 // photo as its milliseconds after the watermark's (4 bytes) and its id (16 bytes).
-const VERSION = 1;
+const FEED_VERSION = 1;
 
 export function encodeFeedCursor({ watermark, seen }: FeedCursor): string {
   const { ms, photoId } = splitBoundary(watermark);
   const parts = [
-    Buffer.from([VERSION]),
+    Buffer.from([FEED_VERSION]),
     uint48(ms),
     photoId === undefined ? Buffer.from([0]) : Buffer.concat([Buffer.from([1]), uuidBytes(photoId)]),
   ];
@@ -54,7 +90,7 @@ export function encodeFeedCursor({ watermark, seen }: FeedCursor): string {
 export function decodeFeedCursor(cursor: string): FeedCursor {
   const bytes = Buffer.from(cursor, 'base64url');
   const invalid = () => new ValidationError('since', 'since is not a valid feed cursor');
-  if (bytes.length < 8 || bytes[0] !== VERSION || bytes.toString('base64url') !== cursor) throw invalid();
+  if (bytes.length < 8 || bytes[0] !== FEED_VERSION || bytes.toString('base64url') !== cursor) throw invalid();
   const ms = bytes.readUIntBE(1, 6);
   let offset = 8;
   let watermark = endOfMillisecond(ms);
