@@ -40,15 +40,6 @@ export class ObjectStorage implements ObjectStore {
     }
   }
 
-  /** The first `length` bytes (fewer if the object is shorter), of the version `etag` names. */
-  async firstBytes(key: string, length: number, etag?: string): Promise<Uint8Array> {
-    const object = await this.s3.send(
-      new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: `bytes=0-${length - 1}`, IfMatch: etag }),
-    );
-    const bytes = await object.Body!.transformToByteArray();
-    return bytes.subarray(0, length);
-  }
-
   /** The whole object, hashed as it streams in; pins the ETag seen by HeadObject (If-Match), so the bytes are those the checks looked at. */
   async read(key: string, etag?: string): Promise<{ bytes: Uint8Array; sha256: string }> {
     const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, IfMatch: etag }));

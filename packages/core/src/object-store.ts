@@ -7,7 +7,7 @@ export interface StoredObject {
   contentType: string | undefined;
   /** User metadata as S3 returns it: lowercase keys, values still encoded. */
   metadata: Record<string, string>;
-  /** The version of the object: pass it to firstBytes and read to read that version only. */
+  /** The version of the object: pass it to read to read that version only. */
   etag: string | undefined;
   /** Hex SHA-256 that S3 verified on upload (x-amz-checksum-sha256), when the upload declared one. */
   verifiedSha256: string | undefined;
@@ -23,11 +23,10 @@ export interface PublishedHeaders {
 export interface ObjectStore {
   /** The object's size, type, metadata and version, or null when there is no such object. */
   head(key: string): Promise<StoredObject | null>;
-  /** The first `length` bytes (fewer if the object is shorter); fails when the object is gone or is no longer version `etag`. */
-  firstBytes(key: string, length: number, etag?: string): Promise<Uint8Array>;
   /**
    * The whole object and its SHA-256, hashed as it arrives (processing decodes every byte anyway,
-   * so it is read once, in memory: callers bound its size first); fails as firstBytes does.
+   * so it is read once, in memory: callers bound its size first); fails when the object is gone
+   * or is no longer version `etag`.
    */
   read(key: string, etag?: string): Promise<{ bytes: Uint8Array; sha256: string }>;
   /**

@@ -54,10 +54,6 @@ export class InMemoryObjectStore implements ObjectStore {
     return { size: bytes.length, contentType, cacheControl, metadata: { ...metadata }, etag, verifiedSha256 };
   }
 
-  async firstBytes(key: string, length: number, etag?: string): Promise<Uint8Array> {
-    return new Uint8Array(this.#read(key, etag).subarray(0, length));
-  }
-
   async read(key: string, etag?: string): Promise<{ bytes: Uint8Array; sha256: string }> {
     const bytes = this.#read(key, etag);
     return { bytes: new Uint8Array(bytes), sha256: createHash('sha256').update(bytes).digest('hex') };

@@ -171,7 +171,7 @@ describe('process-uploaded-photo', () => {
       cacheControl: 'public, max-age=31536000, immutable',
       metadata: {},
     });
-    expect(Buffer.from(await stores.objects.firstBytes(publishedOf(PHOTO_ID), size))).toStrictEqual(bytes);
+    expect(Buffer.from((await stores.objects.read(publishedOf(PHOTO_ID))).bytes)).toStrictEqual(bytes);
     // The upload stays in quarantine while its URL is valid (a second PUT must still find it: 412).
     expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(true);
     expect(await uploadOf(PHOTO_ID)).not.toHaveProperty('status');
@@ -189,14 +189,12 @@ describe('process-uploaded-photo', () => {
     const bytes = jpegOf(PHOTO_ID);
     await upload(PHOTO_ID, { bytes, object: { verifiedSha256: true } });
     const read = vi.spyOn(stores.objects, 'read');
-    const sniff = vi.spyOn(stores.objects, 'firstBytes');
     const { etag } = (await stores.objects.head(keyOf(PHOTO_ID)))!;
 
     await invoke(keyOf(PHOTO_ID));
 
     expect((await photoOf(PHOTO_ID))!.sha256).toBe(sha256Hex(bytes));
     expect(read.mock.calls).toEqual([[keyOf(PHOTO_ID), etag]]);
-    expect(sniff).not.toHaveBeenCalled();
   });
 
   it('fails (to be retried) when the bytes read are not those S3 verified, and records nothing', async () => {
@@ -212,11 +210,11 @@ describe('process-uploaded-photo', () => {
     const recorded = photoRecord({ eventId: EVENT_ID, photoId: PHOTO_ID, title: 'As first recorded' });
     await stores.photos.savePhoto(recorded);
     const save = vi.spyOn(stores.photos, 'savePhoto');
-    const reads = [vi.spyOn(stores.objects, 'firstBytes'), vi.spyOn(stores.objects, 'read')];
+    const read = vi.spyOn(stores.objects, 'read');
 
     await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, alreadyRecorded: 1 });
     expect(save).not.toHaveBeenCalled();
-    for (const read of reads) expect(read).not.toHaveBeenCalled();
+    expect(read).not.toHaveBeenCalled();
     await expect(photoOf(PHOTO_ID)).resolves.toStrictEqual(recorded);
     expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(true);
   });
@@ -330,10 +328,10 @@ describe('process-uploaded-photo', () => {
     // An upload record, but nothing stored under the key.
     await stores.photos.savePendingUpload(pendingFor(PHOTO_ID));
     const head = vi.spyOn(stores.objects, 'head');
-    const firstBytes = vi.spyOn(stores.objects, 'firstBytes');
+    const read = vi.spyOn(stores.objects, 'read');
     await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, gone: 1 });
     expect(head).toHaveBeenCalledTimes(1);
-    expect(firstBytes).not.toHaveBeenCalled();
+    expect(read).not.toHaveBeenCalled();
     await expect(photoOf(PHOTO_ID)).resolves.toBeNull();
     await expect(uploadOf(PHOTO_ID)).resolves.toStrictEqual(pendingFor(PHOTO_ID));
   });
