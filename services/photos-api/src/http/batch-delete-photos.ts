@@ -1,4 +1,5 @@
 import { NotFoundError, batchDeleteSchema, parseOrThrow, type BatchDeleteResponse } from '@event-photos/core';
+import pLimit from 'p-limit';
 import { deletePhoto } from '#lib/delete-photo';
 import { photos } from '#lib/photo-store';
 import { claims } from '#lib/content-claim-store';
@@ -22,14 +23,15 @@ export const createHandler = (stores: Stores) =>
     const photoEvent = await stores.photos.getEvent(eventId);
     if (!photoEvent) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
 
-    const pending = [...new Set(photoIds)];
-    const results: BatchDeleteResponse['results'] = [];
-    while (pending.length > 0) {
-      const chunk = pending.splice(0, CONCURRENCY);
-      const statuses = await Promise.all(chunk.map((photoId) => deletePhoto(stores, photoEvent, photoId, caller)));
-      for (const [index, photoId] of chunk.entries()) results.push({ photoId, status: statuses[index]! });
-    }
-    const body: BatchDeleteResponse = { results };
+    const distinct = [...new Set(photoIds)];
+    const limit = pLimit(CONCURRENCY);
+    const statuses = await limit
+      .map(distinct, (photoId) => deletePhoto(stores, photoEvent, photoId, caller))
+      .catch((error: unknown) => {
+        limit.clearQueue(); // a failed delete fails the request: none still waiting starts
+        throw error;
+      });
+    const body: BatchDeleteResponse = { results: distinct.map((photoId, index) => ({ photoId, status: statuses[index]! })) };
     return { status: 200, body };
   });
 

@@ -1,11 +1,13 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { UPLOADS_PREFIX } from '@event-photos/core';
+import pLimit from 'p-limit';
 import { claims } from '#lib/content-claim-store';
 import { objects } from '#lib/object-store';
 import { photos } from '#lib/photo-store';
 import { logger } from '#lib/logger';
 import { renderer } from '#lib/photo-renderer';
-import { UPLOADS_PREFIX, processUpload, type Outcome, type Processing } from '#lib/process-upload';
+import { processUpload, type Outcome, type Processing } from '#lib/process-upload';
 
 const CONCURRENCY = 8;
 
@@ -48,24 +50,25 @@ export const createHandler = (stores: Processing, limits: ReconcileLimits = RECO
         failed: 0,
         stopped: null,
       };
-      const running = new Set<Promise<void>>();
+      const limit = pLimit(CONCURRENCY);
+      const tasks: Promise<void>[] = [];
       for await (const key of stores.objects.keys(UPLOADS_PREFIX)) {
         // Leaving the loop also stops the listing: no page beyond the bound is read.
         if (report.objects >= limits.maxObjects) report.stopped = 'objects';
         else if (context.getRemainingTimeInMillis() < limits.timeMarginMs) report.stopped = 'time';
         if (report.stopped) break;
         report.objects++;
-        const task = processUpload(stores, key)
+        const task = limit(() => processUpload(stores, key))
           .then((outcome) => void report[outcome]++)
           .catch((error: unknown) => {
             report.failed++;
             logger.error('Reconciling an upload failed', { key, error: error as Error });
-          })
-          .finally(() => running.delete(task));
-        running.add(task);
-        if (running.size >= CONCURRENCY) await Promise.race(running);
+          });
+        tasks.push(task);
+        // Wait for a free slot (a no-op's turn) before listing on: the bounds above are then checked as each object starts.
+        if (limit.activeCount + limit.pendingCount >= limit.concurrency) await limit(() => undefined);
       }
-      await Promise.all(running);
+      await Promise.all(tasks);
       if (report.stopped) logger.warn('Reconcile stopped before the end of the backlog; the next run goes on', { ...report });
       else logger.info('Reconciled uploads', { ...report });
       return report;

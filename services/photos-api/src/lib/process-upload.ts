@@ -2,6 +2,7 @@ import {
   FEED_SETTLE_MS,
   PUBLISHED_CACHE_CONTROL,
   UNKNOWN_UPLOADER_NAME,
+  UPLOADS_PREFIX,
   decodeUploadMetadata,
   effectiveQuotas,
   parseUploadObjectKey,
@@ -23,8 +24,6 @@ import type { Stores } from '#lib/stores';
  * event already holds the same bytes as another photo, so this upload's object is deleted.
  */
 export type Outcome = 'created' | 'alreadyRecorded' | 'duplicateContent' | 'rejected' | 'gone' | 'deleted';
-
-export const UPLOADS_PREFIX = 'uploads/';
 
 /** What processing works with: the stores, and the renderer that decodes each photo. */
 export interface Processing extends Stores {
