@@ -7,11 +7,11 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { CognitoRequestError } from '#lib/cognito-errors';
+import { CognitoRequestError, cognitoSignatureError } from '#lib/cognito-errors';
 import { allowsAuthFlow, type CognitoLocalData } from '#lib/cognito-local-data';
 import { createSrpFront, type SrpFront } from '#lib/cognito-srp';
 import { listenOnLoopback, LOOPBACK } from '#lib/net';
-import { S3RequestError, verifySigV4 } from '#lib/sigv4-verifier';
+import { verifySigV4 } from '#lib/sigv4-verifier';
 
 export interface AdminCredentials {
   accessKeyId: string;
@@ -187,15 +187,7 @@ async function verifyAdmin(
       body,
     });
   } catch (error) {
-    if (!(error instanceof S3RequestError)) throw error;
-    // The verifier speaks S3; Cognito names the same failures these JSON error types.
-    if (error.code === 'InvalidAccessKeyId') {
-      throw new CognitoRequestError(400, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
-    }
-    if (error.code === 'AuthorizationQueryParametersError' || error.code === 'InvalidArgument') {
-      throw new CognitoRequestError(400, 'IncompleteSignatureException', error.message);
-    }
-    throw new CognitoRequestError(400, 'InvalidSignatureException', error.message);
+    throw cognitoSignatureError(error);
   }
 }
 
