@@ -3,7 +3,6 @@ import {
   CONTROL_CHARS,
   DEFAULT_MAX_UPLOAD_BYTES,
   DESCRIPTION_MAX_CHARS,
-  IMAGE_CONTENT_TYPES,
   LINE_BREAKS_AND_TABS,
   TITLE_MAX_CHARS,
   ZERO_WIDTH,
@@ -11,7 +10,10 @@ import {
   type ImageContentType,
 } from '@event-photos/core/limits';
 
-/** The usual file extensions of each type the API takes (IMAGE_CONTENT_TYPES), for a file the browser gives no type. */
+/**
+ * The usual file extensions of each type the API takes, for a file the browser gives no type. Keyed
+ * by ImageContentType, so tsc fails when core's IMAGE_CONTENT_TYPES changes and this does not.
+ */
 const EXTENSIONS: Record<ImageContentType, readonly string[]> = {
   'image/jpeg': ['jpg', 'jpeg', 'jfif'],
   'image/png': ['png'],
@@ -20,7 +22,7 @@ const EXTENSIONS: Record<ImageContentType, readonly string[]> = {
   'image/avif': ['avif'],
   'image/heic': ['heic'],
 };
-export const ACCEPTED_CONTENT_TYPES = Object.keys(IMAGE_CONTENT_TYPES) as ImageContentType[];
+export const ACCEPTED_CONTENT_TYPES = Object.keys(EXTENSIONS) as ImageContentType[];
 
 const TYPE_NAMES = 'JPEG, PNG, WebP, GIF, AVIF or HEIC';
 const MIB = 1024 * 1024;
