@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import {
@@ -11,6 +10,8 @@ import {
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { errorAnswer, jsonAnswer, send } from '#lib/dynamodb-dynalite';
+import { createFront, type DynamoDbFront } from '#lib/dynamodb-front';
 import { listenOnLoopback, LOOPBACK } from '#lib/net';
 
 export interface LocalDynamoDb {
@@ -21,17 +22,27 @@ export interface LocalDynamoDb {
   close(): Promise<void>;
 }
 
-/** dynalite (pure JS DynamoDB, LevelDB on disk): starts in ~0.1 s, no Java needed. */
+/**
+ * dynalite (pure JS DynamoDB, LevelDB on disk): starts in ~0.1 s, no Java needed. Its front adds
+ * what dynalite 4 lacks and the product uses: TransactWriteItems, TransactGetItems and
+ * ReturnValuesOnConditionCheckFailure (dynamodb-transactions.ts).
+ */
 export async function startDynamoDb({ directory, port }: { directory: string; port: number }): Promise<LocalDynamoDb> {
   await mkdir(directory, { recursive: true });
   const server: Server = dynalite({ path: directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  guardRequests(server);
-  const listen = () => listenOnLoopback(server, port);
-  const stopListening = () =>
-    new Promise<void>((resolve) => {
+  const front = guardRequests(server);
+  const listen = () => {
+    front.reopen();
+    return listenOnLoopback(server, port);
+  };
+  const stopListening = async () => {
+    // A transaction half-applied finishes first: dynalite's close closes its database.
+    await front.drain();
+    await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
     });
+  };
   await listen();
   return {
     endpoint: `http://${LOOPBACK}:${port}`,
@@ -48,11 +59,13 @@ const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
  * dynalite runs in this process and throws from its request handlers on some input (a client
  * that goes away mid-body, `null` as the JSON body): uncaught, that would stop the whole stack.
  * So it gets each request only once complete, replayed synchronously so that what it throws
- * becomes a 400, and GET only for its health check on `/`.
+ * becomes a 400, and GET only for its health check on `/`. The front (dynamodb-front.ts) orders
+ * the requests with its lock and answers what dynalite lacks (transactions).
  */
-function guardRequests(server: Server): void {
+function guardRequests(server: Server): DynamoDbFront {
   const handlers = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
+  const front = createFront(handlers);
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -62,27 +75,13 @@ function guardRequests(server: Server): void {
     });
     request.on('error', () => response.destroy()); // the client is gone: nobody to answer
     request.on('end', () => {
-      if (size > MAX_REQUEST_BYTES)
-        return sendJson(response, 413, { __type: 'com.amazon.coral.service#SerializationException', message: 'Request too large' });
+      if (size > MAX_REQUEST_BYTES) return send(response, errorAnswer('SerializationException', 'Request too large', {}, 413));
       if (request.method === 'GET' && request.url?.split('?')[0] !== '/')
-        return sendJson(response, 404, { __type: 'com.amazon.coral.service#UnknownOperationException' });
-      const replay = Object.assign(new EventEmitter(), { method: request.method, url: request.url, headers: request.headers });
-      try {
-        for (const handler of handlers) handler(replay as unknown as IncomingMessage, response);
-        if (size > 0) replay.emit('data', Buffer.concat(chunks));
-        replay.emit('end');
-      } catch {
-        if (!response.headersSent)
-          sendJson(response, 400, { __type: 'com.amazon.coral.service#SerializationException', message: 'Malformed request' });
-      }
+        return send(response, jsonAnswer(404, { __type: 'com.amazon.coral.service#UnknownOperationException' }));
+      void front.serve(request, response, Buffer.concat(chunks));
     });
   });
-}
-
-function sendJson(response: ServerResponse, status: number, body: Record<string, string>): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(text) });
-  response.end(text);
+  return front;
 }
 
 /**

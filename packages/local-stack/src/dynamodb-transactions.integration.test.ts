@@ -1,0 +1,574 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  IdempotentParameterMismatchException,
+  PutItemCommand,
+  ResourceNotFoundException,
+  ScanCommand,
+  TransactGetItemsCommand,
+  TransactionCanceledException,
+  type TransactWriteItem,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalDynamoDb, startDynamoDb } from '#lib/dynamodb';
+import { freePort } from '#lib/net';
+
+// The local DynamoDB's transactions, driven by the real SDK over HTTP as the product drives
+// DynamoDB: the rules (all or nothing, reasons in order, limits, idempotency) and atomicity
+// under concurrent writers and readers.
+let dynamodb: LocalDynamoDb;
+let dataDir: string;
+let client: DynamoDBClient;
+const TABLE = 'transactions';
+const OTHER = 'transactions-other';
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-transactions-'));
+  dynamodb = await startDynamoDb({ directory: dataDir, port: await freePort() });
+  client = new DynamoDBClient({
+    endpoint: dynamodb.endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  for (const TableName of [TABLE, OTHER])
+    await client.send(
+      new CreateTableCommand({
+        TableName,
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+});
+
+afterAll(async () => {
+  client?.destroy();
+  await dynamodb?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const S = (value: string): AttributeValue => ({ S: value });
+const N = (value: number): AttributeValue => ({ N: String(value) });
+const key = (pk: string) => ({ pk: S(pk) });
+const put = (pk: string, attributes: Record<string, AttributeValue> = {}, TableName = TABLE) =>
+  client.send(new PutItemCommand({ TableName, Item: { ...key(pk), ...attributes } }));
+const get = async (pk: string, TableName = TABLE) =>
+  (await client.send(new GetItemCommand({ TableName, Key: key(pk), ConsistentRead: true }))).Item;
+const transact = (TransactItems: TransactWriteItem[], ClientRequestToken?: string) =>
+  client.send(new TransactWriteItemsCommand({ TransactItems, ...(ClientRequestToken ? { ClientRequestToken } : {}) }));
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => expect.unreachable('the request should have been refused'),
+    (error: Error & { $metadata?: { httpStatusCode?: number } }) => error,
+  );
+const increment = (pk: string, condition?: string): TransactWriteItem => ({
+  Update: {
+    TableName: TABLE,
+    Key: key(pk),
+    UpdateExpression: 'ADD n :one',
+    ExpressionAttributeValues: { ':one': N(1), ...(condition ? { ':ten': N(10) } : {}) },
+    ...(condition ? { ConditionExpression: condition } : {}),
+  },
+});
+
+describe('TransactWriteItems', () => {
+  it('applies Put, Update, Delete and ConditionCheck together, across tables', async () => {
+    await put('ok-a', { n: N(1) });
+    await put('ok-b');
+    await put('ok-c', { state: S('open') }, OTHER);
+    await transact([
+      { Put: { TableName: TABLE, Item: { ...key('ok-new'), n: N(7) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Update: { TableName: TABLE, Key: key('ok-a'), UpdateExpression: 'SET n = n + :one', ExpressionAttributeValues: { ':one': N(1) } } },
+      { Delete: { TableName: TABLE, Key: key('ok-b'), ConditionExpression: 'attribute_exists(pk)' } },
+      {
+        ConditionCheck: {
+          TableName: OTHER,
+          Key: key('ok-c'),
+          ConditionExpression: '#state = :open',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':open': S('open') },
+        },
+      },
+    ]);
+    expect(await get('ok-new')).toEqual({ ...key('ok-new'), n: N(7) });
+    expect(await get('ok-a')).toEqual({ ...key('ok-a'), n: N(2) });
+    expect(await get('ok-b')).toBeUndefined();
+  });
+
+  it('is all or nothing: one failing condition among several leaves every item as it was', async () => {
+    await put('all-a', { n: N(1) });
+    await put('all-b', { n: N(1) });
+    await put('all-c', { n: N(1) });
+    const error = await failure(
+      transact([
+        { Update: { TableName: TABLE, Key: key('all-a'), UpdateExpression: 'SET n = :two', ExpressionAttributeValues: { ':two': N(2) } } },
+        { Put: { TableName: TABLE, Item: { ...key('all-new') }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Delete: { TableName: TABLE, Key: key('all-b') } },
+        {
+          ConditionCheck: {
+            TableName: TABLE,
+            Key: key('all-c'),
+            ConditionExpression: 'n = :five',
+            ExpressionAttributeValues: { ':five': N(5) },
+          },
+        },
+      ]),
+    );
+    expect(error).toBeInstanceOf(TransactionCanceledException);
+    expect(error.message).toBe(
+      'Transaction cancelled, please refer cancellation reasons for specific reasons [None, None, None, ConditionalCheckFailed]',
+    );
+    expect(error.$metadata?.httpStatusCode).toBe(400);
+    expect(await get('all-a')).toEqual({ ...key('all-a'), n: N(1) });
+    expect(await get('all-new')).toBeUndefined();
+    expect(await get('all-b')).toEqual({ ...key('all-b'), n: N(1) });
+  });
+
+  it('gives a reason per action, in order, with the item only where ReturnValuesOnConditionCheckFailure is ALL_OLD', async () => {
+    await put('why-a', { n: N(1) });
+    await put('why-b', { n: N(2) });
+    await put('why-c', { n: N(3) });
+    const error = await failure(
+      transact([
+        {
+          Put: {
+            TableName: TABLE,
+            Item: key('why-a'),
+            ConditionExpression: 'attribute_not_exists(pk)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+        { Delete: { TableName: TABLE, Key: key('why-b'), ConditionExpression: 'n = :one', ExpressionAttributeValues: { ':one': N(1) } } },
+        { Update: { TableName: TABLE, Key: key('why-c'), UpdateExpression: 'SET m = :one', ExpressionAttributeValues: { ':one': N(1) } } },
+        {
+          ConditionCheck: {
+            TableName: TABLE,
+            Key: key('why-none'),
+            ConditionExpression: 'attribute_exists(pk)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+      ]),
+    );
+    expect(error).toBeInstanceOf(TransactionCanceledException);
+    expect((error as TransactionCanceledException).CancellationReasons).toEqual([
+      { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed', Item: { ...key('why-a'), n: N(1) } },
+      { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' },
+      { Code: 'None' },
+      { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed' },
+    ]);
+    expect(error.message).toBe(
+      'Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed, ConditionalCheckFailed, None, ConditionalCheckFailed]',
+    );
+    expect(await get('why-c')).toEqual({ ...key('why-c'), n: N(3) });
+  });
+
+  it('undoes the actions already applied when a later one is refused while applying (a ValidationError reason)', async () => {
+    await put('undo-b', { n: N(1) });
+    await put('undo-c', { s: S('text') });
+    const error = await failure(
+      transact([
+        { Put: { TableName: TABLE, Item: { ...key('undo-a'), n: N(1) } } },
+        { Update: { TableName: TABLE, Key: key('undo-b'), UpdateExpression: 'SET n = :two', ExpressionAttributeValues: { ':two': N(2) } } },
+        { Delete: { TableName: TABLE, Key: key('undo-d') } },
+        // Adding a number to a string: found only when the update is applied to the item.
+        {
+          Update: {
+            TableName: TABLE,
+            Key: key('undo-c'),
+            UpdateExpression: 'SET s = s + :one',
+            ExpressionAttributeValues: { ':one': N(1) },
+          },
+        },
+      ]),
+    );
+    expect(error).toBeInstanceOf(TransactionCanceledException);
+    expect((error as TransactionCanceledException).CancellationReasons).toEqual([
+      { Code: 'None' },
+      { Code: 'None' },
+      { Code: 'None' },
+      { Code: 'ValidationError', Message: 'An operand in the update expression has an incorrect data type' },
+    ]);
+    expect(await get('undo-a')).toBeUndefined();
+    expect(await get('undo-b')).toEqual({ ...key('undo-b'), n: N(1) });
+    expect(await get('undo-c')).toEqual({ ...key('undo-c'), s: S('text') });
+  });
+
+  it('takes 100 actions and refuses 101', async () => {
+    const puts = (count: number, prefix: string) =>
+      Array.from({ length: count }, (_, index): TransactWriteItem => ({ Put: { TableName: TABLE, Item: key(`${prefix}-${index}`) } }));
+    await transact(puts(100, 'hundred'));
+    expect(await get('hundred-99')).toEqual(key('hundred-99'));
+    const error = await failure(transact(puts(101, 'too-many')));
+    expect(error.name).toBe('ValidationException');
+    expect(error.message).toMatch(
+      /^1 validation error detected: Value '\[.+\]' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100$/,
+    );
+    expect(await get('too-many-0')).toBeUndefined();
+  });
+
+  it('refuses an empty transaction', async () => {
+    const error = await failure(transact([]));
+    expect(error.name).toBe('ValidationException');
+    expect(error.message).toBe(
+      "1 validation error detected: Value '[]' at 'transactItems' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
+  });
+
+  it('refuses two actions on one item', async () => {
+    const error = await failure(
+      transact([
+        { ConditionCheck: { TableName: TABLE, Key: key('twice'), ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: TABLE, Item: { ...key('twice'), n: N(1) } } },
+      ]),
+    );
+    expect(error.name).toBe('ValidationException');
+    expect(error.message).toBe('Transaction request cannot include multiple operations on one item');
+    expect(await get('twice')).toBeUndefined();
+    // The same key in two tables is two items.
+    await transact([{ Put: { TableName: TABLE, Item: key('twice') } }, { Put: { TableName: OTHER, Item: key('twice') } }]);
+  });
+
+  it('refuses more than 4 MB of items', async () => {
+    const big = S('x'.repeat(390 * 1024));
+    const error = await failure(
+      transact(
+        Array.from({ length: 11 }, (_, index): TransactWriteItem => ({ Put: { TableName: TABLE, Item: { ...key(`big-${index}`), big } } })),
+      ),
+    );
+    expect(error.name).toBe('ValidationException');
+    expect(error.message).toMatch(/4 MB/);
+    expect(await get('big-0')).toBeUndefined();
+  });
+
+  it('refuses an unknown table, and a missing or ill-typed key', async () => {
+    const unknown = await failure(transact([{ Put: { TableName: 'no-such-table', Item: key('x') } }]));
+    expect(unknown).toBeInstanceOf(ResourceNotFoundException);
+    expect(unknown.message).toBe('Requested resource not found');
+
+    const wrongType = await failure(
+      transact([{ Put: { TableName: TABLE, Item: key('ill-a') } }, { Delete: { TableName: TABLE, Key: { pk: N(1) } } }]),
+    );
+    expect(wrongType).toBeInstanceOf(TransactionCanceledException);
+    expect((wrongType as TransactionCanceledException).CancellationReasons?.map(({ Code }) => Code)).toEqual(['None', 'ValidationError']);
+    expect(await get('ill-a')).toBeUndefined();
+  });
+
+  it('applies a request with a ClientRequestToken once: the same request again succeeds without applying it again', async () => {
+    const request = [increment('token-counter')];
+    await transact(request, 'token-1');
+    await transact(request, 'token-1');
+    expect(await get('token-counter')).toEqual({ ...key('token-counter'), n: N(1) });
+
+    const error = await failure(transact([increment('token-other')], 'token-1'));
+    expect(error).toBeInstanceOf(IdempotentParameterMismatchException);
+    expect(await get('token-other')).toBeUndefined();
+
+    // Another token is another request.
+    await transact(request, 'token-2');
+    expect(await get('token-counter')).toEqual({ ...key('token-counter'), n: N(2) });
+  });
+
+  it('does not remember the token of a cancelled transaction', async () => {
+    const request = [
+      { ...increment('token-retry'), Update: { ...increment('token-retry').Update!, ConditionExpression: 'attribute_exists(pk)' } },
+    ];
+    expect(await failure(transact(request, 'token-retry'))).toBeInstanceOf(TransactionCanceledException);
+    await put('token-retry', { n: N(0) });
+    await transact(request, 'token-retry');
+    expect(await get('token-retry')).toEqual({ ...key('token-retry'), n: N(1) });
+  });
+});
+
+describe('TransactGetItems', () => {
+  it('reads items of several tables in order, with projections; a missing item is an empty response', async () => {
+    await put('read-a', { n: N(1), m: N(2) });
+    await put('read-b', { n: N(3) }, OTHER);
+    const { Responses } = await client.send(
+      new TransactGetItemsCommand({
+        TransactItems: [
+          { Get: { TableName: TABLE, Key: key('read-a'), ProjectionExpression: '#m', ExpressionAttributeNames: { '#m': 'm' } } },
+          { Get: { TableName: TABLE, Key: key('read-missing') } },
+          { Get: { TableName: OTHER, Key: key('read-b') } },
+        ],
+      }),
+    );
+    expect(Responses?.map((response) => response.Item)).toEqual([{ m: N(2) }, undefined, { ...key('read-b'), n: N(3) }]);
+  });
+
+  it('refuses more than 100 reads, and two reads of one item', async () => {
+    const gets = (count: number) => Array.from({ length: count }, (_, index) => ({ Get: { TableName: TABLE, Key: key(`g-${index}`) } }));
+    expect((await client.send(new TransactGetItemsCommand({ TransactItems: gets(100) }))).Responses).toHaveLength(100);
+    const tooMany = await failure(client.send(new TransactGetItemsCommand({ TransactItems: gets(101) })));
+    expect(tooMany.name).toBe('ValidationException');
+    expect(tooMany.message).toMatch(/Member must have length less than or equal to 100$/);
+    const twice = await failure(client.send(new TransactGetItemsCommand({ TransactItems: [...gets(1), ...gets(1)] })));
+    expect(twice.message).toBe('Transaction request cannot include multiple operations on one item');
+  });
+});
+
+describe('ReturnValuesOnConditionCheckFailure on single writes', () => {
+  it('gives the current item with a ConditionalCheckFailedException when ALL_OLD, not otherwise', async () => {
+    await put('single', { n: N(1) });
+    const asked = await failure(
+      client.send(
+        new PutItemCommand({
+          TableName: TABLE,
+          Item: { ...key('single'), n: N(2) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
+    );
+    expect(asked).toBeInstanceOf(ConditionalCheckFailedException);
+    expect(asked.message).toBe('The conditional request failed');
+    expect((asked as ConditionalCheckFailedException).Item).toEqual({ ...key('single'), n: N(1) });
+
+    const update = await failure(
+      client.send(
+        new UpdateItemCommand({
+          TableName: TABLE,
+          Key: key('single'),
+          UpdateExpression: 'SET n = :three',
+          ConditionExpression: 'n = :three',
+          ExpressionAttributeValues: { ':three': N(3) },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
+    );
+    expect((update as ConditionalCheckFailedException).Item).toEqual({ ...key('single'), n: N(1) });
+
+    const notAsked = await failure(
+      client.send(new PutItemCommand({ TableName: TABLE, Item: key('single'), ConditionExpression: 'attribute_not_exists(pk)' })),
+    );
+    expect(notAsked).toBeInstanceOf(ConditionalCheckFailedException);
+    expect((notAsked as ConditionalCheckFailedException).Item).toBeUndefined();
+    expect(await get('single')).toEqual({ ...key('single'), n: N(1) });
+
+    // A write whose condition holds is a write as before.
+    await client.send(
+      new PutItemCommand({
+        TableName: TABLE,
+        Item: { ...key('single-new') },
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    expect(await get('single-new')).toEqual(key('single-new'));
+  });
+});
+
+describe('atomicity under concurrency', () => {
+  it('50 concurrent conditional increments (n < 10) give exactly 10 successes and n = 10', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, index) =>
+        transact([
+          increment('race', 'attribute_not_exists(n) OR n < :ten'),
+          { Put: { TableName: OTHER, Item: { ...key(`race-log-${index}`) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ]),
+      ),
+    );
+    const refused = results.filter((result) => result.status === 'rejected').map((result) => (result as PromiseRejectedResult).reason);
+    expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(10);
+    expect(refused.every((error) => error instanceof TransactionCanceledException)).toBe(true);
+    expect(await get('race')).toEqual({ ...key('race'), n: N(10) });
+    const logs = await client.send(
+      new ScanCommand({
+        TableName: OTHER,
+        FilterExpression: 'begins_with(pk, :log)',
+        ExpressionAttributeValues: { ':log': S('race-log-') },
+      }),
+    );
+    expect(logs.Count).toBe(10);
+  });
+
+  it('a concurrent reader never sees a transaction half-applied', async () => {
+    await transact([
+      { Put: { TableName: TABLE, Item: { ...key('pair-a'), v: N(0) } } },
+      { Put: { TableName: OTHER, Item: { ...key('pair-b'), v: N(0) } } },
+    ]);
+    let writing = true;
+    const writer = (async () => {
+      for (let version = 1; version <= 40; version++)
+        await transact([
+          {
+            Update: {
+              TableName: TABLE,
+              Key: key('pair-a'),
+              UpdateExpression: 'SET v = :v',
+              ExpressionAttributeValues: { ':v': N(version) },
+            },
+          },
+          { Put: { TableName: OTHER, Item: { ...key('pair-b'), v: N(version) } } },
+        ]);
+      writing = false;
+    })();
+    const seen: [string | undefined, string | undefined][] = [];
+    const reader = async () => {
+      while (writing) {
+        const { Responses } = await client.send(
+          new TransactGetItemsCommand({
+            TransactItems: [{ Get: { TableName: TABLE, Key: key('pair-a') } }, { Get: { TableName: OTHER, Key: key('pair-b') } }],
+          }),
+        );
+        seen.push([Responses?.[0]?.Item?.v?.N, Responses?.[1]?.Item?.v?.N]);
+      }
+    };
+    await Promise.all([writer, reader(), reader()]);
+    expect(seen.length).toBeGreaterThan(10);
+    expect(seen.filter(([a, b]) => a !== b)).toEqual([]);
+    expect(new Set(seen.map(([a]) => a)).size).toBeGreaterThan(1);
+  });
+});
+
+/** A raw request to the local DynamoDB, as a hostile client would send it. */
+async function raw(operation: string, body: string): Promise<{ status: number; type: string; message: string }> {
+  const response = await fetch(dynamodb.endpoint, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': `DynamoDB_20120810.${operation}`,
+      authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=00',
+      'x-amz-date': '20260101T000000Z',
+    },
+    body,
+  });
+  const answer = (await response.json().catch(() => ({}))) as { __type?: string; message?: string; Message?: string };
+  return {
+    status: response.status,
+    type: String(answer.__type ?? '').split('#')[1] ?? '',
+    message: answer.message ?? answer.Message ?? '',
+  };
+}
+
+describe('malformed transactions', () => {
+  it.each([
+    ['not JSON', 'TransactWriteItems', '{"TransactItems": [', 'SerializationException'],
+    ['JSON null', 'TransactWriteItems', 'null', 'SerializationException'],
+    ['a JSON array', 'TransactWriteItems', '[1, 2]', 'SerializationException'],
+    ['no TransactItems', 'TransactWriteItems', '{}', 'ValidationException'],
+    ['TransactItems not a list', 'TransactWriteItems', '{"TransactItems": {"Put": {}}}', 'SerializationException'],
+    ['TransactItems a string', 'TransactWriteItems', '{"TransactItems": "all"}', 'SerializationException'],
+    ['an action that is not an object', 'TransactWriteItems', '{"TransactItems": [1]}', 'SerializationException'],
+    ['an empty action', 'TransactWriteItems', '{"TransactItems": [{}]}', 'ValidationException'],
+    [
+      'two kinds in one action',
+      'TransactWriteItems',
+      `{"TransactItems": [{"Put": {"TableName": "${TABLE}", "Item": {"pk": {"S": "a"}}}, "Delete": {"TableName": "${TABLE}", "Key": {"pk": {"S": "b"}}}}]}`,
+      'ValidationException',
+    ],
+    ['a Put without an item', 'TransactWriteItems', `{"TransactItems": [{"Put": {"TableName": "${TABLE}"}}]}`, 'ValidationException'],
+    ['a Put without a table', 'TransactWriteItems', '{"TransactItems": [{"Put": {"Item": {"pk": {"S": "a"}}}}]}', 'ValidationException'],
+    [
+      'an Update without an expression',
+      'TransactWriteItems',
+      `{"TransactItems": [{"Update": {"TableName": "${TABLE}", "Key": {"pk": {"S": "a"}}}}]}`,
+      'ValidationException',
+    ],
+    [
+      'a ConditionCheck without a condition',
+      'TransactWriteItems',
+      `{"TransactItems": [{"ConditionCheck": {"TableName": "${TABLE}", "Key": {"pk": {"S": "a"}}}}]}`,
+      'ValidationException',
+    ],
+    [
+      'a bad condition expression',
+      'TransactWriteItems',
+      `{"TransactItems": [{"Delete": {"TableName": "${TABLE}", "Key": {"pk": {"S": "a"}}, "ConditionExpression": "((("}}]}`,
+      'ValidationException',
+    ],
+    [
+      'an attribute value of the wrong JSON type',
+      'TransactWriteItems',
+      `{"TransactItems": [{"Put": {"TableName": "${TABLE}", "Item": {"pk": {"S": 1}}}}]}`,
+      'SerializationException',
+    ],
+    [
+      'an empty attribute value',
+      'TransactWriteItems',
+      `{"TransactItems": [{"Put": {"TableName": "${TABLE}", "Item": {"pk": {}}}}]}`,
+      'ValidationException',
+    ],
+    [
+      'an unknown table',
+      'TransactWriteItems',
+      '{"TransactItems": [{"Delete": {"TableName": "nope-table", "Key": {"pk": {"S": "a"}}}}]}',
+      'ResourceNotFoundException',
+    ],
+    [
+      'a bad table name',
+      'TransactWriteItems',
+      '{"TransactItems": [{"Delete": {"TableName": "a", "Key": {"pk": {"S": "a"}}}}]}',
+      'ValidationException',
+    ],
+    [
+      'a key attribute as a list',
+      'TransactWriteItems',
+      `{"TransactItems": [{"Delete": {"TableName": "${TABLE}", "Key": {"pk": {"L": []}}}}]}`,
+      'TransactionCanceledException',
+    ],
+    [
+      'a bad ReturnValuesOnConditionCheckFailure',
+      'TransactWriteItems',
+      `{"TransactItems": [{"Delete": {"TableName": "${TABLE}", "Key": {"pk": {"S": "a"}}, "ReturnValuesOnConditionCheckFailure": "ALL_NEW"}}]}`,
+      'ValidationException',
+    ],
+    [
+      'a ClientRequestToken too long',
+      'TransactWriteItems',
+      `{"ClientRequestToken": "${'t'.repeat(37)}", "TransactItems": [{"Delete": {"TableName": "${TABLE}", "Key": {"pk": {"S": "a"}}}}]}`,
+      'ValidationException',
+    ],
+    [
+      'a ClientRequestToken that is a number',
+      'TransactWriteItems',
+      `{"ClientRequestToken": 5, "TransactItems": [{"Delete": {"TableName": "${TABLE}", "Key": {"pk": {"S": "a"}}}}]}`,
+      'SerializationException',
+    ],
+    ['JSON null', 'TransactGetItems', 'null', 'SerializationException'],
+    ['a Get of nothing', 'TransactGetItems', '{"TransactItems": [{}]}', 'ValidationException'],
+    ['a Get without a key', 'TransactGetItems', `{"TransactItems": [{"Get": {"TableName": "${TABLE}"}}]}`, 'ValidationException'],
+    [
+      'a Get of an unknown table',
+      'TransactGetItems',
+      '{"TransactItems": [{"Get": {"TableName": "nope-table", "Key": {"pk": {"S": "a"}}}}]}',
+      'ResourceNotFoundException',
+    ],
+    [
+      'a bad ReturnValuesOnConditionCheckFailure',
+      'PutItem',
+      `{"TableName": "${TABLE}", "Item": {"pk": {"S": "a"}}, "ReturnValuesOnConditionCheckFailure": "SOME"}`,
+      'ValidationException',
+    ],
+    [
+      'a ReturnValuesOnConditionCheckFailure that is a list',
+      'DeleteItem',
+      `{"TableName": "${TABLE}", "Key": {"pk": {"S": "a"}}, "ReturnValuesOnConditionCheckFailure": []}`,
+      'SerializationException',
+    ],
+  ])('answers %s (%s) with 400 %s', async (_name, operation, body, type) => {
+    const answer = await raw(operation, body);
+    expect(answer).toMatchObject({ status: 400, type });
+  });
+
+  it('names the member at fault as AWS does', async () => {
+    const answer = await raw('TransactWriteItems', '{"TransactItems": [{"Put": {"Item": {"pk": {"S": "a"}}}}]}');
+    expect(answer.message).toBe(
+      "1 validation error detected: Value null at 'transactItems.1.member.put.tableName' failed to satisfy constraint: Member must not be null",
+    );
+  });
+
+  it('keeps answering after them', async () => {
+    await put('still-here');
+    expect(await get('still-here')).toEqual(key('still-here'));
+  });
+});
