@@ -1,9 +1,9 @@
 import { expectTypeOf, it } from 'vitest';
 import type * as z from 'zod/mini';
 import type * as schemas from '#lib/api-responses';
-import type { BatchDeleteResponse, PhotoView } from '#lib/photo-changes';
+import type { BatchDeleteResponse } from '#lib/photo-changes';
 import type { EventDetails, EventPage, EventView } from '#lib/events';
-import type { DuplicateUploadResponse, InitiateUploadResponse, PhotoPage } from '#lib/photos';
+import type { DuplicateUploadResponse, InitiateUploadResponse, PhotoPage, PhotoView } from '#lib/photos';
 
 /** Each assignable to the other (toEqualTypeOf alone tells an intersection from its flat equal). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

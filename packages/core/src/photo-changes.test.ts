@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '#lib/errors';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '#lib/limits';
-import { initiateUploadSchema } from '#lib/photos';
-import { batchDeleteSchema, editPhotoSchema, mayChangePhoto, photoView } from '#lib/photo-changes';
+import { initiateUploadSchema, photoView } from '#lib/photos';
+import { batchDeleteSchema, editPhotoSchema, mayChangePhoto } from '#lib/photo-changes';
 import { parseOrThrow } from '#lib/validation';
 
 const PHOTO_ID = '01890a5d-ac96-774b-bcce-b302099a8057';

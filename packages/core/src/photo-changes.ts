@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { DESCRIPTION_MAX_CHARS, MAX_BATCH_DELETE, TITLE_MAX_CHARS } from '#lib/limits';
-import type { Photo } from '#lib/photos';
 import { photoIdSchema, text, title } from '#lib/schemas';
+
+// Changing photos: editing their text, deleting them, and who may.
 
 /** PATCH /events/{eventId}/photos/{photoId}: the same text rules as initiate-upload. */
 export const editPhotoSchema = z
@@ -28,20 +29,6 @@ export const batchDeleteSchema = z.strictObject({
 export type DeleteStatus = 'deleted' | 'notFound' | 'forbidden';
 export interface BatchDeleteResponse {
   results: { photoId: string; status: DeleteStatus }[];
-}
-
-/** A photo as the API returns it: the uploader by name only, and whether the caller uploaded it. */
-export type PhotoView = Omit<Photo, 'uploaderId' | 'objectKeys'> & { mine: boolean };
-
-/** Shown for records written before uploads recorded a name. */
-export const UNKNOWN_UPLOADER_NAME = 'Unknown';
-
-/** Hides the uploader's `sub` and the internal object keys from what a caller sees. */
-export function photoView<T extends { uploaderId: string; uploaderName?: string; objectKeys?: string[] }>(
-  { uploaderId, objectKeys: _keys, ...photo }: T,
-  callerId: string,
-): Omit<T, 'uploaderId' | 'objectKeys'> & { uploaderName: string; mine: boolean } {
-  return { ...photo, uploaderName: photo.uploaderName ?? UNKNOWN_UPLOADER_NAME, mine: uploaderId === callerId };
 }
 
 /** Only the uploader, or the organizer who created the event, may edit or delete a photo. */

@@ -1,5 +1,4 @@
 import * as z from 'zod/mini';
-import type { PhotoView } from '#lib/photo-changes';
 import type { Rendition } from '#lib/renditions';
 import { foldForSearch } from '#lib/search-text';
 import {
@@ -12,7 +11,7 @@ import {
 } from '#lib/limits';
 import { pageQueryFields, text, title } from '#lib/schemas';
 
-// Photos: their upload (initiate-upload), the records kept of them, and their list.
+// Photos: their upload (initiate-upload), the records kept of them, what the API shows of them, and their list.
 
 const contentTypes = Object.keys(IMAGE_CONTENT_TYPES) as [ImageContentType, ...ImageContentType[]];
 
@@ -102,6 +101,20 @@ export interface PendingUpload extends UploadDetails {
   duplicateOf?: string;
   duplicateAt?: string;
   deletedAt?: string;
+}
+
+/** A photo as the API returns it: the uploader by name only, and whether the caller uploaded it. */
+export type PhotoView = Omit<Photo, 'uploaderId' | 'objectKeys'> & { mine: boolean };
+
+/** Shown for records written before uploads recorded a name. */
+export const UNKNOWN_UPLOADER_NAME = 'Unknown';
+
+/** Hides the uploader's `sub` and the internal object keys from what a caller sees. */
+export function photoView<T extends { uploaderId: string; uploaderName?: string; objectKeys?: string[] }>(
+  { uploaderId, objectKeys: _keys, ...photo }: T,
+  callerId: string,
+): Omit<T, 'uploaderId' | 'objectKeys'> & { uploaderName: string; mine: boolean } {
+  return { ...photo, uploaderName: photo.uploaderName ?? UNKNOWN_UPLOADER_NAME, mine: uploaderId === callerId };
 }
 
 export interface PhotoPage {
