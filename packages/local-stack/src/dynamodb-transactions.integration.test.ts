@@ -391,6 +391,51 @@ describe('atomicity under concurrency', () => {
     expect(logs.Count).toBe(10);
   });
 
+  it('checks each ConditionCheck and applies the writes as one step: of two crossed transactions, one wins', async () => {
+    // Each transaction checks the item the other one writes (write skew): run one after the other,
+    // the second finds its condition broken; both succeeding would mean both checked before either wrote.
+    const rounds = Array.from({ length: 20 }, (_, round) => round);
+    for (const round of rounds)
+      await transact([
+        { Put: { TableName: TABLE, Item: { ...key(`skew-a-${round}`), v: N(0) } } },
+        { Put: { TableName: OTHER, Item: { ...key(`skew-b-${round}`), v: N(0) } } },
+      ]);
+    const crossed = (check: string, write: string): Promise<boolean> =>
+      transact([
+        {
+          ConditionCheck: {
+            TableName: check.startsWith('skew-a') ? TABLE : OTHER,
+            Key: key(check),
+            ConditionExpression: 'v = :zero',
+            ExpressionAttributeValues: { ':zero': N(0) },
+          },
+        },
+        {
+          Update: {
+            TableName: write.startsWith('skew-a') ? TABLE : OTHER,
+            Key: key(write),
+            UpdateExpression: 'SET v = :one',
+            ExpressionAttributeValues: { ':one': N(1) },
+          },
+        },
+      ]).then(
+        () => true,
+        (error: Error) => {
+          expect(error).toBeInstanceOf(TransactionCanceledException);
+          return false;
+        },
+      );
+    const winners = await Promise.all(
+      rounds.map(
+        async (round) =>
+          (await Promise.all([crossed(`skew-a-${round}`, `skew-b-${round}`), crossed(`skew-b-${round}`, `skew-a-${round}`)])).filter(
+            Boolean,
+          ).length,
+      ),
+    );
+    expect(winners).toEqual(rounds.map(() => 1));
+  });
+
   it('a concurrent reader never sees a transaction half-applied', async () => {
     await transact([
       { Put: { TableName: TABLE, Item: { ...key('pair-a'), v: N(0) } } },
@@ -452,110 +497,110 @@ async function raw(operation: string, body: string): Promise<{ status: number; t
 
 describe('malformed transactions', () => {
   it.each([
-    ['not JSON', 'TransactWriteItems', '{"TransactItems": [', 'SerializationException'],
-    ['JSON null', 'TransactWriteItems', 'null', 'SerializationException'],
-    ['a JSON array', 'TransactWriteItems', '[1, 2]', 'SerializationException'],
-    ['no TransactItems', 'TransactWriteItems', '{}', 'ValidationException'],
-    ['TransactItems not a list', 'TransactWriteItems', '{"TransactItems": {"Put": {}}}', 'SerializationException'],
-    ['TransactItems a string', 'TransactWriteItems', '{"TransactItems": "all"}', 'SerializationException'],
-    ['an action that is not an object', 'TransactWriteItems', '{"TransactItems": [1]}', 'SerializationException'],
-    ['an empty action', 'TransactWriteItems', '{"TransactItems": [{}]}', 'ValidationException'],
+    ['not JSON', 'TransactWriteItems', 'SerializationException', '{"TransactItems": ['],
+    ['JSON null', 'TransactWriteItems', 'SerializationException', 'null'],
+    ['a JSON array', 'TransactWriteItems', 'SerializationException', '[1, 2]'],
+    ['no TransactItems', 'TransactWriteItems', 'ValidationException', '{}'],
+    ['TransactItems not a list', 'TransactWriteItems', 'SerializationException', '{"TransactItems": {"Put": {}}}'],
+    ['TransactItems a string', 'TransactWriteItems', 'SerializationException', '{"TransactItems": "all"}'],
+    ['an action that is not an object', 'TransactWriteItems', 'SerializationException', '{"TransactItems": [1]}'],
+    ['an empty action', 'TransactWriteItems', 'ValidationException', '{"TransactItems": [{}]}'],
     [
       'two kinds in one action',
       'TransactWriteItems',
-      `{"TransactItems": [{"Put": {"TableName": "${TABLE}", "Item": {"pk": {"S": "a"}}}, "Delete": {"TableName": "${TABLE}", "Key": {"pk": {"S": "b"}}}}]}`,
       'ValidationException',
+      `{"TransactItems": [{"Put": {"TableName": "${TABLE}", "Item": {"pk": {"S": "a"}}}, "Delete": {"TableName": "${TABLE}", "Key": {"pk": {"S": "b"}}}}]}`,
     ],
-    ['a Put without an item', 'TransactWriteItems', `{"TransactItems": [{"Put": {"TableName": "${TABLE}"}}]}`, 'ValidationException'],
-    ['a Put without a table', 'TransactWriteItems', '{"TransactItems": [{"Put": {"Item": {"pk": {"S": "a"}}}}]}', 'ValidationException'],
+    ['a Put without an item', 'TransactWriteItems', 'ValidationException', `{"TransactItems": [{"Put": {"TableName": "${TABLE}"}}]}`],
+    ['a Put without a table', 'TransactWriteItems', 'ValidationException', '{"TransactItems": [{"Put": {"Item": {"pk": {"S": "a"}}}}]}'],
     [
       'an Update without an expression',
       'TransactWriteItems',
-      `{"TransactItems": [{"Update": {"TableName": "${TABLE}", "Key": {"pk": {"S": "a"}}}}]}`,
       'ValidationException',
+      `{"TransactItems": [{"Update": {"TableName": "${TABLE}", "Key": {"pk": {"S": "a"}}}}]}`,
     ],
     [
       'a ConditionCheck without a condition',
       'TransactWriteItems',
-      `{"TransactItems": [{"ConditionCheck": {"TableName": "${TABLE}", "Key": {"pk": {"S": "a"}}}}]}`,
       'ValidationException',
+      `{"TransactItems": [{"ConditionCheck": {"TableName": "${TABLE}", "Key": {"pk": {"S": "a"}}}}]}`,
     ],
     [
       'a bad condition expression',
       'TransactWriteItems',
-      `{"TransactItems": [{"Delete": {"TableName": "${TABLE}", "Key": {"pk": {"S": "a"}}, "ConditionExpression": "((("}}]}`,
       'ValidationException',
+      `{"TransactItems": [{"Delete": {"TableName": "${TABLE}", "Key": {"pk": {"S": "a"}}, "ConditionExpression": "((("}}]}`,
     ],
     [
       'an attribute value of the wrong JSON type',
       'TransactWriteItems',
-      `{"TransactItems": [{"Put": {"TableName": "${TABLE}", "Item": {"pk": {"S": 1}}}}]}`,
       'SerializationException',
+      `{"TransactItems": [{"Put": {"TableName": "${TABLE}", "Item": {"pk": {"S": 1}}}}]}`,
     ],
     [
       'an empty attribute value',
       'TransactWriteItems',
-      `{"TransactItems": [{"Put": {"TableName": "${TABLE}", "Item": {"pk": {}}}}]}`,
       'ValidationException',
+      `{"TransactItems": [{"Put": {"TableName": "${TABLE}", "Item": {"pk": {}}}}]}`,
     ],
     [
       'an unknown table',
       'TransactWriteItems',
-      '{"TransactItems": [{"Delete": {"TableName": "nope-table", "Key": {"pk": {"S": "a"}}}}]}',
       'ResourceNotFoundException',
+      '{"TransactItems": [{"Delete": {"TableName": "nope-table", "Key": {"pk": {"S": "a"}}}}]}',
     ],
     [
       'a bad table name',
       'TransactWriteItems',
-      '{"TransactItems": [{"Delete": {"TableName": "a", "Key": {"pk": {"S": "a"}}}}]}',
       'ValidationException',
+      '{"TransactItems": [{"Delete": {"TableName": "a", "Key": {"pk": {"S": "a"}}}}]}',
     ],
     [
       'a key attribute as a list',
       'TransactWriteItems',
-      `{"TransactItems": [{"Delete": {"TableName": "${TABLE}", "Key": {"pk": {"L": []}}}}]}`,
       'TransactionCanceledException',
+      `{"TransactItems": [{"Delete": {"TableName": "${TABLE}", "Key": {"pk": {"L": []}}}}]}`,
     ],
     [
       'a bad ReturnValuesOnConditionCheckFailure',
       'TransactWriteItems',
-      `{"TransactItems": [{"Delete": {"TableName": "${TABLE}", "Key": {"pk": {"S": "a"}}, "ReturnValuesOnConditionCheckFailure": "ALL_NEW"}}]}`,
       'ValidationException',
+      `{"TransactItems": [{"Delete": {"TableName": "${TABLE}", "Key": {"pk": {"S": "a"}}, "ReturnValuesOnConditionCheckFailure": "ALL_NEW"}}]}`,
     ],
     [
       'a ClientRequestToken too long',
       'TransactWriteItems',
-      `{"ClientRequestToken": "${'t'.repeat(37)}", "TransactItems": [{"Delete": {"TableName": "${TABLE}", "Key": {"pk": {"S": "a"}}}}]}`,
       'ValidationException',
+      `{"ClientRequestToken": "${'t'.repeat(37)}", "TransactItems": [{"Delete": {"TableName": "${TABLE}", "Key": {"pk": {"S": "a"}}}}]}`,
     ],
     [
       'a ClientRequestToken that is a number',
       'TransactWriteItems',
-      `{"ClientRequestToken": 5, "TransactItems": [{"Delete": {"TableName": "${TABLE}", "Key": {"pk": {"S": "a"}}}}]}`,
       'SerializationException',
+      `{"ClientRequestToken": 5, "TransactItems": [{"Delete": {"TableName": "${TABLE}", "Key": {"pk": {"S": "a"}}}}]}`,
     ],
-    ['JSON null', 'TransactGetItems', 'null', 'SerializationException'],
-    ['a Get of nothing', 'TransactGetItems', '{"TransactItems": [{}]}', 'ValidationException'],
-    ['a Get without a key', 'TransactGetItems', `{"TransactItems": [{"Get": {"TableName": "${TABLE}"}}]}`, 'ValidationException'],
+    ['JSON null', 'TransactGetItems', 'SerializationException', 'null'],
+    ['a Get of nothing', 'TransactGetItems', 'ValidationException', '{"TransactItems": [{}]}'],
+    ['a Get without a key', 'TransactGetItems', 'ValidationException', `{"TransactItems": [{"Get": {"TableName": "${TABLE}"}}]}`],
     [
       'a Get of an unknown table',
       'TransactGetItems',
-      '{"TransactItems": [{"Get": {"TableName": "nope-table", "Key": {"pk": {"S": "a"}}}}]}',
       'ResourceNotFoundException',
+      '{"TransactItems": [{"Get": {"TableName": "nope-table", "Key": {"pk": {"S": "a"}}}}]}',
     ],
     [
       'a bad ReturnValuesOnConditionCheckFailure',
       'PutItem',
-      `{"TableName": "${TABLE}", "Item": {"pk": {"S": "a"}}, "ReturnValuesOnConditionCheckFailure": "SOME"}`,
       'ValidationException',
+      `{"TableName": "${TABLE}", "Item": {"pk": {"S": "a"}}, "ReturnValuesOnConditionCheckFailure": "SOME"}`,
     ],
     [
       'a ReturnValuesOnConditionCheckFailure that is a list',
       'DeleteItem',
-      `{"TableName": "${TABLE}", "Key": {"pk": {"S": "a"}}, "ReturnValuesOnConditionCheckFailure": []}`,
       'SerializationException',
+      `{"TableName": "${TABLE}", "Key": {"pk": {"S": "a"}}, "ReturnValuesOnConditionCheckFailure": []}`,
     ],
-  ])('answers %s (%s) with 400 %s', async (_name, operation, body, type) => {
+  ])('answers %s (%s) with 400 %s', async (_name, operation, type, body) => {
     const answer = await raw(operation, body);
     expect(answer).toMatchObject({ status: 400, type });
   });
