@@ -42,3 +42,16 @@ export function table(headers: string[], rows: string[][]): string {
       .trimEnd();
   return [line(headers), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(line)].join('\n');
 }
+
+/** The summary of a series, or null for none (a figure the run did not measure). */
+export function summaryOf(values: number[]): Summary | null {
+  return values.length ? summarize(values) : null;
+}
+
+/** "median / min" of a summary; '-' without one. */
+export function medMinOf(summary: Summary | null | undefined, format: (value: number) => string = (value) => fixed(value)): string {
+  return summary ? `${format(summary.median)} / ${format(summary.min)}` : '-';
+}
+
+/** Whole milliseconds (or MiB), for tables. */
+export const whole = (value: number) => fixed(value, 0);

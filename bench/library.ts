@@ -1,7 +1,8 @@
 // The photo library at event scale, over HTTP against the local stack: an event of --photos photos
 // (5,000 by default) and the API as a gallery uses it.
 //   npx tsx bench/library.ts [--photos 5000] [--runs 5]
-// Figures: list page 1 beside page 50 (cursor pagination should not grow with depth); a search
+// Figures: list page 1 beside page 50, or the last full page of a smaller event (cursor pagination
+// should not grow with depth); a search
 // that matches 10 photos, all its pages, beside page 1 of the plain list; a batch delete of 100
 // beside 100 single DELETEs of 100 other photos. Every figure is a median of --runs rounds.
 import { randomUUID } from 'node:crypto';
@@ -12,17 +13,19 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PhotoRepository, createDocumentClient, createS3Client } from '@event-photos/aws';
-import { signIn } from '@event-photos/client';
 import { uploadObjectKey, type Photo } from '@event-photos/core';
 import { localResourcesOf, startLocalStack, type LocalStackOutputs } from '@event-photos/local-stack';
 import { median } from './format.ts';
+import { idTokenOf } from './sign-in.ts';
 
 export interface LibraryResult {
   photos: number;
   runs: number;
   pageSize: number;
   page1Ms: number;
-  page50Ms: number;
+  /** Page 50, or the last full page of an event too small for 50. */
+  deepPage: number;
+  deepPageMs: number;
   search: { matches: number; requests: number; ms: number };
   batchDelete100Ms: number;
   singleDeletes100Ms: number;
@@ -32,25 +35,27 @@ export interface LibraryResult {
 const PAGE_SIZE = 50;
 const NEEDLE = 'needle';
 const MATCHES = 10;
+/** Each round deletes 100 photos in a batch and 100 one by one. */
+const DELETES_PER_ROUND = 200;
+
+/** The smallest event the rounds fit in: the photos they delete, and the search's matches. */
+export function minimumLibraryPhotos(runs: number): number {
+  return DELETES_PER_ROUND * runs + 2 * MATCHES;
+}
 
 /** Starts a fresh stack, seeds one event, measures, stops the stack. */
 export async function runLibrary({ photos, runs }: { photos: number; runs: number }): Promise<LibraryResult> {
+  if (photos < minimumLibraryPhotos(runs))
+    throw new Error(`the library needs at least ${minimumLibraryPhotos(runs)} photos for ${runs} rounds`);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'event-photos-library-'));
   const stack = await startLocalStack({ dataDir, environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } });
   try {
     const { outputs } = stack;
-    const attendee = outputs.demoUsers.find((user) => user.groups.length === 0)!;
-    const { idToken } = await signIn({
-      cognitoEndpoint: outputs.cognitoEndpoint,
-      region: outputs.region,
-      userPoolId: outputs.userPoolId,
-      clientId: outputs.userPoolClientId,
-      ...attendee,
-    });
+    const idToken = await idTokenOf(outputs, 'attendee');
     const uploaderId = (JSON.parse(Buffer.from(idToken.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string }).sub;
     const eventId = outputs.demoEventId;
     const seedStarted = performance.now();
-    const seeded = await seed(outputs, eventId, uploaderId, photos, 2 * 100 * runs);
+    const seeded = await seed(outputs, eventId, uploaderId, photos, DELETES_PER_ROUND * runs);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
 
     const api = async (method: string, pathname: string, body?: unknown) => {
@@ -66,17 +71,18 @@ export async function runLibrary({ photos, runs }: { photos: number; runs: numbe
     };
     const photosPath = `/events/${eventId}/photos`;
 
-    // The cursor of page 50, found once by paging; then each round asks for page 1 and page 50.
+    // The cursor of the deep page, found once by paging; then each round asks for page 1 and that page.
+    const deepPage = Math.min(50, Math.floor(photos / PAGE_SIZE));
     let cursor = '';
-    for (let page = 1; page < 50; page++)
+    for (let page = 1; page < deepPage; page++)
       cursor = (await api('GET', `${photosPath}?limit=${PAGE_SIZE}${cursor ? `&cursor=${cursor}` : ''}`)).json.nextCursor;
     const page1: number[] = [];
-    const page50: number[] = [];
+    const deepPages: number[] = [];
     for (let round = 0; round < runs; round++) {
       page1.push((await api('GET', `${photosPath}?limit=${PAGE_SIZE}`)).ms);
-      const deep = await api('GET', `${photosPath}?limit=${PAGE_SIZE}&cursor=${cursor}`);
-      if (deep.json.items.length !== PAGE_SIZE) throw new Error(`page 50 held ${deep.json.items.length} photos`);
-      page50.push(deep.ms);
+      const deep = await api('GET', `${photosPath}?limit=${PAGE_SIZE}${cursor ? `&cursor=${cursor}` : ''}`);
+      if (deep.json.items.length !== PAGE_SIZE) throw new Error(`page ${deepPage} held ${deep.json.items.length} photos`);
+      deepPages.push(deep.ms);
     }
 
     // A search, followed to its last page, as a client collecting every match does.
@@ -100,7 +106,7 @@ export async function runLibrary({ photos, runs }: { photos: number; runs: numbe
     const batch: number[] = [];
     const singles: number[] = [];
     for (let round = 0; round < runs; round++) {
-      const ids = seeded.deletable.splice(0, 200);
+      const ids = seeded.deletable.splice(0, DELETES_PER_ROUND);
       const { ms, json } = await api('POST', `${photosPath}/batch-delete`, { photoIds: ids.slice(0, 100) });
       if (json.results.some((result: { status: string }) => result.status !== 'deleted'))
         throw new Error('the batch delete did not delete all 100');
@@ -115,7 +121,8 @@ export async function runLibrary({ photos, runs }: { photos: number; runs: numbe
       runs,
       pageSize: PAGE_SIZE,
       page1Ms: median(page1),
-      page50Ms: median(page50),
+      deepPage,
+      deepPageMs: median(deepPages),
       search: {
         matches: MATCHES,
         requests: searches[0]!.requests,

@@ -9,10 +9,11 @@
 // slot is free once its photo is ready (waitForPhoto polls GET photo), so uploads never outrun processing.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createPhotosClient, signIn } from '@event-photos/client';
+import { createPhotosClient } from '@event-photos/client';
 import type { LocalStackOutputs } from '@event-photos/local-stack';
 import { jpegBytes } from '@event-photos/testing/fixtures';
 import type { LoadMode } from './load.ts';
+import { idTokenOf } from './sign-in.ts';
 import { raiseQuotas, uploadThroughApi } from './upload.ts';
 
 const [outputsFile, photosArg = '400', concurrencyArg = '16', bytesArg = String(64 * 1024), declareArg = 'declare', modeArg = 'flood'] =
@@ -23,24 +24,8 @@ const mode: LoadMode = modeArg;
 const outputs = JSON.parse(await readFile(outputsFile!, 'utf8')) as LocalStackOutputs;
 const photos = Number(photosArg);
 const concurrency = Number(concurrencyArg);
-const user = outputs.demoUsers.find((candidate) => candidate.groups.length === 0)!;
-const tokenOf = async ({ email, password }: { email: string; password: string }) =>
-  (
-    await signIn({
-      cognitoEndpoint: outputs.cognitoEndpoint,
-      region: outputs.region,
-      userPoolId: outputs.userPoolId,
-      clientId: outputs.userPoolClientId,
-      email,
-      password,
-    })
-  ).idToken;
-const idToken = await tokenOf(user);
-await raiseQuotas(
-  outputs.apiUrl,
-  await tokenOf(outputs.demoUsers.find((candidate) => candidate.groups.includes('organizers'))!),
-  outputs.demoEventId,
-);
+const idToken = await idTokenOf(outputs, 'attendee');
+await raiseQuotas(outputs.apiUrl, await idTokenOf(outputs, 'organizer'), outputs.demoEventId);
 const body = jpegBytes(Number(bytesArg));
 /** Upload n's bytes: the same random body with n written into it (the same bytes twice would be a duplicate). */
 const bytesOf = (n: number) => {

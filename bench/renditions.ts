@@ -1,4 +1,4 @@
-// Section 7 of `npm run bench`, and alone:
+// The renditions section of the bench (bench/sections/renditions.ts prints it), and alone:
 //   npx tsx bench/renditions.ts [--renditions-runs 3] [--json file]
 // What rendering a camera photo costs: a 12 MP (4000x3000) and a 24 MP (6000x4000, EXIF orientation
 // 6) JPEG from photoJpeg (noise: it compresses like a photo, and is the hardest case for encoders).
@@ -14,24 +14,23 @@
 //      prices and headroom);
 //   d. the 1920-wide rendition of the 12 MP photo as WebP (the product's settings) and AVIF: encode
 //      time, bytes, PSNR, and a verdict computed from them.
-import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { PhotoRepository, createDocumentClient } from '@event-photos/aws';
-import { signIn } from '@event-photos/client';
-import { REPO_ROOT, localResourcesOf, readServerlessApp, startLocalStack } from '@event-photos/local-stack';
+import { REPO_ROOT, localResourcesOf, readServerlessApp, startLocalStack, type LocalStack } from '@event-photos/local-stack';
 import { s3Event } from '@event-photos/testing';
 import { photoJpeg } from '@event-photos/testing/fixtures';
 import { buildBundles } from './bundle.ts';
 import { LAMBDA_MB_PER_VCPU, createCpuGroups, vcpuShare, type CpuGroup, type CpuGroups } from './cpu-share.ts';
-import { fixed, median, medMin, summarize, table, type Summary } from './format.ts';
+import { fixed, median, summarize, type Summary } from './format.ts';
 import { COLD_FRACTION, PRICE, RSS_HEADROOM, costSizes } from './memory-choice.ts';
+import { photoJpegOfSize } from './photo-of-size.ts';
 import type { CodecReading, RenderReport, Variant } from './render-child.ts';
-import { CHILD_SCRIPT, runChild, type ChildReport, type ChildRun } from './spawn-child.ts';
+import { idTokenOf } from './sign-in.ts';
+import { CHILD_SCRIPT, runChild, type ChildReport } from './spawn-child.ts';
 import { uploadThroughApi, type Uploaded } from './upload.ts';
 
 const MiB = 1024 * 1024;
@@ -105,43 +104,6 @@ export interface RenditionsResult {
   seconds: number;
 }
 
-/**
- * A camera-like JPEG of exactly `size` bytes: the largest 4:3 photoJpeg that fits, then comment
- * segments (random bytes, which every decoder skips) after its APPn segments for the rest (a few
- * per cent). Processing reads and hashes every byte and decodes a photo of about that size.
- */
-export async function photoJpegOfSize(size: number): Promise<{ bytes: Buffer<ArrayBuffer>; width: number; height: number }> {
-  const sample = await photoJpeg({ width: 800, height: 600 });
-  let pixels = (0.97 * size) / (sample.length / (800 * 600));
-  for (;;) {
-    const width = Math.round(Math.sqrt((pixels * 4) / 3));
-    const height = Math.round((width * 3) / 4);
-    const photo = await photoJpeg({ width, height });
-    if (photo.length + 4 <= size) return { bytes: padJpeg(photo, size), width, height };
-    pixels *= 0.97;
-  }
-}
-
-function padJpeg(jpeg: Buffer, size: number): Buffer<ArrayBuffer> {
-  let offset = 2; // after SOI: skip APP0 (JFIF) / APP1 (EXIF), which decoders want first
-  while (jpeg[offset] === 0xff && jpeg[offset + 1]! >= 0xe0 && jpeg[offset + 1]! <= 0xef) offset += 2 + jpeg.readUInt16BE(offset + 2);
-  const segments: Buffer[] = [];
-  let padding = size - jpeg.length;
-  while (padding > 0) {
-    // A segment is 4 bytes + up to 65,533 of data; never leave fewer than 4 bytes for the next one.
-    let data = Math.min(65_533, padding - 4);
-    if (padding - 4 - data > 0 && padding - 4 - data < 4) data -= 4;
-    const segment = randomBytes(4 + data);
-    segment.writeUInt16BE(0xfffe, 0);
-    segment.writeUInt16BE(data + 2, 2);
-    segments.push(segment);
-    padding -= 4 + data;
-  }
-  const padded = Buffer.concat([jpeg.subarray(0, offset), ...segments, jpeg.subarray(offset)]);
-  if (padded.length !== size) throw new Error(`padJpeg: ${padded.length} bytes, not ${size}`);
-  return padded;
-}
-
 /** One render child: the variant on the image file, at full CPU or in a CPU group. */
 async function render(bundle: string, variant: Variant, file: string, runs: number, cpuGroup?: CpuGroup): Promise<RenderReport> {
   const run = await runChild<RenderReport>([bundle, variant, file, String(runs)], { PATH: process.env['PATH'] ?? '' }, cpuGroup);
@@ -156,211 +118,280 @@ async function render(bundle: string, variant: Variant, file: string, runs: numb
 
 const peakMiB = (report: { hwmKiB: number | null; maxRssKiB?: number }) => (report.hwmKiB ?? report.maxRssKiB ?? 0) / 1024;
 
+/** A processing run: the child's report, and what its "Photo recorded" log line says it did. */
+interface Processed {
+  report: ChildReport;
+  bytesRead: number;
+  renditions: number;
+}
+
+/** Uploads of each photo (and of the deploy's largest), and a fresh process-uploaded-photo child on one of them. */
+interface Processor {
+  uploads: Array<Uploaded & { name: string; size: number; eventFile: string }>;
+  process(i: number, memoryMB: number, cpuGroup?: CpuGroup): Promise<Processed>;
+  close(): void;
+}
+
+/** Real uploads through the stack (initiate-upload, presigned PUT; the stack's own trigger processes each once). */
+async function uploadAll(
+  stack: LocalStack,
+  workDir: string,
+  toProcess: Array<{ name: string; bytes: Buffer }>,
+): Promise<Processor['uploads']> {
+  const { outputs } = stack;
+  const idToken = await idTokenOf(outputs, 'attendee');
+  const uploads: Processor['uploads'] = [];
+  for (const [i, { name, bytes }] of toProcess.entries()) {
+    const uploaded = await uploadThroughApi(outputs.apiUrl, idToken, outputs.demoEventId, new Uint8Array(bytes), {
+      title: `Renditions ${name}`,
+    });
+    await stack.notifications.idle();
+    const eventFile = path.join(workDir, `event-${i}.json`);
+    const event = s3Event({
+      region: outputs.region,
+      bucket: outputs.bucketName,
+      key: uploaded.key,
+      size: bytes.length,
+      eTag: uploaded.etag,
+    });
+    await writeFile(eventFile, JSON.stringify(event));
+    uploads.push({ ...uploaded, name, size: bytes.length, eventFile });
+  }
+  return uploads;
+}
+
+async function processor(stack: LocalStack, workDir: string, processBundle: string, photoBytes: Buffer[]): Promise<Processor> {
+  const { outputs } = stack;
+  const documents = createDocumentClient({
+    endpoint: outputs.dynamodbEndpoint,
+    region: outputs.region,
+    credentials: localResourcesOf(outputs).credentials,
+  });
+  const repository = new PhotoRepository(documents, outputs.tableName);
+  const functionEnv: Record<string, string> = { ...stack.functionEnvironment('processUploadedPhoto'), POWERTOOLS_LOG_LEVEL: 'INFO' };
+  // Besides the two photos, one of the deploy's maximum size (MAX_UPLOAD_BYTES): the memory
+  // chosen must hold the largest upload processing accepts, not only a typical one.
+  const maxUploadBytes = Number(functionEnv['MAX_UPLOAD_BYTES']);
+  const largest = await photoJpegOfSize(maxUploadBytes);
+  const uploads = await uploadAll(stack, workDir, [
+    ...PHOTOS.map((photo, i) => ({ name: photo.name, bytes: photoBytes[i]! })),
+    { name: `max upload (${fixed(maxUploadBytes / MiB, 0)} MiB, ${largest.width}x${largest.height})`, bytes: largest.bytes },
+  ]);
+  /** Processes upload `i` in a fresh child; the record is deleted first, so the child does the whole work again. */
+  const process = async (i: number, memoryMB: number, cpuGroup?: CpuGroup): Promise<Processed> => {
+    const { photoId, eventFile, name, size } = uploads[i]!;
+    await documents.send(
+      new DeleteCommand({ TableName: outputs.tableName, Key: { pk: `EVENT#${outputs.demoEventId}`, sk: `PHOTO#${photoId}` } }),
+    );
+    const env = { ...functionEnv, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMB) };
+    const run = await runChild([CHILD_SCRIPT, processBundle, eventFile, 'process-uploaded-photo', String(memoryMB)], env, cpuGroup);
+    const label = `process-uploaded-photo ${name} at ${cpuGroup ? `${memoryMB} MB's share` : 'full CPU'}`;
+    if (run.exitCode !== 0 || run.report?.kind !== 'handler')
+      throw new Error(`${label}: the child failed (exit ${run.exitCode}): ${run.report?.error ?? ''}\n${run.output}`);
+    if (cpuGroup && run.report.cpuCgroup !== cpuGroup.cgroupPath)
+      throw new Error(`${label}: ran in cpu cgroup ${run.report.cpuCgroup}, not ${cpuGroup.cgroupPath}`);
+    const photo = await repository.getPhoto(outputs.demoEventId, photoId);
+    if (!photo?.renditions?.length || photo.size !== size)
+      throw new Error(`${label}: no photo record with renditions: ${JSON.stringify(photo)}\n${run.output}`);
+    const line = run.output.split('\n').find((candidate) => candidate.includes('"message":"Photo recorded"'));
+    if (!line) throw new Error(`${label}: no "Photo recorded" log line:\n${run.output}`);
+    const logged = JSON.parse(line) as { bytesRead: number; renditions: number };
+    return { report: run.report, bytesRead: logged.bytesRead, renditions: logged.renditions };
+  };
+  return { uploads, process, close: () => documents.destroy() };
+}
+
+/** Readings gathered under a key, in the order they came. */
+function gathered<Reading>() {
+  const readings = new Map<string, Reading[]>();
+  return {
+    add: (key: string, reading: Reading) => readings.set(key, [...(readings.get(key) ?? []), reading]),
+    get: (key: string) => readings.get(key) ?? [],
+    all: () => [...readings.values()].flat(),
+  };
+}
+type Gathered<Reading> = ReturnType<typeof gathered<Reading>>;
+
+/** a. Every renderer on each photo at full CPU; rounds interleave photos and variants, so drift hits them all alike. */
+async function renderFullCpu(renderBundle: string, files: string[], runs: number, progress: Progress): Promise<Gathered<RenderReport>> {
+  const renders = gathered<RenderReport>();
+  for (let round = 1; round <= runs; round++) {
+    progress(`renditions: full CPU, run ${round}/${runs}`);
+    for (const [i, photo] of PHOTOS.entries()) {
+      for (const { variant } of VARIANTS) renders.add(`${photo.name} ${variant}`, await render(renderBundle, variant, files[i]!, runs));
+    }
+  }
+  return renders;
+}
+
+/** process-uploaded-photo at full CPU on every upload, the function's own memory in its context. */
+async function processFullCpu(processing: Processor, memoryMB: number, runs: number, progress: Progress): Promise<Gathered<Processed>> {
+  const processed = gathered<Processed>();
+  for (let round = 1; round <= runs; round++) {
+    progress(`renditions: process-uploaded-photo at full CPU, run ${round}/${runs}`);
+    for (const i of processing.uploads.keys()) processed.add(String(i), await processing.process(i, memoryMB));
+  }
+  return processed;
+}
+
+/** b. At Lambda's CPU shares: the renderer alone, then the whole processing, per size and photo. */
+async function atShares(
+  {
+    renderBundle,
+    files,
+    processing,
+    sizes,
+    runs,
+    progress,
+  }: { renderBundle: string; files: string[]; processing: Processor; sizes: number[]; runs: number; progress: Progress },
+  cpuGroups: Extract<CpuGroups, { available: true }>,
+) {
+  const renders = gathered<RenderReport>();
+  const processed = gathered<Processed>();
+  for (let round = 1; round <= runs; round++) {
+    for (const memoryMB of sizes) {
+      progress(`renditions: at ${memoryMB} MB's CPU share (${fixed(vcpuShare(memoryMB), 3)} vCPU), run ${round}/${runs}`);
+      const cpuGroup = cpuGroups.groups.get(memoryMB)!;
+      for (const i of PHOTOS.keys()) {
+        renders.add(`${memoryMB} ${i}`, await render(renderBundle, 'product', files[i]!, runs, cpuGroup));
+        processed.add(`${memoryMB} ${i}`, await processing.process(i, memoryMB, cpuGroup));
+      }
+    }
+  }
+  return { renders, processed };
+}
+
+/** The figures at each share and photo, costed at the peak RSS of processing. */
+function shareFigures(sizes: number[], shares: Awaited<ReturnType<typeof atShares>>, peakRssMiB: number): ShareFigures[] {
+  return sizes.flatMap((memoryMB) =>
+    PHOTOS.map((photo, i) => {
+      const renders = shares.renders.get(`${memoryMB} ${i}`);
+      const processes = shares.processed.get(`${memoryMB} ${i}`);
+      const processMs = summarize(processes.map((run) => run.report.invokeMs!));
+      const processColdMs = summarize(processes.map((run) => run.report.doneMs!));
+      // memory-choice.ts's pricing: per million requests, billed ms rounded up, COLD_FRACTION cold.
+      const [costed] = costSizes([{ memoryMB, warmMs: processMs.median, coldMs: processColdMs.median }], peakRssMiB);
+      return {
+        memoryMB,
+        vcpu: vcpuShare(memoryMB),
+        photo: photo.name,
+        renderMs: summarize(renders.map((report) => report.ms!)),
+        renderCpuMs: summarize(renders.map((report) => report.cpuMs!)),
+        renderPeakRssMiB: Math.max(...renders.map(peakMiB)),
+        processMs,
+        processColdMs,
+        processPeakRssMiB: Math.max(...processes.map((run) => peakMiB(run.report))),
+        perThousand: costed!.blendedPerMillion / 1000,
+      };
+    }),
+  );
+}
+
+/** The full-CPU figures: each renderer on each photo, and processing each upload. */
+function fullCpuFigures(renders: Gathered<RenderReport>, processing: Processor, processed: Gathered<Processed>) {
+  const fullCpu = PHOTOS.flatMap((photo) =>
+    VARIANTS.map(({ variant, label }) => {
+      const reports = renders.get(`${photo.name} ${variant}`);
+      return {
+        photo: photo.name,
+        variant: label,
+        ms: summarize(reports.map((report) => report.ms!)),
+        cpuMs: summarize(reports.map((report) => report.cpuMs!)),
+        peakRssMiB: summarize(reports.map(peakMiB)),
+        baseRssMiB: median(reports.map((report) => (report.hwmBeforeKiB ?? 0) / 1024)),
+        outputs: reports[0]!.outputs!,
+      };
+    }),
+  );
+  const processFullCpu = processing.uploads.map(({ name }, i) => {
+    const runs = processed.get(String(i));
+    return {
+      photo: name,
+      ms: summarize(runs.map((run) => run.report.invokeMs!)),
+      peakRssMiB: summarize(runs.map((run) => peakMiB(run.report))),
+      bytesRead: runs.map((run) => run.bytesRead),
+      renditions: runs.map((run) => run.renditions),
+    };
+  });
+  return { fullCpu, processFullCpu };
+}
+
+/** The photos on disk, the render child and process-uploaded-photo bundled, a local stack started. */
+async function prepare(workDir: string) {
+  const spec = (await readServerlessApp(REPO_ROOT)).functions.get('processUploadedPhoto')!;
+  const photoBytes = await Promise.all(PHOTOS.map((photo) => photoJpeg(photo)));
+  const files = PHOTOS.map((photo) => path.join(workDir, `${photo.width}x${photo.height}.jpg`));
+  await Promise.all(files.map((file, i) => writeFile(file, photoBytes[i]!)));
+  const [bundles, stack] = await Promise.all([
+    buildBundles(
+      { 'render-child': fileURLToPath(new URL('./render-child.ts', import.meta.url)), 'process-uploaded-photo': spec.file },
+      path.join(workDir, 'bundles'),
+    ),
+    startLocalStack({ dataDir: path.join(workDir, 'stack'), environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } }),
+  ]);
+  return {
+    spec,
+    photoBytes,
+    files,
+    stack,
+    renderBundle: bundles.get('render-child')!.file,
+    processBundle: bundles.get('process-uploaded-photo')!.file,
+  };
+}
+
+type Progress = (line: string) => void;
+
 export async function runRenditions({
   runs,
   progress = () => undefined,
+  onStop = () => undefined,
 }: {
   runs: number;
-  progress?: (line: string) => void;
+  progress?: Progress;
+  /** Given what must be undone even if the bench is interrupted (the CPU groups). */
+  onStop?: (cleanUp: () => Promise<void>) => void;
 }): Promise<RenditionsResult> {
   const started = performance.now();
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'event-photos-renditions-'));
-  let stack: Awaited<ReturnType<typeof startLocalStack>> | undefined;
+  let stack: LocalStack | undefined;
   let cpuGroups: CpuGroups | undefined;
   try {
-    const spec = (await readServerlessApp(REPO_ROOT)).functions.get('processUploadedPhoto')!;
     progress('renditions: making the photos, building the render child and process-uploaded-photo, starting a local stack');
-    const photoBytes = await Promise.all(PHOTOS.map((photo) => photoJpeg(photo)));
-    const files = PHOTOS.map((photo) => path.join(workDir, `${photo.width}x${photo.height}.jpg`));
-    await Promise.all(files.map((file, i) => writeFile(file, photoBytes[i]!)));
-    const [bundles, startedStack] = await Promise.all([
-      buildBundles(
-        { 'render-child': fileURLToPath(new URL('./render-child.ts', import.meta.url)), 'process-uploaded-photo': spec.file },
-        path.join(workDir, 'bundles'),
-      ),
-      startLocalStack({ dataDir: path.join(workDir, 'stack'), environment: { POWERTOOLS_LOG_LEVEL: 'SILENT' } }),
-    ]);
-    stack = startedStack;
-    const renderBundle = bundles.get('render-child')!.file;
-    const processBundle = bundles.get('process-uploaded-photo')!.file;
-
-    // ---- a. Full CPU: rounds interleave photos and variants, so drift hits them all alike.
-    const fullRuns = new Map<string, RenderReport[]>();
-    for (let round = 1; round <= runs; round++) {
-      progress(`renditions: full CPU, run ${round}/${runs}`);
-      for (const [i, photo] of PHOTOS.entries()) {
-        for (const { variant } of VARIANTS) {
-          const key = `${photo.name} ${variant}`;
-          fullRuns.set(key, [...(fullRuns.get(key) ?? []), await render(renderBundle, variant, files[i]!, runs)]);
-        }
-      }
-    }
-
-    // ---- b. Real uploads through the stack (initiate-upload, presigned PUT; the stack's own trigger
-    // processes them once), then process-uploaded-photo in a child per run on each object.
-    const { outputs } = stack;
-    const resources = localResourcesOf(outputs);
-    const documents = createDocumentClient({
-      endpoint: outputs.dynamodbEndpoint,
-      region: outputs.region,
-      credentials: resources.credentials,
-    });
-    const repository = new PhotoRepository(documents, outputs.tableName);
-    const attendee = outputs.demoUsers.find((user) => user.groups.length === 0)!;
-    const { idToken } = await signIn({
-      cognitoEndpoint: outputs.cognitoEndpoint,
-      region: outputs.region,
-      userPoolId: outputs.userPoolId,
-      clientId: outputs.userPoolClientId,
-      ...attendee,
-    });
-    const functionEnv: Record<string, string> = { ...stack.functionEnvironment('processUploadedPhoto'), POWERTOOLS_LOG_LEVEL: 'INFO' };
-    // Besides the two photos, one of the deploy's maximum size (MAX_UPLOAD_BYTES): the memory
-    // chosen must hold the largest upload processing accepts, not only a typical one.
-    const maxUploadBytes = Number(functionEnv['MAX_UPLOAD_BYTES']);
-    const largest = await photoJpegOfSize(maxUploadBytes);
-    const toProcess = [
-      ...PHOTOS.map((photo, i) => ({ name: photo.name, bytes: photoBytes[i]! })),
-      { name: `max upload (${fixed(maxUploadBytes / MiB, 0)} MiB, ${largest.width}x${largest.height})`, bytes: largest.bytes },
-    ];
-    const uploads: Array<Uploaded & { name: string; size: number; eventFile: string }> = [];
-    for (const [i, { name, bytes }] of toProcess.entries()) {
-      const uploaded = await uploadThroughApi(outputs.apiUrl, idToken, outputs.demoEventId, new Uint8Array(bytes), {
-        title: `Renditions ${name}`,
-      });
-      await stack.notifications.idle();
-      const eventFile = path.join(workDir, `event-${i}.json`);
-      await writeFile(
-        eventFile,
-        JSON.stringify(
-          s3Event({ region: outputs.region, bucket: outputs.bucketName, key: uploaded.key, size: bytes.length, eTag: uploaded.etag }),
-        ),
-      );
-      uploads.push({ ...uploaded, name, size: bytes.length, eventFile });
-    }
-    /** Processes upload `i` in a fresh child; the record is deleted first, so the child does the whole work again. */
-    const processInChild = async (i: number, memoryMB: number, cpuGroup?: CpuGroup) => {
-      const { photoId, eventFile, name, size } = uploads[i]!;
-      await documents.send(
-        new DeleteCommand({ TableName: outputs.tableName, Key: { pk: `EVENT#${outputs.demoEventId}`, sk: `PHOTO#${photoId}` } }),
-      );
-      const env = { ...functionEnv, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMB) };
-      const run: ChildRun<ChildReport> = await runChild(
-        [CHILD_SCRIPT, processBundle, eventFile, 'process-uploaded-photo', String(memoryMB)],
-        env,
-        cpuGroup,
-      );
-      const label = `process-uploaded-photo ${name} at ${cpuGroup ? `${memoryMB} MB's share` : 'full CPU'}`;
-      if (run.exitCode !== 0 || run.report?.kind !== 'handler')
-        throw new Error(`${label}: the child failed (exit ${run.exitCode}): ${run.report?.error ?? ''}\n${run.output}`);
-      if (cpuGroup && run.report.cpuCgroup !== cpuGroup.cgroupPath)
-        throw new Error(`${label}: ran in cpu cgroup ${run.report.cpuCgroup}, not ${cpuGroup.cgroupPath}`);
-      const photo = await repository.getPhoto(outputs.demoEventId, photoId);
-      if (!photo?.renditions?.length || photo.size !== size)
-        throw new Error(`${label}: no photo record with renditions: ${JSON.stringify(photo)}\n${run.output}`);
-      const line = run.output.split('\n').find((candidate) => candidate.includes('"message":"Photo recorded"'));
-      if (!line) throw new Error(`${label}: no "Photo recorded" log line:\n${run.output}`);
-      const logged = JSON.parse(line) as { bytesRead: number; renditions: number };
-      return { report: run.report, bytesRead: logged.bytesRead, renditions: logged.renditions };
-    };
-    const processFull = new Map<number, Array<Awaited<ReturnType<typeof processInChild>>>>();
-    for (let round = 1; round <= runs; round++) {
-      progress(`renditions: process-uploaded-photo at full CPU, run ${round}/${runs}`);
-      for (const i of uploads.keys()) processFull.set(i, [...(processFull.get(i) ?? []), await processInChild(i, spec.memoryMB)]);
-    }
-
-    // ---- At Lambda's CPU shares: the renderer alone, then the whole processing, per size and photo.
+    const prepared = await prepare(workDir);
+    ({ stack } = prepared);
+    const { spec, files, renderBundle } = prepared;
+    const renders = await renderFullCpu(renderBundle, files, runs, progress);
+    const processing = await processor(stack, workDir, prepared.processBundle, prepared.photoBytes);
+    const processed = await processFullCpu(processing, spec.memoryMB, runs, progress);
     const sizes = [...new Set([spec.memoryMB, ...COMPARED_MEMORY_MB])].sort((a, b) => a - b);
     cpuGroups = await createCpuGroups(sizes);
-    const shareRender = new Map<string, RenderReport[]>();
-    const shareProcess = new Map<string, Array<Awaited<ReturnType<typeof processInChild>>>>();
-    if (cpuGroups.available) {
-      for (let round = 1; round <= runs; round++) {
-        for (const memoryMB of sizes) {
-          progress(`renditions: at ${memoryMB} MB's CPU share (${fixed(vcpuShare(memoryMB), 3)} vCPU), run ${round}/${runs}`);
-          const cpuGroup = cpuGroups.groups.get(memoryMB)!;
-          for (const i of PHOTOS.keys()) {
-            const key = `${memoryMB} ${i}`;
-            shareRender.set(key, [...(shareRender.get(key) ?? []), await render(renderBundle, 'product', files[i]!, runs, cpuGroup)]);
-            shareProcess.set(key, [...(shareProcess.get(key) ?? []), await processInChild(i, memoryMB, cpuGroup)]);
-          }
-        }
-      }
-      await cpuGroups.remove();
-    }
-
-    // ---- d. WebP vs AVIF for the 12 MP photo's 1920-wide rendition, at full CPU (CPU time is what Lambda bills).
+    if (cpuGroups.available) onStop(cpuGroups.remove);
+    const shares = cpuGroups.available ? await atShares({ renderBundle, files, processing, sizes, runs, progress }, cpuGroups) : undefined;
+    if (cpuGroups.available) await cpuGroups.remove();
+    // d. WebP vs AVIF for the 12 MP photo's 1920-wide rendition, at full CPU (CPU time is what Lambda bills).
     progress('renditions: WebP vs AVIF for the 1920-wide rendition (AVIF takes tens of seconds per encode)');
     const codecReport = await render(renderBundle, 'codecs', files[0]!, runs);
-    documents.destroy();
-
-    // ---- Figures
-    const summary = (values: number[]) => summarize(values);
-    const processPeaks = [...processFull.values(), ...shareProcess.values()].flat().map((run) => peakMiB(run.report));
-    const peakRssMiB = Math.max(...processPeaks);
-    const shareFigures: ShareFigures[] = [];
-    if (cpuGroups.available) {
-      for (const memoryMB of sizes) {
-        for (const [i, photo] of PHOTOS.entries()) {
-          const renders = shareRender.get(`${memoryMB} ${i}`)!;
-          const processes = shareProcess.get(`${memoryMB} ${i}`)!;
-          const processMs = summary(processes.map((run) => run.report.invokeMs!));
-          const processColdMs = summary(processes.map((run) => run.report.doneMs!));
-          // memory-choice.ts's pricing: per million requests, billed ms rounded up, COLD_FRACTION cold.
-          const [costed] = costSizes([{ memoryMB, warmMs: processMs.median, coldMs: processColdMs.median }], peakRssMiB);
-          shareFigures.push({
-            memoryMB,
-            vcpu: vcpuShare(memoryMB),
-            photo: photo.name,
-            renderMs: summary(renders.map((report) => report.ms!)),
-            renderCpuMs: summary(renders.map((report) => report.cpuMs!)),
-            renderPeakRssMiB: Math.max(...renders.map(peakMiB)),
-            processMs,
-            processColdMs,
-            processPeakRssMiB: Math.max(...processes.map((run) => peakMiB(run.report))),
-            perThousand: costed!.blendedPerMillion / 1000,
-          });
-        }
-      }
-    }
-    const memory = chooseProcessingMemory(shareFigures, sizes, spec.memoryMB, peakRssMiB, cpuGroups.available ? null : cpuGroups.reason);
-    const chosenVcpu = memory.chosenMB === null ? 1 : vcpuShare(memory.chosenMB);
+    processing.close();
+    const peakRssMiB = Math.max(...[...processed.all(), ...(shares?.processed.all() ?? [])].map((run) => peakMiB(run.report)));
+    const figures = shares ? shareFigures(sizes, shares, peakRssMiB) : [];
+    const memory = chooseProcessingMemory(figures, sizes, spec.memoryMB, peakRssMiB, cpuGroups.available ? null : cpuGroups.reason);
     return {
       runs,
       photos: PHOTOS.map((photo, i) => ({
-        name: photo.name,
-        width: photo.width,
-        height: photo.height,
+        ...photo,
         orientation: 'orientation' in photo ? photo.orientation : null,
-        bytes: photoBytes[i]!.length,
+        bytes: prepared.photoBytes[i]!.length,
       })),
-      fullCpu: PHOTOS.flatMap((photo) =>
-        VARIANTS.map(({ variant, label }) => {
-          const reports = fullRuns.get(`${photo.name} ${variant}`)!;
-          return {
-            photo: photo.name,
-            variant: label,
-            ms: summary(reports.map((report) => report.ms!)),
-            cpuMs: summary(reports.map((report) => report.cpuMs!)),
-            peakRssMiB: summary(reports.map(peakMiB)),
-            baseRssMiB: median(reports.map((report) => (report.hwmBeforeKiB ?? 0) / 1024)),
-            outputs: reports[0]!.outputs!,
-          };
-        }),
-      ),
-      processFullCpu: uploads.map(({ name }, i) => {
-        const processes = processFull.get(i)!;
-        return {
-          photo: name,
-          ms: summary(processes.map((run) => run.report.invokeMs!)),
-          peakRssMiB: summary(processes.map((run) => peakMiB(run.report))),
-          bytesRead: processes.map((run) => run.bytesRead),
-          renditions: processes.map((run) => run.renditions),
-        };
-      }),
-      cpuShare: cpuGroups.available ? { available: true, sizes: shareFigures } : { available: false, reason: cpuGroups.reason },
+      ...fullCpuFigures(renders, processing, processed),
+      cpuShare: cpuGroups.available ? { available: true, sizes: figures } : { available: false, reason: cpuGroups.reason },
       memory,
-      codecs: codecVerdict(codecReport, PHOTOS[0].name, chosenVcpu, memory.chosenMB, spec.timeoutSeconds),
+      codecs: codecVerdict(
+        codecReport,
+        PHOTOS[0].name,
+        memory.chosenMB === null ? 1 : vcpuShare(memory.chosenMB),
+        memory.chosenMB,
+        spec.timeoutSeconds,
+      ),
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
@@ -460,112 +491,8 @@ function codecVerdict(
   return { photo, width: source.width, height: source.height, readings, sameQuality: same?.name ?? null, verdict };
 }
 
-/** The printed section 7. */
-export function renditionsReport(result: RenditionsResult): string[] {
-  const out: string[] = [];
-  const ms0 = (summary: Summary) => `${fixed(summary.median, 0)} / ${fixed(summary.min, 0)}`;
-  const photoLine = result.photos
-    .map(
-      (photo) =>
-        `${photo.name} ${photo.width}x${photo.height}${photo.orientation ? ` (EXIF orientation ${photo.orientation})` : ''} ${fixed(photo.bytes / MiB, 1)} MiB`,
-    )
-    .join(', ');
-  const base = median(result.fullCpu.map((row) => row.baseRssMiB));
-  out.push(
-    `7. Renditions (320/960/1920 WebP q80 + 16 px placeholder) of camera-like JPEGs (photoJpeg: noise): ${photoLine}.`,
-    `   Each reading is a fresh child process, bundled like a Lambda; ${result.runs} run${result.runs === 1 ? '' : 's'}, median / min. ms = the work, bytes in memory;`,
-    `   CPU ms = user + system over it (2 cores: CPU ms above ms means both worked); peak RSS = the child's VmHWM (Node + sharp`,
-    `   before the image: ${fixed(base, 0)} MiB). Naive renderers run their outputs at once, as the product does.`,
-    '7a. At full CPU:',
-    table(
-      ['photo', 'renderer', 'ms', 'CPU ms', 'peak RSS MiB', 'outputs: width KiB, placeholder'],
-      result.fullCpu.map((row) => [
-        row.photo,
-        row.variant,
-        ms0(row.ms),
-        ms0(row.cpuMs),
-        `${fixed(row.peakRssMiB.median, 0)} / ${fixed(row.peakRssMiB.min, 0)}`,
-        [
-          ...row.outputs.slice(0, -1).map((output) => `${output.width} ${fixed(output.bytes / 1024, output.bytes < 10240 ? 1 : 0)}`),
-          `${row.outputs.at(-1)!.width}x${row.outputs.at(-1)!.height} ${row.outputs.at(-1)!.bytes} B`,
-        ].join(', '),
-      ]),
-    ),
-    `   process-uploaded-photo at full CPU (a child per run on a real upload: read, SHA-256, render, writes):`,
-    ...result.processFullCpu.map(
-      (row) =>
-        `   ${row.photo}: ${ms0(row.ms)} ms, peak RSS ${fixed(row.peakRssMiB.median, 0)} MiB, bytes read ${[...new Set(row.bytesRead)].join(' | ')}, ${[...new Set(row.renditions)].join(' | ')} renditions`,
-    ),
-  );
-  out.push(
-    '',
-    `7b. At Lambda's CPU share (memory/${LAMBDA_MB_PER_VCPU} of a vCPU, cgroup v1 quota). render = the product renderer alone; process =`,
-    "   process-uploaded-photo's first invocation in a fresh process (import excluded) on a real upload against the local stack;",
-    `   cold = process start to that invocation done. $/1,000 photos: arm64, $${PRICE.perGbSecond} per GB-s (ms rounded up) + $${PRICE.perMillionRequests} per 1M`,
-    `   requests, the process ms billed, ${COLD_FRACTION * 100}% of them cold (billed from process start); list prices, not checked online.`,
-  );
-  if (!result.cpuShare.available) out.push(`   Skipped: ${result.cpuShare.reason}.`);
-  else {
-    out.push(
-      table(
-        ['MB', 'vCPU', 'photo', 'render ms', 'render CPU ms', 'process ms', 'cold ms', 'peak RSS MiB render / process', '$ per 1,000'],
-        result.cpuShare.sizes.map((row) => [
-          String(row.memoryMB),
-          fixed(row.vcpu, 3),
-          row.photo,
-          ms0(row.renderMs),
-          ms0(row.renderCpuMs),
-          ms0(row.processMs),
-          fixed(row.processColdMs.median, 0),
-          `${fixed(row.renderPeakRssMiB, 0)} / ${fixed(row.processPeakRssMiB, 0)}`,
-          fixed(row.perThousand, 4),
-        ]),
-      ),
-    );
-  }
-  const { memory } = result;
-  out.push(
-    '',
-    `7c. Memory for process-uploaded-photo (serverless.yml: ${memory.configuredMB} MB). Peak RSS of processing, any run: ${fixed(memory.peakRssMiB, 0)} MiB, x ${memory.rssHeadroom} = ${fixed(memory.peakRssMiB * memory.rssHeadroom, 0)} MiB.`,
-    `   Rule: ${memory.rule}.`,
-    memory.chosenMB === null
-      ? `   No choice: ${memory.reason}.`
-      : `   Chosen: ${memory.chosenMB} MB: ${memory.reason}. Cost per 1,000 photos there: ${Object.entries(memory.perThousandAtChosen!)
-          .map(([photo, cost]) => `${photo} $${fixed(cost, 4)}`)
-          .join(', ')}.`,
-  );
-  const { codecs } = result;
-  const webp = codecs.readings.find((reading) => reading.format === 'webp')!;
-  out.push(
-    '',
-    `7d. The ${codecs.photo} photo's 1920-wide rendition (${codecs.width}x${codecs.height}, the product's decoded pixels) encoded: WebP ${webp.ms.length} run${webp.ms.length === 1 ? '' : 's'}, AVIF 1`,
-    '   (tens of seconds each); full CPU; PSNR of the decoded output against those pixels. Noise is the hardest content for',
-    '   both encoders: on real photos both make fewer bytes, faster, and the ratios differ.',
-    table(
-      ['encoding', 'ms', 'CPU ms', 'KiB', 'vs WebP', 'PSNR dB'],
-      codecs.readings.map((reading) => [
-        reading.name,
-        medMin(reading.ms, (value) => fixed(value, 0)),
-        medMin(reading.cpuMs, (value) => fixed(value, 0)),
-        fixed(reading.bytes / 1024, 0),
-        `${fixed((reading.bytes / webp.bytes) * 100, 0)}%`,
-        fixed(reading.psnrDb, 2),
-      ]),
-    ),
-    `   Verdict: ${codecs.verdict}`,
-    `   (section 7 took ${fixed(result.seconds, 0)} s)`,
-  );
-  return out;
-}
-
+// Alone: the bench with its renditions section only (bench/main.ts), which takes the same flags.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { 'renditions-runs': { type: 'string', default: '3' }, json: { type: 'string' } } });
-  const runs = Number(values['renditions-runs']);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error('--renditions-runs must be an integer >= 1');
-  const result = await runRenditions({ runs, progress: (line) => process.stderr.write(`[renditions] ${line}\n`) });
-  process.stdout.write(`${renditionsReport(result).join('\n')}\n`);
-  if (values.json) {
-    await mkdir(path.dirname(path.resolve(values.json)), { recursive: true });
-    await writeFile(path.resolve(values.json), `${JSON.stringify(result, null, 2)}\n`);
-  }
+  const { runBench } = await import('./main.ts');
+  await runBench(['--only', 'renditions', ...process.argv.slice(2)]);
 }
