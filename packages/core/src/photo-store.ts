@@ -1,6 +1,6 @@
 import type { EditPhotoRequest } from '#lib/photo-changes';
 import type { PhotoEvent, UpdateEventRequest } from '#lib/events';
-import type { PendingUpload, Photo } from '#lib/photos';
+import type { Photo, Upload } from '#lib/photos';
 import type { UploadQuotas } from '#lib/upload-quotas';
 
 // The records the handlers keep, as interfaces: the DynamoDB adapters in @event-photos/aws
@@ -52,8 +52,18 @@ export interface PhotoLister {
 /** `scope`: whose quota is full; `retryAfterSeconds`: until its window ends. */
 export type QuotaReservation = { reserved: true } | { reserved: false; scope: 'user' | 'event'; retryAfterSeconds: number };
 
-/** `scope`: whose total is full. */
-export type StoredPhotoCount = { counted: true } | { counted: false; scope: 'user' | 'event' };
+/**
+ * How accepting a photo ended (PhotoStore.acceptPhoto). `acceptedBefore`: an earlier run accepted
+ * this very photo (a redelivery, or a run that stopped before the photo was ready). `duplicate`:
+ * the event holds these bytes as photo `duplicateOf`. `overTotal`: `scope`'s total is full.
+ * `notPending`: the upload was deleted, rejected, found a duplicate, or is gone (`upload` null).
+ */
+export type Acceptance =
+  | { accepted: true }
+  | { accepted: false; because: 'acceptedBefore' }
+  | { accepted: false; because: 'duplicate'; duplicateOf: string }
+  | { accepted: false; because: 'overTotal'; scope: 'user' | 'event' }
+  | { accepted: false; because: 'notPending'; upload: Upload | null };
 
 /** What an uploader, and the whole event, hold now. */
 export interface StoredTotals {
@@ -61,7 +71,7 @@ export interface StoredTotals {
   event: { photos: number; bytes: number };
 }
 
-/** Which photo of the event holds these bytes (claimed before the photo is written, see ContentClaimStore). */
+/** Which photo of the event holds these bytes (claimed in the transaction that accepts the photo). */
 export interface HashClaim {
   sha256: string;
   photoId: string;
@@ -86,65 +96,46 @@ export interface PhotoStore {
    */
   updateEvent(eventId: string, organizerId: string, changes: UpdateEventRequest): Promise<PhotoEvent | null>;
 
-  /** Records an initiated upload; throws if one with its photoId exists (ids are random: a bug). */
-  savePendingUpload(upload: PendingUpload): Promise<void>;
   /**
-   * The upload as recorded, with its status once processing or a delete changed it. A delete
-   * marker written for an upload that was already gone holds only status, deletedAt and uploaderId.
+   * Counts the upload against the uploader's and the event's quotas of the current clock hour and
+   * records it `pending`, in one transaction: refused (nothing counted, nothing recorded) when
+   * either counter would go over its uploads or bytes. Throws if an upload with its photoId exists
+   * (ids are random: a bug).
    */
-  getPendingUpload(eventId: string, photoId: string): Promise<PendingUpload | null>;
-  /** Marks the upload rejected with a reason for its uploader. No-op when there is no upload or it was deleted. */
+  reserveUpload(upload: Upload & { status: 'pending' }, quotas: UploadQuotas, now?: Date): Promise<QuotaReservation>;
+  /** The upload as recorded, in its current state. */
+  getUpload(eventId: string, photoId: string): Promise<Upload | null>;
+  /** Marks a pending upload rejected, with a reason for its uploader. No-op in any other state. */
   rejectUpload(eventId: string, photoId: string, reason: string, now?: Date): Promise<void>;
-  /**
-   * Marks the upload deleted (keeping the first deletedAt and the recorded uploader), creating the
-   * marker when the upload is gone, so that processing that comes later discards the photo.
-   */
-  markUploadDeleted(eventId: string, photoId: string, uploaderId: string, now?: Date): Promise<void>;
-
-  /**
-   * Counts an upload of `bytes` against the uploader's and the event's quotas of the current
-   * clock hour, atomically: either both counters take it or neither does (a refused second one
-   * gives the first back). Refused when either would go over its uploads or bytes.
-   */
-  reserveUpload(eventId: string, uploaderId: string, bytes: number, quotas: UploadQuotas, now?: Date): Promise<QuotaReservation>;
-  /**
-   * Counts a photo of `bytes` the event now holds against the uploader's and the event's totals,
-   * atomically as reserveUpload; refused when either would go over. Processing counts each photo
-   * once, when its write created it; removing a photo gives it back (uncountStoredPhoto).
-   */
-  countStoredPhoto(eventId: string, uploaderId: string, bytes: number, quotas: UploadQuotas): Promise<StoredPhotoCount>;
-  uncountStoredPhoto(eventId: string, uploaderId: string, bytes: number): Promise<void>;
+  /** Marks a pending upload a duplicate of photo `duplicateOf`. No-op in any other state. */
+  markUploadDuplicate(eventId: string, photoId: string, duplicateOf: string, now?: Date): Promise<void>;
   /** What the uploader and the event hold now: initiate-upload refuses early when a total is full. */
   storedTotals(eventId: string, uploaderId: string): Promise<StoredTotals>;
 
-  /** Writes the photo once; false when it already exists (a redelivered S3 event changes nothing). */
-  savePhoto(photo: Photo): Promise<boolean>;
-  /** Stamps the photo ready again at `createdAt` (its place in the list and the feed follows); false when it is gone (none is created). */
-  restampPhoto(photo: Photo, createdAt: string): Promise<boolean>;
+  /**
+   * Accepts the photo of a pending upload, in one transaction: the photo is recorded (not ready:
+   * no list, feed or GET shows it until markPhotoReady), its hash claimed, the uploader's and the
+   * event's totals counted within `quotas`, and the upload marked accepted. All of it or nothing:
+   * see Acceptance for why not.
+   */
+  acceptPhoto(photo: Photo, quotas: UploadQuotas, now?: Date): Promise<Acceptance>;
+  /**
+   * Makes an accepted photo visible, ready at `readyAt` (its place in lists and the feed); again
+   * to stamp it later. False when it is gone (deleted meanwhile): nothing is created.
+   */
+  markPhotoReady(eventId: string, photoId: string, readyAt: string): Promise<boolean>;
+  /** A ready photo; null while it is only accepted (its objects are being published), or gone. */
   getPhoto(eventId: string, photoId: string): Promise<Photo | null>;
-  /** Changes the given text fields of a processed photo; null when there is no such photo (none is created). */
+  /** Changes the given text fields of a ready photo; null when there is none (none is created). */
   updatePhotoText(eventId: string, photoId: string, changes: EditPhotoRequest): Promise<Photo | null>;
-  /** Removes the photo; what it held (its object keys), or null when there was none. */
-  deletePhotoRecord(eventId: string, photoId: string): Promise<Photo | null>;
+  /**
+   * Deletes the photo in one transaction: its record (ready or only accepted), its hash claim and
+   * its place in the totals; and marks its upload deleted (a marker naming `uploaderId` when the
+   * upload record is gone), so processing that runs later discards it. The record removed, or null
+   * when there was none. Idempotent: a repeat removes nothing and returns null.
+   */
+  deletePhoto(eventId: string, photoId: string, uploaderId: string, now?: Date): Promise<Photo | null>;
 
   /** Which photo of the event holds these bytes, if any. */
   getHashClaim(eventId: string, sha256: string): Promise<HashClaim | null>;
-}
-
-/**
- * The writes of deduplication: one claim per SHA-256 and event, and the `duplicate` mark of an
- * upload. Apart from PhotoStore because only processing and delete make them (and bundle them).
- */
-export interface ContentClaimStore {
-  /**
-   * Claims the event's hash for photoId. True when the claim now names photoId (a new claim, or
-   * the same photo again); false when another photo holds it.
-   */
-  claimHash(eventId: string, sha256: string, photoId: string, now?: Date): Promise<boolean>;
-  /** Moves the claim from `fromPhotoId` to photoId; false when it names another photo (or is gone) by now. */
-  takeOverHashClaim(eventId: string, sha256: string, fromPhotoId: string, photoId: string, now?: Date): Promise<boolean>;
-  /** Frees the hash, only while the claim still names photoId; otherwise no-op. */
-  releaseHash(eventId: string, sha256: string, photoId: string): Promise<void>;
-  /** Marks the upload a duplicate of photo `duplicateOf`. No-op when there is no upload or it was deleted. */
-  markUploadDuplicate(eventId: string, photoId: string, duplicateOf: string, now?: Date): Promise<void>;
 }

@@ -86,22 +86,31 @@ export interface Photo extends UploadDetails {
   createdAt: string;
 }
 
-/** What initiate-upload records before the bytes arrive. */
-export interface PendingUpload extends UploadDetails {
+/** What initiate-upload records before the bytes arrive, whatever becomes of it. */
+interface UploadRecord extends UploadDetails {
   objectKey: string;
   initiatedAt: string;
   expiresAt: string;
-  /**
-   * `rejected`: processing refused the object (it is deleted). `deleted`: a user deleted the photo.
-   * `duplicate`: the event already held the same bytes as photo `duplicateOf` (the object is deleted).
-   */
-  status?: 'rejected' | 'deleted' | 'duplicate';
-  rejectionReason?: string;
-  rejectedAt?: string;
-  duplicateOf?: string;
-  duplicateAt?: string;
-  deletedAt?: string;
 }
+
+/**
+ * An upload and where it is in its lifecycle. It starts `pending`; processing either accepts it
+ * (`accepted`: its photo is recorded, in the same transaction as its hash claim and the totals),
+ * rejects it (`rejected`, with a reason for its uploader; the object is deleted) or finds its bytes
+ * already in the event (`duplicate` of photo `duplicateOf`; the object is deleted). A delete makes
+ * it `deleted` from any state; when the upload record was already gone (past its TTL) the marker
+ * holds only the status, deletedAt and the uploader. Only `pending` moves on, except to `deleted`.
+ */
+export type Upload =
+  | (UploadRecord & { status: 'pending' })
+  | (UploadRecord & { status: 'accepted'; acceptedAt: string })
+  | (UploadRecord & { status: 'rejected'; rejectionReason: string; rejectedAt: string })
+  | (UploadRecord & { status: 'duplicate'; duplicateOf: string; duplicateAt: string })
+  | DeletedUpload;
+
+export type DeletedUpload = Partial<UploadRecord> & { status: 'deleted'; deletedAt: string; uploaderId: string };
+
+export type UploadStatus = Upload['status'];
 
 /** A photo as the API returns it: the uploader by name only, and whether the caller uploaded it. */
 export type PhotoView = Omit<Photo, 'uploaderId' | 'objectKeys'> & { mine: boolean };
