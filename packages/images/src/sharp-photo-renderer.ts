@@ -8,13 +8,9 @@ import {
   type RenderOutcome,
   type RenderedRendition,
 } from '@event-photos/core';
+import { FORMAT_BUDGETS, MAX_INPUT_PIXELS, budgetRefusal, pngMetadataRefusal } from '#lib/decode-budget';
 
-/**
- * Larger than any camera's photo or a phone's panorama (24 MP sensors, ~60 MP panoramas); a
- * decompression bomb (a small file that decodes to hundreds of megapixels) is refused from its
- * header, before any pixel is decoded.
- */
-export const MAX_INPUT_PIXELS = 100_000_000;
+export { MAX_INPUT_PIXELS } from '#lib/decode-budget';
 const WEBP_OPTIONS = { quality: 80, effort: 4 } as const;
 const PLACEHOLDER_BOX = 16;
 
@@ -33,6 +29,11 @@ interface Decoded {
  * the placeholder are resized from those pixels. Outputs carry no metadata at all (sharp writes
  * none unless asked): no EXIF, no GPS, no camera serial, no ICC profile (the pixels are sRGB).
  * Invalid pixel data fails the decode (`failOn: 'error'`: truncated or corrupt files).
+ *
+ * Nothing is decoded past its format's budget (decode-budget.ts): size, frames and decoded bytes
+ * are read from the header first, and a PNG's compressed metadata is weighed before libvips reads
+ * it. An animation's renditions show its first frame (a gallery's thumbnails are stills), and only
+ * that frame is decoded.
  */
 export class SharpPhotoRenderer implements PhotoRenderer {
   // One photo decoded at a time per process, however many a batch or reconcile has in flight:
@@ -47,20 +48,19 @@ export class SharpPhotoRenderer implements PhotoRenderer {
 }
 
 async function renderPhoto(bytes: Uint8Array, contentType: ImageContentType): Promise<RenderOutcome> {
+  // libpng inflates text and ICC chunks while reading the header: weighed before it does.
+  const metadataRefusal = pngMetadataRefusal(bytes);
+  if (metadataRefusal) return { kind: 'rejected', reason: metadataRefusal };
   let header: Metadata;
   try {
-    // The header only: it names a bomb's size without decoding it.
-    header = await sharp(bytes, { limitInputPixels: false }).metadata();
+    // The header only: it names a bomb's size without decoding it (`pages` counts every frame).
+    header = await sharp(bytes, { limitInputPixels: false, unlimited: false }).metadata();
   } catch (error) {
     return { kind: 'rejected', reason: reasonOf(error, contentType) };
   }
+  const overBudget = budgetRefusal(header, contentType, bytes.length);
+  if (overBudget) return { kind: 'rejected', reason: overBudget };
   const { width, height } = header.autoOrient;
-  if (header.width * header.height > MAX_INPUT_PIXELS) {
-    return {
-      kind: 'rejected',
-      reason: `The image is ${header.width}x${header.height} pixels, over the limit of ${MAX_INPUT_PIXELS / 1e6} megapixels`,
-    };
-  }
   // HEVC is patent-encumbered and not in prebuilt libvips: the container is valid, the pixels unreadable here.
   if (header.format === 'heif' && header.compression === 'hevc') {
     return { kind: 'kept', width, height, reason: 'HEIC photos are kept as uploaded: this server cannot decode HEIC to make previews' };
@@ -68,7 +68,17 @@ async function renderPhoto(bytes: Uint8Array, contentType: ImageContentType): Pr
   const widths = renditionWidths(width);
   let decoded: Decoded;
   try {
-    decoded = await decodeOnce(sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS, animated: false }), widths.at(-1)!);
+    // sharp's own guards too: the format's pixel limit again (from the header it reads), libvips'
+    // and libheif's safety limits (unlimited: false; libheif refuses AV1 data larger than the
+    // container declares), a sequential read, and the first frame only.
+    const input = sharp(bytes, {
+      failOn: 'error',
+      limitInputPixels: FORMAT_BUDGETS[contentType].maxPixels,
+      unlimited: false,
+      sequentialRead: true,
+      pages: 1,
+    });
+    decoded = await decodeOnce(input, widths.at(-1)!);
   } catch (error) {
     return { kind: 'rejected', reason: reasonOf(error, contentType) };
   }
@@ -121,6 +131,10 @@ async function placeholderOf(decoded: Decoded): Promise<string> {
 function reasonOf(error: unknown, contentType: ImageContentType): string {
   const message = error instanceof Error ? error.message : String(error);
   if (/exceeds pixel limit/i.test(message)) return `The image is over the limit of ${MAX_INPUT_PIXELS / 1e6} megapixels`;
+  // libheif: the coded image is larger (or other) than the size the container declares.
+  if (/Security limit exceeded: Image size|does not have the size signaled/i.test(message)) {
+    return `The image data does not match the size its ${contentType} container declares`;
+  }
   if (/premature end|truncated|unexpected end/i.test(message)) return `The image file is truncated (declared ${contentType})`;
   return `The image cannot be decoded as ${contentType}: the file is corrupt or not an image`;
 }
