@@ -55,3 +55,6 @@ export function medMinOf(summary: Summary | null | undefined, format: (value: nu
 
 /** Whole milliseconds (or MiB), for tables. */
 export const whole = (value: number) => fixed(value, 0);
+
+/** "1 run", "3 runs". */
+export const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;

@@ -17,12 +17,12 @@ export const END_MARKER = '<!-- bench:results:end -->';
 /** A Markdown table cell: pipes escaped, no line breaks. */
 const cell = (text: string) => text.replaceAll('|', '\\|').replace(/\s*\n\s*/g, ' ');
 
+/** A Markdown table with its columns aligned, as Biome formats Markdown (npm run lint checks this README). */
 export function markdownTable(rows: ReadmeRow[]): string {
-  return [
-    '| what | figure | baseline (same run) |',
-    '| --- | --- | --- |',
-    ...rows.map((row) => `| ${cell(row.what)} | ${cell(row.figure)} | ${cell(row.baseline)} |`),
-  ].join('\n');
+  const lines = [['what', 'figure', 'baseline (same run)'], ...rows.map((row) => [row.what, row.figure, row.baseline].map(cell))];
+  const widths = [0, 1, 2].map((column) => Math.max(...lines.map((line) => line[column]!.length)));
+  const format = (line: string[]) => `| ${line.map((text, column) => text.padEnd(widths[column]!)).join(' | ')} |`;
+  return [format(lines[0]!), format(widths.map((width) => '-'.repeat(width))), ...lines.slice(1).map(format)].join('\n');
 }
 
 /** The line that names the run the table is from. */

@@ -2,7 +2,7 @@
 // tables 2 (full CPU), 2b (Lambda's CPU shares) and 2c (memory sizes), and the README's rows.
 import type { ChildFigures } from '../child-figures.ts';
 import { LAMBDA_MB_PER_VCPU, vcpuShare, type CpuGroupStats } from '../cpu-share.ts';
-import { fixed, kib, medMinOf, table, whole } from '../format.ts';
+import { fixed, kib, medMinOf, plural, table, whole } from '../format.ts';
 import { COLD_BUDGET_MS, type MemoryChoice, type PRICE } from '../memory-choice.ts';
 import type { ReadmeRow } from '../section.ts';
 
@@ -66,7 +66,7 @@ const RSS_NOTE = [
 
 function reportFullCpu(result: ColdStartsResult): string[] {
   return [
-    `2. Cold start: a fresh node process per run imports the bundle and invokes it once against the local stack; ${result.runs} runs`,
+    `2. Cold start: a fresh node process per run imports the bundle and invokes it once against the local stack; ${plural(result.runs, 'run')}`,
     `   after ${result.warmup} warm-up, median / min. Every answer is checked (the routes' status, the S3 handler's record).`,
     '   wall = parent, spawn to exit; boot = process start to child script; load = import of the bundle;',
     '   1st invoke = handler(event, context) until settled; start->done = process start to invoke done (child clock)',
@@ -101,7 +101,7 @@ function reportShares(result: ColdStartsResult): string[] {
     '   from its exec (a /bin/sh writes its pid into cgroup.procs, then execs node). The whole process is held to the share,',
     '   start-up included: Lambda is reported to run INIT with more CPU, so there a cold start may lie between the two columns.',
     "   Beside the deploy bundle, the same handler bundled naively. Full CPU: section 2's runs; at the share:",
-    `   ${result.shareRuns} runs. load+1st = import + first invocation; start->done = process start to first invocation done.`,
+    `   ${plural(result.shareRuns, 'run')}. load+1st = import + first invocation; start->done = process start to first invocation done.`,
     ...(cpuShare.available ? [] : [`   Lambda CPU share columns skipped: ${cpuShare.reason}.`]),
     table(
       [
@@ -230,13 +230,14 @@ function readmeShares(result: ColdStartsResult): ReadmeRow[] {
     return [{ what: "cold start at Lambda's CPU share", figure: 'not measured', baseline: result.cpuShare.reason }];
   const own = (fn: Fn, bundle: RunKey['bundle']) => startToDone(shareRow(result, fn.name, bundle, fn.memoryMB));
   const memory = result.functions.map((fn) => `${fn.name} ${fn.memoryMB} MB`).join(', ');
+  const ownMemory = (fn: Fn) => `${fn.name} (${fn.memoryMB} MB)`;
   const nodeE0 = [...new Set(result.functions.map((fn) => fn.memoryMB))].map(
     (memoryMB) => `\`${NODE_E0}\` at ${memoryMB} MB ${value(wall(shareRow(result, NODE_E0, null, memoryMB)))} ms`,
   );
   return [
     {
-      what: `cold start at the CPU share of the function's memory (memory/${LAMBDA_MB_PER_VCPU} of a vCPU; serverless.yml: ${memory})`,
-      figure: perFunction(result, (fn) => own(fn, 'deploy'), 'ms'),
+      what: `cold start at the CPU share of the function's memory in serverless.yml (memory/${LAMBDA_MB_PER_VCPU} of a vCPU)`,
+      figure: `${result.functions.map((fn) => `${ownMemory(fn)} ${value(own(fn, 'deploy'))}`).join(', ')} ms`,
       baseline: `${nodeE0.join(', ')}; naive bundles: ${perFunction(result, (fn) => own(fn, 'naive'), 'ms')}`,
     },
     {

@@ -1,6 +1,6 @@
 // Section 6: the photo library at event scale (bench/library.ts): an event of --library-photos
 // photos on a fresh stack, over HTTP through the local gateway and functions.
-import { fixed, table } from '../format.ts';
+import { fixed, plural, table } from '../format.ts';
 import { runLibrary, type LibraryResult } from '../library.ts';
 import type { BenchContext, BenchOptions, ReadmeRow, Section } from '../section.ts';
 
@@ -14,7 +14,7 @@ function rows(result: LibraryResult): Array<[string, number, string]> {
   const page1 = `page 1: ${fixed(result.page1Ms, 1)} ms`;
   return [
     [`list page ${result.deepPage} (${result.pageSize} photos, by cursor)`, result.deepPageMs, page1],
-    [`search q= matching ${result.search.matches}, every page (${result.search.requests} requests)`, result.search.ms, page1],
+    [`search q= matching ${result.search.matches}, every page (${plural(result.search.requests, 'request')})`, result.search.ms, page1],
     ['batch delete of 100 (one request)', result.batchDelete100Ms, `100 single DELETEs: ${fixed(result.singleDeletes100Ms, 1)} ms`],
   ];
 }
@@ -22,7 +22,7 @@ function rows(result: LibraryResult): Array<[string, number, string]> {
 function report(result: LibraryResult): string {
   return [
     `6. The photo library: an event of ${result.photos} photos (seeded into the table in ${fixed(result.seedSeconds, 1)} s), over HTTP`,
-    `   through the local gateway and functions; median of ${result.runs} rounds.`,
+    `   through the local gateway and functions; median of ${plural(result.runs, 'round')}.`,
     table(
       ['request', 'ms', 'beside, same run'],
       [

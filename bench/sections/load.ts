@@ -117,11 +117,10 @@ function report(result: LoadSectionResult): string {
 function readme(result: LoadSectionResult): ReadmeRow[] {
   const [one, ...many] = result.rows;
   if (!one) return [];
-  const baseline = `one client: ${fixed(one.photosPerSecond, 1)} photos/s, p50 ${one.putToReadyMs.p50} ms; the warm-up burst (every instance starting): ${fixed(busiest(result).warmup.photosPerSecond, 1)} photos/s`;
   const rows = many.map((load) => ({
-    what: `load, ${load.concurrency} ${load.mode === 'uploader' ? "clients of the web app's uploader (each waits for its photo)" : 'clients that do not wait for processing ("flood")'}, SHA-256 ${load.declaredSha256 ? 'declared' : 'undeclared'}, data in ${data(result, load)}; ${load.photos} photos of 64 KiB`,
+    what: `load, ${load.concurrency} ${load.mode === 'uploader' ? "clients of the web app's uploader (each waits for its photo)" : 'clients that do not wait for processing ("flood")'}, SHA-256 ${load.declaredSha256 ? 'declared' : 'undeclared'}, data ${data(result, load) === 'memory' ? 'in memory' : 'on disk'}; ${load.photos} photos of 64 KiB`,
     figure: `${fixed(load.photosPerSecond, 1)} photos/s, PUT to ready p50 ${load.putToReadyMs.p50} ms / p95 ${load.putToReadyMs.p95} ms, up to ${load.maxAwaitingProcessing} awaiting processing; ${load.lost} lost, ${load.duplicated} duplicated; ${fixed(totalCpu(load), 1)} ms CPU per photo`,
-    baseline,
+    baseline: `one client: ${fixed(one.photosPerSecond, 1)} photos/s, p50 ${one.putToReadyMs.p50} ms; this row's warm-up burst (every instance starting): ${fixed(load.warmup.photosPerSecond, 1)} photos/s`,
   }));
   const load = busiest(result);
   const parts = Object.entries(load.cpuMsPerPhoto).sort((a, b) => b[1] - a[1]);

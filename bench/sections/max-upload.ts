@@ -8,7 +8,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createS3Client } from '@event-photos/aws';
 import { localResourcesOf } from '@event-photos/local-stack';
 import { bytesRead, childFigures, series } from '../child-figures.ts';
-import { fixed, medMinOf, summarize, table, whole, type Summary } from '../format.ts';
+import { fixed, medMinOf, plural, summarize, table, whole, type Summary } from '../format.ts';
 import { bundleOf } from '../functions.ts';
 import { collectGarbage, type Harness } from '../harness.ts';
 import { photoJpegOfSize } from '../photo-of-size.ts';
@@ -118,7 +118,7 @@ function report(result: MaxUploadResult): string {
     `   decode and renditions, the publish copy and rendition PUTs, the records); the deploy's MAX_UPLOAD_BYTES is ${whole(result.maxUploadBytes / MiB)} MiB.`,
     "   Beside it: GET-only = a child fetching the same object (presigned URL, node:http) and discarding it (the read's share:",
     '   the S3 emulator serves from this parent process, on the same CPUs); raw sha256 = createHash on the bytes in memory.',
-    `   ${result.runs} runs; ms as median / min; MiB/s as median / best; child peak RSS (VmHWM) as median / min / max.`,
+    `   ${plural(result.runs, 'run')}; ms as median / min; MiB/s as median / best; child peak RSS (VmHWM) as median / min / max.`,
     table(
       [
         'object MiB',

@@ -2,13 +2,12 @@
 // on a 12 and a 24 MP photo, the renderer and the real processing at Lambda's CPU shares, a memory
 // size for processing and its cost per 1,000 photos, WebP against AVIF.
 import { LAMBDA_MB_PER_VCPU } from '../cpu-share.ts';
-import { fixed, median, medMin, table, whole, type Summary } from '../format.ts';
+import { fixed, median, medMin, plural, table, whole, type Summary } from '../format.ts';
 import { runRenditions, type RenditionsResult } from '../renditions.ts';
 import type { BenchContext, BenchOptions, ReadmeRow, Section } from '../section.ts';
 
 const MiB = 1024 * 1024;
 const ms0 = (summary: Summary) => `${whole(summary.median)} / ${whole(summary.min)}`;
-const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 async function run(context: BenchContext, options: BenchOptions): Promise<RenditionsResult> {
   return runRenditions({ runs: options.renditionsRuns, progress: context.progress, onStop: context.onStop });
@@ -112,16 +111,15 @@ function report(result: RenditionsResult): string {
 }
 
 function readmeRenders(result: RenditionsResult): ReadmeRow[] {
-  const [product, ...naive] = result.fullCpu.map((row) => row.variant);
   const reading = (row: RenditionsResult['fullCpu'][number]) =>
     `${whole(row.ms.median)} ms, ${whole(row.cpuMs.median)} ms CPU, peak RSS ${whole(row.peakRssMiB.median)} MiB`;
   return result.photos.map((photo) => {
-    const rows = result.fullCpu.filter((row) => row.photo === photo.name);
-    const of = (variant: string | undefined) => rows.find((row) => row.variant === variant)!;
+    // The product's renderer first, then the naive ones (renditions.ts's VARIANTS).
+    const [product, ...naive] = result.fullCpu.filter((row) => row.photo === photo.name);
     return {
-      what: `rendering a ${photo.name} photo (${photo.width}x${photo.height}${photo.orientation ? `, EXIF orientation ${photo.orientation}` : ''}), full CPU: ${product}`,
-      figure: reading(of(product)),
-      baseline: naive.map((variant) => `${variant}: ${reading(of(variant))}`).join('; '),
+      what: `rendering a ${photo.name} photo (${photo.width}x${photo.height}${photo.orientation ? `, EXIF orientation ${photo.orientation}` : ''}) at full CPU, ${product!.variant}`,
+      figure: reading(product!),
+      baseline: naive.map((row) => `${row.variant}: ${reading(row)}`).join('; '),
     };
   });
 }
