@@ -50,10 +50,18 @@ describe('the README results table', () => {
     expect(written.endsWith(`\n${END_MARKER}${after}`)).toBe(true);
     expect(written).not.toContain('an old table');
     const table = written.slice(written.indexOf(START_MARKER) + START_MARKER.length, written.indexOf(END_MARKER));
-    const cells = (line: string) => line.split('|').slice(1, -1).map((text) => text.trim());
+    const cells = (line: string) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((text) => text.trim());
     const lines = table.split('\n').filter((line) => line.startsWith('|'));
     expect(lines.map(cells)).toContainEqual(['what', 'figure', 'baseline (same run)']);
-    expect(lines.map(cells)).toContainEqual(['an event of 300 photos over HTTP: list page 6 (50 photos, by cursor)', '41.3 ms', 'page 1: 30.0 ms']);
+    expect(lines.map(cells)).toContainEqual([
+      'an event of 300 photos over HTTP: list page 6 (50 photos, by cursor)',
+      '41.3 ms',
+      'page 1: 30.0 ms',
+    ]);
     expect(lines.map(cells)).toContainEqual([
       'bundle size, KiB (gzip), the pinned AWS SDK included',
       'get-photo 238.5 (76.9)',
