@@ -90,7 +90,11 @@ async function ownAnswer(
   handlers: RequestListener[],
   tokens: IdempotencyTokens,
 ): Promise<Answer | undefined> {
-  if (!operation || !OWN.has(operation) || request.method !== 'POST' || body.length === 0) return undefined;
+  if (!operation || !OWN.has(operation) || request.method !== 'POST') return undefined;
+  if (body.length === 0)
+    return operation.startsWith('Transact')
+      ? errorAnswer('SerializationException', 'Start of structure or map found where not expected')
+      : undefined;
   if (
     !JSON_TYPES.has(
       String(request.headers['content-type'] ?? '')

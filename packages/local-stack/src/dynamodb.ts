@@ -36,8 +36,11 @@ export async function startDynamoDb({ directory, port }: { directory: string; po
     return listenOnLoopback(server, port);
   };
   const stopListening = async () => {
-    // A transaction half-applied finishes first: dynalite's close closes its database.
-    await front.drain();
+    // Every request under way loses its client at once (as a process that stops), but a
+    // transaction half-applied finishes before dynalite's close closes its database.
+    const drained = front.drain();
+    server.closeAllConnections();
+    await drained;
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();
