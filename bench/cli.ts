@@ -43,6 +43,8 @@ export interface BenchArgs {
   jsonFile: string | undefined;
   /** --help: print the flags, run nothing. */
   help: boolean;
+  /** --report FILE: print the tables of a results file, measure nothing. */
+  reportFile: string | undefined;
 }
 
 function wholeNumber(name: string, value: string, minimum: number): number {
@@ -76,6 +78,7 @@ export function parseBenchArgs(argv: string[], defaultJsonFile: string): BenchAr
       only: { type: 'string' },
       json: { type: 'string' },
       help: { type: 'boolean', default: false },
+      report: { type: 'string' },
     },
   });
   const options = Object.fromEntries(
@@ -89,6 +92,7 @@ export function parseBenchArgs(argv: string[], defaultJsonFile: string): BenchAr
     only: values.only === undefined ? [...SECTION_NAMES] : sectionNames(String(values.only)),
     jsonFile: values.json === undefined ? undefined : path.resolve(String(values.json)),
     help: values.help === true,
+    reportFile: values.report === undefined ? undefined : path.resolve(String(values.report)),
   };
 }
 
@@ -105,5 +109,6 @@ export function usage(): string {
     ...Object.entries(FLAGS).map(([name, flag]) => `  --${`${name} N`.padEnd(22)} ${flag.help} (default ${flag.default})`),
     `  --${'only a,b'.padEnd(22)} run only these sections: ${SECTION_NAMES.join(', ')}`,
     `  --${'json [file]'.padEnd(22)} write the results to this file too (bare: .local/bench/latest.json)`,
+    `  --${'report file'.padEnd(22)} print the tables of a results file, measure nothing`,
   ].join('\n');
 }

@@ -43,6 +43,84 @@ export function minimumLibraryPhotos(runs: number): number {
   return DELETES_PER_ROUND * runs + 2 * MATCHES;
 }
 
+/** The fields the bench reads of an answer: a page of photos, or a batch delete's results. */
+interface Answer {
+  items: unknown[];
+  nextCursor: string | null;
+  results: Array<{ status: string }>;
+}
+/** A request to the event's photos through the local gateway, as the attendee: its time and answer. */
+type Api = (method: string, pathname: string, body?: unknown) => Promise<{ ms: number; json: Answer }>;
+
+function apiOf(apiUrl: string, idToken: string, eventId: string): Api {
+  const photosPath = `/events/${eventId}/photos`;
+  return async (method, pathname, body) => {
+    const started = performance.now();
+    const response = await fetch(`${apiUrl}${photosPath}${pathname}`, {
+      method,
+      headers: { authorization: `Bearer ${idToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (response.status >= 300) throw new Error(`${method} ${photosPath}${pathname} answered ${response.status}: ${text}`);
+    return { ms: performance.now() - started, json: text ? JSON.parse(text) : null };
+  };
+}
+
+/** Page 1 and the deep page (its cursor found once by paging), each round. */
+async function measurePages(api: Api, photos: number, runs: number) {
+  const deepPage = Math.min(50, Math.floor(photos / PAGE_SIZE));
+  let cursor = '';
+  for (let page = 1; page < deepPage; page++)
+    cursor = (await api('GET', `?limit=${PAGE_SIZE}${cursor ? `&cursor=${cursor}` : ''}`)).json.nextCursor ?? '';
+  const page1: number[] = [];
+  const deepPages: number[] = [];
+  for (let round = 0; round < runs; round++) {
+    page1.push((await api('GET', `?limit=${PAGE_SIZE}`)).ms);
+    const deep = await api('GET', `?limit=${PAGE_SIZE}${cursor ? `&cursor=${cursor}` : ''}`);
+    if (deep.json.items.length !== PAGE_SIZE) throw new Error(`page ${deepPage} held ${deep.json.items.length} photos`);
+    deepPages.push(deep.ms);
+  }
+  return { page1Ms: median(page1), deepPage, deepPageMs: median(deepPages) };
+}
+
+/** A search, followed to its last page, as a client collecting every match does; each round. */
+async function measureSearch(api: Api, runs: number): Promise<LibraryResult['search']> {
+  const searches: { ms: number; requests: number }[] = [];
+  for (let round = 0; round < runs; round++) {
+    let next: string | null = null;
+    let ms = 0;
+    let requests = 0;
+    let matches = 0;
+    do {
+      const answer = await api('GET', `?limit=${PAGE_SIZE}&q=${NEEDLE.toUpperCase()}${next ? `&cursor=${next}` : ''}`);
+      ms += answer.ms;
+      requests++;
+      matches += answer.json.items.length;
+      next = answer.json.nextCursor;
+    } while (next);
+    if (matches !== MATCHES) throw new Error(`the search found ${matches} photos, not ${MATCHES}`);
+    searches.push({ ms, requests });
+  }
+  return { matches: MATCHES, requests: searches[0]!.requests, ms: median(searches.map((search) => search.ms)) };
+}
+
+/** Each round, a batch delete of 100 photos and 100 single DELETEs of 100 others. */
+async function measureDeletes(api: Api, deletable: string[], runs: number) {
+  const batch: number[] = [];
+  const singles: number[] = [];
+  for (let round = 0; round < runs; round++) {
+    const ids = deletable.splice(0, DELETES_PER_ROUND);
+    const { ms, json } = await api('POST', '/batch-delete', { photoIds: ids.slice(0, 100) });
+    if (json.results.some((result) => result.status !== 'deleted')) throw new Error('the batch delete did not delete all 100');
+    batch.push(ms);
+    const started = performance.now();
+    for (const photoId of ids.slice(100)) await api('DELETE', `/${photoId}`);
+    singles.push(performance.now() - started);
+  }
+  return { batchDelete100Ms: median(batch), singleDeletes100Ms: median(singles) };
+}
+
 /** Starts a fresh stack, seeds one event, measures, stops the stack. */
 export async function runLibrary({ photos, runs }: { photos: number; runs: number }): Promise<LibraryResult> {
   if (photos < minimumLibraryPhotos(runs))
@@ -53,83 +131,17 @@ export async function runLibrary({ photos, runs }: { photos: number; runs: numbe
     const { outputs } = stack;
     const idToken = await idTokenOf(outputs, 'attendee');
     const uploaderId = (JSON.parse(Buffer.from(idToken.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string }).sub;
-    const eventId = outputs.demoEventId;
     const seedStarted = performance.now();
-    const seeded = await seed(outputs, eventId, uploaderId, photos, DELETES_PER_ROUND * runs);
+    const seeded = await seed(outputs, outputs.demoEventId, uploaderId, photos, DELETES_PER_ROUND * runs);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
-
-    const api = async (method: string, pathname: string, body?: unknown) => {
-      const started = performance.now();
-      const response = await fetch(`${outputs.apiUrl}${pathname}`, {
-        method,
-        headers: { authorization: `Bearer ${idToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      if (response.status >= 300) throw new Error(`${method} ${pathname} answered ${response.status}: ${text}`);
-      return { ms: performance.now() - started, json: text ? JSON.parse(text) : null };
-    };
-    const photosPath = `/events/${eventId}/photos`;
-
-    // The cursor of the deep page, found once by paging; then each round asks for page 1 and that page.
-    const deepPage = Math.min(50, Math.floor(photos / PAGE_SIZE));
-    let cursor = '';
-    for (let page = 1; page < deepPage; page++)
-      cursor = (await api('GET', `${photosPath}?limit=${PAGE_SIZE}${cursor ? `&cursor=${cursor}` : ''}`)).json.nextCursor;
-    const page1: number[] = [];
-    const deepPages: number[] = [];
-    for (let round = 0; round < runs; round++) {
-      page1.push((await api('GET', `${photosPath}?limit=${PAGE_SIZE}`)).ms);
-      const deep = await api('GET', `${photosPath}?limit=${PAGE_SIZE}${cursor ? `&cursor=${cursor}` : ''}`);
-      if (deep.json.items.length !== PAGE_SIZE) throw new Error(`page ${deepPage} held ${deep.json.items.length} photos`);
-      deepPages.push(deep.ms);
-    }
-
-    // A search, followed to its last page, as a client collecting every match does.
-    const searches: { ms: number; requests: number; matches: number }[] = [];
-    for (let round = 0; round < runs; round++) {
-      let next: string | null = null;
-      let ms = 0;
-      let requests = 0;
-      let matches = 0;
-      do {
-        const answer = await api('GET', `${photosPath}?limit=${PAGE_SIZE}&q=${NEEDLE.toUpperCase()}${next ? `&cursor=${next}` : ''}`);
-        ms += answer.ms;
-        requests++;
-        matches += answer.json.items.length;
-        next = answer.json.nextCursor;
-      } while (next);
-      if (matches !== MATCHES) throw new Error(`the search found ${matches} photos, not ${MATCHES}`);
-      searches.push({ ms, requests, matches });
-    }
-
-    const batch: number[] = [];
-    const singles: number[] = [];
-    for (let round = 0; round < runs; round++) {
-      const ids = seeded.deletable.splice(0, DELETES_PER_ROUND);
-      const { ms, json } = await api('POST', `${photosPath}/batch-delete`, { photoIds: ids.slice(0, 100) });
-      if (json.results.some((result: { status: string }) => result.status !== 'deleted'))
-        throw new Error('the batch delete did not delete all 100');
-      batch.push(ms);
-      const started = performance.now();
-      for (const photoId of ids.slice(100)) await api('DELETE', `${photosPath}/${photoId}`);
-      singles.push(performance.now() - started);
-    }
-
+    const api = apiOf(outputs.apiUrl, idToken, outputs.demoEventId);
     return {
       photos,
       runs,
       pageSize: PAGE_SIZE,
-      page1Ms: median(page1),
-      deepPage,
-      deepPageMs: median(deepPages),
-      search: {
-        matches: MATCHES,
-        requests: searches[0]!.requests,
-        ms: median(searches.map((search) => search.ms)),
-      },
-      batchDelete100Ms: median(batch),
-      singleDeletes100Ms: median(singles),
+      ...(await measurePages(api, photos, runs)),
+      search: await measureSearch(api, runs),
+      ...(await measureDeletes(api, seeded.deletable, runs)),
       seedSeconds,
     };
   } finally {

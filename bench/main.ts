@@ -10,7 +10,7 @@ import { REPO_ROOT } from '@event-photos/local-stack';
 import { nonDefaultFlags, parseBenchArgs, usage } from './cli.ts';
 import { createContext } from './context.ts';
 import { minimumLibraryPhotos } from './library.ts';
-import { newResults, writeResults, type BenchResults } from './results.ts';
+import { newResults, readResults, writeResults, type BenchResults } from './results.ts';
 import { SECTIONS } from './sections/index.ts';
 
 export const LATEST_RESULTS = path.join(REPO_ROOT, '.local/bench/latest.json');
@@ -25,10 +25,20 @@ function header(results: BenchResults): string {
   ].join('\n');
 }
 
+/** The tables of a results file, as the run printed them. */
+async function printResults(file: string): Promise<void> {
+  const results = await readResults(file);
+  const tables = results.sections.flatMap((name) =>
+    results.results[name] === undefined ? [] : [SECTIONS[name].report(results.results[name])],
+  );
+  process.stdout.write(`${header(results)}\n\n${tables.join('\n\n')}\n`);
+}
+
 export async function runBench(argv: string[]): Promise<void> {
   const started = performance.now();
-  const { options, only, jsonFile, help } = parseBenchArgs(argv, LATEST_RESULTS);
+  const { options, only, jsonFile, help, reportFile } = parseBenchArgs(argv, LATEST_RESULTS);
   if (help) return void process.stdout.write(`${usage()}\n`);
+  if (reportFile) return printResults(reportFile);
   if (only.includes('library') && options.libraryPhotos < minimumLibraryPhotos(options.runs))
     throw new Error(`--library-photos must be at least ${minimumLibraryPhotos(options.runs)} with --runs ${options.runs}`);
   const results = newResults(REPO_ROOT, options, only);

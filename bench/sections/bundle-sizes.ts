@@ -34,13 +34,10 @@ function report(result: BundleSizesResult): string {
     "   gzip at zlib's default level estimates the deployment zip.",
     table(
       ['function', 'bytes', 'KiB', 'gzip KiB', 'naive KiB', 'naive gzip KiB'],
-      result.functions.map((fn) => [
-        fn.name,
-        String(fn.bytes),
-        kib(fn.bytes),
-        kib(fn.gzipBytes),
-        kib(fn.naive.bytes),
-        kib(fn.naive.gzipBytes),
+      result.functions.map(({ name, bytes, gzipBytes, naive }) => [
+        name,
+        String(bytes),
+        ...[bytes, gzipBytes, naive.bytes, naive.gzipBytes].map(kib),
       ]),
     ),
   ].join('\n');

@@ -89,70 +89,64 @@ function reportFullCpu(result: ColdStartsResult): string[] {
   ];
 }
 
+type Reading = (figures: ChildFigures) => ChildFigures['wallMs'] | null;
+/** "median / min" whole ms of a child's figures; '-' where it did not run. */
+const cell = (figures: ChildFigures | undefined, pick: Reading) => (figures ? medMinOf(pick(figures), whole) : '-');
+
 function reportShares(result: ColdStartsResult): string[] {
-  const { cpuShare } = result;
-  const cell = (figures: ChildFigures | undefined, pick: (figures: ChildFigures) => ChildFigures['wallMs'] | null) =>
-    figures ? medMinOf(pick(figures), whole) : '-';
-  const loadAndFirst = (figures: ChildFigures) => figures.loadAndFirstMs;
-  const startToDone = (figures: ChildFigures) => figures.startToDoneMs;
-  const sizes = cpuShare.available ? cpuShare.sizes : [];
+  const loadAndFirst: Reading = (figures) => figures.loadAndFirstMs;
+  const startToDone: Reading = (figures) => figures.startToDoneMs;
   return [
     `2b. At Lambda's CPU share: a cgroup v1 cpu quota of memory/${LAMBDA_MB_PER_VCPU} MB of one vCPU per 100 ms period, the child inside`,
     '   from its exec (a /bin/sh writes its pid into cgroup.procs, then execs node). The whole process is held to the share,',
     '   start-up included: Lambda is reported to run INIT with more CPU, so there a cold start may lie between the two columns.',
     "   Beside the deploy bundle, the same handler bundled naively. Full CPU: section 2's runs; at the share:",
     `   ${plural(result.shareRuns, 'run')}. load+1st = import + first invocation; start->done = process start to first invocation done.`,
-    ...(cpuShare.available ? [] : [`   Lambda CPU share columns skipped: ${cpuShare.reason}.`]),
+    ...(result.cpuShare.available ? [] : [`   Lambda CPU share columns skipped: ${result.cpuShare.reason}.`]),
     table(
-      [
-        'function',
-        'MB',
-        'vCPU',
-        'KiB',
-        'naive KiB',
-        'full load+1st',
-        'naive',
-        'full start->done',
-        'naive',
+      ['function', 'MB', 'vCPU', 'KiB', 'naive KiB', 'full load+1st', 'naive', 'full start->done', 'naive'].concat([
         'share load+1st',
         'naive',
         'share start->done',
         'naive',
-      ],
+      ]),
       result.functions.map((fn) => {
-        const at = (bundle: 'deploy' | 'naive') =>
-          [fullRow(result, fn.name, bundle), shareRow(result, fn.name, bundle, fn.memoryMB)] as const;
-        const [deployFull, deployShare] = at('deploy');
-        const [naiveFull, naiveShare] = at('naive');
-        return [
-          fn.name,
-          String(fn.memoryMB),
-          fixed(vcpuShare(fn.memoryMB), 3),
-          kib(fn.bytes),
-          kib(fn.naiveBytes),
-          ...[deployFull, naiveFull].map((figures) => cell(figures, loadAndFirst)),
-          ...[deployFull, naiveFull].map((figures) => cell(figures, startToDone)),
-          ...[deployShare, naiveShare].map((figures) => cell(figures, loadAndFirst)),
-          ...[deployShare, naiveShare].map((figures) => cell(figures, startToDone)),
-        ];
+        const full = [fullRow(result, fn.name, 'deploy'), fullRow(result, fn.name, 'naive')];
+        const share = [shareRow(result, fn.name, 'deploy', fn.memoryMB), shareRow(result, fn.name, 'naive', fn.memoryMB)];
+        return [fn.name, String(fn.memoryMB), fixed(vcpuShare(fn.memoryMB), 3), kib(fn.bytes), kib(fn.naiveBytes)].concat(
+          [loadAndFirst, startToDone].flatMap((pick) => full.map((figures) => cell(figures, pick))),
+          [loadAndFirst, startToDone].flatMap((pick) => share.map((figures) => cell(figures, pick))),
+        );
       }),
     ),
     '',
+    ...reportNodeAtShares(result),
+  ];
+}
+
+/** `node -e 0` at full CPU and at each share, and how often the quotas held the children back. */
+function reportNodeAtShares(result: ColdStartsResult): string[] {
+  const { cpuShare } = result;
+  const sizes = cpuShare.available ? cpuShare.sizes : [];
+  const wall: Reading = (figures) => figures.wallMs;
+  const held = cpuShare.available
+    ? cpuShare.groups.map(
+        (stat) =>
+          `${stat.memoryMB} MB (${stat.quotaUs}/${stat.periodUs} us) in ${stat.nrThrottled} of ${stat.nrPeriods} periods, ${fixed(stat.throttledMs / 1000)} s`,
+      )
+    : [];
+  return [
     table(
       [`${NODE_E0}, wall ms`, 'full CPU', ...sizes.map((memoryMB) => `${memoryMB} MB (${fixed(vcpuShare(memoryMB), 3)} vCPU)`)],
       [
         [
           'spawn to exit',
-          cell(fullRow(result, NODE_E0, null), (f) => f.wallMs),
-          ...sizes.map((mb) => cell(shareRow(result, NODE_E0, null, mb), (f) => f.wallMs)),
+          cell(fullRow(result, NODE_E0, null), wall),
+          ...sizes.map((mb) => cell(shareRow(result, NODE_E0, null, mb), wall)),
         ],
       ],
     ),
-    ...(cpuShare.available
-      ? [
-          `   quota held the children back: ${cpuShare.groups.map((stat) => `${stat.memoryMB} MB (${stat.quotaUs}/${stat.periodUs} us) in ${stat.nrThrottled} of ${stat.nrPeriods} periods, ${fixed(stat.throttledMs / 1000)} s`).join('; ')}`,
-        ]
-      : []),
+    ...(held.length ? [`   quota held the children back: ${held.join('; ')}`] : []),
   ];
 }
 
