@@ -7,3 +7,4 @@ export * from '#lib/upload-signing-env';
 export * from '#lib/content-claims';
 export * from '#lib/photo-listing';
 export * from '#lib/photo-items';
+export * from '#lib/cognito-groups';
