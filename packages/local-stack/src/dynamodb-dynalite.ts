@@ -150,7 +150,7 @@ export type CallDynalite = (operation: string, input: object) => Promise<Answer>
 export function dynaliteCaller(handlers: RequestListener[], client: RequestLine): CallDynalite {
   const { 'content-length': _length, 'transfer-encoding': _encoding, ...clientHeaders } = client.headers;
   return (operation, input) =>
-    new Promise((resolve, reject) => {
+    new Promise((resolve) => {
       const headers: Record<string, string> = {};
       // The subset of a ServerResponse that dynalite's handler uses.
       const captured = {
@@ -171,8 +171,9 @@ export function dynaliteCaller(handlers: RequestListener[], client: RequestLine)
       };
       try {
         replayInto(handlers, request, Buffer.from(JSON.stringify(input)), captured as unknown as ServerResponse);
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
+      } catch {
+        // As for a request from outside (`replay`): what dynalite throws on (an item nested thousands deep) is refused.
+        resolve(errorAnswer('SerializationException', 'Malformed request'));
       }
     });
 }

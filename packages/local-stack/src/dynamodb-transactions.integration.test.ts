@@ -250,6 +250,24 @@ describe('TransactWriteItems', () => {
     expect(await get('big-0')).toBeUndefined();
   });
 
+  it('refuses lists and maps nested deeper than 32, and answers a request nested thousands deep with a 400', async () => {
+    const nested = (depth: number): AttributeValue =>
+      depth === 0 ? S('x') : depth % 2 ? { L: [nested(depth - 1)] } : { M: { m: nested(depth - 1) } };
+    await transact([{ Put: { TableName: TABLE, Item: { ...key('nested-32'), deep: nested(32) } } }]);
+    expect(await get('nested-32')).toEqual({ ...key('nested-32'), deep: nested(32) });
+    const tooDeep = await failure(transact([{ Put: { TableName: TABLE, Item: { ...key('nested-33'), deep: nested(33) } } }]));
+    expect(tooDeep.name).toBe('ValidationException');
+    expect(tooDeep.message).toBe('Nesting Levels have exceeded supported limits');
+    const thousands = `${'{"L":['.repeat(5000)}{"S":"x"}${']}'.repeat(5000)}`;
+    for (const [operation, body] of [
+      ['TransactWriteItems', `{"TransactItems":[{"Put":{"TableName":"${TABLE}","Item":{"pk":{"S":"a"},"d":${thousands}}}}]}`],
+      ['TransactWriteItems', `{"TransactItems":${'['.repeat(5000)}${']'.repeat(5000)}}`],
+      ['PutItem', `{"TableName":"${TABLE}","Item":{"pk":{"S":"a"},"d":${thousands}},"ReturnValuesOnConditionCheckFailure":"ALL_OLD"}`],
+    ] as const)
+      expect(await raw(operation, body)).toMatchObject({ status: 400 });
+    expect(await get('a')).toBeUndefined();
+  });
+
   it('refuses an unknown table, and a missing or ill-typed key', async () => {
     const unknown = await failure(transact([{ Put: { TableName: 'no-such-table', Item: key('x') } }]));
     expect(unknown).toBeInstanceOf(ResourceNotFoundException);

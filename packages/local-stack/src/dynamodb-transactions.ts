@@ -1,5 +1,6 @@
 import {
   type Answer,
+  type AttributeValue,
   answerOf,
   type CallDynalite,
   db,
@@ -31,6 +32,10 @@ export const CONDITION_FAILED = 'The conditional request failed';
 const MULTIPLE_OPERATIONS = 'Transaction request cannot include multiple operations on one item';
 const TOO_LARGE = 'Transaction request cannot include more than 4 MB of data';
 const NOT_FOUND = 'Requested resource not found';
+const TOO_DEEP = 'Nesting Levels have exceeded supported limits';
+/** DynamoDB nests lists and maps 32 deep at most; a request as JSON is then well under 100 deep. */
+const MAX_NESTING = 32;
+const MAX_JSON_DEPTH = 100;
 
 type Reason = { Code: string; Message?: string; Item?: Item };
 const NONE: Reason = { Code: 'None' };
@@ -122,6 +127,8 @@ interface WriteTarget extends Target {
 function checkRequest(input: unknown, types: TypeTree, member: string): { data: Data } | { refused: Answer } {
   if (!input || typeof input !== 'object' || Array.isArray(input))
     return { refused: errorAnswer('SerializationException', 'Start of structure or map found where not expected') };
+  // dynalite's checks recurse: a request nested thousands deep would overflow the stack.
+  if (jsonDepth(input) > MAX_JSON_DEPTH) return { refused: errorAnswer('ValidationException', TOO_DEEP) };
   const items = (input as Data).TransactItems;
   if (Array.isArray(items) && items.length > MAX_ACTIONS) {
     // AWS writes the list out as Java object names; so does this (rather than megabytes of items).
@@ -143,10 +150,33 @@ function checkRequest(input: unknown, types: TypeTree, member: string): { data: 
   }
 }
 
-/** Runs an operation's own checks (expressions parsed into `_condition`, `_updates`, `_projection`). */
+/** Runs an operation's own checks (expressions parsed into `_condition`, `_updates`, `_projection`), and DynamoDB's nesting limit. */
 function checkAction(validation: { custom(data: Data, store: unknown): string | undefined }, data: Data): Answer | undefined {
   const invalid = validation.custom(data, VALIDATION_STORE);
-  return invalid ? errorAnswer('ValidationException', invalid) : undefined;
+  if (invalid) return errorAnswer('ValidationException', invalid);
+  const values = [data.Item, data.Key, data.ExpressionAttributeValues].flatMap((map) => Object.values((map ?? {}) as Item));
+  if (values.some((value) => nesting(value) > MAX_NESTING)) return errorAnswer('ValidationException', TOO_DEEP);
+  return undefined;
+}
+
+/** The depth of a JSON value, without recursion. */
+function jsonDepth(value: unknown): number {
+  let deepest = 0;
+  const pending: [unknown, number][] = [[value, 1]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [node, depth] = next;
+    if (!node || typeof node !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+/** How deep lists and maps nest in an attribute value (a scalar: 0). */
+function nesting(value: AttributeValue): number {
+  const children = Array.isArray(value.L) ? value.L : value.M && typeof value.M === 'object' ? Object.values(value.M) : [];
+  if (!value.L && !value.M) return 0;
+  return 1 + children.reduce((deepest: number, child) => Math.max(deepest, nesting(child as AttributeValue)), 0);
 }
 
 /**
