@@ -4,7 +4,6 @@ export * from '#lib/photo-repository';
 export * from '#lib/s3-client';
 export * from '#lib/upload-signer';
 export * from '#lib/upload-signing-env';
-export * from '#lib/content-claims';
 export * from '#lib/photo-listing';
 export * from '#lib/photo-items';
 export * from '#lib/cognito-groups';

@@ -1,11 +1,13 @@
-import { foldForSearch, type Photo } from '@event-photos/core';
+import { foldForSearch, type Photo, type Upload } from '@event-photos/core';
 
 // Photo items carry, besides the photo, what listing needs. Two local secondary indexes of the
 // event's partition order them; LSIs, not GSIs, because only they can be read strongly consistent,
 // which the feed's guarantee needs (a GSI lags by an unbounded, if usually short, time):
 //   byReady     readyKey     {createdAt}#{photoId}                 the whole event, by ready time
 //   byUploader  uploaderKey  {uploaderId}#{createdAt}#{photoId}    one uploader's photos, by ready time
-// titleFold and descriptionFold hold the texts as searched (foldForSearch).
+// Both indexes are sparse: an accepted photo gets its keys only when it becomes ready
+// (PhotoRepository.markPhotoReady), so until then it is in no list, no feed and no count.
+// titleFold and descriptionFold hold the texts as searched (foldForSearch), from the start.
 export const READY_INDEX = 'byReady';
 export const UPLOADER_INDEX = 'byUploader';
 const LISTING_ATTRIBUTES = ['readyKey', 'uploaderKey', 'titleFold', 'descriptionFold'] as const;
@@ -14,19 +16,34 @@ const LISTING_ATTRIBUTES = ['readyKey', 'uploaderKey', 'titleFold', 'description
 // is time order), then its id to break ties.
 export const readyKeyOf = (photo: { createdAt: string; photoId: string }) => `${photo.createdAt}#${photo.photoId}`;
 
-export function listingAttributes(photo: Pick<Photo, 'photoId' | 'createdAt' | 'uploaderId' | 'title' | 'description'>) {
+/** The keys of both listing indexes: what makes a photo ready. */
+export function readyAttributes(photo: Pick<Photo, 'photoId' | 'createdAt' | 'uploaderId'>) {
   const readyKey = readyKeyOf(photo);
-  return {
-    readyKey,
-    uploaderKey: `${photo.uploaderId}#${readyKey}`,
-    titleFold: foldForSearch(photo.title),
-    descriptionFold: foldForSearch(photo.description),
-  };
+  return { readyKey, uploaderKey: `${photo.uploaderId}#${readyKey}` };
 }
+
+/** The texts as a search compares them. */
+export function searchAttributes(photo: Pick<Photo, 'title' | 'description'>) {
+  return { titleFold: foldForSearch(photo.title), descriptionFold: foldForSearch(photo.description) };
+}
+
+/** Everything listing reads of a ready photo. */
+export function listingAttributes(photo: Pick<Photo, 'photoId' | 'createdAt' | 'uploaderId' | 'title' | 'description'>) {
+  return { ...readyAttributes(photo), ...searchAttributes(photo) };
+}
+
+/** Whether a photo item is ready (listed, and what getPhoto answers). */
+export const isReady = (item: Record<string, unknown>) => typeof item['readyKey'] === 'string';
 
 /** The photo of an item: without the table's keys and the listing attributes. */
 export function photoOfItem(item: Record<string, unknown>): Photo {
   const { pk: _pk, sk: _sk, ...photo } = item;
   for (const name of LISTING_ATTRIBUTES) delete photo[name];
   return photo as unknown as Photo;
+}
+
+/** The upload of an UPLOAD# item, without keys and TTL. An item without status (older code wrote none) is pending. */
+export function uploadOfItem(item: Record<string, unknown>): Upload {
+  const { pk: _pk, sk: _sk, ttl: _ttl, ...upload } = item;
+  return { ...upload, status: upload['status'] ?? 'pending' } as Upload;
 }

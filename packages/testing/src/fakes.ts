@@ -8,9 +8,7 @@ export { InMemoryPhotoStore } from '#lib/in-memory-photo-store';
 
 export interface FakeStores {
   photos: InMemoryPhotoStore;
-  /** The same object as `photos`: the claims live in the photo table. */
-  claims: InMemoryPhotoStore;
-  /** The same object again: it lists what it holds. */
+  /** The same object as `photos`: it lists what it holds. */
   listing: InMemoryPhotoStore;
   objects: InMemoryObjectStore;
 }
@@ -18,5 +16,5 @@ export interface FakeStores {
 /** Fresh, empty stores, in the shape a handler's `createHandler` takes. */
 export function fakeStores(): FakeStores {
   const table = new InMemoryPhotoStore();
-  return { photos: table, claims: table, listing: table, objects: new InMemoryObjectStore() };
+  return { photos: table, listing: table, objects: new InMemoryObjectStore() };
 }

@@ -2,7 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { PNG_SIGNATURE, pngChunk } from '#lib/png-chunks';
 
-export { FIXTURE_EVENT_ID, FIXTURE_PHOTO_ID, ORGANIZER_ID, UPLOADER_ID, eventRecord, photoRecord, uploadRecord } from '#lib/store-records';
+export {
+  FIXTURE_EVENT_ID,
+  FIXTURE_PHOTO_ID,
+  ORGANIZER_ID,
+  UPLOADER_ID,
+  eventRecord,
+  photoRecord,
+  uploadRecord,
+  uploadRecordOf,
+  type PendingUpload,
+} from '#lib/store-records';
+export { UNLIMITED_QUOTAS, seedPhoto } from '#lib/seed-photos';
 
 // A real 1x1 JPEG (266 bytes, made with sharp): decoders accept it, and the bytes jpegBytes
 // adds go into COM segments, which every decoder skips.

@@ -3,5 +3,5 @@ import { InMemoryPhotoStore } from '#lib/in-memory-photo-store';
 
 photoStoreContract('InMemoryPhotoStore', async () => {
   const table = new InMemoryPhotoStore();
-  return { photos: table, claims: table, listing: table };
+  return { photos: table, listing: table };
 });

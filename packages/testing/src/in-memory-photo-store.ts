@@ -2,16 +2,14 @@ import {
   ValidationError,
   foldForSearch,
   quotaWindow,
+  type Acceptance,
   type QuotaReservation,
-  type StoredPhotoCount,
   type StoredTotals,
   type UploadQuotas,
-  type ContentClaimStore,
   type EditPhotoRequest,
   type HashClaim,
   type Page,
   type PageRequest,
-  type PendingUpload,
   type Photo,
   type PhotoEvent,
   type PhotoList,
@@ -19,25 +17,36 @@ import {
   type PhotoLister,
   type PhotoStore,
   type UpdateEventRequest,
+  type Upload,
 } from '@event-photos/core';
 
+type Scope = 'user' | 'event';
+/** A quota counter and its limits. */
+interface Counter {
+  scope: Scope;
+  id: string;
+  uploads: number;
+  bytes: number;
+}
+
 /**
- * PhotoStore and ContentClaimStore in memory, for handler tests: one object, as the adapters
- * share one table. It keeps the promises of photo-store.ts (the contract suite in
- * photo-store-contract.ts runs against it and against the DynamoDB adapters). Each method
- * decides without awaiting in between, so it is atomic as a conditional write is.
+ * PhotoStore and PhotoLister in memory, for handler tests: one object, as the adapters share one
+ * table. It keeps the promises of photo-store.ts (the contract suite in photo-store-contract.ts
+ * runs against it and against the DynamoDB adapters). Each method checks everything, then applies
+ * everything, with no await in between: atomic, as the adapter's transactions are.
  *
  * Records go in and come out as copies without undefined fields, as DynamoDB stores them: a
  * test cannot change what is stored through a reference it kept.
  */
-export class InMemoryPhotoStore implements PhotoStore, ContentClaimStore, PhotoLister {
+export class InMemoryPhotoStore implements PhotoStore, PhotoLister {
   readonly #events = new Map<string, PhotoEvent>();
   /** By `eventId/photoId`. A delete marker of a gone upload is a partial record, as in the table. */
-  readonly #uploads = new Map<string, Partial<PendingUpload>>();
-  readonly #photos = new Map<string, Photo>();
+  readonly #uploads = new Map<string, Upload>();
+  /** By `eventId/photoId`: accepted photos, `ready` once markPhotoReady made them visible. */
+  readonly #photos = new Map<string, { photo: Photo; ready: boolean }>();
   /** By `eventId/sha256`. */
   readonly #claims = new Map<string, HashClaim>();
-  /** By `eventId/scope/window start`. */
+  /** By `eventId/scope/window start`, or `eventId/scope/TOTAL`. */
   readonly #quotaCounters = new Map<string, { uploads: number; bytes: number }>();
 
   // ------------------------------------------------------------------ events
@@ -58,7 +67,7 @@ export class InMemoryPhotoStore implements PhotoStore, ContentClaimStore, PhotoL
   }
 
   async countPhotos(eventId: string): Promise<number> {
-    return [...this.#photos.values()].filter((photo) => photo.eventId === eventId).length;
+    return this.#readyPhotos(eventId).length;
   }
 
   async updateEvent(eventId: string, organizerId: string, changes: UpdateEventRequest): Promise<PhotoEvent | null> {
@@ -71,72 +80,42 @@ export class InMemoryPhotoStore implements PhotoStore, ContentClaimStore, PhotoL
 
   // ------------------------------------------------------------------ uploads
 
-  async savePendingUpload(upload: PendingUpload): Promise<void> {
-    const id = idOf(upload.eventId, upload.photoId);
-    if (this.#uploads.has(id)) throw new Error(`Upload ${upload.photoId} already exists`);
+  async reserveUpload(upload: Upload & { status: 'pending' }, quotas: UploadQuotas, now = new Date()): Promise<QuotaReservation> {
+    const { start, secondsLeft } = quotaWindow(now);
+    const { eventId, uploaderId, photoId, size } = upload;
+    const counters: Counter[] = [
+      { scope: 'user', id: `${eventId}/USER#${uploaderId}/${start}`, uploads: quotas.userUploadsPerHour, bytes: quotas.userBytesPerHour },
+      { scope: 'event', id: `${eventId}/EVENT/${start}`, uploads: quotas.eventUploadsPerHour, bytes: quotas.eventBytesPerHour },
+    ];
+    const tooBig = counters.find((counter) => size > counter.bytes);
+    if (tooBig) return { reserved: false, scope: tooBig.scope, retryAfterSeconds: secondsLeft };
+    const id = idOf(eventId, photoId);
+    if (this.#uploads.has(id)) throw new Error(`Upload ${photoId} already exists`);
+    const full = this.#fullCounter(counters, size);
+    if (full) return { reserved: false, scope: full, retryAfterSeconds: secondsLeft };
+    this.#count(counters, 1, size);
     this.#uploads.set(id, copy(upload));
+    return { reserved: true };
   }
 
-  async getPendingUpload(eventId: string, photoId: string): Promise<PendingUpload | null> {
-    // A bare delete marker is typed as an upload, as the adapter returns it.
-    return copyOrNull(this.#uploads.get(idOf(eventId, photoId)) as PendingUpload | undefined);
+  async getUpload(eventId: string, photoId: string): Promise<Upload | null> {
+    return copyOrNull(this.#uploads.get(idOf(eventId, photoId)));
   }
 
   async rejectUpload(eventId: string, photoId: string, reason: string, now = new Date()): Promise<void> {
-    this.#changeUnlessDeleted(eventId, photoId, { status: 'rejected', rejectionReason: reason, rejectedAt: now.toISOString() });
-  }
-
-  async markUploadDeleted(eventId: string, photoId: string, uploaderId: string, now = new Date()): Promise<void> {
-    const id = idOf(eventId, photoId);
-    const upload = this.#uploads.get(id) ?? {};
-    this.#uploads.set(id, {
-      ...upload,
-      status: 'deleted',
-      deletedAt: upload.deletedAt ?? now.toISOString(),
-      uploaderId: upload.uploaderId ?? uploaderId,
-    });
+    const upload = this.#pendingUpload(eventId, photoId);
+    if (upload)
+      this.#uploads.set(idOf(eventId, photoId), { ...upload, status: 'rejected', rejectionReason: reason, rejectedAt: now.toISOString() });
   }
 
   async markUploadDuplicate(eventId: string, photoId: string, duplicateOf: string, now = new Date()): Promise<void> {
-    this.#changeUnlessDeleted(eventId, photoId, { status: 'duplicate', duplicateOf, duplicateAt: now.toISOString() });
+    const upload = this.#pendingUpload(eventId, photoId);
+    if (upload) this.#uploads.set(idOf(eventId, photoId), { ...upload, status: 'duplicate', duplicateOf, duplicateAt: now.toISOString() });
   }
 
-  #changeUnlessDeleted(eventId: string, photoId: string, changes: Partial<PendingUpload>): void {
-    const id = idOf(eventId, photoId);
-    const upload = this.#uploads.get(id);
-    if (upload && upload.status !== 'deleted') this.#uploads.set(id, { ...upload, ...changes });
-  }
-
-  // ------------------------------------------------------------------ photos
-
-  async reserveUpload(
-    eventId: string,
-    uploaderId: string,
-    bytes: number,
-    quotas: UploadQuotas,
-    now = new Date(),
-  ): Promise<QuotaReservation> {
-    const { start, secondsLeft } = quotaWindow(now);
-    const full = this.#countInto(bytes, [
-      { scope: 'user', id: `${eventId}/USER#${uploaderId}/${start}`, uploads: quotas.userUploadsPerHour, bytes: quotas.userBytesPerHour },
-      { scope: 'event', id: `${eventId}/EVENT/${start}`, uploads: quotas.eventUploadsPerHour, bytes: quotas.eventBytesPerHour },
-    ]);
-    return full ? { reserved: false, scope: full, retryAfterSeconds: secondsLeft } : { reserved: true };
-  }
-
-  async countStoredPhoto(eventId: string, uploaderId: string, bytes: number, quotas: UploadQuotas): Promise<StoredPhotoCount> {
-    const full = this.#countInto(bytes, [
-      { scope: 'user', id: `${eventId}/USER#${uploaderId}/TOTAL`, uploads: quotas.userPhotosTotal, bytes: quotas.userBytesTotal },
-      { scope: 'event', id: `${eventId}/EVENT/TOTAL`, uploads: quotas.eventPhotosTotal, bytes: quotas.eventBytesTotal },
-    ]);
-    return full ? { counted: false, scope: full } : { counted: true };
-  }
-
-  async uncountStoredPhoto(eventId: string, uploaderId: string, bytes: number): Promise<void> {
-    for (const id of [`${eventId}/USER#${uploaderId}/TOTAL`, `${eventId}/EVENT/TOTAL`]) {
-      const current = this.#quotaCounters.get(id) ?? { uploads: 0, bytes: 0 };
-      this.#quotaCounters.set(id, { uploads: current.uploads - 1, bytes: current.bytes - bytes });
-    }
+  #pendingUpload(eventId: string, photoId: string): (Upload & { status: 'pending' }) | undefined {
+    const upload = this.#uploads.get(idOf(eventId, photoId));
+    return upload?.status === 'pending' ? upload : undefined;
   }
 
   async storedTotals(eventId: string, uploaderId: string): Promise<StoredTotals> {
@@ -147,43 +126,70 @@ export class InMemoryPhotoStore implements PhotoStore, ContentClaimStore, PhotoL
     return { user: of(`${eventId}/USER#${uploaderId}/TOTAL`), event: of(`${eventId}/EVENT/TOTAL`) };
   }
 
-  /** No await between the checks and the counts: atomic, as the adapter's conditional updates are. */
-  #countInto(
-    bytes: number,
-    counters: Array<{ scope: 'user' | 'event'; id: string; uploads: number; bytes: number }>,
-  ): 'user' | 'event' | null {
+  /** The first counter that one more upload of `bytes` would take over a limit. */
+  #fullCounter(counters: Counter[], bytes: number): Scope | undefined {
     for (const counter of counters) {
       const current = this.#quotaCounters.get(counter.id) ?? { uploads: 0, bytes: 0 };
       if (current.uploads >= counter.uploads || current.bytes + bytes > counter.bytes) return counter.scope;
     }
+    return undefined;
+  }
+
+  #count(counters: Array<{ id: string }>, uploads: number, bytes: number): void {
     for (const counter of counters) {
       const current = this.#quotaCounters.get(counter.id) ?? { uploads: 0, bytes: 0 };
-      this.#quotaCounters.set(counter.id, { uploads: current.uploads + 1, bytes: current.bytes + bytes });
+      this.#quotaCounters.set(counter.id, { uploads: current.uploads + uploads, bytes: current.bytes + bytes });
     }
-    return null;
   }
 
-  async savePhoto(photo: Photo): Promise<boolean> {
-    const id = idOf(photo.eventId, photo.photoId);
-    if (this.#photos.has(id)) return false;
-    this.#photos.set(id, copy(photo));
-    return true;
+  // ------------------------------------------------------------------ photos
+
+  /** Checked in the order the adapter maps its transaction's cancellation reasons. */
+  async acceptPhoto(photo: Photo, quotas: UploadQuotas, now = new Date()): Promise<Acceptance> {
+    const { eventId, photoId, uploaderId, sha256, size } = photo;
+    const totals: Counter[] = [
+      { scope: 'user', id: `${eventId}/USER#${uploaderId}/TOTAL`, uploads: quotas.userPhotosTotal, bytes: quotas.userBytesTotal },
+      { scope: 'event', id: `${eventId}/EVENT/TOTAL`, uploads: quotas.eventPhotosTotal, bytes: quotas.eventBytesTotal },
+    ];
+    const tooBig = totals.find((counter) => size > counter.bytes);
+    if (tooBig) return { accepted: false, because: 'overTotal', scope: tooBig.scope };
+    const id = idOf(eventId, photoId);
+    if (this.#photos.has(id)) return { accepted: false, because: 'acceptedBefore' };
+    const upload = this.#uploads.get(id);
+    if (upload?.status !== 'pending') return { accepted: false, because: 'notPending', upload: copyOrNull(upload) };
+    const claimId = idOf(eventId, sha256);
+    const holder = this.#claims.get(claimId)?.photoId;
+    // A claim whose photo is gone is taken over, as the adapter does with one left by older data.
+    if (holder !== undefined && holder !== photoId && this.#photos.has(idOf(eventId, holder)))
+      return { accepted: false, because: 'duplicate', duplicateOf: holder };
+    const full = this.#fullCounter(totals, size);
+    if (full) return { accepted: false, because: 'overTotal', scope: full };
+    this.#photos.set(id, { photo: copy(photo), ready: false });
+    this.#claims.set(claimId, { sha256, photoId, claimedAt: now.toISOString() });
+    this.#count(totals, 1, size);
+    this.#uploads.set(id, { ...upload, status: 'accepted', acceptedAt: now.toISOString() });
+    return { accepted: true };
   }
 
-  async restampPhoto(photo: Photo, createdAt: string): Promise<boolean> {
-    const id = idOf(photo.eventId, photo.photoId);
+  async markPhotoReady(eventId: string, photoId: string, readyAt: string): Promise<boolean> {
+    const id = idOf(eventId, photoId);
     const stored = this.#photos.get(id);
     if (!stored) return false;
-    this.#photos.set(id, { ...stored, createdAt });
+    this.#photos.set(id, { photo: { ...stored.photo, createdAt: readyAt }, ready: true });
     return true;
   }
 
   async getPhoto(eventId: string, photoId: string): Promise<Photo | null> {
-    return copyOrNull(this.#photos.get(idOf(eventId, photoId)));
+    const stored = this.#photos.get(idOf(eventId, photoId));
+    return stored?.ready ? copy(stored.photo) : null;
+  }
+
+  #readyPhotos(eventId: string): Photo[] {
+    return [...this.#photos.values()].filter(({ photo, ready }) => ready && photo.eventId === eventId).map(({ photo }) => photo);
   }
 
   async listPhotos(eventId: string, { limit, cursor, since, q, uploaderId }: PhotoListRequest): Promise<PhotoList> {
-    const ofEvent = [...this.#photos.values()].filter((photo) => photo.eventId === eventId);
+    const ofEvent = this.#readyPhotos(eventId);
     const matching = ofEvent.filter(
       (photo) =>
         (uploaderId === undefined || photo.uploaderId === uploaderId) &&
@@ -205,45 +211,38 @@ export class InMemoryPhotoStore implements PhotoStore, ContentClaimStore, PhotoL
 
   async updatePhotoText(eventId: string, photoId: string, changes: EditPhotoRequest): Promise<Photo | null> {
     const id = idOf(eventId, photoId);
-    const photo = this.#photos.get(id);
-    if (!photo) return null;
-    const updated = { ...photo, ...definedFields(changes) };
-    this.#photos.set(id, copy(updated));
+    const stored = this.#photos.get(id);
+    if (!stored?.ready) return null;
+    const updated = { ...stored.photo, ...definedFields(changes) };
+    this.#photos.set(id, { photo: copy(updated), ready: true });
     return copy(updated);
   }
 
-  async deletePhotoRecord(eventId: string, photoId: string): Promise<Photo | null> {
+  async deletePhoto(eventId: string, photoId: string, uploaderId: string, now = new Date()): Promise<Photo | null> {
     const id = idOf(eventId, photoId);
-    const photo = this.#photos.get(id);
-    this.#photos.delete(id);
-    return copyOrNull(photo);
+    const stored = this.#photos.get(id);
+    if (stored) {
+      const { photo } = stored;
+      this.#photos.delete(id);
+      const claimId = idOf(eventId, photo.sha256);
+      if (this.#claims.get(claimId)?.photoId === photoId) this.#claims.delete(claimId);
+      this.#count([{ id: `${eventId}/USER#${photo.uploaderId}/TOTAL` }, { id: `${eventId}/EVENT/TOTAL` }], -1, -photo.size);
+    }
+    // Whatever the upload's state (a bare marker when it is gone): the fields it had stay, as the adapter's SET leaves them.
+    const upload: Partial<Upload> = this.#uploads.get(id) ?? {};
+    this.#uploads.set(id, {
+      ...upload,
+      status: 'deleted',
+      deletedAt: upload.status === 'deleted' ? upload.deletedAt : now.toISOString(),
+      uploaderId: upload.uploaderId ?? uploaderId,
+    } as Upload);
+    return stored ? copy(stored.photo) : null;
   }
 
   // ------------------------------------------------------------------ hash claims
 
   async getHashClaim(eventId: string, sha256: string): Promise<HashClaim | null> {
     return copyOrNull(this.#claims.get(idOf(eventId, sha256)));
-  }
-
-  async claimHash(eventId: string, sha256: string, photoId: string, now = new Date()): Promise<boolean> {
-    const id = idOf(eventId, sha256);
-    const claim = this.#claims.get(id);
-    if (claim && claim.photoId !== photoId) return false;
-    this.#claims.set(id, { sha256, photoId, claimedAt: now.toISOString() });
-    return true;
-  }
-
-  async takeOverHashClaim(eventId: string, sha256: string, fromPhotoId: string, photoId: string, now = new Date()): Promise<boolean> {
-    const id = idOf(eventId, sha256);
-    const claim = this.#claims.get(id);
-    if (claim?.photoId !== fromPhotoId) return false;
-    this.#claims.set(id, { ...claim, photoId, claimedAt: now.toISOString() });
-    return true;
-  }
-
-  async releaseHash(eventId: string, sha256: string, photoId: string): Promise<void> {
-    const id = idOf(eventId, sha256);
-    if (this.#claims.get(id)?.photoId === photoId) this.#claims.delete(id);
   }
 }
 

@@ -1,7 +1,7 @@
-import { uploadObjectKey, type PendingUpload, type Photo, type PhotoEvent } from '@event-photos/core';
+import { uploadObjectKey, type Photo, type PhotoEvent, type Upload } from '@event-photos/core';
 
 // The records the stores keep, as tests build them: one builder per record, so a new field of
-// Photo or PendingUpload is added here once, not in every test.
+// Photo or Upload is added here once, not in every test.
 
 export const FIXTURE_EVENT_ID = 'summit-2026';
 export const FIXTURE_PHOTO_ID = '01890a5d-ac96-774b-bcce-b302099a8057';
@@ -26,8 +26,11 @@ export function eventRecord(overrides: Overrides<PhotoEvent> = {}): PhotoEvent {
   });
 }
 
+/** An upload as initiate-upload records it (reserveUpload). */
+export type PendingUpload = Extract<Upload, { status: 'pending' }>;
+
 /** A pending upload; its object key follows eventId, photoId and contentType unless given. */
-export function uploadRecord(overrides: Overrides<PendingUpload> = {}): PendingUpload {
+export function uploadRecord(overrides: Overrides<Omit<PendingUpload, 'status'>> = {}): PendingUpload {
   const { eventId = FIXTURE_EVENT_ID, photoId = FIXTURE_PHOTO_ID, contentType = 'image/jpeg' } = overrides;
   return withoutUndefined({
     photoId,
@@ -42,10 +45,11 @@ export function uploadRecord(overrides: Overrides<PendingUpload> = {}): PendingU
     initiatedAt: '2026-05-01T10:00:00.000Z',
     expiresAt: '2026-05-01T10:05:00.000Z',
     ...overrides,
+    status: 'pending',
   });
 }
 
-/** A processed photo: what processing writes for uploadRecord() of the same ids. */
+/** A photo: what processing accepts for uploadRecord() of the same ids. */
 export function photoRecord(overrides: Overrides<Photo> = {}): Photo {
   const { eventId = FIXTURE_EVENT_ID, photoId = FIXTURE_PHOTO_ID, contentType = 'image/jpeg' } = overrides;
   const key = uploadObjectKey(eventId, photoId, contentType);
@@ -68,4 +72,10 @@ export function photoRecord(overrides: Overrides<Photo> = {}): Photo {
 
 function withoutUndefined<T>(record: Overrides<T>): T {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
+}
+
+/** The upload a photo came from: its details, pending (what reserveUpload records before processing accepts it). */
+export function uploadRecordOf(photo: Photo, overrides: Overrides<Omit<PendingUpload, 'status'>> = {}): PendingUpload {
+  const { photoId, eventId, title, description, contentType, size, uploaderId, uploaderName } = photo;
+  return uploadRecord({ photoId, eventId, title, description, contentType, size, uploaderId, uploaderName, ...overrides });
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
-import { ContentClaims, ObjectStorage, PhotoListing, PhotoRepository, createDocumentClient, createS3Client } from '@event-photos/aws';
+import { ObjectStorage, PhotoListing, PhotoRepository, createDocumentClient, createS3Client } from '@event-photos/aws';
 import { objectStoreContract, photoStoreContract } from '@event-photos/testing/contracts';
 import { ensurePhotosTable, startDynamoDb, type LocalDynamoDb } from '@event-photos/local-stack/parts';
 import { LOCAL_S3_CREDENTIALS } from '@event-photos/local-stack/parts';
@@ -52,12 +52,11 @@ afterAll(async () => {
 });
 
 let tables = 0;
-photoStoreContract('PhotoRepository and ContentClaims on the local DynamoDB', async () => {
+photoStoreContract('PhotoRepository and PhotoListing on the local DynamoDB', async () => {
   const tableName = `contract-${tables++}`;
   await ensurePhotosTable(dynamodb.endpoint, tableDefinition(infra, tableName));
   return {
     photos: new PhotoRepository(documents, tableName),
-    claims: new ContentClaims(documents, tableName),
     listing: new PhotoListing(documents, tableName),
   };
 });
