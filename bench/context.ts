@@ -22,7 +22,12 @@ export async function createContext(started = performance.now()): Promise<RunCon
   const stopHarness = async () => {
     const stopping = harness;
     harness = undefined;
-    if (stopping) await (await stopping).stop();
+    // A harness that failed to start has stopped its stack already (startHarness), and its error was thrown to its section.
+    if (stopping)
+      await stopping.then(
+        (started) => started.stop(),
+        () => undefined,
+      );
   };
   let stopped: Promise<void> | undefined;
   const stopAll = async () => {

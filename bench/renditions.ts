@@ -14,6 +14,7 @@
 //      prices and headroom);
 //   d. the 1920-wide rendition of the 12 MP photo as WebP (the product's settings) and AVIF: encode
 //      time, bytes, PSNR, and a verdict computed from them.
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -491,8 +492,12 @@ function codecVerdict(
   return { photo, width: source.width, height: source.height, readings, sameQuality: same?.name ?? null, verdict };
 }
 
-// Alone: the bench with its renditions section only (bench/main.ts), which takes the same flags.
+// Alone: the bench with its renditions section only, which takes the same flags. In a process of its
+// own: the bench imports this module, which cannot wait for the bench while it is the entry module.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { runBench } = await import('./main.ts');
-  await runBench(['--only', 'renditions', ...process.argv.slice(2)]);
+  const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+  const bench = spawnSync(process.execPath, [...process.execArgv, main, '--only', 'renditions', ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
+  process.exitCode = bench.status ?? 1;
 }
