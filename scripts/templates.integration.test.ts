@@ -125,6 +125,10 @@ const UPLOADS_ARN = `{import:${INFRA}-PhotosBucketArn}/uploads/*`;
 const PUBLISHED_ARN = `{import:${INFRA}-PhotosBucketArn}/photos/*`;
 const BUCKET_ARN = `{import:${INFRA}-PhotosBucketArn}`;
 const FAILURE_QUEUE_ARN = '{getatt:ProcessUploadedPhotoFailureQueue.Arn}';
+/** The user pool, built from its id (CloudFormation imports only within the stack's region and account). */
+const USER_POOL_ARN = `arn:{ref:AWS::Partition}:cognito-idp:{ref:AWS::Region}:{ref:AWS::AccountId}:userpool/{import:${INFRA}-UserPoolId}`;
+/** What the functions that decide organizer rights add: the organizers group as the pool holds it now. */
+const GROUP_CHECK = { 'cognito-idp:AdminListGroupsForUser': USER_POOL_ARN };
 
 /** Least privilege per handler: the exact non-logging actions, each on the one resource it needs. */
 const expectedFunctions: Record<string, { name: string; permissions: Record<string, string | string[]> }> = {
@@ -148,11 +152,11 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
   },
   'services/photos-api/src/http/create-event.handler': {
     name: 'createEvent',
-    permissions: { 'dynamodb:PutItem': TABLE_ARN },
+    permissions: { 'dynamodb:PutItem': TABLE_ARN, ...GROUP_CHECK },
   },
   'services/photos-api/src/http/edit-photo.handler': {
     name: 'editPhoto',
-    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN },
+    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN, ...GROUP_CHECK },
   },
   'services/photos-api/src/http/delete-photo.handler': {
     name: 'deletePhoto',
@@ -161,6 +165,7 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
       'dynamodb:UpdateItem': TABLE_ARN,
       'dynamodb:DeleteItem': TABLE_ARN,
       's3:DeleteObject': [UPLOADS_ARN, PUBLISHED_ARN],
+      ...GROUP_CHECK,
     },
   },
   'services/photos-api/src/http/batch-delete-photos.handler': {
@@ -170,19 +175,20 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
       'dynamodb:UpdateItem': TABLE_ARN,
       'dynamodb:DeleteItem': TABLE_ARN,
       's3:DeleteObject': [UPLOADS_ARN, PUBLISHED_ARN],
+      ...GROUP_CHECK,
     },
   },
   'services/photos-api/src/http/list-events.handler': {
     name: 'listEvents',
-    permissions: { 'dynamodb:Query': `${TABLE_ARN}/index/gsi1` },
+    permissions: { 'dynamodb:Query': `${TABLE_ARN}/index/gsi1`, ...GROUP_CHECK },
   },
   'services/photos-api/src/http/get-event.handler': {
     name: 'getEvent',
-    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:Query': TABLE_ARN },
+    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:Query': TABLE_ARN, ...GROUP_CHECK },
   },
   'services/photos-api/src/http/update-event.handler': {
     name: 'updateEvent',
-    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN },
+    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN, ...GROUP_CHECK },
   },
   'services/photos-api/src/s3/process-uploaded-photo.handler': {
     name: 'processUploadedPhoto',
@@ -485,6 +491,21 @@ describe('API stack (serverless.yml)', () => {
     }
   });
 
+  it('gives the user pool id to the functions that check the organizers group, and only to them', () => {
+    const withPool: string[] = [];
+    for (const [, fn] of ofType(api, 'AWS::Lambda::Function')) {
+      const variables = ((props(fn)['Environment'] as JsonObject | undefined)?.['Variables'] ?? {}) as JsonObject;
+      if (variables['USER_POOL_ID'] === undefined) continue;
+      expect(render(variables['USER_POOL_ID'])).toBe(`{import:${INFRA}-UserPoolId}`);
+      withPool.push(String(props(fn)['Handler']));
+    }
+    const checking = Object.entries(expectedFunctions).filter(([, expected]) => 'cognito-idp:AdminListGroupsForUser' in expected.permissions);
+    expect(withPool.sort()).toEqual(checking.map(([handler]) => handler).sort());
+    expect(checking.map(([, expected]) => expected.name).sort()).toEqual(
+      ['batchDeletePhotos', 'createEvent', 'deletePhoto', 'editPhoto', 'getEvent', 'listEvents', 'updateEvent'],
+    );
+  });
+
   it("gives every function the one origin the HTTP API's CORS allows (the webOrigin parameter), for the CORS headers it sets", () => {
     const apis = ofType(api, 'AWS::ApiGatewayV2::Api');
     expect(apis).toHaveLength(1);
@@ -592,7 +613,7 @@ describe('IAM in both stacks', () => {
             expect(action, `${stack} ${id}`).not.toContain('*');
             expect(action.toLowerCase(), `${stack} ${id}`).not.toBe('s3:headobject');
           }
-          if (actions.some((action) => /^(s3|dynamodb):/i.test(action))) {
+          if (actions.some((action) => /^(s3|dynamodb|cognito-idp):/i.test(action))) {
             for (const resource of resourcesOf(statement)) {
               expect(resource, `${stack} ${id} ${actions.join(',')}`).not.toBe('*');
               // The only wildcards allowed are the uploads/ (quarantine) and photos/ (published) key prefixes.
