@@ -1,3 +1,4 @@
+import { inflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RenderOutcome } from '@event-photos/core';
@@ -7,7 +8,9 @@ import {
   gifManyFrames,
   gifScreenBomb,
   hostileImages,
+  png16BitRgbaBomb,
   pngZtxtBomb,
+  zlibZeros,
   type HostileImage,
 } from '@event-photos/testing/hostile-images';
 import { pngMetadataRefusal } from '#lib/decode-budget';
@@ -107,6 +110,18 @@ describe('the decode budget', () => {
     expect(pngMetadataRefusal(pngZtxtBomb(7, 2 ** 20))).toBeUndefined();
     expect(pngMetadataRefusal(pngZtxtBomb(9, 2 ** 20))).toBe(metadataRefusal);
     await expect(renderer.render(pngZtxtBomb(2, 2 ** 20), 'image/png')).resolves.toMatchObject({ kind: 'rendered', width: 64 });
+  });
+
+  it('is built of valid files: the hand-made zlib streams and PNGs decode to what they declare', async () => {
+    const count = 2 ** 21 + 123;
+    const zeros = inflateSync(zlibZeros(count)); // zlib checks the Adler-32 too
+    expect({ length: zeros.length, nonZero: zeros.some((byte) => byte !== 0) }).toStrictEqual({ length: count, nonZero: false });
+    for (const interlaced of [false, true]) {
+      const { info } = await sharp(png16BitRgbaBomb(61, { interlaced }), { failOn: 'error' })
+        .raw({ depth: 'ushort' })
+        .toBuffer({ resolveWithObject: true });
+      expect([info.width, info.height, info.channels, info.depth]).toStrictEqual([61, 61, 4, 'ushort']);
+    }
   });
 
   it('still renders a normal photo', async () => {

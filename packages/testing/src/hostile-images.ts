@@ -315,9 +315,9 @@ export async function avifLyingSize(declared = 256, actual = 4096): Promise<Buff
 }
 
 /** An honest AVIF of one colour: tiny at any size (8192 takes seconds to encode, 4096 a fraction of one). */
-export function avifFlat(side: number): Promise<Buffer> {
+export function avifFlat(side: number, bitdepth: 8 | 10 = 8): Promise<Buffer> {
   return sharp({ create: { width: side, height: side, channels: 3, background: '#336699' } })
-    .avif({ effort: 0, quality: 30 })
+    .avif({ effort: 0, quality: 30, bitdepth })
     .toBuffer();
 }
 

@@ -15,9 +15,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import type { ImageContentType, RenderOutcome } from '@event-photos/core';
 import { photoJpeg } from '@event-photos/testing/fixtures';
-import { avifFlat, hostileImages, type HostileImage } from '@event-photos/testing/hostile-images';
+import { avifFlat, gifScreenBomb, hostileImages, png16BitRgbaBomb, type HostileImage } from '@event-photos/testing/hostile-images';
 import { SharpPhotoRenderer } from '#lib/sharp-photo-renderer';
 import { createCpuGroups, vcpuShare, type CpuGroups } from '../../../../bench/cpu-share.ts';
 
@@ -91,6 +92,19 @@ function measure(dir: string, image: HostileImage, cpu: CpuGroups, memory: Retur
   return { outcome: `process killed: ${why}`, wallMs: Number.NaN, cpuMs: Number.NaN, startRssMiB: Number.NaN, peakRssMiB: Number.NaN };
 }
 
+/** Deterministic noise (xorshift32): the same file every run. */
+function noise(length: number): Buffer {
+  const out = Buffer.alloc(length);
+  let state = 0x9e3779b9;
+  for (let index = 0; index < length; index++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    out[index] = state & 0xff;
+  }
+  return out;
+}
+
 const seconds = (ms: number) => (Number.isNaN(ms) ? '-' : `${(ms / 1000).toFixed(2)} s`);
 const mib = (value: number) => (Number.isNaN(value) ? '-' : `${Math.round(value)} MiB`);
 const size = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} KB`);
@@ -107,8 +121,39 @@ async function main(): Promise<void> {
     {
       name: 'avif-8192x8192',
       contentType: 'image/avif',
-      what: 'an honest 8192x8192 AVIF of one colour: 1 KB, about 1.2 GB to decode',
+      what: 'an honest 8192x8192 AVIF of one colour: about 1.2 GB to decode',
       bytes: await avifFlat(8192),
+    },
+    // The worst each limit lets through.
+    { name: 'gif-5000x5000', contentType: 'image/gif', what: 'at the GIF limit: 25 MP of one colour', bytes: gifScreenBomb(5000, 5000) },
+    {
+      name: 'png-6123x6123-rgba16-interlaced',
+      contentType: 'image/png',
+      what: 'at the decoded-bytes limit: 300 MB of 16-bit RGBA, interlaced',
+      bytes: png16BitRgbaBomb(6123, { interlaced: true }),
+    },
+    {
+      name: 'avif-4472x4472-10bit',
+      contentType: 'image/avif',
+      what: 'at the AVIF pixel limit: 20 MP, 10-bit (the most memory a pixel)',
+      bytes: await avifFlat(4472, 10),
+    },
+    {
+      name: 'avif-noise-2150x2150',
+      contentType: 'image/avif',
+      what: 'under the AVIF file-size limit: noise at quality 90, the slowest AV1 to decode',
+      bytes: await sharp(noise(2150 * 2150 * 3), { raw: { width: 2150, height: 2150, channels: 3 } })
+        .avif({ effort: 0, quality: 90 })
+        .toBuffer(),
+    },
+    {
+      name: 'jpeg-10000x10000-progressive',
+      contentType: 'image/jpeg',
+      what: 'at the pixel limit, progressive: the decoder holds every coefficient',
+      bytes: await sharp(noise(500 * 500 * 3), { raw: { width: 500, height: 500, channels: 3 } })
+        .resize(10_000, 10_000)
+        .jpeg({ progressive: true, quality: 90 })
+        .toBuffer(),
     },
   ];
   const cpu = await createCpuGroups([MEMORY_MB]);
