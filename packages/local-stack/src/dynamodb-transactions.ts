@@ -23,12 +23,12 @@ import {
 // exclusively for a TransactWriteItems, so nothing else reads or writes between their steps.
 
 /** DynamoDB's limits for one transaction. */
-export const MAX_ACTIONS = 100;
-export const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
+const MAX_ACTIONS = 100;
+const MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
 /** How long DynamoDB remembers a ClientRequestToken after the request that used it. */
-export const IDEMPOTENCY_WINDOW_MS = 10 * 60 * 1000;
+const IDEMPOTENCY_WINDOW_MS = 10 * 60 * 1000;
 
-export const CONDITION_FAILED = 'The conditional request failed';
+const CONDITION_FAILED = 'The conditional request failed';
 const MULTIPLE_OPERATIONS = 'Transaction request cannot include multiple operations on one item';
 const TOO_LARGE = 'Transaction request cannot include more than 4 MB of data';
 const NOT_FOUND = 'Requested resource not found';
