@@ -93,7 +93,7 @@ describe('listEvents', () => {
 });
 
 describe('countPhotos', () => {
-  it('adds up COUNT pages over the PHOTO# range', async () => {
+  it('adds up COUNT pages of the sparse ready-time index: ready photos only', async () => {
     ddb
       .on(QueryCommand)
       .resolvesOnce({ Count: 1000, LastEvaluatedKey: { pk: 'EVENT#summit-2026', sk: 'PHOTO#x' } })
@@ -102,9 +102,11 @@ describe('countPhotos', () => {
     const [first, second] = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
     expect(first).toEqual({
       TableName: TABLE,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :photo)',
-      ExpressionAttributeValues: { ':pk': 'EVENT#summit-2026', ':photo': 'PHOTO#' },
+      IndexName: 'byReady',
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'EVENT#summit-2026' },
       Select: 'COUNT',
+      ConsistentRead: true,
       ExclusiveStartKey: undefined,
     });
     expect(second!.ExclusiveStartKey).toEqual({ pk: 'EVENT#summit-2026', sk: 'PHOTO#x' });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PhotoListing, PhotoRepository, SEARCH_BUDGET, createDocumentClient } from '@event-photos/aws';
 import { FEED_SETTLE_MS, foldForSearch, type Photo } from '@event-photos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedPhoto } from '@event-photos/testing/fixtures';
 import { ensurePhotosTable, startDynamoDb, type LocalDynamoDb } from '@event-photos/local-stack/parts';
 import { readInfra, tableDefinition } from '@event-photos/local-stack/parts';
 import { freePort } from '@event-photos/local-stack/parts';
@@ -47,7 +48,8 @@ function photo(eventId: string, readyAt: number, title = 'A photo'): Photo {
     description: '',
     contentType: 'image/jpeg',
     size: 1000,
-    sha256: 'ab'.repeat(32),
+    // Bytes of its own: the event holds each only once.
+    sha256: serial.padStart(64, '0'),
     url: `https://cdn.example/${serial}.jpg`,
     uploaderId: 'uploader-sub',
     uploaderName: 'ana',
@@ -65,7 +67,7 @@ describe('the feed, with writes that land late', () => {
   it('delivers a photo written up to FEED_SETTLE_MS after its ready stamp, once', async () => {
     const eventId = 'late-write';
     const early = photo(eventId, now - 10_000);
-    await repository.savePhoto(early);
+    await seedPhoto(repository, early);
     const first = await listing.listPhotos(eventId, { limit: 10 });
     expect(first.items.map((item) => item.photoId)).toEqual([early.photoId]);
 
@@ -74,7 +76,7 @@ describe('the feed, with writes that land late', () => {
     now += FEED_SETTLE_MS - 200;
     const beforeWrite = await feedIds(eventId, first.feedCursor!);
     expect(beforeWrite.ids).toEqual([]);
-    await repository.savePhoto(late);
+    await seedPhoto(repository, late);
     now += 100;
     const afterWrite = await feedIds(eventId, beforeWrite.next);
     expect(afterWrite.ids).toEqual([late.photoId]);
@@ -86,7 +88,7 @@ describe('the feed, with writes that land late', () => {
     const eventId = 'recent';
     const first = await listing.listPhotos(eventId, { limit: 10 });
     const fresh = [photo(eventId, now), photo(eventId, now + 1)];
-    for (const item of fresh) await repository.savePhoto(item);
+    for (const item of fresh) await seedPhoto(repository, item);
     now += 5;
     const once = await feedIds(eventId, first.feedCursor!);
     expect(once.ids).toEqual(fresh.map((item) => item.photoId));
@@ -100,14 +102,38 @@ describe('the feed, with writes that land late', () => {
     const eventId = 'restamp';
     const first = photo(eventId, now - 5000);
     const second = photo(eventId, now - 4000);
-    for (const item of [first, second]) await repository.savePhoto(item);
+    for (const item of [first, second]) await seedPhoto(repository, item);
     const page = await listing.listPhotos(eventId, { limit: 10 });
-    expect(await repository.restampPhoto(first, new Date(now).toISOString())).toBe(true);
+    expect(await repository.markPhotoReady(eventId, first.photoId, new Date(now).toISOString())).toBe(true);
     const listed = await listing.listPhotos(eventId, { limit: 10 });
     expect(listed.items.map((item) => item.photoId)).toEqual([first.photoId, second.photoId]);
     expect(listed.items[0]!.createdAt).toBe(new Date(now).toISOString());
     expect((await feedIds(eventId, page.feedCursor!)).ids).toEqual([first.photoId]);
-    expect(await repository.restampPhoto(photo(eventId, now), new Date(now).toISOString())).toBe(false);
+    expect(await repository.markPhotoReady(eventId, photo(eventId, now).photoId, new Date(now).toISOString())).toBe(false);
+  });
+});
+
+describe('accepted photos', () => {
+  it('lists, counts and feeds no photo before it is ready; once ready, feeds it at its ready time', async () => {
+    const eventId = 'accepted';
+    const accepted = photo(eventId, now - 60_000);
+    await seedPhoto(repository, accepted, { ready: false });
+    const first = await listing.listPhotos(eventId, { limit: 10 });
+    expect(first.items).toEqual([]);
+    expect((await listing.listPhotos(eventId, { limit: 10, uploaderId: accepted.uploaderId })).items).toEqual([]);
+    expect(await repository.countPhotos(eventId)).toBe(0);
+    now += 10_000;
+    const before = await feedIds(eventId, first.feedCursor!);
+    expect(before.ids).toEqual([]);
+
+    expect(await repository.markPhotoReady(eventId, accepted.photoId, new Date(now).toISOString())).toBe(true);
+    now += 100;
+    const after = await feedIds(eventId, before.next);
+    expect(after.ids).toEqual([accepted.photoId]);
+    expect((await listing.listPhotos(eventId, { limit: 10, uploaderId: accepted.uploaderId })).items).toEqual([
+      { ...accepted, createdAt: new Date(now - 100).toISOString() },
+    ]);
+    expect(await repository.countPhotos(eventId)).toBe(1);
   });
 });
 
@@ -115,10 +141,10 @@ describe('search', () => {
   it(`reads at most ${SEARCH_BUDGET} photos per request and goes on with a cursor`, { timeout: 120_000 }, async () => {
     const eventId = 'big-event';
     const oldest = photo(eventId, now - 1_000_000, 'The needle');
-    await repository.savePhoto(oldest);
+    await seedPhoto(repository, oldest);
     const hay = Array.from({ length: SEARCH_BUDGET + 50 }, (_, index) => photo(eventId, now - 900_000 + index, `Hay ${index}`));
     for (let index = 0; index < hay.length; index += 50)
-      await Promise.all(hay.slice(index, index + 50).map((item) => repository.savePhoto(item)));
+      await Promise.all(hay.slice(index, index + 50).map((item) => seedPhoto(repository, item)));
 
     const q = foldForSearch('NEEDLE');
     const first = await listing.listPhotos(eventId, { limit: 10, q });
