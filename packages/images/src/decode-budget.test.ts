@@ -112,6 +112,18 @@ describe('the decode budget', () => {
     await expect(renderer.render(pngZtxtBomb(2, 2 ** 20), 'image/png')).resolves.toMatchObject({ kind: 'rendered', width: 64 });
   });
 
+  it('counts a corrupt zlib stream as the most its bytes could inflate to, and walks on', () => {
+    const corrupted = (chunks: number, inflatedBytes: number) => {
+      const png = pngZtxtBomb(chunks, inflatedBytes);
+      for (let at = png.indexOf('zTXt'); at >= 0; at = png.indexOf('zTXt', at + 4)) png.fill(0xff, at + 40, at + 48); // mid-stream
+      return png;
+    };
+    // 2 KB streams: at most 2 MiB each, whatever they hold.
+    expect(pngMetadataRefusal(corrupted(3, 2 ** 21))).toBeUndefined();
+    // 40 KB streams: valid data to the damage, up to 40 MiB each.
+    expect(pngMetadataRefusal(corrupted(1, 40 * 2 ** 20))).toBe(metadataRefusal);
+  });
+
   it('is built of valid files: the hand-made zlib streams and PNGs decode to what they declare', async () => {
     const count = 2 ** 21 + 123;
     const zeros = inflateSync(zlibZeros(count)); // zlib checks the Adler-32 too
@@ -120,7 +132,7 @@ describe('the decode budget', () => {
       const { info } = await sharp(png16BitRgbaBomb(61, { interlaced }), { failOn: 'error' })
         .raw({ depth: 'ushort' })
         .toBuffer({ resolveWithObject: true });
-      expect([info.width, info.height, info.channels, info.depth]).toStrictEqual([61, 61, 4, 'ushort']);
+      expect([info.width, info.height, info.channels, info.size]).toStrictEqual([61, 61, 4, 61 * 61 * 4 * 2]); // 16-bit samples
     }
   });
 

@@ -1,4 +1,4 @@
-import { inflateSync } from 'node:zlib';
+import { constants, inflateSync } from 'node:zlib';
 import type { Metadata } from 'sharp';
 import type { ImageContentType } from '@event-photos/core';
 
@@ -95,7 +95,7 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
  * iCCP chunk before the first pixel, up to 50 MiB each, when sharp reads the header and again when
  * it decodes: 300 chunks of 49 MiB (15 MB of file) took 19 s of CPU. Here the chunks are walked and
  * inflated first, together at most MAX_PNG_METADATA_BYTES (milliseconds), before libvips sees the
- * file. Anything else amiss (truncation, bad CRCs, corrupt zlib) is left to the decoder to refuse.
+ * file. Anything else amiss (truncation, bad CRCs) is left to the decoder to refuse.
  */
 export function pngMetadataRefusal(bytes: Uint8Array): string | undefined {
   if (bytes.length < 8 || PNG_SIGNATURE.some((byte, index) => bytes[index] !== byte)) return undefined;
@@ -107,22 +107,30 @@ export function pngMetadataRefusal(bytes: Uint8Array): string | undefined {
     if (end > view.length) break;
     const type = view.toString('latin1', offset + 4, start);
     const compressed = compressedPart(type, view.subarray(start, end));
-    if (compressed) {
-      try {
-        // Inflating stops as soon as the output passes the limit: the cost is bounded by it.
-        left -= inflateSync(compressed, { maxOutputLength: left + 1 }).length;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') continue; // corrupt: libpng skips it
-        left = -1;
-      }
-      if (left < 0) {
-        return `The PNG's compressed metadata (zTXt, iTXt and iCCP chunks) inflates to more than ${mebibytes(MAX_PNG_METADATA_BYTES)}, the limit`;
-      }
+    if (compressed) left -= inflatedSize(compressed, left);
+    if (left < 0) {
+      return `The PNG's compressed metadata (zTXt, iTXt and iCCP chunks) inflates to more than ${mebibytes(MAX_PNG_METADATA_BYTES)}, the limit`;
     }
     if (type === 'IEND') break;
     offset = end + 4; // the CRC
   }
   return undefined;
+}
+
+/** Deflate's best ratio (a 258-byte match in a few bits), and a little for a stream's own bytes. */
+const DEFLATE_MAX_RATIO = 1032;
+const DEFLATE_SLACK = 1024;
+
+/** The bytes a zlib stream inflates to, or more than `limit` once past it (inflating stops there). */
+function inflatedSize(compressed: Buffer, limit: number): number {
+  try {
+    // A sync flush at the end: a stream cut short gives what it has, as libpng inflates it.
+    return inflateSync(compressed, { maxOutputLength: limit + 1, finishFlush: constants.Z_SYNC_FLUSH }).length;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return limit + 1;
+    // Corrupt: libpng inflates up to the damage, at most what deflate can pack in these bytes.
+    return compressed.length * DEFLATE_MAX_RATIO + DEFLATE_SLACK;
+  }
 }
 
 /** The zlib stream of a compressed metadata chunk (PNG 1.2, 11.3.3 and 11.3.4), if it is one. */
