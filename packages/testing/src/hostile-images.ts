@@ -18,7 +18,7 @@ export interface HostileImage {
   bytes: Uint8Array;
 }
 
-/** The corpus of the decode budget's tests and bench, quick to make (well under a second together). */
+/** The corpus of the decode budget's tests and bench, quick to make (about two seconds together, most of it the AVIF). */
 export async function hostileImages(): Promise<HostileImage[]> {
   return [
     {
