@@ -3,10 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   AdminAddUserToGroupCommand,
+  AdminDeleteUserCommand,
+  AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   CognitoIdentityProviderClient,
+  ListUserPoolsCommand,
+  ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_S3_CREDENTIALS } from '#lib/local-credentials';
 import { startLocalStack, type LocalStack } from '#lib/stack';
 import { cognitoClient, createOtherClient, signIn } from '#lib/test-support';
 
@@ -26,9 +31,9 @@ function clientWith(accessKeyId: string, secretAccessKey: string): CognitoIdenti
   });
 }
 
-async function sendError(client: CognitoIdentityProviderClient, command: AdminAddUserToGroupCommand) {
+async function sendError(client: CognitoIdentityProviderClient, command: AdminAddUserToGroupCommand | AdminListGroupsForUserCommand) {
   try {
-    await client.send(command);
+    await client.send(command as AdminAddUserToGroupCommand);
     return undefined;
   } catch (error) {
     return (error as { name?: string }).name;
@@ -131,5 +136,91 @@ describe('Cognito admin API', () => {
     });
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
+  });
+});
+
+// The functions' key pair (the one in their environment) gets what their roles in serverless.yml
+// allow on the pool, AdminListGroupsForUser, and is refused everything else, as IAM refuses it.
+describe("Cognito admin API with the functions' credentials", () => {
+  const functions = () => clientWith(LOCAL_S3_CREDENTIALS.accessKeyId, LOCAL_S3_CREDENTIALS.secretAccessKey);
+  const organizer = () => stack.outputs.demoUsers.find((user) => user.groups.includes('organizers'))!;
+
+  it('is the key pair the functions get, with the local Cognito as their SDK endpoint', () => {
+    const environment = stack.functionEnvironment('updateEvent');
+    expect(environment).toMatchObject({
+      AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: stack.outputs.cognitoEndpoint,
+      USER_POOL_ID: stack.outputs.userPoolId,
+    });
+  });
+
+  it('lists the groups of a user of the pool, by its username or its e-mail as Cognito takes either', async () => {
+    const { idToken } = await signIn(stack.outputs, organizer().email, organizer().password);
+    const username = JSON.parse(Buffer.from(idToken.split('.')[1]!, 'base64url').toString('utf8'))['cognito:username'];
+    const client = functions();
+    try {
+      for (const name of [username, organizer().email]) {
+        const listed = await client.send(
+          new AdminListGroupsForUserCommand({ UserPoolId: stack.outputs.userPoolId, Username: name, Limit: 60 }),
+        );
+        expect(
+          listed.Groups?.map((group) => group.GroupName),
+          name,
+        ).toEqual(['organizers']);
+      }
+      const none = await client.send(
+        new AdminListGroupsForUserCommand({ UserPoolId: stack.outputs.userPoolId, Username: attendee().email }),
+      );
+      expect(none.Groups).toEqual([]);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it.each([
+    ['AdminAddUserToGroup', () => new AdminAddUserToGroupCommand(promoteAttendee())],
+    ['AdminGetUser', () => new AdminGetUserCommand({ UserPoolId: stack.outputs.userPoolId, Username: attendee().email })],
+    ['AdminDeleteUser', () => new AdminDeleteUserCommand({ UserPoolId: stack.outputs.userPoolId, Username: attendee().email })],
+    ['ListUsers', () => new ListUsersCommand({ UserPoolId: stack.outputs.userPoolId })],
+    ['ListUserPools', () => new ListUserPoolsCommand({ MaxResults: 10 })],
+    [
+      'AdminListGroupsForUser on another pool',
+      () => new AdminListGroupsForUserCommand({ UserPoolId: 'local_0ther', Username: attendee().email }),
+    ],
+  ])('refuses %s with AccessDeniedException (400), as IAM does, changing nothing', async (_name, command) => {
+    const client = functions();
+    try {
+      const error = await client.send(command() as AdminAddUserToGroupCommand).then(
+        () => undefined,
+        (failure: unknown) => failure as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } },
+      );
+      expect(error?.name).toBe('AccessDeniedException');
+      expect(error?.$metadata?.httpStatusCode).toBe(400);
+      expect(error?.message).toMatch(
+        /^User: arn:aws:sts::\d+:assumed-role\/.+ is not authorized to perform: cognito-idp:\w+ on resource: /,
+      );
+    } finally {
+      client.destroy();
+    }
+    const admin = cognitoClient(stack.outputs);
+    try {
+      const groups = await admin.send(
+        new AdminListGroupsForUserCommand({ UserPoolId: stack.outputs.userPoolId, Username: attendee().email }),
+      );
+      expect(groups.Groups).toEqual([]);
+      await expect(
+        admin.send(new AdminGetUserCommand({ UserPoolId: stack.outputs.userPoolId, Username: attendee().email })),
+      ).resolves.toBeDefined();
+    } finally {
+      admin.destroy();
+    }
+  });
+
+  it('refuses the key pair with a wrong secret', async () => {
+    const wrong = clientWith(LOCAL_S3_CREDENTIALS.accessKeyId, 'not-the-secret');
+    expect(
+      await sendError(wrong, new AdminListGroupsForUserCommand({ UserPoolId: stack.outputs.userPoolId, Username: attendee().email })),
+    ).toBe('InvalidSignatureException');
   });
 });

@@ -8,6 +8,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { CognitoRequestError, cognitoSignatureError } from '#lib/cognito-errors';
+import { authorizeCognitoCall, type CognitoPrincipal } from '#lib/cognito-iam';
 import { allowsAuthFlow, type CognitoLocalData } from '#lib/cognito-local-data';
 import { createSrpFront, type SrpFront } from '#lib/cognito-srp';
 import { listenOnLoopback, LOOPBACK } from '#lib/net';
@@ -71,10 +72,13 @@ export function generateAdminCredentials(): AdminCredentials {
  * It also does what cognito-local lacks for sign-in, so the SPA signs in locally as on AWS:
  * InitiateAuth only for the auth flows the app client allows (cognito-local stores them and
  * ignores them), and USER_SRP_AUTH itself (cognito-srp.ts).
+ *
+ * Other key pairs (the functions') are let in by `allow`, for what their IAM policy allows and
+ * nothing else (cognito-iam.ts): AccessDeniedException otherwise, as Cognito answers.
  */
 export async function startCognitoAdminGuard(
   options: CognitoAdminGuardOptions,
-): Promise<{ endpoint: string; server: Server; srp: SrpFront }> {
+): Promise<{ endpoint: string; server: Server; srp: SrpFront; allow(principal: CognitoPrincipal): void }> {
   const srp = createSrpFront({
     data: options.data,
     passwordSignIn: (clientId, userId, password) =>
@@ -84,8 +88,9 @@ export async function startCognitoAdminGuard(
         AuthParameters: { USERNAME: userId, PASSWORD: password },
       }),
   });
+  const principals = new Map<string, CognitoPrincipal>();
   const server = createServer((request, response) => {
-    handle(options, srp, request, response).catch((error: unknown) => {
+    handle(options, srp, principals, request, response).catch((error: unknown) => {
       if (error instanceof CognitoRequestError) return sendError(request, response, error);
       options.log({ level: 'error', message: 'Cognito guard failure', error: String(error) });
       sendError(request, response, new CognitoRequestError(500, 'InternalErrorException', 'Internal error'));
@@ -93,10 +98,24 @@ export async function startCognitoAdminGuard(
   });
   await listenOnLoopback(server, options.port);
   const address = server.address();
-  return { endpoint: `http://${LOOPBACK}:${typeof address === 'object' && address ? address.port : options.port}`, server, srp };
+  return {
+    endpoint: `http://${LOOPBACK}:${typeof address === 'object' && address ? address.port : options.port}`,
+    server,
+    srp,
+    allow: (principal) => {
+      if (principal.credentials.accessKeyId === options.credentials.accessKeyId) throw new Error('A principal cannot have the admin key');
+      principals.set(principal.credentials.accessKeyId, principal);
+    },
+  };
 }
 
-async function handle(options: CognitoAdminGuardOptions, srp: SrpFront, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(
+  options: CognitoAdminGuardOptions,
+  srp: SrpFront,
+  principals: ReadonlyMap<string, CognitoPrincipal>,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const method = request.method ?? 'GET';
   const url = request.url ?? '/';
   const [rawPath = '/', rawQuery = ''] = url.split(/\?(.*)/s);
@@ -112,10 +131,17 @@ async function handle(options: CognitoAdminGuardOptions, srp: SrpFront, request:
       !rawQuery &&
       target.startsWith(TARGET_PREFIX) &&
       PUBLIC_TARGETS.has(target.slice(TARGET_PREFIX.length)));
-  if (!isPublic) await verifyAdmin(options, request, method, rawPath, rawQuery, body);
+  // Undefined: the admin, or a public call.
+  const principal = isPublic ? undefined : await verifySigned(options, principals, request, method, rawPath, rawQuery, body);
+  if (principal && !(method === 'POST' && rawPath === '/')) {
+    // Only the JSON API is behind IAM; the principal's policy names no other request.
+    throw new CognitoRequestError(400, 'AccessDeniedException', `User: ${principal.arn} is not authorized to perform this request`);
+  }
   if (method === 'POST' && rawPath === '/') {
     const call = checkJsonCall(request, body);
     const operation = target.slice(TARGET_PREFIX.length);
+    if (principal) authorizeCognitoCall(principal, operation, call);
+    if (operation === 'AdminListGroupsForUser') return forward(options, request, response, await byUsername(options, call, body));
     if (isPublic && operation === 'InitiateAuth') {
       const answer = await initiateAuth(options, srp, call);
       if (answer !== undefined) return sendJson(request, response, answer);
@@ -166,14 +192,16 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
   });
 }
 
-async function verifyAdmin(
+/** Checks the SigV4 signature: made with the admin key pair (undefined), or with an allowed principal's. */
+async function verifySigned(
   options: CognitoAdminGuardOptions,
+  principals: ReadonlyMap<string, CognitoPrincipal>,
   request: IncomingMessage,
   method: string,
   rawPath: string,
   rawQuery: string,
   body: Buffer,
-): Promise<void> {
+): Promise<CognitoPrincipal | undefined> {
   const headers = Object.fromEntries(
     Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : value]),
   );
@@ -181,14 +209,25 @@ async function verifyAdmin(
     throw new CognitoRequestError(400, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
   }
   const { accessKeyId, secretAccessKey } = options.credentials;
+  const secretFor = (id: string) => (id === accessKeyId ? secretAccessKey : principals.get(id)?.credentials.secretAccessKey);
   try {
-    await verifySigV4({ method, rawPath, rawQuery, headers }, (id) => (id === accessKeyId ? secretAccessKey : undefined), new Date(), {
-      service: 'cognito-idp',
-      body,
-    });
+    const verified = await verifySigV4({ method, rawPath, rawQuery, headers }, secretFor, new Date(), { service: 'cognito-idp', body });
+    return verified.accessKeyId === accessKeyId ? undefined : principals.get(verified.accessKeyId);
   } catch (error) {
     throw cognitoSignatureError(error);
   }
+}
+
+/**
+ * AdminListGroupsForUser's Username as Cognito takes it, the username or an alias (the e-mail,
+ * the sub): cognito-local finds the user by any of them but lists the groups of the literal
+ * value, so an alias would have none. The body names the user by its username.
+ */
+async function byUsername(options: CognitoAdminGuardOptions, call: Record<string, unknown>, body: Buffer): Promise<Buffer> {
+  const { UserPoolId: poolId, Username: username } = call;
+  if (typeof poolId !== 'string' || typeof username !== 'string') return body;
+  const user = await options.data.user(poolId, username);
+  return user && user.Username !== username ? Buffer.from(JSON.stringify({ ...call, Username: user.Username })) : body;
 }
 
 /** What real Cognito refuses before dispatching; cognito-local would answer some of it with 500. */

@@ -18,6 +18,7 @@ import {
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { generateAdminCredentials, startCognitoAdminGuard, type AdminCredentials } from '#lib/cognito-admin-guard';
+import type { CognitoPrincipal } from '#lib/cognito-iam';
 import { cognitoLocalData } from '#lib/cognito-local-data';
 import type { SrpFront } from '#lib/cognito-srp';
 import { ensureSigningKey, signingKeyPreload } from '#lib/cognito-signing-key';
@@ -30,6 +31,8 @@ export interface LocalCognito {
   adminCredentials: AdminCredentials;
   /** The local USER_SRP_AUTH (cognito-srp.ts), for tests. */
   srp: SrpFront;
+  /** Lets another key pair in, for what its IAM policy allows (cognito-iam.ts). */
+  allow(principal: CognitoPrincipal): void;
   close(): Promise<void>;
 }
 
@@ -119,6 +122,7 @@ export async function startCognito({
     endpoint,
     adminCredentials,
     srp: guard.srp,
+    allow: guard.allow,
     close: async () => {
       await new Promise<void>((resolve) => {
         guard.server.close(() => resolve());

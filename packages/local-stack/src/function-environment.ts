@@ -38,6 +38,7 @@ export function functionEnvironment(
     ...declared,
     AWS_ENDPOINT_URL_S3: local.s3Endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: local.dynamodbEndpoint,
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: local.cognitoEndpoint,
     S3_FORCE_PATH_STYLE: 'true',
     ...overrides,
   };

@@ -6,6 +6,7 @@ import { PhotoRepository, createDocumentClient, createS3Client } from '@event-ph
 import { startCdn } from '#lib/cdn';
 import type { AdminCredentials } from '#lib/cognito-admin-guard';
 import { ensureUserPool, startCognito, type DemoUser } from '#lib/cognito';
+import { functionsPrincipal } from '#lib/cognito-iam';
 import { ensurePhotosTable } from '#lib/dynamodb';
 import { startInThread } from '#lib/emulator-threads';
 import { startHttpGateway } from '#lib/http-gateway';
@@ -143,9 +144,12 @@ export async function startLocalStack(options: LocalStackOptions) {
       demoUsers: DEMO_USERS,
     };
 
+    const local = localResourcesOf(outputs);
+    // The functions' key pair may call Cognito for what their roles allow, as on AWS (AdminListGroupsForUser).
+    cognito.allow(await functionsPrincipal(REPO_ROOT, infra, local));
     const functions = await startLocalFunctions({
       prepared,
-      local: localResourcesOf(outputs),
+      local,
       environment: {
         // The developer's log level wins locally (the tests run SILENT).
         ...(process.env['POWERTOOLS_LOG_LEVEL'] ? { POWERTOOLS_LOG_LEVEL: process.env['POWERTOOLS_LOG_LEVEL'] } : {}),
