@@ -1,28 +1,25 @@
 import { NotFoundError, photoView } from '@event-photos/core';
+import { callerId, httpHandler, pathEventId, pathPhotoId } from '#lib/http';
 import { photos } from '#lib/photo-store';
 import type { Stores } from '#lib/stores';
-import { callerId, httpHandler, pathEventId, pathPhotoId } from '#lib/http';
 
 /**
- * GET /events/{eventId}/photos/{photoId}: a processed photo, or its upload while pending,
- * or why it was rejected (`status: 'rejected'`, `rejectionReason`). A deleted photo is 404, even
- * in the moment processing still holds a record it is about to remove.
+ * GET /events/{eventId}/photos/{photoId}: a ready photo (`status: 'ready'`); its upload while it
+ * is processed (`pending`, also once accepted while its objects are published); or why it
+ * ended: `rejected` with `rejectionReason`, `duplicate` with `duplicateOf`. A deleted photo is 404.
  */
 export const createHandler = ({ photos }: Pick<Stores, 'photos'>) =>
   httpHandler(async (event) => {
     const eventId = pathEventId(event);
     const photoId = pathPhotoId(event);
     const caller = callerId(event);
-    const [photo, pending] = await Promise.all([photos.getPhoto(eventId, photoId), photos.getPendingUpload(eventId, photoId)]);
-    const notFound = new NotFoundError(`Photo ${photoId} does not exist in event ${eventId}`, 'photoId');
-    if (pending?.status === 'deleted') throw notFound;
-    if (photo) return { status: 200, body: { ...photoView(photo, caller), status: 'ready' } };
-    if (pending) {
-      // The object key and URL expiry are internal details of the upload.
-      const { objectKey: _key, expiresAt: _expiresAt, status, ...upload } = pending;
-      return { status: 200, body: { ...photoView(upload, caller), status: status ?? 'pending' } };
-    }
-    throw notFound;
+    const [photo, upload] = await Promise.all([photos.getPhoto(eventId, photoId), photos.getUpload(eventId, photoId)]);
+    if (photo && upload?.status !== 'deleted') return { status: 200, body: { ...photoView(photo, caller), status: 'ready' } };
+    if (!upload || upload.status === 'deleted') throw new NotFoundError(`Photo ${photoId} does not exist in event ${eventId}`, 'photoId');
+    // The object key and URL expiry are internal details of the upload; accepted is still pending to its uploader.
+    const { objectKey: _key, expiresAt: _expiresAt, ...shown } = upload;
+    const body = shown.status === 'accepted' ? (({ acceptedAt: _at, ...rest }) => ({ ...rest, status: 'pending' as const }))(shown) : shown;
+    return { status: 200, body: photoView(body, caller) };
   });
 
 export const handler = createHandler({ photos });

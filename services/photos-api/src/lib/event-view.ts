@@ -1,16 +1,14 @@
-import { effectiveQuotas, type EventView, type PhotoEvent } from '@event-photos/core';
-import { isOrganizerOf } from '#lib/event-organizer';
-import type { HttpEvent } from '#lib/http';
+import { type Caller, type EventView, effectiveQuotas, organizes, type PhotoEvent } from '@event-photos/core';
 
 /** The event as the caller sees it: `mine` in place of the organizer's user id. */
-export function eventView(photoEvent: PhotoEvent, event: HttpEvent): EventView {
+export async function eventView(photoEvent: PhotoEvent, caller: Caller): Promise<EventView> {
   return {
     eventId: photoEvent.eventId,
     name: photoEvent.name,
     description: photoEvent.description ?? '',
     open: photoEvent.open !== false,
     createdAt: photoEvent.createdAt,
-    mine: isOrganizerOf(photoEvent, event),
+    mine: await organizes(caller, photoEvent),
     quotas: effectiveQuotas(photoEvent),
   };
 }

@@ -1,14 +1,13 @@
-import type { ContentClaimStore, ObjectStore, PhotoLister, PhotoStore } from '@event-photos/core';
+import type { ObjectStore, PhotoLister, PhotoStore } from '@event-photos/core';
 
 /**
  * What the handlers work with. Each handler module exports `createHandler(stores)`, taking only
  * the stores it uses (a Pick of these), and `handler`, that factory applied once at module load
- * to the adapters of photo-store.ts, content-claim-store.ts and object-store.ts: warm invocations
- * reuse their clients, and tests pass the in-memory fakes of @event-photos/testing/fakes.
+ * to the adapters of photo-store.ts and object-store.ts: warm invocations reuse their clients, and
+ * tests pass the in-memory fakes of @event-photos/testing/fakes.
  */
 export interface Stores {
   photos: PhotoStore;
-  claims: ContentClaimStore;
   objects: ObjectStore;
 }
 

@@ -1,12 +1,14 @@
-import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
 import type { S3Event } from 'aws-lambda';
+import { deployedLifecycle } from '#lib/lifecycle';
 import { logger } from '#lib/logger';
-import { claims } from '#lib/content-claim-store';
 import { objects } from '#lib/object-store';
-import { photos } from '#lib/photo-store';
 import { renderer } from '#lib/photo-renderer';
-import { processUpload, type Outcome, type Processing } from '#lib/process-upload';
+import { photos } from '#lib/photo-store';
+import type { Lifecycle } from '#uploads/lifecycle';
+import { processUpload } from '#uploads/process-upload';
+import type { Outcome } from '#uploads/processing-run';
 
 /** S3 keys in event notifications are URL-encoded, with '+' for spaces; null if malformed. */
 export function decodeS3Key(key: string): string | null {
@@ -25,7 +27,7 @@ export type ProcessingSummary = Record<Outcome, number>;
  * fail, so Lambda retries it (then sends it to the on-failure destination); records already
  * done are no-ops on the retry.
  */
-export const createHandler = (stores: Processing) =>
+export const createHandler = (lifecycle: Lifecycle) =>
   middy<S3Event, ProcessingSummary>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event) => {
@@ -38,21 +40,18 @@ export const createHandler = (stores: Processing) =>
         else keys.add(key);
       }
       const keyList = [...keys];
-      const results = await Promise.allSettled(keyList.map((key) => processUpload(stores, key)));
+      const results = await Promise.allSettled(keyList.map((key) => processUpload(lifecycle, key)));
       const summary: ProcessingSummary = { created: 0, alreadyRecorded: 0, duplicateContent: 0, rejected: 0, gone: 0, deleted: 0 };
-      for (const result of results) if (result.status === 'fulfilled') summary[result.value] += 1;
-      const failures = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
-      results.forEach((result, index) => {
-        if (result.status === 'rejected')
+      const failures: unknown[] = [];
+      for (const [index, result] of results.entries()) {
+        if (result.status === 'fulfilled') summary[result.value] += 1;
+        else {
+          failures.push(result.reason);
           logger.error('Processing an upload failed', { key: keyList[index], error: result.reason as Error });
-      });
-      if (failures.length > 0) {
-        throw new AggregateError(
-          failures.map((failure) => failure.reason),
-          `${failures.length} of ${keys.size} uploads failed`,
-        );
+        }
       }
+      if (failures.length > 0) throw new AggregateError(failures, `${failures.length} of ${keys.size} uploads failed`);
       return summary;
     });
 
-export const handler = createHandler({ photos, claims, objects, renderer });
+export const handler = createHandler(deployedLifecycle({ photos, objects, renderer }));
