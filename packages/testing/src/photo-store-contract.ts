@@ -393,6 +393,7 @@ export function photoStoreContract(name: string, subject: () => Promise<PhotoSto
         // Nothing of a refused photo was written: no claim, the upload pending, no photo to make ready...
         for (const n of [2, 4, 6]) {
           await expect(photos.getHashClaim(EVENT, sha(n))).resolves.toBeNull();
+          await expect(photos.markPhotoReady(EVENT, id(n), NOW.toISOString())).resolves.toBe(false);
           expect(await photos.getUpload(EVENT, id(n))).toMatchObject({ status: 'pending' });
         }
         // ... so once the organizer raises the total, the same photo is accepted.
@@ -528,15 +529,17 @@ export function photoStoreContract(name: string, subject: () => Promise<PhotoSto
 
     describe('races', () => {
       it('accepts and deletes concurrently: every photo is either held and counted, or gone and not', async () => {
-        // 30 photos of two uploaders, pairs sharing their bytes; two in three are deleted while being accepted.
+        // 30 photos of two uploaders, pairs sharing their bytes; while each is accepted, a third of
+        // them get no delete, a third one, a third two at once (a double click, or the organizer and the uploader).
         const all = Array.from({ length: 30 }, (_, n) =>
           photoOf(n + 1, { uploaderId: n % 2 ? 'ana' : 'bo', size: 100 + n, sha256: sha(1 + (n % 15)) }),
         );
         for (const photo of all) await reserveFor(photo);
-        const deleted = (n: number) => n % 3 !== 0;
+        const deletes = (n: number) => n % 3;
+        const deleted = (n: number) => deletes(n) > 0;
         const outcomes = await Promise.all(
           all.map(async (photo, n) => {
-            const [acceptance, removed] = await Promise.all([
+            const [acceptance, ...removed] = await Promise.all([
               (async (): Promise<Acceptance> => {
                 await jitter();
                 const result = await photos.acceptPhoto(photo, UNLIMITED_QUOTAS, NOW);
@@ -546,17 +549,23 @@ export function photoStoreContract(name: string, subject: () => Promise<PhotoSto
                 }
                 return result;
               })(),
-              deleted(n) ? jitter().then(() => photos.deletePhoto(EVENT, photo.photoId, 'organizer', NOW)) : undefined,
+              ...Array.from({ length: deletes(n) }, async () => {
+                await jitter();
+                return photos.deletePhoto(EVENT, photo.photoId, 'organizer', NOW);
+              }),
             ]);
             return { photo, n, acceptance, removed };
           }),
         );
         for (const { photo, n, acceptance, removed } of outcomes) {
           if (!deleted(n)) continue;
-          // A delete that ran first leaves the upload deleted and the accept refused; one that ran after removes the photo.
-          if (acceptance.accepted) expect(removed).toMatchObject({ photoId: photo.photoId });
-          else expect(removed).toBeNull();
+          // A delete that ran first leaves the upload deleted and the accept refused; one that ran
+          // after removes the photo; of two deletes, one removes it and the other finds nothing.
+          const removing = removed.filter((record) => record !== null);
+          expect(removing).toHaveLength(acceptance.accepted ? 1 : 0);
+          for (const record of removing) expect(record).toMatchObject({ photoId: photo.photoId, size: photo.size });
           expect(acceptance.accepted || acceptance.because === 'notPending' || acceptance.because === 'duplicate').toBe(true);
+          expect(await photos.getUpload(EVENT, photo.photoId)).toMatchObject({ status: 'deleted' });
         }
         const held = (await Promise.all(all.map((photo) => photos.getPhoto(EVENT, photo.photoId)))).filter((photo) => photo !== null);
         expect(held.map((photo) => photo.photoId).sort()).toEqual(
@@ -597,6 +606,8 @@ export function photoStoreContract(name: string, subject: () => Promise<PhotoSto
           if (!acceptance.accepted) {
             expect(acceptance).toStrictEqual({ accepted: false, because: 'overTotal', scope: 'event' });
             await expect(photos.getHashClaim(EVENT, sha(n + 1))).resolves.toBeNull();
+            // No photo record either: there is none to make ready.
+            await expect(photos.markPhotoReady(EVENT, id(n + 1), NOW.toISOString())).resolves.toBe(false);
             expect(await photos.getUpload(EVENT, id(n + 1))).toMatchObject({ status: 'pending' });
           }
         expect((await photos.storedTotals(EVENT, 'nobody')).event).toStrictEqual({
