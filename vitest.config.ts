@@ -17,6 +17,8 @@ export default defineConfig({
             PHOTOS_CDN_BASE_URL: 'https://d111111abcdef8.cloudfront.net',
             // One origin rather than '*': the CORS tests then tell allowed and other origins apart.
             CORS_ALLOWED_ORIGIN: 'https://photos.example.test',
+            // The pool whose organizers group the handlers check live (lib/organizers-group.ts); the tests pass their own check.
+            USER_POOL_ID: 'eu-west-1_TestPool1',
             AWS_REGION: 'eu-west-1',
             AWS_ACCESS_KEY_ID: 'test',
             AWS_SECRET_ACCESS_KEY: 'test',

@@ -28,7 +28,10 @@ describe('CognitoGroups.isMember', () => {
   });
 
   it('is false when the pool holds the user in other groups only, or in none', async () => {
-    cognito.on(AdminListGroupsForUserCommand).resolvesOnce({ Groups: named('admins', 'Organizers') }).resolvesOnce({ Groups: [] });
+    cognito
+      .on(AdminListGroupsForUserCommand)
+      .resolvesOnce({ Groups: named('admins', 'Organizers') })
+      .resolvesOnce({ Groups: [] });
     await expect(groups.isMember(USERNAME, 'organizers')).resolves.toBe(false);
     await expect(groups.isMember(USERNAME, 'organizers')).resolves.toBe(false);
   });
@@ -40,10 +43,7 @@ describe('CognitoGroups.isMember', () => {
       .resolvesOnce({ Groups: named('c', 'organizers'), NextToken: 'page-3' })
       .resolvesOnce({ Groups: named('d') });
     await expect(groups.isMember(USERNAME, 'organizers')).resolves.toBe(true);
-    expect(cognito.commandCalls(AdminListGroupsForUserCommand).map((call) => call.args[0].input.NextToken)).toEqual([
-      undefined,
-      'page-2',
-    ]);
+    expect(cognito.commandCalls(AdminListGroupsForUserCommand).map((call) => call.args[0].input.NextToken)).toEqual([undefined, 'page-2']);
   });
 
   it('reads every page before it says no', async () => {

@@ -10,6 +10,7 @@ import {
   photoRecord,
   uploadRecord,
 } from '@event-photos/testing/fixtures';
+import { tokenGroups } from '#lib/event-organizer';
 import { httpEvent, jsonOf, lambdaContext } from '../test-support/events';
 import { createHandler } from './batch-delete-photos';
 
@@ -35,7 +36,7 @@ async function storePhoto(photoId: string, uploaderId = UPLOADER_ID) {
 
 beforeEach(async () => {
   stores = fakeStores();
-  handler = createHandler(stores);
+  handler = createHandler(stores, undefined, tokenGroups);
   await stores.photos.createEvent(eventRecord());
 });
 
@@ -93,7 +94,7 @@ describe('batch-delete-photos', () => {
 
   it('answers 404 naming eventId for an unknown event', async () => {
     stores = fakeStores();
-    handler = createHandler(stores);
+    handler = createHandler(stores, undefined, tokenGroups);
     expect(jsonOf(await invoke({ photoIds: [id(1)] })).error.field).toBe('eventId');
   });
 });

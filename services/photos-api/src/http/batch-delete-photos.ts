@@ -1,12 +1,15 @@
 import { NotFoundError, batchDeleteSchema, parseOrThrow, type BatchDeleteResponse } from '@event-photos/core';
 import pLimit from 'p-limit';
-import { deletePhoto } from '#lib/delete-photo';
 import { photos } from '#lib/photo-store';
-import { claims } from '#lib/content-claim-store';
 import { objects } from '#lib/object-store';
 import type { Stores } from '#lib/stores';
-import { callerId, pathEventId } from '#lib/http';
+import { callerOf, type GroupCheck } from '#lib/event-organizer';
+import { liveGroups } from '#lib/organizers-group';
+import { pathEventId } from '#lib/http';
+import { logger } from '#lib/logger';
 import { jsonBodyHandler } from '#lib/json-body';
+import { deletePhoto } from '#uploads/delete-photo';
+import { systemClock } from '#uploads/lifecycle';
 
 /** Deletes run this many at a time: 100 in one go would burst the table and the bucket. */
 const CONCURRENCY = 10;
@@ -15,10 +18,10 @@ const CONCURRENCY = 10;
  * POST /events/{eventId}/photos/batch-delete `{ photoIds }` (1-100): each photo as DELETE would,
  * one result per distinct id: `deleted` (also when it already was), `notFound` or `forbidden`.
  */
-export const createHandler = (stores: Stores) =>
+export const createHandler = (stores: Stores, clock = systemClock, inGroup: GroupCheck = liveGroups) =>
   jsonBodyHandler(async (event, requestBody) => {
     const eventId = pathEventId(event);
-    const caller = callerId(event);
+    const caller = callerOf(event, inGroup);
     const { photoIds } = parseOrThrow(batchDeleteSchema, requestBody);
     const photoEvent = await stores.photos.getEvent(eventId);
     if (!photoEvent) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
@@ -26,7 +29,7 @@ export const createHandler = (stores: Stores) =>
     const distinct = [...new Set(photoIds)];
     const limit = pLimit(CONCURRENCY);
     const statuses = await limit
-      .map(distinct, (photoId) => deletePhoto(stores, photoEvent, photoId, caller))
+      .map(distinct, (photoId) => deletePhoto({ ...stores, clock, logger }, photoEvent, photoId, caller))
       .catch((error: unknown) => {
         limit.clearQueue(); // a failed delete fails the request: none still waiting starts
         throw error;
@@ -35,4 +38,4 @@ export const createHandler = (stores: Stores) =>
     return { status: 200, body };
   });
 
-export const handler = createHandler({ photos, claims, objects });
+export const handler = createHandler({ photos, objects });

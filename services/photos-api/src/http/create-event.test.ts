@@ -2,6 +2,7 @@ import { DEFAULT_UPLOAD_QUOTAS } from '@event-photos/core';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
 import { eventRecord } from '@event-photos/testing/fixtures';
+import { tokenGroups } from '#lib/event-organizer';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext, type HttpEventOptions } from '../test-support/events';
 import { createHandler } from './create-event';
 
@@ -21,7 +22,7 @@ const storedEvents = async () => (await stores.photos.listEvents({ limit: 100 })
 
 beforeEach(() => {
   stores = fakeStores();
-  handler = createHandler(stores);
+  handler = createHandler(stores, tokenGroups);
 });
 
 describe('create-event', () => {
@@ -76,6 +77,15 @@ describe('create-event', () => {
     const result = await invoke({ claims: { 'cognito:groups': groups }, body: 'not json' });
     expect(result.statusCode).toBe(403);
     expect(jsonOf(result).error.code).toBe('Forbidden');
+    await expect(storedEvents()).resolves.toEqual([]);
+  });
+
+  it('returns 403, before reading the body, when the check says the pool no longer holds the caller in the group', async () => {
+    const inGroup = vi.fn(async () => false);
+    handler = createHandler(stores, inGroup);
+    const result = await invoke({ body: 'not json' });
+    expect(result.statusCode).toBe(403);
+    expect(inGroup).toHaveBeenCalledExactlyOnceWith(expect.anything(), 'organizers');
     await expect(storedEvents()).resolves.toEqual([]);
   });
 

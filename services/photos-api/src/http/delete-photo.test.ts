@@ -10,6 +10,7 @@ import {
   photoRecord,
   uploadRecord,
 } from '@event-photos/testing/fixtures';
+import { tokenGroups } from '#lib/event-organizer';
 import { httpEvent, jsonOf, lambdaContext } from '../test-support/events';
 import { createHandler } from './delete-photo';
 
@@ -40,7 +41,7 @@ async function storePhoto(photoId: string) {
 
 beforeEach(async () => {
   stores = fakeStores();
-  handler = createHandler(stores);
+  handler = createHandler(stores, undefined, tokenGroups);
   await stores.photos.createEvent(eventRecord());
   await storePhoto(PHOTO_ID);
 });
@@ -137,7 +138,7 @@ describe('delete-photo', () => {
   it('answers 404 for a photo never seen, and for an unknown event', async () => {
     expect(jsonOf(await invoke(UPLOADER_ID, '01890a5d-ac96-774b-bcce-b3020990000f')).error.field).toBe('photoId');
     stores = fakeStores();
-    handler = createHandler(stores);
+    handler = createHandler(stores, undefined, tokenGroups);
     expect(jsonOf(await invoke()).error.field).toBe('eventId');
   });
 });

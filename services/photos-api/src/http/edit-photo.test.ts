@@ -9,6 +9,7 @@ import {
   photoRecord,
   uploadRecord,
 } from '@event-photos/testing/fixtures';
+import { tokenGroups } from '#lib/event-organizer';
 import { httpEvent, jsonOf, lambdaContext } from '../test-support/events';
 import { createHandler } from './edit-photo';
 
@@ -30,7 +31,7 @@ function invoke(body: unknown, sub = UPLOADER_ID, photoId = PHOTO_ID) {
 /** The event and its processed photo (its upload record too, as processing leaves it). */
 async function arrange(event: PhotoEvent = eventRecord()) {
   stores = fakeStores();
-  handler = createHandler(stores);
+  handler = createHandler(stores, tokenGroups);
   await stores.photos.createEvent(event);
   await stores.photos.savePhoto(photo);
   await stores.photos.savePendingUpload(uploadRecord({ photoId: PHOTO_ID }));

@@ -2,6 +2,7 @@ import { DEFAULT_UPLOAD_QUOTAS } from '@event-photos/core';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
 import { FIXTURE_EVENT_ID as EVENT_ID, ORGANIZER_ID, eventRecord, photoRecord, uploadRecord } from '@event-photos/testing/fixtures';
+import { tokenGroups } from '#lib/event-organizer';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext, type HttpEventOptions } from '../test-support/events';
 import { createHandler } from './get-event';
 
@@ -20,7 +21,7 @@ function invoke(options: HttpEventOptions = {}) {
 
 beforeEach(async () => {
   stores = fakeStores();
-  handler = createHandler(stores);
+  handler = createHandler(stores, tokenGroups);
   await stores.photos.createEvent(stored);
   // Three processed photos; a pending upload and another event's photo do not count.
   for (const n of [1, 2, 3]) await stores.photos.savePhoto(photoRecord({ photoId: id(n) }));

@@ -2,6 +2,7 @@ import { DEFAULT_UPLOAD_QUOTAS } from '@event-photos/core';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
 import { eventRecord } from '@event-photos/testing/fixtures';
+import { tokenGroups } from '#lib/event-organizer';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext, type HttpEventOptions } from '../test-support/events';
 import { createHandler } from './list-events';
 
@@ -31,7 +32,7 @@ function invoke(options: HttpEventOptions = {}) {
 
 beforeEach(async () => {
   stores = fakeStores();
-  handler = createHandler(stores);
+  handler = createHandler(stores, tokenGroups);
   await stores.photos.createEvent(theirs);
   await stores.photos.createEvent(mine);
 });
@@ -71,7 +72,7 @@ describe('list-events', () => {
 
   it('shows an event stored before description and open existed as open, without a description', async () => {
     stores = fakeStores();
-    handler = createHandler(stores);
+    handler = createHandler(stores, tokenGroups);
     await stores.photos.createEvent(
       eventRecord({ eventId: 'legacy', name: 'LEGACY', createdAt: '2026-01-01T00:00:00.000Z', description: undefined, open: undefined }),
     );

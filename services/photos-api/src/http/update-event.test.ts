@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_UPLOAD_QUOTAS, type PhotoEvent } from '@event-photos/core';
 import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
 import { FIXTURE_EVENT_ID as EVENT_ID, eventRecord } from '@event-photos/testing/fixtures';
+import { tokenGroups } from '#lib/event-organizer';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext, type HttpEventOptions } from '../test-support/events';
 import { createHandler } from './update-event';
 
@@ -26,7 +27,7 @@ function invoke(options: HttpEventOptions = {}) {
 
 async function arrange(event: PhotoEvent | null = stored) {
   stores = fakeStores();
-  handler = createHandler(stores);
+  handler = createHandler(stores, tokenGroups);
   if (event) await stores.photos.createEvent(event);
 }
 
@@ -65,6 +66,15 @@ describe('update-event', () => {
     const result = await invoke(options);
     expect(result.statusCode).toBe(403);
     expect(jsonOf(result).error.code).toBe('Forbidden');
+    await expect(stores.photos.getEvent(EVENT_ID)).resolves.toStrictEqual(stored);
+  });
+
+  it('returns 403 to the creator whose token names the group when the check says the pool no longer holds it', async () => {
+    const inGroup = vi.fn(async () => false);
+    handler = createHandler(stores, inGroup);
+    const result = await invoke();
+    expect(result.statusCode).toBe(403);
+    expect(inGroup).toHaveBeenCalledExactlyOnceWith(expect.anything(), 'organizers');
     await expect(stores.photos.getEvent(EVENT_ID)).resolves.toStrictEqual(stored);
   });
 
