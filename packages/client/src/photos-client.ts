@@ -2,9 +2,9 @@ import type {
   BatchDeleteResponse,
   DuplicateUploadResponse,
   InitiateUploadResponse,
-  PendingUpload,
   PhotoPage,
   PhotoView,
+  Upload,
 } from '@event-photos/core';
 import { MAX_BATCH_DELETE } from '@event-photos/core/limits';
 import { createApiRequest, type ApiRequestOptions } from '#lib/api-request';
@@ -17,10 +17,7 @@ import { uploadPhotos, type PhotoUploadInput, type PhotoUploadProgress, type Upl
 /** GET /events/{eventId}/photos/{photoId} once the photo is processed. */
 export type ReadyPhoto = PhotoView & { status: 'ready' };
 /** GET /events/{eventId}/photos/{photoId} while the upload is initiated but not processed yet. */
-type UploadView = Omit<
-  PendingUpload,
-  'objectKey' | 'expiresAt' | 'status' | 'rejectionReason' | 'rejectedAt' | 'deletedAt' | 'uploaderId'
-> & {
+type UploadView = Omit<Extract<Upload, { status: 'pending' }>, 'objectKey' | 'expiresAt' | 'status' | 'uploaderId'> & {
   /** Whether the caller uploaded it (the uploader's id is never shown). */
   mine: boolean;
 };

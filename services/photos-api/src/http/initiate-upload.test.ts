@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { decodeMetadataValue } from '@event-photos/core';
 import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
-import { FIXTURE_EVENT_ID as EVENT_ID, ORGANIZER_ID, eventRecord, photoRecord } from '@event-photos/testing/fixtures';
+import { FIXTURE_EVENT_ID as EVENT_ID, ORGANIZER_ID, eventRecord, photoRecord, seedPhoto } from '@event-photos/testing/fixtures';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext, type HttpEventOptions } from '../test-support/events';
 import { createHandler } from './initiate-upload';
 
@@ -12,7 +12,7 @@ const validBody = { title: '키노트 연설 🎤', description: 'Opening talk',
 let stores: FakeStores;
 let handler: ReturnType<typeof createHandler>;
 /** Every upload the handler records goes through here. */
-let saves: MockInstance<FakeStores['photos']['savePendingUpload']>;
+let saves: MockInstance<FakeStores['photos']['reserveUpload']>;
 
 function invoke(options: HttpEventOptions = {}) {
   return handler(
@@ -28,12 +28,12 @@ function invoke(options: HttpEventOptions = {}) {
 }
 
 /** The upload the handler recorded for the photoId it answered. */
-const recorded = async (result: Awaited<ReturnType<typeof invoke>>) => stores.photos.getPendingUpload(EVENT_ID, jsonOf(result).photoId);
+const recorded = async (result: Awaited<ReturnType<typeof invoke>>) => stores.photos.getUpload(EVENT_ID, jsonOf(result).photoId);
 
 beforeEach(async () => {
   stores = fakeStores();
   handler = createHandler(stores);
-  saves = vi.spyOn(stores.photos, 'savePendingUpload');
+  saves = vi.spyOn(stores.photos, 'reserveUpload');
   await stores.photos.createEvent(eventRecord());
 });
 
@@ -80,7 +80,7 @@ describe('initiate-upload', () => {
     expect(expiresAt).toBeLessThanOrEqual(Date.now() + 300_000);
   });
 
-  // Its TTL is the adapter's (photo-repository.test.ts, savePendingUpload).
+  // Its TTL is the adapter's (photo-repository.test.ts, reserveUpload).
   it('records the pending upload with the uploader sub, the object key and the URL expiry', async () => {
     const before = Date.now();
     const result = await invoke();
@@ -89,6 +89,7 @@ describe('initiate-upload', () => {
     expect(saves).toHaveBeenCalledTimes(1);
     const upload = await recorded(result);
     expect(upload).toStrictEqual({
+      status: 'pending',
       photoId,
       eventId: EVENT_ID,
       uploaderId: TEST_SUB,
@@ -101,8 +102,9 @@ describe('initiate-upload', () => {
       initiatedAt: expect.any(String),
       expiresAt,
     });
-    expect(Date.parse(upload!.initiatedAt)).toBeGreaterThanOrEqual(before);
-    expect(Date.parse(expiresAt) - Date.parse(upload!.initiatedAt)).toBe(300_000);
+    if (upload?.status !== 'pending') throw new Error('not recorded pending');
+    expect(Date.parse(upload.initiatedAt)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(expiresAt) - Date.parse(upload.initiatedAt)).toBe(300_000);
   });
 
   it('uses the extension of the content type and a fresh id each time', async () => {
@@ -135,12 +137,9 @@ describe('initiate-upload', () => {
       objectKeys: ['uploads/x.jpg'],
     });
 
-    beforeEach(async () => {
-      await stores.claims.claimHash(EVENT_ID, SHA, EXISTING);
-    });
-
     it('answers 200 duplicate with the photo view, no URL and no upload record', async () => {
-      await stores.photos.savePhoto(photo);
+      await seedPhoto(stores.photos, photo);
+      saves.mockClear(); // the seeding's own upload
       const result = await invoke({ body: { ...validBody, sha256: SHA.toUpperCase() } });
       expect(result.statusCode).toBe(200);
       expect(jsonOf(result)).toEqual({
@@ -162,10 +161,11 @@ describe('initiate-upload', () => {
       expect(saves).not.toHaveBeenCalled();
     });
 
-    it('signs an upload when the claim names a photo not (or no longer) recorded, or one being deleted', async () => {
+    it('signs an upload when no ready photo holds the bytes: none, one still being published, or one deleted', async () => {
       expect((await invoke({ body: { ...validBody, sha256: SHA } })).statusCode).toBe(201);
-      await stores.photos.savePhoto(photo);
-      await stores.photos.markUploadDeleted(EVENT_ID, EXISTING, 'someone');
+      await seedPhoto(stores.photos, photo, { ready: false });
+      expect((await invoke({ body: { ...validBody, sha256: SHA } })).statusCode).toBe(201);
+      await stores.photos.deletePhoto(EVENT_ID, EXISTING, 'someone');
       expect((await invoke({ body: { ...validBody, sha256: SHA } })).statusCode).toBe(201);
     });
   });
@@ -298,6 +298,9 @@ describe('upload quotas', () => {
     saves.mockClear();
     const refused = await invoke();
     expect(refused.statusCode).toBe(429);
+    // Refused in the same call that would record it: no upload of that id exists.
+    const [attempted] = saves.mock.calls[0]!;
+    expect(await stores.photos.getUpload(EVENT_ID, attempted.photoId)).toBeNull();
     expect(jsonOf(refused).error).toMatchObject({
       code: 'QuotaExceeded',
       field: 'quota',
@@ -306,7 +309,6 @@ describe('upload quotas', () => {
     const retryAfter = Number(refused.headers?.['retry-after']);
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(3600);
-    expect(saves).not.toHaveBeenCalled();
   });
 
   it("counts bytes too, and the event's quota for everyone", async () => {
@@ -323,8 +325,7 @@ describe('upload quotas', () => {
     await stores.photos.updateEvent(EVENT_ID, ORGANIZER_ID, { quotas: { userUploadsPerHour: 1 } });
     const bytes = Buffer.from('same bytes');
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    await stores.photos.savePhoto(photoRecord({ sha256 }));
-    await stores.claims.claimHash(EVENT_ID, sha256, photoRecord().photoId);
+    await seedPhoto(stores.photos, photoRecord({ sha256 }));
     expect((await invoke({ body: { ...validBody, sha256 } })).statusCode).toBe(200);
     expect((await invoke()).statusCode).toBe(201);
   });

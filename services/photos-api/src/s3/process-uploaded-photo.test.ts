@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { FEED_SETTLE_MS, encodeUploadMetadata, type PendingUpload, type UploadMetadata } from '@event-photos/core';
+import { encodeUploadMetadata, FEED_SETTLE_MS, type UploadMetadata } from '@event-photos/core';
 import { fakeStores, type FakeStores, type ObjectToPut } from '@event-photos/testing/fakes';
 import { SharpPhotoRenderer } from '@event-photos/images';
 import {
@@ -10,15 +10,19 @@ import {
   jpegBytes,
   jpegLookalike,
   photoJpeg,
+  type PendingUpload,
   photoRecord,
   pngWithHtml,
+  seedPhoto,
   truncatedJpeg,
+  UNLIMITED_QUOTAS,
   uploadRecord,
 } from '@event-photos/testing/fixtures';
 import { lambdaContext, s3Event, s3Record } from '../test-support/events';
+import { TEST_CDN, testLifecycle } from '../test-support/lifecycle';
 import { createHandler, decodeS3Key } from './process-uploaded-photo';
 
-const CDN = 'https://d111111abcdef8.cloudfront.net';
+const CDN = TEST_CDN;
 const EVENT_ID = 'demo';
 const IDS = [
   '01890a5d-ac96-774b-bcce-b302099a8057',
@@ -75,14 +79,14 @@ async function upload(
     object = {},
   }: { pending?: PendingUpload | null; bytes?: Buffer; metadata?: Record<string, string>; object?: ObjectToPut } = {},
 ) {
-  if (pending) await stores.photos.savePendingUpload(pending);
+  if (pending) await stores.photos.reserveUpload(pending, UNLIMITED_QUOTAS);
   stores.objects.put(keyOf(photoId), bytes, { contentType: 'image/jpeg', metadata, ...object });
   return pending;
 }
 
 const sha256Hex = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const photoOf = (photoId: string) => stores.photos.getPhoto(EVENT_ID, photoId);
-const uploadOf = (photoId: string) => stores.photos.getPendingUpload(EVENT_ID, photoId);
+const uploadOf = (photoId: string) => stores.photos.getUpload(EVENT_ID, photoId);
 const invoke = (...keys: string[]) => handler(s3Event(...keys), lambdaContext('process-uploaded-photo'));
 
 /** Uploads these bytes, declared as `contentType`, with the upload record and metadata to match. */
@@ -110,7 +114,7 @@ function everyMethodOf(store: object) {
 
 beforeEach(() => {
   stores = fakeStores();
-  handler = createHandler({ ...stores, renderer });
+  handler = createHandler(testLifecycle({ ...stores, renderer }));
 });
 
 describe('decodeS3Key', () => {
@@ -174,7 +178,11 @@ describe('process-uploaded-photo', () => {
     expect(Buffer.from((await stores.objects.read(publishedOf(PHOTO_ID))).bytes)).toStrictEqual(bytes);
     // The upload stays in quarantine while its URL is valid (a second PUT must still find it: 412).
     expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(true);
-    expect(await uploadOf(PHOTO_ID)).not.toHaveProperty('status');
+    expect(await uploadOf(PHOTO_ID)).toMatchObject({ status: 'accepted' });
+    expect(await stores.photos.storedTotals(EVENT_ID, 'cognito-sub-42')).toEqual({
+      user: { photos: 1, bytes: size },
+      event: { photos: 1, bytes: size },
+    });
   });
 
   it("takes title and description from the upload record, not from the object's metadata", async () => {
@@ -206,10 +214,13 @@ describe('process-uploaded-photo', () => {
   });
 
   it('writes nothing when the photo is already recorded (duplicate delivery)', async () => {
-    await upload(PHOTO_ID);
-    const recorded = photoRecord({ eventId: EVENT_ID, photoId: PHOTO_ID, title: 'As first recorded' });
-    await stores.photos.savePhoto(recorded);
-    const save = vi.spyOn(stores.photos, 'savePhoto');
+    const pending = (await upload(PHOTO_ID, {
+      pending: pendingFor(PHOTO_ID, { expiresAt: new Date(Date.now() + 60_000).toISOString() }),
+    }))!;
+    const recorded = photoRecord({ ...pending, title: 'As first recorded' });
+    await stores.photos.acceptPhoto(recorded, UNLIMITED_QUOTAS);
+    await stores.photos.markPhotoReady(EVENT_ID, PHOTO_ID, recorded.createdAt);
+    const save = vi.spyOn(stores.photos, 'acceptPhoto');
     const read = vi.spyOn(stores.objects, 'read');
 
     await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, alreadyRecorded: 1 });
@@ -223,18 +234,15 @@ describe('process-uploaded-photo', () => {
     await upload(PHOTO_ID);
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
-      const save = stores.photos.savePhoto.bind(stores.photos);
-      let stamped: string | undefined;
-      vi.spyOn(stores.photos, 'savePhoto').mockImplementationOnce(async (photo) => {
-        stamped = photo.createdAt;
+      const mark = stores.photos.markPhotoReady.bind(stores.photos);
+      const stamp = vi.spyOn(stores.photos, 'markPhotoReady').mockImplementationOnce(async (eventId, photoId, readyAt) => {
         vi.setSystemTime(Date.now() + FEED_SETTLE_MS / 2 + 1); // a slow write
-        return save(photo);
+        return mark(eventId, photoId, readyAt);
       });
-      const restamp = vi.spyOn(stores.photos, 'restampPhoto');
       await expect(invoke(keyOf(PHOTO_ID))).resolves.toMatchObject({ created: 1 });
-      expect(restamp).toHaveBeenCalledTimes(1);
-      const restampedAt = restamp.mock.calls[0]![1];
-      expect(Date.parse(restampedAt) - Date.parse(stamped!)).toBe(FEED_SETTLE_MS / 2 + 1);
+      expect(stamp).toHaveBeenCalledTimes(2);
+      const [stamped, restampedAt] = stamp.mock.calls.map((call) => call[2]);
+      expect(Date.parse(restampedAt!) - Date.parse(stamped!)).toBe(FEED_SETTLE_MS / 2 + 1);
       expect(await photoOf(PHOTO_ID)).toMatchObject({ createdAt: restampedAt });
     } finally {
       vi.useRealTimers();
@@ -243,14 +251,18 @@ describe('process-uploaded-photo', () => {
 
   it('does not stamp again after a quick write', async () => {
     await upload(PHOTO_ID);
-    const restamp = vi.spyOn(stores.photos, 'restampPhoto');
+    const stamp = vi.spyOn(stores.photos, 'markPhotoReady');
     await invoke(keyOf(PHOTO_ID));
-    expect(restamp).not.toHaveBeenCalled();
+    expect(stamp).toHaveBeenCalledTimes(1);
   });
 
   it('removes the quarantined upload of a published photo once its URL has expired, not before', async () => {
-    await upload(PHOTO_ID, { pending: pendingFor(PHOTO_ID, { expiresAt: new Date(Date.now() + 60_000).toISOString() }) });
-    await stores.photos.savePhoto(photoRecord({ eventId: EVENT_ID, photoId: PHOTO_ID, objectKeys: [publishedOf(PHOTO_ID)] }));
+    const pending = (await upload(PHOTO_ID, {
+      pending: pendingFor(PHOTO_ID, { expiresAt: new Date(Date.now() + 60_000).toISOString() }),
+    }))!;
+    const photo = photoRecord({ ...pending, objectKeys: [publishedOf(PHOTO_ID)] });
+    await stores.photos.acceptPhoto(photo, UNLIMITED_QUOTAS);
+    await stores.photos.markPhotoReady(EVENT_ID, PHOTO_ID, photo.createdAt);
     stores.objects.put(publishedOf(PHOTO_ID), jpegOf(PHOTO_ID), { contentType: 'image/jpeg' });
     await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, alreadyRecorded: 1 });
     expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(true);
@@ -266,15 +278,15 @@ describe('process-uploaded-photo', () => {
     expect(stores.objects.has(publishedOf(PHOTO_ID))).toBe(true);
   });
 
-  it('does not throw when a concurrent delivery wins the conditional put', async () => {
+  it('finishes the photo when a concurrent delivery accepted it first', async () => {
     await upload(PHOTO_ID);
-    // Another delivery of the same event writes the photo between this one's read and its write.
-    const save = stores.photos.savePhoto.bind(stores.photos);
-    const saves = vi.spyOn(stores.photos, 'savePhoto').mockImplementationOnce(async (photo) => {
-      await save({ ...photo, title: 'Written by the other delivery' });
-      return save(photo);
+    // Another delivery of the same event accepts the photo between this one's read and its claim.
+    const accept = stores.photos.acceptPhoto.bind(stores.photos);
+    const saves = vi.spyOn(stores.photos, 'acceptPhoto').mockImplementationOnce(async (photo, quotas) => {
+      await accept({ ...photo, title: 'Written by the other delivery' }, quotas);
+      return accept(photo, quotas);
     });
-    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, alreadyRecorded: 1 });
+    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, created: 1 });
     expect(saves).toHaveBeenCalledTimes(1);
     expect(await photoOf(PHOTO_ID)).toMatchObject({ title: 'Written by the other delivery' });
     expect(stores.objects.has(publishedOf(PHOTO_ID))).toBe(true);
@@ -292,7 +304,7 @@ describe('process-uploaded-photo', () => {
   it('processes a key that appears twice in one event once', async () => {
     await upload(PHOTO_ID);
     const head = vi.spyOn(stores.objects, 'head');
-    const save = vi.spyOn(stores.photos, 'savePhoto');
+    const save = vi.spyOn(stores.photos, 'acceptPhoto');
     await invoke(keyOf(PHOTO_ID), keyOf(PHOTO_ID));
     expect(head).toHaveBeenCalledTimes(1);
     expect(save).toHaveBeenCalledTimes(1);
@@ -301,9 +313,9 @@ describe('process-uploaded-photo', () => {
   it('rejects (so Lambda retries) when one put fails, after processing the others', async () => {
     for (const id of IDS) await upload(id);
     const failure = new Error('DynamoDB is unavailable');
-    const save = stores.photos.savePhoto.bind(stores.photos);
-    vi.spyOn(stores.photos, 'savePhoto').mockImplementation(async (photo) =>
-      photo.photoId === IDS[1] ? Promise.reject(failure) : save(photo),
+    const accept = stores.photos.acceptPhoto.bind(stores.photos);
+    vi.spyOn(stores.photos, 'acceptPhoto').mockImplementation(async (photo, quotas) =>
+      photo.photoId === IDS[1] ? Promise.reject(failure) : accept(photo, quotas),
     );
 
     const error = await invoke(...IDS.map(keyOf)).catch((caught: unknown) => caught);
@@ -311,9 +323,9 @@ describe('process-uploaded-photo', () => {
     expect((error as AggregateError).errors).toEqual([failure]);
     expect((error as AggregateError).message).toBe('1 of 3 uploads failed');
     expect(await Promise.all(IDS.map(async (id) => (await photoOf(id)) !== null))).toEqual([true, false, true]);
-    // A transient failure never deletes the upload: the others are published, it waits for the retry.
+    // A transient failure never deletes the upload: the others are published, it waits for the retry (unpublished).
     expect(IDS.map((id) => stores.objects.has(keyOf(id)))).toEqual([true, true, true]);
-    expect(IDS.map((id) => stores.objects.has(publishedOf(id)))).toEqual([true, true, true]);
+    expect(IDS.map((id) => stores.objects.has(publishedOf(id)))).toEqual([true, false, true]);
   });
 
   it('rejects when reading the object fails with anything but "not found"', async () => {
@@ -326,7 +338,7 @@ describe('process-uploaded-photo', () => {
 
   it('skips an object that is gone', async () => {
     // An upload record, but nothing stored under the key.
-    await stores.photos.savePendingUpload(pendingFor(PHOTO_ID));
+    await stores.photos.reserveUpload(pendingFor(PHOTO_ID), UNLIMITED_QUOTAS);
     const head = vi.spyOn(stores.objects, 'head');
     const read = vi.spyOn(stores.objects, 'read');
     await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, gone: 1 });
@@ -411,8 +423,7 @@ describe('process-uploaded-photo', () => {
 
     it('marks the upload duplicate of the recorded photo, deletes its object, writes no photo', async () => {
       await upload(PHOTO_ID, { bytes });
-      await stores.claims.claimHash(EVENT_ID, SHA, IDS[1]);
-      await stores.photos.savePhoto(photoRecord({ eventId: EVENT_ID, photoId: IDS[1], sha256: SHA }));
+      await seedPhoto(stores.photos, photoRecord({ eventId: EVENT_ID, photoId: IDS[1], sha256: SHA }));
       await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, duplicateContent: 1 });
       await expect(photoOf(PHOTO_ID)).resolves.toBeNull();
       expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(false);
@@ -421,22 +432,25 @@ describe('process-uploaded-photo', () => {
       expect(await stores.photos.getHashClaim(EVENT_ID, SHA)).toMatchObject({ photoId: IDS[1] });
     });
 
-    it('takes over a stale claim (its photo was deleted) and records the photo', async () => {
+    it('records the photo when the photo that held the bytes was deleted', async () => {
       await upload(PHOTO_ID, { bytes });
-      await stores.claims.claimHash(EVENT_ID, SHA, IDS[1]);
-      await stores.photos.savePendingUpload(pendingFor(IDS[1]));
-      await stores.photos.markUploadDeleted(EVENT_ID, IDS[1], pendingFor(IDS[1]).uploaderId);
-      const takeOver = vi.spyOn(stores.claims, 'takeOverHashClaim');
+      const holder = await seedPhoto(stores.photos, photoRecord({ eventId: EVENT_ID, photoId: IDS[1], sha256: SHA }));
+      await stores.photos.deletePhoto(EVENT_ID, IDS[1], holder.uploaderId);
       await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, created: 1 });
-      expect(takeOver).toHaveBeenCalledWith(EVENT_ID, SHA, IDS[1], PHOTO_ID);
       expect(await stores.photos.getHashClaim(EVENT_ID, SHA)).toMatchObject({ photoId: PHOTO_ID });
       expect(await photoOf(PHOTO_ID)).toMatchObject({ sha256: SHA });
     });
   });
 
   describe('a photo deleted before or while it is processed', () => {
+    /** Uploads, then deletes the photo as DELETE does, before processing runs. */
+    async function uploadThenDelete() {
+      const pending = (await upload(PHOTO_ID))!;
+      await stores.photos.deletePhoto(EVENT_ID, PHOTO_ID, pending.uploaderId);
+    }
+
     it('deletes an object that arrives after its upload was deleted, and writes no photo', async () => {
-      await upload(PHOTO_ID, { pending: pendingFor(PHOTO_ID, { status: 'deleted', deletedAt: '2026-05-01T10:01:00.000Z' }) });
+      await uploadThenDelete();
       await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, deleted: 1 });
       expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(false);
       await expect(photoOf(PHOTO_ID)).resolves.toBeNull();
@@ -446,29 +460,36 @@ describe('process-uploaded-photo', () => {
     });
 
     it('also removes what an earlier run published before the delete came (original and renditions)', async () => {
-      await upload(PHOTO_ID, { pending: pendingFor(PHOTO_ID, { status: 'deleted', deletedAt: '2026-05-01T10:01:00.000Z' }) });
+      await uploadThenDelete();
       for (const key of [publishedOf(PHOTO_ID), ...[320, 960, 1920].map((w) => `photos/event_${EVENT_ID}/${PHOTO_ID}_w${w}.webp`)])
         stores.objects.put(key, jpegBytes(300));
       await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, deleted: 1 });
       expect(await published()).toStrictEqual([]);
     });
 
-    it('removes the photo it just wrote, its hash claim and the object when the delete came in between', async () => {
-      await upload(PHOTO_ID);
-      // The delete marks the upload right after processing wrote the photo.
-      const save = stores.photos.savePhoto.bind(stores.photos);
-      vi.spyOn(stores.photos, 'savePhoto').mockImplementationOnce(async (photo) => {
-        const created = await save(photo);
-        await stores.photos.markUploadDeleted(EVENT_ID, PHOTO_ID, photo.uploaderId);
-        return created;
-      });
-      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, deleted: 1 });
-      await expect(photoOf(PHOTO_ID)).resolves.toBeNull();
-      // The claim too: the delete ran before the photo existed, so it could not know the hash.
-      await expect(stores.photos.getHashClaim(EVENT_ID, sha256Hex(jpegOf(PHOTO_ID)))).resolves.toBeNull();
-      expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(false);
-      expect(await published()).toStrictEqual([]); // the original and its rendition
-    });
+    it.each(['acceptPhoto', 'markPhotoReady'] as const)(
+      'leaves no record, claim, count or object when the delete comes right after %s',
+      async (step) => {
+        const pending = (await upload(PHOTO_ID))!;
+        type Step = (...args: unknown[]) => Promise<unknown>;
+        const store = stores.photos as unknown as Record<typeof step, Step>;
+        const original = store[step].bind(stores.photos);
+        vi.spyOn(store, step).mockImplementationOnce(async (...args: unknown[]) => {
+          const result = await original(...args);
+          await stores.photos.deletePhoto(EVENT_ID, PHOTO_ID, pending.uploaderId);
+          return step === 'markPhotoReady' ? original(...args) : result;
+        });
+        await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, deleted: 1 });
+        await expect(photoOf(PHOTO_ID)).resolves.toBeNull();
+        await expect(stores.photos.getHashClaim(EVENT_ID, sha256Hex(jpegOf(PHOTO_ID)))).resolves.toBeNull();
+        expect(await stores.photos.storedTotals(EVENT_ID, pending.uploaderId)).toEqual({
+          user: { photos: 0, bytes: 0 },
+          event: { photos: 0, bytes: 0 },
+        });
+        expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(false);
+        expect(await published()).toStrictEqual([]); // the original and its rendition
+      },
+    );
 
     it('keeps the photo when the upload is still not deleted after the write', async () => {
       await upload(PHOTO_ID);
@@ -544,7 +565,10 @@ describe('process-uploaded-photo', () => {
       ],
       [
         'an upload already rejected',
-        () => upload(PHOTO_ID, { pending: pendingFor(PHOTO_ID, { status: 'rejected', rejectionReason: 'Earlier reason' }) }),
+        async () => {
+          await upload(PHOTO_ID);
+          await stores.photos.rejectUpload(EVENT_ID, PHOTO_ID, 'Earlier reason');
+        },
         'Earlier reason',
       ],
     ])('%s', async (_name, arrange, reason) => {

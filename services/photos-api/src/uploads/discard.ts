@@ -5,10 +5,14 @@ import type { Outcome, ProcessingRun } from '#uploads/processing-run';
 // The ways processing ends without a new photo. Each deletes the uploaded object (and whatever
 // an earlier run may have published) and leaves the upload's state saying why.
 
-/** Refused: the object goes, and the upload says why to its uploader (if it is still pending). */
-export async function reject({ lifecycle, key, eventId, photoId, logger }: ProcessingRun, reason: string): Promise<Outcome> {
+/**
+ * Refused: the object goes, and the upload says why to its uploader (if it is still pending;
+ * `withoutUpload`: there is no upload record to mark).
+ */
+export async function reject(run: ProcessingRun, reason: string, { withoutUpload = false } = {}): Promise<Outcome> {
+  const { lifecycle, key, eventId, photoId, logger } = run;
   await lifecycle.objects.delete(key);
-  await lifecycle.photos.rejectUpload(eventId, photoId, reason, lifecycle.clock());
+  if (!withoutUpload) await lifecycle.photos.rejectUpload(eventId, photoId, reason, lifecycle.clock());
   logger.warn('Upload rejected, object deleted', { reason });
   return 'rejected';
 }

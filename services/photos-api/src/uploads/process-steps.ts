@@ -121,7 +121,7 @@ export function settleUpload(run: ProcessingRun, upload: Upload | null, contentT
     case 'rejected':
       return reject(run, upload.rejectionReason);
     default:
-      return reject(run, 'The object was not uploaded through an upload URL of this API');
+      return reject(run, 'The object was not uploaded through an upload URL of this API', { withoutUpload: upload === null });
   }
 }
 

@@ -41,11 +41,13 @@ export async function processUpload(lifecycle: Lifecycle, key: string): Promise<
     if (object && urlExpired) await lifecycle.objects.delete(key);
     return 'alreadyRecorded';
   }
-  if (upload?.status !== 'pending' && upload?.status !== 'accepted') return settleUpload(run, upload, upload?.contentType);
+  // Deleted: whatever it has or may get goes, even when its upload is gone already.
+  if (upload?.status === 'deleted') return settleUpload(run, upload);
   if (!object) {
     run.logger.info('Object is gone, nothing to process');
     return 'gone';
   }
+  if (upload?.status !== 'pending' && upload?.status !== 'accepted') return settleUpload(run, upload);
 
   const verified = await verify(run, object, upload);
   if ('refused' in verified) return reject(run, verified.refused);
