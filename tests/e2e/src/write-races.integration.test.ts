@@ -44,13 +44,20 @@ async function createEvent(eventId: string, quotas?: Record<string, number>) {
   if (quotas) expect((await organizer('PATCH', `/events/${eventId}`, { quotas })).status).toBe(200);
 }
 
-/** Initiates and PUTs a real photo (renditions are made of it); processing runs in the background. */
-async function put(as: ApiCaller, eventId: string, bytes: Buffer, title = 'Race') {
+/** Initiates an upload of these bytes; `send` PUTs them, and processing then runs in the background. */
+async function initiate(as: ApiCaller, eventId: string, bytes: Buffer, title = 'Race') {
   const initiated = await as('POST', `/events/${eventId}/photos/initiate-upload`, { title, contentType: 'image/jpeg', size: bytes.length });
   expect(initiated.status, initiated.text).toBe(201);
   const { photoId, s3PutObjectUrl, method, headers } = initiated.json;
-  expect((await fetch(s3PutObjectUrl, { method, headers, body: new Uint8Array(bytes) })).status).toBe(200);
-  return photoId as string;
+  const send = async () => expect((await fetch(s3PutObjectUrl, { method, headers, body: new Uint8Array(bytes) })).status).toBe(200);
+  return { photoId: photoId as string, send };
+}
+
+/** Initiates and PUTs a real photo (renditions are made of it); processing runs in the background. */
+async function put(as: ApiCaller, eventId: string, bytes: Buffer, title = 'Race') {
+  const { photoId, send } = await initiate(as, eventId, bytes, title);
+  await send();
+  return photoId;
 }
 
 /** Every key in the bucket that belongs to the event (quarantine and published). */
@@ -106,7 +113,11 @@ describe('a burst over a total', () => {
     const eventId = 'total-burst';
     await createEvent(eventId, { eventPhotosTotal: 1 });
     const photos = await Promise.all(Array.from({ length: 12 }, () => photoJpeg({ width: 640, height: 480 })));
-    const photoIds = await Promise.all(photos.map((bytes) => put(attendee, eventId, bytes)));
+    // Every URL is signed before any photo is accepted (initiate refuses once the total is full), then all are sent at once.
+    const uploads = [];
+    for (const bytes of photos) uploads.push(await initiate(attendee, eventId, bytes));
+    const photoIds = uploads.map((upload) => upload.photoId);
+    await Promise.all(uploads.map((upload) => upload.send()));
 
     // Another member lists every 100 ms; the uploader follows each of its photos.
     const seenByOther = new Set<string>();
