@@ -7,7 +7,9 @@ import {
   UPLOADER_ID,
   eventRecord,
   jpegBytes,
+  UNLIMITED_QUOTAS,
   photoRecord,
+  seedPhoto,
   uploadRecord,
 } from '@event-photos/testing/fixtures';
 import { tokenGroups } from '#lib/event-organizer';
@@ -17,20 +19,29 @@ import { createHandler } from './batch-delete-photos';
 const STRANGER = 'stranger-sub';
 const id = (n: number) => `01890a5d-ac96-774b-bcce-${String(n).padStart(12, '0')}`;
 const keyOf = (photoId: string) => uploadObjectKey(EVENT_ID, photoId, 'image/jpeg');
+const shaOf = (photoId: string) => photoId.slice(-12).padStart(64, '0');
+/** The claim of a member of the organizers group (tokenGroups reads it). */
+const IN_ORGANIZERS = { 'cognito:groups': ['organizers'] };
 
 let stores: FakeStores;
 let handler: ReturnType<typeof createHandler>;
 
-function invoke(body: unknown, sub = UPLOADER_ID) {
+function invoke(body: unknown, sub = UPLOADER_ID, claims: Record<string, string[]> = {}) {
   return handler(
-    httpEvent({ method: 'POST', path: '/events/x/photos/batch-delete', pathParameters: { eventId: EVENT_ID }, body, claims: { sub } }),
+    httpEvent({
+      method: 'POST',
+      path: '/events/x/photos/batch-delete',
+      pathParameters: { eventId: EVENT_ID },
+      body,
+      claims: { sub, ...claims },
+    }),
     lambdaContext(),
   );
 }
 
-/** A processed photo and its object (distinct bytes: the event keeps one photo per content). */
+/** A processed photo (its upload, record, claim and totals) and its object (distinct bytes: the event keeps one photo per content). */
 async function storePhoto(photoId: string, uploaderId = UPLOADER_ID) {
-  await stores.photos.savePhoto(photoRecord({ photoId, uploaderId, sha256: photoId.slice(-12).padStart(64, '0') }));
+  await seedPhoto(stores.photos, photoRecord({ photoId, uploaderId, sha256: shaOf(photoId) }));
   stores.objects.put(keyOf(photoId), jpegBytes(300));
 }
 
@@ -43,9 +54,8 @@ beforeEach(async () => {
 describe('batch-delete-photos', () => {
   it('answers one result per distinct id: deleted, notFound, forbidden', async () => {
     await storePhoto(id(1));
-    await stores.photos.savePendingUpload(uploadRecord({ photoId: id(1) }));
     await storePhoto(id(2), STRANGER);
-    await stores.photos.savePendingUpload(uploadRecord({ photoId: id(3) })); // pending
+    await stores.photos.reserveUpload(uploadRecord({ photoId: id(3) }), UNLIMITED_QUOTAS); // pending
     stores.objects.put(keyOf(id(3)), jpegBytes(300));
     const result = await invoke({ photoIds: [id(1), id(2), id(3), id(4), id(1)] });
     expect(result.statusCode).toBe(200);
@@ -60,13 +70,30 @@ describe('batch-delete-photos', () => {
     await expect(stores.photos.getPhoto(EVENT_ID, id(1))).resolves.toBeNull();
     await expect(stores.photos.getPhoto(EVENT_ID, id(2))).resolves.not.toBeNull();
     expect([id(1), id(2), id(3)].map((photoId) => stores.objects.has(keyOf(photoId)))).toEqual([false, true, false]);
+    await expect(
+      Promise.all([id(1), id(2), id(3)].map(async (photoId) => (await stores.photos.getUpload(EVENT_ID, photoId))?.status)),
+    ).resolves.toEqual(['deleted', 'accepted', 'deleted']);
+    // Each delete takes its photo out of the totals and releases its hash claim: the stranger's photo alone is left.
+    await expect(stores.photos.storedTotals(EVENT_ID, UPLOADER_ID)).resolves.toEqual({
+      user: { photos: 0, bytes: 0 },
+      event: { photos: 1, bytes: 1234 },
+    });
+    await expect(stores.photos.getHashClaim(EVENT_ID, shaOf(id(1)))).resolves.toBeNull();
+    expect(await stores.photos.getHashClaim(EVENT_ID, shaOf(id(2)))).toMatchObject({ photoId: id(2) });
   });
 
-  it("lets the organizer delete everyone's photos", async () => {
+  it("lets the organizer delete everyone's photos while in the organizers group", async () => {
     await storePhoto(id(1));
     await storePhoto(id(2), STRANGER);
-    const { results } = jsonOf(await invoke({ photoIds: [id(1), id(2)] }, ORGANIZER_ID));
+    const { results } = jsonOf(await invoke({ photoIds: [id(1), id(2)] }, ORGANIZER_ID, IN_ORGANIZERS));
     expect(results.map((r: { status: string }) => r.status)).toEqual(['deleted', 'deleted']);
+  });
+
+  it("refuses the event's organizer once out of the organizers group", async () => {
+    await storePhoto(id(1));
+    const { results } = jsonOf(await invoke({ photoIds: [id(1)] }, ORGANIZER_ID));
+    expect(results).toEqual([{ photoId: id(1), status: 'forbidden' }]);
+    await expect(stores.photos.getPhoto(EVENT_ID, id(1))).resolves.not.toBeNull();
   });
 
   it('deletes 100 photos in one request', async () => {
@@ -76,6 +103,10 @@ describe('batch-delete-photos', () => {
     expect(results.every((r: { status: string }) => r.status === 'deleted')).toBe(true);
     expect(ids.filter((photoId) => stores.objects.has(keyOf(photoId)))).toEqual([]);
     await expect(stores.photos.countPhotos(EVENT_ID)).resolves.toBe(0);
+    await expect(stores.photos.storedTotals(EVENT_ID, UPLOADER_ID)).resolves.toEqual({
+      user: { photos: 0, bytes: 0 },
+      event: { photos: 0, bytes: 0 },
+    });
   });
 
   it.each([

@@ -4,9 +4,11 @@ import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
 import {
   FIXTURE_EVENT_ID as EVENT_ID,
   ORGANIZER_ID,
+  UNLIMITED_QUOTAS,
   UPLOADER_ID,
   eventRecord,
   photoRecord,
+  seedPhoto,
   uploadRecord,
 } from '@event-photos/testing/fixtures';
 import { tokenGroups } from '#lib/event-organizer';
@@ -17,13 +19,21 @@ const PHOTO_ID = '01890a5d-ac96-774b-bcce-b302099a8057';
 const OTHER_ID = '01890a5d-ac96-774b-bcce-b302099a8058';
 const STRANGER = 'stranger-sub';
 const photo = photoRecord({ photoId: PHOTO_ID });
+/** The claim of a member of the organizers group (tokenGroups reads it). */
+const IN_ORGANIZERS = { 'cognito:groups': ['organizers'] };
 
 let stores: FakeStores;
 let handler: ReturnType<typeof createHandler>;
 
-function invoke(body: unknown, sub = UPLOADER_ID, photoId = PHOTO_ID) {
+function invoke(body: unknown, sub = UPLOADER_ID, photoId = PHOTO_ID, claims: Record<string, string[]> = {}) {
   return handler(
-    httpEvent({ method: 'PATCH', path: '/events/x/photos/y', pathParameters: { eventId: EVENT_ID, photoId }, body, claims: { sub } }),
+    httpEvent({
+      method: 'PATCH',
+      path: '/events/x/photos/y',
+      pathParameters: { eventId: EVENT_ID, photoId },
+      body,
+      claims: { sub, ...claims },
+    }),
     lambdaContext(),
   );
 }
@@ -33,8 +43,7 @@ async function arrange(event: PhotoEvent = eventRecord()) {
   stores = fakeStores();
   handler = createHandler(stores, tokenGroups);
   await stores.photos.createEvent(event);
-  await stores.photos.savePhoto(photo);
-  await stores.photos.savePendingUpload(uploadRecord({ photoId: PHOTO_ID }));
+  await seedPhoto(stores.photos, photo);
 }
 
 beforeEach(() => arrange());
@@ -61,14 +70,18 @@ describe('edit-photo', () => {
     });
   });
 
-  it("lets the event's organizer edit (mine: false)", async () => {
-    const result = await invoke({ description: 'Edited by the organizer' }, ORGANIZER_ID);
+  it("lets the event's organizer edit while in the organizers group (mine: false)", async () => {
+    const result = await invoke({ description: 'Edited by the organizer' }, ORGANIZER_ID, PHOTO_ID, IN_ORGANIZERS);
     expect(result.statusCode).toBe(200);
     expect(jsonOf(result)).toMatchObject({ description: 'Edited by the organizer', title: 'Keynote', mine: false });
   });
 
-  it('refuses anyone else with 403 and changes nothing', async () => {
-    const result = await invoke({ title: 'Mine now' }, STRANGER);
+  it.each([
+    ['anyone else', STRANGER, {}],
+    ['another member of the organizers group', STRANGER, IN_ORGANIZERS],
+    ["the event's organizer once out of the organizers group", ORGANIZER_ID, {}],
+  ])('refuses %s with 403 and changes nothing', async (_name, sub, claims) => {
+    const result = await invoke({ title: 'Mine now' }, sub, PHOTO_ID, claims);
     expect(result.statusCode).toBe(403);
     expect(jsonOf(result).error.code).toBe('Forbidden');
     await expect(stores.photos.getPhoto(EVENT_ID, PHOTO_ID)).resolves.toStrictEqual(photo);
@@ -76,7 +89,7 @@ describe('edit-photo', () => {
 
   it('refuses the organizer of an event that has none recorded: only the uploader then', async () => {
     await arrange(eventRecord({ organizerId: undefined }));
-    expect((await invoke({ title: 'x' }, ORGANIZER_ID)).statusCode).toBe(403);
+    expect((await invoke({ title: 'x' }, ORGANIZER_ID, PHOTO_ID, IN_ORGANIZERS)).statusCode).toBe(403);
     expect((await invoke({ title: 'x' }, UPLOADER_ID)).statusCode).toBe(200);
   });
 
@@ -94,15 +107,23 @@ describe('edit-photo', () => {
 
   it('answers 404 for an unknown or deleted photo, 409 for one not processed yet', async () => {
     expect((await invoke({ title: 'x' }, UPLOADER_ID, OTHER_ID)).statusCode).toBe(404);
-    await stores.photos.savePendingUpload(uploadRecord({ photoId: OTHER_ID }));
+    await stores.photos.reserveUpload(uploadRecord({ photoId: OTHER_ID }), UNLIMITED_QUOTAS);
     const pending = await invoke({ title: 'x' }, UPLOADER_ID, OTHER_ID);
     expect(pending.statusCode).toBe(409);
-    await stores.photos.markUploadDeleted(EVENT_ID, PHOTO_ID, UPLOADER_ID);
+    await stores.photos.deletePhoto(EVENT_ID, PHOTO_ID, UPLOADER_ID);
     expect((await invoke({ title: 'x' })).statusCode).toBe(404);
   });
 
+  it('answers 409 for a photo accepted but not ready yet (its objects are being published), and changes nothing', async () => {
+    const accepted = photoRecord({ photoId: OTHER_ID, sha256: 'cd'.repeat(32) });
+    await seedPhoto(stores.photos, accepted, { ready: false });
+    expect((await invoke({ title: 'x' }, UPLOADER_ID, OTHER_ID)).statusCode).toBe(409);
+    await stores.photos.markPhotoReady(EVENT_ID, OTHER_ID, accepted.createdAt);
+    await expect(stores.photos.getPhoto(EVENT_ID, OTHER_ID)).resolves.toStrictEqual(accepted);
+  });
+
   it('answers 403 to a stranger for a pending photo too (not 409: it says nothing of the photo)', async () => {
-    await stores.photos.savePendingUpload(uploadRecord({ photoId: OTHER_ID }));
+    await stores.photos.reserveUpload(uploadRecord({ photoId: OTHER_ID }), UNLIMITED_QUOTAS);
     expect((await invoke({ title: 'x' }, STRANGER, OTHER_ID)).statusCode).toBe(403);
   });
 });

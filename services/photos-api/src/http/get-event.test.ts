@@ -1,13 +1,24 @@
 import { DEFAULT_UPLOAD_QUOTAS } from '@event-photos/core';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
-import { FIXTURE_EVENT_ID as EVENT_ID, ORGANIZER_ID, eventRecord, photoRecord, uploadRecord } from '@event-photos/testing/fixtures';
+import {
+  FIXTURE_EVENT_ID as EVENT_ID,
+  ORGANIZER_ID,
+  UNLIMITED_QUOTAS,
+  eventRecord,
+  photoRecord,
+  seedPhoto,
+  uploadRecord,
+} from '@event-photos/testing/fixtures';
 import { tokenGroups } from '#lib/event-organizer';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext, type HttpEventOptions } from '../test-support/events';
 import { createHandler } from './get-event';
 
 const stored = eventRecord({ description: 'Day one' });
 const id = (n: number) => `01890a5d-ac96-774b-bcce-${String(n).padStart(12, '0')}`;
+/** A photo of the fixture event (distinct bytes: the event keeps one photo per content). */
+const photoOf = (n: number, overrides: Parameters<typeof photoRecord>[0] = {}) =>
+  photoRecord({ photoId: id(n), sha256: String(n).padStart(64, '0'), ...overrides });
 
 let stores: FakeStores;
 let handler: ReturnType<typeof createHandler>;
@@ -23,10 +34,13 @@ beforeEach(async () => {
   stores = fakeStores();
   handler = createHandler(stores, tokenGroups);
   await stores.photos.createEvent(stored);
-  // Three processed photos; a pending upload and another event's photo do not count.
-  for (const n of [1, 2, 3]) await stores.photos.savePhoto(photoRecord({ photoId: id(n) }));
-  await stores.photos.savePendingUpload(uploadRecord({ photoId: id(4) }));
-  await stores.photos.savePhoto(photoRecord({ eventId: 'other', photoId: id(5) }));
+  // Three processed photos; a pending upload, a photo accepted but not ready yet, a deleted one and another event's photo do not count.
+  for (const n of [1, 2, 3]) await seedPhoto(stores.photos, photoOf(n));
+  await stores.photos.reserveUpload(uploadRecord({ photoId: id(4) }), UNLIMITED_QUOTAS);
+  await seedPhoto(stores.photos, photoOf(5, { eventId: 'other' }));
+  await seedPhoto(stores.photos, photoOf(6), { ready: false });
+  await seedPhoto(stores.photos, photoOf(7));
+  await stores.photos.deletePhoto(EVENT_ID, id(7), photoOf(7).uploaderId);
 });
 
 describe('get-event', () => {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { photoView } from '@event-photos/core';
 import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
-import { FIXTURE_EVENT_ID as EVENT_ID, photoRecord, uploadRecord } from '@event-photos/testing/fixtures';
+import { FIXTURE_EVENT_ID as EVENT_ID, UNLIMITED_QUOTAS, photoRecord, seedPhoto, uploadRecord } from '@event-photos/testing/fixtures';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext } from '../test-support/events';
 import { createHandler } from './get-photo';
 
@@ -9,6 +9,8 @@ const PHOTO_ID = '01890a5d-ac96-774b-bcce-b302099a8057';
 const text = { title: '키노트 연설 🎤', description: 'Opening talk', uploaderId: 'user-1' };
 const photo = photoRecord({ photoId: PHOTO_ID, ...text });
 const pending = uploadRecord({ photoId: PHOTO_ID, ...text });
+/** What the uploader sees of the upload: no object key, expiry or sub. */
+const { objectKey: _key, expiresAt: _expires, uploaderId: _uploader, ...visible } = pending;
 
 let stores: FakeStores;
 let handler: ReturnType<typeof createHandler>;
@@ -24,23 +26,29 @@ beforeEach(() => {
 
 describe('get-photo', () => {
   it('returns a processed photo as ready', async () => {
-    await stores.photos.savePhoto(photo);
+    await seedPhoto(stores.photos, photo);
     const result = await invoke();
     expect(result.statusCode).toBe(200);
     expect(jsonOf(result)).toEqual({ ...photoView(photo, TEST_SUB), status: 'ready' });
   });
 
-  // The TTL never leaves the adapter (photo-repository.test.ts, getPendingUpload).
+  // The TTL never leaves the adapter (photo-repository.test.ts, getUpload).
   it('returns a pending upload without its object key or expiry', async () => {
-    await stores.photos.savePendingUpload(pending);
+    await stores.photos.reserveUpload(pending, UNLIMITED_QUOTAS);
     const result = await invoke();
     expect(result.statusCode).toBe(200);
-    const { objectKey: _key, expiresAt: _expires, uploaderId: _uploader, ...visible } = pending;
+    expect(jsonOf(result)).toEqual({ ...visible, mine: false, status: 'pending' });
+  });
+
+  it('returns an accepted upload as pending while its photo is not ready (its objects are being published)', async () => {
+    await seedPhoto(stores.photos, photo, { ready: false });
+    const result = await invoke();
+    expect(result.statusCode).toBe(200);
     expect(jsonOf(result)).toEqual({ ...visible, mine: false, status: 'pending' });
   });
 
   it('returns a rejected upload with its reason', async () => {
-    await stores.photos.savePendingUpload(pending);
+    await stores.photos.reserveUpload(pending, UNLIMITED_QUOTAS);
     await stores.photos.rejectUpload(EVENT_ID, PHOTO_ID, 'The file is text/html, not the declared image/jpeg');
     const result = await invoke();
     expect(result.statusCode).toBe(200);
@@ -51,25 +59,39 @@ describe('get-photo', () => {
   });
 
   it("shows the uploader by name with mine: true to the uploader, and never the uploader's sub", async () => {
-    await stores.photos.savePhoto({ ...photo, uploaderId: TEST_SUB });
+    await seedPhoto(stores.photos, { ...photo, uploaderId: TEST_SUB });
     const body = jsonOf(await invoke());
     expect(body).toMatchObject({ uploaderName: 'ana', mine: true });
     expect(body).not.toHaveProperty('uploaderId');
     expect(body).not.toHaveProperty('objectKeys');
   });
 
-  it('answers 404 for a deleted photo, even while its record is still there', async () => {
-    await stores.photos.savePhoto(photo);
-    await stores.photos.savePendingUpload(pending);
-    await stores.photos.markUploadDeleted(EVENT_ID, PHOTO_ID, 'user-1');
+  it.each([
+    ['ready', true],
+    ['only accepted', false],
+  ])('answers 404 for a deleted photo (%s)', async (_name, ready) => {
+    await seedPhoto(stores.photos, photo, { ready });
+    await stores.photos.deletePhoto(EVENT_ID, PHOTO_ID, 'user-1');
     expect((await invoke()).statusCode).toBe(404);
-    await stores.photos.deletePhotoRecord(EVENT_ID, PHOTO_ID);
+  });
+
+  it('answers 404 for a deleted photo whose record was read before the delete (the upload says deleted)', async () => {
+    await seedPhoto(stores.photos, photo);
+    // The two reads straddle the delete's transaction: the photo read before it, the upload after.
+    vi.spyOn(stores.photos, 'getPhoto').mockResolvedValueOnce(photo);
+    await stores.photos.deletePhoto(EVENT_ID, PHOTO_ID, 'user-1');
+    expect((await invoke()).statusCode).toBe(404);
+  });
+
+  it('answers 404 for a deleted pending upload', async () => {
+    await stores.photos.reserveUpload(pending, UNLIMITED_QUOTAS);
+    await stores.photos.deletePhoto(EVENT_ID, PHOTO_ID, 'user-1');
     expect((await invoke()).statusCode).toBe(404);
   });
 
   it('prefers the photo when both exist', async () => {
-    await stores.photos.savePhoto(photo);
-    await stores.photos.savePendingUpload(pending);
+    await seedPhoto(stores.photos, photo);
+    expect((await stores.photos.getUpload(EVENT_ID, PHOTO_ID))?.status).toBe('accepted');
     expect(jsonOf(await invoke()).status).toBe('ready');
   });
 
@@ -83,7 +105,7 @@ describe('get-photo', () => {
   });
 
   it('does not find a photo of another event', async () => {
-    await stores.photos.savePhoto({ ...photo, eventId: 'other' });
+    await seedPhoto(stores.photos, { ...photo, eventId: 'other' });
     expect((await invoke()).statusCode).toBe(404);
   });
 
@@ -95,7 +117,7 @@ describe('get-photo', () => {
     ['eventId', { eventId: '..', photoId: PHOTO_ID }],
     ['eventId', { eventId: 'a/b', photoId: PHOTO_ID }],
   ])('returns 400 on field %s for %j', async (field, pathParameters) => {
-    const reads = [vi.spyOn(stores.photos, 'getPhoto'), vi.spyOn(stores.photos, 'getPendingUpload')];
+    const reads = [vi.spyOn(stores.photos, 'getPhoto'), vi.spyOn(stores.photos, 'getUpload')];
     const result = await invoke(pathParameters);
     expect(result.statusCode).toBe(400);
     expect(jsonOf(result).error.field).toBe(field);

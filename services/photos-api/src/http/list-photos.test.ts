@@ -1,15 +1,28 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { photoView } from '@event-photos/core';
 import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
-import { FIXTURE_EVENT_ID as EVENT_ID, eventRecord, photoRecord } from '@event-photos/testing/fixtures';
+import { FIXTURE_EVENT_ID as EVENT_ID, eventRecord, photoRecord, seedPhoto } from '@event-photos/testing/fixtures';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext } from '../test-support/events';
 import { createHandler } from './list-photos';
 
 const OLDER = '01890a5d-0000-7000-8000-000000000001';
 const NEWER = '01890a5d-ac96-774b-bcce-b302099a8057';
-// OLDER's upload started first but it became ready last: the list follows ready time.
-const older = photoRecord({ photoId: OLDER, title: 'Straße am Abend', uploaderId: TEST_SUB, createdAt: '2026-05-01T10:00:02.000Z' });
-const newer = photoRecord({ photoId: NEWER, title: 'Keynote', uploaderId: 'someone-else', createdAt: '2026-05-01T10:00:01.000Z' });
+// OLDER's upload started first but it became ready last: the list follows ready time. Distinct
+// bytes: the event keeps one photo per content.
+const older = photoRecord({
+  photoId: OLDER,
+  title: 'Straße am Abend',
+  uploaderId: TEST_SUB,
+  sha256: '01'.repeat(32),
+  createdAt: '2026-05-01T10:00:02.000Z',
+});
+const newer = photoRecord({
+  photoId: NEWER,
+  title: 'Keynote',
+  uploaderId: 'someone-else',
+  sha256: '02'.repeat(32),
+  createdAt: '2026-05-01T10:00:01.000Z',
+});
 
 let stores: FakeStores;
 let handler: ReturnType<typeof createHandler>;
@@ -26,7 +39,7 @@ beforeEach(async () => {
   stores = fakeStores();
   handler = createHandler(stores);
   await stores.photos.createEvent(eventRecord());
-  for (const photo of [older, newer]) await stores.photos.savePhoto(photo);
+  for (const photo of [older, newer]) await seedPhoto(stores.photos, photo);
 });
 
 describe('list-photos', () => {
@@ -75,8 +88,16 @@ describe('list-photos', () => {
 
   it('answers a feed (since=) with what became ready after the first page, and no next page', async () => {
     const first = jsonOf(await invoke());
-    const later = photoRecord({ photoId: '01890a5d-ac96-774b-bcce-000000000003', createdAt: '2026-05-01T10:00:03.000Z' });
-    await stores.photos.savePhoto(later);
+    const later = photoRecord({
+      photoId: '01890a5d-ac96-774b-bcce-000000000003',
+      sha256: '03'.repeat(32),
+      createdAt: '2026-05-01T10:00:03.000Z',
+    });
+    // Accepted, not ready yet (its objects are being published): in no list or feed.
+    await seedPhoto(stores.photos, later, { ready: false });
+    expect(jsonOf(await invoke({ since: first.feedCursor })).items).toEqual([]);
+    expect(idsOf(await invoke())).toEqual([OLDER, NEWER]);
+    await stores.photos.markPhotoReady(EVENT_ID, later.photoId, later.createdAt);
     const feed = jsonOf(await invoke({ since: first.feedCursor }));
     expect(feed).toEqual({ items: [photoView(later, TEST_SUB)], nextCursor: null, feedCursor: expect.any(String) });
     expect(jsonOf(await invoke({ since: feed.feedCursor })).items).toEqual([]);
