@@ -63,7 +63,7 @@ module.exports = {
     {
       name: 'declared-dependencies',
       severity: 'error',
-      comment: "Every workspace declares what it imports in its own package.json (hoisting must not make it work).",
+      comment: 'Every workspace declares what it imports in its own package.json (hoisting must not make it work).',
       from: {},
       to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
     },
