@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import {
   PLACEHOLDER_MAX_CHARS,
@@ -38,12 +39,10 @@ interface Decoded {
 export class SharpPhotoRenderer implements PhotoRenderer {
   // One photo decoded at a time per process, however many a batch or reconcile has in flight:
   // the memory needed is that of one photo, which is what the function's memory is chosen for.
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #oneAtATime = pLimit(1);
 
   render(bytes: Uint8Array, contentType: ImageContentType): Promise<RenderOutcome> {
-    const turn = this.#queue.then(() => renderPhoto(bytes, contentType));
-    this.#queue = turn.catch(() => undefined);
-    return turn;
+    return this.#oneAtATime(() => renderPhoto(bytes, contentType));
   }
 }
 
