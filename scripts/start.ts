@@ -31,6 +31,7 @@ Event photos: local stack ready in ${process.uptime().toFixed(1)} s
   S3               ${outputs.s3Endpoint}  bucket ${outputs.bucketName}
   DynamoDB         ${outputs.dynamodbEndpoint}  table ${outputs.tableName}
   Cognito          ${outputs.cognitoEndpoint}  pool ${outputs.userPoolId}  client ${outputs.userPoolClientId}
+  Mailbox          ${outputs.mailboxUrl}/messages?to=<email>  (the e-mails Cognito would send)
   Demo event       ${outputs.demoEventId}
   Demo users       ${outputs.demoUsers.map((user) => `${user.email} / ${user.password}`).join(', ')}
   Outputs file     ${outputsFile}

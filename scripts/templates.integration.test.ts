@@ -806,14 +806,23 @@ describe('infra stack (infra.serverless.yml)', () => {
     expect(table['SSESpecification']).toMatchObject({ SSEEnabled: true });
   });
 
-  it('has the Cognito pool (email sign-in, 12-character password policy), a public SPA client and the organizers group', () => {
+  it('has the Cognito pool (self sign-up by e-mail with a code, a display name, 12-character password policy), a public SPA client and the organizers group', () => {
     const pools = ofType(infra, 'AWS::Cognito::UserPool');
     expect(pools).toHaveLength(1);
     const [poolId, pool] = pools[0]!;
+    expect((pool as Resource & { DeletionPolicy?: string }).DeletionPolicy).toBe('Retain');
     expect(props(pool)['UsernameAttributes']).toEqual(['email']);
     expect(props(pool)['Policies']).toMatchObject({
       PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true },
     });
+    // Self sign-up, confirmed by a code e-mailed to the address.
+    expect(props(pool)['AdminCreateUserConfig']).toMatchObject({ AllowAdminCreateUserOnly: false });
+    expect(props(pool)['AutoVerifiedAttributes']).toEqual(['email']);
+    const template = props(pool)['VerificationMessageTemplate'] as Record<string, string>;
+    expect(template['DefaultEmailOption']).toBe('CONFIRM_WITH_CODE');
+    expect(template['EmailMessage']).toContain('{####}');
+    // The display name: a standard attribute, not required (Required cannot change on the existing, retained pool).
+    expect(props(pool)['Schema']).toEqual([{ Name: 'name', AttributeDataType: 'String', Mutable: true, Required: false }]);
 
     const clients = ofType(infra, 'AWS::Cognito::UserPoolClient');
     expect(clients).toHaveLength(1);
@@ -823,6 +832,13 @@ describe('infra stack (infra.serverless.yml)', () => {
     // SRP and refresh tokens: the password never leaves the browser (no USER_PASSWORD_AUTH).
     expect([...(client['ExplicitAuthFlows'] as string[])].sort()).toEqual(['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH']);
     expect(client['PreventUserExistenceErrors']).toBe('ENABLED');
+    // Sign-out revokes the refresh token; ID and access tokens live an hour, refresh tokens 30 days.
+    expect(client['EnableTokenRevocation']).toBe(true);
+    expect([client['IdTokenValidity'], client['AccessTokenValidity'], client['RefreshTokenValidity']]).toEqual([60, 60, 30]);
+    expect(client['TokenValidityUnits']).toEqual({ AccessToken: 'minutes', IdToken: 'minutes', RefreshToken: 'days' });
+    // The app reads and writes the display name and the e-mail, nothing else.
+    expect([...(client['ReadAttributes'] as string[])].sort()).toEqual(['email', 'email_verified', 'name']);
+    expect([...(client['WriteAttributes'] as string[])].sort()).toEqual(['email', 'name']);
 
     const groups = ofType(infra, 'AWS::Cognito::UserPoolGroup').map(([, group]) => props(group));
     expect(groups).toContainEqual(expect.objectContaining({ GroupName: 'organizers', UserPoolId: { Ref: poolId } }));

@@ -1,5 +1,17 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { cognitoEndpointFor, signIn } from '#lib/auth';
+import {
+  cognitoEndpointFor,
+  completeNewPassword,
+  confirmForgotPassword,
+  confirmSignUp,
+  forgotPassword,
+  NewPasswordRequiredError,
+  refreshSession,
+  resendConfirmationCode,
+  revokeToken,
+  signIn,
+  signUp,
+} from '#lib/auth';
 import { ApiError } from '#lib/errors';
 import { N } from '#lib/srp';
 import { json, stubFetch } from '#lib/test-fetch';
@@ -93,7 +105,10 @@ describe('signIn (USER_SRP_AUTH)', () => {
   });
 
   it("defaults to the region's Cognito endpoint", async () => {
-    const { requests } = stubFetch(challenge(), json(200, { AuthenticationResult: { IdToken: 'i', AccessToken: 'a', ExpiresIn: 60 } }));
+    const { requests } = stubFetch(
+      challenge(),
+      json(200, { AuthenticationResult: { IdToken: 'i', AccessToken: 'a', RefreshToken: 'r', ExpiresIn: 60 } }),
+    );
     const { cognitoEndpoint: _omitted, ...rest } = options;
     await signIn(rest);
     expect(requests.map((request) => request.url)).toEqual([
@@ -118,17 +133,65 @@ describe('signIn (USER_SRP_AUTH)', () => {
 
   it.each([
     ['before the password step', [json(200, { ChallengeName: 'CUSTOM_CHALLENGE', Session: 's' })]],
-    [
-      'after the password step',
-      [challenge(), json(200, { ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's', ChallengeParameters: {} })],
-    ],
+    ['after the password step', [challenge(), json(200, { ChallengeName: 'SMS_MFA', Session: 's', ChallengeParameters: {} })]],
   ])('refuses a challenge it cannot answer %s', async (_when, replies) => {
     stubFetch(...replies);
     await expect(signIn(options)).rejects.toMatchObject({
       name: 'ApiError',
       code: 'ChallengeRequired',
-      message: expect.stringMatching(/CUSTOM_CHALLENGE|NEW_PASSWORD_REQUIRED/),
+      message: expect.stringMatching(/CUSTOM_CHALLENGE|SMS_MFA/),
     });
+  });
+
+  it('surfaces NEW_PASSWORD_REQUIRED as a NewPasswordRequiredError carrying what completeNewPassword needs', async () => {
+    stubFetch(
+      challenge(),
+      json(200, {
+        ChallengeName: 'NEW_PASSWORD_REQUIRED',
+        Session: 'session-2',
+        ChallengeParameters: {
+          USER_ID_FOR_SRP: '2bdfea6a-1255-42df-9678-fc0843d5afc7',
+          requiredAttributes: '["userAttributes.name"]',
+          userAttributes: '{"email":"attendee@example.com","email_verified":"true"}',
+        },
+      }),
+    );
+    const before = Date.now();
+    const error = (await signIn(options).catch((caught: unknown) => caught)) as NewPasswordRequiredError;
+    expect(error).toBeInstanceOf(NewPasswordRequiredError);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({
+      name: 'NewPasswordRequiredError',
+      code: 'ChallengeRequired',
+      challengeName: 'NEW_PASSWORD_REQUIRED',
+      session: 'session-2',
+      username: '2bdfea6a-1255-42df-9678-fc0843d5afc7',
+      userAttributes: { email: 'attendee@example.com', email_verified: 'true' },
+      requiredAttributes: ['name'],
+      message: expect.stringContaining('NEW_PASSWORD_REQUIRED'),
+    });
+    expect(error.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 180_000);
+    expect(error.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 180_000);
+  });
+
+  it('takes the SRP user id for a NEW_PASSWORD_REQUIRED that names none, and refuses one without a session', async () => {
+    stubFetch(challenge(), json(200, { ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: 's', ChallengeParameters: {} }));
+    await expect(signIn(options)).rejects.toMatchObject({ username: '2bdfea6a-1255-42df-9678-fc0843d5afc7', requiredAttributes: [] });
+    stubFetch(challenge(), json(200, { ChallengeName: 'NEW_PASSWORD_REQUIRED', ChallengeParameters: {} }));
+    await expect(signIn(options)).rejects.toMatchObject({ name: 'ApiError', code: 'InvalidResponse' });
+  });
+
+  it('sets expiresAt by the shorter of the ID and access tokens, from their own lifetimes', async () => {
+    const jwt = (lifetime: number) =>
+      `h.${Buffer.from(JSON.stringify({ iat: 2_000_000_000, exp: 2_000_000_000 + lifetime })).toString('base64url')}.s`;
+    stubFetch(
+      challenge(),
+      json(200, { AuthenticationResult: { IdToken: jwt(5), AccessToken: jwt(3600), RefreshToken: 'r', ExpiresIn: 3600 } }),
+    );
+    const before = Date.now();
+    const { expiresAt } = await signIn(options);
+    expect(expiresAt.getTime()).toBeGreaterThanOrEqual(before + 5_000);
+    expect(expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 5_000);
   });
 
   it.each([
@@ -145,8 +208,11 @@ describe('signIn (USER_SRP_AUTH)', () => {
     expect(requests).toHaveLength(1);
   });
 
-  it('rejects an answer without tokens', async () => {
-    stubFetch(challenge(), json(200, {}));
+  it.each([
+    ['no tokens', {}],
+    ['no refresh token', { AuthenticationResult: { IdToken: 'i', AccessToken: 'a', ExpiresIn: 60 } }],
+  ])('rejects an answer with %s', async (_name, body) => {
+    stubFetch(challenge(), json(200, body));
     await expect(signIn(options)).rejects.toMatchObject({
       code: 'InvalidResponse',
       message: 'The sign-in service answered without tokens',
@@ -182,5 +248,159 @@ describe('signIn (USER_SRP_AUTH)', () => {
       return challenge();
     });
     await expect(signIn({ ...options, signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
+const app = { cognitoEndpoint: 'http://127.0.0.1:9229/', region: 'eu-west-1', clientId: 'client-123' };
+const delivered = { CodeDeliveryDetails: { Destination: 'a***@e***', DeliveryMedium: 'EMAIL', AttributeName: 'email' } };
+const codeDelivery = { destination: 'a***@e***', deliveryMedium: 'EMAIL', attributeName: 'email' };
+const sent = (request: { headers: Record<string, string>; body: unknown }) => ({
+  target: request.headers['x-amz-target'],
+  body: JSON.parse(String(request.body)),
+});
+
+describe('signUp and its confirmation code', () => {
+  it('signs up with the e-mail as username and the display name as `name`', async () => {
+    const { requests } = stubFetch(json(200, { UserConfirmed: false, UserSub: 'sub-1', ...delivered }));
+    const result = await signUp({ ...app, email: 'new@example.com', password: 'Correct-Horse-1!', name: 'Jo Doe' });
+    expect(result).toEqual({ userSub: 'sub-1', userConfirmed: false, codeDelivery });
+    expect(requests[0]!.url).toBe('http://127.0.0.1:9229/');
+    expect(sent(requests[0]!)).toEqual({
+      target: 'AWSCognitoIdentityProviderService.SignUp',
+      body: {
+        ClientId: 'client-123',
+        Username: 'new@example.com',
+        Password: 'Correct-Horse-1!',
+        UserAttributes: [
+          { Name: 'email', Value: 'new@example.com' },
+          { Name: 'name', Value: 'Jo Doe' },
+        ],
+      },
+    });
+  });
+
+  it("reports Cognito's refusals by name (a taken e-mail, a weak password)", async () => {
+    stubFetch(
+      json(400, { __type: 'UsernameExistsException', message: 'An account with the given email already exists.' }),
+      json(400, { __type: 'InvalidPasswordException', message: 'Password did not conform with policy: Password not long enough' }),
+    );
+    const input = { ...app, email: 'taken@example.com', password: 'x', name: 'Jo' };
+    await expect(signUp(input)).rejects.toMatchObject({ name: 'ApiError', status: 400, code: 'UsernameExistsException' });
+    await expect(signUp(input)).rejects.toMatchObject({ code: 'InvalidPasswordException', message: expect.stringContaining('policy') });
+  });
+
+  it('rejects a sign-up answer without the user id', async () => {
+    stubFetch(json(200, { UserConfirmed: false }));
+    await expect(signUp({ ...app, email: 'a@example.com', password: 'p', name: 'n' })).rejects.toMatchObject({ code: 'InvalidResponse' });
+  });
+
+  it('confirms with the code, and sends a new one', async () => {
+    const { requests } = stubFetch(json(200, {}), json(200, delivered));
+    await confirmSignUp({ ...app, email: 'new@example.com', code: '123456' });
+    expect(await resendConfirmationCode({ ...app, email: 'new@example.com' })).toEqual(codeDelivery);
+    expect(requests.map(sent)).toEqual([
+      {
+        target: 'AWSCognitoIdentityProviderService.ConfirmSignUp',
+        body: { ClientId: 'client-123', Username: 'new@example.com', ConfirmationCode: '123456' },
+      },
+      { target: 'AWSCognitoIdentityProviderService.ResendConfirmationCode', body: { ClientId: 'client-123', Username: 'new@example.com' } },
+    ]);
+  });
+
+  it('reports a wrong, expired or over-guessed code by name', async () => {
+    stubFetch(
+      json(400, { __type: 'CodeMismatchException', message: 'Invalid verification code provided, please try again.' }),
+      json(400, { __type: 'ExpiredCodeException', message: 'Invalid code provided, please request a code again.' }),
+      json(400, { __type: 'LimitExceededException', message: 'Attempt limit exceeded, please try after some time.' }),
+    );
+    for (const code of ['CodeMismatchException', 'ExpiredCodeException', 'LimitExceededException']) {
+      await expect(confirmSignUp({ ...app, email: 'new@example.com', code: '000000' })).rejects.toMatchObject({ code });
+    }
+  });
+});
+
+describe('password reset', () => {
+  it('asks for a code, then sets the new password with it', async () => {
+    const { requests } = stubFetch(json(200, delivered), json(200, {}));
+    expect(await forgotPassword({ ...app, email: 'a@example.com' })).toEqual(codeDelivery);
+    await confirmForgotPassword({ ...app, email: 'a@example.com', code: '654321', newPassword: 'New-Password-1!' });
+    expect(requests.map(sent)).toEqual([
+      { target: 'AWSCognitoIdentityProviderService.ForgotPassword', body: { ClientId: 'client-123', Username: 'a@example.com' } },
+      {
+        target: 'AWSCognitoIdentityProviderService.ConfirmForgotPassword',
+        body: { ClientId: 'client-123', Username: 'a@example.com', ConfirmationCode: '654321', Password: 'New-Password-1!' },
+      },
+    ]);
+  });
+
+  it('rejects an answer that does not say where the code went', async () => {
+    stubFetch(json(200, {}));
+    await expect(forgotPassword({ ...app, email: 'a@example.com' })).rejects.toMatchObject({ code: 'InvalidResponse' });
+  });
+});
+
+describe('completeNewPassword', () => {
+  it('answers NEW_PASSWORD_REQUIRED with the session, the user id, the password and the name; signed in', async () => {
+    const { requests } = stubFetch(tokens());
+    const result = await completeNewPassword({
+      ...app,
+      session: 'session-2',
+      username: 'user-id',
+      newPassword: 'New-Password-1!',
+      name: 'Jo',
+    });
+    expect(result).toMatchObject({ idToken: 'id.t.k', accessToken: 'acc.t.k', refreshToken: 'refresh' });
+    expect(sent(requests[0]!)).toEqual({
+      target: 'AWSCognitoIdentityProviderService.RespondToAuthChallenge',
+      body: {
+        ChallengeName: 'NEW_PASSWORD_REQUIRED',
+        ClientId: 'client-123',
+        Session: 'session-2',
+        ChallengeResponses: { USERNAME: 'user-id', NEW_PASSWORD: 'New-Password-1!', 'userAttributes.name': 'Jo' },
+      },
+    });
+  });
+
+  it('sends no name when none is given, and reports an expired session', async () => {
+    const { requests } = stubFetch(
+      json(400, { __type: 'NotAuthorizedException', message: 'Invalid session for the user, session is expired.' }),
+    );
+    await expect(completeNewPassword({ ...app, session: 's', username: 'u', newPassword: 'p' })).rejects.toMatchObject({
+      code: 'NotAuthorizedException',
+    });
+    expect(sent(requests[0]!).body.ChallengeResponses).toEqual({ USERNAME: 'u', NEW_PASSWORD: 'p' });
+  });
+});
+
+describe('refreshSession and revokeToken', () => {
+  it('gets new ID and access tokens and keeps the refresh token it was given', async () => {
+    const { requests } = stubFetch(
+      json(200, { AuthenticationResult: { IdToken: 'id2', AccessToken: 'acc2', ExpiresIn: 3600, TokenType: 'Bearer' } }),
+    );
+    const before = Date.now();
+    const result = await refreshSession({ ...app, refreshToken: 'refresh-1' });
+    expect(result).toMatchObject({ idToken: 'id2', accessToken: 'acc2', refreshToken: 'refresh-1' });
+    expect(result.expiresAt.getTime()).toBeGreaterThanOrEqual(before + 3_600_000);
+    expect(sent(requests[0]!)).toEqual({
+      target: 'AWSCognitoIdentityProviderService.InitiateAuth',
+      body: { AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: 'client-123', AuthParameters: { REFRESH_TOKEN: 'refresh-1' } },
+    });
+  });
+
+  it('reports a revoked refresh token', async () => {
+    stubFetch(json(400, { __type: 'NotAuthorizedException', message: 'Refresh Token has been revoked' }));
+    await expect(refreshSession({ ...app, refreshToken: 'gone' })).rejects.toMatchObject({
+      code: 'NotAuthorizedException',
+      message: 'Refresh Token has been revoked',
+    });
+  });
+
+  it('revokes with the client id', async () => {
+    const { requests } = stubFetch(json(200, {}));
+    await revokeToken({ ...app, refreshToken: 'refresh-1' });
+    expect(sent(requests[0]!)).toEqual({
+      target: 'AWSCognitoIdentityProviderService.RevokeToken',
+      body: { ClientId: 'client-123', Token: 'refresh-1' },
+    });
   });
 });

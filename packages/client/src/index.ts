@@ -1,5 +1,17 @@
-export { cognitoEndpointFor, signIn } from '#lib/auth';
-export type { SignInOptions, SignInResult } from '#lib/auth';
+export {
+  cognitoEndpointFor,
+  completeNewPassword,
+  confirmForgotPassword,
+  confirmSignUp,
+  forgotPassword,
+  NewPasswordRequiredError,
+  refreshSession,
+  resendConfirmationCode,
+  revokeToken,
+  signIn,
+  signUp,
+} from '#lib/auth';
+export type { CodeDelivery, CognitoClientOptions, SignInOptions, SignInResult, SignUpOptions, SignUpResult } from '#lib/auth';
 export type { ApiRequestOptions } from '#lib/api-request';
 export { ApiError, PhotoDuplicateError, PhotoNotReadyError, PhotoRejectedError } from '#lib/errors';
 export { createEventsClient } from '#lib/events-client';

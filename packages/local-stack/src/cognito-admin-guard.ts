@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   createServer,
   request as httpRequest,
@@ -7,10 +7,16 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { CognitoRequestError, cognitoSignatureError } from '#lib/cognito-errors';
+import path from 'node:path';
+import { userLimitKey, type CodeAttempts, type PasswordLockout } from '#lib/cognito-attempts';
+import { CognitoRequestError, cognitoSignatureError, incorrectCredentials } from '#lib/cognito-errors';
 import { authorizeCognitoCall, type CognitoPrincipal } from '#lib/cognito-iam';
-import { allowsAuthFlow, type CognitoLocalData } from '#lib/cognito-local-data';
+import { allowsAuthFlow, type CognitoLocalData, type StoredClient } from '#lib/cognito-local-data';
+import type { SigningKey } from '#lib/cognito-signing-key';
 import { createSrpFront, type SrpFront } from '#lib/cognito-srp';
+import { createTokenIssuer, type TokenIssuer } from '#lib/cognito-tokens';
+import { createUserFlows, type UserFlows } from '#lib/cognito-user-flows';
+import { createMailbox, type Mailbox } from '#lib/mailbox';
 import { listenOnLoopback, LOOPBACK } from '#lib/net';
 import { verifySigV4 } from '#lib/sigv4-verifier';
 
@@ -26,18 +32,32 @@ export interface CognitoAdminGuardOptions {
   credentials: AdminCredentials;
   /** cognito-local's data folder, read for the app clients' auth flows and for SRP (cognito-local-data.ts). */
   data: CognitoLocalData;
+  /** The stack's own signing key: the front makes and checks the tokens (cognito-tokens.ts). */
+  signingKey: SigningKey;
+  /** The issuer's origin, as cognito-local names it (the front's address). */
+  issuerBase: string;
+  /** Where the front keeps sessions and codes across restarts (sessions.json, codes.json); memory only without one. */
+  stateDirectory?: string;
+  /** Where the e-mails go (mailbox.ts); a new one when not given. */
+  mailbox?: Mailbox;
+  /** For tests: a clock, and limits with their own. */
+  now?: () => number;
+  lockout?: PasswordLockout;
+  codeAttempts?: CodeAttempts;
   log(line: Record<string, unknown>): void;
 }
 
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 
 /**
- * What an app client calls on real Cognito without AWS credentials (the user's tokens or
- * password are its proof). Everything else, Admin* and pool management, needs IAM (SigV4).
- * SignUp and ConfirmSignUp are not here: the deployed pool only has admin-created users
- * (infra.serverless.yml, AllowAdminCreateUserOnly), and cognito-local would not enforce it.
+ * What an app client calls on real Cognito without AWS credentials (the user's tokens, password
+ * or a code are its proof). Everything else, Admin* and pool management, needs IAM (SigV4).
+ * Whether the pool takes SignUp is the pool's AllowAdminCreateUserOnly, enforced by the front.
  */
 const PUBLIC_TARGETS = new Set([
+  'SignUp',
+  'ConfirmSignUp',
+  'ResendConfirmationCode',
   'InitiateAuth',
   'RespondToAuthChallenge',
   'GetUser',
@@ -69,28 +89,56 @@ export function generateAdminCredentials(): AdminCredentials {
  * with the stack's admin credentials for everything else. It also answers malformed input with
  * 400 where cognito-local would fail with 500.
  *
- * It also does what cognito-local lacks for sign-in, so the SPA signs in locally as on AWS:
- * InitiateAuth only for the auth flows the app client allows (cognito-local stores them and
- * ignores them), and USER_SRP_AUTH itself (cognito-srp.ts).
+ * It also answers itself what an app client calls, since cognito-local lacks or gets wrong most
+ * of it, so the SPA works locally as on AWS: InitiateAuth only for the auth flows the app client
+ * allows (cognito-local stores them and ignores them), USER_SRP_AUTH (cognito-srp.ts), sign-up,
+ * codes, password reset, new passwords, refresh tokens, revocation and access tokens checked for
+ * real (cognito-user-flows.ts, cognito-tokens.ts), with Cognito's lockout and code limits
+ * (cognito-attempts.ts); the e-mails Cognito would send go to a mailbox served under /_mailbox
+ * (mailbox.ts). cognito-local stays the store of users, groups and clients, and the admin API.
  *
  * Other key pairs (the functions') are let in by `allow`, for what their IAM policy allows and
  * nothing else (cognito-iam.ts): AccessDeniedException otherwise, as Cognito answers.
  */
-export async function startCognitoAdminGuard(
-  options: CognitoAdminGuardOptions,
-): Promise<{ endpoint: string; server: Server; srp: SrpFront; allow(principal: CognitoPrincipal): void }> {
+export async function startCognitoAdminGuard(options: CognitoAdminGuardOptions): Promise<{
+  endpoint: string;
+  server: Server;
+  srp: SrpFront;
+  tokens: TokenIssuer;
+  mailbox: Mailbox;
+  allow(principal: CognitoPrincipal): void;
+}> {
+  const now = options.now ?? Date.now;
+  const directory = options.stateDirectory;
+  const tokens = createTokenIssuer({
+    key: options.signingKey,
+    issuerBase: options.issuerBase,
+    now,
+    ...(directory ? { stateFile: path.join(directory, 'sessions.json') } : {}),
+  });
+  const mailbox = options.mailbox ?? createMailbox({ now });
+  const flows = createUserFlows({
+    data: options.data,
+    upstream: (operation, payload) => callUpstream(options, operation, payload),
+    tokens,
+    mailbox,
+    now,
+    ...(directory ? { codesFile: path.join(directory, 'codes.json') } : {}),
+    ...(options.lockout ? { lockout: options.lockout } : {}),
+    ...(options.codeAttempts ? { codeAttempts: options.codeAttempts } : {}),
+  });
   const srp = createSrpFront({
     data: options.data,
-    passwordSignIn: (clientId, userId, password) =>
-      callUpstream(options, 'InitiateAuth', {
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        ClientId: clientId,
-        AuthParameters: { USERNAME: userId, PASSWORD: password },
-      }),
+    signedIn: flows.signedIn,
+    lockout: flows.lockout,
+    // Stable for the data folder: an unknown name gets the same salt and user id after a restart too.
+    secret: createHash('sha256').update('srp decoys').update(String(options.signingKey.private.jwk['d'])).digest(),
+    now,
   });
   const principals = new Map<string, CognitoPrincipal>();
   const server = createServer((request, response) => {
-    handle(options, srp, principals, request, response).catch((error: unknown) => {
+    if (mailbox.handle(request, response)) return;
+    handle(options, srp, flows, principals, request, response).catch((error: unknown) => {
       if (error instanceof CognitoRequestError) return sendError(request, response, error);
       options.log({ level: 'error', message: 'Cognito guard failure', error: String(error) });
       sendError(request, response, new CognitoRequestError(500, 'InternalErrorException', 'Internal error'));
@@ -102,6 +150,8 @@ export async function startCognitoAdminGuard(
     endpoint: `http://${LOOPBACK}:${typeof address === 'object' && address ? address.port : options.port}`,
     server,
     srp,
+    tokens,
+    mailbox,
     allow: (principal) => {
       if (principal.credentials.accessKeyId === options.credentials.accessKeyId) throw new Error('A principal cannot have the admin key');
       principals.set(principal.credentials.accessKeyId, principal);
@@ -112,6 +162,7 @@ export async function startCognitoAdminGuard(
 async function handle(
   options: CognitoAdminGuardOptions,
   srp: SrpFront,
+  flows: UserFlows,
   principals: ReadonlyMap<string, CognitoPrincipal>,
   request: IncomingMessage,
   response: ServerResponse,
@@ -142,23 +193,45 @@ async function handle(
     const operation = target.slice(TARGET_PREFIX.length);
     if (principal) authorizeCognitoCall(principal, operation, call);
     if (operation === 'AdminListGroupsForUser') return forward(options, request, response, await byUsername(options, call, body));
+    if (!isPublic && operation === 'AdminCreateUser') return sendJson(request, response, await flows.adminCreateUser(call));
+    if (!isPublic && operation === 'AdminSetUserPassword') await flows.checkAdminPassword(call);
     if (isPublic && operation === 'InitiateAuth') {
-      const answer = await initiateAuth(options, srp, call);
+      const answer = await initiateAuth(options, srp, flows, call);
       if (answer !== undefined) return sendJson(request, response, answer);
     }
-    if (isPublic && operation === 'RespondToAuthChallenge' && call['ChallengeName'] === 'PASSWORD_VERIFIER') {
-      return sendJson(request, response, await srp.respond(call));
-    }
+    if (isPublic && operation === 'RespondToAuthChallenge') return sendJson(request, response, await respondToChallenge(srp, flows, call));
+    if (isPublic && flows.handles(operation)) return sendJson(request, response, await flows.handle(operation, call));
   }
   return forward(options, request, response, body);
 }
 
 /**
- * Refuses an auth flow the app client does not allow, as Cognito does; answers USER_SRP_AUTH
- * itself. Undefined: cognito-local answers (the other flows, and calls too malformed to name a
- * client and a flow, which it refuses).
+ * The challenges an app client of this pool meets: the SRP password proof, and a new password
+ * after a temporary one. cognito-local would take NEW_PASSWORD_REQUIRED with any Session and set
+ * any user's password; the others (MFA) the pool does not use.
  */
-async function initiateAuth(options: CognitoAdminGuardOptions, srp: SrpFront, call: Record<string, unknown>): Promise<unknown> {
+function respondToChallenge(srp: SrpFront, flows: UserFlows, call: Record<string, unknown>): Promise<unknown> {
+  if (call['ChallengeName'] === 'PASSWORD_VERIFIER') return srp.respond(call);
+  if (call['ChallengeName'] === 'NEW_PASSWORD_REQUIRED') return flows.newPassword(call);
+  throw new CognitoRequestError(
+    400,
+    'InvalidParameterException',
+    'The local Cognito answers PASSWORD_VERIFIER and NEW_PASSWORD_REQUIRED only',
+  );
+}
+
+/**
+ * Refuses an auth flow the app client does not allow, as Cognito does; answers USER_SRP_AUTH,
+ * REFRESH_TOKEN_AUTH and USER_PASSWORD_AUTH itself. Undefined: cognito-local answers (the other
+ * flows, which it does not support, and calls too malformed to name a client and a flow, which
+ * it refuses).
+ */
+async function initiateAuth(
+  options: CognitoAdminGuardOptions,
+  srp: SrpFront,
+  flows: UserFlows,
+  call: Record<string, unknown>,
+): Promise<unknown> {
   const { AuthFlow: flow, ClientId: clientId } = call;
   if (typeof flow !== 'string' || typeof clientId !== 'string' || clientId === '') return undefined;
   const client = await options.data.client(clientId);
@@ -166,7 +239,34 @@ async function initiateAuth(options: CognitoAdminGuardOptions, srp: SrpFront, ca
   if (!allowsAuthFlow(client, flow)) {
     throw new CognitoRequestError(400, 'InvalidParameterException', `${flow.slice(0, 64)} flow not enabled for this client`);
   }
-  return flow === 'USER_SRP_AUTH' ? srp.initiate(client, call) : undefined;
+  if (flow === 'USER_SRP_AUTH') return srp.initiate(client, call);
+  if (flow === 'REFRESH_TOKEN_AUTH' || flow === 'REFRESH_TOKEN') return flows.refresh(client, call);
+  if (flow === 'USER_PASSWORD_AUTH') return passwordAuth(options, flows, client, call);
+  return undefined;
+}
+
+/** USER_PASSWORD_AUTH, for a client that allows it (the SPA's does not): the password compared, with the lockout. */
+async function passwordAuth(
+  options: CognitoAdminGuardOptions,
+  flows: UserFlows,
+  client: StoredClient,
+  call: Record<string, unknown>,
+): Promise<unknown> {
+  const parameters = call['AuthParameters'] as Record<string, unknown> | undefined;
+  const username = parameters?.['USERNAME'];
+  const password = parameters?.['PASSWORD'];
+  if (typeof username !== 'string' || typeof password !== 'string' || username === '' || username.length > 2048) {
+    throw new CognitoRequestError(400, 'InvalidParameterException', 'Missing required parameter USERNAME or PASSWORD');
+  }
+  const user = await options.data.user(client.UserPoolId, username);
+  const key = userLimitKey(client.UserPoolId, username, user);
+  flows.lockout.check(key);
+  if (!user || typeof user.Password !== 'string' || user.Password !== password) {
+    flows.lockout.failed(key);
+    throw incorrectCredentials();
+  }
+  flows.lockout.succeeded(key);
+  return flows.signedIn(client, user);
 }
 
 // Node joins repeated headers; the type still allows an array.

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { signIn } from '@event-photos/client';
 import * as client from '@event-photos/client/srp';
 import { referenceKey, referenceSignIn, type ReferenceRequest } from '@event-photos/testing/reference-srp';
+import { createPasswordLockout } from '#lib/cognito-attempts';
 import { CognitoRequestError } from '#lib/cognito-errors';
 import { allowsAuthFlow, type CognitoLocalData, type StoredClient, type StoredUser } from '#lib/cognito-local-data';
 import { N, createSrpFront, expectedSignature, serverKeyExchange, verifierOf, type SrpFront } from '#lib/cognito-srp';
@@ -33,22 +34,24 @@ function dataOf(users: StoredUser[] = [USER]): CognitoLocalData {
     client: async (clientId) => (clientId === CLIENT.ClientId ? CLIENT : undefined),
     user: async (_pool, username) =>
       users.find((user) => user.Username === username || user.Attributes?.some((attribute) => attribute.Value === username)),
+    pool: async (userPoolId) => ({ Id: userPoolId, UsernameAttributes: ['email'] }),
+    groupsOf: async () => [],
   };
 }
 
-function front(options: { now?: () => number; maxPending?: number; users?: StoredUser[] } = {}) {
-  const passwordSignIn = vi.fn(async (_clientId: string, userId: string, password: string) =>
-    password === (options.users ?? [USER]).find((user) => user.Username === userId)?.Password
-      ? { status: 200, body: TOKENS }
-      : { status: 400, body: { __type: 'InvalidPasswordException', message: 'Invalid password' } },
-  );
+function front(
+  options: { now?: () => number; maxPending?: number; users?: StoredUser[]; lockout?: ReturnType<typeof createPasswordLockout> } = {},
+) {
+  // What follows a proven password (cognito-user-flows.ts in the stack): here, tokens.
+  const signedIn = vi.fn(async (_client: StoredClient, _user: StoredUser): Promise<unknown> => TOKENS);
   const srp = createSrpFront({
     data: dataOf(options.users),
-    passwordSignIn,
+    signedIn,
+    ...(options.lockout ? { lockout: options.lockout } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.maxPending ? { maxPending: options.maxPending } : {}),
   });
-  return { srp, passwordSignIn };
+  return { srp, signedIn };
 }
 
 /** What a Cognito JSON call answers here: the front's result, or its error as Cognito's body. */
@@ -138,7 +141,7 @@ describe('the SRP math against amazon-cognito-identity-js', () => {
 
 describe('createSrpFront', () => {
   it('signs in the reference client with the right password', async () => {
-    const { srp, passwordSignIn } = front();
+    const { srp, signedIn } = front();
     const result = await referenceAgainst(srp, USER.Password!);
     expect(result.error).toBeUndefined();
     expect(result.idToken).toBe('id.token');
@@ -152,7 +155,7 @@ describe('createSrpFront', () => {
       },
     });
     // The tokens come from cognito-local's USER_PASSWORD_AUTH, as the user's id, once verified.
-    expect(passwordSignIn).toHaveBeenCalledExactlyOnceWith(CLIENT.ClientId, USER.Username, USER.Password);
+    expect(signedIn).toHaveBeenCalledExactlyOnceWith(CLIENT, USER);
     expect(srp.pendingCount()).toBe(0);
   });
 
@@ -185,19 +188,19 @@ describe('createSrpFront', () => {
     });
   });
 
-  it('answers a wrong password with NotAuthorizedException, without asking cognito-local', async () => {
-    const { srp, passwordSignIn } = front();
+  it('answers a wrong password with NotAuthorizedException, without signing in', async () => {
+    const { srp, signedIn } = front();
     const result = await referenceAgainst(srp, 'Local-Attendee-2!');
     expect(result.error).toMatchObject({ code: 'NotAuthorizedException', message: 'Incorrect username or password.' });
     expect(result.answers[1]).toEqual({
       status: 400,
       body: { __type: 'NotAuthorizedException', message: 'Incorrect username or password.' },
     });
-    expect(passwordSignIn).not.toHaveBeenCalled();
+    expect(signedIn).not.toHaveBeenCalled();
   });
 
   it('gives an unknown user a challenge that no password answers (existence stays hidden)', async () => {
-    const { srp, passwordSignIn } = front();
+    const { srp, signedIn } = front();
     const result = await referenceSignIn({
       userPoolId: USER_POOL_ID,
       clientId: CLIENT.ClientId,
@@ -211,7 +214,7 @@ describe('createSrpFront', () => {
     });
     expect(result.requests.map((request) => request.operation)).toEqual(['InitiateAuth', 'RespondToAuthChallenge']);
     expect(result.error).toMatchObject({ code: 'NotAuthorizedException', message: 'Incorrect username or password.' });
-    expect(passwordSignIn).not.toHaveBeenCalled();
+    expect(signedIn).not.toHaveBeenCalled();
   });
 
   it.each([
@@ -226,14 +229,14 @@ describe('createSrpFront', () => {
     ],
     ['another user name', (responses: Record<string, string>) => (responses['USERNAME'] = 'organizer@example.com')],
   ])('refuses %s', async (_name, tamper) => {
-    const { srp, passwordSignIn } = front();
+    const { srp, signedIn } = front();
     const result = await referenceAgainst(srp, USER.Password!, tamper);
     expect(result.error).toMatchObject({ code: 'NotAuthorizedException' });
-    expect(passwordSignIn).not.toHaveBeenCalled();
+    expect(signedIn).not.toHaveBeenCalled();
   });
 
   it('refuses a replayed or unknown secret block, and one issued to another client', async () => {
-    const { srp, passwordSignIn } = front();
+    const { srp, signedIn } = front();
     const result = await referenceAgainst(srp, USER.Password!);
     expect(result.idToken).toBe('id.token');
     const answered = result.requests[1]!.params;
@@ -251,18 +254,18 @@ describe('createSrpFront', () => {
 
     const otherClient = await referenceAgainst(srp, USER.Password!, (_responses, request) => (request['ClientId'] = 'other-client'));
     expect(otherClient.answers[1]).toEqual(expired);
-    expect(passwordSignIn).toHaveBeenCalledTimes(1);
+    expect(signedIn).toHaveBeenCalledTimes(1);
     expect(srp.pendingCount()).toBe(0);
   });
 
   it('forgets a challenge after its lifetime (3 minutes)', async () => {
     let now = 1_000_000;
-    const { srp, passwordSignIn } = front({ now: () => now });
+    const { srp, signedIn } = front({ now: () => now });
     const result = await referenceAgainst(srp, USER.Password!, () => {
       now += 3 * 60_000;
     });
     expect(result.error).toMatchObject({ code: 'NotAuthorizedException', message: 'Invalid session for the user, session is expired.' });
-    expect(passwordSignIn).not.toHaveBeenCalled();
+    expect(signedIn).not.toHaveBeenCalled();
   });
 
   it('keeps at most maxPending challenges, dropping the oldest', async () => {
@@ -292,20 +295,77 @@ describe('createSrpFront', () => {
     expect((await respond(blocks[4]!)).body.message).toBe('Incorrect username or password.');
   });
 
-  it('passes on what cognito-local says after a right signature (a password changed meanwhile reads as wrong)', async () => {
+  it('reads the user after a right signature (a password changed meanwhile reads as wrong) and passes on what follows', async () => {
     const user = { ...USER };
-    const { srp } = front({ users: [user] });
+    const { srp, signedIn } = front({ users: [user] });
     const changed = await referenceAgainst(srp, USER.Password!, () => (user.Password = 'Changed-Meanwhile-1!'));
     expect(changed.error).toMatchObject({ code: 'NotAuthorizedException', message: 'Incorrect username or password.' });
+    expect(signedIn).not.toHaveBeenCalled();
 
-    const failing = createSrpFront({
+    const refusing = createSrpFront({
       data: dataOf(),
-      passwordSignIn: async () => ({ status: 400, body: { __type: 'PasswordResetRequiredException', message: 'Password reset required' } }),
+      signedIn: async () => {
+        throw new CognitoRequestError(400, 'UserNotConfirmedException', 'User is not confirmed.');
+      },
     });
-    expect((await referenceAgainst(failing, USER.Password!)).error).toMatchObject({ code: 'PasswordResetRequiredException' });
-    const crashing = createSrpFront({ data: dataOf(), passwordSignIn: async () => ({ status: 500, body: null }) });
-    const crashed = await referenceAgainst(crashing, USER.Password!);
-    expect(crashed.answers[1]!.status).toBe(400);
+    expect((await referenceAgainst(refusing, USER.Password!)).error).toMatchObject({ code: 'UserNotConfirmedException' });
+  });
+
+  it('locks a user out after 5 wrong passwords: 1 s, then doubling; right or wrong, refused meanwhile', async () => {
+    let now = 1_000_000;
+    const lockout = createPasswordLockout({ now: () => now });
+    const { srp, signedIn } = front({ now: () => now, lockout });
+    const attempt = async (password: string) => (await referenceAgainst(srp, password)).error as { message?: string } | undefined;
+    for (let index = 0; index < 5; index++) expect((await attempt('Wrong-Password-1!'))?.message).toBe('Incorrect username or password.');
+    expect((await attempt(USER.Password!))?.message).toBe('Password attempts exceeded');
+    now += 999;
+    expect((await attempt(USER.Password!))?.message).toBe('Password attempts exceeded');
+    now += 1;
+    // The lockout is over: a 6th failure locks for 2 s, and attempts meanwhile do not count.
+    expect((await attempt('Wrong-Password-1!'))?.message).toBe('Incorrect username or password.');
+    now += 1_999;
+    expect((await attempt('Wrong-Password-1!'))?.message).toBe('Password attempts exceeded');
+    now += 1;
+    expect(await attempt(USER.Password!)).toBeUndefined();
+    expect(signedIn).toHaveBeenCalledTimes(1);
+    // A success starts the count again.
+    for (let index = 0; index < 4; index++) await attempt('Wrong-Password-1!');
+    expect(await attempt(USER.Password!)).toBeUndefined();
+  });
+
+  it('locks unknown names out alike, and gives them the same salt and UUID user id at every attempt', async () => {
+    const now = 1_000_000;
+    const lockout = createPasswordLockout({ now: () => now });
+    const { srp } = front({ now: () => now, lockout });
+    const challengeOf = async (username: string) =>
+      (
+        (await srp.initiate(CLIENT, { AuthParameters: { USERNAME: username, SRP_A: '2' } })) as {
+          ChallengeParameters: Record<string, string>;
+        }
+      ).ChallengeParameters;
+    const [first, second] = [await challengeOf('Nobody@example.com'), await challengeOf('nobody@example.com')];
+    expect(first.USER_ID_FOR_SRP).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(second.USER_ID_FOR_SRP).toBe(first.USER_ID_FOR_SRP);
+    expect(second.SALT).toBe(first.SALT);
+    expect((await challengeOf('somebody@example.com')).USER_ID_FOR_SRP).not.toBe(first.USER_ID_FOR_SRP);
+    // A known user's salt is stable too (until its password changes).
+    expect((await challengeOf(USER.Attributes![0]!.Value!)).SALT).toBe((await challengeOf(USER.Username)).SALT);
+
+    const unknown = (password: string) =>
+      referenceSignIn({
+        userPoolId: USER_POOL_ID,
+        clientId: CLIENT.ClientId,
+        username: 'nobody@example.com',
+        password,
+        send: async ({ operation, params }) => {
+          const answer = await answerOf(() => (operation === 'InitiateAuth' ? srp.initiate(CLIENT, params) : srp.respond(params)));
+          if (answer.status !== 200) throw Object.assign(new Error(answer.body.message), { code: answer.body.__type });
+          return answer.body;
+        },
+      });
+    for (let index = 0; index < 5; index++)
+      expect((await unknown('Any-Password-1!')).error?.message).toBe('Incorrect username or password.');
+    expect((await unknown('Any-Password-1!')).error?.message).toBe('Password attempts exceeded');
   });
 
   it.each([

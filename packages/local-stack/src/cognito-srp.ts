@@ -1,14 +1,16 @@
 import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { userLimitKey } from '#lib/cognito-attempts';
 import { CognitoRequestError, incorrectCredentials } from '#lib/cognito-errors';
-import type { CognitoLocalData, StoredClient } from '#lib/cognito-local-data';
+import type { CognitoLocalData, StoredClient, StoredUser } from '#lib/cognito-local-data';
 
 /**
  * Cognito's server side of USER_SRP_AUTH, for the local stack (cognito-local has no SRP). The
  * cognito-admin-guard hands it InitiateAuth with AuthFlow USER_SRP_AUTH, which it answers with a
  * PASSWORD_VERIFIER challenge (SALT, SRP_B, SECRET_BLOCK, USER_ID_FOR_SRP), and
  * RespondToAuthChallenge PASSWORD_VERIFIER, whose PASSWORD_CLAIM_SIGNATURE it checks against the
- * key derived from the user's verifier. Only then does it get the tokens from cognito-local with
- * USER_PASSWORD_AUTH (on the emulator's private port) and answer them as Cognito does.
+ * key derived from the user's verifier. Only then does `signedIn` answer (the user's state, then
+ * tokens or a NEW_PASSWORD_REQUIRED challenge: cognito-user-flows.ts). Wrong passwords count
+ * towards Cognito's lockout (`lockout`, cognito-attempts.ts), for unknown names too.
  *
  * Written apart from the browser client's srp.ts, with Node's crypto, so that the two sides check
  * each other; cognito-srp.test.ts checks this one against amazon-cognito-identity-js.
@@ -83,7 +85,7 @@ const HEX = /^[0-9a-fA-F]{1,1024}$/;
 const MAX_TEXT = 2048;
 
 interface PendingChallenge {
-  clientId: string;
+  client: StoredClient;
   poolName: string;
   userId: string;
   /** The name the client signed in with (USERNAME may repeat it instead of USER_ID_FOR_SRP). */
@@ -91,13 +93,29 @@ interface PendingChallenge {
   /** Undefined for an unknown user: its challenge is a decoy that no signature answers. */
   password: string | undefined;
   key: Buffer | undefined;
+  /** What the lockout counts this sign-in by (cognito-attempts.ts). */
+  limitKey: string;
   expiresAt: number;
+}
+
+/** What the password lockout needs from its keeper (cognito-attempts.ts's createPasswordLockout). */
+export interface SrpLockout {
+  check(key: string): void;
+  failed(key: string): void;
+  succeeded(key: string): void;
 }
 
 export interface SrpFrontOptions {
   data: CognitoLocalData;
-  /** cognito-local's InitiateAuth USER_PASSWORD_AUTH, on its private port (the answer as it came). */
-  passwordSignIn(clientId: string, userId: string, password: string): Promise<{ status: number; body: unknown }>;
+  /** The answer once the password is proven: the user's state checked, tokens or the next challenge. */
+  signedIn(client: StoredClient, user: StoredUser): Promise<unknown>;
+  /** Counts wrong passwords and refuses while a user is locked out; none when not given. */
+  lockout?: SrpLockout;
+  /**
+   * Makes the salt and USER_ID_FOR_SRP of an unknown user the same at each attempt, as Cognito's
+   * are (and a known user's salt stable until the password changes); drawn when not given.
+   */
+  secret?: Buffer;
   now?: () => number;
   /** How long a challenge can be answered: Cognito's default auth session is 3 minutes. */
   lifetimeMs?: number;
@@ -107,7 +125,16 @@ export interface SrpFrontOptions {
 
 export type SrpFront = ReturnType<typeof createSrpFront>;
 
-export function createSrpFront({ data, passwordSignIn, now = Date.now, lifetimeMs = 3 * 60_000, maxPending = 1_000 }: SrpFrontOptions) {
+export function createSrpFront({
+  data,
+  signedIn,
+  lockout,
+  secret = randomBytes(32),
+  now = Date.now,
+  lifetimeMs = 3 * 60_000,
+  maxPending = 1_000,
+}: SrpFrontOptions) {
+  const derived = (...parts: string[]) => createHmac('sha256', secret).update(parts.join('\u0000')).digest();
   // Insertion order is expiry order (one lifetime for all): the oldest come first.
   const pending = new Map<string, PendingChallenge>();
   /** Drops the expired challenges, and the oldest beyond room for `adding` more. */
@@ -127,21 +154,29 @@ export function createSrpFront({ data, passwordSignIn, now = Date.now, lifetimeM
       if (!HEX.test(srpA)) throw new CognitoRequestError(400, 'InvalidParameterException', 'SRP_A is not a valid SRP value');
       const A = BigInt(`0x${srpA}`);
       const poolName = client.UserPoolId.split('_')[1] ?? '';
-      const user = await data.user(client.UserPoolId, username);
-      const salt = bigOf(randomBytes(16));
-      // An unknown user gets a challenge all the same (the deployed client hides whether a user exists).
-      const known = user !== undefined && typeof user.Password === 'string';
-      const { B, key } = serverKeyExchange(A, known ? verifierOf(poolName, user.Username, user.Password!, salt) : bigOf(randomBytes(32)));
-      const userId = user?.Username ?? username;
+      const found = await data.user(client.UserPoolId, username);
+      // An unknown user gets a challenge all the same (the deployed client hides whether a user
+      // exists): a user id in the same UUID form and a salt, both the same at every attempt.
+      const user = found && typeof found.Password === 'string' ? found : undefined;
+      const salt = bigOf(
+        derived(
+          ...(user
+            ? ['salt', client.UserPoolId, user.Username, user.Password!]
+            : ['unknown salt', client.UserPoolId, username.toLowerCase()]),
+        ).subarray(0, 16),
+      );
+      const { B, key } = serverKeyExchange(A, user ? verifierOf(poolName, user.Username, user.Password!, salt) : bigOf(randomBytes(32)));
+      const userId = user?.Username ?? uuidOf(derived('unknown user', client.UserPoolId, username.toLowerCase()));
       const secretBlock = randomBytes(48).toString('base64');
       sweep(1);
       pending.set(secretBlock, {
-        clientId: client.ClientId,
+        client,
         poolName,
         userId,
         username,
-        password: known ? user.Password : undefined,
-        key: known ? key : undefined,
+        password: user?.Password,
+        key: user ? key : undefined,
+        limitKey: userLimitKey(client.UserPoolId, username, user),
         expiresAt: now() + lifetimeMs,
       });
       return {
@@ -170,28 +205,28 @@ export function createSrpFront({ data, passwordSignIn, now = Date.now, lifetimeM
       const challenge = pending.get(secretBlock);
       // One answer per challenge, right or wrong: a replayed secret block finds nothing.
       pending.delete(secretBlock);
-      if (!challenge || challenge.expiresAt <= now() || challenge.clientId !== clientId) {
+      if (!challenge || challenge.expiresAt <= now() || challenge.client.ClientId !== clientId) {
         throw new CognitoRequestError(400, 'NotAuthorizedException', 'Invalid session for the user, session is expired.');
       }
-      if (username !== challenge.userId && username !== challenge.username) throw incorrectCredentials();
-      if (!challenge.key || !challenge.password) throw incorrectCredentials();
-      const expected = Buffer.from(
-        expectedSignature(challenge.key, challenge.poolName, challenge.userId, Buffer.from(secretBlock, 'base64'), timestamp),
-      );
+      // Attempts during a lockout are refused, right or wrong, and do not count.
+      lockout?.check(challenge.limitKey);
+      const expected = challenge.key
+        ? Buffer.from(expectedSignature(challenge.key, challenge.poolName, challenge.userId, Buffer.from(secretBlock, 'base64'), timestamp))
+        : undefined;
       const given = Buffer.from(signature);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw incorrectCredentials();
-
-      const answer = await passwordSignIn(challenge.clientId, challenge.userId, challenge.password);
-      if (answer.status === 200) return withCognitoShape(answer.body);
-      const type = (answer.body as { __type?: unknown } | null)?.__type;
-      // The password changed since the challenge (cognito-local names it InvalidPasswordException).
-      if (type === 'InvalidPasswordException' || type === 'NotAuthorizedException') throw incorrectCredentials();
-      const message = (answer.body as { message?: unknown } | null)?.message;
-      throw new CognitoRequestError(
-        answer.status >= 500 ? 400 : answer.status,
-        typeof type === 'string' ? type : 'InvalidParameterException',
-        typeof message === 'string' ? message : 'The local Cognito emulator could not sign the user in',
-      );
+      const proven =
+        (username === challenge.userId || username === challenge.username) &&
+        expected !== undefined &&
+        given.length === expected.length &&
+        timingSafeEqual(given, expected);
+      // The user as it is now: the password may have changed since the challenge.
+      const user = proven ? await data.user(challenge.client.UserPoolId, challenge.userId) : undefined;
+      if (!user || user.Password !== challenge.password) {
+        lockout?.failed(challenge.limitKey);
+        throw incorrectCredentials();
+      }
+      lockout?.succeeded(challenge.limitKey);
+      return signedIn(challenge.client, user);
     },
 
     /** Challenges waiting for an answer (for tests). */
@@ -202,33 +237,13 @@ export function createSrpFront({ data, passwordSignIn, now = Date.now, lifetimeM
   };
 }
 
-/**
- * Cognito's RespondToAuthChallenge answer carries ExpiresIn (seconds) and TokenType; cognito-local's
- * USER_PASSWORD_AUTH leaves them out, so they come from the access token's own iat and exp.
- */
-function withCognitoShape(body: unknown): unknown {
-  const result = (body as { AuthenticationResult?: Record<string, unknown> } | null)?.AuthenticationResult;
-  if (!result || typeof result['AccessToken'] !== 'string') return body;
-  let expiresIn = result['ExpiresIn'];
-  if (typeof expiresIn !== 'number') {
-    try {
-      const claims = JSON.parse(Buffer.from(result['AccessToken'].split('.')[1] ?? '', 'base64url').toString('utf8')) as {
-        iat?: unknown;
-        exp?: unknown;
-      };
-      if (typeof claims.exp === 'number' && typeof claims.iat === 'number') expiresIn = claims.exp - claims.iat;
-    } catch {
-      // Not a JWT: leave ExpiresIn out, as cognito-local did.
-    }
-  }
-  return {
-    ...(body as object),
-    AuthenticationResult: {
-      ...result,
-      ...(typeof expiresIn === 'number' ? { ExpiresIn: expiresIn } : {}),
-      TokenType: result['TokenType'] ?? 'Bearer',
-    },
-  };
+/** A UUID (version 4 form) from 16 bytes of a digest. */
+function uuidOf(bytes: Buffer): string {
+  const hex = Buffer.from(bytes.subarray(0, 16)).toString('hex').split('');
+  hex[12] = '4';
+  hex[16] = '89ab'[Number.parseInt(hex[16]!, 16) & 3]!;
+  const text = hex.join('');
+  return `${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`;
 }
 
 function objectParameter(container: Record<string, unknown>, name: string): Record<string, unknown> {

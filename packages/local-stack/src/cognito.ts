@@ -15,15 +15,18 @@ import {
   ListUserPoolsCommand,
   GroupExistsException,
   UpdateUserPoolClientCommand,
+  UpdateUserPoolCommand,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { generateAdminCredentials, startCognitoAdminGuard, type AdminCredentials } from '#lib/cognito-admin-guard';
 import type { CognitoPrincipal } from '#lib/cognito-iam';
 import { cognitoLocalData } from '#lib/cognito-local-data';
+import type { CognitoPoolSettings } from '#lib/cognito-pool-settings';
 import type { SrpFront } from '#lib/cognito-srp';
 import { ensureSigningKey, signingKeyPreload } from '#lib/cognito-signing-key';
+import type { TokenIssuer } from '#lib/cognito-tokens';
+import { MAILBOX_PATH, type Mailbox } from '#lib/mailbox';
 import { LOOPBACK, freePort, waitFor } from '#lib/net';
-import type { UserPoolClientSettings } from '#lib/local-infra';
 
 export interface LocalCognito {
   endpoint: string;
@@ -31,6 +34,12 @@ export interface LocalCognito {
   adminCredentials: AdminCredentials;
   /** The local USER_SRP_AUTH (cognito-srp.ts), for tests. */
   srp: SrpFront;
+  /** The front's tokens (cognito-tokens.ts), for tests. */
+  tokens: TokenIssuer;
+  /** The e-mails Cognito would have sent (mailbox.ts). */
+  mailbox: Mailbox;
+  /** `GET {mailboxUrl}/messages?to=<email>`: those e-mails as JSON, newest first. */
+  mailboxUrl: string;
   /** Lets another key pair in, for what its IAM policy allows (cognito-iam.ts). */
   allow(principal: CognitoPrincipal): void;
   close(): Promise<void>;
@@ -59,17 +68,21 @@ setInterval(() => { try { process.kill(${process.pid}, 0); } catch { process.exi
 /**
  * cognito-local in a child process (it keeps its data in `.cognito/` under its working directory)
  * on a private port, behind the admin guard (cognito-admin-guard.ts), which alone listens on `port`
- * and answers USER_SRP_AUTH itself (cognito-srp.ts), reading users from that data folder.
+ * and answers the app client's calls itself (cognito-srp.ts, cognito-user-flows.ts), reading users
+ * from that data folder; it keeps its sessions and codes next to it (sessions.json, codes.json).
  * The child exits when its parent goes away, so no emulator outlives the stack.
  */
 export async function startCognito({
   directory,
   port,
   log,
+  now,
 }: {
   directory: string;
   port: number;
   log(line: Record<string, unknown>): void;
+  /** The front's clock (codes, lockouts, tokens), for tests that move time on. */
+  now?: () => number;
 }): Promise<LocalCognito> {
   const endpoint = `http://${LOOPBACK}:${port}`;
   await mkdir(path.join(directory, '.cognito'), { recursive: true });
@@ -81,7 +94,7 @@ export async function startCognito({
   const privatePort = await freePort();
   const entry = require.resolve('cognito-local/lib/bin/start.js');
   const signingKeyFile = path.join(directory, 'signing-key.json');
-  await ensureSigningKey(signingKeyFile);
+  const signingKey = await ensureSigningKey(signingKeyFile);
   const child: ChildProcess = spawn(
     process.execPath,
     ['-e', `${EXIT_WITH_PARENT} ${signingKeyPreload(signingKeyFile, entry)} require(${JSON.stringify(entry)});`],
@@ -113,6 +126,10 @@ export async function startCognito({
     upstream: { hostname: LOOPBACK, port: privatePort },
     credentials: adminCredentials,
     data: cognitoLocalData(path.join(directory, '.cognito', 'db')),
+    signingKey,
+    issuerBase: endpoint,
+    stateDirectory: directory,
+    ...(now ? { now } : {}),
     log,
   }).catch(async (error: unknown) => {
     await stopChild();
@@ -122,6 +139,9 @@ export async function startCognito({
     endpoint,
     adminCredentials,
     srp: guard.srp,
+    tokens: guard.tokens,
+    mailbox: guard.mailbox,
+    mailboxUrl: `${endpoint}${MAILBOX_PATH}`,
     allow: guard.allow,
     close: async () => {
       await new Promise<void>((resolve) => {
@@ -136,42 +156,44 @@ export async function startCognito({
 const POOL_NAME = 'event-photos-local';
 const CLIENT_NAME = 'event-photos-web';
 
-/** Creates (or finds, after a restart) the pool, the SPA client, the groups and the demo users. */
+/**
+ * Creates (or finds, after a restart) the pool, the SPA client, the groups and the demo users; the
+ * pool and client get infra.serverless.yml's settings (cognito-pool-settings.ts), on a data folder
+ * from before too.
+ */
 export async function ensureUserPool(
   { endpoint, adminCredentials }: Pick<LocalCognito, 'endpoint' | 'adminCredentials'>,
   users: DemoUser[],
-  client: UserPoolClientSettings,
+  { pool: poolSettings, client }: CognitoPoolSettings,
 ): Promise<UserPool> {
   const cognito = new CognitoIdentityProviderClient({ endpoint, region: 'local', credentials: adminCredentials });
   try {
     const pools = await cognito.send(new ListUserPoolsCommand({ MaxResults: 60 }));
     let userPoolId = pools.UserPools?.find((pool) => pool.Name === POOL_NAME)?.Id;
     if (!userPoolId) {
-      const created = await cognito.send(new CreateUserPoolCommand({ PoolName: POOL_NAME, UsernameAttributes: ['email'] }));
+      const created = await cognito.send(
+        new CreateUserPoolCommand({
+          PoolName: POOL_NAME,
+          ...poolSettings,
+          UsernameAttributes: poolSettings.UsernameAttributes ?? ['email'],
+        }),
+      );
       userPoolId = created.UserPool!.Id!;
+    } else {
+      // What UpdateUserPool may change (not the username attributes or the schema, as on AWS).
+      const { UsernameAttributes: _fixed, UsernameConfiguration: _alsoFixed, Schema: _schema, ...updatable } = poolSettings;
+      await cognito.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId, ...updatable }));
     }
     const clients = await cognito.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));
     let userPoolClientId = clients.UserPoolClients?.find((client) => client.ClientName === CLIENT_NAME)?.ClientId;
-    // The deployed client's auth flows, exactly: the guard enforces them and answers USER_SRP_AUTH.
+    // The deployed client's settings, exactly: the guard enforces its auth flows, token validity and attributes.
     if (!userPoolClientId) {
-      const created = await cognito.send(
-        new CreateUserPoolClientCommand({
-          UserPoolId: userPoolId,
-          ClientName: CLIENT_NAME,
-          GenerateSecret: client.GenerateSecret,
-          ExplicitAuthFlows: client.ExplicitAuthFlows,
-        }),
-      );
+      const created = await cognito.send(new CreateUserPoolClientCommand({ UserPoolId: userPoolId, ClientName: CLIENT_NAME, ...client }));
       userPoolClientId = created.UserPoolClient!.ClientId!;
     } else {
-      // A data folder from before may hold other flows (until SRP worked locally, USER_PASSWORD_AUTH too).
-      await cognito.send(
-        new UpdateUserPoolClientCommand({
-          UserPoolId: userPoolId,
-          ClientId: userPoolClientId,
-          ExplicitAuthFlows: client.ExplicitAuthFlows,
-        }),
-      );
+      // A data folder from before may hold other flows (until SRP worked locally, USER_PASSWORD_AUTH too) or validities.
+      const { GenerateSecret: _fixed, ...updatable } = client;
+      await cognito.send(new UpdateUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: userPoolClientId, ...updatable }));
     }
     for (const group of new Set(users.flatMap((user) => user.groups))) {
       await ignoreExisting(cognito.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group })));

@@ -7,20 +7,14 @@ import { startCdn } from '#lib/cdn';
 import type { AdminCredentials } from '#lib/cognito-admin-guard';
 import { ensureUserPool, startCognito, type DemoUser } from '#lib/cognito';
 import { functionsPrincipal } from '#lib/cognito-iam';
+import { cognitoPoolSettings, type TokenValidityOverrides } from '#lib/cognito-pool-settings';
 import { ensurePhotosTable } from '#lib/dynamodb';
 import { startInThread } from '#lib/emulator-threads';
 import { startHttpGateway } from '#lib/http-gateway';
 import { openApiOf } from '#lib/openapi';
 import type { LocalEndpoints } from '#lib/function-environment';
 import { prepareLocalFunctions, startLocalFunctions } from '#lib/local-functions';
-import {
-  bucketCorsRules,
-  cdnReadablePrefixes,
-  readInfra,
-  tableDefinition,
-  userPoolClientSettings,
-  type LocalResources,
-} from '#lib/local-infra';
+import { bucketCorsRules, cdnReadablePrefixes, readInfra, tableDefinition, type LocalResources } from '#lib/local-infra';
 import { LOOPBACK, freePort } from '#lib/net';
 import { createS3Notifications, type S3Notifications } from '#lib/s3-notifications';
 import { LOCAL_S3_CREDENTIALS } from '#lib/local-credentials';
@@ -50,6 +44,8 @@ export interface LocalStackOutputs {
   userPoolId: string;
   userPoolClientId: string;
   issuer: string;
+  /** The e-mails Cognito would send: `GET {mailboxUrl}/messages?to=<email>` (JSON, newest first). */
+  mailboxUrl: string;
   demoEventId: string;
   demoUsers: DemoUser[];
 }
@@ -66,6 +62,13 @@ export interface LocalStackOptions {
   environment?: Record<string, string>;
   /** Where the functions' log lines go; default: this process's stdout. */
   onFunctionLog?(functionName: string, line: string): void;
+  /**
+   * Token lifetimes in place of the SPA client's (infra.serverless.yml), e.g.
+   * `{ idTokenValiditySeconds: 5 }` for a test that sees a session outlive its ID token. Applied
+   * to the client as its settings (DescribeUserPoolClient shows them); the next start without
+   * them restores the file's.
+   */
+  cognito?: TokenValidityOverrides;
 }
 
 export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
@@ -124,7 +127,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     );
 
     const [pool] = await Promise.all([
-      ensureUserPool(cognito, DEMO_USERS, userPoolClientSettings(infra)),
+      ensureUserPool(cognito, DEMO_USERS, cognitoPoolSettings(infra, options.cognito)),
       ensurePhotosTable(dynamodb.endpoint, tableDefinition(infra, TABLE)),
     ]);
     const outputs: LocalStackOutputs = {
@@ -140,6 +143,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       userPoolId: pool.userPoolId,
       userPoolClientId: pool.userPoolClientId,
       issuer: pool.issuer,
+      mailboxUrl: cognito.mailboxUrl,
       demoEventId: DEMO_EVENT.eventId,
       demoUsers: DEMO_USERS,
     };
