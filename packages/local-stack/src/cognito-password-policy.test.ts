@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CognitoRequestError } from '#lib/cognito-errors';
+import type { PasswordPolicy } from '#lib/cognito-local-data';
 import { checkPassword, temporaryPassword } from '#lib/cognito-password-policy';
 
 // The deployed pool's policy (infra.serverless.yml).
 const POLICY = { MinimumLength: 12, RequireUppercase: true, RequireLowercase: true, RequireNumbers: true, RequireSymbols: true };
 
-const refusal = (password: unknown, policy = POLICY) => {
+const refusal = (password: unknown, policy: PasswordPolicy = POLICY) => {
   try {
     checkPassword(password, policy);
     return undefined;
