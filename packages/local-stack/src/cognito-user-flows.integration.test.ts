@@ -563,8 +563,25 @@ describe('NEW_PASSWORD_REQUIRED after an invitation', () => {
       message: 'Temporary password has expired and must be reset by an administrator.',
     });
     clockOffset = 0;
+    // The administrator sends a new temporary password (MessageAction RESEND); the old one stops working.
+    const resending = admin();
+    try {
+      await resending.send(
+        new AdminCreateUserCommand({
+          UserPoolId: pool.userPoolId,
+          Username: email,
+          MessageAction: 'RESEND',
+          DesiredDeliveryMediums: ['EMAIL'],
+        }),
+      );
+    } finally {
+      resending.destroy();
+    }
+    const [resent] = await mail(email);
+    expect(resent!.code).not.toBe('Temporary-Pass-1!');
+    await expect(signInAs(email, 'Temporary-Pass-1!')).rejects.toMatchObject({ code: 'NotAuthorizedException' });
 
-    const fresh = (await errorOf(signInAs(email, 'Temporary-Pass-1!'))) as NewPasswordRequiredError;
+    const fresh = (await errorOf(signInAs(email, resent!.code))) as NewPasswordRequiredError;
     const cognitoSdk = sdk();
     try {
       const answer = await cognitoSdk.send(

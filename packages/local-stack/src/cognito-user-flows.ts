@@ -389,23 +389,35 @@ export function createUserFlows(options: UserFlowsOptions) {
           : checkPassword(call['TemporaryPassword'], policy, 'temporaryPassword');
       const action = call['MessageAction'];
       let user: StoredUser | undefined;
+      let answer: Record<string, unknown>;
       if (action === 'RESEND') {
-        user = await data.user(pool.Id, text(call, 'Username'));
-        if (!user) throw new CognitoRequestError(400, 'UserNotFoundException', 'User does not exist.');
-        if (user.UserStatus !== 'FORCE_CHANGE_PASSWORD') {
+        const existing = await data.user(pool.Id, text(call, 'Username'));
+        if (!existing) throw new CognitoRequestError(400, 'UserNotFoundException', 'User does not exist.');
+        if (existing.UserStatus !== 'FORCE_CHANGE_PASSWORD') {
           throw new CognitoRequestError(
             400,
             'UnsupportedUserStateException',
-            `Resend not possible. ${user.Username} status is not FORCE_CHANGE_PASSWORD.`,
+            `Resend not possible. ${existing.Username} status is not FORCE_CHANGE_PASSWORD.`,
           );
         }
-        await write('AdminSetUserPassword', { UserPoolId: pool.Id, Username: user.Username, Password: temporary, Permanent: false });
+        await write('AdminSetUserPassword', { UserPoolId: pool.Id, Username: existing.Username, Password: temporary, Permanent: false });
+        user = (await data.user(pool.Id, existing.Username)) ?? existing;
+        answer = {
+          User: {
+            Username: user.Username,
+            Attributes: user.Attributes,
+            Enabled: user.Enabled,
+            UserStatus: user.UserStatus,
+            UserCreateDate: dateSeconds(user.UserCreateDate),
+            UserLastModifiedDate: dateSeconds(user.UserLastModifiedDate),
+          },
+        };
       } else {
-        const created = await write('AdminCreateUser', { ...call, TemporaryPassword: temporary, MessageAction: 'SUPPRESS' });
-        user = (created['User'] as { Username?: string } | undefined)?.Username
-          ? await data.user(pool.Id, (created['User'] as { Username: string }).Username)
-          : undefined;
-        if (action === 'SUPPRESS') return created;
+        // cognito-local would send nothing it can (SMS by default) and fail after creating the user: the front sends.
+        answer = await write('AdminCreateUser', { ...call, TemporaryPassword: temporary, MessageAction: 'SUPPRESS' });
+        if (action === 'SUPPRESS') return answer;
+        const username = (answer['User'] as { Username?: unknown } | undefined)?.Username;
+        user = typeof username === 'string' ? await data.user(pool.Id, username) : undefined;
       }
       const email = attributeOf(user, 'email');
       const mediums = call['DesiredDeliveryMediums'];
@@ -418,19 +430,7 @@ export function createUserFlows(options: UserFlowsOptions) {
           code: temporary,
         });
       }
-      const answer = user && (await data.user(pool.Id, user.Username));
-      return answer
-        ? {
-            User: {
-              Username: answer.Username,
-              Attributes: answer.Attributes,
-              Enabled: answer.Enabled,
-              UserStatus: answer.UserStatus,
-              UserCreateDate: dateSeconds(answer.UserCreateDate),
-              UserLastModifiedDate: dateSeconds(answer.UserLastModifiedDate),
-            },
-          }
-        : {};
+      return answer;
     },
 
     /** AdminSetUserPassword: the policy holds for administrators too. */
