@@ -206,7 +206,7 @@ describe('signIn sends what the reference client sends', () => {
     });
     const { requests } = stubFetch(
       json(200, challenge),
-      json(200, { AuthenticationResult: { IdToken: 'id', AccessToken: 'access', ExpiresIn: 3600 } }),
+      json(200, { AuthenticationResult: { IdToken: 'id', AccessToken: 'access', RefreshToken: 'refresh', ExpiresIn: 3600 } }),
     );
     await signIn({
       cognitoEndpoint: 'http://127.0.0.1:9/',
