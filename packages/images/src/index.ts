@@ -1,1 +1,2 @@
 export * from '#lib/sharp-photo-renderer';
+export * from '#lib/strip-metadata';
