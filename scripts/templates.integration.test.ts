@@ -136,19 +136,25 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
     name: 'initiateUpload',
     permissions: {
       'dynamodb:GetItem': TABLE_ARN,
+      'dynamodb:BatchGetItem': TABLE_ARN,
       'dynamodb:PutItem': TABLE_ARN,
       'dynamodb:UpdateItem': TABLE_ARN,
       's3:PutObject': UPLOADS_ARN,
+      ...GROUP_CHECK,
     },
   },
   'services/photos-api/src/http/list-photos.handler': {
     name: 'listPhotos',
-    // The event's item, then its photos through the two ready-time indexes only.
-    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:Query': [`${TABLE_ARN}/index/byReady`, `${TABLE_ARN}/index/byUploader`] },
+    // The event's item and the caller's membership, then its photos through the two ready-time indexes only.
+    permissions: {
+      'dynamodb:BatchGetItem': TABLE_ARN,
+      'dynamodb:Query': [`${TABLE_ARN}/index/byReady`, `${TABLE_ARN}/index/byUploader`],
+      ...GROUP_CHECK,
+    },
   },
   'services/photos-api/src/http/get-photo.handler': {
     name: 'getPhoto',
-    permissions: { 'dynamodb:GetItem': TABLE_ARN },
+    permissions: { 'dynamodb:BatchGetItem': TABLE_ARN, ...GROUP_CHECK },
   },
   'services/photos-api/src/http/create-event.handler': {
     name: 'createEvent',
@@ -156,12 +162,13 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
   },
   'services/photos-api/src/http/edit-photo.handler': {
     name: 'editPhoto',
-    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN, ...GROUP_CHECK },
+    permissions: { 'dynamodb:BatchGetItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN, ...GROUP_CHECK },
   },
   'services/photos-api/src/http/delete-photo.handler': {
     name: 'deletePhoto',
     permissions: {
       'dynamodb:GetItem': TABLE_ARN,
+      'dynamodb:BatchGetItem': TABLE_ARN,
       'dynamodb:UpdateItem': TABLE_ARN,
       'dynamodb:DeleteItem': TABLE_ARN,
       's3:DeleteObject': [UPLOADS_ARN, PUBLISHED_ARN],
@@ -172,6 +179,7 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
     name: 'batchDeletePhotos',
     permissions: {
       'dynamodb:GetItem': TABLE_ARN,
+      'dynamodb:BatchGetItem': TABLE_ARN,
       'dynamodb:UpdateItem': TABLE_ARN,
       'dynamodb:DeleteItem': TABLE_ARN,
       's3:DeleteObject': [UPLOADS_ARN, PUBLISHED_ARN],
@@ -180,15 +188,46 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
   },
   'services/photos-api/src/http/list-events.handler': {
     name: 'listEvents',
-    permissions: { 'dynamodb:Query': `${TABLE_ARN}/index/gsi1`, ...GROUP_CHECK },
+    // The index of the caller's events, then those events and the caller's access items from the table.
+    permissions: { 'dynamodb:Query': `${TABLE_ARN}/index/gsi1`, 'dynamodb:BatchGetItem': TABLE_ARN, ...GROUP_CHECK },
   },
   'services/photos-api/src/http/get-event.handler': {
     name: 'getEvent',
-    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:Query': TABLE_ARN, ...GROUP_CHECK },
+    permissions: {
+      'dynamodb:BatchGetItem': TABLE_ARN,
+      'dynamodb:Query': [`${TABLE_ARN}/index/byReady`, `${TABLE_ARN}/index/byUploader`],
+      ...GROUP_CHECK,
+    },
   },
   'services/photos-api/src/http/update-event.handler': {
     name: 'updateEvent',
-    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN, ...GROUP_CHECK },
+    permissions: { 'dynamodb:BatchGetItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN, ...GROUP_CHECK },
+  },
+  'services/photos-api/src/http/create-invite.handler': {
+    name: 'createInvite',
+    permissions: { 'dynamodb:BatchGetItem': TABLE_ARN, 'dynamodb:PutItem': TABLE_ARN, ...GROUP_CHECK },
+  },
+  'services/photos-api/src/http/list-invites.handler': {
+    name: 'listInvites',
+    permissions: { 'dynamodb:BatchGetItem': TABLE_ARN, 'dynamodb:Query': TABLE_ARN, ...GROUP_CHECK },
+  },
+  'services/photos-api/src/http/revoke-invite.handler': {
+    name: 'revokeInvite',
+    permissions: { 'dynamodb:BatchGetItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN, ...GROUP_CHECK },
+  },
+  'services/photos-api/src/http/join-event.handler': {
+    name: 'joinEvent',
+    // Any signed-in user: no group check. The attempt counter, the event and the invite, then one
+    // transaction (the invite's ConditionCheck, the membership's Update).
+    permissions: { 'dynamodb:BatchGetItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN, 'dynamodb:ConditionCheckItem': TABLE_ARN },
+  },
+  'services/photos-api/src/http/list-members.handler': {
+    name: 'listMembers',
+    permissions: { 'dynamodb:BatchGetItem': TABLE_ARN, 'dynamodb:Query': TABLE_ARN, ...GROUP_CHECK },
+  },
+  'services/photos-api/src/http/remove-member.handler': {
+    name: 'removeMember',
+    permissions: { 'dynamodb:BatchGetItem': TABLE_ARN, 'dynamodb:DeleteItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN, ...GROUP_CHECK },
   },
   'services/photos-api/src/s3/process-uploaded-photo.handler': {
     name: 'processUploadedPhoto',
@@ -326,14 +365,20 @@ describe('API stack (serverless.yml)', () => {
   it('routes every HTTP API route through the Cognito JWT authorizer', () => {
     const routes = ofType(api, 'AWS::ApiGatewayV2::Route');
     expect(routes.map(([, route]) => props(route)['RouteKey']).sort()).toEqual([
+      'DELETE /events/{eventId}/invites/{inviteId}',
+      'DELETE /events/{eventId}/members/{memberId}',
       'DELETE /events/{eventId}/photos/{photoId}',
       'GET /events',
       'GET /events/{eventId}',
+      'GET /events/{eventId}/invites',
+      'GET /events/{eventId}/members',
       'GET /events/{eventId}/photos',
       'GET /events/{eventId}/photos/{photoId}',
       'PATCH /events/{eventId}',
       'PATCH /events/{eventId}/photos/{photoId}',
       'POST /events',
+      'POST /events/{eventId}/invites',
+      'POST /events/{eventId}/members',
       'POST /events/{eventId}/photos/batch-delete',
       'POST /events/{eventId}/photos/initiate-upload',
     ]);
@@ -503,15 +548,32 @@ describe('API stack (serverless.yml)', () => {
       ([, expected]) => 'cognito-idp:AdminListGroupsForUser' in expected.permissions,
     );
     expect(withPool.sort()).toEqual(checking.map(([handler]) => handler).sort());
+    // Every function that decides organizer rights: all the event's routes but joining, which anyone may.
     expect(checking.map(([, expected]) => expected.name).sort()).toEqual([
       'batchDeletePhotos',
       'createEvent',
+      'createInvite',
       'deletePhoto',
       'editPhoto',
       'getEvent',
+      'getPhoto',
+      'initiateUpload',
       'listEvents',
+      'listInvites',
+      'listMembers',
+      'listPhotos',
+      'removeMember',
+      'revokeInvite',
       'updateEvent',
     ]);
+  });
+
+  it("gives the web app's address (param webAppUrl, else webOrigin) to createInvite, and only to it, for the invite links", () => {
+    const withUrl = ofType(api, 'AWS::Lambda::Function').flatMap(([, fn]) => {
+      const variables = ((props(fn)['Environment'] as JsonObject | undefined)?.['Variables'] ?? {}) as JsonObject;
+      return variables['WEB_APP_URL'] === undefined ? [] : [[props(fn)['Handler'], variables['WEB_APP_URL']]];
+    });
+    expect(withUrl).toEqual([['services/photos-api/src/http/create-invite.handler', WEB_ORIGIN]]);
   });
 
   it("gives every function the one origin the HTTP API's CORS allows (the webOrigin parameter), for the CORS headers it sets", () => {

@@ -1,9 +1,10 @@
-import { ValidationError, eventIdSchema, photoIdSchema } from '@event-photos/core';
+import { ValidationError, eventIdSchema, memberIdSchema, photoIdSchema } from '@event-photos/core';
 
 // Every cursor the adapters hand out, opaque to callers. A page cursor is the base64url JSON of
-// the key the next page starts after, with a version of its own per list (events 1, photos 2), so
-// a cursor of one list is refused by the other; a feed cursor is binary (see below). Any cursor
-// these functions did not make is refused with a ValidationError on the field it came in.
+// the key the next page starts after, with a version of its own per list (events 1, photos 2,
+// members 3), so a cursor of one list is refused by the others; a feed cursor is binary (see
+// below). Any cursor these functions did not make is refused with a ValidationError on the field
+// it came in.
 
 function encodePageCursor(version: number, fields: Record<string, string>): string {
   return Buffer.from(JSON.stringify({ v: version, ...fields })).toString('base64url');
@@ -21,7 +22,7 @@ function decodePageCursor<T>(cursor: string, version: number, accept: (fields: R
   throw new ValidationError('cursor', 'cursor is not a valid page cursor');
 }
 
-// ---------------------------------------------------------------- events (photo-repository.ts)
+// ---------------------------------------------------------------- a user's events (membership-repository.ts)
 
 /** A later page of events starts below the index key `{createdAt}#{eventId}` of the last event listed. */
 export function encodeEventCursor(gsi1sk: string): string {
@@ -38,6 +39,15 @@ export function decodeEventCursor(cursor: string): { createdAt: string; eventId:
       ? { createdAt, eventId: eventId as string }
       : undefined,
   );
+}
+
+// ---------------------------------------------------------------- members (membership-repository.ts)
+
+/** A later page of members starts after the member `memberId` (the last one the previous page examined). */
+export const encodeMemberCursor = (memberId: string) => encodePageCursor(3, { memberId });
+
+export function decodeMemberCursor(cursor: string): string {
+  return decodePageCursor(cursor, 3, ({ memberId }) => (memberIdSchema.safeParse(memberId).success ? (memberId as string) : undefined));
 }
 
 // ---------------------------------------------------------------- photos (photo-listing.ts)

@@ -1,4 +1,4 @@
-import { foldForSearch, type Photo, type Upload } from '@event-photos/core';
+import { foldForSearch, type Photo, type PhotoEvent, type Upload } from '@event-photos/core';
 
 // Photo items carry, besides the photo, what listing needs. Two local secondary indexes of the
 // event's partition order them; LSIs, not GSIs, because only they can be read strongly consistent,
@@ -46,4 +46,10 @@ export function photoOfItem(item: Record<string, unknown>): Photo {
 export function uploadOfItem(item: Record<string, unknown>): Upload {
   const { pk: _pk, sk: _sk, ttl: _ttl, ...upload } = item;
   return { ...upload, status: upload['status'] ?? 'pending' } as Upload;
+}
+
+/** The event of an EVENT item, without the table's keys (nor the all-events index keys older items carry). */
+export function eventOfItem(item: Record<string, unknown>): PhotoEvent {
+  const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...event } = item;
+  return event as unknown as PhotoEvent;
 }

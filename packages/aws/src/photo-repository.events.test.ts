@@ -1,11 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ValidationError, type PhotoEvent } from '@event-photos/core';
+import { ConditionalCheckFailedException, DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { PhotoEvent } from '@event-photos/core';
+import { memberIdOf } from '#lib/membership-items';
 import { PhotoRepository } from '#lib/photo-repository';
 
-// The event methods of the repository: the events index, the photo count, the organizer's update.
+// The event methods of the repository: creation with its organizer's access item, the photo
+// count, the organizer's update.
 const TABLE = 'photos-test';
 const ddb = mockClient(DynamoDBDocumentClient);
 const repository = new PhotoRepository(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })), TABLE);
@@ -18,77 +20,58 @@ const event: PhotoEvent = {
   organizerId: 'organizer-sub',
   createdAt: '2026-05-01T10:00:00.000Z',
 };
-const keys = { pk: 'EVENT#summit-2026', sk: 'EVENT', gsi1pk: 'EVENTS', gsi1sk: '2026-05-01T10:00:00.000Z#summit-2026' };
+const keys = { pk: 'EVENT#summit-2026', sk: 'EVENT' };
+/** What events written before invites existed carry: the keys of an index of all events. */
+const legacyIndexKeys = { gsi1pk: 'EVENTS', gsi1sk: '2026-05-01T10:00:00.000Z#summit-2026' };
 
 beforeEach(() => {
   ddb.reset();
 });
 
 describe('createEvent / getEvent', () => {
-  it('writes the event with its events-index keys, only if absent', async () => {
-    ddb.on(PutCommand).resolves({});
+  it("writes the event, only if absent, and its organizer's access item (gsi1: the organizer's events) in one transaction", async () => {
+    ddb.on(TransactWriteCommand).resolves({});
     await expect(repository.createEvent(event)).resolves.toBe(true);
-    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input).toEqual({
-      TableName: TABLE,
-      Item: { ...keys, ...event },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    });
+    expect(ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems).toEqual([
+      { Put: { TableName: TABLE, Item: { ...keys, ...event }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: TABLE,
+          Item: {
+            pk: 'EVENT#summit-2026',
+            sk: `MEMBER#${memberIdOf('summit-2026', 'organizer-sub')}`,
+            gsi1pk: 'MEMBER#organizer-sub',
+            gsi1sk: '2026-05-01T10:00:00.000Z#summit-2026',
+            eventId: 'summit-2026',
+            userId: 'organizer-sub',
+            organizer: true,
+          },
+        },
+      },
+    ]);
+  });
+
+  it('writes an event without an organizer alone', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    const { organizerId: _organizer, ...legacy } = event;
+    await expect(repository.createEvent(legacy)).resolves.toBe(true);
+    expect(ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems).toHaveLength(1);
   });
 
   it('answers false, overwriting nothing, when the event exists', async () => {
-    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+    ddb.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }],
+      }),
+    );
     await expect(repository.createEvent(event)).resolves.toBe(false);
   });
 
-  it('reads the event without any key', async () => {
-    ddb.on(GetCommand).resolves({ Item: { ...keys, ...event } });
+  it('reads the event without any key, an older one without its index keys too', async () => {
+    ddb.on(GetCommand).resolves({ Item: { ...keys, ...legacyIndexKeys, ...event } });
     await expect(repository.getEvent('summit-2026')).resolves.toEqual(event);
-  });
-});
-
-describe('listEvents', () => {
-  it('queries the events index newest first, with the limit', async () => {
-    ddb.on(QueryCommand).resolves({ Items: [{ ...keys, ...event }] });
-    await expect(repository.listEvents({ limit: 10 })).resolves.toEqual({ items: [event], nextCursor: null });
-    expect(ddb.commandCalls(QueryCommand)[0]!.args[0].input).toEqual({
-      TableName: TABLE,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :events',
-      ExpressionAttributeValues: { ':events': 'EVENTS' },
-      ScanIndexForward: false,
-      Limit: 10,
-      ExclusiveStartKey: undefined,
-    });
-  });
-
-  it('turns LastEvaluatedKey into an opaque cursor that round-trips into ExclusiveStartKey', async () => {
-    ddb
-      .on(QueryCommand)
-      .resolvesOnce({ Items: [{ ...keys, ...event }], LastEvaluatedKey: keys })
-      .resolvesOnce({ Items: [] });
-    const first = await repository.listEvents({ limit: 1 });
-    expect(first.nextCursor).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(first.nextCursor).not.toContain('summit');
-
-    await repository.listEvents({ limit: 1, cursor: first.nextCursor! });
-    expect(ddb.commandCalls(QueryCommand)[1]!.args[0].input.ExclusiveStartKey).toEqual(keys);
-  });
-
-  const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  it.each([
-    'garbage',
-    '',
-    cursorOf({ v: 1 }),
-    cursorOf({ v: 2, createdAt: event.createdAt, eventId: 'summit-2026' }),
-    cursorOf({ v: 1, createdAt: event.createdAt, eventId: '../x' }),
-    cursorOf({ v: 1, createdAt: 'yesterday', eventId: 'summit-2026' }),
-    cursorOf({ v: 1, after: '01890a5d-ac96-774b-bcce-b302099a8057' }), // a photo list cursor
-    cursorOf(null),
-  ])('rejects the cursor %j with a ValidationError on field cursor, without querying', async (cursor) => {
-    const error = await repository.listEvents({ limit: 1, cursor }).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ValidationError);
-    expect((error as ValidationError).field).toBe('cursor');
-    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
   });
 });
 
@@ -110,6 +93,20 @@ describe('countPhotos', () => {
       ExclusiveStartKey: undefined,
     });
     expect(second!.ExclusiveStartKey).toEqual({ pk: 'EVENT#summit-2026', sk: 'PHOTO#x' });
+  });
+
+  it("counts one uploader's through the byUploader index", async () => {
+    ddb.on(QueryCommand).resolves({ Count: 3 });
+    await expect(repository.countPhotos('summit-2026', 'user-1')).resolves.toBe(3);
+    expect(ddb.commandCalls(QueryCommand)[0]!.args[0].input).toEqual({
+      TableName: TABLE,
+      IndexName: 'byUploader',
+      KeyConditionExpression: 'pk = :pk AND begins_with(uploaderKey, :uploader)',
+      ExpressionAttributeValues: { ':pk': 'EVENT#summit-2026', ':uploader': 'user-1#' },
+      Select: 'COUNT',
+      ConsistentRead: true,
+      ExclusiveStartKey: undefined,
+    });
   });
 
   it('is 0 for an event without photos', async () => {

@@ -1,10 +1,19 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { BatchedGets } from '#lib/batched-gets';
 import { unlessConditionFails } from '#lib/conditional-write';
 import { EVENT_SK, eventPk, hashSk, photoSk, quotaSk, quotaTotalSk, uploadSk } from '#lib/table-keys';
-import { READY_INDEX, isReady, photoOfItem, readyAttributes, searchAttributes, uploadOfItem } from '#lib/photo-items';
-import { decodeEventCursor, encodeEventCursor } from '#lib/cursors';
+import {
+  READY_INDEX,
+  UPLOADER_INDEX,
+  eventOfItem,
+  isReady,
+  photoOfItem,
+  readyAttributes,
+  searchAttributes,
+  uploadOfItem,
+} from '#lib/photo-items';
+import { organizerAccessItem } from '#lib/membership-items';
 import { failed, itemOf, transactWrite, type CancellationReason, type TransactAction } from '#lib/transactions';
 import {
   foldForSearch,
@@ -15,8 +24,6 @@ import {
   type UploadQuotas,
   type EditPhotoRequest,
   type HashClaim,
-  type Page,
-  type PageRequest,
   type Photo,
   type PhotoEvent,
   type PhotoStore,
@@ -31,18 +38,14 @@ import {
 //   pk EVENT#{eventId}  sk HASH#{sha256}              the claim of the one photo of the event with these bytes
 //   pk EVENT#{eventId}  sk QUOTA#{scope}#{hour}       uploads and bytes initiated in a clock hour (TTL)
 //   pk EVENT#{eventId}  sk QUOTA#{scope}#TOTAL        photos and bytes held; scope EVENT or USER#{sub}
+//   pk EVENT#{eventId}  sk MEMBER#{memberId}          who may see the event: its organizer, each member
+//   pk EVENT#{eventId}  sk INVITE#{inviteId}          an invite: its code's SHA-256, rights, expiry
+// and one partition per user: pk USER#{sub} sk JOINS#{window}, the user's join attempts (TTL).
 // Each decision of an upload's life is one transaction over these items: reserveUpload (the hour's
 // counters and the upload), acceptPhoto (the photo, its claim, the totals and the upload's status),
 // deletePhoto (the same, taken back). So no crash, retry or race leaves a count without its photo.
-// Events live in partitions of their own, so listing them needs an index: every event item also
-// carries gsi1pk EVENTS / gsi1sk {createdAt}#{eventId} (index gsi1, newest first in reverse).
-// One index partition for all events is fine at the rate events are created (a few a day).
-export const EVENTS_INDEX = 'gsi1';
-const EVENTS_GSI_PK = 'EVENTS';
-const eventIndexKeys = (event: { eventId: string; createdAt: string }) => ({
-  gsi1pk: EVENTS_GSI_PK,
-  gsi1sk: `${event.createdAt}#${event.eventId}`,
-});
+// Members and invites are the MembershipRepository's (membership-repository.ts, which shares this
+// class's batched reads); the organizer's access item is written here, with the event (createEvent).
 /**
  * Initiated uploads are kept 30 days after their URL expires: processing needs the record, and a
  * failed S3 event may wait up to 14 days in the failure queue before it is reconciled.
@@ -53,8 +56,6 @@ const DELETE_ATTEMPTS = 3;
 /** How many accepted photos' uploaders an instance remembers, so markPhotoReady needs no read. */
 const REMEMBERED_UPLOADERS = 1000;
 
-type Keys = { pk: string; sk: string };
-type IndexKeys = { gsi1pk?: string; gsi1sk?: string };
 type Scope = 'user' | 'event';
 /** A quota counter item and its limits. */
 interface Counter {
@@ -66,71 +67,63 @@ interface Counter {
 
 /** PhotoStore on the single table (the promises of each method are in @event-photos/core's photo-store.ts). */
 export class PhotoRepository implements PhotoStore {
-  /** The reads a handler starts together share one round trip. */
-  private readonly gets: BatchedGets;
   /** `eventId/photoId` → uploaderId of the photos this instance accepted (their index keys need it). */
   private readonly uploaders = new Map<string, string>();
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {
-    this.gets = new BatchedGets(db, tableName);
-  }
+    /** The reads a handler starts together share one round trip (with a MembershipRepository's too, when it is given the same). */
+    private readonly gets = new BatchedGets(db, tableName),
+  ) {}
 
   async getEvent(eventId: string): Promise<PhotoEvent | null> {
     const event = await this.gets.get({ pk: eventPk(eventId), sk: EVENT_SK });
-    return event ? toEvent(event as unknown as PhotoEvent & Keys & IndexKeys) : null;
-  }
-
-  /** Creates the event; false when it already exists (nothing is overwritten). */
-  async createEvent(event: PhotoEvent): Promise<boolean> {
-    const written = await unlessConditionFails(
-      this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: eventPk(event.eventId), sk: EVENT_SK, ...eventIndexKeys(event), ...event },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
-    );
-    return written !== undefined;
-  }
-
-  /** Every event, newest first. The cursor is the opaque form of the last event's index key. */
-  async listEvents({ limit, cursor }: PageRequest): Promise<Page<PhotoEvent>> {
-    const after = cursor === undefined ? undefined : decodeEventCursor(cursor);
-    const result = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        IndexName: EVENTS_INDEX,
-        KeyConditionExpression: 'gsi1pk = :events',
-        ExpressionAttributeValues: { ':events': EVENTS_GSI_PK },
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: after && { pk: eventPk(after.eventId), sk: EVENT_SK, ...eventIndexKeys(after) },
-      }),
-    );
-    const items = (result.Items ?? []).map((item) => toEvent(item as PhotoEvent & Keys & IndexKeys));
-    const last = result.LastEvaluatedKey?.['gsi1sk'] as string | undefined;
-    return { items, nextCursor: last ? encodeEventCursor(last) : null };
+    return event ? eventOfItem(event) : null;
   }
 
   /**
-   * The number of ready photos of an event, counted when asked: a COUNT Query of the sparse byReady
-   * index (only ready photos have its key), paged by DynamoDB per 1 MB read (about a thousand
-   * photos). Exact, and nothing to keep in step on the write path.
+   * One TransactWriteItems: the event, on condition it is new, and its organizer's access item
+   * (which lists the event among theirs). False when the event exists: nothing is overwritten.
    */
-  async countPhotos(eventId: string): Promise<number> {
+  async createEvent(event: PhotoEvent): Promise<boolean> {
+    const reasons = await transactWrite(this.db, [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { pk: eventPk(event.eventId), sk: EVENT_SK, ...event },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...(event.organizerId === undefined
+        ? []
+        : [{ Put: { TableName: this.tableName, Item: organizerAccessItem(event, event.organizerId) } } satisfies TransactAction]),
+    ]);
+    if (!reasons) return true;
+    if (failed(reasons, 0)) return false;
+    throw unexplained('createEvent', reasons);
+  }
+
+  /**
+   * The number of ready photos of an event, or of one uploader's, counted when asked: a COUNT
+   * Query of the sparse byReady index (byUploader for one uploader; only ready photos have their
+   * keys), paged by DynamoDB per 1 MB read (about a thousand photos). Exact, and nothing to keep in
+   * step on the write path.
+   */
+  async countPhotos(eventId: string, uploaderId?: string): Promise<number> {
     let count = 0;
     let startKey: Record<string, unknown> | undefined;
     do {
       const result = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: READY_INDEX,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': eventPk(eventId) },
+          ...(uploaderId === undefined
+            ? { IndexName: READY_INDEX, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': eventPk(eventId) } }
+            : {
+                IndexName: UPLOADER_INDEX,
+                KeyConditionExpression: 'pk = :pk AND begins_with(uploaderKey, :uploader)',
+                ExpressionAttributeValues: { ':pk': eventPk(eventId), ':uploader': `${uploaderId}#` },
+              }),
           Select: 'COUNT',
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
@@ -164,7 +157,7 @@ export class PhotoRepository implements PhotoStore {
         }),
       ),
     );
-    return result ? toEvent(result.Attributes as PhotoEvent & Keys & IndexKeys) : null;
+    return result ? eventOfItem(result.Attributes!) : null;
   }
 
   // ---------------------------------------------------------------- uploads
@@ -537,8 +530,4 @@ const PENDING_CONDITION = 'attribute_exists(pk) AND (attribute_not_exists(#statu
 
 function unexplained(method: string, reasons: CancellationReason[]): Error {
   return new Error(`${method}: transaction cancelled for reasons it does not expect: ${reasons.map(({ code }) => code).join(', ')}`);
-}
-
-function toEvent({ pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...event }: PhotoEvent & Partial<Keys> & IndexKeys): PhotoEvent {
-  return event;
 }

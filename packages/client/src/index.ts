@@ -16,6 +16,8 @@ export type { ApiRequestOptions } from '#lib/api-request';
 export { ApiError, PhotoDuplicateError, PhotoNotReadyError, PhotoRejectedError } from '#lib/errors';
 export { createEventsClient } from '#lib/events-client';
 export type { EventChanges, EventsClient, NewEvent } from '#lib/events-client';
+export { createMembersClient } from '#lib/members-client';
+export type { MembersClient, NewInvite } from '#lib/members-client';
 export { plainErrorMessage } from '#lib/plain-errors';
 export { createPhotosClient, isForbiddenRequestHeader, sha256Hex } from '#lib/photos-client';
 export type {

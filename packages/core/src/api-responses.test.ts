@@ -4,6 +4,7 @@ import type * as schemas from '#lib/api-responses';
 import type { BatchDeleteResponse } from '#lib/photo-changes';
 import type { EventDetails, EventPage, EventView } from '#lib/events';
 import type { DuplicateUploadResponse, InitiateUploadResponse, PhotoPage, PhotoView } from '#lib/photos';
+import type { CreatedInvite, InviteList, InviteView, JoinedEvent, MemberPage, MemberView } from '#lib/members';
 
 /** Each assignable to the other (toEqualTypeOf alone tells an intersection from its flat equal). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -19,4 +20,10 @@ it('types the same shapes as the handlers', () => {
   expectTypeOf<Same<z.infer<typeof schemas.batchDeleteResponseSchema>, BatchDeleteResponse>>().toEqualTypeOf<true>();
   expectTypeOf<Same<z.infer<typeof schemas.initiateUploadResponseSchema>, InitiateUploadResponse>>().toEqualTypeOf<true>();
   expectTypeOf<Same<z.infer<typeof schemas.duplicateUploadResponseSchema>, DuplicateUploadResponse>>().toEqualTypeOf<true>();
+  expectTypeOf<Same<z.infer<typeof schemas.createdInviteSchema>, CreatedInvite>>().toEqualTypeOf<true>();
+  expectTypeOf<Same<z.infer<typeof schemas.inviteViewSchema>, InviteView>>().toEqualTypeOf<true>();
+  expectTypeOf<Same<z.infer<typeof schemas.inviteListSchema>, InviteList>>().toEqualTypeOf<true>();
+  expectTypeOf<Same<z.infer<typeof schemas.joinedEventSchema>, JoinedEvent>>().toEqualTypeOf<true>();
+  expectTypeOf<Same<z.infer<typeof schemas.memberViewSchema>, MemberView>>().toEqualTypeOf<true>();
+  expectTypeOf<Same<z.infer<typeof schemas.memberPageSchema>, MemberPage>>().toEqualTypeOf<true>();
 });

@@ -2,7 +2,7 @@
 // api-responses.test.ts checks they are the very types the handlers build (no second copy to drift).
 import * as z from 'zod/mini';
 import { IMAGE_CONTENT_TYPES, type ImageContentType } from '#lib/limits';
-import { eventIdSchema, photoIdSchema } from '#lib/schemas';
+import { eventIdSchema, inviteIdSchema, memberIdSchema, photoIdSchema } from '#lib/schemas';
 import { PLACEHOLDER_MAX_CHARS, RENDITION_CONTENT_TYPE } from '#lib/renditions';
 
 const contentTypes = Object.keys(IMAGE_CONTENT_TYPES) as [ImageContentType, ...ImageContentType[]];
@@ -92,6 +92,37 @@ export const eventPageSchema = z.strictObject({ items: z.array(eventViewSchema),
 export const batchDeleteResponseSchema = z.strictObject({
   results: z.array(z.strictObject({ photoId: photoIdSchema, status: z.enum(['deleted', 'notFound', 'forbidden']) })),
 });
+
+const rights = { upload: z.boolean(), viewOthers: z.boolean(), downloadOriginals: z.boolean() };
+const expiresAt = z.nullable(timestamp);
+
+/** POST .../invites: the only answer with the code, and the web app's link carrying it. */
+export const createdInviteSchema = z.strictObject({
+  inviteId: inviteIdSchema,
+  code: z.string().check(z.regex(/^[A-Za-z0-9_-]{22,}$/)),
+  url: z.string(),
+  ...rights,
+  expiresAt,
+});
+export const inviteViewSchema = z.strictObject({
+  inviteId: inviteIdSchema,
+  ...rights,
+  expiresAt,
+  createdAt: timestamp,
+  revokedAt: expiresAt,
+});
+export const inviteListSchema = z.strictObject({ items: z.array(inviteViewSchema) });
+
+/** POST .../members: the caller's membership. */
+export const joinedEventSchema = z.strictObject({ eventId: eventIdSchema, memberId: memberIdSchema, ...rights });
+export const memberViewSchema = z.strictObject({
+  memberId: memberIdSchema,
+  displayName: z.string(),
+  joinedAt: timestamp,
+  photoCount: z.int().check(z.minimum(0)),
+  ...rights,
+});
+export const memberPageSchema = z.strictObject({ items: z.array(memberViewSchema), nextCursor: z.nullable(z.string()) });
 
 /** Every error our functions answer: `field` names the request field it is about, when there is one. */
 export const errorResponseSchema = z.strictObject({

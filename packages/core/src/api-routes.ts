@@ -5,6 +5,7 @@ import type * as z from 'zod/mini';
 import { batchDeleteSchema, editPhotoSchema } from '#lib/photo-changes';
 import { createEventSchema, listEventsQuerySchema, updateEventSchema } from '#lib/events';
 import { initiateUploadSchema, listPhotosQuerySchema } from '#lib/photos';
+import { createInviteSchema, joinEventSchema, listMembersQuerySchema } from '#lib/members';
 import type * as responses from '#lib/api-responses';
 
 /** Response bodies by name (the document's components); null: no body (204). */
@@ -26,8 +27,9 @@ const bodyErrors = {
   400: 'A field or the JSON body is invalid, or there is none (`field` names it)',
   415: 'The body is not sent as application/json (code UnsupportedMediaType, `field`: content-type)',
 } as const;
-const noEvent = 'Unknown event (`field`: eventId)';
-const noPhoto = 'Unknown event or photo (`field` names which)';
+const noEvent = 'Unknown event, or one the caller neither organizes nor is a member of (`field`: eventId)';
+const noPhoto = 'Unknown event or photo, or one the caller may not see (`field` names which)';
+const organizerOnly = 'A member, not the organizer';
 
 export function apiRoutes({ maxUploadBytes }: { maxUploadBytes: number }): Record<string, RouteSpec> {
   return {
@@ -46,6 +48,7 @@ export function apiRoutes({ maxUploadBytes }: { maxUploadBytes: number }): Recor
       },
       errors: {
         ...bodyErrors,
+        403: 'A member whose invite does not allow uploads',
         404: noEvent,
         409: 'The event is closed to uploads (code EventClosed)',
         429: "Over the caller's or the event's upload quota for this hour (code QuotaExceeded); Retry-After says when the hour ends",
@@ -86,7 +89,7 @@ export function apiRoutes({ maxUploadBytes }: { maxUploadBytes: number }): Recor
       errors: { ...bodyErrors, 403: 'Not in the organizers group', 409: 'The event exists (`field`: eventId)' },
     },
     'GET /events': {
-      summary: 'Lists every event, newest first',
+      summary: 'Lists the events the caller organizes or is a member of, newest first',
       query: listEventsQuerySchema,
       success: { status: 200, schema: 'eventPageSchema', description: 'A page; pass nextCursor as cursor for the next one' },
       errors: {},
@@ -100,7 +103,49 @@ export function apiRoutes({ maxUploadBytes }: { maxUploadBytes: number }): Recor
       summary: "Changes an event's name, description, open state or upload quotas (its organizer only)",
       body: updateEventSchema,
       success: { status: 200, schema: 'eventViewSchema', description: 'The changed event' },
-      errors: { ...bodyErrors, 403: 'Not the organizer of the event', 404: noEvent },
+      errors: { ...bodyErrors, 403: organizerOnly, 404: noEvent },
+    },
+    'POST /events/{eventId}/invites': {
+      summary: 'Creates an invite: a share link whose code lets a signed-in user join the event (its organizer only)',
+      body: createInviteSchema,
+      success: { status: 201, schema: 'createdInviteSchema', description: 'The invite, with its code and link: shown this once' },
+      errors: { ...bodyErrors, 403: organizerOnly, 404: noEvent },
+    },
+    'GET /events/{eventId}/invites': {
+      summary: "Lists the event's invites, revoked ones included, without their codes (its organizer only)",
+      success: { status: 200, schema: 'inviteListSchema', description: 'Every invite, newest first' },
+      errors: { 403: organizerOnly, 404: noEvent },
+    },
+    'DELETE /events/{eventId}/invites/{inviteId}': {
+      summary: 'Revokes an invite: joining with its code fails from then on (its organizer only)',
+      success: { status: 204, schema: null, description: 'Revoked (also when it already was)' },
+      errors: { 403: organizerOnly, 404: 'Unknown event or invite (`field` names which)' },
+    },
+    'POST /events/{eventId}/members': {
+      summary: "Joins the event with an invite's code (any signed-in user)",
+      body: joinEventSchema,
+      success: { status: 201, schema: 'joinedEventSchema', description: 'Joined' },
+      alternative: {
+        status: 200,
+        schema: 'joinedEventSchema',
+        description: 'Already a member: with the rights of both invites',
+      },
+      errors: {
+        ...bodyErrors,
+        404: 'Unknown event, or a wrong, revoked or expired code: the same answer for each',
+        429: 'Too many join attempts (code TooManyRequests); Retry-After says when to try again',
+      },
+    },
+    'GET /events/{eventId}/members': {
+      summary: "Lists the event's members, with their photo counts (its organizer only)",
+      query: listMembersQuerySchema,
+      success: { status: 200, schema: 'memberPageSchema', description: 'A page; pass nextCursor as cursor for the next one' },
+      errors: { 403: organizerOnly, 404: noEvent },
+    },
+    'DELETE /events/{eventId}/members/{memberId}': {
+      summary: 'Removes a member: their next request about the event answers 404 (its organizer only)',
+      success: { status: 204, schema: null, description: 'Removed' },
+      errors: { 403: organizerOnly, 404: 'Unknown event or member (`field` names which)' },
     },
   };
 }

@@ -70,3 +70,15 @@ export class QuotaExceededError extends AppError {
     super(message, 'quota');
   }
 }
+
+/** Too many attempts of something limited per user (joining events); `retryAfterSeconds` is when the caller may try again (Retry-After). */
+export class TooManyRequestsError extends AppError {
+  readonly status = 429;
+  readonly code = 'TooManyRequests';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

@@ -11,6 +11,8 @@ export * from '#lib/validation';
 export * from '#lib/upload-metadata';
 export * from '#lib/photo-changes';
 export * from '#lib/photo-store';
+export * from '#lib/members';
+export * from '#lib/membership-store';
 export * from '#lib/object-store';
 export * from '#lib/search-text';
 export * from '#lib/upload-quotas';

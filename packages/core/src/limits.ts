@@ -33,6 +33,11 @@ export const MAX_BATCH_DELETE = 100;
 // Safe ids: no '/', no '..', no control characters, nothing that needs escaping in a key or URL.
 export const EVENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 export const PHOTO_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Invites and members of an event: 128 bits as 32 lowercase hex digits (the store makes them). */
+export const INVITE_ID_PATTERN = /^[0-9a-f]{32}$/;
+export const MEMBER_ID_PATTERN = /^[0-9a-f]{32}$/;
+/** Longest invite code accepted on join (ours are 43 characters: 256 random bits, base64url). */
+export const INVITE_CODE_MAX_CHARS = 128;
 
 /** Length in Unicode code points, so an emoji counts as one character. */
 export const codePoints = (value: string) => [...value].length;

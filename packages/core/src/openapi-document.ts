@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { eventIdSchema, photoIdSchema } from '#lib/schemas';
+import { eventIdSchema, inviteIdSchema, memberIdSchema, photoIdSchema } from '#lib/schemas';
 import * as responses from '#lib/api-responses';
 import { apiRoutes, type RouteSpec } from '#lib/api-routes';
 
@@ -15,7 +15,12 @@ export interface DeclaredRoute {
 
 type JsonSchema = Record<string, unknown>;
 
-const pathParameters: Record<string, z.core.$ZodType> = { eventId: eventIdSchema, photoId: photoIdSchema };
+const pathParameters: Record<string, z.core.$ZodType> = {
+  eventId: eventIdSchema,
+  photoId: photoIdSchema,
+  inviteId: inviteIdSchema,
+  memberId: memberIdSchema,
+};
 
 /** A JSON Schema of `schema`; requests as clients send them (before defaults and transforms). */
 function jsonSchema(schema: z.core.$ZodType, io: 'input' | 'output'): JsonSchema {

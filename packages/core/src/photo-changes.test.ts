@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '#lib/errors';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '#lib/limits';
 import { initiateUploadSchema, photoView } from '#lib/photos';
-import { batchDeleteSchema, editPhotoSchema, mayChangePhoto, organizes } from '#lib/photo-changes';
+import { batchDeleteSchema, editPhotoSchema } from '#lib/photo-changes';
 import { parseOrThrow } from '#lib/validation';
 
 const PHOTO_ID = '01890a5d-ac96-774b-bcce-b302099a8057';
@@ -84,31 +84,6 @@ describe('batchDeleteSchema', () => {
     [{ photoIds: [PHOTO_ID.toUpperCase()] }, 'photoIds.0'],
   ])('refuses %j naming %s', (body, field) => {
     expect(fieldOf(() => parseOrThrow(batchDeleteSchema, body))).toBe(field);
-  });
-});
-
-describe('mayChangePhoto', () => {
-  const caller = (id: string, inGroup: boolean) => ({ id, inOrganizersGroup: async () => inGroup });
-
-  it('allows the uploader and the organizer while in the group, nobody else', async () => {
-    expect(await mayChangePhoto(caller('up', false), { uploaderId: 'up' }, { organizerId: 'org' })).toBe(true);
-    expect(await mayChangePhoto(caller('org', true), { uploaderId: 'up' }, { organizerId: 'org' })).toBe(true);
-    expect(await mayChangePhoto(caller('other', true), { uploaderId: 'up' }, { organizerId: 'org' })).toBe(false);
-  });
-
-  it("refuses the event's creator once the organizers group no longer holds them", async () => {
-    expect(await mayChangePhoto(caller('org', false), { uploaderId: 'up' }, { organizerId: 'org' })).toBe(false);
-  });
-
-  it('asks about the group only when it decides', async () => {
-    const asked = { id: 'up', inOrganizersGroup: async () => expect.fail('asked') };
-    expect(await mayChangePhoto(asked, { uploaderId: 'up' }, { organizerId: 'org' })).toBe(true);
-    expect(await organizes({ ...asked, id: 'other' }, { organizerId: 'org' })).toBe(false);
-  });
-
-  it('allows only the uploader when the event has no organizer', async () => {
-    expect(await mayChangePhoto(caller('up', true), { uploaderId: 'up' }, {})).toBe(true);
-    expect(await mayChangePhoto(caller('other', true), { uploaderId: 'up' }, {})).toBe(false);
   });
 });
 

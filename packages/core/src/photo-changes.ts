@@ -32,9 +32,9 @@ export interface BatchDeleteResponse {
 }
 
 /**
- * Who asks for a change: their id, and whether the organizers group holds them now. Asked only when
- * it decides (the caller organizes the event and did not upload the photo): the handlers ask Cognito,
- * not the token, so that a removal from the group takes effect at once.
+ * Who asks: their id, and whether the organizers group holds them now. Asked only when it decides
+ * (the caller created the event): the handlers ask Cognito, not the token, so that a removal from
+ * the group takes effect at once. Who may change a photo: members.ts (mayChangePhotoOf).
  */
 export interface Caller {
   id: string;
@@ -44,9 +44,4 @@ export interface Caller {
 /** The event's organizer: the user who created it, while the organizers group still holds them. */
 export async function organizes(caller: Caller, event: { organizerId?: string }): Promise<boolean> {
   return event.organizerId !== undefined && caller.id === event.organizerId && (await caller.inOrganizersGroup());
-}
-
-/** Only the uploader, or the event's organizer, may edit or delete a photo. */
-export async function mayChangePhoto(caller: Caller, photo: { uploaderId: string }, event: { organizerId?: string }): Promise<boolean> {
-  return caller.id === photo.uploaderId || organizes(caller, event);
 }

@@ -84,12 +84,16 @@ export interface HashClaim {
  */
 export interface PhotoStore {
   getEvent(eventId: string): Promise<PhotoEvent | null>;
-  /** Creates the event; false when it already exists (nothing is overwritten). */
+  /**
+   * Creates the event, and records its organizer as one who may see it (MembershipStore.listEventsOf
+   * lists it for them), in one transaction; false when it already exists (nothing is overwritten).
+   */
   createEvent(event: PhotoEvent): Promise<boolean>;
-  /** Every event, newest created first. */
-  listEvents(page: PageRequest): Promise<Page<PhotoEvent>>;
-  /** The number of processed photos of the event (not pending, rejected or deleted uploads). */
-  countPhotos(eventId: string): Promise<number>;
+  /**
+   * The number of processed photos of the event (not pending, rejected or deleted uploads); with
+   * `uploaderId`, of that uploader's only.
+   */
+  countPhotos(eventId: string, uploaderId?: string): Promise<number>;
   /**
    * Changes the given fields of the event, only while `organizerId` organizes it. The event as
    * written, or null when the event is gone or is someone else's (also when it has no organizer).

@@ -7,9 +7,11 @@ import {
   CONTROL_CHARS,
   DEFAULT_PAGE_SIZE,
   EVENT_ID_PATTERN,
+  INVITE_ID_PATTERN,
   LINE_BREAKS_AND_TABS,
   LONE_SURROGATE,
   MAX_PAGE_SIZE,
+  MEMBER_ID_PATTERN,
   NEEDED_JOINERS,
   PAGE_CURSOR_MAX_CHARS,
   PHOTO_ID_PATTERN,
@@ -48,6 +50,8 @@ export const eventIdSchema = z
   .check(z.regex(EVENT_ID_PATTERN, 'must be 1-64 letters, digits, "-" or "_", starting with a letter or digit'));
 
 export const photoIdSchema = z.string().check(z.regex(PHOTO_ID_PATTERN, 'must be a lowercase UUID'));
+export const inviteIdSchema = z.string().check(z.regex(INVITE_ID_PATTERN, 'must be 32 lowercase hex digits'));
+export const memberIdSchema = z.string().check(z.regex(MEMBER_ID_PATTERN, 'must be 32 lowercase hex digits'));
 
 /** `limit` and `cursor` of a paged GET (the events, the photos of an event). */
 export const pageQueryFields = {

@@ -61,11 +61,15 @@ export const uploadQuotasSchema = z.strictObject({
   eventBytesTotal: limit(1024 * 1024 * GiB),
 });
 
-/** The start of the clock hour `now` is in, and the seconds until the next one. */
-export function quotaWindow(now: Date): { start: string; secondsLeft: number } {
-  const start = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000);
-  return { start: start.toISOString(), secondsLeft: Math.max(1, Math.ceil((start.getTime() + 3_600_000 - now.getTime()) / 1000)) };
+/** The start of the fixed window of `seconds` (counted from the epoch) that `now` is in, and the seconds until the next one. */
+export function timeWindow(now: Date, seconds: number): { start: string; secondsLeft: number } {
+  const ms = seconds * 1000;
+  const start = new Date(Math.floor(now.getTime() / ms) * ms);
+  return { start: start.toISOString(), secondsLeft: Math.max(1, Math.ceil((start.getTime() + ms - now.getTime()) / 1000)) };
 }
+
+/** The start of the clock hour `now` is in, and the seconds until the next one. */
+export const quotaWindow = (now: Date) => timeWindow(now, 3600);
 
 /** The quotas of an event: the defaults, with what its organizer set. */
 export function effectiveQuotas(event: { quotas?: Partial<Record<keyof UploadQuotas, number | undefined>> }): UploadQuotas {

@@ -1,8 +1,9 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { S3Event } from 'aws-lambda';
-import { PhotoRepository, createDocumentClient, createS3Client } from '@event-photos/aws';
+import { createDocumentClient, createS3Client, tableStores, type MembershipRepository } from '@event-photos/aws';
 import { startCdn } from '#lib/cdn';
 import type { AdminCredentials } from '#lib/cognito-admin-guard';
 import { ensureUserPool, startCognito, type DemoUser } from '#lib/cognito';
@@ -177,11 +178,15 @@ export async function startLocalStack(options: LocalStackOptions) {
     closers.push(() => notifications.idle());
 
     const clients = { region: REGION, credentials: LOCAL_S3_CREDENTIALS };
-    const events = new PhotoRepository(createDocumentClient({ ...clients, endpoint: dynamodb.endpoint }), TABLE);
+    const { photos: events, members } = tableStores(createDocumentClient({ ...clients, endpoint: dynamodb.endpoint }), TABLE);
     // The demo event is the demo organizer's, as if it had created it.
     const organizer = DEMO_USERS.find((user) => user.groups.includes('organizers'));
     const organizerId = organizer && pool.subs.get(organizer.email);
     await events.createEvent({ ...DEMO_EVENT, ...(organizerId ? { organizerId } : {}), createdAt: new Date().toISOString() });
+    // And the demo attendee is a member of it, with every right, as if they had joined with an invite.
+    const attendee = DEMO_USERS.find((user) => user.groups.length === 0);
+    const attendeeId = attendee && pool.subs.get(attendee.email);
+    if (attendee && attendeeId) await seedDemoMember(members, attendeeId, attendee.email.split('@')[0]!);
 
     const gateway = await startHttpGateway({
       port: apiPort,
@@ -226,6 +231,22 @@ export async function startLocalStack(options: LocalStackOptions) {
     await stop();
     throw error;
   }
+}
+
+/**
+ * Makes the user a member of the demo event, once (a restart finds them one): through the store as
+ * joining does, with an invite made for them alone and revoked at once, so no link to it exists.
+ */
+async function seedDemoMember(members: MembershipRepository, userId: string, displayName: string): Promise<void> {
+  const { eventId } = DEMO_EVENT;
+  if (await members.getMembership(eventId, userId)) return;
+  const now = new Date();
+  const codeHash = createHash('sha256').update(randomBytes(32).toString('base64url')).digest('hex');
+  const rights = { upload: true, viewOthers: true, downloadOriginals: true };
+  const invite = await members.createInvite({ eventId, ...rights, expiresAt: null, createdAt: now.toISOString() }, codeHash);
+  const joining = await members.join(eventId, codeHash, { userId, displayName }, now);
+  await members.revokeInvite(eventId, invite.inviteId, now);
+  if (joining.outcome === 'invalid') throw new Error(`The demo attendee could not join ${eventId}`);
 }
 
 /** The local resources behind a running stack's outputs (what its functions' environment is made of). */

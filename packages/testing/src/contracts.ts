@@ -2,3 +2,4 @@
 // here) and the AWS adapters on the local emulators (packages/local-stack).
 export { objectStoreContract, type ObjectStoreSubject } from '#lib/object-store-contract';
 export { photoStoreContract, type PhotoStoreSubject } from '#lib/photo-store-contract';
+export { membershipStoreContract, type MembershipStoreSubject } from '#lib/membership-store-contract';

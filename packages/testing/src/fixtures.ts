@@ -14,6 +14,7 @@ export {
   type PendingUpload,
 } from '#lib/store-records';
 export { UNLIMITED_QUOTAS, seedPhoto } from '#lib/seed-photos';
+export { ALL_RIGHTS, inviteCode, seedMember } from '#lib/seed-members';
 
 // A real 1x1 JPEG (266 bytes, made with sharp): decoders accept it, and the bytes jpegBytes
 // adds go into COM segments, which every decoder skips.

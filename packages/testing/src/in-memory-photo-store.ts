@@ -61,13 +61,19 @@ export class InMemoryPhotoStore implements PhotoStore, PhotoLister {
     return true;
   }
 
-  async listEvents(page: PageRequest): Promise<Page<PhotoEvent>> {
-    // The adapter's index order: `{createdAt}#{eventId}`, descending.
-    return pageOf('events', [...this.#events.values()], (event) => `${event.createdAt}#${event.eventId}`, page);
+  async countPhotos(eventId: string, uploaderId?: string): Promise<number> {
+    return this.#readyPhotos(eventId).filter((photo) => uploaderId === undefined || photo.uploaderId === uploaderId).length;
   }
 
-  async countPhotos(eventId: string): Promise<number> {
-    return this.#readyPhotos(eventId).length;
+  /** For the membership fake, as the adapters share one table: the event as stored (a copy), read at once. */
+  storedEvent(eventId: string): PhotoEvent | undefined {
+    const event = this.#events.get(eventId);
+    return event && copy(event);
+  }
+
+  /** For the membership fake: the events the user created (what the adapter's createEvent records for listEventsOf). */
+  eventsCreatedBy(userId: string): PhotoEvent[] {
+    return [...this.#events.values()].filter((event) => event.organizerId === userId).map(copy);
   }
 
   async updateEvent(eventId: string, organizerId: string, changes: UpdateEventRequest): Promise<PhotoEvent | null> {
@@ -249,7 +255,7 @@ export class InMemoryPhotoStore implements PhotoStore, PhotoLister {
 const idOf = (eventId: string, id: string) => `${eventId}/${id}`;
 
 /** A stored copy: JSON drops undefined fields as the DynamoDB adapter's marshalling does. */
-function copy<T>(record: T): T {
+export function copy<T>(record: T): T {
   return JSON.parse(JSON.stringify(record)) as T;
 }
 
@@ -264,10 +270,6 @@ function definedFields<T extends object>(changes: T): { [K in keyof T]?: Exclude
   };
 }
 
-/**
- * A page of `records` in descending `sortKey` order, after the cursor's key. Like a DynamoDB
- * Query with Limit, a full page carries a cursor even when nothing follows it.
- */
 /** The adapter's order of the photo list: ready time, then id. */
 const readyKey = (photo: Photo) => `${photo.createdAt}#${photo.photoId}`;
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -287,7 +289,14 @@ function decodeFeedCursor(cursor: string): Set<string> {
   throw new ValidationError('since', 'since is not a valid feed cursor');
 }
 
-function pageOf<T>(list: 'events' | 'photos', records: T[], sortKey: (record: T) => string, { limit, cursor }: PageRequest): Page<T> {
+/** The fakes' paged lists; a cursor of one is refused by the others, as the adapter's are. */
+export type FakeList = 'events' | 'photos' | 'members';
+
+/**
+ * A page of `records` in descending `sortKey` order, after the cursor's key. Like a DynamoDB
+ * Query with Limit, a full page carries a cursor even when nothing follows it.
+ */
+export function pageOf<T>(list: FakeList, records: T[], sortKey: (record: T) => string, { limit, cursor }: PageRequest): Page<T> {
   const after = cursor === undefined ? undefined : decodeCursor(list, cursor);
   const sorted = records.map((record) => ({ key: sortKey(record), record })).sort((a, b) => (a.key < b.key ? 1 : a.key > b.key ? -1 : 0));
   const page = sorted.filter(({ key }) => after === undefined || key < after).slice(0, limit);
@@ -296,11 +305,11 @@ function pageOf<T>(list: 'events' | 'photos', records: T[], sortKey: (record: T)
 }
 
 // Opaque to callers as the adapter's cursors are; only what encodeCursor made for the same list decodes.
-function encodeCursor(list: 'events' | 'photos', after: string): string {
+function encodeCursor(list: FakeList, after: string): string {
   return Buffer.from(JSON.stringify({ fake: list, after })).toString('base64url');
 }
 
-function decodeCursor(list: 'events' | 'photos', cursor: string): string {
+function decodeCursor(list: FakeList, cursor: string): string {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { fake?: unknown; after?: unknown };
     if (parsed.fake === list && typeof parsed.after === 'string' && parsed.after.length > 0) return parsed.after;

@@ -3,7 +3,6 @@ import {
   ValidationError,
   foldForSearch,
   type Acceptance,
-  type PageRequest,
   type Photo,
   type PhotoListRequest,
   type PhotoLister,
@@ -12,6 +11,7 @@ import {
 } from '@event-photos/core';
 import { eventRecord, photoRecord, uploadRecord, uploadRecordOf } from '#lib/store-records';
 import { UNLIMITED_QUOTAS, seedPhoto } from '#lib/seed-photos';
+import { GARBAGE_CURSORS, allPages, pageOf, refusedCursor } from '#lib/contract-helpers';
 
 export interface PhotoStoreSubject {
   photos: PhotoStore;
@@ -33,31 +33,6 @@ const LATER = new Date('2026-05-01T10:02:00.000Z');
 const NO_TOTALS = { user: { photos: 0, bytes: 0 }, event: { photos: 0, bytes: 0 } };
 /** A short random wait, so concurrent calls interleave differently each time. */
 const jitter = () => new Promise((resolve) => setTimeout(resolve, Math.random() * 4));
-
-/** Every page of a list, following the cursors. */
-async function allPages<T>(list: (page: PageRequest) => Promise<{ items: T[]; nextCursor: string | null }>, limit: number) {
-  const pages: T[][] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await list({ limit, cursor });
-    expect(page.items.length).toBeLessThanOrEqual(limit);
-    if (page.items.length < limit) expect(page.nextCursor).toBeNull();
-    pages.push(page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined);
-  return pages;
-}
-
-/** What Page promises; an adapter's answer may carry more (the photo list's feed cursor). */
-const pageOf = <T>({ items, nextCursor }: { items: T[]; nextCursor: string | null }) => ({ items, nextCursor });
-
-async function refusedCursor(list: Promise<unknown>) {
-  const error = await list.catch((caught: unknown) => caught);
-  expect(error).toBeInstanceOf(ValidationError);
-  expect((error as ValidationError).field).toBe('cursor');
-}
-
-const GARBAGE_CURSORS = ['garbage', '!!!', Buffer.from('null').toString('base64url'), Buffer.from('{"v":1}').toString('base64url')];
 
 /**
  * What photo-store.ts promises, as one suite: run against the in-memory fake and against the
@@ -93,30 +68,6 @@ export function photoStoreContract(name: string, subject: () => Promise<PhotoSto
         await expect(photos.getEvent(EVENT)).resolves.toStrictEqual(legacy);
       });
 
-      it('lists every event newest created first, page by page with its cursors', async () => {
-        const created = ['2026-05-03', '2026-05-01', '2026-05-02', '2026-05-04', '2026-05-05'].map((day, n) =>
-          eventRecord({ eventId: `event-${n}`, createdAt: `${day}T00:00:00.000Z` }),
-        );
-        for (const event of created) await photos.createEvent(event);
-        const newestFirst = [...created].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-        await expect(photos.listEvents({ limit: 10 })).resolves.toStrictEqual({ items: newestFirst, nextCursor: null });
-        const pages = await allPages((page) => photos.listEvents(page), 2);
-        expect(pages.flat()).toStrictEqual(newestFirst);
-        expect(pages[0]).toHaveLength(2);
-      });
-
-      it('lists no events as an empty last page', async () => {
-        await expect(photos.listEvents({ limit: 5 })).resolves.toStrictEqual({ items: [], nextCursor: null });
-      });
-
-      it('refuses a cursor it did not make, or one of the photo list', async () => {
-        for (const cursor of GARBAGE_CURSORS) await refusedCursor(photos.listEvents({ limit: 1, cursor }));
-        for (const n of [1, 2]) await seed(photoOf(n));
-        const photoCursor = (await listing.listPhotos(EVENT, { limit: 1 })).nextCursor!;
-        expect(photoCursor).toEqual(expect.any(String));
-        await refusedCursor(photos.listEvents({ limit: 1, cursor: photoCursor }));
-      });
-
       it('lets the organizer change the given fields only, and returns the event as written', async () => {
         const event = eventRecord({ eventId: EVENT, organizerId: 'organizer', description: 'Day one' });
         await photos.createEvent(event);
@@ -148,6 +99,16 @@ export function photoStoreContract(name: string, subject: () => Promise<PhotoSto
         await seed(photoOf(6), { ready: false });
         await photos.deletePhoto(EVENT, id(3), 'organizer', NOW);
         await expect(photos.countPhotos(EVENT)).resolves.toBe(2);
+      });
+
+      it("counts one uploader's ready photos", async () => {
+        for (const n of [1, 2]) await seed(photoOf(n, { uploaderId: 'ana' }));
+        await seed(photoOf(3, { uploaderId: 'ben' }));
+        await seed(photoOf(4, { uploaderId: 'ana' }), { ready: false });
+        await seed(photoOf(5, { eventId: OTHER_EVENT, uploaderId: 'ana' }));
+        await expect(photos.countPhotos(EVENT, 'ana')).resolves.toBe(2);
+        await expect(photos.countPhotos(EVENT, 'ben')).resolves.toBe(1);
+        await expect(photos.countPhotos(EVENT, 'nobody')).resolves.toBe(0);
       });
     });
 
@@ -675,12 +636,8 @@ export function photoStoreContract(name: string, subject: () => Promise<PhotoSto
         }
       });
 
-      it('refuses a photo-list cursor it did not make, or one of the event list', async () => {
+      it('refuses a photo-list cursor it did not make (a cursor of another list: the membership contract)', async () => {
         for (const cursor of GARBAGE_CURSORS) await refusedCursor(listing.listPhotos(EVENT, { limit: 1, cursor }));
-        for (const n of [1, 2]) await photos.createEvent(eventRecord({ eventId: `event-${n}` }));
-        const eventCursor = (await photos.listEvents({ limit: 1 })).nextCursor!;
-        expect(eventCursor).toEqual(expect.any(String));
-        await refusedCursor(listing.listPhotos(EVENT, { limit: 1, cursor: eventCursor }));
       });
     });
 

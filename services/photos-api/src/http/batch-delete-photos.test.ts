@@ -9,6 +9,7 @@ import {
   jpegBytes,
   UNLIMITED_QUOTAS,
   photoRecord,
+  seedMember,
   seedPhoto,
   uploadRecord,
 } from '@event-photos/testing/fixtures';
@@ -49,6 +50,7 @@ beforeEach(async () => {
   stores = fakeStores();
   handler = createHandler(stores, undefined, tokenGroups);
   await stores.photos.createEvent(eventRecord());
+  await seedMember(stores.members, EVENT_ID, UPLOADER_ID);
 });
 
 describe('batch-delete-photos', () => {
@@ -89,10 +91,24 @@ describe('batch-delete-photos', () => {
     expect(results.map((r: { status: string }) => r.status)).toEqual(['deleted', 'deleted']);
   });
 
-  it("refuses the event's organizer once out of the organizers group", async () => {
+  it("refuses the event's organizer once out of the organizers group: 404 for the event, or forbidden as a member", async () => {
     await storePhoto(id(1));
+    expect(jsonOf(await invoke({ photoIds: [id(1)] }, ORGANIZER_ID)).error).toMatchObject({ code: 'NotFound', field: 'eventId' });
+    await seedMember(stores.members, EVENT_ID, ORGANIZER_ID);
     const { results } = jsonOf(await invoke({ photoIds: [id(1)] }, ORGANIZER_ID));
     expect(results).toEqual([{ photoId: id(1), status: 'forbidden' }]);
+    await expect(stores.photos.getPhoto(EVENT_ID, id(1))).resolves.not.toBeNull();
+  });
+
+  it("answers a drop-box member notFound for another's photo (not forbidden: to them it is not there)", async () => {
+    await seedMember(stores.members, EVENT_ID, STRANGER, { rights: { upload: true, viewOthers: false, downloadOriginals: false } });
+    await storePhoto(id(1));
+    await storePhoto(id(2), STRANGER);
+    const { results } = jsonOf(await invoke({ photoIds: [id(1), id(2)] }, STRANGER));
+    expect(results).toEqual([
+      { photoId: id(1), status: 'notFound' },
+      { photoId: id(2), status: 'deleted' },
+    ]);
     await expect(stores.photos.getPhoto(EVENT_ID, id(1))).resolves.not.toBeNull();
   });
 
@@ -123,7 +139,10 @@ describe('batch-delete-photos', () => {
     expect(stores.objects.has(keyOf(id(1)))).toBe(true);
   });
 
-  it('answers 404 naming eventId for an unknown event', async () => {
+  it('answers 404 naming eventId for an unknown event, and for one the caller is no member of', async () => {
+    await storePhoto(id(1));
+    expect(jsonOf(await invoke({ photoIds: [id(1)] }, STRANGER)).error.field).toBe('eventId');
+    await expect(stores.photos.getPhoto(EVENT_ID, id(1))).resolves.not.toBeNull();
     stores = fakeStores();
     handler = createHandler(stores, undefined, tokenGroups);
     expect(jsonOf(await invoke({ photoIds: [id(1)] })).error.field).toBe('eventId');

@@ -1,9 +1,10 @@
-import { NotFoundError, batchDeleteSchema, parseOrThrow, type BatchDeleteResponse } from '@event-photos/core';
+import { batchDeleteSchema, parseOrThrow, type BatchDeleteResponse } from '@event-photos/core';
 import pLimit from 'p-limit';
-import { photos } from '#lib/photo-store';
+import { members, photos } from '#lib/photo-store';
 import { objects } from '#lib/object-store';
 import type { Stores } from '#lib/stores';
 import { callerOf, type GroupCheck } from '#lib/event-organizer';
+import { eventAccess } from '#lib/event-access';
 import { liveGroups } from '#lib/organizers-group';
 import { pathEventId } from '#lib/http';
 import { logger } from '#lib/logger';
@@ -16,20 +17,20 @@ const CONCURRENCY = 10;
 
 /**
  * POST /events/{eventId}/photos/batch-delete `{ photoIds }` (1-100): each photo as DELETE would,
- * one result per distinct id: `deleted` (also when it already was), `notFound` or `forbidden`.
+ * one result per distinct id: `deleted` (also when it already was), `notFound` (also a photo the
+ * caller may not see) or `forbidden`.
  */
 export const createHandler = (stores: Stores, clock = systemClock, inGroup: GroupCheck = liveGroups) =>
   jsonBodyHandler(async (event, requestBody) => {
     const eventId = pathEventId(event);
     const caller = callerOf(event, inGroup);
+    const { access } = await eventAccess(stores, eventId, caller);
     const { photoIds } = parseOrThrow(batchDeleteSchema, requestBody);
-    const photoEvent = await stores.photos.getEvent(eventId);
-    if (!photoEvent) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
 
     const distinct = [...new Set(photoIds)];
     const limit = pLimit(CONCURRENCY);
     const statuses = await limit
-      .map(distinct, (photoId) => deletePhoto({ ...stores, clock, logger }, photoEvent, photoId, caller))
+      .map(distinct, (photoId) => deletePhoto({ ...stores, clock, logger }, { eventId, access, callerId: caller.id }, photoId))
       .catch((error: unknown) => {
         limit.clearQueue(); // a failed delete fails the request: none still waiting starts
         throw error;
@@ -38,4 +39,4 @@ export const createHandler = (stores: Stores, clock = systemClock, inGroup: Grou
     return { status: 200, body };
   });
 
-export const handler = createHandler({ photos, objects });
+export const handler = createHandler({ photos, members, objects });

@@ -18,7 +18,11 @@ function invoke(options: HttpEventOptions = {}) {
   );
 }
 
-const storedEvents = async () => (await stores.photos.listEvents({ limit: 100 })).items;
+/** The event stored under the request's id, if any. */
+const storedEvents = async () => {
+  const event = await stores.photos.getEvent(body.eventId);
+  return event ? [event] : [];
+};
 
 beforeEach(() => {
   stores = fakeStores();
@@ -41,9 +45,20 @@ describe('create-event', () => {
       quotas: DEFAULT_UPLOAD_QUOTAS,
     });
     expect(Date.parse(created.createdAt)).toBeGreaterThanOrEqual(before);
-    await expect(storedEvents()).resolves.toStrictEqual([
-      { eventId: body.eventId, name: body.name, description: '', open: true, organizerId: TEST_SUB, createdAt: created.createdAt },
-    ]);
+    const event = {
+      eventId: body.eventId,
+      name: body.name,
+      description: '',
+      open: true,
+      organizerId: TEST_SUB,
+      createdAt: created.createdAt,
+    };
+    await expect(storedEvents()).resolves.toStrictEqual([event]);
+    // Recorded as its organizer's: GET /events lists it for them.
+    await expect(stores.members.listEventsOf(TEST_SUB, { limit: 10 })).resolves.toStrictEqual({
+      items: [{ event, membership: null }],
+      nextCursor: null,
+    });
   });
 
   it.each([

@@ -9,6 +9,7 @@ import {
   eventRecord,
   jpegBytes,
   photoRecord,
+  seedMember,
   seedPhoto,
   uploadRecord,
 } from '@event-photos/testing/fixtures';
@@ -47,6 +48,8 @@ beforeEach(async () => {
   stores = fakeStores();
   handler = createHandler(stores, undefined, tokenGroups);
   await stores.photos.createEvent(eventRecord());
+  // Members, so that the rules below decide; the organizer too, for when the group no longer holds them.
+  for (const member of [UPLOADER_ID, STRANGER, ORGANIZER_ID]) await seedMember(stores.members, EVENT_ID, member);
   await storePhoto(PHOTO_ID);
 });
 
@@ -138,6 +141,16 @@ describe('delete-photo', () => {
     await expect(stores.photos.storedTotals(EVENT_ID, UPLOADER_ID)).resolves.toEqual(ONE_PHOTO);
     expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(true);
     expect(stores.objects.has(renditionOf(PHOTO_ID))).toBe(true);
+  });
+
+  it.each([
+    ['a stranger, as for an unknown event', 'outsider-sub', 'eventId'],
+    ['a member who sees only their own photos, as for an unknown photo', 'guest-sub', 'photoId'],
+  ])('answers 404 to %s, and deletes nothing', async (_name, sub, field) => {
+    await seedMember(stores.members, EVENT_ID, 'guest-sub', { rights: { upload: true, viewOthers: false, downloadOriginals: false } });
+    expect(jsonOf(await invoke(sub))).toMatchObject({ error: { code: 'NotFound', field } });
+    await expect(stores.photos.getPhoto(EVENT_ID, PHOTO_ID)).resolves.not.toBeNull();
+    expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(true);
   });
 
   it('deletes a pending photo: its upload is marked so processing will discard a late object', async () => {

@@ -8,6 +8,7 @@ import {
   UPLOADER_ID,
   eventRecord,
   photoRecord,
+  seedMember,
   seedPhoto,
   uploadRecord,
 } from '@event-photos/testing/fixtures';
@@ -38,11 +39,15 @@ function invoke(body: unknown, sub = UPLOADER_ID, photoId = PHOTO_ID, claims: Re
   );
 }
 
-/** The event and its processed photo (its upload record too, as processing leaves it). */
+/**
+ * The event, its members (the organizer too, for when the group no longer holds them) and its
+ * processed photo (its upload record too, as processing leaves it).
+ */
 async function arrange(event: PhotoEvent = eventRecord()) {
   stores = fakeStores();
   handler = createHandler(stores, tokenGroups);
   await stores.photos.createEvent(event);
+  for (const member of [UPLOADER_ID, STRANGER, ORGANIZER_ID]) await seedMember(stores.members, EVENT_ID, member);
   await seedPhoto(stores.photos, photo);
 }
 
@@ -84,6 +89,15 @@ describe('edit-photo', () => {
     const result = await invoke({ title: 'Mine now' }, sub, PHOTO_ID, claims);
     expect(result.statusCode).toBe(403);
     expect(jsonOf(result).error.code).toBe('Forbidden');
+    await expect(stores.photos.getPhoto(EVENT_ID, PHOTO_ID)).resolves.toStrictEqual(photo);
+  });
+
+  it.each([
+    ['a stranger, as for an unknown event', 'outsider-sub', 'eventId'],
+    ['a member who sees only their own photos, as for an unknown photo', 'guest-sub', 'photoId'],
+  ])('answers 404 to %s, and changes nothing', async (_name, sub, field) => {
+    await seedMember(stores.members, EVENT_ID, 'guest-sub', { rights: { upload: true, viewOthers: false, downloadOriginals: false } });
+    expect(jsonOf(await invoke({ title: 'Mine now' }, sub))).toMatchObject({ error: { code: 'NotFound', field } });
     await expect(stores.photos.getPhoto(EVENT_ID, PHOTO_ID)).resolves.toStrictEqual(photo);
   });
 

@@ -7,6 +7,7 @@ import {
   UNLIMITED_QUOTAS,
   eventRecord,
   photoRecord,
+  seedMember,
   seedPhoto,
   uploadRecord,
 } from '@event-photos/testing/fixtures';
@@ -34,6 +35,7 @@ beforeEach(async () => {
   stores = fakeStores();
   handler = createHandler(stores, tokenGroups);
   await stores.photos.createEvent(stored);
+  await seedMember(stores.members, EVENT_ID, TEST_SUB);
   // Three processed photos; a pending upload, a photo accepted but not ready yet, a deleted one and another event's photo do not count.
   for (const n of [1, 2, 3]) await seedPhoto(stores.photos, photoOf(n));
   await stores.photos.reserveUpload(uploadRecord({ photoId: id(4) }), UNLIMITED_QUOTAS);
@@ -66,11 +68,26 @@ describe('get-event', () => {
     expect(jsonOf(await invoke({ claims: { sub: TEST_SUB, 'cognito:groups': ['organizers'] } })).mine).toBe(false);
   });
 
-  it('returns 404 naming the eventId for an unknown event, without counting', async () => {
+  it('counts only their own photos for a member who sees only their own', async () => {
+    await seedMember(stores.members, EVENT_ID, 'guest-sub', { rights: { upload: true, viewOthers: false, downloadOriginals: false } });
+    await seedPhoto(stores.photos, photoOf(8, { uploaderId: 'guest-sub' }));
+    expect(jsonOf(await invoke({ claims: { sub: 'guest-sub' } })).photoCount).toBe(1);
+    expect(jsonOf(await invoke()).photoCount).toBe(4);
+  });
+
+  it.each<[string, HttpEventOptions, string]>([
+    ['an unknown event', { pathParameters: { eventId: 'unknown' } }, 'unknown'],
+    [
+      'an event the caller neither organizes nor is a member of',
+      { claims: { sub: 'stranger-sub', 'cognito:groups': ['organizers'] } },
+      EVENT_ID,
+    ],
+    ['an event whose creator the organizers group no longer holds', { claims: { sub: ORGANIZER_ID } }, EVENT_ID],
+  ])('returns 404 naming the eventId for %s, without counting, the same answer', async (_name, options, eventId) => {
     const count = vi.spyOn(stores.photos, 'countPhotos');
-    const result = await invoke({ pathParameters: { eventId: 'unknown' } });
+    const result = await invoke(options);
     expect(result.statusCode).toBe(404);
-    expect(jsonOf(result).error).toMatchObject({ code: 'NotFound', field: 'eventId' });
+    expect(jsonOf(result)).toEqual({ error: { code: 'NotFound', message: `Event ${eventId} does not exist`, field: 'eventId' } });
     expect(count).not.toHaveBeenCalled();
   });
 

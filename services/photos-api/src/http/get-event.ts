@@ -1,22 +1,26 @@
-import { NotFoundError, type EventDetails } from '@event-photos/core';
-import { photos } from '#lib/photo-store';
-import type { Stores } from '#lib/stores';
+import { type EventDetails, seesOthers } from '@event-photos/core';
+import { members, photos } from '#lib/photo-store';
+import type { EventStores } from '#lib/stores';
 import { callerOf, type GroupCheck } from '#lib/event-organizer';
 import { liveGroups } from '#lib/organizers-group';
+import { eventAccess } from '#lib/event-access';
 import { eventView } from '#lib/event-view';
 import { httpHandler, pathEventId } from '#lib/http';
 
-/** GET /events/{eventId}: the event and how many processed photos it has. */
-export const createHandler = ({ photos }: Pick<Stores, 'photos'>, inGroup: GroupCheck = liveGroups) =>
+/**
+ * GET /events/{eventId}: the event and how many processed photos it has (a member who sees only
+ * their own photos: how many of theirs). 404 for anyone neither its organizer nor a member.
+ */
+export const createHandler = (stores: EventStores, inGroup: GroupCheck = liveGroups) =>
   httpHandler(async (event) => {
     const eventId = pathEventId(event);
-    const photoEvent = await photos.getEvent(eventId);
-    if (!photoEvent) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
+    const caller = callerOf(event, inGroup);
+    const { event: photoEvent, access } = await eventAccess(stores, eventId, caller);
     const body: EventDetails = {
-      ...(await eventView(photoEvent, callerOf(event, inGroup))),
-      photoCount: await photos.countPhotos(eventId),
+      ...eventView(photoEvent, access.kind === 'organizer'),
+      photoCount: await stores.photos.countPhotos(eventId, seesOthers(access) ? undefined : caller.id),
     };
     return { status: 200, body };
   });
 
-export const handler = createHandler({ photos });
+export const handler = createHandler({ photos, members });

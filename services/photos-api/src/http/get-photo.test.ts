@@ -1,7 +1,15 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { photoView } from '@event-photos/core';
 import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
-import { FIXTURE_EVENT_ID as EVENT_ID, UNLIMITED_QUOTAS, photoRecord, seedPhoto, uploadRecord } from '@event-photos/testing/fixtures';
+import {
+  FIXTURE_EVENT_ID as EVENT_ID,
+  UNLIMITED_QUOTAS,
+  eventRecord,
+  photoRecord,
+  seedMember,
+  seedPhoto,
+  uploadRecord,
+} from '@event-photos/testing/fixtures';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext } from '../test-support/events';
 import { createHandler } from './get-photo';
 
@@ -15,13 +23,15 @@ const { objectKey: _key, expiresAt: _expires, uploaderId: _uploader, ...visible 
 let stores: FakeStores;
 let handler: ReturnType<typeof createHandler>;
 
-function invoke(pathParameters: Record<string, string> = { eventId: EVENT_ID, photoId: PHOTO_ID }) {
-  return handler(httpEvent({ path: '/events/x/photos/y', pathParameters }), lambdaContext());
+function invoke(pathParameters: Record<string, string> = { eventId: EVENT_ID, photoId: PHOTO_ID }, sub = TEST_SUB) {
+  return handler(httpEvent({ path: '/events/x/photos/y', pathParameters, claims: { sub } }), lambdaContext());
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   stores = fakeStores();
   handler = createHandler(stores);
+  await stores.photos.createEvent(eventRecord());
+  await seedMember(stores.members, EVENT_ID, TEST_SUB);
 });
 
 describe('get-photo', () => {
@@ -107,6 +117,43 @@ describe('get-photo', () => {
   it('does not find a photo of another event', async () => {
     await seedPhoto(stores.photos, { ...photo, eventId: 'other' });
     expect((await invoke()).statusCode).toBe(404);
+  });
+
+  describe("who sees it: the event's organizer and members only, and a drop-box member their own photos only", () => {
+    const DROP_BOX = { upload: true, viewOthers: false, downloadOriginals: false };
+
+    it('answers a stranger 404 naming the event, as for an event that does not exist, reading no photo', async () => {
+      await seedPhoto(stores.photos, photo);
+      const reads = [vi.spyOn(stores.photos, 'getPhoto'), vi.spyOn(stores.photos, 'getUpload')];
+      const result = await invoke(undefined, 'stranger-sub');
+      expect(result.statusCode).toBe(404);
+      expect(jsonOf(result)).toEqual({ error: { code: 'NotFound', message: `Event ${EVENT_ID} does not exist`, field: 'eventId' } });
+      for (const read of reads) expect(read).not.toHaveBeenCalled();
+    });
+
+    it("answers a drop-box member 404 for another's photo or upload, as for one that does not exist", async () => {
+      await seedMember(stores.members, EVENT_ID, 'guest-sub', { rights: DROP_BOX });
+      await stores.photos.reserveUpload(pending, UNLIMITED_QUOTAS);
+      expect(jsonOf(await invoke(undefined, 'guest-sub'))).toMatchObject({ error: { code: 'NotFound', field: 'photoId' } });
+      await stores.photos.acceptPhoto(photo, UNLIMITED_QUOTAS);
+      await stores.photos.markPhotoReady(EVENT_ID, PHOTO_ID, photo.createdAt);
+      expect((await invoke(undefined, 'guest-sub')).statusCode).toBe(404);
+      expect((await invoke()).statusCode).toBe(200);
+    });
+
+    it('shows a drop-box member their own photo, and their duplicate upload without the photo that holds the bytes', async () => {
+      await seedMember(stores.members, EVENT_ID, 'user-1', { rights: DROP_BOX });
+      await seedPhoto(stores.photos, photo);
+      expect(jsonOf(await invoke(undefined, 'user-1'))).toMatchObject({ photoId: PHOTO_ID, status: 'ready', mine: true });
+      const OTHER = '01890a5d-ac96-774b-bcce-000000000009';
+      await stores.photos.reserveUpload(uploadRecord({ photoId: OTHER, uploaderId: 'user-1' }), UNLIMITED_QUOTAS);
+      await stores.photos.markUploadDuplicate(EVENT_ID, OTHER, 'someone-elses-photo');
+      const duplicate = jsonOf(await invoke({ eventId: EVENT_ID, photoId: OTHER }, 'user-1'));
+      expect(duplicate).toMatchObject({ status: 'duplicate', mine: true });
+      expect(duplicate).not.toHaveProperty('duplicateOf');
+      await seedMember(stores.members, EVENT_ID, 'user-1', { rights: { ...DROP_BOX, viewOthers: true } });
+      expect(jsonOf(await invoke({ eventId: EVENT_ID, photoId: OTHER }, 'user-1')).duplicateOf).toBe('someone-elses-photo');
+    });
   });
 
   it.each([

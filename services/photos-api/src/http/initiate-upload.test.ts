@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import { beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { decodeMetadataValue } from '@event-photos/core';
 import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
-import { FIXTURE_EVENT_ID as EVENT_ID, ORGANIZER_ID, eventRecord, photoRecord, seedPhoto } from '@event-photos/testing/fixtures';
+import {
+  FIXTURE_EVENT_ID as EVENT_ID,
+  ORGANIZER_ID,
+  eventRecord,
+  photoRecord,
+  seedMember,
+  seedPhoto,
+} from '@event-photos/testing/fixtures';
+import { tokenGroups } from '#lib/event-organizer';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext, type HttpEventOptions } from '../test-support/events';
 import { createHandler } from './initiate-upload';
 
@@ -32,9 +40,10 @@ const recorded = async (result: Awaited<ReturnType<typeof invoke>>) => stores.ph
 
 beforeEach(async () => {
   stores = fakeStores();
-  handler = createHandler(stores);
+  handler = createHandler(stores, undefined, undefined, tokenGroups);
   saves = vi.spyOn(stores.photos, 'reserveUpload');
   await stores.photos.createEvent(eventRecord());
+  for (const member of [TEST_SUB, 'someone-else']) await seedMember(stores.members, EVENT_ID, member);
 });
 
 describe('initiate-upload', () => {
@@ -183,6 +192,41 @@ describe('initiate-upload', () => {
     expect(error.field).toBe('eventId');
     expect(error.message).toContain('unknown-event');
     expect(saves).not.toHaveBeenCalled();
+  });
+
+  describe('who may upload', () => {
+    it('answers a stranger 404 as for an unknown event, signing nothing', async () => {
+      const result = await invoke({ claims: { sub: 'stranger-sub' } });
+      expect(jsonOf(result)).toEqual({ error: { code: 'NotFound', message: `Event ${EVENT_ID} does not exist`, field: 'eventId' } });
+      expect(saves).not.toHaveBeenCalled();
+    });
+
+    it('answers 403 to a member whose invite gives no uploads, signing nothing', async () => {
+      await seedMember(stores.members, EVENT_ID, 'viewer-sub', { rights: { upload: false, viewOthers: true, downloadOriginals: true } });
+      const result = await invoke({ claims: { sub: 'viewer-sub' } });
+      expect(result.statusCode).toBe(403);
+      expect(jsonOf(result).error.code).toBe('Forbidden');
+      expect(saves).not.toHaveBeenCalled();
+    });
+
+    it('lets the organizer upload while in the organizers group, without being a member', async () => {
+      expect((await invoke({ claims: { sub: ORGANIZER_ID, 'cognito:groups': ['organizers'] } })).statusCode).toBe(201);
+      expect((await invoke({ claims: { sub: ORGANIZER_ID } })).statusCode).toBe(404);
+    });
+
+    it("signs an upload for a member who sees only their own photos when another's photo holds the bytes (processing discards it), and answers their own as a duplicate", async () => {
+      await seedMember(stores.members, EVENT_ID, 'guest-sub', { rights: { upload: true, viewOthers: false, downloadOriginals: false } });
+      const theirs = await seedPhoto(stores.photos, photoRecord({ uploaderId: 'someone-else', sha256: 'cd'.repeat(32) }));
+      const own = await seedPhoto(
+        stores.photos,
+        photoRecord({ photoId: '01890a5d-ac96-774b-bcce-000000000002', uploaderId: 'guest-sub', sha256: 'ef'.repeat(32) }),
+      );
+      const asGuest = (sha256: string) => invoke({ claims: { sub: 'guest-sub' }, body: { ...validBody, sha256 } });
+      const other = await asGuest(theirs.sha256);
+      expect(other.statusCode).toBe(201);
+      expect(other.body).not.toContain(theirs.photoId);
+      expect(jsonOf(await asGuest(own.sha256))).toMatchObject({ duplicate: true, photo: { photoId: own.photoId, mine: true } });
+    });
   });
 
   it('returns 409 EventClosed, signing nothing, when the organizer closed the event', async () => {

@@ -2,10 +2,13 @@ import { signUpload } from '@event-photos/aws';
 import { initiateUploadSchema, parseOrThrow } from '@event-photos/core';
 import { callerName } from '#lib/caller-name';
 import { config } from '#lib/config';
-import { callerId, pathEventId } from '#lib/http';
+import { pathEventId } from '#lib/http';
+import { callerOf, type GroupCheck } from '#lib/event-organizer';
+import { liveGroups } from '#lib/organizers-group';
+import { eventAccess } from '#lib/event-access';
 import { jsonBodyHandler } from '#lib/json-body';
-import { photos } from '#lib/photo-store';
-import type { Stores } from '#lib/stores';
+import { members, photos } from '#lib/photo-store';
+import type { EventStores } from '#lib/stores';
 import { uploadSigning } from '#lib/upload-signing';
 import { type Initiating, initiateUpload, type SignUpload } from '#uploads/initiate-upload';
 import { systemClock } from '#uploads/lifecycle';
@@ -30,14 +33,22 @@ export const signWithRole: SignUpload = (upload, now) =>
 
 /**
  * POST /events/{eventId}/photos/initiate-upload: records the upload and signs a PUT URL for it;
- * or, when the declared sha256 is already a photo of the event, answers 200 with that photo.
+ * or, when the declared sha256 is already a photo of the event, answers 200 with that photo. Its
+ * organizer and the members whose invite allows uploads; 404 for anyone else.
  */
-export const createHandler = ({ photos }: Pick<Stores, 'photos'>, sign: SignUpload = signWithRole, clock = systemClock) => {
-  const initiating: Initiating = { photos, sign, clock };
+export const createHandler = (
+  stores: EventStores,
+  sign: SignUpload = signWithRole,
+  clock = systemClock,
+  inGroup: GroupCheck = liveGroups,
+) => {
+  const initiating: Initiating = { photos: stores.photos, sign, clock };
   return jsonBodyHandler(async (event, requestBody) => {
+    const caller = callerOf(event, inGroup);
+    const reached = await eventAccess(stores, pathEventId(event), caller);
     const request = parseOrThrow(requestSchema, requestBody);
-    return initiateUpload(initiating, pathEventId(event), { id: callerId(event), name: callerName(event) }, request);
+    return initiateUpload(initiating, reached, { id: caller.id, name: callerName(event) }, request);
   });
 };
 
-export const handler = createHandler({ photos });
+export const handler = createHandler({ photos, members });

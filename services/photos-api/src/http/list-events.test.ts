@@ -1,7 +1,7 @@
 import { DEFAULT_UPLOAD_QUOTAS } from '@event-photos/core';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
-import { eventRecord } from '@event-photos/testing/fixtures';
+import { eventRecord, seedMember } from '@event-photos/testing/fixtures';
 import { tokenGroups } from '#lib/event-organizer';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext, type HttpEventOptions } from '../test-support/events';
 import { createHandler } from './list-events';
@@ -35,11 +35,14 @@ beforeEach(async () => {
   handler = createHandler(stores, tokenGroups);
   await stores.photos.createEvent(theirs);
   await stores.photos.createEvent(mine);
+  await seedMember(stores.members, 'theirs', TEST_SUB);
+  // Newer than both, someone else's, and the caller no member: never listed.
+  await stores.photos.createEvent(eventRecord({ eventId: 'hidden', createdAt: '2026-06-01T00:00:00.000Z', organizerId: 'someone-else' }));
 });
 
 describe('list-events', () => {
-  it('lists events newest first with `mine` instead of the organizer id, default page size 50', async () => {
-    const list = vi.spyOn(stores.photos, 'listEvents');
+  it('lists the events the caller organizes or is a member of, newest first, with `mine` instead of the organizer id, default page size 50', async () => {
+    const list = vi.spyOn(stores.members, 'listEventsOf');
     const result = await invoke();
     expect(result.statusCode).toBe(200);
     expect(jsonOf(result)).toEqual({
@@ -67,7 +70,7 @@ describe('list-events', () => {
     });
     expect(result.body).not.toContain(TEST_SUB);
     expect(result.body).not.toContain('someone-else');
-    expect(list).toHaveBeenCalledWith({ limit: 50 });
+    expect(list).toHaveBeenCalledWith(TEST_SUB, { limit: 50 });
   });
 
   it('shows an event stored before description and open existed as open, without a description', async () => {
@@ -76,6 +79,7 @@ describe('list-events', () => {
     await stores.photos.createEvent(
       eventRecord({ eventId: 'legacy', name: 'LEGACY', createdAt: '2026-01-01T00:00:00.000Z', description: undefined, open: undefined }),
     );
+    await seedMember(stores.members, 'legacy', TEST_SUB);
     expect(jsonOf(await invoke({ claims: {} })).items).toEqual([
       {
         eventId: 'legacy',
@@ -89,8 +93,18 @@ describe('list-events', () => {
     ]);
   });
 
-  it('is not `mine` for the organizer once out of the organizers group', async () => {
-    expect(jsonOf(await invoke({ claims: { 'cognito:groups': '[]' } })).items[0].mine).toBe(false);
+  it('leaves out the events the caller created once out of the organizers group, unless they joined them', async () => {
+    const outOfGroup = { claims: { 'cognito:groups': '[]' } };
+    expect(jsonOf(await invoke(outOfGroup)).items.map((event: { eventId: string }) => event.eventId)).toEqual(['theirs']);
+    await seedMember(stores.members, 'mine', TEST_SUB);
+    expect(jsonOf(await invoke(outOfGroup)).items.map(({ eventId, mine }: { eventId: string; mine: boolean }) => [eventId, mine])).toEqual([
+      ['mine', false],
+      ['theirs', false],
+    ]);
+  });
+
+  it('lists nothing for a user who organizes and joined nothing', async () => {
+    expect(jsonOf(await invoke({ claims: { sub: 'newcomer-sub' } }))).toEqual({ items: [], nextCursor: null });
   });
 
   it('passes limit and the cursor it answered through to the next page', async () => {
@@ -114,7 +128,7 @@ describe('list-events', () => {
     ['cursor', { cursor: 'x'.repeat(3000) }],
     ['sort', { sort: 'asc' }],
   ])('returns 400 on field %s for %j, without asking the store', async (field, queryStringParameters) => {
-    const list = vi.spyOn(stores.photos, 'listEvents');
+    const list = vi.spyOn(stores.members, 'listEventsOf');
     const result = await invoke({ queryStringParameters });
     expect(result.statusCode).toBe(400);
     expect(jsonOf(result).error.field).toBe(field);

@@ -1,19 +1,28 @@
-import { listEventsQuerySchema, parseOrThrow, type EventPage } from '@event-photos/core';
-import { photos } from '#lib/photo-store';
+import { accessTo, listEventsQuerySchema, parseOrThrow, type EventPage, type EventView } from '@event-photos/core';
+import { members } from '#lib/photo-store';
 import type { Stores } from '#lib/stores';
 import { callerOf, type GroupCheck } from '#lib/event-organizer';
 import { liveGroups } from '#lib/organizers-group';
 import { eventView } from '#lib/event-view';
 import { httpHandler } from '#lib/http';
 
-/** GET /events?limit=&cursor=: every event, newest first, for any signed-in user. */
-export const createHandler = ({ photos }: Pick<Stores, 'photos'>, inGroup: GroupCheck = liveGroups) =>
+/**
+ * GET /events?limit=&cursor=: the events the caller organizes or is a member of, newest first. An
+ * event they created stays out while the organizers group does not hold them (unless they joined
+ * it), so such a page may be shorter than `limit` and still have a cursor.
+ */
+export const createHandler = ({ members }: Pick<Stores, 'members'>, inGroup: GroupCheck = liveGroups) =>
   httpHandler(async (event) => {
     const query = parseOrThrow(listEventsQuerySchema, event.queryStringParameters ?? {}, 'query');
-    const page = await photos.listEvents(query);
     const caller = callerOf(event, inGroup);
-    const body: EventPage = { items: await Promise.all(page.items.map((item) => eventView(item, caller))), nextCursor: page.nextCursor };
+    const page = await members.listEventsOf(caller.id, query);
+    const items: EventView[] = [];
+    for (const { event: photoEvent, membership } of page.items) {
+      const access = await accessTo(caller, photoEvent, membership);
+      if (access) items.push(eventView(photoEvent, access.kind === 'organizer'));
+    }
+    const body: EventPage = { items, nextCursor: page.nextCursor };
     return { status: 200, body };
   });
 
-export const handler = createHandler({ photos });
+export const handler = createHandler({ members });

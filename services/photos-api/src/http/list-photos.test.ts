@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { photoView } from '@event-photos/core';
 import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
-import { FIXTURE_EVENT_ID as EVENT_ID, eventRecord, photoRecord, seedPhoto } from '@event-photos/testing/fixtures';
+import { FIXTURE_EVENT_ID as EVENT_ID, eventRecord, photoRecord, seedMember, seedPhoto } from '@event-photos/testing/fixtures';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext } from '../test-support/events';
 import { createHandler } from './list-photos';
 
@@ -27,9 +27,14 @@ const newer = photoRecord({
 let stores: FakeStores;
 let handler: ReturnType<typeof createHandler>;
 
-function invoke(query?: Record<string, string>, eventId = EVENT_ID) {
+function invoke(query?: Record<string, string>, eventId = EVENT_ID, sub = TEST_SUB) {
   return handler(
-    httpEvent({ path: `/events/${eventId}/photos`, pathParameters: { eventId }, ...(query ? { queryStringParameters: query } : {}) }),
+    httpEvent({
+      path: `/events/${eventId}/photos`,
+      pathParameters: { eventId },
+      claims: { sub },
+      ...(query ? { queryStringParameters: query } : {}),
+    }),
     lambdaContext(),
   );
 }
@@ -39,6 +44,7 @@ beforeEach(async () => {
   stores = fakeStores();
   handler = createHandler(stores);
   await stores.photos.createEvent(eventRecord());
+  await seedMember(stores.members, EVENT_ID, TEST_SUB);
   for (const photo of [older, newer]) await seedPhoto(stores.photos, photo);
 });
 
@@ -103,11 +109,27 @@ describe('list-photos', () => {
     expect(jsonOf(await invoke({ since: feed.feedCursor })).items).toEqual([]);
   });
 
-  it('returns 404 naming the eventId when the event does not exist', async () => {
+  it('lists, searches and feeds a member who sees only their own photos their own only, whatever they ask', async () => {
+    await seedMember(stores.members, EVENT_ID, 'someone-else', { rights: { upload: true, viewOthers: false, downloadOriginals: false } });
+    const first = jsonOf(await invoke(undefined, EVENT_ID, 'someone-else'));
+    expect(first.items.map((photo: { photoId: string }) => photo.photoId)).toEqual([NEWER]);
+    expect(idsOf(await invoke({ q: 'straße' }, EVENT_ID, 'someone-else'))).toEqual([]);
+    expect(idsOf(await invoke({ uploader: 'me' }, EVENT_ID, 'someone-else'))).toEqual([NEWER]);
+    const later = (photoId: string, uploaderId: string, n: number) =>
+      photoRecord({ photoId, uploaderId, sha256: String(n).repeat(64), createdAt: `2026-05-01T10:00:0${n}.000Z` });
+    await seedPhoto(stores.photos, later('01890a5d-ac96-774b-bcce-000000000005', TEST_SUB, 5));
+    await seedPhoto(stores.photos, later('01890a5d-ac96-774b-bcce-000000000006', 'someone-else', 6));
+    expect(idsOf(await invoke({ since: first.feedCursor }, EVENT_ID, 'someone-else'))).toEqual(['01890a5d-ac96-774b-bcce-000000000006']);
+  });
+
+  it.each([
+    ['the event does not exist', 'no-such-event', TEST_SUB],
+    ['the caller neither organizes it nor is a member', EVENT_ID, 'stranger-sub'],
+  ])('returns 404 naming the eventId when %s', async (_name, eventId, sub) => {
     const list = vi.spyOn(stores.listing, 'listPhotos');
-    const result = await invoke(undefined, 'no-such-event');
+    const result = await invoke(undefined, eventId, sub);
     expect(result.statusCode).toBe(404);
-    expect(jsonOf(result).error).toMatchObject({ field: 'eventId', message: expect.stringContaining('no-such-event') });
+    expect(jsonOf(result).error).toEqual({ code: 'NotFound', field: 'eventId', message: `Event ${eventId} does not exist` });
     expect(list).not.toHaveBeenCalled();
   });
 

@@ -1,25 +1,30 @@
-import { NotFoundError, listPhotosQuerySchema, parseOrThrow, photoView, type PhotoPage } from '@event-photos/core';
-import { photos } from '#lib/photo-store';
+import { listPhotosQuerySchema, parseOrThrow, photoView, seesOthers, type PhotoPage } from '@event-photos/core';
+import { members, photos } from '#lib/photo-store';
 import { listing } from '#lib/photo-listing-store';
 import type { ListingStores } from '#lib/stores';
-import { callerId, httpHandler, pathEventId } from '#lib/http';
+import { callerOf, type GroupCheck } from '#lib/event-organizer';
+import { liveGroups } from '#lib/organizers-group';
+import { eventAccess } from '#lib/event-access';
+import { httpHandler, pathEventId } from '#lib/http';
 
 /**
  * GET /events/{eventId}/photos?limit=&cursor=&q=&uploader=me: newest ready first; with `since=`
- * (a feedCursor) what became ready after that answer, oldest first.
+ * (a feedCursor) what became ready after that answer, oldest first. A member who sees only their
+ * own photos (invite `viewOthers: false`) gets their own in every list, search and feed, as with
+ * `uploader=me`.
  */
-export const createHandler = ({ photos, listing }: ListingStores) =>
+export const createHandler = (stores: ListingStores, inGroup: GroupCheck = liveGroups) =>
   httpHandler(async (event) => {
     const eventId = pathEventId(event);
-    const caller = callerId(event);
+    const caller = callerOf(event, inGroup);
+    const { access } = await eventAccess(stores, eventId, caller);
     const { uploader, ...query } = parseOrThrow(listPhotosQuerySchema, event.queryStringParameters ?? {}, 'query');
-    if (!(await photos.getEvent(eventId))) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
-    const { items, nextCursor, feedCursor } = await listing.listPhotos(eventId, {
+    const { items, nextCursor, feedCursor } = await stores.listing.listPhotos(eventId, {
       ...query,
-      ...(uploader === 'me' ? { uploaderId: caller } : {}),
+      ...(uploader === 'me' || !seesOthers(access) ? { uploaderId: caller.id } : {}),
     });
-    const body: PhotoPage = { items: items.map((photo) => photoView(photo, caller)), nextCursor, feedCursor };
+    const body: PhotoPage = { items: items.map((photo) => photoView(photo, caller.id)), nextCursor, feedCursor };
     return { status: 200, body };
   });
 
-export const handler = createHandler({ photos, listing });
+export const handler = createHandler({ photos, members, listing });

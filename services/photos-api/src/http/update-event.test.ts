@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_UPLOAD_QUOTAS, type PhotoEvent } from '@event-photos/core';
 import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
-import { FIXTURE_EVENT_ID as EVENT_ID, eventRecord } from '@event-photos/testing/fixtures';
+import { FIXTURE_EVENT_ID as EVENT_ID, eventRecord, seedMember } from '@event-photos/testing/fixtures';
 import { tokenGroups } from '#lib/event-organizer';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext, type HttpEventOptions } from '../test-support/events';
 import { createHandler } from './update-event';
@@ -25,10 +25,13 @@ function invoke(options: HttpEventOptions = {}) {
   );
 }
 
+/** The event, and its members: everyone the tests call as but the creator. */
 async function arrange(event: PhotoEvent | null = stored) {
   stores = fakeStores();
   handler = createHandler(stores, tokenGroups);
-  if (event) await stores.photos.createEvent(event);
+  if (!event) return;
+  await stores.photos.createEvent(event);
+  for (const member of ['attendee-sub', 'other-organizer']) await seedMember(stores.members, EVENT_ID, member);
 }
 
 beforeEach(() => arrange());
@@ -59,9 +62,8 @@ describe('update-event', () => {
   });
 
   it.each([
-    ['an attendee (no group)', { claims: {} }],
-    ['another organizer', { claims: { sub: 'other-organizer', 'cognito:groups': '[organizers]' } }],
-    ['the creator, once out of the organizers group', { claims: { 'cognito:groups': '[admins]' } }],
+    ['a member (no group)', { claims: { sub: 'attendee-sub' } }],
+    ['a member in the organizers group', { claims: { sub: 'other-organizer', 'cognito:groups': '[organizers]' } }],
   ])('returns 403 to %s, changing nothing', async (_name, options) => {
     const result = await invoke(options);
     expect(result.statusCode).toBe(403);
@@ -69,18 +71,28 @@ describe('update-event', () => {
     await expect(stores.photos.getEvent(EVENT_ID)).resolves.toStrictEqual(stored);
   });
 
-  it('returns 403 to the creator whose token names the group when the check says the pool no longer holds it', async () => {
-    const inGroup = vi.fn(async () => false);
-    handler = createHandler(stores, inGroup);
-    const result = await invoke();
-    expect(result.statusCode).toBe(403);
-    expect(inGroup).toHaveBeenCalledExactlyOnceWith(expect.anything(), 'organizers');
+  it.each([
+    ['anyone else, whatever their groups', { claims: { sub: 'stranger', 'cognito:groups': '[organizers]' } }],
+    ['the creator, once out of the organizers group (and no member)', { claims: { 'cognito:groups': '[admins]' } }],
+  ])('returns 404 to %s, as for an unknown event, changing nothing', async (_name, options) => {
+    const result = await invoke(options);
+    expect(jsonOf(result)).toEqual({ error: { code: 'NotFound', message: `Event ${EVENT_ID} does not exist`, field: 'eventId' } });
     await expect(stores.photos.getEvent(EVENT_ID)).resolves.toStrictEqual(stored);
   });
 
-  it('returns 403 for an event without a recorded organizer', async () => {
-    await arrange(eventRecord({ organizerId: undefined }));
+  it('returns 404 to the creator whose token names the group when the check says the pool no longer holds it; 403 once a member', async () => {
+    const inGroup = vi.fn(async () => false);
+    handler = createHandler(stores, inGroup);
+    expect((await invoke()).statusCode).toBe(404);
+    expect(inGroup).toHaveBeenCalledExactlyOnceWith(expect.anything(), 'organizers');
+    await seedMember(stores.members, EVENT_ID, TEST_SUB);
     expect((await invoke()).statusCode).toBe(403);
+    await expect(stores.photos.getEvent(EVENT_ID)).resolves.toStrictEqual(stored);
+  });
+
+  it('returns 403 to a member of an event without a recorded organizer', async () => {
+    await arrange(eventRecord({ organizerId: undefined }));
+    expect((await invoke({ claims: { sub: 'attendee-sub', 'cognito:groups': '[organizers]' } })).statusCode).toBe(403);
   });
 
   it('returns 404 naming the eventId for an unknown event', async () => {

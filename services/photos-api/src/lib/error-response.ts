@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { AppError, QuotaExceededError } from '@event-photos/core';
+import { AppError, QuotaExceededError, TooManyRequestsError } from '@event-photos/core';
 import { logger } from '#lib/logger';
 
 export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
@@ -21,7 +21,7 @@ export function errorResponse(): MiddlewareObj<unknown, APIGatewayProxyStructure
         request.response = jsonResponse(error.status, {
           error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
         });
-        if (error instanceof QuotaExceededError && error.retryAfterSeconds !== undefined)
+        if ((error instanceof QuotaExceededError || error instanceof TooManyRequestsError) && error.retryAfterSeconds !== undefined)
           request.response.headers!['retry-after'] = String(error.retryAfterSeconds);
         return;
       }

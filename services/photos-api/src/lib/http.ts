@@ -2,7 +2,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer as HttpEvent, APIGatewayProxyStructuredResultV2 as HttpResult } from 'aws-lambda';
-import { UnauthorizedError, eventIdSchema, parseOrThrow, photoIdSchema } from '@event-photos/core';
+import { UnauthorizedError, eventIdSchema, inviteIdSchema, memberIdSchema, parseOrThrow, photoIdSchema } from '@event-photos/core';
 import { config } from '#lib/config';
 import { errorResponse, jsonResponse } from '#lib/error-response';
 import { logger } from '#lib/logger';
@@ -81,4 +81,12 @@ export function pathEventId(event: HttpEvent): string {
 
 export function pathPhotoId(event: HttpEvent): string {
   return parseOrThrow(photoIdSchema, event.pathParameters?.['photoId'], 'photoId');
+}
+
+export function pathInviteId(event: HttpEvent): string {
+  return parseOrThrow(inviteIdSchema, event.pathParameters?.['inviteId'], 'inviteId');
+}
+
+export function pathMemberId(event: HttpEvent): string {
+  return parseOrThrow(memberIdSchema, event.pathParameters?.['memberId'], 'memberId');
 }

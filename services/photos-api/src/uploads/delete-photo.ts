@@ -1,9 +1,10 @@
-import { type Caller, type DeleteStatus, mayChangePhoto, type PhotoEvent } from '@event-photos/core';
+import { type DeleteStatus, type EventAccess, mayChangePhotoOf, maySeePhotoOf } from '@event-photos/core';
 import type { Lifecycle } from '#uploads/lifecycle';
 import { deletePhotoObjects } from '#uploads/photo-objects';
 
 /**
- * Deletes a photo, ready, being processed or still pending, if the caller may: one transaction
+ * Deletes a photo, ready, being processed or still pending, if the caller may (`access`: who
+ * they are to the event; a photo they may not see is, to them, not found): one transaction
  * removes its record, hash claim and place in the totals and marks its upload deleted (so
  * processing that runs later discards it, see process-steps.ts), then every object the photo has
  * or may get goes. Records go before objects: a crash in between leaves objects that the deleted
@@ -12,17 +13,16 @@ import { deletePhotoObjects } from '#uploads/photo-objects';
  */
 export async function deletePhoto(
   { photos, objects, clock, logger }: Pick<Lifecycle, 'photos' | 'objects' | 'clock' | 'logger'>,
-  event: PhotoEvent,
+  { eventId, access, callerId }: { eventId: string; access: EventAccess; callerId: string },
   photoId: string,
-  caller: Caller,
 ): Promise<DeleteStatus> {
-  const [photo, upload] = await Promise.all([photos.getPhoto(event.eventId, photoId), photos.getUpload(event.eventId, photoId)]);
+  const [photo, upload] = await Promise.all([photos.getPhoto(eventId, photoId), photos.getUpload(eventId, photoId)]);
   const uploaderId = photo?.uploaderId ?? upload?.uploaderId;
-  if (uploaderId === undefined) return 'notFound';
-  if (!(await mayChangePhoto(caller, { uploaderId }, event))) return 'forbidden';
-  const removed = await photos.deletePhoto(event.eventId, photoId, uploaderId, clock());
+  if (uploaderId === undefined || !maySeePhotoOf(access, callerId, uploaderId)) return 'notFound';
+  if (!mayChangePhotoOf(access, callerId, uploaderId)) return 'forbidden';
+  const removed = await photos.deletePhoto(eventId, photoId, uploaderId, clock());
   const contentType = removed?.contentType ?? photo?.contentType ?? upload?.contentType;
-  const deleted = await deletePhotoObjects(objects, event.eventId, photoId, contentType, removed?.objectKeys);
+  const deleted = await deletePhotoObjects(objects, eventId, photoId, contentType, removed?.objectKeys);
   logger.info('Photo deleted', { photoId, objects: deleted });
   return 'deleted';
 }

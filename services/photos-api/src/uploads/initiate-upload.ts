@@ -1,12 +1,16 @@
 import {
   type DuplicateUploadResponse,
   EventClosedError,
+  type EventAccess,
   effectiveQuotas,
+  ForbiddenError,
   encodeUploadMetadata,
   type ImageContentType,
   type InitiateUploadRequest,
   type InitiateUploadResponse,
-  NotFoundError,
+  maySeePhotoOf,
+  mayUpload,
+  type PhotoEvent,
   type PhotoStore,
   photoView,
   QuotaExceededError,
@@ -37,26 +41,29 @@ export interface Uploader {
 
 /**
  * Records an upload and signs a PUT URL for it; or, when the declared sha256 is already a photo of
- * the event, answers that photo (nothing to upload). Refuses a closed event, a full total (no
- * Retry-After: waiting frees nothing) and a full hourly quota (Retry-After: the hour's end).
+ * the event that the uploader may see, answers that photo (nothing to upload; processing discards
+ * a duplicate they may not see). Refuses a member whose invite gives no uploads, a closed event, a
+ * full total (no Retry-After: waiting frees nothing) and a full hourly quota (Retry-After: the
+ * hour's end). `event` and `access`: the caller's, resolved first (lib/event-access.ts).
  */
 export async function initiateUpload(
   { photos, sign, clock }: Initiating,
-  eventId: string,
+  { event: photoEvent, access }: { event: PhotoEvent; access: EventAccess },
   uploader: Uploader,
   request: InitiateUploadRequest,
 ): Promise<{ status: 201; body: InitiateUploadResponse } | { status: 200; body: DuplicateUploadResponse }> {
+  const { eventId } = photoEvent;
+  if (!mayUpload(access)) throw new ForbiddenError(`Your invite to event ${eventId} does not allow uploads`);
+  // Closing stops new uploads; URLs signed before it still work until they expire (minutes).
+  if (photoEvent.open === false) throw new EventClosedError(`Event ${eventId} is closed to uploads`, 'eventId');
   // Independent reads, started together: one round trip (the store batches them).
-  const [photoEvent, held, existing] = await Promise.all([
-    photos.getEvent(eventId),
+  const [held, existing] = await Promise.all([
     photos.storedTotals(eventId, uploader.id),
     // Only a hint that saves the upload: processing still deduplicates by the hash of the stored bytes.
     request.sha256 === undefined ? null : findDuplicatePhoto(photos, eventId, request.sha256),
   ]);
-  if (!photoEvent) throw new NotFoundError(`Event ${eventId} does not exist`, 'eventId');
-  // Closing stops new uploads; URLs signed before it still work until they expire (minutes).
-  if (photoEvent.open === false) throw new EventClosedError(`Event ${eventId} is closed to uploads`, 'eventId');
-  if (existing) return { status: 200, body: { duplicate: true, photo: photoView(existing, uploader.id) } };
+  if (existing && maySeePhotoOf(access, uploader.id, existing.uploaderId))
+    return { status: 200, body: { duplicate: true, photo: photoView(existing, uploader.id) } };
 
   const quotas = effectiveQuotas(photoEvent);
   refuseOverTotal(held, quotas, request.size);
