@@ -50,10 +50,3 @@ export function childFigures(runs: ChildRun[]): ChildFigures {
     maxRssMiB: summaryOf(series(runs, (report) => report.maxRssKiB / 1024)),
   };
 }
-
-/** Body bytes the S3 handler read, from its "Photo recorded" log line. */
-export function bytesRead(run: ChildRun): number {
-  const line = run.output.split('\n').find((candidate) => candidate.includes('"message":"Photo recorded"'));
-  if (!line) throw new Error(`no "Photo recorded" log line in the child's output:\n${run.output}`);
-  return (JSON.parse(line) as { bytesRead: number }).bytesRead;
-}

@@ -1,9 +1,11 @@
 // One cold start of a handler bundle: a fresh child on a realistic event against the harness's
-// stack, its answer checked. The events' objects are uploaded once, when the starter is made.
+// stack, its answer checked. The events' objects are uploaded once, when the starter is made; the
+// ones processed are uploaded afresh for each child (Harness.processInChild).
 import { randomBytes } from 'node:crypto';
 import { jpegBytes } from '@event-photos/testing/fixtures';
 import type { BundleResult } from './bundle.ts';
 import type { CpuGroup } from './cpu-share.ts';
+import type { StagedPhoto } from './fresh-uploads.ts';
 import type { FunctionUnderTest } from './functions.ts';
 import type { Harness, UploadedPhoto } from './harness.ts';
 import type { ChildRun } from './spawn-child.ts';
@@ -24,11 +26,11 @@ export type ColdStart = (
 
 export async function coldStarter(harness: Harness): Promise<ColdStart> {
   const toGet = await harness.upload(jpegBytes(PHOTO_BYTES), 'Keynote');
-  const toProcess = await harness.upload(jpegBytes(PHOTO_BYTES), 'Opening');
+  const toProcess = await harness.stage(jpegBytes(PHOTO_BYTES), 'Opening');
   // The warm invocations process more objects in the same child, a fresh one each: bytes of their
   // own (the same bytes again would be a duplicate, which processing skips).
-  const toProcessWarm: UploadedPhoto[] = [];
-  for (let i = 1; i <= WARM_INVOCATIONS; i++) toProcessWarm.push(await harness.upload(jpegBytes(PHOTO_BYTES), `Opening, take ${i + 1}`));
+  const toProcessWarm: StagedPhoto[] = [];
+  for (let i = 1; i <= WARM_INVOCATIONS; i++) toProcessWarm.push(await harness.stage(jpegBytes(PHOTO_BYTES), `Opening, take ${i + 1}`));
   const eventFor = httpEvents(harness, toGet);
   return async (fn, bundle, label, round, { cpuGroup, warm = false } = {}) => {
     if (fn.expected === 'record')

@@ -3,18 +3,19 @@
 //
 // Objects go through the real flow (initiate-upload, then a PUT to the presigned URL) rather than a
 // direct PutObject, so the object, its signed metadata and the pending-upload record are exactly
-// what a client leaves behind. Every child gets the deploy's environment, MAX_UPLOAD_BYTES included.
+// what a client leaves behind; the photos processed in children get a fresh upload each run
+// (bench/fresh-uploads.ts). Every child gets the deploy's environment, MAX_UPLOAD_BYTES included.
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { PhotoRepository, createDocumentClient } from '@event-photos/aws';
-import { localResourcesOf, startLocalStack, type LocalStackOutputs } from '@event-photos/local-stack';
-import { claimsOfToken, httpApiEvent, s3Event, type HttpApiEventInput } from '@event-photos/testing';
+import type { Photo } from '@event-photos/core';
+import { startLocalStack, type LocalStackOutputs } from '@event-photos/local-stack';
+import { claimsOfToken, httpApiEvent, type HttpApiEventInput } from '@event-photos/testing';
 import type { BundleResult } from './bundle.ts';
 import type { CpuGroup } from './cpu-share.ts';
+import { freshUploads, type FreshUpload, type FreshUploads, type StagedPhoto } from './fresh-uploads.ts';
 import { functionNamed } from './functions.ts';
 import { idTokenOf } from './sign-in.ts';
 import { CHILD_SCRIPT, runChild, type ChildRun } from './spawn-child.ts';
@@ -30,31 +31,42 @@ export interface UploadedPhoto extends Uploaded {
 export interface ChildOptions {
   cpuGroup?: CpuGroup | undefined;
   warmEvents?: unknown[] | undefined;
+  /** The child's environment, if not its function's (Harness.envOf). */
+  env?: NodeJS.ProcessEnv | undefined;
+}
+
+/** A processing child's run, and the photo record each of its uploads got (the first's, then the warm ones'), checked. */
+export interface ProcessedRun extends ChildRun {
+  photos: Photo[];
 }
 
 export interface Harness {
   outputs: LocalStackOutputs;
   /** What the stack gives processUploadedPhoto (endpoints, serverless.yml's environment), the deploy's log level. */
   childEnv: NodeJS.ProcessEnv;
+  /** The same for the function of a bundle (bench/functions.ts's name): each function has its own (createEvent its USER_POOL_ID). */
+  envOf(bundleName: string): NodeJS.ProcessEnv;
   maxUploadBytes: number;
   tokens: { attendee: string; organizer: string };
   /** Uploads as the attendee and waits until the stack's own S3 trigger has processed it. */
   upload(bytes: Uint8Array<ArrayBuffer>, title: string): Promise<UploadedPhoto>;
+  /** Keeps bytes for processInChild, which uploads them afresh each run (bench/fresh-uploads.ts). */
+  stage(bytes: Uint8Array, title: string): Promise<StagedPhoto>;
   /** An HTTP API event as API Gateway sends it after its JWT authorizer verified `token`. */
   httpEvent(input: HttpApiEventInput & { token: string }): unknown;
-  s3EventFor(photo: UploadedPhoto): unknown;
   /** Runs `bundle` in a fresh child on `event`; throws unless the child reports a settled handler. */
   runHandlerChild(bundle: BundleResult, event: unknown, label: string, options?: ChildOptions): Promise<ChildRun>;
   /**
-   * Runs the S3 handler in a fresh child on `photo` (and on `warm`, one warm invocation each) and
-   * checks the record it wrote. The records are deleted first, so every run does the whole work.
+   * Runs the S3 handler in a fresh child on a fresh upload of `photo` (and of each of `warm`, one
+   * warm invocation each), so every run does the whole work, and checks that it did (FreshUploads'
+   * check). The photos are deleted afterwards, so the same bytes can be processed again.
    */
   processInChild(
     bundle: BundleResult,
-    photo: UploadedPhoto,
+    photo: StagedPhoto,
     label: string,
-    options?: { cpuGroup?: CpuGroup | undefined; warm?: UploadedPhoto[] },
-  ): Promise<ChildRun>;
+    options?: { cpuGroup?: CpuGroup | undefined; warm?: StagedPhoto[] },
+  ): Promise<ProcessedRun>;
   stop(): Promise<void>;
 }
 
@@ -76,20 +88,18 @@ export async function startHarness(workDir: string): Promise<Harness> {
     const { outputs } = stack;
     const tokens = { attendee: await idTokenOf(outputs, 'attendee'), organizer: await idTokenOf(outputs, 'organizer') };
     await raiseQuotas(outputs.apiUrl, tokens.organizer, outputs.demoEventId);
-    const functionEnv = stack.functionEnvironment('processUploadedPhoto');
-    const childEnv: NodeJS.ProcessEnv = { ...functionEnv, POWERTOOLS_LOG_LEVEL: 'INFO' };
-    const runHandlerChild = handlerChildRunner(path.join(workDir, 'events'), childEnv);
-    const documents = createDocumentClient({
-      endpoint: outputs.dynamodbEndpoint,
-      region: outputs.region,
-      credentials: localResourcesOf(outputs).credentials,
+    const envOf = (bundleName: string): NodeJS.ProcessEnv => ({
+      ...stack.functionEnvironment(functionNamed(bundleName).serverlessName),
+      POWERTOOLS_LOG_LEVEL: 'INFO',
     });
-    const s3EventFor = (photo: UploadedPhoto) =>
-      s3Event({ region: outputs.region, bucket: outputs.bucketName, key: photo.key, size: photo.size, eTag: photo.etag });
+    const childEnv = envOf('process-uploaded-photo');
+    const runHandlerChild = handlerChildRunner(path.join(workDir, 'events'), envOf);
+    const uploads = await freshUploads(outputs, tokens.attendee);
     return {
       outputs,
       childEnv,
-      maxUploadBytes: Number(functionEnv['MAX_UPLOAD_BYTES']),
+      envOf,
+      maxUploadBytes: Number(childEnv['MAX_UPLOAD_BYTES']),
       tokens,
       upload: async (bytes, title) => {
         const sha256 = createHash('sha256').update(bytes).digest('hex');
@@ -97,12 +107,12 @@ export async function startHarness(workDir: string): Promise<Harness> {
         await stack.notifications.idle();
         return { ...uploaded, size: bytes.length, sha256 };
       },
+      stage: uploads.stage,
       httpEvent: httpEventOf,
-      s3EventFor,
       runHandlerChild,
-      processInChild: s3ChildRunner(outputs, documents, runHandlerChild, s3EventFor),
+      processInChild: s3ChildRunner(uploads, runHandlerChild, uploads.environment(childEnv)),
       stop: async () => {
-        documents.destroy();
+        uploads.close();
         await stack.stop();
       },
     };
@@ -125,8 +135,8 @@ function httpEventOf({ token, ...input }: HttpApiEventInput & { token: string })
   });
 }
 
-/** Runs a bundle in a child: its events written to files, the function's memory in its context and environment. */
-function handlerChildRunner(eventDir: string, childEnv: NodeJS.ProcessEnv): Harness['runHandlerChild'] {
+/** Runs a bundle in a child: its events written to files, the function's memory in its context and its environment. */
+function handlerChildRunner(eventDir: string, envOf: Harness['envOf']): Harness['runHandlerChild'] {
   let eventCounter = 0;
   const writeEvent = async (event: unknown) => {
     await mkdir(eventDir, { recursive: true });
@@ -134,12 +144,12 @@ function handlerChildRunner(eventDir: string, childEnv: NodeJS.ProcessEnv): Harn
     await writeFile(eventFile, JSON.stringify(event));
     return eventFile;
   };
-  return async (bundle, event, label, { cpuGroup, warmEvents } = {}) => {
+  return async (bundle, event, label, { cpuGroup, warmEvents, env = envOf(bundle.name) } = {}) => {
     const memoryMB = cpuGroup?.memoryMB ?? functionNamed(bundle.name).memoryMB;
     const args = [CHILD_SCRIPT, bundle.file, await writeEvent(event), bundle.name, String(memoryMB)];
     if (warmEvents) args.push(await writeEvent(warmEvents));
     collectGarbage();
-    const run = await runChild(args, { ...childEnv, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMB) }, cpuGroup);
+    const run = await runChild(args, { ...env, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMB) }, cpuGroup);
     if (run.exitCode !== 0 || run.report?.kind !== 'handler') {
       throw new Error(`${label}: the child failed (exit ${run.exitCode}): ${run.report?.error ?? ''}\n${run.output}`);
     }
@@ -151,32 +161,25 @@ function handlerChildRunner(eventDir: string, childEnv: NodeJS.ProcessEnv): Harn
 }
 
 function s3ChildRunner(
-  outputs: LocalStackOutputs,
-  documents: DynamoDBDocumentClient,
+  uploads: FreshUploads,
   runHandlerChild: Harness['runHandlerChild'],
-  s3EventFor: Harness['s3EventFor'],
+  env: NodeJS.ProcessEnv,
 ): Harness['processInChild'] {
-  const repository = new PhotoRepository(documents, outputs.tableName);
-  // The photo record's key (packages/aws/src/photo-repository.ts): deleting it makes the next S3
-  // event a first delivery again, so every run does the whole work (HeadObject, GET + SHA-256 of
-  // every byte, decode and renditions, the writes) rather than the duplicate no-op.
-  const forgetPhoto = (photoId: string) =>
-    documents.send(
-      new DeleteCommand({ TableName: outputs.tableName, Key: { pk: `EVENT#${outputs.demoEventId}`, sk: `PHOTO#${photoId}` } }),
-    );
   return async (bundle, photo, label, { cpuGroup, warm = [] } = {}) => {
-    const objects = [photo, ...warm];
-    for (const object of objects) await forgetPhoto(object.photoId);
-    const run = await runHandlerChild(bundle, s3EventFor(photo), label, {
-      cpuGroup,
-      warmEvents: warm.length ? warm.map(s3EventFor) : undefined,
-    });
-    for (const object of objects) {
-      const record = await repository.getPhoto(outputs.demoEventId, object.photoId);
-      if (!record || record.sha256 !== object.sha256 || record.size !== object.size) {
-        throw new Error(`${label}: process-uploaded-photo did not write the expected record: ${JSON.stringify(record)}\n${run.output}`);
-      }
+    const fresh: FreshUpload[] = [];
+    try {
+      for (const staged of [photo, ...warm]) fresh.push(await uploads.next(staged));
+      const [first, ...rest] = fresh;
+      const run = await runHandlerChild(bundle, first!.event, label, {
+        cpuGroup,
+        warmEvents: rest.length ? rest.map((upload) => upload.event) : undefined,
+        env,
+      });
+      const photos: Photo[] = [];
+      for (const upload of fresh) photos.push(await uploads.check(upload, run.output, label));
+      return { ...run, photos };
+    } finally {
+      for (const upload of fresh) await uploads.release(upload);
     }
-    return run;
   };
 }

@@ -12,6 +12,10 @@ describe('the load bench', () => {
     expect(run.maxAwaitingProcessing).toBeGreaterThan(0);
     expect(run.maxAwaitingProcessing).toBeLessThanOrEqual(24);
     if (process.platform === 'linux') expect(run.cpuMsPerPhoto['function processUploadedPhoto']).toBeGreaterThan(0);
+    // Counted when the local stack keeps a count (stack.dynamodb.requestCounts); else it says why not.
+    const requests = run.dynamodbRequests!;
+    if ('perPhoto' in requests) expect(requests.perPhoto['TransactWriteItems']).toBeGreaterThan(0);
+    else expect(requests.unavailable).toMatch(/requestCounts/);
   });
 
   it("with the web app's uploader, never has more photos awaiting processing than clients", async () => {

@@ -9,7 +9,9 @@
 // answered, so uploads outrun processing whenever it is slower; `uploader`, @event-photos/client's
 // uploadPhotos, whose slots each wait for their photo to be ready, as in the web app.
 // A fresh stack first takes a warm-up burst (its figures are the cold ones: every Lambda instance
-// starts during it), then the measured run, during which each thread's CPU time is counted.
+// starts during it), then the measured run, during which each thread's CPU time is counted; then,
+// with the load generator gone, a few more uploads whose DynamoDB requests are counted
+// (bench/dynamodb-requests.ts).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -18,6 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, readServerlessApp, startLocalStack, writeOutputs } from '@event-photos/local-stack';
+import { countDynamoDbRequests, type DynamoDbRequests } from './dynamodb-requests.ts';
 import { cpuBetween, threadCpu } from './thread-cpu.ts';
 
 export interface LoadResult {
@@ -45,8 +48,15 @@ export interface LoadRun extends LoadResult {
   cpuMsPerPhoto: Record<string, number>;
   /** Where the stack kept its data (see memoryDataRoot). */
   dataRoot: string;
+  /**
+   * DynamoDB requests per photo of initiate-upload + processing, by operation, counted over uploads
+   * after the measured run (the load generator's own listing left out). Absent in older results.
+   */
+  dynamodbRequests?: DynamoDbRequests;
 }
 
+/** The size of every photo the load uploads. */
+const PHOTO_BYTES = 64 * 1024;
 const CLIENT = fileURLToPath(new URL('./load-client.ts', import.meta.url));
 const TSX = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
 
@@ -96,7 +106,7 @@ export async function runLoad({
           outputsFile,
           String(count),
           String(concurrency),
-          String(64 * 1024),
+          String(PHOTO_BYTES),
           declareSha256 ? 'declare' : 'undeclared',
           mode,
         ];
@@ -119,7 +129,8 @@ export async function runLoad({
     const named = (part: string) =>
       part.replace(/^function (.+)$/, (_whole, cut: string) => `function ${functionNames.find((name) => name.startsWith(cut)) ?? cut}`);
     const cpuMsPerPhoto = Object.fromEntries(Object.entries(parts).map(([part, ms]) => [named(part), ms / photos]));
-    return { ...measured, warmup: cold, cpuMsPerPhoto, dataRoot };
+    const dynamodbRequests = await countDynamoDbRequests(stack, { concurrency, bytes: PHOTO_BYTES, declareSha256 });
+    return { ...measured, warmup: cold, cpuMsPerPhoto, dataRoot, dynamodbRequests };
   } finally {
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });

@@ -8,8 +8,9 @@
 //      JPEG shrink-on-load, and decoding the whole image each time, at full CPU;
 //   b. at Lambda's CPU share (bench/cpu-share.ts; needs root) for the function's own memory and 1024,
 //      1769 (1 vCPU) and 2048 MB: the product renderer alone, and process-uploaded-photo (the deploy
-//      bundle, bench/child.mjs) processing a real upload of each photo against a local stack of its
-//      own: HeadObject, GET + SHA-256, render, the publish copy, the rendition PUTs, the records;
+//      bundle, bench/child.mjs) processing a fresh upload of each photo each run (bench/fresh-uploads.ts)
+//      against a local stack of its own: HeadObject, GET + SHA-256, render, the accept transaction,
+//      the publish copy, the rendition PUTs, the ready stamp;
 //   c. from b, a memory size for processing and its cost per 1,000 photos (bench/memory-choice.ts's
 //      prices and headroom);
 //   d. the 1920-wide rendition of the 12 MP photo as WebP (the product's settings) and AVIF: encode
@@ -19,20 +20,17 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
-import { PhotoRepository, createDocumentClient } from '@event-photos/aws';
-import { REPO_ROOT, localResourcesOf, readServerlessApp, startLocalStack, type LocalStack } from '@event-photos/local-stack';
-import { s3Event } from '@event-photos/testing';
+import { REPO_ROOT, readServerlessApp, startLocalStack, type LocalStack } from '@event-photos/local-stack';
 import { photoJpeg } from '@event-photos/testing/fixtures';
 import { buildBundles } from './bundle.ts';
 import { LAMBDA_MB_PER_VCPU, createCpuGroups, vcpuShare, type CpuGroup, type CpuGroups } from './cpu-share.ts';
 import { fixed, median, summarize, type Summary } from './format.ts';
+import { freshUploads, type StagedPhoto } from './fresh-uploads.ts';
 import { COLD_FRACTION, PRICE, RSS_HEADROOM, costSizes } from './memory-choice.ts';
 import { photoJpegOfSize } from './photo-of-size.ts';
 import type { CodecReading, RenderReport, Variant } from './render-child.ts';
 import { idTokenOf } from './sign-in.ts';
 import { CHILD_SCRIPT, runChild, type ChildReport } from './spawn-child.ts';
-import { uploadThroughApi, type Uploaded } from './upload.ts';
 
 const MiB = 1024 * 1024;
 const PHOTOS = [
@@ -119,87 +117,62 @@ async function render(bundle: string, variant: Variant, file: string, runs: numb
 
 const peakMiB = (report: { hwmKiB: number | null; maxRssKiB?: number }) => (report.hwmKiB ?? report.maxRssKiB ?? 0) / 1024;
 
-/** A processing run: the child's report, and what its "Photo recorded" log line says it did. */
+/** A processing run: the child's report, and what the photo record it wrote says it did. */
 interface Processed {
   report: ChildReport;
+  /** The record's size, its SHA-256 (computed by processing: none declared) being that of every byte uploaded. */
   bytesRead: number;
   renditions: number;
 }
 
-/** Uploads of each photo (and of the deploy's largest), and a fresh process-uploaded-photo child on one of them. */
+/** Each photo (and one of the deploy's largest) staged, and a fresh process-uploaded-photo child on a fresh upload of one. */
 interface Processor {
-  uploads: Array<Uploaded & { name: string; size: number; eventFile: string }>;
+  uploads: Array<StagedPhoto & { name: string }>;
   process(i: number, memoryMB: number, cpuGroup?: CpuGroup): Promise<Processed>;
   close(): void;
 }
 
-/** Real uploads through the stack (initiate-upload, presigned PUT; the stack's own trigger processes each once). */
-async function uploadAll(
-  stack: LocalStack,
-  workDir: string,
-  toProcess: Array<{ name: string; bytes: Buffer }>,
-): Promise<Processor['uploads']> {
-  const { outputs } = stack;
-  const idToken = await idTokenOf(outputs, 'attendee');
-  const uploads: Processor['uploads'] = [];
-  for (const [i, { name, bytes }] of toProcess.entries()) {
-    const uploaded = await uploadThroughApi(outputs.apiUrl, idToken, outputs.demoEventId, new Uint8Array(bytes), {
-      title: `Renditions ${name}`,
-    });
-    await stack.notifications.idle();
-    const eventFile = path.join(workDir, `event-${i}.json`);
-    const event = s3Event({
-      region: outputs.region,
-      bucket: outputs.bucketName,
-      key: uploaded.key,
-      size: bytes.length,
-      eTag: uploaded.etag,
-    });
-    await writeFile(eventFile, JSON.stringify(event));
-    uploads.push({ ...uploaded, name, size: bytes.length, eventFile });
-  }
-  return uploads;
-}
-
 async function processor(stack: LocalStack, workDir: string, processBundle: string, photoBytes: Buffer[]): Promise<Processor> {
   const { outputs } = stack;
-  const documents = createDocumentClient({
-    endpoint: outputs.dynamodbEndpoint,
-    region: outputs.region,
-    credentials: localResourcesOf(outputs).credentials,
-  });
-  const repository = new PhotoRepository(documents, outputs.tableName);
-  const functionEnv: Record<string, string> = { ...stack.functionEnvironment('processUploadedPhoto'), POWERTOOLS_LOG_LEVEL: 'INFO' };
+  const uploads = await freshUploads(outputs, await idTokenOf(outputs, 'attendee'));
+  const functionEnv = uploads.environment({ ...stack.functionEnvironment('processUploadedPhoto'), POWERTOOLS_LOG_LEVEL: 'INFO' });
   // Besides the two photos, one of the deploy's maximum size (MAX_UPLOAD_BYTES): the memory
   // chosen must hold the largest upload processing accepts, not only a typical one.
   const maxUploadBytes = Number(functionEnv['MAX_UPLOAD_BYTES']);
   const largest = await photoJpegOfSize(maxUploadBytes);
-  const uploads = await uploadAll(stack, workDir, [
+  const staged: Processor['uploads'] = [];
+  for (const { name, bytes } of [
     ...PHOTOS.map((photo, i) => ({ name: photo.name, bytes: photoBytes[i]! })),
     { name: `max upload (${fixed(maxUploadBytes / MiB, 0)} MiB, ${largest.width}x${largest.height})`, bytes: largest.bytes },
-  ]);
-  /** Processes upload `i` in a fresh child; the record is deleted first, so the child does the whole work again. */
+  ])
+    staged.push({ ...(await uploads.stage(bytes, `Renditions ${name}`)), name });
+  let runs = 0;
+  /**
+   * Processes a fresh upload of photo `i` in a fresh child, so that every run does the whole work,
+   * and checks that it did; the photo is deleted afterwards, so its bytes are no duplicate next time.
+   */
   const process = async (i: number, memoryMB: number, cpuGroup?: CpuGroup): Promise<Processed> => {
-    const { photoId, eventFile, name, size } = uploads[i]!;
-    await documents.send(
-      new DeleteCommand({ TableName: outputs.tableName, Key: { pk: `EVENT#${outputs.demoEventId}`, sk: `PHOTO#${photoId}` } }),
-    );
-    const env = { ...functionEnv, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMB) };
-    const run = await runChild([CHILD_SCRIPT, processBundle, eventFile, 'process-uploaded-photo', String(memoryMB)], env, cpuGroup);
+    const { name } = staged[i]!;
     const label = `process-uploaded-photo ${name} at ${cpuGroup ? `${memoryMB} MB's share` : 'full CPU'}`;
-    if (run.exitCode !== 0 || run.report?.kind !== 'handler')
-      throw new Error(`${label}: the child failed (exit ${run.exitCode}): ${run.report?.error ?? ''}\n${run.output}`);
-    if (cpuGroup && run.report.cpuCgroup !== cpuGroup.cgroupPath)
-      throw new Error(`${label}: ran in cpu cgroup ${run.report.cpuCgroup}, not ${cpuGroup.cgroupPath}`);
-    const photo = await repository.getPhoto(outputs.demoEventId, photoId);
-    if (!photo?.renditions?.length || photo.size !== size)
-      throw new Error(`${label}: no photo record with renditions: ${JSON.stringify(photo)}\n${run.output}`);
-    const line = run.output.split('\n').find((candidate) => candidate.includes('"message":"Photo recorded"'));
-    if (!line) throw new Error(`${label}: no "Photo recorded" log line:\n${run.output}`);
-    const logged = JSON.parse(line) as { bytesRead: number; renditions: number };
-    return { report: run.report, bytesRead: logged.bytesRead, renditions: logged.renditions };
+    const upload = await uploads.next(staged[i]!);
+    try {
+      const eventFile = path.join(workDir, `event-${++runs}.json`);
+      await writeFile(eventFile, JSON.stringify(upload.event));
+      const env = { ...functionEnv, AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memoryMB) };
+      const run = await runChild([CHILD_SCRIPT, processBundle, eventFile, 'process-uploaded-photo', String(memoryMB)], env, cpuGroup);
+      if (run.exitCode !== 0 || run.report?.kind !== 'handler')
+        throw new Error(`${label}: the child failed (exit ${run.exitCode}): ${run.report?.error ?? ''}\n${run.output}`);
+      if (cpuGroup && run.report.cpuCgroup !== cpuGroup.cgroupPath)
+        throw new Error(`${label}: ran in cpu cgroup ${run.report.cpuCgroup}, not ${cpuGroup.cgroupPath}`);
+      const photo = await uploads.check(upload, run.output, label);
+      if (!photo.renditions?.length)
+        throw new Error(`${label}: a photo record without renditions: ${JSON.stringify(photo)}\n${run.output}`);
+      return { report: run.report, bytesRead: photo.size, renditions: photo.renditions.length };
+    } finally {
+      await uploads.release(upload);
+    }
   };
-  return { uploads, process, close: () => documents.destroy() };
+  return { uploads: staged, process, close: uploads.close };
 }
 
 /** Readings gathered under a key, in the order they came. */

@@ -20,18 +20,28 @@ export async function uploadThroughApi(
   bytes: Uint8Array<ArrayBuffer>,
   fields: { title: string; sha256?: string },
 ): Promise<Uploaded> {
-  const initiated = await fetch(`${api}/events/${encodeURIComponent(eventId)}/photos/initiate-upload`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ contentType: 'image/jpeg', size: bytes.length, ...fields }),
-  });
-  const text = await initiated.text();
-  if (initiated.status !== 201) throw new Error(`initiate-upload answered ${initiated.status}: ${text}`);
-  const { photoId, s3PutObjectUrl, method, headers } = JSON.parse(text) as InitiateUploadResponse;
+  const { photoId, s3PutObjectUrl, method, headers } = await initiateUpload(api, token, eventId, { ...fields, size: bytes.length });
   const put = await fetch(s3PutObjectUrl, { method, headers, body: bytes });
   if (put.status !== 200) throw new Error(`presigned PUT answered ${put.status}: ${await put.text()}`);
   await put.arrayBuffer();
   return { photoId, key: uploadObjectKey(eventId, photoId, 'image/jpeg'), etag: put.headers.get('etag') ?? '' };
+}
+
+/** POST initiate-upload of a JPEG through the HTTP API: the pending upload recorded, its PUT signed. */
+export async function initiateUpload(
+  api: string,
+  token: string,
+  eventId: string,
+  fields: { title: string; size: number; sha256?: string },
+): Promise<InitiateUploadResponse> {
+  const initiated = await fetch(`${api}/events/${encodeURIComponent(eventId)}/photos/initiate-upload`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ contentType: 'image/jpeg', ...fields }),
+  });
+  const text = await initiated.text();
+  if (initiated.status !== 201) throw new Error(`initiate-upload answered ${initiated.status}: ${text}`);
+  return JSON.parse(text) as InitiateUploadResponse;
 }
 
 /**

@@ -2,6 +2,7 @@
 // another process, a warm-up burst first. The baseline is one client: the service time without
 // queueing. One row keeps the data on disk, the others in memory (see memoryDataRoot).
 import os from 'node:os';
+import type { DynamoDbRequests } from '../dynamodb-requests.ts';
 import { fixed, table } from '../format.ts';
 import { memoryDataRoot, runLoad, type LoadOptions, type LoadRun } from '../load.ts';
 import type { BenchContext, BenchOptions, ReadmeRow, Section } from '../section.ts';
@@ -48,6 +49,33 @@ const totalCpu = (load: LoadRun) => Object.values(load.cpuMsPerPhoto).reduce((to
 const data = (result: LoadSectionResult, load: LoadRun) => (load.dataRoot === result.memoryDataRoot ? 'memory' : 'disk');
 /** The row the CPU breakdown is of: --load-concurrency flood clients, declared, in memory. */
 const busiest = (result: LoadSectionResult) => result.rows[1] ?? result.rows[0]!;
+/** The issue's target for the write path: DynamoDB requests per photo. */
+const DYNAMODB_TARGET = 6;
+type Counted = Extract<DynamoDbRequests, { perPhoto: unknown }>;
+const counted = (load: LoadRun): Counted | undefined =>
+  load.dynamodbRequests && 'perPhoto' in load.dynamodbRequests ? load.dynamodbRequests : undefined;
+const requestsPerPhoto = (load: LoadRun) => {
+  const requests = counted(load);
+  return requests ? fixed(requests.total, 1) : '-';
+};
+/** "BatchGetItem 1, TransactWriteItems 2, …", the most first. */
+const byOperation = (requests: Counted) =>
+  Object.entries(requests.perPhoto)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([operation, count]) => `${operation} ${fixed(count, count % 1 === 0 ? 0 : 2)}`)
+    .join(', ');
+
+function reportDynamoDb(result: LoadSectionResult): string[] {
+  const load = busiest(result);
+  const requests = counted(load);
+  const why = load.dynamodbRequests && 'unavailable' in load.dynamodbRequests ? load.dynamodbRequests.unavailable : 'not in these results';
+  if (!requests) return [`   DynamoDB requests per photo: not counted (${why}).`];
+  return [
+    `   DynamoDB requests per photo of the write path (initiate-upload + processing), counted by the local DynamoDB per`,
+    `   X-Amz-Target over ${requests.photos} more uploads after the measured run at concurrency ${load.concurrency} (nothing else running):`,
+    `   ${fixed(requests.total, 1)} (target: ${DYNAMODB_TARGET} or fewer): ${byOperation(requests)}.`,
+  ];
+}
 
 function reportCpu(result: LoadSectionResult): string[] {
   const load = busiest(result);
@@ -91,6 +119,7 @@ function report(result: LoadSectionResult): string {
         'lost',
         'duplicated',
         'CPU ms/photo',
+        'DynamoDB req/photo',
       ],
       result.rows.map((load) => [
         String(load.concurrency),
@@ -107,10 +136,13 @@ function report(result: LoadSectionResult): string {
         String(load.lost),
         String(load.duplicated),
         fixed(totalCpu(load), 1),
+        requestsPerPhoto(load),
       ]),
     ),
     '',
     ...reportCpu(result),
+    '',
+    ...reportDynamoDb(result),
   ].join('\n');
 }
 
@@ -124,6 +156,7 @@ function readme(result: LoadSectionResult): ReadmeRow[] {
   }));
   const load = busiest(result);
   const parts = Object.entries(load.cpuMsPerPhoto).sort((a, b) => b[1] - a[1]);
+  const requests = counted(load);
   return [
     ...rows,
     {
@@ -131,6 +164,15 @@ function readme(result: LoadSectionResult): ReadmeRow[] {
       figure: parts.map(([part, ms]) => `${part} ${fixed(ms, 1)}`).join(', '),
       baseline: `${fixed(totalCpu(load), 1)} ms in all: ${result.cores} cores hold at most ${fixed((result.cores * 1000) / totalCpu(load), 1)} photos/s`,
     },
+    ...(requests
+      ? [
+          {
+            what: `DynamoDB requests per photo, initiate-upload + processing (${requests.photos} uploads at concurrency ${load.concurrency}, counted by the local DynamoDB)`,
+            figure: `${fixed(requests.total, 1)}: ${byOperation(requests)}`,
+            baseline: `the target: ${DYNAMODB_TARGET} or fewer`,
+          },
+        ]
+      : []),
   ];
 }
 

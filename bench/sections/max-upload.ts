@@ -1,16 +1,17 @@
 // Section 3: processing a max-size upload. process-uploaded-photo in a child on a camera-like JPEG
-// of --hash-mib MiB (the deploy's MAX_UPLOAD_BYTES by default) and of 5 MiB, uploaded through
-// initiate-upload and the presigned PUT: it reads the object whole, hashes and decodes it. Beside
-// it, a child that only GETs the same object (the read's share) and SHA-256 of the bytes in memory.
+// of --hash-mib MiB (the deploy's MAX_UPLOAD_BYTES by default) and of 5 MiB, a fresh upload each
+// run (initiate-upload; bench/fresh-uploads.ts): it reads the object whole, hashes and decodes it,
+// accepts, publishes and stamps the photo ready. Beside it, a child that only GETs the same bytes
+// (the read's share) and SHA-256 of the bytes in memory.
 import { createHash } from 'node:crypto';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createS3Client } from '@event-photos/aws';
 import { localResourcesOf } from '@event-photos/local-stack';
-import { bytesRead, childFigures, series } from '../child-figures.ts';
+import { childFigures, series } from '../child-figures.ts';
 import { fixed, medMinOf, plural, summarize, table, whole, type Summary } from '../format.ts';
 import { bundleOf } from '../functions.ts';
-import { collectGarbage, type Harness } from '../harness.ts';
+import { collectGarbage, type Harness, type ProcessedRun } from '../harness.ts';
 import { photoJpegOfSize } from '../photo-of-size.ts';
 import type { BenchContext, BenchOptions, ReadmeRow, Section } from '../section.ts';
 import { CHILD_SCRIPT, runChild, type ChildRun } from '../spawn-child.ts';
@@ -31,7 +32,10 @@ export interface MaxUploadResult {
     childLoadMs: Summary | null;
     peakRssMiB: Summary | null;
     maxRssMiB: Summary | null;
-    /** Body bytes read, as the handler logged them, each run. */
+    /**
+     * Bytes processing read and hashed, each run: the photo record's size, once its SHA-256 (which
+     * processing computes: the upload declares none) was found to be that of every byte uploaded.
+     */
     bytesRead: number[];
     getOnlyMs: Summary;
     rawSha256Ms: Summary;
@@ -48,8 +52,8 @@ async function getOnly(url: string, size: number, env: NodeJS.ProcessEnv): Promi
 }
 
 /**
- * A photo of `size` bytes, hashed in memory `runs` times, uploaded; its bytes are not kept (this
- * process forks the children, and it holds the emulators).
+ * A photo of `size` bytes, hashed in memory `runs` times, staged for a fresh upload each run; its
+ * bytes are not kept (this process forks the children, and it holds the emulators).
  */
 async function uploadPhoto(harness: Harness, size: number, runs: number) {
   const photo = await photoJpegOfSize(size);
@@ -58,13 +62,13 @@ async function uploadPhoto(harness: Harness, size: number, runs: number) {
     createHash('sha256').update(photo.bytes).digest('hex');
     return performance.now() - started;
   });
-  const uploaded = await harness.upload(photo.bytes, `Photo of ${size / MiB} MiB`);
+  const staged = await harness.stage(photo.bytes, `Photo of ${size / MiB} MiB`);
   const { outputs } = harness;
   const { credentials } = localResourcesOf(outputs);
   const s3 = createS3Client({ endpoint: outputs.s3Endpoint, region: outputs.region, credentials, forcePathStyle: true });
-  const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: outputs.bucketName, Key: uploaded.key }), { expiresIn: 3600 });
+  const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: staged.bucket, Key: staged.key }), { expiresIn: 3600 });
   s3.destroy();
-  return { uploaded, url, photo: `${photo.width}x${photo.height}`, rawSha256Ms: summarize(rawSha256Ms) };
+  return { staged, url, photo: `${photo.width}x${photo.height}`, rawSha256Ms: summarize(rawSha256Ms) };
 }
 
 async function measureSize(
@@ -74,15 +78,15 @@ async function measureSize(
   runs: number,
 ): Promise<MaxUploadResult['sizes'][number]> {
   const size = sizeMiB * MiB;
-  context.progress(`max-size upload: uploading a ${sizeMiB} MiB photo through initiate-upload + presigned PUT`);
-  const { uploaded, url, photo, rawSha256Ms } = await uploadPhoto(harness, size, runs);
+  context.progress(`max-size upload: staging a ${sizeMiB} MiB photo (each run uploads it afresh through initiate-upload)`);
+  const { staged, url, photo, rawSha256Ms } = await uploadPhoto(harness, size, runs);
   const bundle = bundleOf((await context.bundles()).deploy, 'process-uploaded-photo');
-  const handlerRuns: ChildRun[] = [];
+  const handlerRuns: ProcessedRun[] = [];
   const drains: ChildRun[] = [];
   for (let i = 1; i <= runs; i++) {
     context.progress(`max-size upload: ${sizeMiB} MiB, run ${i}/${runs}`);
     drains.push(await getOnly(url, size, harness.childEnv));
-    handlerRuns.push(await harness.processInChild(bundle, uploaded, `max-size ${sizeMiB} MiB run ${i}`));
+    handlerRuns.push(await harness.processInChild(bundle, staged, `max-size ${sizeMiB} MiB run ${i}`));
   }
   const figures = childFigures(handlerRuns);
   return {
@@ -92,7 +96,7 @@ async function measureSize(
     childLoadMs: figures.loadMs,
     peakRssMiB: figures.peakRssMiB,
     maxRssMiB: figures.maxRssMiB,
-    bytesRead: handlerRuns.map(bytesRead),
+    bytesRead: handlerRuns.map((run) => run.photos[0]!.size),
     getOnlyMs: summarize(series(drains, (report) => report.drainMs)),
     rawSha256Ms,
   };
@@ -114,8 +118,10 @@ const throughput = (sizeMiB: number, ms: Summary) => `${whole(sizeMiB / (ms.medi
 function report(result: MaxUploadResult): string {
   return [
     '3. Processing a max-size upload: process-uploaded-photo in a child on a camera-like JPEG (photoJpeg, padded to the byte with',
-    '   comment segments) uploaded via the presigned-URL flow: one invocation (HeadObject, GET of every byte + SHA-256, type check,',
-    `   decode and renditions, the publish copy and rendition PUTs, the records); the deploy's MAX_UPLOAD_BYTES is ${whole(result.maxUploadBytes / MiB)} MiB.`,
+    '   comment segments), a fresh upload each run (initiate-upload; bench/fresh-uploads.ts): one invocation (HeadObject, GET of',
+    '   every byte + SHA-256, type check, decode and renditions, the accept transaction, the publish copy and rendition PUTs, the',
+    `   ready stamp), each checked afterwards; the deploy's MAX_UPLOAD_BYTES is ${whole(result.maxUploadBytes / MiB)} MiB. bytes read = the`,
+    "   record's size, its SHA-256 (computed by processing: none declared) being that of every byte uploaded.",
     "   Beside it: GET-only = a child fetching the same object (presigned URL, node:http) and discarding it (the read's share:",
     '   the S3 emulator serves from this parent process, on the same CPUs); raw sha256 = createHash on the bytes in memory.',
     `   ${plural(result.runs, 'run')}; ms as median / min; MiB/s as median / best; child peak RSS (VmHWM) as median / min / max.`,

@@ -38,7 +38,7 @@ function reportFullCpu(result: RenditionsResult): string[] {
       ['photo', 'renderer', 'ms', 'CPU ms', 'peak RSS MiB', 'outputs: width KiB, placeholder'],
       result.fullCpu.map((row) => [row.photo, row.variant, ms0(row.ms), ms0(row.cpuMs), ms0(row.peakRssMiB), outputsCell(row.outputs)]),
     ),
-    '   process-uploaded-photo at full CPU (a child per run on a real upload: read, SHA-256, render, writes):',
+    '   process-uploaded-photo at full CPU (a child per run on a fresh upload: read, SHA-256, render, accept, writes, ready stamp):',
     ...result.processFullCpu.map(
       (row) =>
         `   ${row.photo}: ${ms0(row.ms)} ms, peak RSS ${whole(row.peakRssMiB.median)} MiB, bytes read ${[...new Set(row.bytesRead)].join(' | ')}, ${[...new Set(row.renditions)].join(' | ')} renditions`,
@@ -50,7 +50,7 @@ function reportShares(result: RenditionsResult): string[] {
   const { price, coldFraction } = result.memory;
   const header = [
     `7b. At Lambda's CPU share (memory/${LAMBDA_MB_PER_VCPU} of a vCPU, cgroup v1 quota). render = the product renderer alone; process =`,
-    "   process-uploaded-photo's first invocation in a fresh process (import excluded) on a real upload against the local stack;",
+    "   process-uploaded-photo's first invocation in a fresh process (import excluded) on a fresh upload against the local stack;",
     `   cold = process start to that invocation done. $/1,000 photos: arm64, $${price.perGbSecond} per GB-s (ms rounded up) + $${price.perMillionRequests} per 1M`,
     `   requests, the process ms billed, ${coldFraction * 100}% of them cold (billed from process start); list prices, not checked online.`,
   ];
