@@ -8,13 +8,21 @@ export class ApiError extends Error {
   readonly code: string;
   /** The request field the error is about, when the API names one. */
   readonly field?: string;
+  /** How long to wait before trying again, when the answer said (Retry-After, e.g. on a 429). */
+  readonly retryAfterSeconds?: number;
 
-  constructor(status: number, code: string, message: string, options: { field?: string | undefined; cause?: unknown } = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options: { field?: string | undefined; cause?: unknown; retryAfterSeconds?: number | undefined } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     if (options.field !== undefined) this.field = options.field;
+    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 
@@ -75,6 +83,8 @@ const CODE_BY_STATUS: Record<number, string> = {
  */
 export async function apiErrorFrom(response: Response): Promise<ApiError> {
   const status = response.status;
+  const retryAfterSeconds = retryAfterOf(response.headers.get('retry-after'));
+  const retry = retryAfterSeconds === undefined ? {} : { retryAfterSeconds };
   const fallbackCode = CODE_BY_STATUS[status] ?? 'HttpError';
   const fallbackMessage = `Request failed with HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}`;
   let text = '';
@@ -90,23 +100,32 @@ export async function apiErrorFrom(response: Response): Promise<ApiError> {
     if (isRecord(error) && typeof error['message'] === 'string') {
       return new ApiError(status, stringOr(error['code'], fallbackCode), error['message'], {
         field: typeof error['field'] === 'string' ? error['field'] : undefined,
+        ...retry,
       });
     }
     const message =
       typeof json['message'] === 'string' ? json['message'] : typeof json['Message'] === 'string' ? json['Message'] : undefined;
     if (typeof json['__type'] === 'string') {
       // Cognito: "NotAuthorizedException" or "com.amazonaws...#NotAuthorizedException".
-      return new ApiError(status, json['__type'].split('#').pop()!, message ?? fallbackMessage);
+      return new ApiError(status, json['__type'].split('#').pop()!, message ?? fallbackMessage, retry);
     }
-    if (message !== undefined) return new ApiError(status, fallbackCode, message);
+    if (message !== undefined) return new ApiError(status, fallbackCode, message, retry);
   }
 
   const xmlCode = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
   if (xmlCode) {
     const xmlMessage = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
-    return new ApiError(status, xmlCode, xmlMessage ? decodeXmlEntities(xmlMessage) : fallbackMessage);
+    return new ApiError(status, xmlCode, xmlMessage ? decodeXmlEntities(xmlMessage) : fallbackMessage, retry);
   }
-  return new ApiError(status, fallbackCode, fallbackMessage);
+  return new ApiError(status, fallbackCode, fallbackMessage, retry);
+}
+
+/** Retry-After as seconds: a number of seconds, or an HTTP date (from now); nothing else. */
+function retryAfterOf(value: string | null): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
 /** A fetch that rejected (network, CORS, abort is passed through untouched). */

@@ -11,33 +11,115 @@ const FIELD_WORDS: Record<string, string> = {
 };
 
 /**
+ * Every sentence this module says, in one place (a later task translates them). `{subject}`,
+ * `{field}`, `{reason}`, `{detail}` and `{minutes}` stand for what each sentence is about.
+ */
+const TEXT = {
+  rejected: '{subject} was refused: {reason}.',
+  failed: '{subject} did not work: {detail}.',
+  somethingWrong: 'something went wrong',
+  offline: '{subject} could not be sent: the connection failed. Check your connection and try again.',
+  sessionExpired: 'Your session has expired. Please sign in again.',
+  eventClosed: 'This event is closed: it takes no more photos.',
+  uploadLinkExpired: 'The upload link for {subject} is no longer valid. Try again.',
+  forbidden: 'You are not allowed to do that: only the uploader or the event’s organizer may.',
+  noEvent: 'This event does not exist.',
+  gone: '{subject} no longer exists.',
+  serverProblem: '{subject} did not work: the service had a problem. Try again in a moment.',
+  fieldProblem: 'The {field} of {subject} {detail}.',
+  tooManyMinutes: 'Too many tries. Wait {minutes} minutes and try again.',
+  tooManyOneMinute: 'Too many tries. Wait a minute and try again.',
+  tooMany: 'Too many tries. Wait a few minutes and try again.',
+  // Cognito's refusals (sign-in, sign-up, codes and passwords).
+  wrongCredentials: 'Incorrect email or password.',
+  lockedOut: 'Too many wrong passwords. Wait a few minutes, or reset your password.',
+  challengeExpired: 'This step took too long. Sign in again.',
+  codeMismatch: 'That code is not right. Check the e-mail we sent and try again.',
+  codeExpired: 'That code has expired. Ask for a new one.',
+  accountExists: 'There is already an account with this e-mail address. Sign in, or reset your password.',
+  weakPassword: 'This password does not follow the rules: at least 12 characters, with upper and lower case letters, a digit and a symbol.',
+  notConfirmed: 'Confirm your e-mail address first: enter the code we sent you.',
+  badEmail: 'Check the e-mail address: it does not look right.',
+  outerSpace: 'A password cannot start or end with a space.',
+} as const;
+
+/** A sentence of TEXT with its placeholders filled in (whole sentences only: nothing is glued together). */
+function fill(sentence: string, values: Record<string, string | number> = {}): string {
+  return sentence.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+}
+
+/** Cognito's exception names, by what the person is told. */
+const COGNITO: Record<string, keyof typeof TEXT> = {
+  CodeMismatchException: 'codeMismatch',
+  ExpiredCodeException: 'codeExpired',
+  LimitExceededException: 'tooMany',
+  TooManyRequestsException: 'tooMany',
+  TooManyFailedAttemptsException: 'tooMany',
+  UsernameExistsException: 'accountExists',
+  AliasExistsException: 'accountExists',
+  InvalidPasswordException: 'weakPassword',
+  UserNotConfirmedException: 'notConfirmed',
+  UserNotFoundException: 'wrongCredentials',
+  PasswordResetRequiredException: 'lockedOut',
+};
+
+/**
  * An error as a sentence for the person using the app: no status codes, field names or
  * exception names. `subject` is what it is about, e.g. the file name.
  */
 export function plainErrorMessage(error: unknown, subject = 'This'): string {
-  if (error instanceof PhotoRejectedError) return `${subject} was refused: ${error.reason}.`.replace(/\.\.$/, '.');
+  if (error instanceof PhotoRejectedError) return fill(TEXT.rejected, { subject, reason: error.reason }).replace(/\.\.$/, '.');
   if (!(error instanceof ApiError))
-    return `${subject} did not work: ${error instanceof Error && error.message ? error.message : 'something went wrong'}.`;
+    return fill(TEXT.failed, { subject, detail: error instanceof Error && error.message ? error.message : TEXT.somethingWrong });
+  const cognito = COGNITO[error.code];
   switch (true) {
     case error.status === 0:
-      return `${subject} could not be sent: the connection failed. Check your connection and try again.`;
+      return fill(TEXT.offline, { subject });
+    case cognito !== undefined:
+      return cognito === 'tooMany' ? tooMany(error) : TEXT[cognito];
+    case error.code === 'NotAuthorizedException':
+      return notAuthorized(error.message);
+    case error.code === 'InvalidParameterException':
+      return /password/i.test(error.message)
+        ? TEXT.outerSpace
+        : /email|username/i.test(error.message)
+          ? TEXT.badEmail
+          : fill(TEXT.failed, { subject, detail: error.message }).replace(/\.\.$/, '.');
     case error.status === 401:
-      return 'Your session has expired. Please sign in again.';
+      return TEXT.sessionExpired;
+    case error.status === 429:
+      return tooMany(error);
     case error.code === 'EventClosed':
-      return 'This event is closed: it takes no more photos.';
+      return TEXT.eventClosed;
     case error.status === 403 && (error.code === 'AccessDenied' || error.code === 'SignatureDoesNotMatch'):
-      return `The upload link for ${subject} is no longer valid. Try again.`;
+      return fill(TEXT.uploadLinkExpired, { subject });
     case error.status === 403:
-      return 'You are not allowed to do that: only the uploader or the event’s organizer may.';
+      return TEXT.forbidden;
     case error.status === 404:
-      return error.field === 'eventId' ? 'This event does not exist.' : `${subject} no longer exists.`;
+      return error.field === 'eventId' ? TEXT.noEvent : fill(TEXT.gone, { subject });
     case error.status >= 500:
-      return `${subject} did not work: the service had a problem. Try again in a moment.`;
+      return fill(TEXT.serverProblem, { subject });
     case error.status === 400 && error.field !== undefined && error.message.startsWith(`${error.field} `): {
-      const words = FIELD_WORDS[error.field] ?? error.field;
-      return `The ${words} of ${subject} ${error.message.slice(error.field.length + 1)}.`;
+      const field = FIELD_WORDS[error.field] ?? error.field;
+      return fill(TEXT.fieldProblem, { field, subject, detail: error.message.slice(error.field.length + 1) });
     }
     default:
-      return `${subject} did not work: ${error.message}.`.replace(/\.\.$/, '.');
+      return fill(TEXT.failed, { subject, detail: error.message }).replace(/\.\.$/, '.');
   }
+}
+
+/** Cognito's NotAuthorizedException: a wrong password, a lockout, or a challenge answered too late. */
+function notAuthorized(message: string): string {
+  if (/attempts exceeded/i.test(message)) return TEXT.lockedOut;
+  if (/session/i.test(message)) return TEXT.challengeExpired;
+  if (/refresh token|revoked|expired/i.test(message)) return TEXT.sessionExpired;
+  return TEXT.wrongCredentials;
+}
+
+/** Too many attempts: how long to wait, when the answer said (Retry-After). */
+function tooMany(error: ApiError): string {
+  const seconds = error.retryAfterSeconds;
+  if (seconds === undefined) return TEXT.tooMany;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes <= 1 ? TEXT.tooManyOneMinute : fill(TEXT.tooManyMinutes, { minutes });
 }
