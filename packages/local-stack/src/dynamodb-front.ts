@@ -38,16 +38,22 @@ export interface DynamoDbFront {
   drain(): Promise<void>;
   /** Answers again after `drain`. */
   reopen(): void;
+  /** Requests received, by operation (`unknown` when the target names none). */
+  readonly requestCounts: Record<string, number>;
 }
 
 export function createFront(handlers: RequestListener[]): DynamoDbFront {
   const lock = new ReadWriteLock();
   const tokens = new IdempotencyTokens();
   let draining = false;
+  const requestCounts: Record<string, number> = {};
   return {
+    requestCounts,
     async serve(request, response, body) {
       if (draining) return void response.destroy();
       const operation = operationOf(request);
+      const counted = operation ?? 'unknown';
+      requestCounts[counted] = (requestCounts[counted] ?? 0) + 1;
       const release = await lock.acquire(!SHARED.has(operation ?? ''));
       try {
         // The client is gone, or the emulator is pausing: nobody to answer.

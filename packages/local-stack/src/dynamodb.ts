@@ -20,6 +20,8 @@ export interface LocalDynamoDb {
   pause(): Promise<void>;
   resume(): Promise<void>;
   close(): Promise<void>;
+  /** Requests received so far, by operation (X-Amz-Target): what the bench counts per photo. */
+  requestCounts(): Record<string, number>;
 }
 
 /**
@@ -52,6 +54,7 @@ export async function startDynamoDb({ directory, port }: { directory: string; po
     pause: stopListening,
     resume: listen,
     close: stopListening,
+    requestCounts: () => ({ ...front.requestCounts }),
   };
 }
 

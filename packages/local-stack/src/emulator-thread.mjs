@@ -13,8 +13,8 @@ try {
   const emulator = await (await import(module))[exportName]({ ...options, ...relay });
   parentPort.on('message', async ({ id, method }) => {
     try {
-      await emulator[method]();
-      parentPort.postMessage({ type: 'result', id });
+      const value = await emulator[method]();
+      parentPort.postMessage({ type: 'result', id, value });
     } catch (error) {
       parentPort.postMessage({ type: 'result', id, error: String(error) });
     }

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import type { S3Event } from 'aws-lambda';
 import { createDocumentClient, createS3Client, tableStores, type MembershipRepository } from '@event-photos/aws';
 import { startCdn } from '#lib/cdn';
+import { createKeyParameterFront, functionsMayGetParameter } from '#lib/cdn-key-parameter';
+import { cdnSigningKeyFile, ensureCdnSigningKey, trustedKeysOf } from '#lib/cdn-signing-key';
 import type { AdminCredentials } from '#lib/cognito-admin-guard';
 import { ensureUserPool, startCognito, type DemoUser } from '#lib/cognito';
 import { functionsPrincipal } from '#lib/cognito-iam';
@@ -15,7 +17,14 @@ import { startHttpGateway } from '#lib/http-gateway';
 import { openApiOf } from '#lib/openapi';
 import type { LocalEndpoints } from '#lib/function-environment';
 import { prepareLocalFunctions, startLocalFunctions } from '#lib/local-functions';
-import { bucketCorsRules, cdnReadablePrefixes, readInfra, tableDefinition, type LocalResources } from '#lib/local-infra';
+import {
+  bucketCorsRules,
+  cdnReadablePrefixes,
+  cdnRequiresSignedUrls,
+  readInfra,
+  tableDefinition,
+  type LocalResources,
+} from '#lib/local-infra';
 import { LOOPBACK, freePort } from '#lib/net';
 import { createS3Notifications, type S3Notifications } from '#lib/s3-notifications';
 import { LOCAL_S3_CREDENTIALS } from '#lib/local-credentials';
@@ -35,6 +44,8 @@ export interface LocalStackOutputs {
   webUrl?: string;
   apiUrl: string;
   cdnBaseUrl: string;
+  /** The id of the CDN's signing key (its key pair is made per data folder, `cdn/signing-key.json`). */
+  cdnKeyPairId: string;
   s3Endpoint: string;
   bucketName: string;
   dynamodbEndpoint: string;
@@ -103,7 +114,7 @@ export async function startLocalStack(options: LocalStackOptions) {
     // S3 events wait until the functions they trigger are wired (none can happen before).
     let wired!: (notifications: S3Notifications) => void;
     const notificationsReady = new Promise<S3Notifications>((resolve) => (wired = resolve));
-    const [s3, dynamodb, cognito] = await Promise.all([
+    const [s3, dynamodb, cognito, cdnKey] = await Promise.all([
       // Each in a thread of its own: with the functions' instances, the stack uses every core.
       startInThread(
         new URL('./s3.ts', import.meta.url),
@@ -117,9 +128,10 @@ export async function startLocalStack(options: LocalStackOptions) {
         'startDynamoDb',
         { directory: path.join(options.dataDir, 'dynamodb'), port: dynamoPort },
         {},
-        ['pause', 'resume'] as const,
+        ['pause', 'resume', 'requestCounts'] as const,
       ),
       startCognito({ directory: path.join(options.dataDir, 'cognito'), port: cognitoPort, log }),
+      ensureCdnSigningKey(cdnSigningKeyFile(options.dataDir)),
     ]);
     closers.push(
       () => s3.close(),
@@ -135,6 +147,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       region: REGION,
       apiUrl: `http://${LOOPBACK}:${apiPort}`,
       cdnBaseUrl: `http://${LOOPBACK}:${cdnPort}`,
+      cdnKeyPairId: cdnKey.keyPairId,
       s3Endpoint: s3.endpoint,
       bucketName: BUCKET,
       dynamodbEndpoint: dynamodb.endpoint,
@@ -188,6 +201,28 @@ export async function startLocalStack(options: LocalStackOptions) {
     const attendeeId = attendee && pool.subs.get(attendee.email);
     if (attendee && attendeeId) await seedDemoMember(members, attendeeId, attendee.email.split('@')[0]!);
 
+    // The CDN, with the key its trusted key group stands for, and on its port the SSM front the
+    // signing functions fetch the private key from: up before the first request can reach them.
+    const keyParameters = [...functions.app.functions.keys()].flatMap(
+      (name) => functions.environmentOf(name)['CDN_PRIVATE_KEY_PARAMETER'] ?? [],
+    );
+    const cdn = await startCdn({
+      port: cdnPort,
+      s3: createS3Client({ ...clients, endpoint: s3.endpoint, forcePathStyle: true }),
+      bucket: BUCKET,
+      readablePrefixes: cdnReadablePrefixes(infra),
+      ...(cdnRequiresSignedUrls(infra) ? { trustedKeys: trustedKeysOf(cdnKey) } : {}),
+      ssm: createKeyParameterFront({
+        names: [...new Set(keyParameters)],
+        value: cdnKey.privateKeyPem,
+        region: REGION,
+        accountId: ACCOUNT_ID,
+        credentials: local.credentials,
+        allowed: await functionsMayGetParameter(REPO_ROOT, infra, local),
+      }),
+    });
+    closers.push(() => closeServer(cdn.server));
+
     const gateway = await startHttpGateway({
       port: apiPort,
       routes: functions.app.routes,
@@ -198,13 +233,6 @@ export async function startLocalStack(options: LocalStackOptions) {
       log,
     });
     closers.push(() => closeServer(gateway.server));
-    const cdn = await startCdn({
-      port: cdnPort,
-      s3: createS3Client({ ...clients, endpoint: s3.endpoint, forcePathStyle: true }),
-      bucket: BUCKET,
-      readablePrefixes: cdnReadablePrefixes(infra),
-    });
-    closers.push(() => closeServer(cdn.server));
 
     return {
       outputs,
@@ -263,6 +291,9 @@ export function localResourcesOf(outputs: LocalStackOutputs): LocalResources & L
     s3Endpoint: outputs.s3Endpoint,
     dynamodbEndpoint: outputs.dynamodbEndpoint,
     credentials: LOCAL_S3_CREDENTIALS,
+    // The SSM front answers on the CDN's port (cdn-key-parameter.ts).
+    ssmEndpoint: outputs.cdnBaseUrl,
+    cdnKeyPairId: outputs.cdnKeyPairId,
   };
 }
 
