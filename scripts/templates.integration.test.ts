@@ -259,6 +259,16 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
 const LOG_ACTIONS = new Set(['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:TagResource']);
 const CUSTOM_RESOURCE_HANDLER = 's3/handler.handler';
 
+/** The functions that return photo URLs: they sign them for CloudFront, with the key they read from Parameter Store. */
+const CDN_SIGNING_FUNCTIONS = ['editPhoto', 'getPhoto', 'initiateUpload', 'listPhotos'];
+/** The SecureString holding the CDN private key (serverless.yml param cdnPrivateKeyParameter), and its ARN. */
+const CDN_KEY_PARAMETER = `/event-photos/${STAGE}/cdn-private-key-a`;
+const CDN_KEY_ARN = `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${CDN_KEY_PARAMETER}`;
+for (const expected of Object.values(expectedFunctions)) {
+  // GetParameter on that one parameter; no kms:Decrypt (aws/ssm lets the account's principals decrypt through SSM).
+  if (CDN_SIGNING_FUNCTIONS.includes(expected.name)) expected.permissions['ssm:GetParameter'] = CDN_KEY_ARN;
+}
+
 let infra: Template;
 let api: Template;
 let schemas: TemplateSchemaValidator;
@@ -587,6 +597,27 @@ describe('API stack (serverless.yml)', () => {
       expect(variables['CORS_ALLOWED_ORIGIN'], id).toBe((allowOrigins as Json[])[0]);
     }
   });
+
+  it('gives the CDN signing settings to the functions that return photo URLs, and only to them; never a key', () => {
+    const signing: string[] = [];
+    for (const [, fn] of ofType(api, 'AWS::Lambda::Function')) {
+      const variables = ((props(fn)['Environment'] as JsonObject | undefined)?.['Variables'] ?? {}) as JsonObject;
+      const names = ['CDN_KEY_PAIR_ID', 'CDN_PRIVATE_KEY_PARAMETER', 'CDN_URL_WINDOW_SECONDS'].filter((name) => name in variables);
+      if (names.length === 0) continue;
+      expect(names, String(props(fn)['Handler'])).toHaveLength(3);
+      // The key's id is the deploy parameter cdnKeyPairId (not passed here: empty, and the functions refuse to start).
+      expect(variables['CDN_KEY_PAIR_ID']).toBe('');
+      expect(variables['CDN_PRIVATE_KEY_PARAMETER']).toBe(CDN_KEY_PARAMETER);
+      // 15-minute windows, each signature valid one more window: at most 30 minutes after access ends.
+      expect(variables['CDN_URL_WINDOW_SECONDS']).toBe('900');
+      signing.push(expectedFunctions[String(props(fn)['Handler'])]!.name);
+    }
+    expect(signing.sort()).toEqual(CDN_SIGNING_FUNCTIONS);
+    // The private key reaches the functions from Parameter Store only: never in the template or an environment.
+    const text = JSON.stringify(api);
+    expect(text).not.toMatch(/PRIVATE KEY|CDN_PRIVATE_KEY_PEM/);
+    expect(text).not.toMatch(/"kms:/);
+  });
 });
 
 describe('API stack limits and alarms', () => {
@@ -821,10 +852,52 @@ describe('infra stack (infra.serverless.yml)', () => {
     expect(config['DefaultCacheBehavior']).toMatchObject({
       TargetOriginId: origin['Id'],
       ViewerProtocolPolicy: 'redirect-to-https',
-      CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6',
+      CachePolicyId: { Ref: 'PhotosCachePolicy' },
       // Managed SecurityHeadersPolicy: X-Content-Type-Options nosniff, HSTS, ...
       ResponseHeadersPolicyId: '67f7725c-6f97-4210-82d7-5512b31e9d03',
     });
+  });
+
+  it("serves only signed URLs: a key group of the deploy parameters' public keys, trusted by the photo behaviour", () => {
+    const [[, distribution]] = ofType(infra, 'AWS::CloudFront::Distribution') as [[string, Resource]];
+    const behaviour = (props(distribution)['DistributionConfig'] as JsonObject)['DefaultCacheBehavior'] as JsonObject;
+    expect(behaviour['TrustedKeyGroups']).toEqual([{ Ref: 'CdnKeyGroup' }]);
+    // The only behaviour: every path needs a signature (the bucket policy lets CloudFront read photos/ only).
+    expect((props(distribution)['DistributionConfig'] as JsonObject)['CacheBehaviors']).toBeUndefined();
+
+    expect(infra.Resources['CdnKeyGroup']?.Type).toBe('AWS::CloudFront::KeyGroup');
+    expect((props(infra.Resources['CdnKeyGroup'])['KeyGroupConfig'] as JsonObject)['Items']).toEqual([
+      { 'Fn::If': ['HasCdnPublicKeyA', { Ref: 'CdnPublicKeyA' }, { Ref: 'AWS::NoValue' }] },
+      { 'Fn::If': ['HasCdnPublicKeyB', { Ref: 'CdnPublicKeyB' }, { Ref: 'AWS::NoValue' }] },
+    ]);
+    const conditions = (infra as unknown as { Conditions: JsonObject }).Conditions;
+    for (const slot of ['A', 'B']) {
+      const key = infra.Resources[`CdnPublicKey${slot}`] as Resource & { Condition?: string };
+      expect(key.Type).toBe('AWS::CloudFront::PublicKey');
+      // Two slots, each present only when its parameter holds a key: a new key joins before the API signs with it.
+      expect(key.Condition).toBe(`HasCdnPublicKey${slot}`);
+      // Packaged without keys: the parameters are empty, so no key (and CloudFront refuses the empty group at deploy).
+      expect(conditions[`HasCdnPublicKey${slot}`]).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+      expect(props(key)['PublicKeyConfig']).toMatchObject({ EncodedKey: '', Name: `${INFRA}-photos-${slot.toLowerCase()}` });
+      // Its id is an output to pass to the API stack, not an export (an export in use could not change at a rotation).
+      const output = infra.Outputs?.[`CdnPublicKeyId${slot}`] as { Value: Json; Export?: Json; Condition?: string };
+      expect(output).toEqual({ Condition: `HasCdnPublicKey${slot}`, Value: { Ref: `CdnPublicKey${slot}` } });
+    }
+  });
+
+  it('caches photos by path only: the signing query strings out of the cache key, at the edge at least a day', () => {
+    const policy = props(infra.Resources['PhotosCachePolicy'])['CachePolicyConfig'] as JsonObject;
+    expect(infra.Resources['PhotosCachePolicy']?.Type).toBe('AWS::CloudFront::CachePolicy');
+    expect(policy['ParametersInCacheKeyAndForwardedToOrigin']).toEqual({
+      EnableAcceptEncodingGzip: true,
+      EnableAcceptEncodingBrotli: true,
+      QueryStringsConfig: { QueryStringBehavior: 'none' },
+      HeadersConfig: { HeaderBehavior: 'none' },
+      CookiesConfig: { CookieBehavior: 'none' },
+    });
+    // A minimum TTL keeps objects at the edge whatever their Cache-Control (`private` included).
+    expect(policy['MinTTL']).toBe(86400);
+    expect(policy['MaxTTL']).toBe(31536000);
   });
 
   it('has the DynamoDB table: on demand, pk/sk, the events index gsi1, the ready-time indexes, TTL, PITR, SSE', () => {

@@ -9,3 +9,4 @@ export * from '#lib/upload-signing-env';
 export * from '#lib/photo-listing';
 export * from '#lib/photo-items';
 export * from '#lib/cognito-groups';
+export * from '#lib/cdn-signer';

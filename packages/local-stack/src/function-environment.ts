@@ -7,13 +7,19 @@ export interface LocalEndpoints {
   dynamodbEndpoint: string;
   /** The local S3's only key pair (also what the functions sign upload URLs with). */
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /** Where the functions fetch the CDN private key (the local SSM front, on the CDN's port). */
+  ssmEndpoint: string;
+  /** The local CDN's public key id: what the deploy parameter cdnKeyPairId names on AWS. */
+  cdnKeyPairId: string;
 }
 
 /**
  * A function's environment as Lambda gives it: serverless.yml's provider.environment and the
  * function's own, evaluated against the local stand-ins, plus the runtime's reserved variables.
- * Only the SDK's endpoints and credentials are local additions; `overrides` (the developer's
- * POWERTOOLS_LOG_LEVEL, the bench's raised limits) come last.
+ * Only the SDK's endpoints and credentials are local additions, and the CDN key's id where the
+ * function declares CDN_KEY_PAIR_ID (a deploy parameter there, the local CDN's own key here; the
+ * private key itself comes, as deployed, from Parameter Store: the local SSM front). `overrides`
+ * (the developer's POWERTOOLS_LOG_LEVEL, the bench's raised limits) come last.
  */
 export function functionEnvironment(
   spec: FunctionSpec,
@@ -36,9 +42,11 @@ export function functionEnvironment(
     AWS_ACCESS_KEY_ID: local.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: local.credentials.secretAccessKey,
     ...declared,
+    ...('CDN_KEY_PAIR_ID' in declared ? { CDN_KEY_PAIR_ID: local.cdnKeyPairId } : {}),
     AWS_ENDPOINT_URL_S3: local.s3Endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: local.dynamodbEndpoint,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: local.cognitoEndpoint,
+    AWS_ENDPOINT_URL_SSM: local.ssmEndpoint,
     S3_FORCE_PATH_STYLE: 'true',
     ...overrides,
   };

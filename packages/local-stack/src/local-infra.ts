@@ -135,6 +135,24 @@ export function cdnReadablePrefixes(infra: Infra): string[] {
     });
 }
 
+/**
+ * Whether the distribution restricts viewer access (its behaviour trusts a key group): then the
+ * local CDN takes only signed requests, checked against its own key (cdn-signing-key.ts), which
+ * stands in for the key group's public keys. One behaviour, the default, is what it can follow.
+ */
+export function cdnRequiresSignedUrls(infra: Infra): boolean {
+  const config: Yaml = infra.resources[infra.idOf('AWS::CloudFront::Distribution')]!['Properties']['DistributionConfig'];
+  if ((config['CacheBehaviors'] ?? []).length > 0)
+    throw new Error('infra.serverless.yml: the local CDN follows the default cache behaviour only, not CacheBehaviors');
+  const groups = (config['DefaultCacheBehavior']?.['TrustedKeyGroups'] ?? []) as Yaml[];
+  for (const group of groups) {
+    const id = group?.['Ref'];
+    if (typeof id !== 'string' || infra.resources[id]?.['Type'] !== 'AWS::CloudFront::KeyGroup')
+      throw new Error(`infra.serverless.yml: TrustedKeyGroups must name a key group of the file (Ref), not ${JSON.stringify(group)}`);
+  }
+  return groups.length > 0;
+}
+
 /** The SPA client's sign-in settings as the infra stack declares them. */
 export interface UserPoolClientSettings {
   ExplicitAuthFlows: ExplicitAuthFlowsType[];
