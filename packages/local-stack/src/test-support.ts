@@ -9,6 +9,7 @@ import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from '@aws
 import { signIn as signInWithCognito } from '@event-photos/client';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createS3Client, type UploadSigningConfig } from '@event-photos/aws';
+import { cdnSigningKeyFile, ensureCdnSigningKey } from '#lib/cdn-signing-key';
 import { localResourcesOf, startLocalStack, type LocalStack, type LocalStackOptions, type LocalStackOutputs } from '#lib/stack';
 
 export { jpegBytes } from '@event-photos/testing/fixtures';
@@ -165,4 +166,18 @@ export async function stackWithDemoUsers(name: string, options: Omit<LocalStackO
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A CloudFront-style signed query (custom policy, RSA-SHA1) for `resource` (a URL, `*` wildcards),
+ * with the key of a running stack's data folder: for tests that reach the CDN with paths of their own.
+ */
+export async function signedCdnQuery(dataDir: string, resource: string, expiresInSeconds = 600): Promise<string> {
+  const { keyPairId, privateKeyPem } = await ensureCdnSigningKey(cdnSigningKeyFile(dataDir));
+  const policy = JSON.stringify({
+    Statement: [{ Resource: resource, Condition: { DateLessThan: { 'AWS:EpochTime': Math.floor(Date.now() / 1000) + expiresInSeconds } } }],
+  });
+  const cloudFrontBase64 = (bytes: Buffer) => bytes.toString('base64').replace(/\+/g, '-').replace(/=/g, '_').replace(/\//g, '~');
+  const signature = createSign('RSA-SHA1').update(policy).sign(privateKeyPem);
+  return `Policy=${cloudFrontBase64(Buffer.from(policy))}&Signature=${cloudFrontBase64(signature)}&Key-Pair-Id=${keyPairId}`;
 }
