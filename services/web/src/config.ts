@@ -7,6 +7,14 @@ export interface WebConfig {
   apiUrl: string;
   /** Cognito's API endpoint; leave out on AWS (https://cognito-idp.{region}.amazonaws.com/). */
   cognitoEndpoint?: string;
+  /** Where photos are served (the CDN): the only origin images load from, besides the app and data: URLs. */
+  cdnBaseUrl: string;
+  /**
+   * Where the presigned upload URLs point: an S3-compatible endpoint (the local stack's). Leave out
+   * on AWS and give `bucketName`: the URLs are then https://{bucketName}.s3.{region}.amazonaws.com/...
+   */
+  s3Endpoint?: string;
+  bucketName?: string;
   region: string;
   /** The user pool (`{region}_{id}`, the infra stack's UserPoolId output): SRP sign-in needs it. */
   userPoolId: string;
@@ -48,12 +56,18 @@ export function parseWebConfig(input: unknown): WebConfig {
   };
   const config: WebConfig = {
     apiUrl: url('apiUrl'),
+    cdnBaseUrl: url('cdnBaseUrl'),
     region: text('region'),
     userPoolId: text('userPoolId'),
     userPoolClientId: text('userPoolClientId'),
   };
   if (!/^[A-Za-z0-9-]+_[0-9A-Za-z]+$/.test(config.userPoolId)) throw new Error('config.userPoolId must look like {region}_{id}');
   if (value['cognitoEndpoint'] !== undefined) config.cognitoEndpoint = url('cognitoEndpoint');
+  if (value['s3Endpoint'] !== undefined) config.s3Endpoint = url('s3Endpoint');
+  else if (value['bucketName'] !== undefined) {
+    config.bucketName = text('bucketName');
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(config.bucketName)) throw new Error('config.bucketName must be an S3 bucket name');
+  } else throw new Error('config.s3Endpoint or config.bucketName is required: where the uploads go');
   if (value['pageSize'] !== undefined) {
     const pageSize = value['pageSize'];
     if (typeof pageSize !== 'number' || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 100) {

@@ -1,6 +1,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import { buildWebApp, type BuiltFile } from '#lib/build';
 import { parseWebConfig, type WebConfig } from '#lib/config';
+import { contentSecurityPolicy } from '#lib/csp';
 
 export type { WebConfig } from '#lib/config';
 
@@ -19,25 +20,14 @@ export interface WebServer {
 
 const HOST = '127.0.0.1';
 
-// Scripts only from this origin (the bundle); the API, Cognito, S3 and the CDN are other origins.
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' http: https: data: blob:",
-  "connect-src 'self' http: https:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
-
 /**
  * Builds the app once (esbuild, in memory) and serves index.html, the bundle and /config.json on
  * 127.0.0.1. A local development server: on AWS the same files are static hosting.
  */
 export async function startWebServer({ port, config }: WebServerOptions): Promise<WebServer> {
   const published = parseWebConfig(config);
+  // Exactly the endpoints config.json names (csp.ts).
+  const policy = contentSecurityPolicy(published);
   const files = new Map<string, BuiltFile>(await buildWebApp());
   files.set('config.json', {
     contents: Buffer.from(`${JSON.stringify(published, null, 2)}\n`),
@@ -60,7 +50,8 @@ export async function startWebServer({ port, config }: WebServerOptions): Promis
       // The bundle is rebuilt at every start and config.json can change: always revalidate.
       'cache-control': name === 'config.json' ? 'no-store' : 'no-cache',
       ...securityHeaders(),
-      ...(name === 'index.html' ? { 'content-security-policy': CONTENT_SECURITY_POLICY } : {}),
+      // Every page: the app and the Uppy example.
+      ...(name.endsWith('.html') ? { 'content-security-policy': policy } : {}),
     });
     response.end(method === 'HEAD' ? undefined : file.contents);
   });

@@ -10,6 +10,20 @@ export function say(element: HTMLElement, message = ''): void {
   element.textContent = message;
 }
 
+/** Shows a message that may be an error (then in the error colour), or clears it. */
+export function tell(element: HTMLElement, message = '', { error = false } = {}): void {
+  element.textContent = message;
+  element.classList.toggle('error', error && message !== '');
+}
+
+/**
+ * A sentence with its `{placeholders}` filled in. Whole sentences live in each screen's TEXT table
+ * (a later task translates them): nothing is glued together from pieces.
+ */
+export function fill(sentence: string, values: Record<string, string | number>): string {
+  return sentence.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+}
+
 /** Replaces the screen with a fresh copy of a <template>: no state of the last screen survives. */
 export function showTemplate(screen: HTMLElement, templateId: string): void {
   const template = byId(templateId, HTMLTemplateElement);

@@ -10,7 +10,7 @@ export function showEventsScreen(screen: HTMLElement, context: ScreenContext): v
   const { config, session, signal } = context;
   showTemplate(screen, 'events-template');
   document.title = 'Events · Event Photos';
-  const events = createEventsClient({ apiUrl: config.apiUrl, getToken: () => session.token() });
+  const events = createEventsClient({ apiUrl: config.apiUrl, getToken: (options) => session.token(options) });
   const list = byId('event-list', HTMLUListElement);
   const more = byId('events-more', HTMLButtonElement);
   const error = byId('events-error', HTMLElement);
@@ -30,7 +30,10 @@ export function showEventsScreen(screen: HTMLElement, context: ScreenContext): v
       }
       cursor = page.nextCursor;
       more.hidden = cursor === null;
-      byId('events-empty', HTMLElement).hidden = list.childElementCount > 0;
+      // An organizer creates events; a guest gets into one with its invite link.
+      const empty = list.childElementCount === 0;
+      byId('events-empty', HTMLElement).hidden = !empty || !session.isOrganizer();
+      byId('events-empty-guest', HTMLElement).hidden = !empty || session.isOrganizer();
     } catch (caught) {
       if (signal.aborted) return;
       say(error, plainErrorMessage(caught, 'Loading the events'));

@@ -1,11 +1,36 @@
 import { ApiError } from '@event-photos/client';
 import { parseWebConfig, type WebConfig } from '#lib/config';
-import { byId, say, showTemplate } from '#lib/app/dom';
+import { type AuthContext, type AuthStep, rememberStep, showAuthTemplate, waitingStep } from '#lib/app/auth-flow';
+import { startConfirm } from '#lib/app/confirm-screen';
+import { byId, fill, say } from '#lib/app/dom';
 import { showEventScreen } from '#lib/app/event-screen';
 import { showEventsScreen } from '#lib/app/events-screen';
+import { startForgotPassword, startResetPassword } from '#lib/app/forgot-password-screen';
+import { inviteInUrl, type InviteLink } from '#lib/app/invite-link';
+import { startInvite } from '#lib/app/invite-screen';
+import { showJoinScreen } from '#lib/app/join-screen';
+import { startNewPassword } from '#lib/app/new-password-screen';
 import type { ScreenContext } from '#lib/app/screen-context';
 import { Session } from '#lib/app/session';
 import { startSignIn } from '#lib/app/sign-in-screen';
+import { startSignUp } from '#lib/app/sign-up-screen';
+
+const TEXT = {
+  startFailed: 'The app could not start: {detail}',
+  sessionEnded: 'Your session has ended. Please sign in again.',
+  sessionExpired: 'Your session has expired. Please sign in again.',
+} as const;
+
+/** Each signed-out step: its template (index.html) and its title. */
+const AUTH_SCREENS: Record<AuthStep['screen'], { template: string; title: string }> = {
+  invite: { template: 'invite-template', title: 'You are invited · Event Photos' },
+  'sign-in': { template: 'sign-in-template', title: 'Sign in · Event Photos' },
+  'sign-up': { template: 'sign-up-template', title: 'Create an account · Event Photos' },
+  confirm: { template: 'confirm-template', title: 'Check your e-mail · Event Photos' },
+  forgot: { template: 'forgot-template', title: 'Reset your password · Event Photos' },
+  reset: { template: 'reset-template', title: 'Choose a new password · Event Photos' },
+  'new-password': { template: 'new-password-template', title: 'Choose your password · Event Photos' },
+};
 
 /** Runtime configuration: config.json next to index.html. */
 async function loadConfig(): Promise<WebConfig> {
@@ -14,12 +39,24 @@ async function loadConfig(): Promise<WebConfig> {
   return parseWebConfig(await response.json());
 }
 
-function localStorageOrNull(): Storage | null {
+function storageOrNull(kind: 'localStorage' | 'sessionStorage'): Storage | null {
   try {
-    return window.localStorage;
+    return window[kind];
   } catch {
     return null; // storage disabled: sessions last until reload
   }
+}
+
+/** A signed-out step kept in the history entry (e-mail only), so that the back button steps back through them. */
+function stepInHistory(state: unknown): AuthStep | null {
+  const saved = (state as { authStep?: { screen?: unknown; email?: unknown } } | null)?.authStep;
+  if (!saved || typeof saved.screen !== 'string' || !(saved.screen in AUTH_SCREENS)) return null;
+  const email = typeof saved.email === 'string' ? saved.email : '';
+  const screen = saved.screen as AuthStep['screen'];
+  if ((screen === 'confirm' || screen === 'reset') && email) return { screen, email };
+  if (screen === 'invite') return { screen };
+  if (screen === 'sign-up' || screen === 'forgot') return { screen, email };
+  return { screen: 'sign-in', email };
 }
 
 async function start(): Promise<void> {
@@ -30,30 +67,35 @@ async function start(): Promise<void> {
   } catch (error) {
     const status = byId('app-status', HTMLElement);
     status.classList.add('error');
-    say(status, `The app could not start: ${error instanceof Error ? error.message : String(error)}`);
+    say(status, fill(TEXT.startFailed, { detail: error instanceof Error ? error.message : String(error) }));
     return;
   }
 
+  const tabStorage = storageOrNull('sessionStorage');
+  const cognito = { cognitoEndpoint: config.cognitoEndpoint, region: config.region, clientId: config.userPoolClientId };
   const account = byId('account', HTMLElement);
   const accountEmail = byId('account-email', HTMLElement);
-  // Another tab signed in or out: redraw only when who is signed in changed (a fresh token of the
-  // same user must not stop this tab's uploads).
+  // Another tab signed in or out, or the session ended: redraw only when who is signed in changed
+  // (a fresh token of the same user must not stop this tab's uploads).
   let shownUser: string | null = null;
-  const session = new Session(localStorageOrNull(), () => {
-    if ((session.current?.email ?? null) !== shownUser) render();
+  const session = new Session(storageOrNull('localStorage'), cognito, (ended) => {
+    if ((session.current?.email ?? null) !== shownUser) render(ended === 'ended' ? TEXT.sessionEnded : '');
   });
   let screenRun: AbortController | null = null;
   let leaveWarning: string | null = null;
+  /** The signed-out step on screen (a code step survives a reload: the guest went to their mail). */
+  let authStep: AuthStep | null = waitingStep(tabStorage);
 
   const context = (signal: AbortSignal): ScreenContext => ({
     config,
     session,
     signal,
     navigate,
+    redraw: () => render(),
     onError: (error) => {
-      if (error instanceof ApiError && error.status === 401) {
+      if (error instanceof ApiError && error.status === 401 && session.current) {
         session.clear();
-        render('Your session has expired. Please sign in again.');
+        render(TEXT.sessionExpired);
       }
     },
     setLeaveWarning: (message) => {
@@ -70,17 +112,64 @@ async function start(): Promise<void> {
     shownUser = user?.email ?? null;
     account.hidden = !user;
     say(accountEmail, user?.email ?? '');
+    const invite = inviteInUrl();
     if (!user) {
-      showTemplate(screen, 'sign-in-template');
-      startSignIn(config, notice, (email, result) => {
-        session.save(email, result);
-        render();
-      });
+      const step: AuthStep = notice ? { screen: 'sign-in', notice } : (authStep ?? (invite ? { screen: 'invite' } : { screen: 'sign-in' }));
+      showAuthStep(step, invite);
       return;
     }
+    authStep = null;
+    rememberStep(tabStorage, null);
     const eventId = new URLSearchParams(location.search).get('event')?.trim();
-    if (eventId) showEventScreen(screen, eventId, context(screenRun.signal));
+    if (invite) showJoinScreen(screen, invite, context(screenRun.signal));
+    else if (eventId) showEventScreen(screen, eventId, context(screenRun.signal));
     else showEventsScreen(screen, context(screenRun.signal));
+  }
+
+  function showAuthStep(step: AuthStep, invite: InviteLink | null): void {
+    authStep = step;
+    rememberStep(tabStorage, step);
+    const { template, title } = AUTH_SCREENS[step.screen];
+    showAuthTemplate(screen, template, invite);
+    document.title = title;
+    const auth: AuthContext = {
+      cognito,
+      userPoolId: config.userPoolId,
+      invite,
+      go: (next) => {
+        const email = 'email' in next ? next.email : undefined;
+        history.pushState({ authStep: { screen: next.screen, email } }, '', location.href);
+        showAuthStep(next, invite);
+        window.scrollTo(0, 0);
+      },
+      signedIn: (email, result) => {
+        session.save(email, result);
+        render();
+      },
+    };
+    switch (step.screen) {
+      case 'invite':
+        startInvite(auth);
+        break;
+      case 'sign-in':
+        startSignIn(auth, step);
+        break;
+      case 'sign-up':
+        startSignUp(screen, auth, step);
+        break;
+      case 'confirm':
+        startConfirm(auth, step);
+        break;
+      case 'forgot':
+        startForgotPassword(auth, step);
+        break;
+      case 'reset':
+        startResetPassword(screen, auth, step);
+        break;
+      case 'new-password':
+        startNewPassword(screen, auth, step);
+        break;
+    }
   }
 
   function mayLeave(): boolean {
@@ -100,13 +189,17 @@ async function start(): Promise<void> {
     event.preventDefault();
     navigate(link.href);
   });
-  window.addEventListener('popstate', () => render());
+  window.addEventListener('popstate', (event) => {
+    if (!session.current) authStep = stepInHistory(event.state);
+    render();
+  });
   window.addEventListener('beforeunload', (event) => {
     if (leaveWarning !== null) event.preventDefault();
   });
   byId('sign-out', HTMLButtonElement).addEventListener('click', () => {
     if (!mayLeave()) return;
-    session.clear();
+    authStep = null;
+    void session.signOut();
     render();
   });
   render();

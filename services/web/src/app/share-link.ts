@@ -1,22 +1,31 @@
 import { byId, say } from '#lib/app/dom';
 import { qrCodeSvg } from '#lib/app/qr-code';
-import { eventUrl } from '#lib/app/screen-context';
 
-/** The event's link (what opens its upload page) as text to copy and as a QR code for phones. */
-export function startShareLink(eventId: string): void {
-  const url = eventUrl(eventId);
+const TEXT = {
+  qrLabel: 'QR code of the invite link: scan it with a phone’s camera',
+  copied: 'Link copied.',
+  copyRefused: 'Copying is not allowed here: the link is selected, copy it with your keyboard or menu.',
+} as const;
+
+/** A link as text to copy and as a QR code for phones (the invite panel's #share-* elements). */
+export function showShareLink(url: string, signal: AbortSignal): void {
   const input = byId('share-url', HTMLInputElement);
   const message = byId('share-message', HTMLElement);
   input.value = url;
-  byId('share-qr', HTMLElement).replaceChildren(qrCodeSvg(url, `QR code of the link to this event: ${url}`));
-  input.addEventListener('focus', () => input.select());
-  byId('share-copy', HTMLButtonElement).addEventListener('click', async () => {
-    try {
-      await navigator.clipboard.writeText(url);
-      say(message, 'Link copied.');
-    } catch {
-      input.select();
-      say(message, 'Copying is not allowed here: the link is selected, copy it with your keyboard or menu.');
-    }
-  });
+  say(message);
+  byId('share-qr', HTMLElement).replaceChildren(qrCodeSvg(url, TEXT.qrLabel));
+  input.addEventListener('focus', () => input.select(), { signal });
+  byId('share-copy', HTMLButtonElement).addEventListener(
+    'click',
+    async () => {
+      try {
+        await navigator.clipboard.writeText(url);
+        say(message, TEXT.copied);
+      } catch {
+        input.select();
+        say(message, TEXT.copyRefused);
+      }
+    },
+    { signal },
+  );
 }

@@ -1,46 +1,49 @@
-import { ApiError, plainErrorMessage, signIn, type SignInResult } from '@event-photos/client';
-import type { WebConfig } from '#lib/config';
-import { byId, say } from '#lib/app/dom';
+import { ApiError, NewPasswordRequiredError, plainErrorMessage, resendConfirmationCode, signIn } from '@event-photos/client';
+import { type AuthContext, type AuthStep, onSubmit } from '#lib/app/auth-flow';
+import { byId, tell } from '#lib/app/dom';
 
-// Cognito answers a wrong password (and, with user existence errors hidden as the deployed client
-// does, an unknown user) with NotAuthorizedException; UserNotFoundException when they are not hidden.
-// The local stack's SRP front answers as Cognito does; InvalidPasswordException was cognito-local's.
-const WRONG_CREDENTIALS = new Set(['NotAuthorizedException', 'UserNotFoundException', 'InvalidPasswordException']);
+const TEXT = {
+  signingIn: 'Signing in…',
+  subject: 'Signing in',
+} as const;
 
-/** Email and password, checked by Cognito with SRP (USER_SRP_AUTH: the password stays in the browser). The form is in the screen already. */
-export function startSignIn(config: WebConfig, notice: string, onSignedIn: (email: string, result: SignInResult) => void): void {
+/**
+ * E-mail and password, checked by Cognito with SRP (USER_SRP_AUTH: the password stays in the
+ * browser). An account that is not confirmed yet goes to the code screen (a new code is sent); an
+ * account an administrator made, to choosing its own password.
+ */
+export function startSignIn(context: AuthContext, step: Extract<AuthStep, { screen: 'sign-in' }>): void {
   const form = byId('sign-in-form', HTMLFormElement);
-  const fieldset = form.querySelector('fieldset')!;
   const email = byId('sign-in-email', HTMLInputElement);
   const password = byId('sign-in-password', HTMLInputElement);
   const message = byId('sign-in-message', HTMLElement);
-  say(message, notice);
-  email.focus();
+  email.value = step.email ?? '';
+  tell(message, step.notice ?? '');
+  (step.email ? password : email).focus();
+  const typedEmail = () => email.value.trim();
+  byId('sign-in-forgot', HTMLButtonElement).addEventListener('click', () => context.go({ screen: 'forgot', email: typedEmail() }));
+  byId('sign-in-sign-up', HTMLButtonElement).addEventListener('click', () => context.go({ screen: 'sign-up', email: typedEmail() }));
 
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    fieldset.disabled = true;
-    say(message, 'Signing in…');
-    try {
-      const result = await signIn({
-        cognitoEndpoint: config.cognitoEndpoint,
-        region: config.region,
-        userPoolId: config.userPoolId,
-        clientId: config.userPoolClientId,
-        email: email.value.trim(),
-        password: password.value,
-      });
-      say(message);
-      onSignedIn(email.value.trim(), result);
-    } catch (error) {
-      fieldset.disabled = false;
-      say(
-        message,
-        error instanceof ApiError && WRONG_CREDENTIALS.has(error.code)
-          ? 'Incorrect email or password.'
-          : plainErrorMessage(error, 'Signing in'),
-      );
-      password.select();
-    }
-  });
+  onSubmit(
+    form,
+    message,
+    async () => {
+      tell(message, TEXT.signingIn);
+      try {
+        const result = await signIn({ ...context.cognito, userPoolId: context.userPoolId, email: typedEmail(), password: password.value });
+        tell(message);
+        context.signedIn(typedEmail(), result);
+      } catch (error) {
+        if (error instanceof NewPasswordRequiredError) return context.go({ screen: 'new-password', email: typedEmail(), challenge: error });
+        if (error instanceof ApiError && error.code === 'UserNotConfirmedException') {
+          // The first code may be lost or past its 24 hours: a new one goes out with the screen.
+          const delivery = await resendConfirmationCode({ ...context.cognito, email: typedEmail() });
+          return context.go({ screen: 'confirm', email: typedEmail(), password: password.value, destination: delivery.destination });
+        }
+        password.select();
+        throw error;
+      }
+    },
+    (error) => plainErrorMessage(error, TEXT.subject),
+  );
 }

@@ -1,4 +1,11 @@
-import { ACCEPTED_CONTENT_TYPES, formatBytes, type PhotoFile, type PhotosClient, type PhotoUploadProgress } from '@event-photos/client';
+import {
+  ACCEPTED_CONTENT_TYPES,
+  ApiError,
+  formatBytes,
+  type PhotoFile,
+  type PhotosClient,
+  type PhotoUploadProgress,
+} from '@event-photos/client';
 import type { PhotoView } from '@event-photos/core';
 import { byId, element, say } from '#lib/app/dom';
 
@@ -8,6 +15,8 @@ export interface UploadPanelOptions {
   /** True while any file is waiting or sending. */
   onBusy(busy: boolean): void;
   onError(error: unknown): void;
+  /** The API refused to take photos from this user at all (their invite does not allow uploads). */
+  onNotAllowed(): void;
 }
 
 const STATE_TEXT: Record<PhotoUploadProgress['state'], string> = {
@@ -90,6 +99,10 @@ export class UploadPanel {
               row.show(progress);
               if (progress.state === 'done' && progress.photo) this.#options.onUploaded(progress.photo);
               if (progress.state === 'failed') this.#options.onError(progress.error);
+              // The API's own 403 (not S3's AccessDenied for a lapsed URL): this member may not upload here.
+              if (progress.state === 'failed' && progress.error instanceof ApiError && progress.error.code === 'Forbidden') {
+                this.#options.onNotAllowed();
+              }
               if (FINISHED.has(progress.state)) this.#changed();
             },
           },

@@ -9,12 +9,16 @@ import { byId, element, say } from '#lib/app/dom';
 import { Session } from '#lib/app/session';
 
 const config = parseWebConfig(await (await fetch(new URL('../config.json', document.baseURI), { cache: 'no-store' })).json());
-const session = new Session(window.localStorage, () => location.reload());
+const session = new Session(
+  window.localStorage,
+  { cognitoEndpoint: config.cognitoEndpoint, region: config.region, clientId: config.userPoolClientId },
+  () => location.reload(),
+);
 const status = byId('uppy-status', HTMLElement);
 const eventId = new URLSearchParams(location.search).get('event');
 if (!session.current || !eventId) say(status, 'Sign in in the app first, and open this page with ?event=<event id>.');
 
-const client = createPhotosClient({ apiUrl: config.apiUrl, eventId: eventId ?? '', getToken: () => session.token() });
+const client = createPhotosClient({ apiUrl: config.apiUrl, eventId: eventId ?? '', getToken: (options) => session.token(options) });
 const uppy = new Uppy({ restrictions: { allowedFileTypes: ACCEPTED_CONTENT_TYPES, maxFileSize: DEFAULT_MAX_UPLOAD_BYTES } }).use(AwsS3, {
   shouldUseMultipart: false,
   getUploadParameters: uppyUploadParameters(client),
