@@ -5,7 +5,8 @@ import path from 'node:path';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '@event-photos/local-stack';
-import { callApi as request, jpegBytes, s3Client, signIn } from '@event-photos/local-stack/test-support';
+import { apiCaller, callApi as request, jpegBytes, s3Client, signIn } from '@event-photos/local-stack/test-support';
+import { admit } from './support/membership';
 
 // Deduplication within an event by SHA-256, over HTTP against the local stack.
 let stack: LocalStack;
@@ -114,6 +115,7 @@ describe('deduplication by SHA-256 within an event', () => {
   it('does not treat the same bytes in another event as a duplicate', async () => {
     const eventId = `dedup-${Date.now()}`;
     expect((await callApi('POST', '/events', { body: { eventId, name: 'Other event' }, auth: organizer })).status).toBe(201);
+    await admit(apiCaller(stack.outputs, organizer), apiCaller(stack.outputs, attendee), eventId);
     const bytes = jpegBytes(3400);
     const here = await put(bytes);
     const there = await put(bytes, eventId);

@@ -5,10 +5,12 @@ import path from 'node:path';
 import { AdminAddUserToGroupCommand, AdminCreateUserCommand, AdminSetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '@event-photos/local-stack';
-import { callApi as request, cognitoClient, jpegBytes, signIn } from '@event-photos/local-stack/test-support';
+import { apiCaller, callApi as request, cognitoClient, jpegBytes, signIn } from '@event-photos/local-stack/test-support';
+import { admit } from './support/membership';
 
 // Events over HTTP against the local stack: the listing, the photo count, and the organizer's
 // PATCH (name, description, open/closed), as an attendee, the demo organizer and a second organizer.
+// Events are private: each sees the events they organize or joined (the attendee joins with invites).
 let stack: LocalStack;
 let dataDir: string;
 let api: string;
@@ -20,9 +22,11 @@ const OTHER_ORGANIZER = { email: 'organizer2@example.com', password: 'Local-Orga
 const callApi = (method: string, pathname: string, { as = 'attendee', body }: { as?: Caller; body?: unknown } = {}) =>
   request(api, method, pathname, { token: tokens[as], body });
 
+/** An event of `as`, the attendee invited to it and a member. */
 const createEvent = async (eventId: string, as: Caller = 'organizer') => {
   const created = await callApi('POST', '/events', { as, body: { eventId, name: `Event ${eventId}` } });
   expect(created.status, created.text).toBe(201);
+  await admit(apiCaller(stack.outputs, tokens[as]), apiCaller(stack.outputs, tokens.attendee), eventId);
 };
 
 const initiate = (eventId: string, size = 2048) =>
@@ -79,12 +83,12 @@ afterAll(async () => {
 });
 
 describe('GET /events', () => {
-  it('lists every event newest first, page by page, with `mine` and never the organizer id', async () => {
+  it('lists the events each organizes or joined, newest first, page by page, with `mine` and never the organizer id', async () => {
     await createEvent('list-a');
     await createEvent('list-b', 'otherOrganizer');
     await createEvent('list-c');
 
-    const walk = async (as: Caller) => {
+    const walk = async (as: Caller, { paged = true } = {}) => {
       const seen: { eventId: string; mine: boolean }[] = [];
       let cursor: string | null = null;
       let pages = 0;
@@ -97,15 +101,15 @@ describe('GET /events', () => {
         cursor = page.json.nextCursor;
         pages += 1;
       } while (cursor);
-      expect(pages).toBeGreaterThan(1);
+      expect(pages > 1).toBe(paged);
       return seen;
     };
 
     const mine = (ids: string[]) => (eventId: string) => ({ eventId, mine: ids.includes(eventId) });
-    const order = ['list-c', 'list-b', 'list-a', 'demo-event'];
-    expect(await walk('attendee')).toEqual(order.map(mine([])));
-    expect(await walk('organizer')).toEqual(order.map(mine(['list-c', 'list-a', 'demo-event'])));
-    expect(await walk('otherOrganizer')).toEqual(order.map(mine(['list-b'])));
+    // The attendee was invited to every one of them.
+    expect(await walk('attendee')).toEqual(['list-c', 'list-b', 'list-a', 'demo-event'].map(mine([])));
+    expect(await walk('organizer')).toEqual(['list-c', 'list-a', 'demo-event'].map(mine(['list-c', 'list-a', 'demo-event'])));
+    expect(await walk('otherOrganizer', { paged: false })).toEqual(['list-b'].map(mine(['list-b'])));
 
     const first = await callApi('GET', '/events?limit=1');
     expect(first.json.items[0]).toEqual({
@@ -158,12 +162,14 @@ describe('GET /events/{eventId}', () => {
 });
 
 describe('PATCH /events/{eventId}', () => {
-  it('lets the organizer change name and description (200); the attendee and another organizer get 403', async () => {
+  it('lets the organizer change name and description (200); a member gets 403, another organizer (no member) 404', async () => {
     const changes = { name: 'Demo Conference 2026 · 서울', description: 'Two days\nof talks 🎤' };
-    expect((await callApi('PATCH', '/events/demo-event', { as: 'attendee', body: changes })).status).toBe(403);
+    const member = await callApi('PATCH', '/events/demo-event', { as: 'attendee', body: changes });
+    expect(member.status).toBe(403);
+    expect(member.json.error.code).toBe('Forbidden');
     const foreign = await callApi('PATCH', '/events/demo-event', { as: 'otherOrganizer', body: changes });
-    expect(foreign.status).toBe(403);
-    expect(foreign.json.error.code).toBe('Forbidden');
+    expect(foreign.status).toBe(404);
+    expect(foreign.json.error).toEqual({ code: 'NotFound', message: 'Event demo-event does not exist', field: 'eventId' });
     expect((await callApi('GET', '/events/demo-event')).json.name).toBe('Demo Conference 2026');
 
     const patched = await callApi('PATCH', '/events/demo-event', { as: 'organizer', body: changes });
@@ -187,7 +193,8 @@ describe('PATCH /events/{eventId}', () => {
 
   it('closing the event makes initiate-upload answer 409 EventClosed; re-opening allows uploads again', async () => {
     await createEvent('closing-event', 'otherOrganizer');
-    expect((await callApi('PATCH', '/events/closing-event', { as: 'organizer', body: { open: false } })).status).toBe(403);
+    expect((await callApi('PATCH', '/events/closing-event', { as: 'organizer', body: { open: false } })).status).toBe(404);
+    expect((await callApi('PATCH', '/events/closing-event', { as: 'attendee', body: { open: false } })).status).toBe(403);
     expect((await initiate('closing-event')).status).toBe(201);
 
     const closed = await callApi('PATCH', '/events/closing-event', { as: 'otherOrganizer', body: { open: false } });

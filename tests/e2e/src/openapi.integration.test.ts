@@ -116,6 +116,41 @@ describe('OpenAPI document', () => {
     });
     expect(form).toMatchObject({ status: 415, json: { error: { code: 'UnsupportedMediaType', field: 'content-type' } } });
 
+    // Invites and members: the attendee joins the organizer's event with an invite's code.
+    const eventPath = `/events/${eventId}`;
+    const rights = { upload: true, viewOthers: true, downloadOriginals: false };
+    const invited = await call('POST /events/{eventId}/invites', `${eventPath}/invites`, {
+      as: 'organizer',
+      body: { ...rights, expiresAt: new Date(Date.now() + 3_600_000).toISOString() },
+    });
+    expect(invited.status).toBe(201);
+    expect(
+      (await call('POST /events/{eventId}/invites', `${eventPath}/invites`, { as: 'organizer', body: { ...rights, upload: 'yes' } })).json
+        .error.field,
+    ).toBe('upload');
+    expect((await call('GET /events/{eventId}', eventPath)).status).toBe(404); // not a member yet
+    const joinRoute = 'POST /events/{eventId}/members';
+    expect((await call(joinRoute, `${eventPath}/members`, { body: { code: 'wrong' } })).status).toBe(404);
+    expect((await call(joinRoute, `${eventPath}/members`, { body: {} })).json.error.field).toBe('code');
+    const joined = await call(joinRoute, `${eventPath}/members`, { body: { code: invited.json.code } });
+    expect(joined.status).toBe(201);
+    expect((await call(joinRoute, `${eventPath}/members`, { body: { code: invited.json.code } })).status).toBe(200);
+    expect((await call('GET /events/{eventId}/invites', `${eventPath}/invites`, { as: 'organizer' })).json.items).toHaveLength(1);
+    expect((await call('GET /events/{eventId}/invites', `${eventPath}/invites`)).status).toBe(403);
+    expect((await call('POST /events/{eventId}/invites', `${eventPath}/invites`, { body: rights })).status).toBe(403);
+    expect((await call('GET /events/{eventId}/invites', '/events/no-such-event/invites', { as: 'organizer' })).status).toBe(404);
+    const listed = await call('GET /events/{eventId}/members', `${eventPath}/members?limit=10`, { as: 'organizer' });
+    expect(listed.json.items).toEqual([expect.objectContaining({ memberId: joined.json.memberId, photoCount: 0 })]);
+    expect((await call('GET /events/{eventId}/members', `${eventPath}/members?limit=0`, { as: 'organizer' })).json.error.field).toBe(
+      'limit',
+    );
+    expect((await call('GET /events/{eventId}/members', `${eventPath}/members`)).status).toBe(403);
+    const revokeRoute = 'DELETE /events/{eventId}/invites/{inviteId}';
+    expect((await call(revokeRoute, `${eventPath}/invites/${invited.json.inviteId}`, { as: 'organizer' })).status).toBe(204);
+    expect((await call(revokeRoute, `${eventPath}/invites/${'0'.repeat(32)}`, { as: 'organizer' })).status).toBe(404);
+    expect((await call(revokeRoute, `${eventPath}/invites/${invited.json.inviteId}`)).status).toBe(403);
+    expect((await call(revokeRoute, `${eventPath}/invites/not-an-id`, { as: 'organizer' })).json.error.field).toBe('inviteId');
+
     const bytes = jpegBytes(2048);
     const initiated = await call('POST /events/{eventId}/photos/initiate-upload', `/events/${eventId}/photos/initiate-upload`, {
       body: { title: 'Keynote 🎤', contentType: 'image/jpeg', size: bytes.length },
@@ -176,6 +211,17 @@ describe('OpenAPI document', () => {
     expect(batch.json.results.map((result: { status: string }) => result.status)).toEqual(['deleted', 'notFound']);
     expect((await call('DELETE /events/{eventId}/photos/{photoId}', photoPath)).status).toBe(204);
     expect((await call('GET /events/{eventId}/photos/{photoId}', photoPath)).status).toBe(404);
+
+    const removeRoute = 'DELETE /events/{eventId}/members/{memberId}';
+    expect((await call(removeRoute, `${eventPath}/members/${joined.json.memberId}`)).status).toBe(403);
+    expect((await call(removeRoute, `${eventPath}/members/${joined.json.memberId}`, { as: 'organizer' })).status).toBe(204);
+    expect((await call(removeRoute, `${eventPath}/members/${joined.json.memberId}`, { as: 'organizer' })).status).toBe(404);
+    expect((await call('GET /events/{eventId}', eventPath)).status).toBe(404); // removed: out at once
+    // Too many attempts to join (the organizer's, so the attendee's stay free): 429 with Retry-After.
+    let answer = await call(joinRoute, `${eventPath}/members`, { as: 'organizer', body: { code: 'guess' } });
+    for (let n = 0; n < 20 && answer.status === 404; n++)
+      answer = await call(joinRoute, `${eventPath}/members`, { as: 'organizer', body: { code: 'guess' } });
+    expect(answer.status).toBe(429);
 
     const unauthorized = await fetch(`${stack.outputs.apiUrl}/events`);
     const validate = ajv.getSchema('openapi.json#/components/schemas/GatewayError')!;

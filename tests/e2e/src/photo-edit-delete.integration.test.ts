@@ -5,10 +5,12 @@ import { AdminCreateUserCommand, AdminSetUserPasswordCommand } from '@aws-sdk/cl
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '@event-photos/local-stack';
-import { callApi as request, cognitoClient, jpegBytes, s3Client, signIn } from '@event-photos/local-stack/test-support';
+import { apiCaller, callApi as request, cognitoClient, jpegBytes, s3Client, signIn } from '@event-photos/local-stack/test-support';
+import { admit } from './support/membership';
 
 // Editing and deleting photos over HTTP against the local stack, as three users: the uploader
-// (attendee), a stranger (created here through the Cognito admin API), and the demo event's organizer.
+// (attendee), a stranger (created here through the Cognito admin API, then a member of the event
+// like the uploader: neither its organizer nor the photo's uploader), and the demo event's organizer.
 let stack: LocalStack;
 let dataDir: string;
 let api: string;
@@ -91,6 +93,7 @@ beforeAll(async () => {
   tokens.uploader = (await signIn(stack.outputs, attendee.email, attendee.password)).idToken;
   tokens.organizer = (await signIn(stack.outputs, organizer.email, organizer.password)).idToken;
   tokens.stranger = (await signIn(stack.outputs, STRANGER.email, STRANGER.password)).idToken;
+  await admit(apiCaller(stack.outputs, tokens.organizer), apiCaller(stack.outputs, tokens.stranger), EVENT);
 });
 
 afterAll(async () => {

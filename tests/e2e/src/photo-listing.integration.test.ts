@@ -3,6 +3,7 @@ import { FEED_SETTLE_MS } from '@event-photos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '@event-photos/local-stack';
 import { jpegBytes, stackWithDemoUsers, type ApiCaller } from '@event-photos/local-stack/test-support';
+import { admit } from './support/membership';
 
 // GET /events/{eventId}/photos over HTTP: ready-time order, search, uploader=me, paging and the
 // live feed, with an attendee and an organizer uploading.
@@ -22,9 +23,11 @@ afterAll(async () => {
   await stop?.();
 });
 
+/** A new event of the organizer, the attendee a member of it. */
 async function newEvent(): Promise<string> {
   const eventId = `listing-${++eventCount}`;
   expect((await organizer('POST', '/events', { eventId, name: `Listing ${eventCount}` })).status).toBe(201);
+  await admit(organizer, attendee, eventId);
   return eventId;
 }
 

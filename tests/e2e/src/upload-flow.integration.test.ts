@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '@event-photos/local-stack';
 import {
+  apiCaller,
   callApi as request,
   createOtherClient,
   jpegBytes,
@@ -14,6 +15,7 @@ import {
   signIn,
   stackSigningKey,
 } from '@event-photos/local-stack/test-support';
+import { admit } from './support/membership';
 
 // The whole flow over HTTP against the local stack: Cognito sign-in, API, presigned PUT to S3,
 // S3 event, DynamoDB record, CDN delivery.
@@ -121,7 +123,7 @@ describe('upload flow', () => {
 });
 
 describe('events', () => {
-  it('lets organizers create an event that attendees can then upload to', async () => {
+  it('lets organizers create an event that attendees they invite can then upload to', async () => {
     const organizer = stack.outputs.demoUsers.find((user) => user.groups.includes('organizers'))!;
     const organizerToken = (await signIn(stack.outputs, organizer.email, organizer.password)).idToken;
     const event = { eventId: `summit-${Date.now()}`, name: 'Summit 2026 · 서울' };
@@ -136,9 +138,12 @@ describe('events', () => {
     );
 
     const bytes = jpegBytes(500);
-    const initiated = await callApi('POST', initiatePath(event.eventId), {
-      body: { title: 'First', contentType: 'image/jpeg', size: bytes.length },
-    });
+    const upload = () =>
+      callApi('POST', initiatePath(event.eventId), { body: { title: 'First', contentType: 'image/jpeg', size: bytes.length } });
+    // Not invited yet: the event is not there for them.
+    expect((await upload()).status).toBe(404);
+    await admit(apiCaller(stack.outputs, organizerToken), apiCaller(stack.outputs, token), event.eventId);
+    const initiated = await upload();
     expect(initiated.status).toBe(201);
     expect(
       (await fetch(initiated.json.s3PutObjectUrl, { method: 'PUT', headers: initiated.json.headers, body: new Uint8Array(bytes) })).status,

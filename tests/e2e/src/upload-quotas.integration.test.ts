@@ -3,6 +3,7 @@ import { DEFAULT_UPLOAD_QUOTAS, quotaWindow } from '@event-photos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '@event-photos/local-stack';
 import { jpegBytes, stackWithDemoUsers, type ApiCaller } from '@event-photos/local-stack/test-support';
+import { admit } from './support/membership';
 
 // Upload quotas over HTTP against the local stack, hourly and in total: an attendee, and the
 // event's organizer.
@@ -29,6 +30,7 @@ describe('upload quotas', () => {
     if (secondsLeft < 60) await sleep(secondsLeft * 1000 + 500);
     const eventId = 'quota-event';
     expect((await organizer('POST', '/events', { eventId, name: 'Quota event' })).status).toBe(201);
+    await admit(organizer, attendee, eventId);
     expect((await organizer('GET', `/events/${eventId}`)).json.quotas).toEqual(DEFAULT_UPLOAD_QUOTAS);
 
     const answers = [];
@@ -53,6 +55,7 @@ describe('upload quotas', () => {
   it('keeps at most userPhotosTotal photos of an attendee: 429 without Retry-After, a racing upload rejected, a delete frees a place', async () => {
     const eventId = 'total-event';
     expect((await organizer('POST', '/events', { eventId, name: 'Total event' })).status).toBe(201);
+    await admit(organizer, attendee, eventId);
     expect((await organizer('PATCH', `/events/${eventId}`, { quotas: { userPhotosTotal: 2 } })).status).toBe(200);
     const initiateFor = async (bytes: Buffer) => {
       const answer = await attendee('POST', `/events/${eventId}/photos/initiate-upload`, {

@@ -6,7 +6,15 @@ import AxeBuilder from '@axe-core/playwright';
 import jsQR from 'jsqr';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEventsClient, createPhotosClient, signIn, type EventsClient, type PhotosClient } from '@event-photos/client';
+import {
+  createEventsClient,
+  createMembersClient,
+  createPhotosClient,
+  signIn,
+  type EventsClient,
+  type MembersClient,
+  type PhotosClient,
+} from '@event-photos/client';
 import { DEMO_EVENT, startLocalStack, type LocalStack } from '@event-photos/local-stack';
 import { launchChromium } from '@event-photos/testing/browser';
 import { jpegBytes, png } from '@event-photos/testing/fixtures';
@@ -27,6 +35,9 @@ let web: WebServer;
 let browser: Browser;
 let attendeeApi: PhotosClient;
 let organizerEvents: EventsClient;
+/** Invites (the organizer's) and joining (the attendee's). */
+let organizerMembers: MembersClient;
+let attendeeMembers: MembersClient;
 
 const user = (organizer: boolean) => stack.outputs.demoUsers.find((candidate) => candidate.groups.includes('organizers') === organizer)!;
 
@@ -57,6 +68,8 @@ beforeAll(async () => {
   const organizerToken = await token(true);
   attendeeApi = createPhotosClient({ apiUrl: outputs.apiUrl, eventId: outputs.demoEventId, getToken: () => attendeeToken });
   organizerEvents = createEventsClient({ apiUrl: outputs.apiUrl, getToken: () => organizerToken });
+  organizerMembers = createMembersClient({ apiUrl: outputs.apiUrl, getToken: () => organizerToken });
+  attendeeMembers = createMembersClient({ apiUrl: outputs.apiUrl, getToken: () => attendeeToken });
 
   // The same client package from Node (fetch instead of XHR): five seeds, more than one page, and
   // one wide logo-like image that a cropped square would cut.
@@ -499,6 +512,9 @@ describe('web app in Chromium', () => {
 
   it('keeps each event to itself, and says so for an unknown one', async () => {
     await organizerEvents.createEvent({ eventId: 'other-event', name: 'Other Event 2026' }).catch(() => undefined);
+    // Events are private: the attendee joins it with an invite of its organizer.
+    const { code } = await organizerMembers.createInvite('other-event', { upload: true, viewOthers: true, downloadOriginals: true });
+    await attendeeMembers.join('other-event', code);
     const { context, page } = await openApp();
     try {
       await signInAs(page);

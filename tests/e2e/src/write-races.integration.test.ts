@@ -9,6 +9,7 @@ import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { createDocumentClient, PhotoRepository } from '@event-photos/aws';
 import type { LocalStack } from '@event-photos/local-stack';
 import { type ApiCaller, apiCaller, cognitoClient, s3Client, signIn, stackWithDemoUsers } from '@event-photos/local-stack/test-support';
+import { admit } from './support/membership';
 import { photoJpeg } from '@event-photos/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -39,9 +40,11 @@ afterAll(async () => {
   await stop?.();
 });
 
+/** An event of the organizer, the attendee a member of it. */
 async function createEvent(eventId: string, quotas?: Record<string, number>) {
   expect((await organizer('POST', '/events', { eventId, name: eventId })).status).toBe(201);
   if (quotas) expect((await organizer('PATCH', `/events/${eventId}`, { quotas })).status).toBe(200);
+  await admit(organizer, attendee, eventId);
 }
 
 /** Initiates an upload of these bytes; `send` PUTs them, and processing then runs in the background. */
@@ -161,7 +164,7 @@ describe('a burst over a total', () => {
 });
 
 describe('an organizer who leaves the organizers group', () => {
-  it('loses every organizer right at once, photos included', async () => {
+  it('loses every organizer right at once, photos included, and the event with them (no member of it)', async () => {
     const email = 'former-organizer@example.com';
     const password = 'Local-Former-1!';
     const cognito = cognitoClient(stack.outputs);
@@ -182,22 +185,29 @@ describe('an organizer who leaves the organizers group', () => {
       const former = apiCaller(stack.outputs, (await signIn(stack.outputs, email, password)).idToken);
       const eventId = 'former-organizers-event';
       expect((await former('POST', '/events', { eventId, name: 'Theirs' })).status).toBe(201);
+      await admit(former, attendee, eventId);
       const photoId = await put(attendee, eventId, await photoJpeg({ width: 320, height: 240 }));
       await stack.notifications.idle();
       expect((await former('PATCH', `/events/${eventId}/photos/${photoId}`, { title: 'Still mine?' })).status).toBe(200);
 
       await cognito.send(new AdminRemoveUserFromGroupCommand({ ...pool, GroupName: 'organizers' }));
-      // The token signed before the change still names the group: the rights go all the same.
-      expect((await former('PATCH', `/events/${eventId}/photos/${photoId}`, { title: 'Mine?' })).status).toBe(403);
-      expect((await former('DELETE', `/events/${eventId}/photos/${photoId}`)).status).toBe(403);
-      expect((await former('POST', `/events/${eventId}/photos/batch-delete`, { photoIds: [photoId] })).json.results).toEqual([
-        { photoId, status: 'forbidden' },
-      ]);
-      expect((await former('PATCH', `/events/${eventId}`, { name: 'Renamed' })).status).toBe(403);
-      expect((await former('GET', `/events/${eventId}`)).json.mine).toBe(false);
+      // The token signed before the change still names the group: the rights go all the same, and
+      // with them the event itself (they are no member): 404 everywhere, as for an unknown event.
+      const gone = [
+        await former('PATCH', `/events/${eventId}/photos/${photoId}`, { title: 'Mine?' }),
+        await former('DELETE', `/events/${eventId}/photos/${photoId}`),
+        await former('POST', `/events/${eventId}/photos/batch-delete`, { photoIds: [photoId] }),
+        await former('PATCH', `/events/${eventId}`, { name: 'Renamed' }),
+        await former('GET', `/events/${eventId}`),
+        await former('POST', `/events/${eventId}/invites`, { upload: true, viewOthers: true, downloadOriginals: true }),
+        await former('GET', `/events/${eventId}/members`),
+      ];
+      for (const answer of gone)
+        expect(answer, answer.text).toMatchObject({ status: 404, json: { error: { code: 'NotFound', field: 'eventId' } } });
+      expect((await former('GET', '/events')).json.items).toEqual([]);
       // And with a new token, which no longer names it.
       const fresh = apiCaller(stack.outputs, (await signIn(stack.outputs, email, password)).idToken);
-      expect((await fresh('DELETE', `/events/${eventId}/photos/${photoId}`)).status).toBe(403);
+      expect((await fresh('DELETE', `/events/${eventId}/photos/${photoId}`)).status).toBe(404);
       expect((await attendee('GET', `/events/${eventId}/photos/${photoId}`)).json.status).toBe('ready');
     } finally {
       cognito.destroy();
