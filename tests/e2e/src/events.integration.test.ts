@@ -2,11 +2,11 @@ import { DEFAULT_UPLOAD_QUOTAS } from '@event-photos/core';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AdminAddUserToGroupCommand, AdminCreateUserCommand, AdminSetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '@event-photos/local-stack';
-import { apiCaller, callApi as request, cognitoClient, jpegBytes, signIn } from '@event-photos/local-stack/test-support';
+import { apiCaller, callApi as request, jpegBytes, signIn } from '@event-photos/local-stack/test-support';
 import { admit } from './support/membership';
+import { createUser } from './support/users';
 
 // Events over HTTP against the local stack: the listing, the photo count, and the organizer's
 // PATCH (name, description, open/closed), as an attendee, the demo organizer and a second organizer.
@@ -40,36 +40,12 @@ async function uploadPhoto(eventId: string) {
   expect((await fetch(s3PutObjectUrl, { method, headers, body: new Uint8Array(bytes) })).status).toBe(200);
 }
 
-async function createOrganizer(): Promise<void> {
-  const cognito = cognitoClient(stack.outputs);
-  const UserPoolId = stack.outputs.userPoolId;
-  try {
-    await cognito.send(
-      new AdminCreateUserCommand({
-        UserPoolId,
-        Username: OTHER_ORGANIZER.email,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: OTHER_ORGANIZER.email },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-      }),
-    );
-    await cognito.send(
-      new AdminSetUserPasswordCommand({ UserPoolId, Username: OTHER_ORGANIZER.email, Password: OTHER_ORGANIZER.password, Permanent: true }),
-    );
-    await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId, Username: OTHER_ORGANIZER.email, GroupName: 'organizers' }));
-  } finally {
-    cognito.destroy();
-  }
-}
-
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-events-'));
   stack = await startLocalStack({ dataDir, retryDelaysMs: [50, 100] });
   api = stack.outputs.apiUrl;
   const user = (groups: number) => stack.outputs.demoUsers.find((demo) => demo.groups.length === groups)!;
-  await createOrganizer();
+  await createUser(stack.outputs, { ...OTHER_ORGANIZER, groups: ['organizers'] });
   [tokens.attendee, tokens.organizer, tokens.otherOrganizer] = await Promise.all([
     signIn(stack.outputs, user(0).email, user(0).password).then((signedIn) => signedIn.idToken),
     signIn(stack.outputs, user(1).email, user(1).password).then((signedIn) => signedIn.idToken),

@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AdminCreateUserCommand, AdminSetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '@event-photos/local-stack';
-import { apiCaller, callApi as request, cognitoClient, jpegBytes, s3Client, signIn } from '@event-photos/local-stack/test-support';
+import { apiCaller, callApi as request, jpegBytes, s3Client, signIn } from '@event-photos/local-stack/test-support';
 import { admit } from './support/membership';
+import { createUser } from './support/users';
 
 // Editing and deleting photos over HTTP against the local stack, as three users: the uploader
 // (attendee), a stranger (created here through the Cognito admin API, then a member of the event
@@ -71,23 +71,7 @@ beforeAll(async () => {
   stack = await startLocalStack({ dataDir, retryDelaysMs: [50, 100] });
   api = stack.outputs.apiUrl;
   s3 = s3Client(stack.outputs);
-  const cognito = cognitoClient(stack.outputs);
-  try {
-    const pool = { UserPoolId: stack.outputs.userPoolId, Username: STRANGER.email };
-    await cognito.send(
-      new AdminCreateUserCommand({
-        ...pool,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: STRANGER.email },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-      }),
-    );
-    await cognito.send(new AdminSetUserPasswordCommand({ ...pool, Password: STRANGER.password, Permanent: true }));
-  } finally {
-    cognito.destroy();
-  }
+  await createUser(stack.outputs, STRANGER);
   const attendee = stack.outputs.demoUsers.find((user) => user.groups.length === 0)!;
   const organizer = stack.outputs.demoUsers.find((user) => user.groups.includes('organizers'))!;
   tokens.uploader = (await signIn(stack.outputs, attendee.email, attendee.password)).idToken;

@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AdminCreateUserCommand, AdminSetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOIN_ATTEMPTS, type InviteRights } from '@event-photos/core';
 import type { LocalStack } from '@event-photos/local-stack';
-import { type ApiCaller, apiCaller, cognitoClient, jpegBytes, signIn, stackWithDemoUsers } from '@event-photos/local-stack/test-support';
+import { type ApiCaller, apiCaller, jpegBytes, signIn, stackWithDemoUsers } from '@event-photos/local-stack/test-support';
 import { invite, join } from './support/membership';
+import { createUser } from './support/users';
 
 // Events are private (issue "Guests get in", items 1 and 2), over HTTP against the local stack:
 // a stranger finds nothing, members see what their invite allows, a removed member is out at
@@ -38,26 +38,11 @@ const memberIds: Record<string, string> = {};
 /** The photo each uploader put into the event, by who uploaded it. */
 const photoOf: Record<string, string> = {};
 
-async function createUser(name: string): Promise<ApiCaller> {
+/** A user of the pool with no group, signed in. */
+async function newUser(name: string): Promise<ApiCaller> {
   const email = `${name.toLowerCase()}@example.com`;
   const password = `Local-${name}-1!`;
-  const cognito = cognitoClient(stack.outputs);
-  const pool = { UserPoolId: stack.outputs.userPoolId, Username: email };
-  try {
-    await cognito.send(
-      new AdminCreateUserCommand({
-        ...pool,
-        MessageAction: 'SUPPRESS',
-        UserAttributes: [
-          { Name: 'email', Value: email },
-          { Name: 'email_verified', Value: 'true' },
-        ],
-      }),
-    );
-    await cognito.send(new AdminSetUserPasswordCommand({ ...pool, Password: password, Permanent: true }));
-  } finally {
-    cognito.destroy();
-  }
+  await createUser(stack.outputs, { email, password });
   return apiCaller(stack.outputs, (await signIn(stack.outputs, email, password)).idToken);
 }
 
@@ -81,7 +66,7 @@ const eventsOf = async (as: ApiCaller) => ((await as('GET', '/events')).json.ite
 
 beforeAll(async () => {
   ({ stack, stop, organizer } = await stackWithDemoUsers('privacy', { retryDelaysMs: [50, 100], environment: { WEB_APP_URL } }));
-  for (const name of ['Stranger', 'Full', 'DropBox', 'Viewer', 'None', 'Removed', 'Guesser', 'Again']) users[name] = await createUser(name);
+  for (const name of ['Stranger', 'Full', 'DropBox', 'Viewer', 'None', 'Removed', 'Guesser', 'Again']) users[name] = await newUser(name);
   for (const eventId of [EVENT, OTHER_EVENT]) expect((await organizer('POST', '/events', { eventId, name: eventId })).status).toBe(201);
   for (const kind of KINDS) {
     const created = await invite(organizer, EVENT, RIGHTS[kind]);

@@ -1,15 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  AdminAddUserToGroupCommand,
-  AdminCreateUserCommand,
-  AdminRemoveUserFromGroupCommand,
-  AdminSetUserPasswordCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { AdminRemoveUserFromGroupCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { createDocumentClient, PhotoRepository } from '@event-photos/aws';
 import type { LocalStack } from '@event-photos/local-stack';
 import { type ApiCaller, apiCaller, cognitoClient, s3Client, signIn, stackWithDemoUsers } from '@event-photos/local-stack/test-support';
 import { admit } from './support/membership';
+import { createUser } from './support/users';
 import { photoJpeg } from '@event-photos/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -167,21 +163,10 @@ describe('an organizer who leaves the organizers group', () => {
   it('loses every organizer right at once, photos included, and the event with them (no member of it)', async () => {
     const email = 'former-organizer@example.com';
     const password = 'Local-Former-1!';
+    await createUser(stack.outputs, { email, password, groups: ['organizers'] });
     const cognito = cognitoClient(stack.outputs);
     const pool = { UserPoolId: stack.outputs.userPoolId, Username: email };
     try {
-      await cognito.send(
-        new AdminCreateUserCommand({
-          ...pool,
-          MessageAction: 'SUPPRESS',
-          UserAttributes: [
-            { Name: 'email', Value: email },
-            { Name: 'email_verified', Value: 'true' },
-          ],
-        }),
-      );
-      await cognito.send(new AdminSetUserPasswordCommand({ ...pool, Password: password, Permanent: true }));
-      await cognito.send(new AdminAddUserToGroupCommand({ ...pool, GroupName: 'organizers' }));
       const former = apiCaller(stack.outputs, (await signIn(stack.outputs, email, password)).idToken);
       const eventId = 'former-organizers-event';
       expect((await former('POST', '/events', { eventId, name: 'Theirs' })).status).toBe(201);
