@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import jsQR from 'jsqr';
+import sharp from 'sharp';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -89,6 +90,7 @@ afterAll(async () => {
 interface Tab {
   context: BrowserContext;
   page: Page;
+  /** Errors the page threw, and every Content-Security-Policy violation it reported (as an Error). */
   pageErrors: Error[];
   /** Requests that failed (the S3 PUTs once showed as net::ERR_ABORTED). */
   failedRequests: string[];
@@ -96,8 +98,19 @@ interface Tab {
 
 async function openApp(viewport = DESKTOP): Promise<Tab> {
   const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
   const pageErrors: Error[] = [];
+  // The app's policy (services/web/src/csp.ts) allows exactly the endpoints config.json names: a
+  // request or a script it blocks is a failure of the test.
+  await context.exposeBinding('reportViolation', (_source, text: string) => void pageErrors.push(new Error(`CSP: ${text}`)));
+  await context.addInitScript(() => {
+    document.addEventListener(
+      'securitypolicyviolation',
+      (event) =>
+        (window as unknown as { reportViolation(text: string): void }).reportViolation(`${event.violatedDirective} ${event.blockedURI}`),
+      true,
+    );
+  });
+  const page = await context.newPage();
   const failedRequests: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error));
   page.on('requestfailed', (request) => failedRequests.push(`${request.method()} ${request.url()} ${request.failure()?.errorText}`));
@@ -148,13 +161,11 @@ async function decodedSizes(page: Page, titles: string[]): Promise<number[][]> {
     await expect
       .poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 10_000 })
       .toBe(true);
-    // The pixels of what the browser chose (naturalWidth is scaled by the srcset's density).
-    sizes.push(
-      await image.evaluate(async (img: HTMLImageElement) => {
-        const bitmap = await createImageBitmap(await (await fetch(img.currentSrc)).blob());
-        return [bitmap.width, bitmap.height];
-      }),
-    );
+    // The pixels of what the browser chose (naturalWidth is scaled by the srcset's density), read
+    // here: the page's policy lets it load images from the CDN, not fetch them.
+    const source = await image.evaluate((img: HTMLImageElement) => img.currentSrc);
+    const { width, height } = await sharp(Buffer.from(await (await fetch(source)).arrayBuffer())).metadata();
+    sizes.push([width, height]);
   }
   return sizes;
 }
@@ -544,7 +555,7 @@ describe('web app in Chromium', () => {
     }
   });
 
-  it('lets an organizer create, rename and close an event, and share a QR code that opens its upload page on a phone', async () => {
+  it('lets an organizer create, rename and close an event, and share an invite link whose QR code opens its upload page on a phone', async () => {
     const { context, page, pageErrors } = await openApp();
     try {
       await signInAs(page, true);
@@ -559,8 +570,10 @@ describe('web app in Chromium', () => {
       await settings.getByRole('button', { name: 'Save' }).click();
       await page.getByRole('heading', { name: 'Summit 2026, Seoul', level: 1 }).waitFor();
 
-      // The QR code, decoded from a screenshot, is the event's link.
+      // An invite link, made in the app: its QR code, decoded from a screenshot, is the link shown.
+      await page.getByRole('button', { name: 'Create an invite link' }).click();
       const qr = page.locator('#share-qr svg');
+      await qr.waitFor();
       const qrImage = await qr.screenshot();
       const decoded = await page.evaluate(
         async (bytes) => {
@@ -573,18 +586,23 @@ describe('web app in Chromium', () => {
         [...qrImage],
       );
       const link = jsQR(new Uint8ClampedArray(decoded.data), decoded.width, decoded.height)?.data;
-      expect(link).toBe(`${web.url}/?event=summit-seoul-2026`);
+      // The renamed event's name travels in the link: the guest's page greets them with it before they sign in.
+      expect(link).toMatch(new RegExp(`^${web.url}/\\?event=summit-seoul-2026&invite=[A-Za-z0-9_-]{43}&name=Summit\\+2026%2C\\+Seoul$`));
       expect(await page.getByLabel('Link', { exact: true }).inputValue()).toBe(link);
 
-      // On a phone (its own browser, signed in there), the link opens the upload page.
+      // On a phone (its own browser), the link greets with the event's name; signed in there, the
+      // attendee joins and lands on the upload page, the code gone from the address bar.
       const phone = await browser.newContext({ viewport: PHONE });
       try {
         const phonePage = await phone.newPage();
         await phonePage.goto(link!);
+        await phonePage.getByRole('heading', { name: 'Add your photos to “Summit 2026, Seoul”' }).waitFor();
+        await phonePage.getByRole('button', { name: 'I have an account: sign in' }).click();
         await phonePage.getByLabel('Email').fill(user(false).email);
         await phonePage.getByLabel('Password').fill(user(false).password);
-        await phonePage.getByRole('button', { name: 'Sign in' }).click();
-        await phonePage.getByRole('heading', { name: 'Summit 2026, Seoul', level: 1 }).waitFor();
+        await phonePage.getByRole('button', { name: 'Sign in', exact: true }).click();
+        await phonePage.getByRole('heading', { name: 'Summit 2026, Seoul', level: 1, exact: true }).waitFor();
+        expect(new URL(phonePage.url()).search).toBe('?event=summit-seoul-2026');
         expect(await phonePage.getByLabel('Choose photos').count()).toBe(1);
         expect(await scrollWidth(phonePage)).toBeLessThanOrEqual(PHONE.width);
         await shot(phonePage, 'phone-5-shared-link');
