@@ -286,7 +286,8 @@ describe('process-uploaded-photo', () => {
       await accept({ ...photo, title: 'Written by the other delivery' }, quotas);
       return accept(photo, quotas);
     });
-    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, created: 1 });
+    // The other delivery created it; this one finished publishing it.
+    await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, alreadyRecorded: 1 });
     expect(saves).toHaveBeenCalledTimes(1);
     expect(await photoOf(PHOTO_ID)).toMatchObject({ title: 'Written by the other delivery' });
     expect(stores.objects.has(publishedOf(PHOTO_ID))).toBe(true);
@@ -408,7 +409,9 @@ describe('process-uploaded-photo', () => {
       await expect(invoke(keyOf(PHOTO_ID))).rejects.toThrow('1 of 1 uploads failed');
       await expect(photoOf(PHOTO_ID)).resolves.toBeNull();
       failing.mockImplementation(write);
-      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, created: 1 });
+      // The first run accepted it (and counts it created); the retry finishes it.
+      await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, alreadyRecorded: 1 });
+      await expect(photoOf(PHOTO_ID)).resolves.not.toBeNull();
       await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, alreadyRecorded: 1 }); // a redelivery writes nothing more
       const photo = (await photoOf(PHOTO_ID))!;
       expect(photo.renditions!.map(({ width }) => width)).toStrictEqual([320, 960, 1200]);

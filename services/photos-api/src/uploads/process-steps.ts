@@ -91,11 +91,14 @@ export function publication(
 
 /**
  * One transaction: the photo recorded, its bytes claimed, the totals counted, the upload accepted.
- * `continue` when this run (or an earlier one, for this very photo) holds the acceptance.
+ * `accepted` when this run won it; `acceptedBefore` when another run (a concurrent delivery, or one
+ * that stopped before the photo was ready) did: this run still publishes and stamps it, which is
+ * the same again, so that a stopped run's work gets finished.
  */
-export async function claim(run: ProcessingRun, photo: Photo, quotas: UploadQuotas): Promise<'continue' | Outcome> {
+export async function claim(run: ProcessingRun, photo: Photo, quotas: UploadQuotas): Promise<'accepted' | 'acceptedBefore' | Outcome> {
   const acceptance = await run.lifecycle.photos.acceptPhoto(photo, quotas, run.lifecycle.clock());
-  if (acceptance.accepted || acceptance.because === 'acceptedBefore') return 'continue';
+  if (acceptance.accepted) return 'accepted';
+  if (acceptance.because === 'acceptedBefore') return 'acceptedBefore';
   switch (acceptance.because) {
     case 'duplicate':
       return discardDuplicate(run, acceptance.duplicateOf);

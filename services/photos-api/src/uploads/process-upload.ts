@@ -55,10 +55,12 @@ export async function processUpload(lifecycle: Lifecycle, key: string): Promise<
   if (rendered.kind === 'rejected') return reject(run, rendered.reason);
   const toPublish = publication(run, upload, verified.sha256, rendered);
   const claimed = await claim(run, toPublish.photo, effectiveQuotas(photoEvent ?? {}));
-  if (claimed !== 'continue') return claimed;
+  if (claimed !== 'accepted' && claimed !== 'acceptedBefore') return claimed;
   await publish(run, object, toPublish);
   const outcome = await record(run, toPublish.photo);
   if (outcome !== 'created') return outcome;
+  // One run creates each photo: the one whose claim won.
+  if (claimed === 'acceptedBefore') return 'alreadyRecorded';
   run.logger.info('Photo ready', {
     checksum: object.verifiedSha256 ? 'verified by S3, and by us' : 'computed',
     size: object.size,
