@@ -1,9 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
-import jsQR from 'jsqr';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -20,6 +18,7 @@ import { cognitoClient } from '@event-photos/local-stack/test-support';
 import { launchChromium } from '@event-photos/testing/browser';
 import { png } from '@event-photos/testing/fixtures';
 import { startWebServer, type WebServer } from '@event-photos/web/server';
+import { DESKTOP, decodeQr, PHONE, SCREENSHOTS, scrollWidth, watchPolicyViolations } from './support/browser-pages';
 
 // Guests get in (the issue's items 3 and 4), in Chromium at phone size against the local stack:
 // a brand-new guest opens an invite link signed out, signs up, confirms with the e-mailed code,
@@ -29,9 +28,6 @@ import { startWebServer, type WebServer } from '@event-photos/web/server';
 // watched for Content-Security-Policy violations and for a Referer carrying an invite code.
 // Screenshots of each new screen, at 390x844 and 1280x800, go to tests/e2e/screenshots/.
 
-const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 const ID_TOKEN_SECONDS = 20;
 const PASSWORD = 'Garden-Party-2026!';
 
@@ -86,19 +82,11 @@ async function apiAs(email: string, password: string) {
   };
 }
 
-interface MailMessage {
-  to: string;
-  subject: string;
-  text: string;
-  code: string;
-  sentAt: string;
-}
-
-/** The local mailbox's messages to an address, newest first. */
-async function mailTo(email: string): Promise<MailMessage[]> {
+/** The local mailbox's messages to an address, newest first (`{ to, subject, text, code, sentAt }` each). */
+async function mailTo(email: string): Promise<Array<{ code: string }>> {
   const response = await fetch(`${stack.outputs.mailboxUrl}/messages?to=${encodeURIComponent(email)}`);
   expect(response.status).toBe(200);
-  return (await response.json()) as MailMessage[];
+  return (await response.json()) as Array<{ code: string }>;
 }
 
 /** The code of the newest message, once there are `count` messages to the address. */
@@ -143,15 +131,7 @@ interface Tab {
 async function openTab(url: string, viewport = PHONE): Promise<Tab> {
   const context = await browser.newContext({ viewport });
   const violations: string[] = [];
-  await context.exposeBinding('reportViolation', (_source, text: string) => void violations.push(text));
-  await context.addInitScript(() => {
-    document.addEventListener(
-      'securitypolicyviolation',
-      (event) =>
-        (window as unknown as { reportViolation(text: string): void }).reportViolation(`${event.violatedDirective} ${event.blockedURI}`),
-      true,
-    );
-  });
+  await watchPolicyViolations(context, (violation) => violations.push(violation));
   const page = await context.newPage();
   const tab: Tab = { context, page, pageErrors: [], violations, referers: [], cognitoCalls: [] };
   watch(tab, page);
@@ -196,7 +176,6 @@ async function shots(page: Page, name: string): Promise<void> {
 }
 
 const heading = (page: Page, name: string) => page.getByRole('heading', { name, level: 1, exact: true });
-const scrollWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 const rules = (page: Page) =>
   page
     .locator('#password-rules li')
@@ -456,7 +435,7 @@ describe('guests get in (web app, phone first)', () => {
       await panel.getByText('Copy the link or show the QR code now: it is shown only once.').waitFor();
       const link = await panel.getByLabel('Link', { exact: true }).inputValue();
       expect(link).toMatch(new RegExp(`^${web.url}/\\?event=team-offsite&invite=[A-Za-z0-9_-]{43}&name=Team\\+Offsite$`));
-      expect(await decodeQr(page)).toBe(link);
+      expect(await decodeQr(page, page.locator('#share-qr svg'))).toBe(link);
       await expect.poll(() => panel.locator('#invite-list li').allTextContents()).toHaveLength(1);
       expect(await panel.locator('#invite-list li .item-title').textContent()).toBe('See only, no uploadsSee everyone’s photos');
       expect(await panel.locator('#invite-list li .item-meta').textContent()).toMatch(/^Created .+Stops working .+$/);
@@ -606,20 +585,4 @@ describe('guests get in (web app, phone first)', () => {
 
 async function storedSession(page: Page): Promise<{ expiresAt: number; refreshToken: string }> {
   return JSON.parse((await stored(page))['event-photos.session'] ?? 'null');
-}
-
-/** The QR code on screen, decoded (jsQR over a screenshot of the SVG). */
-async function decodeQr(page: Page): Promise<string | undefined> {
-  const image = await page.locator('#share-qr svg').screenshot();
-  const decoded = await page.evaluate(
-    async (bytes) => {
-      const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
-      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-      const context2d = canvas.getContext('2d')!;
-      context2d.drawImage(bitmap, 0, 0);
-      return { width: bitmap.width, height: bitmap.height, data: [...context2d.getImageData(0, 0, bitmap.width, bitmap.height).data] };
-    },
-    [...image],
-  );
-  return jsQR(new Uint8ClampedArray(decoded.data), decoded.width, decoded.height)?.data;
 }

@@ -1,9 +1,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
-import jsQR from 'jsqr';
 import sharp from 'sharp';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,14 +18,12 @@ import { DEMO_EVENT, startLocalStack, type LocalStack } from '@event-photos/loca
 import { launchChromium } from '@event-photos/testing/browser';
 import { jpegBytes, png } from '@event-photos/testing/fixtures';
 import { startWebServer, type WebServer } from '@event-photos/web/server';
+import { DESKTOP, decodeQr, PHONE, SCREENSHOTS, scrollWidth, watchPolicyViolations } from './support/browser-pages';
 
 // The web app in a real browser (the Chromium that npm ci brings, driven by playwright-core)
 // against the local stack: Cognito sign-in, API calls and the presigned PUTs all cross origins,
 // as they do on AWS. Screenshots of each state go to tests/e2e/screenshots/ (gitignored).
 
-const SCREENSHOTS = fileURLToPath(new URL('../screenshots/', import.meta.url));
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
 const PAGE_SIZE = 4;
 
 let dataDir: string;
@@ -101,15 +97,7 @@ async function openApp(viewport = DESKTOP): Promise<Tab> {
   const pageErrors: Error[] = [];
   // The app's policy (services/web/src/csp.ts) allows exactly the endpoints config.json names: a
   // request or a script it blocks is a failure of the test.
-  await context.exposeBinding('reportViolation', (_source, text: string) => void pageErrors.push(new Error(`CSP: ${text}`)));
-  await context.addInitScript(() => {
-    document.addEventListener(
-      'securitypolicyviolation',
-      (event) =>
-        (window as unknown as { reportViolation(text: string): void }).reportViolation(`${event.violatedDirective} ${event.blockedURI}`),
-      true,
-    );
-  });
+  await watchPolicyViolations(context, (violation) => pageErrors.push(new Error(`CSP: ${violation}`)));
   const page = await context.newPage();
   const failedRequests: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error));
@@ -138,7 +126,6 @@ const rowStates = (page: Page) =>
   page.locator('#upload-list > li').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset['state']));
 const progressValues = (page: Page) =>
   page.locator('#upload-list progress').evaluateAll((bars) => bars.map((bar) => (bar as HTMLProgressElement).value));
-const scrollWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 
 async function waitForRows(page: Page, count: number): Promise<void> {
   await expect
@@ -574,18 +561,7 @@ describe('web app in Chromium', () => {
       await page.getByRole('button', { name: 'Create an invite link' }).click();
       const qr = page.locator('#share-qr svg');
       await qr.waitFor();
-      const qrImage = await qr.screenshot();
-      const decoded = await page.evaluate(
-        async (bytes) => {
-          const bitmap = await createImageBitmap(new Blob([new Uint8Array(bytes)], { type: 'image/png' }));
-          const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-          const context2d = canvas.getContext('2d')!;
-          context2d.drawImage(bitmap, 0, 0);
-          return { width: bitmap.width, height: bitmap.height, data: [...context2d.getImageData(0, 0, bitmap.width, bitmap.height).data] };
-        },
-        [...qrImage],
-      );
-      const link = jsQR(new Uint8ClampedArray(decoded.data), decoded.width, decoded.height)?.data;
+      const link = await decodeQr(page, qr);
       // The renamed event's name travels in the link: the guest's page greets them with it before they sign in.
       expect(link).toMatch(new RegExp(`^${web.url}/\\?event=summit-seoul-2026&invite=[A-Za-z0-9_-]{43}&name=Summit\\+2026%2C\\+Seoul$`));
       expect(await page.getByLabel('Link', { exact: true }).inputValue()).toBe(link);

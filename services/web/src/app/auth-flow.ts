@@ -1,4 +1,10 @@
-import type { CognitoClientOptions, NewPasswordRequiredError, SignInResult } from '@event-photos/client';
+import {
+  type CodeDelivery,
+  type CognitoClientOptions,
+  type NewPasswordRequiredError,
+  plainErrorMessage,
+  type SignInResult,
+} from '@event-photos/client';
 import { byId, say, showTemplate, tell } from '#lib/app/dom';
 import type { InviteLink } from '#lib/app/invite-link';
 
@@ -79,6 +85,27 @@ export function onSubmit(
       tell(message, describe(error), { error: true });
     } finally {
       fieldset.disabled = false;
+    }
+  });
+}
+
+/**
+ * A "Send a new code" button: asks Cognito for another code, says where it went (`showSent`) and
+ * that the newest one counts (`resent`), or why not.
+ */
+export function onResend(
+  button: HTMLButtonElement,
+  message: HTMLElement,
+  send: () => Promise<CodeDelivery>,
+  { showSent, resent, subject }: { showSent(destination: string): void; resent: string; subject: string },
+): void {
+  button.addEventListener('click', async () => {
+    tell(message);
+    try {
+      showSent((await send()).destination);
+      tell(message, resent);
+    } catch (error) {
+      tell(message, plainErrorMessage(error, subject), { error: true });
     }
   });
 }

@@ -1,5 +1,5 @@
 import { confirmSignUp, plainErrorMessage, resendConfirmationCode, signIn } from '@event-photos/client';
-import { type AuthContext, type AuthStep, onSubmit } from '#lib/app/auth-flow';
+import { type AuthContext, type AuthStep, onResend, onSubmit } from '#lib/app/auth-flow';
 import { byId, fill, say, tell } from '#lib/app/dom';
 
 const TEXT = {
@@ -22,14 +22,10 @@ export function startConfirm(context: AuthContext, step: Extract<AuthStep, { scr
   tell(message, step.notice ?? '');
   code.focus();
   byId('confirm-back', HTMLButtonElement).addEventListener('click', () => context.go({ screen: 'sign-up', email: step.email }));
-  byId('confirm-resend', HTMLButtonElement).addEventListener('click', async () => {
-    tell(message);
-    try {
-      showSent((await resendConfirmationCode({ ...context.cognito, email: step.email })).destination);
-      tell(message, TEXT.resent);
-    } catch (error) {
-      tell(message, plainErrorMessage(error, TEXT.subject), { error: true });
-    }
+  onResend(byId('confirm-resend', HTMLButtonElement), message, () => resendConfirmationCode({ ...context.cognito, email: step.email }), {
+    showSent,
+    resent: TEXT.resent,
+    subject: TEXT.subject,
   });
 
   onSubmit(

@@ -1,5 +1,5 @@
 import { confirmForgotPassword, forgotPassword, plainErrorMessage, signIn } from '@event-photos/client';
-import { type AuthContext, type AuthStep, onSubmit } from '#lib/app/auth-flow';
+import { type AuthContext, type AuthStep, onResend, onSubmit } from '#lib/app/auth-flow';
 import { byId, fill, say, tell } from '#lib/app/dom';
 import { passwordField } from '#lib/app/password-field';
 
@@ -45,14 +45,10 @@ export function startResetPassword(screen: HTMLElement, context: AuthContext, st
   showSent(step.destination);
   code.focus();
   byId('reset-back', HTMLButtonElement).addEventListener('click', () => context.go({ screen: 'sign-in', email: step.email }));
-  byId('reset-resend', HTMLButtonElement).addEventListener('click', async () => {
-    tell(message);
-    try {
-      showSent((await forgotPassword({ ...context.cognito, email: step.email })).destination);
-      tell(message, TEXT.resent);
-    } catch (error) {
-      tell(message, plainErrorMessage(error, TEXT.subjectSend), { error: true });
-    }
+  onResend(byId('reset-resend', HTMLButtonElement), message, () => forgotPassword({ ...context.cognito, email: step.email }), {
+    showSent,
+    resent: TEXT.resent,
+    subject: TEXT.subjectSend,
   });
 
   onSubmit(
