@@ -192,6 +192,9 @@ async function upload(page: Page, name: string, rows: number): Promise<void> {
   await page.getByLabel('Choose photos').setInputFiles(photo(`${name}.png`));
   await expect.poll(() => rowStates(page), { timeout: 30_000 }).toEqual(Array.from({ length: rows }, () => 'done'));
   await expect.poll(() => gridTitles(page)).toContain(name);
+  // Its image is shown: the policy lets the page load it from the CDN (a signed URL).
+  const image = page.locator('#photo-grid > li', { has: page.locator('.photo-title', { hasText: name }) }).locator('img');
+  await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 10_000 }).toBe(true);
 }
 
 async function signInOnPage(page: Page, email: string, password = PASSWORD): Promise<void> {

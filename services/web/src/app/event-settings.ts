@@ -2,6 +2,16 @@ import { plainErrorMessage, type EventsClient } from '@event-photos/client';
 import type { EventView } from '@event-photos/core';
 import { byId, say } from '#lib/app/dom';
 
+const TEXT = {
+  close: 'Close to new photos',
+  open: 'Open to new photos',
+  saving: 'Saving…',
+  saved: 'Saved.',
+  closed: 'Closed: guests can no longer add photos.',
+  opened: 'Open: guests can add photos again.',
+  subject: 'Saving the event',
+} as const;
+
 /** For the event's organizer: rename it, change its description, close it to uploads or open it again. */
 export function startEventSettings(
   events: EventsClient,
@@ -19,13 +29,13 @@ export function startEventSettings(
   const show = () => {
     name.value = event.name;
     description.value = event.description;
-    openButton.textContent = event.open ? 'Close to new photos' : 'Open to new photos';
+    openButton.textContent = event.open ? TEXT.close : TEXT.open;
   };
   show();
 
   const save = async (changes: { name?: string; description?: string; open?: boolean }, done: string) => {
     fieldset.disabled = true;
-    say(message, 'Saving…');
+    say(message, TEXT.saving);
     try {
       event = await events.updateEvent(event.eventId, changes, { signal });
       show();
@@ -33,7 +43,7 @@ export function startEventSettings(
       say(message, done);
     } catch (error) {
       if (signal.aborted) return;
-      say(message, plainErrorMessage(error, 'Saving the event'));
+      say(message, plainErrorMessage(error, TEXT.subject));
       onError(error);
     } finally {
       fieldset.disabled = false;
@@ -41,10 +51,7 @@ export function startEventSettings(
   };
   form.addEventListener('submit', (submitted) => {
     submitted.preventDefault();
-    void save({ name: name.value, description: description.value }, 'Saved.');
+    void save({ name: name.value, description: description.value }, TEXT.saved);
   });
-  openButton.addEventListener(
-    'click',
-    () => void save({ open: !event.open }, event.open ? 'Closed: guests can no longer add photos.' : 'Open: guests can add photos again.'),
-  );
+  openButton.addEventListener('click', () => void save({ open: !event.open }, event.open ? TEXT.closed : TEXT.opened));
 }

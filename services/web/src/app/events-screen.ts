@@ -1,15 +1,24 @@
 import { ApiError, createEventsClient, plainErrorMessage } from '@event-photos/client';
 import type { EventPage } from '@event-photos/core';
-import { byId, element, say, showTemplate } from '#lib/app/dom';
+import { byId, element, fill, say, showTemplate } from '#lib/app/dom';
 import { eventUrl, type ScreenContext } from '#lib/app/screen-context';
 
 const PAGE_SIZE = 50;
+
+const TEXT = {
+  title: 'Events · Event Photos',
+  closed: 'closed',
+  mine: 'yours',
+  subjectList: 'Loading the events',
+  subjectCreate: 'Creating the event',
+  taken: 'There is already an event with the link name “{eventId}”; choose another.',
+} as const;
 
 /** The events to pick from, newest first; organizers also get a form to create one. */
 export function showEventsScreen(screen: HTMLElement, context: ScreenContext): void {
   const { config, session, signal } = context;
   showTemplate(screen, 'events-template');
-  document.title = 'Events · Event Photos';
+  document.title = TEXT.title;
   const events = createEventsClient({ apiUrl: config.apiUrl, getToken: (options) => session.token(options) });
   const list = byId('event-list', HTMLUListElement);
   const more = byId('events-more', HTMLButtonElement);
@@ -24,8 +33,8 @@ export function showEventsScreen(screen: HTMLElement, context: ScreenContext): v
         const item = element('li');
         const link = element('a', { text: event.name, attributes: { href: eventUrl(event.eventId), 'data-route': '' } });
         item.append(link);
-        if (!event.open) item.append(' ', element('span', { text: 'closed', className: 'badge' }));
-        if (event.mine) item.append(' ', element('span', { text: 'yours', className: 'badge' }));
+        if (!event.open) item.append(' ', element('span', { text: TEXT.closed, className: 'badge' }));
+        if (event.mine) item.append(' ', element('span', { text: TEXT.mine, className: 'badge' }));
         list.append(item);
       }
       cursor = page.nextCursor;
@@ -36,7 +45,7 @@ export function showEventsScreen(screen: HTMLElement, context: ScreenContext): v
       byId('events-empty-guest', HTMLElement).hidden = !empty || session.isOrganizer();
     } catch (caught) {
       if (signal.aborted) return;
-      say(error, plainErrorMessage(caught, 'Loading the events'));
+      say(error, plainErrorMessage(caught, TEXT.subjectList));
       context.onError(caught);
     } finally {
       more.disabled = false;
@@ -78,12 +87,7 @@ function startCreateEvent(context: ScreenContext, events: ReturnType<typeof crea
       if (context.signal.aborted) return;
       fieldset.disabled = false;
       const taken = error instanceof ApiError && error.status === 409;
-      say(
-        message,
-        taken
-          ? `There is already an event with the link name “${eventId.value.trim()}”; choose another.`
-          : plainErrorMessage(error, 'Creating the event'),
-      );
+      say(message, taken ? fill(TEXT.taken, { eventId: eventId.value.trim() }) : plainErrorMessage(error, TEXT.subjectCreate));
       context.onError(error);
     }
   });
