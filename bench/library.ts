@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PhotoRepository, createDocumentClient, createS3Client } from '@event-photos/aws';
-import { uploadObjectKey, type Photo } from '@event-photos/core';
+import { publishedObjectKey, type Photo } from '@event-photos/core';
 import { localResourcesOf, startLocalStack, type LocalStackOutputs } from '@event-photos/local-stack';
 import { seedPhoto } from '@event-photos/testing/fixtures';
 import { median } from './format.ts';
@@ -172,7 +172,9 @@ async function seed(outputs: LocalStackOutputs, eventId: string, uploaderId: str
   const start = Date.now() - count * 1000;
   const photos = Array.from({ length: count }, (_, index): Photo => {
     const photoId = randomUUID();
-    const key = uploadObjectKey(eventId, photoId, 'image/jpeg');
+    // Where processing publishes it: the API signs the URL of each listed photo (lib/cdn-urls.ts), as
+    // deployed; the record keeps it unsigned.
+    const key = publishedObjectKey(eventId, photoId, 'image/jpeg');
     const needle = index % Math.floor(count / MATCHES) === Math.floor(count / MATCHES / 2);
     return {
       photoId,

@@ -1,2 +1,2 @@
-/** Published photos never change (a new upload is a new photo id): a year, immutable. */
-export const PUBLISHED_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+/** A signed URL works at most 30 min after access ends; `private`: shared proxies check no signature (the CDN's cache policy keeps the edge copy). */
+export const PUBLISHED_CACHE_CONTROL = 'private, max-age=1800, immutable';

@@ -161,6 +161,8 @@ export async function stackWithDemoUsers(name: string, options: Omit<LocalStackO
     stack,
     attendee,
     organizer,
+    /** The stack's data folder (its CDN key: signedCdnQuery). */
+    dataDir,
     stop: async () => {
       await stack.stop();
       await rm(dataDir, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { decompressionBombPng, heicFixture, photoJpeg, png, pngWithHtml, truncatedJpeg } from '@event-photos/testing/fixtures';
 import type { LocalStack } from '@event-photos/local-stack';
-import { jpegBytes, s3Client, stackWithDemoUsers, type ApiCaller } from '@event-photos/local-stack/test-support';
+import { jpegBytes, s3Client, signedCdnQuery, stackWithDemoUsers, type ApiCaller } from '@event-photos/local-stack/test-support';
 
 // Quarantine, then publish: browsers write to uploads/, which the CDN never serves; processing
 // publishes a checked copy under photos/ with headers we set, and its renditions. Over HTTP
@@ -13,11 +13,15 @@ let stack: LocalStack;
 let stop: () => Promise<void>;
 let s3: S3Client;
 let attendee: ApiCaller;
+/** A signature for every path on the CDN: its 403s and 404s below are about the path, never a missing signature. */
+let signed: string;
 const EVENT = 'demo-event';
 
 beforeAll(async () => {
-  ({ stack, stop, attendee } = await stackWithDemoUsers('quarantine', { retryDelaysMs: [50, 100] }));
+  let dataDir: string;
+  ({ stack, stop, attendee, dataDir } = await stackWithDemoUsers('quarantine', { retryDelaysMs: [50, 100] }));
   s3 = s3Client(stack.outputs);
+  signed = await signedCdnQuery(dataDir, `${stack.outputs.cdnBaseUrl}/*`);
 });
 
 afterAll(async () => {
@@ -35,7 +39,9 @@ async function initiate(contentType: string, bytes: Buffer) {
   return initiated.json as { photoId: string; s3PutObjectUrl: string; method: string; headers: Record<string, string> };
 }
 
-const cdn = (key: string) => fetch(`${stack.outputs.cdnBaseUrl}/${key}`);
+const cdn = (key: string) => fetch(`${stack.outputs.cdnBaseUrl}/${key}?${signed}`);
+/** A URL the API returned, without its signature (the query changes per window). */
+const unsigned = (url: string) => url.split('?')[0];
 const quarantineKey = (photoId: string, extension: string) => `uploads/event_${EVENT}/${photoId}.${extension}`;
 const publishedKey = (photoId: string, extension: string) => `photos/event_${EVENT}/${photoId}.${extension}`;
 
@@ -82,7 +88,8 @@ describe('quarantine, then publish', () => {
     expect((await cdn(quarantineKey(photoId, 'jpg'))).status).toBe(403);
 
     const photo = (await attendee('GET', `/events/${EVENT}/photos/${photoId}`)).json;
-    expect(photo).toMatchObject({ status: 'ready', url: `${stack.outputs.cdnBaseUrl}/${publishedKey(photoId, 'jpg')}` });
+    expect(photo).toMatchObject({ status: 'ready' });
+    expect(unsigned(photo.url)).toBe(`${stack.outputs.cdnBaseUrl}/${publishedKey(photoId, 'jpg')}`);
     const served = await cdn(publishedKey(photoId, 'jpg'));
     expect(served.status).toBe(200);
     expect(
@@ -91,7 +98,7 @@ describe('quarantine, then publish', () => {
         .digest('hex'),
     ).toBe(photo.sha256);
     expect(served.headers.get('content-type')).toBe('image/jpeg');
-    expect(served.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(served.headers.get('cache-control')).toBe('private, max-age=1800, immutable');
     for (const header of ['content-disposition', 'content-language', 'expires', 'content-encoding'])
       expect(served.headers.get(header), header).toBeNull();
     expect([...served.headers.keys()].filter((name) => name.startsWith('x-amz-meta-'))).toEqual([]);
@@ -180,11 +187,11 @@ describe('renditions', () => {
       [1920, 2560, 'image/webp'],
     ]);
     for (const rendition of photo.renditions as Rendition[]) {
-      expect(rendition.url).toBe(`${stack.outputs.cdnBaseUrl}/${renditionKey(photoId, rendition.width)}`);
+      expect(unsigned(rendition.url)).toBe(`${stack.outputs.cdnBaseUrl}/${renditionKey(photoId, rendition.width)}`);
       const served = await fetch(rendition.url);
       expect(served.status).toBe(200);
       expect(served.headers.get('content-type')).toBe('image/webp');
-      expect(served.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(served.headers.get('cache-control')).toBe('private, max-age=1800, immutable');
       expect([...served.headers.keys()].filter((name) => name.startsWith('x-amz-meta-') || name === 'content-disposition')).toEqual([]);
       const bytes = Buffer.from(await served.arrayBuffer());
       const meta = await sharp(bytes).metadata();

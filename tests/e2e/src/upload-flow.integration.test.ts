@@ -81,8 +81,9 @@ describe('upload flow', () => {
       size: bytes.length,
       sha256,
       status: 'ready',
-      url: `${stack.outputs.cdnBaseUrl}/photos/event_demo-event/${photoId}.jpg`, // the published copy, never the upload
     });
+    // The published copy, never the upload; signed for the CDN (the query changes per window).
+    expect(photo.json.url.split('?')[0]).toBe(`${stack.outputs.cdnBaseUrl}/photos/event_demo-event/${photoId}.jpg`);
     expect(photo.json).toMatchObject({ uploaderName: attendee().email.split('@')[0], mine: true });
     expect(photo.json).not.toHaveProperty('uploaderId');
 
@@ -93,7 +94,7 @@ describe('upload flow', () => {
     const served = await fetch(photo.json.url);
     expect(served.status).toBe(200);
     expect(served.headers.get('content-type')).toBe('image/jpeg');
-    expect(served.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(served.headers.get('cache-control')).toBe('private, max-age=1800, immutable');
     expect(served.headers.get('x-content-type-options')).toBe('nosniff');
     expect(Buffer.from(await served.arrayBuffer()).equals(bytes)).toBe(true);
   });

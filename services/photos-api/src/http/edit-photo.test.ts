@@ -14,6 +14,7 @@ import {
 } from '@event-photos/testing/fixtures';
 import { tokenGroups } from '#lib/event-organizer';
 import { httpEvent, jsonOf, lambdaContext } from '../test-support/events';
+import { expectSignedUrls, publishedPhoto, testSigner } from '../test-support/cdn-signer';
 import { createHandler } from './edit-photo';
 
 const PHOTO_ID = '01890a5d-ac96-774b-bcce-b302099a8057';
@@ -45,7 +46,7 @@ function invoke(body: unknown, sub = UPLOADER_ID, photoId = PHOTO_ID, claims: Re
  */
 async function arrange(event: PhotoEvent = eventRecord()) {
   stores = fakeStores();
-  handler = createHandler(stores, tokenGroups);
+  handler = createHandler(stores, tokenGroups, testSigner);
   await stores.photos.createEvent(event);
   for (const member of [UPLOADER_ID, STRANGER, ORGANIZER_ID]) await seedMember(stores.members, EVENT_ID, member);
   await seedPhoto(stores.photos, photo);
@@ -54,6 +55,15 @@ async function arrange(event: PhotoEvent = eventRecord()) {
 beforeEach(() => arrange());
 
 describe('edit-photo', () => {
+  it("signs the updated photo's URL and rendition URLs; the stored ones stay unsigned", async () => {
+    const published = publishedPhoto({ photoId: '01890a5d-ac96-774b-bcce-b302099a8059', uploaderId: UPLOADER_ID, sha256: 'cd'.repeat(32) });
+    await seedPhoto(stores.photos, published);
+    const result = await invoke({ title: 'Signed' }, UPLOADER_ID, published.photoId);
+    expect(result.statusCode).toBe(200);
+    expectSignedUrls(jsonOf(result));
+    expect((await stores.photos.getPhoto(EVENT_ID, published.photoId))?.url).toBe(published.url);
+  });
+
   it('lets the uploader change the title and answers the photo as the caller sees it', async () => {
     const result = await invoke({ title: '  키노트 🎤 ', description: 'Day one' });
     expect(result.statusCode).toBe(200);

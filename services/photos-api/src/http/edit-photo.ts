@@ -8,6 +8,7 @@ import {
   parseOrThrow,
   photoView,
 } from '@event-photos/core';
+import { cdnSigner, type EventUrlSigner, signedPhotoView } from '#lib/cdn-urls';
 import { callerOf, type GroupCheck } from '#lib/event-organizer';
 import { liveGroups } from '#lib/organizers-group';
 import { eventAccess } from '#lib/event-access';
@@ -22,7 +23,7 @@ import type { EventStores } from '#lib/stores';
  * An upload still being processed cannot be edited yet (409): processing copies the text from the
  * upload record, and an edit there could be lost to it.
  */
-export const createHandler = (stores: EventStores, inGroup: GroupCheck = liveGroups) =>
+export const createHandler = (stores: EventStores, inGroup: GroupCheck = liveGroups, signer: () => Promise<EventUrlSigner> = cdnSigner) =>
   jsonBodyHandler(async (event, requestBody) => {
     const eventId = pathEventId(event);
     const photoId = pathPhotoId(event);
@@ -40,7 +41,7 @@ export const createHandler = (stores: EventStores, inGroup: GroupCheck = liveGro
     const updated = await photos.updatePhotoText(eventId, photoId, changes);
     // Deleted between the read and the update.
     if (!updated) throw notFound();
-    return { status: 200, body: { ...photoView(updated, caller.id), status: 'ready' } };
+    return { status: 200, body: { ...signedPhotoView(photoView(updated, caller.id), await signer()), status: 'ready' } };
   });
 
 export const handler = createHandler({ photos, members });

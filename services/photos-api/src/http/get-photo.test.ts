@@ -11,6 +11,7 @@ import {
   uploadRecord,
 } from '@event-photos/testing/fixtures';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext } from '../test-support/events';
+import { expectSignedUrls, publishedPhoto, testSigner } from '../test-support/cdn-signer';
 import { createHandler } from './get-photo';
 
 const PHOTO_ID = '01890a5d-ac96-774b-bcce-b302099a8057';
@@ -29,12 +30,19 @@ function invoke(pathParameters: Record<string, string> = { eventId: EVENT_ID, ph
 
 beforeEach(async () => {
   stores = fakeStores();
-  handler = createHandler(stores);
+  handler = createHandler(stores, undefined, testSigner);
   await stores.photos.createEvent(eventRecord());
   await seedMember(stores.members, EVENT_ID, TEST_SUB);
 });
 
 describe('get-photo', () => {
+  it("signs a ready photo's URL and rendition URLs", async () => {
+    await seedPhoto(stores.photos, publishedPhoto({ photoId: PHOTO_ID, ...text }));
+    const result = await invoke();
+    expect(result.statusCode).toBe(200);
+    expectSignedUrls(jsonOf(result));
+  });
+
   it('returns a processed photo as ready', async () => {
     await seedPhoto(stores.photos, photo);
     const result = await invoke();

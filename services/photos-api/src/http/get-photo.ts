@@ -2,6 +2,7 @@ import { maySeePhotoOf, NotFoundError, photoView, seesOthers } from '@event-phot
 import { callerOf, type GroupCheck } from '#lib/event-organizer';
 import { liveGroups } from '#lib/organizers-group';
 import { eventAccess } from '#lib/event-access';
+import { cdnSigner, type EventUrlSigner, signedPhotoView } from '#lib/cdn-urls';
 import { httpHandler, pathEventId, pathPhotoId } from '#lib/http';
 import { members, photos } from '#lib/photo-store';
 import type { EventStores } from '#lib/stores';
@@ -12,7 +13,7 @@ import type { EventStores } from '#lib/stores';
  * ended: `rejected` with `rejectionReason`, `duplicate` with `duplicateOf`. A deleted photo is
  * 404, and so is another's photo to a member who sees only their own.
  */
-export const createHandler = (stores: EventStores, inGroup: GroupCheck = liveGroups) =>
+export const createHandler = (stores: EventStores, inGroup: GroupCheck = liveGroups, signer: () => Promise<EventUrlSigner> = cdnSigner) =>
   httpHandler(async (event) => {
     const eventId = pathEventId(event);
     const photoId = pathPhotoId(event);
@@ -23,7 +24,8 @@ export const createHandler = (stores: EventStores, inGroup: GroupCheck = liveGro
     const uploaderId = photo?.uploaderId ?? upload?.uploaderId;
     if (upload?.status === 'deleted' || uploaderId === undefined || !maySeePhotoOf(access, caller.id, uploaderId))
       throw new NotFoundError(`Photo ${photoId} does not exist in event ${eventId}`, 'photoId');
-    if (photo) return { status: 200, body: { ...photoView(photo, caller.id), status: 'ready' } };
+    // Signed only now, the caller's access checked: an upload still processed has no URLs to sign.
+    if (photo) return { status: 200, body: { ...signedPhotoView(photoView(photo, caller.id), await signer()), status: 'ready' } };
     // The object key and URL expiry are internal details of the upload; accepted is still pending to its uploader.
     const { objectKey: _key, expiresAt: _expiresAt, ...shown } = upload!;
     const body =

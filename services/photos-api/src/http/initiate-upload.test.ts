@@ -12,6 +12,7 @@ import {
 } from '@event-photos/testing/fixtures';
 import { tokenGroups } from '#lib/event-organizer';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext, type HttpEventOptions } from '../test-support/events';
+import { expectSignedUrls, publishedPhoto, testSigner } from '../test-support/cdn-signer';
 import { createHandler } from './initiate-upload';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -40,7 +41,7 @@ const recorded = async (result: Awaited<ReturnType<typeof invoke>>) => stores.ph
 
 beforeEach(async () => {
   stores = fakeStores();
-  handler = createHandler(stores, undefined, undefined, tokenGroups);
+  handler = createHandler(stores, undefined, undefined, tokenGroups, testSigner);
   saves = vi.spyOn(stores.photos, 'reserveUpload');
   await stores.photos.createEvent(eventRecord());
   for (const member of [TEST_SUB, 'someone-else']) await seedMember(stores.members, EVENT_ID, member);
@@ -168,6 +169,13 @@ describe('initiate-upload', () => {
         },
       });
       expect(saves).not.toHaveBeenCalled();
+    });
+
+    it("signs the duplicate's URL and rendition URLs", async () => {
+      await seedPhoto(stores.photos, publishedPhoto({ photoId: EXISTING, size: 10, sha256: SHA, uploaderId: 'someone' }));
+      const result = await invoke({ body: { ...validBody, sha256: SHA } });
+      expect(result.statusCode).toBe(200);
+      expectSignedUrls(jsonOf(result).photo);
     });
 
     it('signs an upload when no ready photo holds the bytes: none, one still being published, or one deleted', async () => {

@@ -1,6 +1,7 @@
 import { signUpload } from '@event-photos/aws';
 import { initiateUploadSchema, parseOrThrow } from '@event-photos/core';
 import { callerName } from '#lib/caller-name';
+import { cdnSigner, type EventUrlSigner } from '#lib/cdn-urls';
 import { config } from '#lib/config';
 import { pathEventId } from '#lib/http';
 import { callerOf, type GroupCheck } from '#lib/event-organizer';
@@ -41,8 +42,9 @@ export const createHandler = (
   sign: SignUpload = signWithRole,
   clock = systemClock,
   inGroup: GroupCheck = liveGroups,
+  signer: () => Promise<EventUrlSigner> = cdnSigner,
 ) => {
-  const initiating: Initiating = { photos: stores.photos, sign, clock };
+  const initiating: Initiating = { photos: stores.photos, sign, clock, urls: signer };
   return jsonBodyHandler(async (event, requestBody) => {
     const caller = callerOf(event, inGroup);
     const reached = await eventAccess(stores, pathEventId(event), caller);

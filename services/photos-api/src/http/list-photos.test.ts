@@ -3,6 +3,7 @@ import { photoView } from '@event-photos/core';
 import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
 import { FIXTURE_EVENT_ID as EVENT_ID, eventRecord, photoRecord, seedMember, seedPhoto } from '@event-photos/testing/fixtures';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext } from '../test-support/events';
+import { expectSignedUrls, publishedPhoto, testSigner } from '../test-support/cdn-signer';
 import { createHandler } from './list-photos';
 
 const OLDER = '01890a5d-0000-7000-8000-000000000001';
@@ -42,13 +43,25 @@ const idsOf = (result: Awaited<ReturnType<typeof invoke>>) => jsonOf(result).ite
 
 beforeEach(async () => {
   stores = fakeStores();
-  handler = createHandler(stores);
+  handler = createHandler(stores, undefined, testSigner);
   await stores.photos.createEvent(eventRecord());
   await seedMember(stores.members, EVENT_ID, TEST_SUB);
   for (const photo of [older, newer]) await seedPhoto(stores.photos, photo);
 });
 
 describe('list-photos', () => {
+  it("signs every item's URL and rendition URLs, in lists and feeds", async () => {
+    const first = jsonOf(await invoke());
+    const published = publishedPhoto({ photoId: '01890a5d-ac96-774b-bcce-b302099a8059', createdAt: '2026-05-01T10:00:02.000Z' });
+    await seedPhoto(stores.photos, published);
+    const page = jsonOf(await invoke());
+    expect(page.items[0].photoId).toBe(published.photoId);
+    expectSignedUrls(page.items[0]);
+    const feed = jsonOf(await invoke({ since: first.feedCursor }));
+    expect(feed.items.map((photo: { photoId: string }) => photo.photoId)).toEqual([published.photoId]);
+    expectSignedUrls(feed.items[0]);
+  });
+
   it('returns photos newest ready first, as callers see them, with a feed cursor', async () => {
     const result = await invoke();
     expect(result.statusCode).toBe(200);

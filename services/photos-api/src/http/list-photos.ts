@@ -6,6 +6,7 @@ import { callerOf, type GroupCheck } from '#lib/event-organizer';
 import { liveGroups } from '#lib/organizers-group';
 import { eventAccess } from '#lib/event-access';
 import { httpHandler, pathEventId } from '#lib/http';
+import { cdnSigner, type EventUrlSigner, signedPhotoView } from '#lib/cdn-urls';
 
 /**
  * GET /events/{eventId}/photos?limit=&cursor=&q=&uploader=me: newest ready first; with `since=`
@@ -13,7 +14,7 @@ import { httpHandler, pathEventId } from '#lib/http';
  * own photos (invite `viewOthers: false`) gets their own in every list, search and feed, as with
  * `uploader=me`.
  */
-export const createHandler = (stores: ListingStores, inGroup: GroupCheck = liveGroups) =>
+export const createHandler = (stores: ListingStores, inGroup: GroupCheck = liveGroups, signer: () => Promise<EventUrlSigner> = cdnSigner) =>
   httpHandler(async (event) => {
     const eventId = pathEventId(event);
     const caller = callerOf(event, inGroup);
@@ -23,7 +24,13 @@ export const createHandler = (stores: ListingStores, inGroup: GroupCheck = liveG
       ...query,
       ...(uploader === 'me' || !seesOthers(access) ? { uploaderId: caller.id } : {}),
     });
-    const body: PhotoPage = { items: items.map((photo) => photoView(photo, caller.id)), nextCursor, feedCursor };
+    // Signed after the access check: the URLs of the event's photos, for this caller's window.
+    const urls = await signer();
+    const body: PhotoPage = {
+      items: items.map((photo) => signedPhotoView(photoView(photo, caller.id), urls)),
+      nextCursor,
+      feedCursor,
+    };
     return { status: 200, body };
   });
 

@@ -172,7 +172,7 @@ describe('process-uploaded-photo', () => {
     expect(await stores.objects.head(publishedOf(PHOTO_ID))).toMatchObject({
       size,
       contentType: 'image/jpeg',
-      cacheControl: 'public, max-age=31536000, immutable',
+      cacheControl: 'private, max-age=1800, immutable',
       metadata: {},
     });
     expect(Buffer.from((await stores.objects.read(publishedOf(PHOTO_ID))).bytes)).toStrictEqual(bytes);
@@ -378,7 +378,7 @@ describe('process-uploaded-photo', () => {
       for (const width of [320, 960, 1920]) {
         expect(await stores.objects.head(renditionKey(width))).toMatchObject({
           contentType: 'image/webp',
-          cacheControl: 'public, max-age=31536000, immutable',
+          cacheControl: 'private, max-age=1800, immutable',
           metadata: {},
         });
         const { bytes: webp } = await stores.objects.read(renditionKey(width));

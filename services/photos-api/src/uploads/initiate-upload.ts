@@ -19,6 +19,7 @@ import {
   uploadObjectKey,
 } from '@event-photos/core';
 import { v7 as uuidv7 } from 'uuid';
+import { type EventUrlSigner, signedPhotoView } from '#lib/cdn-urls';
 import { findDuplicatePhoto } from '#uploads/find-duplicate';
 import type { Clock } from '#uploads/lifecycle';
 
@@ -32,6 +33,8 @@ export interface Initiating {
   photos: PhotoStore;
   sign: SignUpload;
   clock: Clock;
+  /** Signs the duplicate's URLs (lib/cdn-urls.ts); asked only when there is one to answer. */
+  urls: () => Promise<EventUrlSigner>;
 }
 
 export interface Uploader {
@@ -47,7 +50,7 @@ export interface Uploader {
  * hour's end). `event` and `access`: the caller's, resolved first (lib/event-access.ts).
  */
 export async function initiateUpload(
-  { photos, sign, clock }: Initiating,
+  { photos, sign, clock, urls }: Initiating,
   { event: photoEvent, access }: { event: PhotoEvent; access: EventAccess },
   uploader: Uploader,
   request: InitiateUploadRequest,
@@ -63,7 +66,7 @@ export async function initiateUpload(
     request.sha256 === undefined ? null : findDuplicatePhoto(photos, eventId, request.sha256),
   ]);
   if (existing && maySeePhotoOf(access, uploader.id, existing.uploaderId))
-    return { status: 200, body: { duplicate: true, photo: photoView(existing, uploader.id) } };
+    return { status: 200, body: { duplicate: true, photo: signedPhotoView(photoView(existing, uploader.id), await urls()) } };
 
   const quotas = effectiveQuotas(photoEvent);
   refuseOverTotal(held, quotas, request.size);
