@@ -1,8 +1,6 @@
 import { createPrivateKey } from 'node:crypto';
 import { getSignedCookies } from '@aws-sdk/cloudfront-signer';
-import { Sha256Node } from '@smithy/core/checksum';
-import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HttpRequest } from '@smithy/types';
+import { type AwsCallConfig, type AwsJsonService, awsCallConfigFromEnv, awsJsonCall } from '#lib/aws-json-call';
 
 // CloudFront signed URLs for the photos of an event: one custom policy per event and time window,
 // its resource `{cdn}/photos/event_{eventId}/*`, so ONE signature serves every photo and
@@ -116,86 +114,29 @@ export class CdnSigner {
 // ------------------------------------------------------------------ the private key, from SSM
 
 /** Where and as whom to call Parameter Store. */
-export interface ParameterStoreConfig {
-  region: string;
-  credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  /** AWS's regional endpoint when absent; the local stack's SSM front through AWS_ENDPOINT_URL_SSM. */
-  endpoint?: string | undefined;
-}
+export type ParameterStoreConfig = AwsCallConfig;
 
 /** A Parameter Store error, named as SSM names it (`ParameterNotFound`, `AccessDeniedException`, ...). */
-export class ParameterStoreError extends Error {
-  constructor(
-    override readonly name: string,
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-  }
-}
+export { AwsServiceError as ParameterStoreError } from '#lib/aws-json-call';
+
+const SSM: AwsJsonService = { signingName: 'ssm', targetPrefix: 'AmazonSSM' };
 
 /** Lambda's region and role credentials, and the SDK's AWS_ENDPOINT_URL_SSM for emulators. */
 export function parameterStoreFromEnv(env: NodeJS.ProcessEnv = process.env): ParameterStoreConfig {
-  const region = env['AWS_REGION'];
-  if (!region) throw new Error('Environment variable AWS_REGION is required');
-  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = env;
-  if (!accessKeyId || !secretAccessKey) throw new Error('Environment variables AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are required');
-  return {
-    region,
-    credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
-    endpoint: env['AWS_ENDPOINT_URL_SSM'] || undefined,
-  };
+  return awsCallConfigFromEnv(env, 'AWS_ENDPOINT_URL_SSM');
 }
 
 /**
- * One Parameter Store call (the awsJson1_1 protocol: a signed POST of the input as JSON, the
- * operation in `X-Amz-Target`), as @aws-sdk/client-ssm sends it (cdn-signer.test.ts compares the
+ * One Parameter Store call, as @aws-sdk/client-ssm sends it (cdn-signer.test.ts compares the
  * two). Not the SDK client itself: its every-operation schemas and errors would add ~74 KiB to the
  * bundle of each function that signs photo URLs, for one call per cold start.
  */
-export async function parameterStoreCall(
+export function parameterStoreCall(
   store: ParameterStoreConfig,
   operation: string,
   input: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  const url = new URL(store.endpoint ?? `https://ssm.${store.region}.amazonaws.com`);
-  const body = JSON.stringify(input);
-  const request: HttpRequest = {
-    method: 'POST',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    ...(url.port ? { port: Number(url.port) } : {}),
-    path: url.pathname,
-    query: {},
-    headers: {
-      host: url.host,
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': `AmazonSSM.${operation}`,
-    },
-    body,
-  };
-  const signer = new SignatureV4({ service: 'ssm', region: store.region, credentials: store.credentials, sha256: Sha256Node });
-  const signed = await signer.sign(request);
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: signed.headers,
-    body,
-    // Lambda's own timeout is 10 s; a stuck call fails the invocation sooner, and the next one tries again.
-    signal: AbortSignal.timeout(5000),
-  });
-  const text = await response.text();
-  let answer: Record<string, unknown> = {};
-  try {
-    answer = JSON.parse(text || '{}') as Record<string, unknown>;
-  } catch {
-    // Not JSON: the status says enough.
-  }
-  if (response.ok) return answer;
-  // `__type` may carry a namespace (`com.amazonaws...#Name`), the header a suffix (`Name:http://...`).
-  const type = String(answer['__type'] ?? response.headers.get('x-amzn-errortype') ?? 'UnknownError')
-    .replace(/^.*#/, '')
-    .replace(/:.*$/, '');
-  throw new ParameterStoreError(type, String(answer['message'] ?? answer['Message'] ?? text), response.status);
+  return awsJsonCall(SSM, store, operation, input);
 }
 
 /**

@@ -1,10 +1,10 @@
 import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
-import { CognitoGroups, createCognitoClient } from '@event-photos/aws';
+import { CognitoGroups, cognitoFromEnv } from '@event-photos/aws';
 import { type GroupCheck, tokenGroups } from '#lib/event-organizer';
 import { callerId, type HttpEvent } from '#lib/http';
 
 // Only the handlers that decide organizer rights import this module: only their bundles hold the
-// Cognito client, and only their roles may call AdminListGroupsForUser (serverless.yml).
+// Cognito call, and only their roles may call AdminListGroupsForUser (serverless.yml).
 
 /**
  * The user's username in the pool: the token's `cognito:username` (for a pool that signs in with
@@ -37,5 +37,5 @@ export function liveGroupCheck(groups: Pick<CognitoGroups, 'isMember'>): GroupCh
 // Read once per cold start; a missing variable fails the init with its name.
 const userPoolId = getStringFromEnv({ key: 'USER_POOL_ID' });
 
-/** The deployed functions' check: the user pool's answer. Its client is created once per module load. */
-export const liveGroups: GroupCheck = liveGroupCheck(new CognitoGroups(createCognitoClient(), userPoolId));
+/** The deployed functions' check: the user pool's answer. Its settings are read once per module load. */
+export const liveGroups: GroupCheck = liveGroupCheck(new CognitoGroups(cognitoFromEnv(), userPoolId));
