@@ -3,6 +3,7 @@ export * from '#lib/object-storage';
 export * from '#lib/photo-repository';
 export * from '#lib/membership-repository';
 export * from '#lib/table-stores';
+export { BatchedGets } from '#lib/batched-gets';
 export * from '#lib/s3-client';
 export * from '#lib/upload-signer';
 export * from '#lib/upload-signing-env';

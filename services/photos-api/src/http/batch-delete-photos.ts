@@ -1,6 +1,7 @@
 import { batchDeleteSchema, parseOrThrow, type BatchDeleteResponse } from '@event-photos/core';
 import pLimit from 'p-limit';
-import { members, photos } from '#lib/photo-store';
+import { members } from '#lib/member-store';
+import { photos } from '#lib/photo-store';
 import { objects } from '#lib/object-store';
 import type { Stores } from '#lib/stores';
 import { callerOf, type GroupCheck } from '#lib/event-organizer';

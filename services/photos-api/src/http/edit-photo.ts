@@ -14,7 +14,8 @@ import { liveGroups } from '#lib/organizers-group';
 import { eventAccess } from '#lib/event-access';
 import { pathEventId, pathPhotoId } from '#lib/http';
 import { jsonBodyHandler } from '#lib/json-body';
-import { members, photos } from '#lib/photo-store';
+import { members } from '#lib/member-store';
+import { photos } from '#lib/photo-store';
 import type { EventStores } from '#lib/stores';
 
 /**

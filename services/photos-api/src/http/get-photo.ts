@@ -4,7 +4,8 @@ import { liveGroups } from '#lib/organizers-group';
 import { eventAccess } from '#lib/event-access';
 import { cdnSigner, type EventUrlSigner, signedPhotoView } from '#lib/cdn-urls';
 import { httpHandler, pathEventId, pathPhotoId } from '#lib/http';
-import { members, photos } from '#lib/photo-store';
+import { members } from '#lib/member-store';
+import { photos } from '#lib/photo-store';
 import type { EventStores } from '#lib/stores';
 
 /**

@@ -1,5 +1,5 @@
 import { joinEventSchema, parseOrThrow } from '@event-photos/core';
-import { members } from '#lib/photo-store';
+import { members } from '#lib/member-store';
 import type { Stores } from '#lib/stores';
 import { callerName } from '#lib/caller-name';
 import { callerId, pathEventId } from '#lib/http';

@@ -1,5 +1,5 @@
 import { accessTo, listEventsQuerySchema, parseOrThrow, type EventPage, type EventView } from '@event-photos/core';
-import { members } from '#lib/photo-store';
+import { members } from '#lib/member-store';
 import type { Stores } from '#lib/stores';
 import { callerOf, type GroupCheck } from '#lib/event-organizer';
 import { liveGroups } from '#lib/organizers-group';

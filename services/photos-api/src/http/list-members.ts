@@ -1,5 +1,6 @@
 import { listMembersQuerySchema, parseOrThrow } from '@event-photos/core';
-import { members, photos } from '#lib/photo-store';
+import { members } from '#lib/member-store';
+import { photos } from '#lib/photo-store';
 import type { EventStores } from '#lib/stores';
 import { callerOf, type GroupCheck } from '#lib/event-organizer';
 import { liveGroups } from '#lib/organizers-group';

@@ -1,5 +1,6 @@
 import { listPhotosQuerySchema, parseOrThrow, photoView, seesOthers, type PhotoPage } from '@event-photos/core';
-import { members, photos } from '#lib/photo-store';
+import { members } from '#lib/member-store';
+import { photos } from '#lib/photo-store';
 import { listing } from '#lib/photo-listing-store';
 import type { ListingStores } from '#lib/stores';
 import { callerOf, type GroupCheck } from '#lib/event-organizer';
