@@ -33,6 +33,12 @@ async function bundle(functionName: string) {
   return { bytes: output.bytes, packages, bytesOf, text: result.outputFiles[0]!.text };
 }
 
+// 280 KiB since every route checks the caller's access to the event (the membership store) and the
+// photo routes sign CDN URLs: the largest, initiate-upload, is 275 KiB, and its cold start at
+// 512 MB's CPU share stayed 439-531 ms across the routes (`npm run bench -- --only bundle-sizes,cold-starts`),
+// inside the bench's 800 ms rule. Grow it only with that figure measured again.
+const BUDGET_KIB = 280;
+
 describe('deploy bundles', () => {
   it.each([
     ['initiateUpload'],
@@ -43,9 +49,9 @@ describe('deploy bundles', () => {
     ['updateEvent'],
     ['listEvents'],
     ['getEvent'],
-  ])('%s fits in 250 KiB, without the S3 client or the default credential chain', async (name) => {
+  ])(`%s fits in ${BUDGET_KIB} KiB, without the S3 client or the default credential chain`, async (name) => {
     const { bytes, packages, bytesOf } = await bundle(name);
-    expect(bytes).toBeLessThanOrEqual(250 * KIB);
+    expect(bytes).toBeLessThanOrEqual(BUDGET_KIB * KIB);
     for (const unwanted of [
       '@aws-sdk/client-s3',
       '@aws-sdk/s3-request-presigner',
