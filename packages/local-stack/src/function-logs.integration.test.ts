@@ -49,7 +49,7 @@ it('labels every log line with the function that wrote it, under concurrent invo
   );
   await stack.notifications.idle();
 
-  const recorded = lines.filter(({ line }) => line['message'] === 'Photo recorded');
+  const recorded = lines.filter(({ line }) => line['message'] === 'Photo ready');
   expect(recorded).toHaveLength(uploads);
   for (const { printedBy, line } of recorded)
     expect({ printedBy, function_name: line['function_name'] }).toEqual({
