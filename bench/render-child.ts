@@ -7,32 +7,43 @@
 //     naive-full   per output, the whole image decoded to raw pixels at full size, then resized: one full
 //                  decode each, no shrink-on-load (what decoding "the image" each time costs)
 //     codecs       the 1920-wide rendition's pixels (as the product makes them), encoded as WebP (the
-//                  product's settings) and AVIF, <runs> times each (AVIF once): ms, CPU ms, bytes, PSNR
+//                  product's settings, and effort 4, sharp's default, which the product used before) and
+//                  AVIF, <runs> times each (AVIF once): ms, CPU ms, bytes, PSNR
+//     stages       the product's work one step at a time, each timed (ms and CPU ms): SHA-256 of the bytes,
+//                  the header, the decode (shrink-on-load, oriented, sRGB, 1920 wide), each rendition's
+//                  resize and its WebP encode, the placeholder: where the renderer's time goes
 //
 // Bundled (bench/bundle.ts, the deploy's options: sharp external) so the child is plain JavaScript
 // like a Lambda bundle. The report is one JSON line on fd 3. Peak RSS is this process's VmHWM: a
 // fresh process per run, so it is the high-water mark of that run alone.
+import { createHash } from 'node:crypto';
 import { readFileSync, writeSync } from 'node:fs';
 import sharp, { type AvifOptions, type Sharp, type WebpOptions } from 'sharp';
 import { RENDITION_WIDTHS, renditionWidths } from '@event-photos/core';
-import { SharpPhotoRenderer, decodeOnce } from '@event-photos/images';
+import { SharpPhotoRenderer, decodeOnce, renditionWebp } from '@event-photos/images';
 
 const started = performance.now();
 
-/** The product's encoder settings (packages/images/src/sharp-photo-renderer.ts). */
-const PRODUCT_WEBP = { quality: 80, effort: 4 } as const;
 const PLACEHOLDER = { width: 16, height: 16, fit: 'inside', webp: { quality: 40 } } as const;
+/** The product's WebP settings before effort 2 for the 1920w (sharp's default effort). */
+const EFFORT_4_WEBP = { quality: 80, effort: 4 } as const;
 
-export type Variant = 'product' | 'naive' | 'naive-full' | 'codecs';
+export type Variant = 'product' | 'naive' | 'naive-full' | 'codecs' | 'stages';
 
 export interface CodecSetting {
   name: string;
   format: 'webp' | 'avif';
   options: WebpOptions | AvifOptions;
 }
-/** sharp's AVIF defaults are quality 50, effort 4 (4:4:4): "defaults" and q50 e4 are the same encode. */
+const webpName = ({ quality, effort }: WebpOptions) => `WebP q${quality} e${effort}`;
+const PRODUCT_1920 = renditionWebp(RENDITION_WIDTHS.at(-1)!);
+/**
+ * The product's WebP first (the verdict compares AVIF with it). sharp's AVIF defaults are quality 50,
+ * effort 4 (4:4:4): "defaults" and q50 e4 are the same encode.
+ */
 const CODEC_SETTINGS: CodecSetting[] = [
-  { name: 'WebP q80 e4 (product)', format: 'webp', options: PRODUCT_WEBP },
+  { name: `${webpName(PRODUCT_1920)} (product)`, format: 'webp', options: PRODUCT_1920 },
+  { name: `${webpName(EFFORT_4_WEBP)} (sharp's default effort)`, format: 'webp', options: EFFORT_4_WEBP },
   { name: 'AVIF defaults (q50 e4)', format: 'avif', options: {} },
   { name: 'AVIF q60 e4', format: 'avif', options: { quality: 60, effort: 4 } },
 ];
@@ -45,6 +56,13 @@ export interface CodecReading {
   bytes: number;
   /** PSNR of the decoded output against the pixels encoded, dB (all channels). */
   psnrDb: number;
+}
+
+/** One step of the `stages` variant. */
+export interface StageReading {
+  stage: string;
+  ms: number;
+  cpuMs: number;
 }
 
 export interface RenderReport {
@@ -68,6 +86,8 @@ export interface RenderReport {
   codecs?: CodecReading[];
   /** codecs: the pixels encoded. */
   source?: { width: number; height: number };
+  /** stages: each step, in order, one after the other. */
+  stages?: StageReading[];
   error?: string;
 }
 
@@ -115,11 +135,11 @@ const encoded = async (image: Sharp) => {
   return { width: info.width, height: info.height, bytes: data.length };
 };
 
-/** One decode of the file per output, all outputs at once (as the product runs its renditions). */
+/** One decode of the file per output, all outputs at once (the product encodes one after another). */
 async function naive(bytes: Buffer) {
   const widths = await widthsFor(bytes);
   return Promise.all([
-    ...widths.map((width) => encoded(sharp(bytes).autoOrient().resize({ width }).webp(PRODUCT_WEBP))),
+    ...widths.map((width) => encoded(sharp(bytes).autoOrient().resize({ width }).webp(renditionWebp(width)))),
     encoded(sharp(bytes).autoOrient().resize(PLACEHOLDER).webp(PLACEHOLDER.webp)),
   ]);
 }
@@ -132,7 +152,7 @@ async function naiveFull(bytes: Buffer) {
     return sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
   };
   return Promise.all([
-    ...widths.map(async (width) => encoded((await full()).resize({ width }).webp(PRODUCT_WEBP))),
+    ...widths.map(async (width) => encoded((await full()).resize({ width }).webp(renditionWebp(width)))),
     (async () => encoded((await full()).resize(PLACEHOLDER).webp(PLACEHOLDER.webp)))(),
   ]);
 }
@@ -160,6 +180,43 @@ async function codecs(bytes: Buffer, runs: number): Promise<{ codecs: CodecReadi
   return { codecs: readings, source: { width: source.info.width, height: source.info.height } };
 }
 
+/**
+ * The product's steps one at a time, in the renderer's order, each timed: the decode as decodeOnce
+ * does it, each rendition resized from those pixels to raw pixels and then encoded with the
+ * product's settings (the renderer streams the two in one pipeline), the placeholder. SHA-256 as
+ * processing hashes the bytes it reads; the read itself is the handler's (the processing runs).
+ */
+async function stages(bytes: Buffer): Promise<{ stages: StageReading[]; outputs: NonNullable<RenderReport['outputs']> }> {
+  const readings: StageReading[] = [];
+  const step = async <T>(stage: string, work: () => Promise<T> | T): Promise<T> => {
+    const cpu = process.cpuUsage();
+    const begin = performance.now();
+    const value = await work();
+    const used = process.cpuUsage(cpu);
+    readings.push({ stage, ms: performance.now() - begin, cpuMs: (used.user + used.system) / 1000 });
+    return value;
+  };
+  await step('SHA-256', () => createHash('sha256').update(bytes).digest());
+  const header = await step('header', () => sharp(bytes).metadata());
+  const widths = renditionWidths(header.autoOrient.width);
+  const source = await step('decode', () => decodeOnce(sharp(bytes, { failOn: 'error', sequentialRead: true, pages: 1 }), widths.at(-1)!));
+  const pixels = ({ data, info }: typeof source) => sharp(data, { raw: info });
+  const outputs: NonNullable<RenderReport['outputs']> = [];
+  for (const width of widths) {
+    const resized =
+      width === source.info.width
+        ? source
+        : await step(`resize to ${width}`, async () => {
+            const { data, info } = await pixels(source).resize({ width }).raw().toBuffer({ resolveWithObject: true });
+            return { data, info: { width: info.width, height: info.height, channels: info.channels } };
+          });
+    const options = renditionWebp(width);
+    outputs.push(await step(`encode ${width} (WebP e${options.effort})`, () => encoded(pixels(resized).webp(options))));
+  }
+  outputs.push(await step('placeholder (resize + encode)', () => encoded(pixels(source).resize(PLACEHOLDER).webp(PLACEHOLDER.webp))));
+  return { stages: readings, outputs };
+}
+
 function psnr(reference: Buffer, decoded: Buffer): number {
   if (reference.length !== decoded.length) throw new Error(`PSNR: ${decoded.length} bytes decoded, ${reference.length} encoded`);
   let squared = 0;
@@ -179,6 +236,8 @@ try {
   const bytes = readFileSync(file);
   if (variant === 'codecs') {
     report({ kind: 'render', variant, hwmBeforeKiB, inputBytes: bytes.length, ...(await codecs(bytes, Number(runs))) });
+  } else if (variant === 'stages') {
+    report({ kind: 'render', variant, hwmBeforeKiB, inputBytes: bytes.length, ...(await stages(bytes)) });
   } else {
     const work = { product, naive, 'naive-full': naiveFull }[variant];
     if (!work) throw new Error(`unknown variant ${variant}`);

@@ -3,7 +3,7 @@
 // size for processing and its cost per 1,000 photos, WebP against AVIF.
 import { LAMBDA_MB_PER_VCPU } from '../cpu-share.ts';
 import { fixed, median, medMin, plural, table, whole, type Summary } from '../format.ts';
-import { runRenditions, type RenditionsResult } from '../renditions.ts';
+import { runRenditions, type RenditionsResult, type StageFigures } from '../renditions.ts';
 import type { BenchContext, BenchOptions, ReadmeRow, Section } from '../section.ts';
 
 const MiB = 1024 * 1024;
@@ -29,10 +29,10 @@ function reportFullCpu(result: RenditionsResult): string[] {
   );
   const base = median(result.fullCpu.map((row) => row.baseRssMiB));
   return [
-    `7. Renditions (320/960/1920 WebP q80 + 16 px placeholder) of camera-like JPEGs (photoJpeg: noise): ${photos.join(', ')}.`,
+    `7. Renditions (320/960/1920 WebP q80, effort 4 / 4 / 2, + 16 px placeholder) of camera-like JPEGs (photoJpeg: noise): ${photos.join(', ')}.`,
     `   Each reading is a fresh child process, bundled like a Lambda; ${plural(result.runs, 'run')}, median / min. ms = the work, bytes in memory;`,
     `   CPU ms = user + system over it (CPU ms above ms means more than one core worked); peak RSS = the child's VmHWM (Node + sharp`,
-    `   before the image: ${whole(base)} MiB). Naive renderers run their outputs at once, as the product does.`,
+    `   before the image: ${whole(base)} MiB). Naive renderers run their outputs at once; the product, one after another.`,
     '7a. At full CPU:',
     table(
       ['photo', 'renderer', 'ms', 'CPU ms', 'peak RSS MiB', 'outputs: width KiB, placeholder'],
@@ -74,6 +74,52 @@ function reportShares(result: RenditionsResult): string[] {
   ];
 }
 
+/**
+ * Where the time goes: the renderer's steps one at a time (the product streams each resize into its
+ * encode, and its whole run is the "render" row), then processing less rendering: the read, the
+ * S3 and DynamoDB requests, and the handler's own work.
+ */
+function reportStages(result: RenditionsResult): string[] {
+  const full = result.stagesFullCpu;
+  if (!full || !result.cpuShare.available) return [];
+  const rows = result.cpuShare.sizes.filter((row) => row.photo === full.photo && row.stages);
+  const product = result.fullCpu.find((row) => row.photo === full.photo)!;
+  const processFull = result.processFullCpu.find((row) => row.photo === full.photo);
+  const sum = (stages: Array<{ ms: Summary }>) => stages.reduce((total, stage) => total + stage.ms.median, 0);
+  const column = (ms: (row: (typeof rows)[number]) => number) => rows.map((row) => whole(ms(row)));
+  return [
+    `7e. Where the ${full.photo} photo's time goes: the renderer's steps one after another in one child (each resize to raw pixels, then`,
+    `   its encode), ms median of ${plural(result.runs, 'run')} at full CPU (and its CPU ms) and at each size's share; then the product's render`,
+    '   and the whole processing from 7a/7b, and processing less rendering: reading the upload from S3, the DynamoDB reads,',
+    '   transaction and ready stamp, the S3 writes, and the handler around them (against the local emulators).',
+    table(
+      ['step', 'full CPU ms', 'CPU ms', ...rows.map((row) => `${row.memoryMB} MB`)],
+      [
+        ...full.stages.map((stage) => [
+          stage.stage,
+          whole(stage.ms.median),
+          whole(stage.cpuMs.median),
+          ...column((row) => row.stages!.find((step) => step.stage === stage.stage)?.ms.median ?? Number.NaN),
+        ]),
+        [
+          'steps together',
+          whole(sum(full.stages)),
+          whole(full.stages.reduce((total, stage) => total + stage.cpuMs.median, 0)),
+          ...column((row) => sum(row.stages!)),
+        ],
+        ['render (the product, 7a/7b)', whole(product.ms.median), whole(product.cpuMs.median), ...column((row) => row.renderMs.median)],
+        ['processing (7a/7b)', processFull ? whole(processFull.ms.median) : '-', '', ...column((row) => row.processMs.median)],
+        [
+          'processing less render',
+          processFull ? whole(processFull.ms.median - product.ms.median) : '-',
+          '',
+          ...column((row) => row.processMs.median - row.renderMs.median),
+        ],
+      ],
+    ),
+  ];
+}
+
 function reportMemory({ memory }: RenditionsResult): string[] {
   const costs = Object.entries(memory.perThousandAtChosen ?? {}).map(([photo, cost]) => `${photo} $${fixed(cost, 4)}`);
   return [
@@ -107,7 +153,17 @@ function reportCodecs({ codecs }: RenditionsResult): string[] {
 }
 
 function report(result: RenditionsResult): string {
-  return [...reportFullCpu(result), '', ...reportShares(result), '', ...reportMemory(result), '', ...reportCodecs(result)].join('\n');
+  const stages = reportStages(result);
+  return [
+    ...reportFullCpu(result),
+    '',
+    ...reportShares(result),
+    '',
+    ...reportMemory(result),
+    '',
+    ...reportCodecs(result),
+    ...(stages.length ? ['', ...stages] : []),
+  ].join('\n');
 }
 
 function readmeRenders(result: RenditionsResult): ReadmeRow[] {
@@ -138,6 +194,30 @@ function readmeProcessing(result: RenditionsResult): ReadmeRow[] {
   });
 }
 
+/** Where the 12 MP photo's processing goes at the chosen size's share (else the configured one's), beside full CPU. */
+function readmeStages(result: RenditionsResult): ReadmeRow[] {
+  const full = result.stagesFullCpu;
+  if (!full || !result.cpuShare.available) return [];
+  const memoryMB = result.memory.chosenMB ?? result.memory.configuredMB;
+  const row = result.cpuShare.sizes.find((size) => size.photo === full.photo && size.memoryMB === memoryMB);
+  if (!row?.stages) return [];
+  const product = result.fullCpu.find((size) => size.photo === full.photo)!;
+  const processFull = result.processFullCpu.find((size) => size.photo === full.photo);
+  const steps = (stages: StageFigures[], renderMs: number, processMs: number | undefined) =>
+    [
+      ...stages.filter((stage) => /^(decode|encode)/.test(stage.stage)).map((stage) => `${stage.stage} ${whole(stage.ms.median)}`),
+      `the rest of the steps ${whole(stages.filter((stage) => !/^(decode|encode)/.test(stage.stage)).reduce((sum, stage) => sum + stage.ms.median, 0))}`,
+      `processing less render (read, S3 and DynamoDB requests) ${processMs === undefined ? '-' : whole(processMs - renderMs)} ms`,
+    ].join(', ');
+  return [
+    {
+      what: `where a ${full.photo} photo's processing goes at ${memoryMB} MB's CPU share (the renderer's steps one at a time)`,
+      figure: steps(row.stages, row.renderMs.median, row.processMs.median),
+      baseline: `full CPU: ${steps(full.stages, product.ms.median, processFull?.ms.median)}`,
+    },
+  ];
+}
+
 function readme(result: RenditionsResult): ReadmeRow[] {
   const { memory, codecs } = result;
   const webp = codecs.readings.find((reading) => reading.format === 'webp')!;
@@ -146,11 +226,19 @@ function readme(result: RenditionsResult): ReadmeRow[] {
   return [
     ...readmeRenders(result),
     ...readmeProcessing(result),
+    ...readmeStages(result),
     {
       what: `memory for process-uploaded-photo (${memory.rule})`,
       figure: memory.chosenMB === null ? `no choice: ${memory.reason}` : `${memory.chosenMB} MB: ${memory.reason}`,
       baseline: `serverless.yml: ${memory.configuredMB} MB; peak RSS of processing ${whole(memory.peakRssMiB)} MiB x ${memory.rssHeadroom}`,
     },
+    ...codecs.readings
+      .filter((r) => r.format === 'webp' && r !== webp)
+      .map((other) => ({
+        what: `the ${codecs.photo} photo's 1920-wide rendition as WebP, the product's settings`,
+        figure: reading(webp),
+        baseline: reading(other),
+      })),
     {
       what: `the ${codecs.photo} photo's 1920-wide rendition as AVIF`,
       figure: `${codecs.readings

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { PLACEHOLDER_MAX_CHARS } from '@event-photos/core';
 import { decompressionBombPng, heicFixture, jpegBytes, photoJpeg, pngWithHtml, truncatedJpeg } from '@event-photos/testing/fixtures';
-import { SharpPhotoRenderer } from '#lib/sharp-photo-renderer';
+import { SharpPhotoRenderer, renditionWebp } from '#lib/sharp-photo-renderer';
 
 const renderer = new SharpPhotoRenderer();
 
@@ -38,6 +38,15 @@ describe('SharpPhotoRenderer', () => {
     expect(outcome.placeholder.length).toBeLessThanOrEqual(PLACEHOLDER_MAX_CHARS);
     const tiny = await sharp(Buffer.from(outcome.placeholder.split(',')[1]!, 'base64')).metadata();
     expect({ width: tiny.width, height: tiny.height }).toStrictEqual({ width: 12, height: 16 });
+  });
+
+  it('encodes renditions at WebP quality 80: the grid sizes at effort 4, wider ones (the 1920w) at effort 2', () => {
+    expect([320, 960, 1000, 1920].map((width) => renditionWebp(width))).toStrictEqual([
+      { quality: 80, effort: 4 },
+      { quality: 80, effort: 4 },
+      { quality: 80, effort: 2 },
+      { quality: 80, effort: 2 },
+    ]);
   });
 
   it('never upscales: a small image gets one rendition of its own size', async () => {

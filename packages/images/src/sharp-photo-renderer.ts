@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import sharp, { type Metadata, type Sharp } from 'sharp';
+import sharp, { type Metadata, type Sharp, type WebpOptions } from 'sharp';
 import {
   PLACEHOLDER_MAX_CHARS,
   RENDITION_CONTENT_TYPE,
@@ -12,11 +12,30 @@ import {
 import { FORMAT_BUDGETS, MAX_INPUT_PIXELS, budgetRefusal, pngMetadataRefusal } from '#lib/decode-budget';
 
 export { MAX_INPUT_PIXELS } from '#lib/decode-budget';
-const WEBP_OPTIONS = { quality: 80, effort: 4 } as const;
+const WEBP_QUALITY = 80;
+/**
+ * Renditions wider than the grid's 960w (the lightbox's 1920w) are encoded at libwebp effort 2,
+ * the others at sharp's default 4. At effort 4 the 1920w's encode was the largest part of
+ * processing (a 12 MP photo: ~0.45 s of the ~0.8 s of CPU its rendering took); effort 2 skips libwebp's
+ * rate-distortion search and takes under half that, for 1-5% more bytes and 0.3-0.4 dB less PSNR
+ * on phone photos (1% and 0.04 dB on the bench's noise; bench/README.md, renditions). Efforts 0-1
+ * were faster still but made phone photos' 1920w 15-65% larger. The 960w, served ~20 times per
+ * photo (docs/cost-model.md), costs a fifth of the 1920w's encode: its bytes are worth effort 4.
+ */
+const FAST_EFFORT_ABOVE_WIDTH = 960;
 const PLACEHOLDER_BOX = 16;
+
+/** The WebP settings of a rendition `width` wide. */
+export function renditionWebp(width: number): WebpOptions {
+  return { quality: WEBP_QUALITY, effort: width > FAST_EFFORT_ABOVE_WIDTH ? 2 : 4 };
+}
 
 // One photo at a time per Lambda process: libvips' operation cache only holds memory here.
 sharp.cache(false);
+// One libvips worker thread per operation: processing runs on one vCPU or a share of one (1769 MB or
+// less), which more threads only take turns on. It is sharp's default on glibc Linux, as on Lambda;
+// said here so that a machine with another default measures what Lambda runs.
+sharp.concurrency(1);
 
 /** The file's pixels, read once: each step below starts from this, never from the file again. */
 interface Decoded {
@@ -27,7 +46,7 @@ interface Decoded {
 /**
  * Renders a photo for galleries with libvips. The file is decoded ONCE, oriented (EXIF), converted
  * to sRGB and shrunk to the largest rendition (JPEG shrinks while it decodes); every rendition and
- * the placeholder are resized from those pixels. Outputs carry no metadata at all (sharp writes
+ * the placeholder are resized from those pixels, one after the other (see renderPhoto). Outputs carry no metadata at all (sharp writes
  * none unless asked): no EXIF, no GPS, no camera serial, no ICC profile (the pixels are sRGB).
  * Invalid pixel data fails the decode (`failOn: 'error'`: truncated or corrupt files).
  *
@@ -81,10 +100,12 @@ async function renderPhoto(bytes: Uint8Array, contentType: ImageContentType): Pr
   } catch (error) {
     return { kind: 'rejected', reason: reasonOf(error, contentType) };
   }
-  const [renditions, placeholder] = await Promise.all([
-    Promise.all(widths.map((target) => rendition(decoded, target))),
-    placeholderOf(decoded),
-  ]);
+  // One output at a time: on one vCPU or a share of one, outputs encoded at once only take turns on
+  // the same quota, spend 4-8% more CPU together (measured at 1024 and 1536 MB's CPU share), and
+  // hold every output's buffers at the same time.
+  const renditions: RenderedRendition[] = [];
+  for (const target of widths) renditions.push(await rendition(decoded, target));
+  const placeholder = await placeholderOf(decoded);
   return { kind: 'rendered', width, height, renditions, placeholder };
 }
 
@@ -103,7 +124,7 @@ const fromPixels = ({ data, info }: Decoded) => sharp(data, { raw: info });
 
 async function rendition(decoded: Decoded, width: number): Promise<RenderedRendition> {
   const image = width === decoded.info.width ? fromPixels(decoded) : fromPixels(decoded).resize({ width });
-  const { data, info } = await image.webp(WEBP_OPTIONS).toBuffer({ resolveWithObject: true });
+  const { data, info } = await image.webp(renditionWebp(width)).toBuffer({ resolveWithObject: true });
   return {
     width: info.width,
     height: info.height,
