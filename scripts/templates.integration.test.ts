@@ -427,7 +427,7 @@ describe('API stack (serverless.yml)', () => {
       expect(properties['Architectures'], id).toEqual(['arm64']);
       const isProcessor = properties['Handler'] === 'services/photos-api/src/s3/process-uploaded-photo.handler';
       const isReconciler = properties['Handler'] === 'services/photos-api/src/jobs/reconcile-uploads.handler';
-      expect(properties['MemorySize'], id).toBe(isProcessor || isReconciler ? 1024 : 512);
+      expect(properties['MemorySize'], id).toBe(isProcessor || isReconciler ? 1769 : 512);
       if (isProcessor) expect(properties['Timeout'], id).toBe(60);
       if (isReconciler) expect(properties['Timeout'], id).toBe(900);
       const roleId = targetId(properties['Role']);
