@@ -110,8 +110,6 @@ export type Upload =
 
 export type DeletedUpload = Partial<UploadRecord> & { status: 'deleted'; deletedAt: string; uploaderId: string };
 
-export type UploadStatus = Upload['status'];
-
 /** A photo as the API returns it: the uploader by name only, and whether the caller uploaded it. */
 export type PhotoView = Omit<Photo, 'uploaderId' | 'objectKeys'> & { mine: boolean };
 

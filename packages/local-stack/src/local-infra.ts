@@ -1,4 +1,3 @@
-import type { ExplicitAuthFlowsType } from '@aws-sdk/client-cognito-identity-provider';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { evaluate, readServerlessFile, type IntrinsicValues, type Yaml } from '#lib/serverless-config';
 
@@ -151,15 +150,4 @@ export function cdnRequiresSignedUrls(infra: Infra): boolean {
       throw new Error(`infra.serverless.yml: TrustedKeyGroups must name a key group of the file (Ref), not ${JSON.stringify(group)}`);
   }
   return groups.length > 0;
-}
-
-/** The SPA client's sign-in settings as the infra stack declares them. */
-export interface UserPoolClientSettings {
-  ExplicitAuthFlows: ExplicitAuthFlowsType[];
-  GenerateSecret: boolean;
-}
-
-export function userPoolClientSettings(infra: Infra): UserPoolClientSettings {
-  const properties: Yaml = infra.resources[infra.idOf('AWS::Cognito::UserPoolClient')]!['Properties'];
-  return { ExplicitAuthFlows: properties['ExplicitAuthFlows'] ?? [], GenerateSecret: properties['GenerateSecret'] ?? false };
 }
