@@ -50,9 +50,20 @@ export function jpegBytes(size: number, fill?: number): Buffer<ArrayBuffer> {
   return bytes;
 }
 
-/** Bytes that start as a JPEG does and are random after: what the type sniffing accepts and decoding refuses. */
-export function jpegLookalike(size: number): Buffer<ArrayBuffer> {
-  const bytes = randomBytes(size);
+/**
+ * Bytes that start as a JPEG does and are noise after: what the type sniffing accepts and decoding refuses.
+ * The noise is seeded, so libvips refuses them with the same words every run (truly random bytes are
+ * sometimes read as a truncated scan instead of a corrupt one).
+ */
+export function jpegLookalike(size: number, seed = 0x2545f491): Buffer<ArrayBuffer> {
+  const bytes = Buffer.alloc(size);
+  let state = seed >>> 0 || 1;
+  for (let i = 0; i < size; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    bytes[i] = state & 0xff;
+  }
   Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]).copy(bytes, 0);
   if (size >= 14) bytes.writeUInt16BE(0xffd9, size - 2);
   return bytes;
