@@ -27,7 +27,11 @@ const renditionSchema = z.strictObject({ width: pixels, height: pixels, contentT
 export const photoViewSchema = z.strictObject({
   ...uploadFields,
   sha256,
-  url: z.url(),
+  // The published original (identifying metadata removed), for callers who may download it.
+  url: z.exactOptional(z.url()),
+  publishedSize: z.exactOptional(z.int().check(z.minimum(1))),
+  publishedSha256: z.exactOptional(sha256),
+  originalWithheld: z.exactOptional(z.string()),
   createdAt: timestamp,
   // Optional: photos processed before renditions existed have none of these.
   width: z.exactOptional(pixels),
@@ -88,6 +92,9 @@ export const eventViewSchema = z.strictObject({
 });
 export const eventDetailsSchema = z.extend(eventViewSchema, { photoCount: z.int().check(z.minimum(0)) });
 export const eventPageSchema = z.strictObject({ items: z.array(eventViewSchema), nextCursor: z.nullable(z.string()) });
+
+/** GET .../photos/{photoId}/original: a presigned GET of the untouched upload, for its uploader and the organizer. */
+export const originalDownloadSchema = z.strictObject({ url: z.url(), expiresAt: timestamp });
 
 export const batchDeleteResponseSchema = z.strictObject({
   results: z.array(z.strictObject({ photoId: photoIdSchema, status: z.enum(['deleted', 'notFound', 'forbidden']) })),

@@ -64,6 +64,17 @@ export const maySeePhotoOf = (access: EventAccess, callerId: string, uploaderId:
 export const mayChangePhotoOf = (access: EventAccess, callerId: string, uploaderId: string) =>
   uploaderId === callerId || access.kind === 'organizer';
 
+/**
+ * The published original (location and device identity removed): its uploader, the organizer, and
+ * members whose invite has `downloadOriginals`. Everyone else sees renditions only.
+ */
+export const mayDownloadPublished = (access: EventAccess, callerId: string, uploaderId: string) =>
+  uploaderId === callerId || access.kind === 'organizer' || access.membership.downloadOriginals;
+
+/** The untouched original, as uploaded (GPS and all): its uploader and the organizer only. */
+export const mayDownloadUntouched = (access: EventAccess, callerId: string, uploaderId: string) =>
+  uploaderId === callerId || access.kind === 'organizer';
+
 /** Only the rights of a record. */
 export const rightsOf = ({ upload, viewOthers, downloadOriginals }: InviteRights): InviteRights => ({
   upload,

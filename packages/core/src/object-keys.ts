@@ -2,7 +2,9 @@ import { IMAGE_CONTENT_TYPES, PHOTO_ID_PATTERN, type ImageContentType } from '#l
 import { RENDITION_WIDTHS } from '#lib/renditions';
 
 // Where a photo's objects live in the bucket. Browsers write only to `uploads/` (the quarantine);
-// processing publishes what it accepted under `photos/`, the only prefix the CDN serves.
+// processing publishes what it accepted under `photos/`, the only prefix the CDN serves (the
+// original there has its identifying metadata removed), and keeps the untouched file under
+// `originals/`, which nothing but a short presigned GET reads.
 
 /** Everything browsers upload, and nothing else, is under this prefix. */
 export const UPLOADS_PREFIX = 'uploads/';
@@ -18,6 +20,14 @@ export function uploadObjectKey(eventId: string, photoId: string, contentType: I
  */
 export function publishedObjectKey(eventId: string, photoId: string, contentType: ImageContentType): string {
   return `photos/event_${eventId}/${photoId}.${IMAGE_CONTENT_TYPES[contentType]}`;
+}
+
+/** Untouched originals (location, device identity and all): never on the CDN, only a presigned GET for the uploader and the organizer. */
+export const ORIGINALS_PREFIX = 'originals/';
+
+/** `originals/event_{eventId}/{photoId}.{ext}`: the upload as it was checked, kept private. */
+export function originalObjectKey(eventId: string, photoId: string, contentType: ImageContentType): string {
+  return `${ORIGINALS_PREFIX}event_${eventId}/${photoId}.${IMAGE_CONTENT_TYPES[contentType]}`;
 }
 
 const UPLOAD_KEY = /^uploads\/event_([A-Za-z0-9][A-Za-z0-9_-]{0,63})\/([0-9a-f-]{36})\.([a-z]+)$/;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '#lib/errors';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '#lib/limits';
 import { initiateUploadSchema, photoView } from '#lib/photos';
+import type { EventAccess } from '#lib/members';
 import { batchDeleteSchema, editPhotoSchema } from '#lib/photo-changes';
 import { parseOrThrow } from '#lib/validation';
 
@@ -88,9 +89,40 @@ describe('batchDeleteSchema', () => {
 });
 
 describe('photoView', () => {
+  const member = (downloadOriginals: boolean): EventAccess => ({
+    kind: 'member',
+    membership: {
+      eventId: 'e',
+      memberId: 'm',
+      userId: 'x',
+      upload: true,
+      viewOthers: true,
+      downloadOriginals,
+      displayName: 'x',
+      joinedAt: '',
+    },
+  });
+  const stored = { photoId: PHOTO_ID, uploaderId: 'up', uploaderName: 'ana', objectKeys: ['k'] };
+  const published = { ...stored, url: 'https://cdn/p.jpg', publishedSize: 10, publishedSha256: 'a'.repeat(64) };
+
   it('drops the uploader sub and the object keys, adds mine', () => {
-    const stored = { photoId: PHOTO_ID, uploaderId: 'up', uploaderName: 'ana', objectKeys: ['k'] };
-    expect(photoView(stored, 'up')).toEqual({ photoId: PHOTO_ID, uploaderName: 'ana', mine: true });
-    expect(photoView(stored, 'other')).toEqual({ photoId: PHOTO_ID, uploaderName: 'ana', mine: false });
+    expect(photoView(stored, 'up', member(false))).toEqual({ photoId: PHOTO_ID, uploaderName: 'ana', mine: true });
+    expect(photoView(stored, 'other', member(false))).toEqual({ photoId: PHOTO_ID, uploaderName: 'ana', mine: false });
+  });
+
+  it.each([
+    ['the uploader', 'up', member(false)],
+    ['the organizer', 'other', { kind: 'organizer' } as const],
+    ['a member whose invite has downloadOriginals', 'other', member(true)],
+  ])('shows the published original to %s', (_who, callerId, access) => {
+    expect(photoView(published, callerId, access)).toMatchObject({
+      url: published.url,
+      publishedSize: 10,
+      publishedSha256: published.publishedSha256,
+    });
+  });
+
+  it('answers another member without downloadOriginals no original: no url, size or hash', () => {
+    expect(photoView(published, 'other', member(false))).toEqual({ photoId: PHOTO_ID, uploaderName: 'ana', mine: false });
   });
 });

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { Rendition } from '#lib/renditions';
+import { type EventAccess, mayDownloadPublished } from '#lib/members';
 import { foldForSearch } from '#lib/search-text';
 import {
   DESCRIPTION_MAX_CHARS,
@@ -69,9 +70,18 @@ interface UploadDetails {
 export interface Photo extends UploadDetails {
   /** Hex SHA-256 of the stored bytes, computed by us or verified by S3, never taken from the client. */
   sha256: string;
-  /** The original, as uploaded (bytes checked, headers ours): for download and full view. */
-  url: string;
-  /** Every published S3 object of the photo (the original and its renditions): a delete removes them all. */
+  /**
+   * The published original: the upload with its location and device identity removed, losslessly
+   * (@event-photos/images' stripIdentifyingMetadata). Absent when none is published (`originalWithheld`
+   * says why); the untouched upload is never on the CDN (GET .../original, uploader and organizer).
+   */
+  url?: string;
+  /** Size and hex SHA-256 of the bytes at `url` (`sha256` is the upload's, for duplicates). */
+  publishedSize?: number;
+  publishedSha256?: string;
+  /** Why no original is published (a format whose metadata is not removed here): renditions only. */
+  originalWithheld?: string;
+  /** Every S3 object of the photo (the untouched original, the published one, the renditions): a delete removes them all. */
   objectKeys: string[];
   /** As displayed (EXIF orientation applied). Absent when the file could not be decoded here (HEIC without dimensions). */
   width?: number;
@@ -110,18 +120,28 @@ export type Upload =
 
 export type DeletedUpload = Partial<UploadRecord> & { status: 'deleted'; deletedAt: string; uploaderId: string };
 
-/** A photo as the API returns it: the uploader by name only, and whether the caller uploaded it. */
+/**
+ * A photo as the API returns it: the uploader by name only, and whether the caller uploaded it;
+ * `url` (and its size and hash) only for callers who may download the published original.
+ */
 export type PhotoView = Omit<Photo, 'uploaderId' | 'objectKeys'> & { mine: boolean };
 
 /** Shown for records written before uploads recorded a name. */
 export const UNKNOWN_UPLOADER_NAME = 'Unknown';
 
-/** Hides the uploader's `sub` and the internal object keys from what a caller sees. */
-export function photoView<T extends { uploaderId: string; uploaderName?: string; objectKeys?: string[] }>(
+/**
+ * Hides the uploader's `sub` and the internal object keys from what a caller sees, and the
+ * published original from a caller who may not download it (they get renditions only).
+ */
+export function photoView<T extends { uploaderId: string; uploaderName?: string; objectKeys?: string[]; url?: string }>(
   { uploaderId, objectKeys: _keys, ...photo }: T,
   callerId: string,
+  access: EventAccess,
 ): Omit<T, 'uploaderId' | 'objectKeys'> & { uploaderName: string; mine: boolean } {
-  return { ...photo, uploaderName: photo.uploaderName ?? UNKNOWN_UPLOADER_NAME, mine: uploaderId === callerId };
+  const view = { ...photo, uploaderName: photo.uploaderName ?? UNKNOWN_UPLOADER_NAME, mine: uploaderId === callerId };
+  if (mayDownloadPublished(access, callerId, uploaderId)) return view;
+  const { url: _url, publishedSize: _size, publishedSha256: _sha256, ...withoutOriginal } = view as typeof view & Partial<Photo>;
+  return withoutOriginal as typeof view;
 }
 
 export interface PhotoPage {

@@ -42,7 +42,7 @@ export const createHandler = (stores: EventStores, inGroup: GroupCheck = liveGro
     const updated = await photos.updatePhotoText(eventId, photoId, changes);
     // Deleted between the read and the update.
     if (!updated) throw notFound();
-    return { status: 200, body: { ...signedPhotoView(photoView(updated, caller.id), await signer()), status: 'ready' } };
+    return { status: 200, body: { ...signedPhotoView(photoView(updated, caller.id, access), await signer()), status: 'ready' } };
   });
 
 export const handler = createHandler({ photos, members });

@@ -14,6 +14,9 @@ import { TEST_SUB, httpEvent, jsonOf, lambdaContext } from '../test-support/even
 import { expectSignedUrls, publishedPhoto, testSigner } from '../test-support/cdn-signer';
 import { createHandler } from './get-photo';
 
+/** The caller's access where it does not change the view (their own photos): as the organizer. */
+const OWN = { kind: 'organizer' } as const;
+
 const PHOTO_ID = '01890a5d-ac96-774b-bcce-b302099a8057';
 const text = { title: '키노트 연설 🎤', description: 'Opening talk', uploaderId: 'user-1' };
 const photo = photoRecord({ photoId: PHOTO_ID, ...text });
@@ -47,7 +50,7 @@ describe('get-photo', () => {
     await seedPhoto(stores.photos, photo);
     const result = await invoke();
     expect(result.statusCode).toBe(200);
-    expect(jsonOf(result)).toEqual({ ...photoView(photo, TEST_SUB), status: 'ready' });
+    expect(jsonOf(result)).toEqual({ ...photoView(photo, TEST_SUB, OWN), status: 'ready' });
   });
 
   // The TTL never leaves the adapter (photo-repository.test.ts, getUpload).

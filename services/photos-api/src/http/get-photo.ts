@@ -26,7 +26,7 @@ export const createHandler = (stores: EventStores, inGroup: GroupCheck = liveGro
     if (upload?.status === 'deleted' || uploaderId === undefined || !maySeePhotoOf(access, caller.id, uploaderId))
       throw new NotFoundError(`Photo ${photoId} does not exist in event ${eventId}`, 'photoId');
     // Signed only now, the caller's access checked: an upload still processed has no URLs to sign.
-    if (photo) return { status: 200, body: { ...signedPhotoView(photoView(photo, caller.id), await signer()), status: 'ready' } };
+    if (photo) return { status: 200, body: { ...signedPhotoView(photoView(photo, caller.id, access), await signer()), status: 'ready' } };
     // The object key and URL expiry are internal details of the upload; accepted is still pending to its uploader.
     const { objectKey: _key, expiresAt: _expiresAt, ...shown } = upload!;
     const body =
@@ -36,7 +36,7 @@ export const createHandler = (stores: EventStores, inGroup: GroupCheck = liveGro
           shown.status === 'duplicate' && !seesOthers(access)
           ? (({ duplicateOf: _of, ...rest }) => rest)(shown)
           : shown;
-    return { status: 200, body: photoView(body, caller.id) };
+    return { status: 200, body: photoView(body, caller.id, access) };
   });
 
 export const handler = createHandler({ photos, members });

@@ -6,6 +6,9 @@ import { TEST_SUB, httpEvent, jsonOf, lambdaContext } from '../test-support/even
 import { expectSignedUrls, publishedPhoto, testSigner } from '../test-support/cdn-signer';
 import { createHandler } from './list-photos';
 
+/** The caller's access where it does not change the view (their own photos): as the organizer. */
+const OWN = { kind: 'organizer' } as const;
+
 const OLDER = '01890a5d-0000-7000-8000-000000000001';
 const NEWER = '01890a5d-ac96-774b-bcce-b302099a8057';
 // OLDER's upload started first but it became ready last: the list follows ready time. Distinct
@@ -66,7 +69,7 @@ describe('list-photos', () => {
     const result = await invoke();
     expect(result.statusCode).toBe(200);
     expect(jsonOf(result)).toEqual({
-      items: [photoView(older, TEST_SUB), photoView(newer, TEST_SUB)],
+      items: [photoView(older, TEST_SUB, OWN), photoView(newer, TEST_SUB, OWN)],
       nextCursor: null,
       feedCursor: expect.any(String),
     });
@@ -85,7 +88,7 @@ describe('list-photos', () => {
     const first = jsonOf(await invoke({ limit: '1' }));
     expect(first.items.map((photo: { photoId: string }) => photo.photoId)).toEqual([OLDER]);
     const second = jsonOf(await invoke({ limit: '1', cursor: first.nextCursor }));
-    expect(second).toMatchObject({ items: [photoView(newer, TEST_SUB)], feedCursor: null });
+    expect(second).toMatchObject({ items: [photoView(newer, TEST_SUB, OWN)], feedCursor: null });
   });
 
   it('passes the limit, 50 by default', async () => {
@@ -118,7 +121,7 @@ describe('list-photos', () => {
     expect(idsOf(await invoke())).toEqual([OLDER, NEWER]);
     await stores.photos.markPhotoReady(EVENT_ID, later.photoId, later.createdAt);
     const feed = jsonOf(await invoke({ since: first.feedCursor }));
-    expect(feed).toEqual({ items: [photoView(later, TEST_SUB)], nextCursor: null, feedCursor: expect.any(String) });
+    expect(feed).toEqual({ items: [photoView(later, TEST_SUB, OWN)], nextCursor: null, feedCursor: expect.any(String) });
     expect(jsonOf(await invoke({ since: feed.feedCursor })).items).toEqual([]);
   });
 

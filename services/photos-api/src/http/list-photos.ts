@@ -28,7 +28,7 @@ export const createHandler = (stores: ListingStores, inGroup: GroupCheck = liveG
     // Signed after the access check: the URLs of the event's photos, for this caller's window.
     const urls = await signer();
     const body: PhotoPage = {
-      items: items.map((photo) => signedPhotoView(photoView(photo, caller.id), urls)),
+      items: items.map((photo) => signedPhotoView(photoView(photo, caller.id, access), urls)),
       nextCursor,
       feedCursor,
     };

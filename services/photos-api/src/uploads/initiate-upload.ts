@@ -66,7 +66,7 @@ export async function initiateUpload(
     request.sha256 === undefined ? null : findDuplicatePhoto(photos, eventId, request.sha256),
   ]);
   if (existing && maySeePhotoOf(access, uploader.id, existing.uploaderId))
-    return { status: 200, body: { duplicate: true, photo: signedPhotoView(photoView(existing, uploader.id), await urls()) } };
+    return { status: 200, body: { duplicate: true, photo: signedPhotoView(photoView(existing, uploader.id, access), await urls()) } };
 
   const quotas = effectiveQuotas(photoEvent);
   refuseOverTotal(held, quotas, request.size);

@@ -43,7 +43,8 @@ export function element<K extends keyof HTMLElementTagNameMap>(
 }
 
 /** Only http(s) and data:image URLs reach an <img>. */
-export function isImageUrl(value: string): boolean {
+export function isImageUrl(value: string | undefined): value is string {
+  if (value === undefined) return false;
   if (value.startsWith('data:image/')) return true;
   try {
     const { protocol } = new URL(value);
