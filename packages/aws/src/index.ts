@@ -5,6 +5,7 @@ export * from '#lib/membership-repository';
 export * from '#lib/table-stores';
 export { BatchedGets } from '#lib/batched-gets';
 export * from '#lib/s3-client';
+export * from '#lib/download-signer';
 export * from '#lib/upload-signer';
 export * from '#lib/upload-signing-env';
 export * from '#lib/photo-listing';

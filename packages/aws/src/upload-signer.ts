@@ -93,7 +93,8 @@ export async function signUpload(signing: UploadSigningConfig, upload: UploadToS
   return { url, headers, expiresAt: new Date(now.getTime() + upload.expiresInSeconds * 1000) };
 }
 
-function endpointOf({ region, endpoint, forcePathStyle }: UploadSigningConfig, bucket: string) {
+/** Where S3 answers for `bucket`: AWS's virtual-hosted endpoint, or an emulator's (path style when asked). */
+export function endpointOf({ region, endpoint, forcePathStyle }: UploadSigningConfig, bucket: string) {
   if (!endpoint) return { protocol: 'https:', hostname: `${bucket}.s3.${region}.amazonaws.com`, port: undefined, pathPrefix: '' };
   const url = new URL(endpoint);
   const basePath = url.pathname.replace(/\/+$/, '');
