@@ -17,3 +17,4 @@ export * from '#lib/object-store';
 export * from '#lib/search-text';
 export * from '#lib/upload-quotas';
 export * from '#lib/renditions';
+export * from '#lib/cdn-invalidation';
