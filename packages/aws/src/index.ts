@@ -12,3 +12,4 @@ export * from '#lib/photo-listing';
 export * from '#lib/photo-items';
 export * from '#lib/cognito-groups';
 export * from '#lib/cdn-signer';
+export * from '#lib/cloudfront-invalidator';
