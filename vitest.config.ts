@@ -19,6 +19,8 @@ export default defineConfig({
             CORS_ALLOWED_ORIGIN: 'https://photos.example.test',
             // The pool whose organizers group the handlers check live (lib/organizers-group.ts); the tests pass their own check.
             USER_POOL_ID: 'eu-west-1_TestPool1',
+            // The distribution the delete routes invalidate (lib/cdn-invalidator.ts); their tests pass a recording fake.
+            PHOTOS_CDN_DISTRIBUTION_ID: 'E2QWRUHAPOMQZL',
             AWS_REGION: 'eu-west-1',
             AWS_ACCESS_KEY_ID: 'test',
             AWS_SECRET_ACCESS_KEY: 'test',

@@ -7,6 +7,7 @@ import { InMemoryPhotoStore } from '#lib/in-memory-photo-store';
 export { InMemoryMembershipStore } from '#lib/in-memory-membership-store';
 export { InMemoryObjectStore, type ObjectToPut } from '#lib/in-memory-object-store';
 export { InMemoryPhotoStore } from '#lib/in-memory-photo-store';
+export { RecordingCdnInvalidator } from '#lib/recording-cdn-invalidator';
 
 export interface FakeStores {
   photos: InMemoryPhotoStore;
