@@ -18,3 +18,6 @@ export * from '#lib/search-text';
 export * from '#lib/upload-quotas';
 export * from '#lib/renditions';
 export * from '#lib/cdn-invalidation';
+export * from '#lib/exports';
+export * from '#lib/export-entries';
+export * from '#lib/export-store';
