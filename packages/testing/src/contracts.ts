@@ -3,3 +3,4 @@
 export { objectStoreContract, type ObjectStoreSubject } from '#lib/object-store-contract';
 export { photoStoreContract, type PhotoStoreSubject } from '#lib/photo-store-contract';
 export { membershipStoreContract, type MembershipStoreSubject } from '#lib/membership-store-contract';
+export { exportStoreContract, type ExportStoreSubject } from '#lib/export-store-contract';

@@ -7,6 +7,9 @@ import { InMemoryPhotoStore } from '#lib/in-memory-photo-store';
 export { InMemoryMembershipStore } from '#lib/in-memory-membership-store';
 export { InMemoryObjectStore, type ObjectToPut } from '#lib/in-memory-object-store';
 export { InMemoryPhotoStore } from '#lib/in-memory-photo-store';
+export { InMemoryExportStore } from '#lib/in-memory-export-store';
+export { InMemoryArchiveWriter, type InMemoryZip } from '#lib/in-memory-archive-writer';
+export { RecordingExportQueue } from '#lib/recording-export-queue';
 export { RecordingCdnInvalidator } from '#lib/recording-cdn-invalidator';
 
 export interface FakeStores {
