@@ -65,6 +65,11 @@ export function apiRoutes({ maxUploadBytes }: { maxUploadBytes: number }): Recor
       success: { status: 200, schema: 'photoStatusSchema', description: 'The photo or its upload, by status' },
       errors: { 404: noPhoto },
     },
+    'GET /events/{eventId}/photos/{photoId}/original': {
+      summary: "A 5-minute download of a photo's untouched original, location and device details included (its uploader or the event's organizer)",
+      success: { status: 200, schema: 'originalDownloadSchema', description: 'A presigned GET of the original, and when it expires' },
+      errors: { 403: 'Neither the uploader nor the organizer', 404: noPhoto },
+    },
     'PATCH /events/{eventId}/photos/{photoId}': {
       summary: "Changes a photo's title or description (its uploader or the event's organizer)",
       body: editPhotoSchema,

@@ -32,8 +32,18 @@ export type RenderOutcome =
   | { kind: 'kept'; width?: number; height?: number; reason: string }
   | { kind: 'rejected'; reason: string };
 
+/**
+ * The file without its identifying metadata (location, serial numbers, owner, maker notes), the
+ * image data byte for byte the same, and what was taken out (for the logs); or why it cannot be
+ * done safely, in which case no original is published (renditions only).
+ */
+export type StripResult = { bytes: Uint8Array; removed: string[] } | { unsupported: string };
+
+/** What processing does with an upload's bytes: @event-photos/images implements it on sharp. */
 export interface PhotoRenderer {
   render(bytes: Uint8Array, contentType: ImageContentType): Promise<RenderOutcome>;
+  /** Synchronous and pure: the containers are edited, no pixel is decoded. */
+  stripIdentifyingMetadata(bytes: Uint8Array, contentType: ImageContentType): StripResult;
 }
 
 /** The widths to make for an image `width` pixels wide: the targets below it, and at most its own. */

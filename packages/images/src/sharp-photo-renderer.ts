@@ -8,7 +8,9 @@ import {
   type PhotoRenderer,
   type RenderOutcome,
   type RenderedRendition,
+  type StripResult,
 } from '@event-photos/core';
+import { stripIdentifyingMetadata } from '#lib/strip-metadata';
 import { FORMAT_BUDGETS, MAX_INPUT_PIXELS, budgetRefusal, pngMetadataRefusal } from '#lib/decode-budget';
 
 export { MAX_INPUT_PIXELS } from '#lib/decode-budget';
@@ -62,6 +64,10 @@ export class SharpPhotoRenderer implements PhotoRenderer {
 
   render(bytes: Uint8Array, contentType: ImageContentType): Promise<RenderOutcome> {
     return this.#oneAtATime(() => renderPhoto(bytes, contentType));
+  }
+
+  stripIdentifyingMetadata(bytes: Uint8Array, contentType: ImageContentType): StripResult {
+    return stripIdentifyingMetadata(bytes, contentType);
   }
 }
 

@@ -1,11 +1,9 @@
-/**
- * What stripping answers: the file without identifying metadata and, for the logs, what was taken
- * out of it ('GPS', 'BodySerialNumber', 'MakerNote', 'XMP'...; names from a fixed vocabulary, or a
- * chunk's four letters, never text from the file); or why the file cannot be stripped (its
- * structure is malformed, or its type is not one this can edit), in which case no original is
- * published.
- */
-export type StripResult = { bytes: Uint8Array; removed: string[] } | { unsupported: string };
+// What stripping answers (core's StripResult): the file without identifying metadata and, for the
+// logs, what was taken out ('GPS', 'BodySerialNumber', 'MakerNote', 'XMP'...; names from a fixed
+// vocabulary, or a chunk's four letters, never text from the file); or why the file cannot be
+// stripped (its structure is malformed, or its type is not one this can edit), in which case no
+// original is published.
+export type { StripResult } from '@event-photos/core';
 
 /** One allocation for the output, then each part copied into it. */
 export function concat(parts: Uint8Array[]): Uint8Array {

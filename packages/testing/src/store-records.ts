@@ -1,4 +1,4 @@
-import { uploadObjectKey, type Photo, type PhotoEvent, type Upload } from '@event-photos/core';
+import { originalObjectKey, publishedObjectKey, uploadObjectKey, type Photo, type PhotoEvent, type Upload } from '@event-photos/core';
 
 // The records the stores keep, as tests build them: one builder per record, so a new field of
 // Photo or Upload is added here once, not in every test.
@@ -52,7 +52,8 @@ export function uploadRecord(overrides: Overrides<Omit<PendingUpload, 'status'>>
 /** A photo: what processing accepts for uploadRecord() of the same ids. */
 export function photoRecord(overrides: Overrides<Photo> = {}): Photo {
   const { eventId = FIXTURE_EVENT_ID, photoId = FIXTURE_PHOTO_ID, contentType = 'image/jpeg' } = overrides;
-  const key = uploadObjectKey(eventId, photoId, contentType);
+  // As processing records it: the untouched original kept private, the stripped one published.
+  const published = publishedObjectKey(eventId, photoId, contentType);
   return withoutUndefined({
     photoId,
     eventId,
@@ -61,10 +62,12 @@ export function photoRecord(overrides: Overrides<Photo> = {}): Photo {
     contentType,
     size: 1234,
     sha256: 'ab'.repeat(32),
-    url: `${CDN_BASE_URL}/${key}`,
+    url: `${CDN_BASE_URL}/${published}`,
+    publishedSize: 1200,
+    publishedSha256: 'cd'.repeat(32),
     uploaderId: UPLOADER_ID,
     uploaderName: 'ana',
-    objectKeys: [key],
+    objectKeys: [originalObjectKey(eventId, photoId, contentType), published],
     createdAt: '2026-05-01T10:00:00.000Z',
     ...overrides,
   });

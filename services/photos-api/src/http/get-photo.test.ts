@@ -11,7 +11,7 @@ import {
   uploadRecord,
 } from '@event-photos/testing/fixtures';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext } from '../test-support/events';
-import { expectSignedUrls, publishedPhoto, testSigner } from '../test-support/cdn-signer';
+import { expectSignedUrls, publishedPhoto, signedView, testSigner } from '../test-support/cdn-signer';
 import { createHandler } from './get-photo';
 
 /** The caller's access where it does not change the view (their own photos): as the organizer. */
@@ -50,7 +50,7 @@ describe('get-photo', () => {
     await seedPhoto(stores.photos, photo);
     const result = await invoke();
     expect(result.statusCode).toBe(200);
-    expect(jsonOf(result)).toEqual({ ...photoView(photo, TEST_SUB, OWN), status: 'ready' });
+    expect(jsonOf(result)).toEqual({ ...signedView(photo, TEST_SUB, OWN), status: 'ready' });
   });
 
   // The TTL never leaves the adapter (photo-repository.test.ts, getUpload).

@@ -163,6 +163,8 @@ describe('initiate-upload', () => {
           size: 10,
           sha256: SHA,
           url: 'https://cdn/x.jpg',
+          publishedSize: 1200,
+          publishedSha256: 'cd'.repeat(32),
           uploaderName: 'ana',
           mine: false,
           createdAt: photo.createdAt,

@@ -33,6 +33,7 @@ const PHOTO_ID = IDS[0];
 const keyOf = (photoId: string) => `uploads/event_${EVENT_ID}/${photoId}.jpg`;
 /** Where an accepted photo is published (the quarantined upload is then removed). */
 const publishedOf = (photoId: string) => `photos/event_${EVENT_ID}/${photoId}.jpg`;
+const originalOf = (photoId: string, extension = 'jpg') => `originals/event_${EVENT_ID}/${photoId}.${extension}`;
 
 const PNG_HEADER = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]);
 const jpeg = (size: number, fill = 7) => jpegBytes(size, fill);
@@ -96,9 +97,10 @@ async function uploadBytes(bytes: Promise<Buffer> | Buffer, contentType: Pending
 }
 
 /** Every object viewers could be given: what is under photos/. */
+/** Every key processing wrote: the untouched original kept under originals/, what the CDN serves under photos/. */
 async function published(): Promise<string[]> {
   const keys: string[] = [];
-  for await (const key of stores.objects.keys('photos/')) keys.push(key);
+  for (const prefix of ['originals/', 'photos/']) for await (const key of stores.objects.keys(prefix)) keys.push(key);
   return keys;
 }
 
@@ -147,6 +149,9 @@ describe('process-uploaded-photo', () => {
     ).resolves.toEqual({ ...EMPTY, created: 1 });
 
     const photo = await photoOf(PHOTO_ID);
+    // The fixture's padding is comment segments: stripping takes them out, the scan stays as it was.
+    const publishedBytes = Buffer.from((await stores.objects.read(publishedOf(PHOTO_ID))).bytes);
+    expect(publishedBytes.length).toBeLessThan(size);
     expect(photo).toStrictEqual({
       photoId: PHOTO_ID,
       eventId: EVENT_ID,
@@ -156,9 +161,11 @@ describe('process-uploaded-photo', () => {
       size,
       sha256: sha256Hex(bytes),
       url: `${CDN}/photos/event_${EVENT_ID}/${PHOTO_ID}.jpg`,
+      publishedSize: publishedBytes.length,
+      publishedSha256: sha256Hex(publishedBytes),
       uploaderId: 'cognito-sub-42',
       uploaderName: `name-${PHOTO_ID.slice(-4)}`,
-      objectKeys: [publishedOf(PHOTO_ID), `photos/event_${EVENT_ID}/${PHOTO_ID}_w320.webp`],
+      objectKeys: [originalOf(PHOTO_ID), publishedOf(PHOTO_ID), `photos/event_${EVENT_ID}/${PHOTO_ID}_w320.webp`],
       createdAt: expect.any(String),
       // The fixture is a 1x1 JPEG (padded): one rendition, never upscaled.
       width: 1,
@@ -170,12 +177,19 @@ describe('process-uploaded-photo', () => {
     expect(await stores.photos.getHashClaim(EVENT_ID, sha256Hex(bytes))).toMatchObject({ photoId: PHOTO_ID });
     // Published with our headers only (none of the upload's metadata).
     expect(await stores.objects.head(publishedOf(PHOTO_ID))).toMatchObject({
-      size,
+      size: publishedBytes.length,
       contentType: 'image/jpeg',
       cacheControl: 'private, max-age=1800, immutable',
       metadata: {},
     });
-    expect(Buffer.from((await stores.objects.read(publishedOf(PHOTO_ID))).bytes)).toStrictEqual(bytes);
+    // The untouched upload is kept, private: the version checked, byte for byte, no cache may keep it.
+    expect(await stores.objects.head(originalOf(PHOTO_ID))).toMatchObject({
+      size,
+      contentType: 'image/jpeg',
+      cacheControl: 'private, no-store',
+      metadata: {},
+    });
+    expect(Buffer.from((await stores.objects.read(originalOf(PHOTO_ID))).bytes)).toStrictEqual(bytes);
     // The upload stays in quarantine while its URL is valid (a second PUT must still find it: 412).
     expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(true);
     expect(await uploadOf(PHOTO_ID)).toMatchObject({ status: 'accepted' });
@@ -366,7 +380,7 @@ describe('process-uploaded-photo', () => {
       expect({ width: photo.width, height: photo.height, objectKeys: photo.objectKeys, renditions: photo.renditions }).toStrictEqual({
         width: 3000,
         height: 4000,
-        objectKeys: [publishedOf(PHOTO_ID), renditionKey(320), renditionKey(960), renditionKey(1920)],
+        objectKeys: [originalOf(PHOTO_ID), publishedOf(PHOTO_ID), renditionKey(320), renditionKey(960), renditionKey(1920)],
         renditions: [
           [320, 427],
           [960, 1280],
@@ -387,7 +401,7 @@ describe('process-uploaded-photo', () => {
       }
     });
 
-    it('keeps a HEIC as uploaded: the original published, no renditions, and why', async () => {
+    it('keeps a HEIC untouched for its uploader, and publishes nothing of it: its metadata is not removed here, and it has no renditions', async () => {
       await uploadBytes(Buffer.from(heicFixture(4032, 3024)), 'image/heic');
       await expect(invoke(keyOf(PHOTO_ID))).resolves.toEqual({ ...EMPTY, created: 1 });
       const photo = (await photoOf(PHOTO_ID))!;
@@ -396,10 +410,12 @@ describe('process-uploaded-photo', () => {
         height: 3024,
         renditions: [],
         previewUnavailable: expect.stringContaining('HEIC'),
-        objectKeys: [`photos/event_${EVENT_ID}/${PHOTO_ID}.heic`],
+        originalWithheld: 'Location and device details cannot be removed from image/heic files here, so others see the resized copies only',
+        objectKeys: [originalOf(PHOTO_ID, 'heic')],
       });
       expect(photo).not.toHaveProperty('placeholder');
-      expect(await published()).toStrictEqual([`photos/event_${EVENT_ID}/${PHOTO_ID}.heic`]);
+      expect(photo).not.toHaveProperty('url');
+      expect(await published()).toStrictEqual([originalOf(PHOTO_ID, 'heic')]);
     });
 
     it('is ready only once every object is written: a failed rendition write leaves no record, and the retry publishes the same objects once', async () => {
@@ -416,7 +432,7 @@ describe('process-uploaded-photo', () => {
       const photo = (await photoOf(PHOTO_ID))!;
       expect(photo.renditions!.map(({ width }) => width)).toStrictEqual([320, 960, 1200]);
       expect(await published()).toStrictEqual(photo.objectKeys.toSorted());
-      expect(failing).toHaveBeenCalledTimes(3 + 3); // each attempt writes the three renditions
+      expect(failing).toHaveBeenCalledTimes(4 + 4); // each attempt writes the published original and the three renditions
     });
   });
 

@@ -1,9 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { CdnSigner } from '@event-photos/aws';
-import { type Photo, publishedObjectKey, renditionObjectKey } from '@event-photos/core';
+import { type EventAccess, type Photo, photoView, publishedObjectKey, renditionObjectKey } from '@event-photos/core';
 import { photoRecord } from '@event-photos/testing/fixtures';
 import { expect } from 'vitest';
-import type { EventUrlSigner } from '#lib/cdn-urls';
+import { type EventUrlSigner, signedPhotoView } from '#lib/cdn-urls';
 
 /** The fixtures' CDN (packages/testing store-records.ts, the unit project's PHOTOS_CDN_BASE_URL). */
 const CDN = 'https://d111111abcdef8.cloudfront.net';
@@ -45,4 +45,9 @@ export function publishedPhoto(overrides: Partial<Photo> = {}): Photo {
     })),
     ...overrides,
   };
+}
+
+/** What a handler answers of a stored photo: the caller's view, signed by the test signer. */
+export function signedView(photo: Photo, callerId: string, access: EventAccess) {
+  return signedPhotoView(photoView(photo, callerId, access), testCdnSigner);
 }

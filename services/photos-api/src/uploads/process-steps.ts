@@ -1,6 +1,10 @@
+import { createHash } from 'node:crypto';
 import {
   decodeUploadMetadata,
   FEED_SETTLE_MS,
+  type ImageContentType,
+  ORIGINAL_CACHE_CONTROL,
+  originalObjectKey,
   PUBLISHED_CACHE_CONTROL,
   type Photo,
   publishedObjectKey,
@@ -14,7 +18,7 @@ import { imageTypeMismatch, SNIFF_BYTES } from '#lib/image-sniffing';
 import { discardDeleted, discardDuplicate, reject } from '#uploads/discard';
 import type { Outcome, ProcessingRun } from '#uploads/processing-run';
 
-// Processing's steps, in order: verify, render, claim, publish, record. Nothing is visible to
+// Processing's steps, in order: verify, render (and strip), claim, publish, record. Nothing is visible to
 // anyone (no list, feed, GET or published object) before claim commits, and a run that loses
 // the claim publishes nothing.
 
@@ -50,10 +54,38 @@ export function render({ lifecycle }: ProcessingRun, bytes: Uint8Array, upload: 
   return lifecycle.renderer.render(bytes, upload.contentType);
 }
 
+/** The published original: the upload without its identifying metadata, or why none is published. */
+export type PublishedOriginal = { bytes: Uint8Array; sha256: string } | { withheld: string };
+
+/**
+ * What others download carries no location or device identity: the upload's metadata removed
+ * losslessly (the image data byte for byte the same). A file whose metadata cannot be removed
+ * safely (HEIC, AVIF, GIF, or a container this cannot walk) gets no published original; its
+ * uploader and the organizer still have the untouched one (GET .../original).
+ */
+export function stripOriginal({ lifecycle, logger }: ProcessingRun, bytes: Uint8Array, upload: Accepting): PublishedOriginal {
+  const stripped = lifecycle.renderer.stripIdentifyingMetadata(bytes, upload.contentType);
+  if ('unsupported' in stripped) {
+    logger.info('No original published', { because: stripped.unsupported });
+    return { withheld: withheldReason(upload.contentType, stripped.unsupported) };
+  }
+  logger.info('Identifying metadata removed from the published original', { removed: stripped.removed });
+  return { bytes: stripped.bytes, sha256: createHash('sha256').update(stripped.bytes).digest('hex') };
+}
+
+function withheldReason(contentType: ImageContentType, unsupported: string): string {
+  return unsupported.startsWith('the metadata of')
+    ? `Location and device details cannot be removed from ${contentType} files here, so others see the resized copies only`
+    : 'Location and device details could not be removed from this file safely, so others see the resized copies only';
+}
+
 /** The objects to publish, and the record that names them. */
 export interface Publication {
   photo: Photo;
-  renditions: { key: string; bytes: Uint8Array; contentType: string }[];
+  /** The untouched upload, kept private under originals/ (copied from the version checked). */
+  originalKey: string;
+  /** What the CDN serves: the published original (when there is one) and the renditions. */
+  objects: { key: string; bytes: Uint8Array; contentType: string }[];
 }
 
 /** What claim records: the photo as it will be served, from the upload record (it holds the text in full). */
@@ -62,13 +94,16 @@ export function publication(
   upload: Accepting,
   sha256: string,
   rendered: Exclude<RenderOutcome, { kind: 'rejected' }>,
+  original: PublishedOriginal,
 ): Publication {
   const { cdnBaseUrl } = lifecycle.config;
-  const published = publishedObjectKey(eventId, photoId, upload.contentType);
+  const publishedKey = publishedObjectKey(eventId, photoId, upload.contentType);
   const renditions = (rendered.kind === 'rendered' ? rendered.renditions : []).map((rendition) => ({
     ...rendition,
     key: renditionObjectKey(eventId, photoId, rendition.width),
   }));
+  const published = 'bytes' in original ? [{ key: publishedKey, bytes: original.bytes, contentType: upload.contentType }] : [];
+  const originalKey = originalObjectKey(eventId, photoId, upload.contentType);
   const photo: Photo = {
     photoId,
     eventId,
@@ -77,16 +112,20 @@ export function publication(
     contentType: upload.contentType,
     size: upload.size,
     sha256,
-    url: `${cdnBaseUrl}/${published}`, // keys are built from safe ids only
+    // Keys are built from safe ids only.
+    ...('bytes' in original
+      ? { url: `${cdnBaseUrl}/${publishedKey}`, publishedSize: original.bytes.length, publishedSha256: original.sha256 }
+      : { originalWithheld: original.withheld }),
     uploaderId: upload.uploaderId,
     uploaderName: upload.uploaderName,
-    objectKeys: [published, ...renditions.map((rendition) => rendition.key)],
+    objectKeys: [originalKey, ...published.map((object) => object.key), ...renditions.map((rendition) => rendition.key)],
     createdAt: lifecycle.clock().toISOString(), // stamped again when it becomes ready
     ...(rendered.width !== undefined && rendered.height !== undefined && { width: rendered.width, height: rendered.height }),
     renditions: renditions.map(({ width, height, contentType, key }) => ({ width, height, contentType, url: `${cdnBaseUrl}/${key}` })),
     ...(rendered.kind === 'rendered' ? { placeholder: rendered.placeholder } : { previewUnavailable: rendered.reason }),
   };
-  return { photo, renditions: renditions.map(({ key, bytes, contentType }) => ({ key, bytes, contentType })) };
+  const objects = [...published, ...renditions.map(({ key, bytes, contentType }) => ({ key, bytes, contentType }))];
+  return { photo, originalKey, objects };
 }
 
 /**
@@ -128,12 +167,23 @@ export function settleUpload(run: ProcessingRun, upload: Upload | null, contentT
   }
 }
 
-/** Publishes the version checked and its renditions, with headers we set. Each write is the same object again on a redelivery. */
-export async function publish({ lifecycle, key }: ProcessingRun, object: StoredObject, { photo, renditions }: Publication): Promise<void> {
-  const headers = (contentType: string) => ({ contentType, cacheControl: PUBLISHED_CACHE_CONTROL });
+/**
+ * Keeps the version checked, untouched, under originals/ and publishes what the CDN serves, with
+ * headers we set. Each write is the same object again on a redelivery.
+ */
+export async function publish(
+  { lifecycle, key }: ProcessingRun,
+  object: StoredObject,
+  { photo, originalKey, objects }: Publication,
+): Promise<void> {
   await Promise.all([
-    lifecycle.objects.publish(key, photo.objectKeys[0]!, object.etag, headers(photo.contentType)),
-    ...renditions.map((rendition) => lifecycle.objects.write(rendition.key, rendition.bytes, headers(rendition.contentType))),
+    lifecycle.objects.publish(key, originalKey, object.etag, { contentType: photo.contentType, cacheControl: ORIGINAL_CACHE_CONTROL }),
+    ...objects.map((published) =>
+      lifecycle.objects.write(published.key, published.bytes, {
+        contentType: published.contentType,
+        cacheControl: PUBLISHED_CACHE_CONTROL,
+      }),
+    ),
   ]);
 }
 

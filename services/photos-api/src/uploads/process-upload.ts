@@ -1,14 +1,14 @@
 import { effectiveQuotas, parseUploadObjectKey, UPLOADS_PREFIX } from '@event-photos/core';
 import { reject } from '#uploads/discard';
 import type { Lifecycle } from '#uploads/lifecycle';
-import { claim, publication, publish, record, render, settleUpload, verify } from '#uploads/process-steps';
+import { claim, publication, publish, record, render, settleUpload, stripOriginal, verify } from '#uploads/process-steps';
 import type { Outcome, ProcessingRun } from '#uploads/processing-run';
 
 /**
  * Turns one uploaded object into a ready photo, or ends it with a reason (see Outcome).
  * Idempotent: S3 delivers events at least once, reconcile may run the same object again, and a
- * run may stop anywhere; the next one finishes what it left. Steps: verify, render, claim (one
- * transaction), publish, record.
+ * run may stop anywhere; the next one finishes what it left. Steps: verify, render and strip,
+ * claim (one transaction), publish, record.
  */
 export async function processUpload(lifecycle: Lifecycle, key: string): Promise<Outcome> {
   // Only ever act on the uploads area, whatever trigger or job calls this.
@@ -53,7 +53,7 @@ export async function processUpload(lifecycle: Lifecycle, key: string): Promise<
   if ('refused' in verified) return reject(run, verified.refused);
   const rendered = await render(run, verified.bytes, upload);
   if (rendered.kind === 'rejected') return reject(run, rendered.reason);
-  const toPublish = publication(run, upload, verified.sha256, rendered);
+  const toPublish = publication(run, upload, verified.sha256, rendered, stripOriginal(run, verified.bytes, upload));
   const claimed = await claim(run, toPublish.photo, effectiveQuotas(photoEvent ?? {}));
   if (claimed !== 'accepted' && claimed !== 'acceptedBefore') return claimed;
   await publish(run, object, toPublish);
@@ -64,7 +64,7 @@ export async function processUpload(lifecycle: Lifecycle, key: string): Promise<
   run.logger.info('Photo ready', {
     checksum: object.verifiedSha256 ? 'verified by S3, and by us' : 'computed',
     size: object.size,
-    renditions: toPublish.renditions.length,
+    published: toPublish.objects.length,
   });
   return outcome;
 }
