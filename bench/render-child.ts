@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeSync } from 'node:fs';
 import sharp, { type AvifOptions, type Sharp, type WebpOptions } from 'sharp';
 import { RENDITION_WIDTHS, renditionWidths } from '@event-photos/core';
-import { SharpPhotoRenderer, decodeOnce, renditionWebp } from '@event-photos/images';
+import { SharpPhotoRenderer, decodeOnce, renditionWebp, stripIdentifyingMetadata } from '@event-photos/images';
 
 const started = performance.now();
 
@@ -184,7 +184,7 @@ async function codecs(bytes: Buffer, runs: number): Promise<{ codecs: CodecReadi
  * The product's steps one at a time, in the renderer's order, each timed: the decode as decodeOnce
  * does it, each rendition resized from those pixels to raw pixels and then encoded with the
  * product's settings (the renderer streams the two in one pipeline), the placeholder. SHA-256 as
- * processing hashes the bytes it reads; the read itself is the handler's (the processing runs).
+ * processing hashes the bytes it reads, and the stripped original it publishes; the read itself is the handler's (the processing runs).
  */
 async function stages(bytes: Buffer): Promise<{ stages: StageReading[]; outputs: NonNullable<RenderReport['outputs']> }> {
   const readings: StageReading[] = [];
@@ -197,6 +197,11 @@ async function stages(bytes: Buffer): Promise<{ stages: StageReading[]; outputs:
     return value;
   };
   await step('SHA-256', () => createHash('sha256').update(bytes).digest());
+  // The published original: the metadata taken out, losslessly (no decode), and hashed for the record.
+  await step('strip metadata + SHA-256', () => {
+    const stripped = stripIdentifyingMetadata(bytes, 'image/jpeg');
+    return 'bytes' in stripped ? createHash('sha256').update(stripped.bytes).digest() : null;
+  });
   const header = await step('header', () => sharp(bytes).metadata());
   const widths = renditionWidths(header.autoOrient.width);
   const source = await step('decode', () => decodeOnce(sharp(bytes, { failOn: 'error', sequentialRead: true, pages: 1 }), widths.at(-1)!));
