@@ -1,4 +1,5 @@
-import { foldForSearch, type Photo, type PhotoEvent, type Upload } from '@event-photos/core';
+import { FEED_CHANGES_KEPT_SECONDS, foldForSearch, type Photo, type PhotoEvent, type Upload } from '@event-photos/core';
+import { changeSk, eventPk } from '#lib/table-keys';
 
 // Photo items carry, besides the photo, what listing needs. Two local secondary indexes of the
 // event's partition order them; LSIs, not GSIs, because only they can be read strongly consistent,
@@ -52,4 +53,26 @@ export function uploadOfItem(item: Record<string, unknown>): Upload {
 export function eventOfItem(item: Record<string, unknown>): PhotoEvent {
   const { pk: _pk, sk: _sk, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...event } = item;
   return event as unknown as PhotoEvent;
+}
+
+/** What a change record says happened to a photo: its text was edited (the feed reads it again), or it was deleted. */
+export type PhotoChange = 'edited' | 'removed';
+
+/**
+ * The record of an edit or a delete that the feed reads (photo-listing.ts), written in the
+ * transaction that makes the change: in the event's partition, ordered by when it was made, kept
+ * FEED_CHANGES_KEPT_SECONDS (TTL). A delete names the uploader, so a feed of one uploader's photos
+ * keeps to theirs; an edit need not (the feed reads the photo, which names them).
+ */
+export function changeItem(eventId: string, photoId: string, change: PhotoChange, now: Date, uploaderId?: string) {
+  const changedAt = now.toISOString();
+  return {
+    pk: eventPk(eventId),
+    sk: changeSk(changedAt, photoId),
+    photoId,
+    change,
+    changedAt,
+    ...(uploaderId === undefined ? {} : { uploaderId }),
+    ttl: Math.floor(now.getTime() / 1000) + FEED_CHANGES_KEPT_SECONDS,
+  };
 }

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { FEED_SETTLE_MS, ValidationError, type Photo } from '@event-photos/core';
 import { photoRecord } from '@event-photos/testing/fixtures';
 import { PhotoListing, SEARCH_BUDGET } from '#lib/photo-listing';
@@ -108,13 +108,28 @@ describe('a search that reaches its read budget', () => {
 });
 
 describe('feed', () => {
-  it('reads oldest first above the watermark, skipping what it delivered', async () => {
+  const CHANGES = { KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high' };
+  const change = (photoId: string, kind: 'edited' | 'removed', changedAt: string, uploaderId?: string) => ({
+    pk: PK,
+    sk: `CHANGE#${changedAt}#${photoId}`,
+    photoId,
+    change: kind,
+    changedAt,
+    ...(uploaderId ? { uploaderId } : {}),
+  });
+  const firstCursor = async () => {
     ddb.on(QueryCommand).resolves({ Items: [item(RECENT)], ScannedCount: 1 });
     const first = await listing.listPhotos(EVENT, { limit: 10 });
     ddb.reset();
-    ddb.on(QueryCommand).resolves({ Items: [item(RECENT)], ScannedCount: 1 });
-    const feed = await listing.listPhotos(EVENT, { limit: 10, since: first.feedCursor! });
-    expect(feed).toEqual({ items: [], nextCursor: null, feedCursor: first.feedCursor });
+    return first.feedCursor!;
+  };
+
+  it('reads oldest first above the watermark, skipping what it delivered', async () => {
+    const since = await firstCursor();
+    ddb.on(QueryCommand, { IndexName: READY_INDEX }).resolves({ Items: [item(RECENT)], ScannedCount: 1 });
+    ddb.on(QueryCommand, CHANGES).resolves({ Items: [] });
+    const feed = await listing.listPhotos(EVENT, { limit: 10, since });
+    expect(feed).toEqual({ items: [], nextCursor: null, feedCursor: since, changed: [], removed: [] });
     expect(queries()[0]).toEqual(
       expect.objectContaining({
         ScanIndexForward: true,
@@ -122,6 +137,70 @@ describe('feed', () => {
         ExpressionAttributeValues: { ':pk': PK, ':low': SETTLED, ':high': '~' },
       }),
     );
+  });
+
+  it("reads the edits and deletes from the watermark's millisecond on, and the edited photos as they are now", async () => {
+    const since = await firstCursor();
+    const EDITED = photo('01890a5d-0000-7000-8000-00000000000e', '2026-05-01T08:00:00.000Z');
+    const GONE = '01890a5d-0000-7000-8000-00000000000d';
+    ddb.on(QueryCommand, { IndexName: READY_INDEX }).resolves({ Items: [], ScannedCount: 0 });
+    ddb.on(QueryCommand, CHANGES).resolves({
+      Items: [
+        change(EDITED.photoId, 'edited', '2026-05-01T10:00:08.500Z'),
+        change(GONE, 'edited', '2026-05-01T10:00:08.600Z'),
+        change(GONE, 'removed', '2026-05-01T10:00:08.700Z', 'user-1'),
+        change(EDITED.photoId, 'edited', '2026-05-01T10:00:09.000Z'),
+      ],
+    });
+    ddb.on(GetCommand).resolves({ Item: { ...item(EDITED), title: 'Now' } });
+    const feed = await listing.listPhotos(EVENT, { limit: 10, since });
+    expect(feed.changed).toEqual([{ ...EDITED, title: 'Now' }]);
+    expect(feed.removed).toEqual([GONE]);
+    expect(ddb.commandCalls(QueryCommand, CHANGES)[0]!.args[0].input).toEqual({
+      TableName: 'photos-test',
+      ...CHANGES,
+      ExpressionAttributeValues: { ':pk': PK, ':low': `CHANGE#${SETTLED.slice(0, -2)}`, ':high': 'CHANGE#~' },
+      ConsistentRead: true,
+      Limit: 500,
+    });
+    // Each edited photo read once, consistent; the deleted one not at all.
+    expect(ddb.commandCalls(GetCommand).map((call) => call.args[0].input)).toEqual([
+      { TableName: 'photos-test', Key: { pk: PK, sk: `PHOTO#${EDITED.photoId}` }, ConsistentRead: true },
+    ]);
+  });
+
+  it("keeps to one uploader's edits and deletes for uploaderId", async () => {
+    const since = await firstCursor();
+    const THEIRS = photoRecord({ photoId: '01890a5d-0000-7000-8000-00000000000f', eventId: EVENT, uploaderId: 'user-2' });
+    ddb.on(QueryCommand).resolves({ Items: [], ScannedCount: 0 });
+    ddb.on(QueryCommand, CHANGES).resolves({
+      Items: [
+        change(THEIRS.photoId, 'edited', '2026-05-01T10:00:09.000Z'),
+        change('01890a5d-0000-7000-8000-00000000000a', 'removed', '2026-05-01T10:00:09.000Z', 'user-2'),
+        change('01890a5d-0000-7000-8000-00000000000b', 'removed', '2026-05-01T10:00:09.000Z', 'user-1'),
+      ],
+    });
+    ddb.on(GetCommand).resolves({ Item: item(THEIRS) });
+    const feed = await listing.listPhotos(EVENT, { limit: 10, since, uploaderId: 'user-1' });
+    expect(feed.changed).toEqual([]);
+    expect(feed.removed).toEqual(['01890a5d-0000-7000-8000-00000000000b']);
+  });
+
+  it('goes on next time from the millisecond before the last change it read, when there were more', async () => {
+    const since = await firstCursor();
+    ddb.on(QueryCommand, { IndexName: READY_INDEX }).resolves({ Items: [], ScannedCount: 0 });
+    ddb.on(QueryCommand, CHANGES).resolves({
+      Items: [change('01890a5d-0000-7000-8000-00000000000a', 'removed', '2026-05-01T10:00:08.100Z', 'user-1')],
+      LastEvaluatedKey: { pk: PK, sk: 'CHANGE#x' },
+    });
+    // Five seconds later: without more changes, the watermark would move to NOW + 3 s.
+    const later = new PhotoListing(
+      DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1' })),
+      'photos-test',
+      () => NOW + 5000,
+    );
+    const feed = await later.listPhotos(EVENT, { limit: 10, since });
+    expect(decodeFeedCursor(feed.feedCursor!).watermark).toBe(endOfMillisecond(Date.parse('2026-05-01T10:00:08.099Z')));
   });
 });
 

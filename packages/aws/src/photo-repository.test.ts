@@ -502,33 +502,63 @@ describe('getPhoto', () => {
 });
 
 describe('updatePhotoText', () => {
-  it('sets only the given fields on a ready photo and returns it without table keys', async () => {
-    ddb.on(UpdateCommand).resolves({
-      Attributes: { pk: PK, sk: `PHOTO#${PHOTO_ID}`, ...photo, title: 'Ñew', titleFold: 'ñew', readyKey: 'k' },
-    });
-    await expect(repository.updatePhotoText(EVENT, PHOTO_ID, { title: 'Ñew' })).resolves.toEqual({ ...photo, title: 'Ñew' });
-    expect(ddb.commandCalls(UpdateCommand)[0]!.args[0].input).toEqual({
+  const edited = (at: Date) => ({
+    Put: {
+      TableName: TABLE,
+      Item: {
+        pk: PK,
+        sk: `CHANGE#${at.toISOString()}#${PHOTO_ID}`,
+        photoId: PHOTO_ID,
+        change: 'edited',
+        changedAt: at.toISOString(),
+        ttl: at.getTime() / 1000 + 7 * 24 * 3600,
+      },
+    },
+  });
+
+  it('sets only the given fields on a ready photo and records the edit for the feed, in one transaction; returns the photo read back', async () => {
+    ddb.on(TransactWriteCommand).resolves({});
+    ddb.on(GetCommand).resolves({ Item: { pk: PK, sk: `PHOTO#${PHOTO_ID}`, ...photo, title: 'Ñew', titleFold: 'ñew', readyKey: 'k' } });
+    await expect(repository.updatePhotoText(EVENT, PHOTO_ID, { title: 'Ñew' }, NOW)).resolves.toEqual({ ...photo, title: 'Ñew' });
+    expect(transactions()).toEqual([
+      [
+        {
+          Update: {
+            TableName: TABLE,
+            Key: { pk: PK, sk: `PHOTO#${PHOTO_ID}` },
+            // The searched form changes with the text.
+            UpdateExpression: 'SET #title = :title, #titleFold = :titleFold',
+            ConditionExpression: 'attribute_exists(readyKey)',
+            ExpressionAttributeNames: { '#title': 'title', '#titleFold': 'titleFold' },
+            ExpressionAttributeValues: { ':title': 'Ñew', ':titleFold': 'ñew' },
+          },
+        },
+        edited(NOW),
+      ],
+    ]);
+    expect(ddb.commandCalls(GetCommand)[0]!.args[0].input).toEqual({
       TableName: TABLE,
       Key: { pk: PK, sk: `PHOTO#${PHOTO_ID}` },
-      // The searched form changes with the text.
-      UpdateExpression: 'SET #title = :title, #titleFold = :titleFold',
-      ConditionExpression: 'attribute_exists(readyKey)',
-      ExpressionAttributeNames: { '#title': 'title', '#titleFold': 'titleFold' },
-      ExpressionAttributeValues: { ':title': 'Ñew', ':titleFold': 'ñew' },
-      ReturnValues: 'ALL_NEW',
+      ConsistentRead: true,
     });
   });
 
   it('sets both fields when both are given', async () => {
-    ddb.on(UpdateCommand).resolves({ Attributes: { ...photo } });
+    ddb.on(TransactWriteCommand).resolves({});
+    ddb.on(GetCommand).resolves({ Item: { ...photo, readyKey: 'k' } });
     await repository.updatePhotoText(EVENT, PHOTO_ID, { title: 'T', description: 'D' });
-    expect(ddb.commandCalls(UpdateCommand)[0]!.args[0].input.UpdateExpression).toBe(
+    expect(transactions()[0]![0]!.Update!.UpdateExpression).toBe(
       'SET #title = :title, #titleFold = :titleFold, #description = :description, #descriptionFold = :descriptionFold',
     );
   });
 
-  it('returns null when there is no ready photo (never creates one)', async () => {
-    ddb.on(UpdateCommand).rejects(conditionFailed());
+  it('returns null when there is no ready photo (never creates one, records nothing), or when it was deleted right after', async () => {
+    ddb.on(TransactWriteCommand).rejects(cancelled(CCF, 'None'));
+    await expect(repository.updatePhotoText(EVENT, PHOTO_ID, { title: 'New' })).resolves.toBeNull();
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+    ddb.reset();
+    ddb.on(TransactWriteCommand).resolves({});
+    ddb.on(GetCommand).resolves({});
     await expect(repository.updatePhotoText(EVENT, PHOTO_ID, { title: 'New' })).resolves.toBeNull();
   });
 });
@@ -577,13 +607,28 @@ describe('deletePhoto', () => {
       ExpressionAttributeValues: { ':minusOne': -1, ':minusBytes': -1234 },
     },
   }));
+  // What the feed reads: the photo, of its uploader, was deleted at that time.
+  const recorded = {
+    Put: {
+      TableName: TABLE,
+      Item: {
+        pk: PK,
+        sk: `CHANGE#${later.toISOString()}#${PHOTO_ID}`,
+        photoId: PHOTO_ID,
+        change: 'removed',
+        changedAt: later.toISOString(),
+        uploaderId: 'user-1',
+        ttl: later.getTime() / 1000 + 7 * 24 * 3600,
+      },
+    },
+  };
   const markerIfNotAccepted = {
     ...marker,
     ConditionExpression: 'attribute_not_exists(#status) OR #status <> :accepted',
     ExpressionAttributeValues: { ...marker.ExpressionAttributeValues, ':accepted': 'accepted' },
   };
 
-  it('reads the photo, then deletes it, its claim and its totals and marks its upload deleted in one transaction', async () => {
+  it('reads the photo, then deletes it, its claim and its totals, marks its upload deleted and records the delete, in one transaction', async () => {
     ddb.on(GetCommand).resolves({ Item: stored });
     ddb.on(TransactWriteCommand).resolves({});
     await expect(repository.deletePhoto(EVENT, PHOTO_ID, 'organizer-sub', later)).resolves.toStrictEqual(photo);
@@ -592,7 +637,7 @@ describe('deletePhoto', () => {
       Key: { pk: PK, sk: `PHOTO#${PHOTO_ID}` },
       ConsistentRead: true,
     });
-    expect(transactions()).toEqual([[photoDelete, claimDelete, ...givenBack, { Update: marker }]]);
+    expect(transactions()).toEqual([[photoDelete, claimDelete, ...givenBack, { Update: marker }, recorded]]);
     expect(ddb.calls()).toHaveLength(2);
   });
 
@@ -604,8 +649,8 @@ describe('deletePhoto', () => {
       .resolvesOnce({});
     await expect(repository.deletePhoto(EVENT, PHOTO_ID, 'organizer-sub', later)).resolves.toStrictEqual(photo);
     expect(transactions()).toEqual([
-      [photoDelete, claimDelete, ...givenBack, { Update: marker }],
-      [photoDelete, ...givenBack, { Update: marker }],
+      [photoDelete, claimDelete, ...givenBack, { Update: marker }, recorded],
+      [photoDelete, ...givenBack, { Update: marker }, recorded],
     ]);
   });
 

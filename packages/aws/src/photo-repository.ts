@@ -6,6 +6,7 @@ import { EVENT_SK, eventPk, hashSk, photoSk, quotaSk, quotaTotalSk, uploadSk } f
 import {
   READY_INDEX,
   UPLOADER_INDEX,
+  changeItem,
   eventOfItem,
   isReady,
   photoOfItem,
@@ -40,6 +41,7 @@ import {
 //   pk EVENT#{eventId}  sk QUOTA#{scope}#TOTAL        photos and bytes held; scope EVENT or USER#{sub}
 //   pk EVENT#{eventId}  sk MEMBER#{memberId}          who may see the event: its organizer, each member
 //   pk EVENT#{eventId}  sk INVITE#{inviteId}          an invite: its code's SHA-256, rights, expiry
+//   pk EVENT#{eventId}  sk CHANGE#{at}#{photoId}      an edit or a delete, for the feed (TTL; photo-items.ts)
 // and one partition per user: pk USER#{sub} sk JOINS#{window}, the user's join attempts (TTL).
 // Each decision of an upload's life is one transaction over these items: reserveUpload (the hour's
 // counters and the upload), acceptPhoto (the photo, its claim, the totals and the upload's status),
@@ -376,34 +378,46 @@ export class PhotoRepository implements PhotoStore {
 
   // ---------------------------------------------------------------- editing and deleting photos
 
-  /** Changes a ready photo's title and/or description (and their searched forms); null when there is no such photo. */
-  async updatePhotoText(eventId: string, photoId: string, changes: EditPhotoRequest): Promise<Photo | null> {
+  /**
+   * One TransactWriteItems: the title and/or description (and their searched forms) of a ready
+   * photo (on condition it is ready), and the edit's record for the feed; then the photo read back
+   * (consistent; a transaction returns no item). Null when there is no ready photo (none is
+   * created, nothing recorded).
+   */
+  async updatePhotoText(eventId: string, photoId: string, changes: EditPhotoRequest, now = new Date()): Promise<Photo | null> {
     const fields = Object.entries(changes)
       .filter((entry): entry is [string, string] => entry[1] !== undefined)
       .flatMap(([name, value]): [string, string][] => [
         [name, value],
         [`${name}Fold`, foldForSearch(value)],
       ]);
-    const result = await unlessConditionFails(
-      this.db.send(
-        new UpdateCommand({
+    const key = { pk: eventPk(eventId), sk: photoSk(photoId) };
+    const reasons = await transactWrite(this.db, [
+      {
+        Update: {
           TableName: this.tableName,
-          Key: { pk: eventPk(eventId), sk: photoSk(photoId) },
+          Key: key,
           UpdateExpression: `SET ${fields.map(([name]) => `#${name} = :${name}`).join(', ')}`,
           ConditionExpression: 'attribute_exists(readyKey)',
           ExpressionAttributeNames: Object.fromEntries(fields.map(([name]) => [`#${name}`, name])),
           ExpressionAttributeValues: Object.fromEntries(fields.map(([name, value]) => [`:${name}`, value])),
-          ReturnValues: 'ALL_NEW',
-        }),
-      ),
-    );
-    return result ? photoOfItem(result.Attributes!) : null;
+        },
+      },
+      { Put: { TableName: this.tableName, Item: changeItem(eventId, photoId, 'edited', now) } },
+    ]);
+    if (reasons) {
+      if (failed(reasons, 0)) return null;
+      throw unexplained('updatePhotoText', reasons);
+    }
+    const item = await this.gets.get(key);
+    // Deleted right after the edit: as if the edit had come second.
+    return item && isReady(item) ? photoOfItem(item) : null;
   }
 
   /**
    * Reads the photo (consistent). When there is one, one TransactWriteItems: the photo (Delete, if
    * it exists), its hash claim (Delete, if it still names the photo; a claim of another photo is
-   * left alone), both totals given back, and the upload marked deleted. When there is none, one
+   * left alone), both totals given back, the upload marked deleted and the delete recorded for the feed. When there is none, one
    * UpdateItem marks the upload deleted, on condition it was not accepted meanwhile. Either
    * condition failing means a concurrent write changed the photo: read again.
    */
@@ -451,10 +465,14 @@ export class PhotoRepository implements PhotoStore {
             },
           ]
         : [];
-      let reasons = await transactWrite(this.db, [photoDelete, ...claimDelete, ...givenBack, { Update: marker }]);
+      // What galleries learn from the feed: the photo is gone (photo-items.ts changeItem).
+      const recorded: TransactAction = {
+        Put: { TableName: this.tableName, Item: changeItem(eventId, photoId, 'removed', now, photo.uploaderId) },
+      };
+      let reasons = await transactWrite(this.db, [photoDelete, ...claimDelete, ...givenBack, { Update: marker }, recorded]);
       if (reasons && !failed(reasons, 0) && claimDelete.length > 0 && failed(reasons, 1))
         // The claim names another photo: not ours to remove.
-        reasons = await transactWrite(this.db, [photoDelete, ...givenBack, { Update: marker }]);
+        reasons = await transactWrite(this.db, [photoDelete, ...givenBack, { Update: marker }, recorded]);
       if (!reasons) return photo;
       if (!failed(reasons, 0)) throw unexplained('deletePhoto', reasons);
       // Deleted meanwhile by another request: read again.

@@ -4,6 +4,9 @@ export const EVENT_SK = 'EVENT';
 export const photoSk = (photoId: string) => `PHOTO#${photoId}`;
 export const uploadSk = (photoId: string) => `UPLOAD#${photoId}`;
 export const hashSk = (sha256: string) => `HASH#${sha256}`;
+/** An edit or a delete of a photo, kept for the feed (photo-items.ts changeItem): ordered by when it was made. */
+export const changeSk = (changedAt: string, photoId: string) => `CHANGE#${changedAt}#${photoId}`;
+export const CHANGE_SK_PREFIX = 'CHANGE#';
 /** A quota counter of one clock hour: `USER#{sub}` or `EVENT`, then the hour's start. */
 export const quotaSk = (scope: string, windowStart: string) => `QUOTA#${scope}#${windowStart}`;
 /** A total (what the event, or one uploader, holds): no window, no TTL. */

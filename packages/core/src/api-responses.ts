@@ -41,12 +41,6 @@ export const photoViewSchema = z.strictObject({
   previewUnavailable: z.exactOptional(z.string()),
 });
 
-export const photoPageSchema = z.strictObject({
-  items: z.array(photoViewSchema),
-  nextCursor: z.nullable(z.string()),
-  feedCursor: z.nullable(z.string()),
-});
-
 /** GET/PATCH of one photo: processed, or (GET only) its upload: pending, rejected, or a duplicate of another photo. */
 export const readyPhotoSchema = z.extend(photoViewSchema, { status: z.literal('ready') });
 export const uploadViewSchema = z.strictObject({
@@ -90,7 +84,18 @@ export const eventViewSchema = z.strictObject({
     eventBytesTotal: z.int(),
   }),
 });
-export const eventDetailsSchema = z.extend(eventViewSchema, { photoCount: z.int().check(z.minimum(0)) });
+export const photoPageSchema = z.strictObject({
+  items: z.array(photoViewSchema),
+  nextCursor: z.nullable(z.string()),
+  feedCursor: z.nullable(z.string()),
+  // Feed answers (since=) only: edits and deletes since the cursor, and the event as it is now.
+  changed: z.exactOptional(z.array(photoViewSchema)),
+  removed: z.exactOptional(z.array(photoIdSchema)),
+  event: z.exactOptional(eventViewSchema),
+});
+
+const rights = { upload: z.boolean(), viewOthers: z.boolean(), downloadOriginals: z.boolean() };
+export const eventDetailsSchema = z.extend(eventViewSchema, { photoCount: z.int().check(z.minimum(0)), rights: z.strictObject(rights) });
 export const eventPageSchema = z.strictObject({ items: z.array(eventViewSchema), nextCursor: z.nullable(z.string()) });
 
 /** GET .../photos/{photoId}/original: a presigned GET of the untouched upload, for its uploader and the organizer. */
@@ -100,7 +105,6 @@ export const batchDeleteResponseSchema = z.strictObject({
   results: z.array(z.strictObject({ photoId: photoIdSchema, status: z.enum(['deleted', 'notFound', 'forbidden']) })),
 });
 
-const rights = { upload: z.boolean(), viewOthers: z.boolean(), downloadOriginals: z.boolean() };
 const expiresAt = z.nullable(timestamp);
 
 /** POST .../invites: the only answer with the code, and the web app's link carrying it. */

@@ -59,6 +59,8 @@ export interface EventView {
 export interface EventDetails extends EventView {
   /** Processed photos only (not pending or rejected uploads). */
   photoCount: number;
+  /** What the caller may do in the event: its organizer everything, a member what their invites gave. */
+  rights: { upload: boolean; viewOthers: boolean; downloadOriginals: boolean };
 }
 
 export interface EventPage {

@@ -34,6 +34,14 @@ export interface PhotoListRequest extends PageRequest {
 export interface PhotoList extends Page<Photo> {
   /** Set on a first page and on every feed answer; null on later pages. Always with `nextCursor` null in a feed answer. */
   feedCursor: string | null;
+  /**
+   * In a feed answer only: the photos edited since the cursor, as they are now (of `uploaderId`
+   * when given; `q` does not apply). A photo may come again in a later answer: applying it twice
+   * changes nothing.
+   */
+  changed?: Photo[];
+  /** In a feed answer only: the ids of the photos deleted since the cursor (of `uploaderId` when given); may repeat too. */
+  removed?: string[];
 }
 
 /** The photo list: apart from PhotoStore so that only the route that lists bundles its queries. */
@@ -41,8 +49,9 @@ export interface PhotoLister {
   /**
    * The event's photos, newest ready (`createdAt`, then photoId) first, page by page; or with
    * `since` (a `feedCursor` of an earlier answer) the photos that became ready after that answer,
-   * oldest first. A first page, its later pages and the feed from its `feedCursor` give each photo
-   * once. `q` (folded by foldForSearch) keeps photos whose folded title or description contains
+   * oldest first, with the edits and deletes made since (`changed`, `removed`; kept
+   * FEED_CHANGES_KEPT_SECONDS). A first page, its later pages and the feed from its `feedCursor`
+   * give each photo once. `q` (folded by foldForSearch) keeps photos whose folded title or description contains
    * it; `uploaderId` keeps one uploader's. A filtered page may hold fewer than `limit` photos and
    * still have a `nextCursor` (a search reads a bounded number per request).
    */
@@ -130,13 +139,17 @@ export interface PhotoStore {
   markPhotoReady(eventId: string, photoId: string, readyAt: string): Promise<boolean>;
   /** A ready photo; null while it is only accepted (its objects are being published), or gone. */
   getPhoto(eventId: string, photoId: string): Promise<Photo | null>;
-  /** Changes the given text fields of a ready photo; null when there is none (none is created). */
-  updatePhotoText(eventId: string, photoId: string, changes: EditPhotoRequest): Promise<Photo | null>;
   /**
-   * Deletes the photo in one transaction: its record (ready or only accepted), its hash claim and
-   * its place in the totals; and marks its upload deleted (a marker naming `uploaderId` when the
-   * upload record is gone), so processing that runs later discards it. The record removed, or null
-   * when there was none. Idempotent: a repeat removes nothing and returns null.
+   * Changes the given text fields of a ready photo, and records the edit (at `now`) for the feed, in
+   * one transaction. The photo as it is then; null when there is none (none is created).
+   */
+  updatePhotoText(eventId: string, photoId: string, changes: EditPhotoRequest, now?: Date): Promise<Photo | null>;
+  /**
+   * Deletes the photo in one transaction: its record (ready or only accepted), its hash claim, its
+   * place in the totals, with a record of the delete for the feed; and marks its upload deleted (a
+   * marker naming `uploaderId` when the upload record is gone), so processing that runs later
+   * discards it. The record removed, or null when there was none. Idempotent: a repeat removes
+   * nothing and returns null.
    */
   deletePhoto(eventId: string, photoId: string, uploaderId: string, now?: Date): Promise<Photo | null>;
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import type { EventView } from '#lib/events';
 import type { Rendition } from '#lib/renditions';
 import { type EventAccess, mayDownloadPublished } from '#lib/members';
 import { foldForSearch } from '#lib/search-text';
@@ -153,6 +154,12 @@ export interface PhotoPage {
    * this answer, each photo exactly once. Null on later pages (the first page's one covers them).
    */
   feedCursor: string | null;
+  /** In a feed answer: the photos edited since, as they are now (a photo may come again: apply it as given). */
+  changed?: PhotoView[];
+  /** In a feed answer: the ids of the photos deleted since (an id may come again). */
+  removed?: string[];
+  /** In a feed answer: the event as it is now, so an open gallery learns of a rename or a close with the same request. */
+  event?: EventView;
 }
 
 /**

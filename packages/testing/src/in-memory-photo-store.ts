@@ -48,6 +48,8 @@ export class InMemoryPhotoStore implements PhotoStore, PhotoLister {
   readonly #claims = new Map<string, HashClaim>();
   /** By `eventId/scope/window start`, or `eventId/scope/TOTAL`. */
   readonly #quotaCounters = new Map<string, { uploads: number; bytes: number }>();
+  /** Every edit and delete, in the order made: the feed tells of those after its cursor's count. */
+  readonly #changes: Array<{ eventId: string; photoId: string; change: 'edited' | 'removed'; uploaderId: string }> = [];
 
   // ------------------------------------------------------------------ events
 
@@ -203,16 +205,37 @@ export class InMemoryPhotoStore implements PhotoStore, PhotoLister {
     );
     if (since !== undefined) {
       // Nothing lands late here: the feed is simply what the cursor has not seen, oldest first.
-      const seen = decodeFeedCursor(since);
+      const cursor = decodeFeedCursor(since);
       const fresh = matching
-        .filter((photo) => !seen.has(readyKey(photo)))
+        .filter((photo) => !cursor.seen.has(readyKey(photo)))
         .sort((a, b) => compare(readyKey(a), readyKey(b)))
         .slice(0, limit);
-      return { items: fresh.map(copy), nextCursor: null, feedCursor: encodeFeedCursor([...seen, ...fresh.map(readyKey)]) };
+      return {
+        items: fresh.map(copy),
+        nextCursor: null,
+        feedCursor: encodeFeedCursor([...cursor.seen, ...fresh.map(readyKey)], this.#changes.length),
+        ...this.#changesSince(eventId, cursor.changes, uploaderId, fresh),
+      };
     }
     const page = pageOf('photos', matching, readyKey, { limit, cursor });
     // What the event holds now is the first page's and its later pages': the feed brings the rest.
-    return { ...page, feedCursor: cursor === undefined ? encodeFeedCursor(ofEvent.map(readyKey)) : null };
+    return { ...page, feedCursor: cursor === undefined ? encodeFeedCursor(ofEvent.map(readyKey), this.#changes.length) : null };
+  }
+
+  /** The feed's edits (photos as they are now) and deletes after the first `count` changes, as the adapter answers them. */
+  #changesSince(eventId: string, count: number, uploaderId: string | undefined, fresh: Photo[]): { changed: Photo[]; removed: string[] } {
+    const changes = this.#changes
+      .slice(count)
+      .filter((change) => change.eventId === eventId && (uploaderId === undefined || change.uploaderId === uploaderId));
+    const removed = new Set(changes.filter(({ change }) => change === 'removed').map(({ photoId }) => photoId));
+    const listed = new Set(fresh.map(({ photoId }) => photoId));
+    const edited = new Set(changes.filter(({ change }) => change === 'edited').map(({ photoId }) => photoId));
+    const changed = [...edited]
+      .filter((photoId) => !removed.has(photoId) && !listed.has(photoId))
+      .map((photoId) => this.#photos.get(idOf(eventId, photoId)))
+      .filter((stored) => stored?.ready)
+      .map((stored) => copy(stored!.photo));
+    return { changed, removed: [...removed] };
   }
 
   async updatePhotoText(eventId: string, photoId: string, changes: EditPhotoRequest): Promise<Photo | null> {
@@ -221,6 +244,7 @@ export class InMemoryPhotoStore implements PhotoStore, PhotoLister {
     if (!stored?.ready) return null;
     const updated = { ...stored.photo, ...definedFields(changes) };
     this.#photos.set(id, { photo: copy(updated), ready: true });
+    this.#changes.push({ eventId, photoId, change: 'edited', uploaderId: updated.uploaderId });
     return copy(updated);
   }
 
@@ -233,6 +257,7 @@ export class InMemoryPhotoStore implements PhotoStore, PhotoLister {
       const claimId = idOf(eventId, photo.sha256);
       if (this.#claims.get(claimId)?.photoId === photoId) this.#claims.delete(claimId);
       this.#count([{ id: `${eventId}/USER#${photo.uploaderId}/TOTAL` }, { id: `${eventId}/EVENT/TOTAL` }], -1, -photo.size);
+      this.#changes.push({ eventId, photoId, change: 'removed', uploaderId: photo.uploaderId });
     }
     // Whatever the upload's state (a bare marker when it is gone): the fields it had stay, as the adapter's SET leaves them.
     const upload: Partial<Upload> = this.#uploads.get(id) ?? {};
@@ -274,15 +299,21 @@ function definedFields<T extends object>(changes: T): { [K in keyof T]?: Exclude
 const readyKey = (photo: Photo) => `${photo.createdAt}#${photo.photoId}`;
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-function encodeFeedCursor(seen: Iterable<string>): string {
-  return Buffer.from(JSON.stringify({ fake: 'feed', seen: [...seen] })).toString('base64url');
+function encodeFeedCursor(seen: Iterable<string>, changes: number): string {
+  return Buffer.from(JSON.stringify({ fake: 'feed', seen: [...seen], changes })).toString('base64url');
 }
 
-function decodeFeedCursor(cursor: string): Set<string> {
+/** What a fake feed cursor holds: the photos delivered, and how many changes (of any event) it told of. */
+function decodeFeedCursor(cursor: string): { seen: Set<string>; changes: number } {
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { fake?: unknown; seen?: unknown };
-    if (parsed.fake === 'feed' && Array.isArray(parsed.seen) && parsed.seen.every((key) => typeof key === 'string'))
-      return new Set(parsed.seen);
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { fake?: unknown; seen?: unknown; changes?: unknown };
+    if (
+      parsed.fake === 'feed' &&
+      Array.isArray(parsed.seen) &&
+      parsed.seen.every((key) => typeof key === 'string') &&
+      Number.isInteger(parsed.changes)
+    )
+      return { seen: new Set(parsed.seen), changes: parsed.changes as number };
   } catch {
     // fall through
   }

@@ -628,6 +628,41 @@ export function photoStoreContract(name: string, subject: () => Promise<PhotoSto
         expect((await listing.listPhotos(EVENT, { limit: 10, since: feed.feedCursor! })).items).toEqual([]);
       });
 
+      it("feeds the edits and deletes made after the cursor: edited photos as they are now, deleted ids; one uploader's for uploaderId", async () => {
+        for (const n of [1, 2, 5]) await seed(photoOf(n, { uploaderId: 'ana' }));
+        for (const n of [3, 4]) await seed(photoOf(n, { uploaderId: 'bo' }));
+        await seed(photoOf(6, { eventId: OTHER_EVENT }));
+        const first = await listing.listPhotos(EVENT, { limit: 10 });
+        const anas = await listing.listPhotos(EVENT, { limit: 10, uploaderId: 'ana' });
+        const edited = await photos.updatePhotoText(EVENT, id(1), { title: 'Edited' });
+        await photos.updatePhotoText(EVENT, id(3), { description: 'Edited too' });
+        await photos.deletePhoto(EVENT, id(2), 'ana');
+        await photos.deletePhoto(EVENT, id(4), 'bo');
+        // Edited, then deleted: only deleted.
+        await photos.updatePhotoText(EVENT, id(5), { title: 'Gone soon' });
+        await photos.deletePhoto(EVENT, id(5), 'ana');
+        await photos.updatePhotoText(OTHER_EVENT, id(6), { title: 'Elsewhere' });
+        await photos.deletePhoto(OTHER_EVENT, id(6), 'ana');
+
+        const feed = await listing.listPhotos(EVENT, { limit: 10, since: first.feedCursor! });
+        expect(feed.items).toEqual([]);
+        expect(feed.changed?.toSorted((a, b) => a.photoId.localeCompare(b.photoId))).toStrictEqual([
+          edited,
+          photoOf(3, { uploaderId: 'bo', description: 'Edited too' }),
+        ]);
+        expect(feed.removed?.toSorted()).toEqual([id(2), id(4), id(5)]);
+        const anasFeed = await listing.listPhotos(EVENT, { limit: 10, uploaderId: 'ana', since: anas.feedCursor! });
+        expect(anasFeed.changed).toStrictEqual([edited]);
+        expect(anasFeed.removed?.toSorted()).toEqual([id(2), id(5)]);
+        // Later changes come in a later answer; a first page and its later pages tell of none.
+        await photos.updatePhotoText(EVENT, id(3), { title: 'Again' });
+        const later = await listing.listPhotos(EVENT, { limit: 10, since: feed.feedCursor! });
+        expect(later.changed?.map((photo) => photo.title)).toContain('Again');
+        const page = await listing.listPhotos(EVENT, { limit: 1 });
+        expect(page).not.toHaveProperty('changed');
+        expect(page).not.toHaveProperty('removed');
+      });
+
       it('refuses a feed cursor it did not make', async () => {
         for (const since of GARBAGE_CURSORS) {
           const error = await listing.listPhotos(EVENT, { limit: 1, since }).catch((caught: unknown) => caught);

@@ -58,6 +58,7 @@ describe('get-event', () => {
       mine: false,
       quotas: DEFAULT_UPLOAD_QUOTAS,
       photoCount: 3,
+      rights: { upload: true, viewOthers: true, downloadOriginals: true },
     });
     expect(result.body).not.toContain(ORGANIZER_ID);
   });
@@ -66,6 +67,14 @@ describe('get-event', () => {
     const claims = { sub: ORGANIZER_ID, 'cognito:groups': ['organizers'] };
     expect(jsonOf(await invoke({ claims })).mine).toBe(true);
     expect(jsonOf(await invoke({ claims: { sub: TEST_SUB, 'cognito:groups': ['organizers'] } })).mine).toBe(false);
+  });
+
+  it("answers a member's rights as their invite gave them, and every right to its organizer", async () => {
+    const rights = { upload: false, viewOthers: true, downloadOriginals: false };
+    await seedMember(stores.members, EVENT_ID, 'viewer-sub', { rights });
+    expect(jsonOf(await invoke({ claims: { sub: 'viewer-sub' } })).rights).toEqual(rights);
+    const claims = { sub: ORGANIZER_ID, 'cognito:groups': ['organizers'] };
+    expect(jsonOf(await invoke({ claims })).rights).toEqual({ upload: true, viewOthers: true, downloadOriginals: true });
   });
 
   it('counts only their own photos for a member who sees only their own', async () => {

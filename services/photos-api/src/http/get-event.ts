@@ -1,4 +1,4 @@
-import { type EventDetails, seesOthers } from '@event-photos/core';
+import { type EventDetails, rightsOf, seesOthers } from '@event-photos/core';
 import { members } from '#lib/member-store';
 import { photos } from '#lib/photo-store';
 import type { EventStores } from '#lib/stores';
@@ -8,9 +8,13 @@ import { eventAccess } from '#lib/event-access';
 import { eventView } from '#lib/event-view';
 import { httpHandler, pathEventId } from '#lib/http';
 
+/** The organizer may do everything in their event. */
+const ORGANIZER_RIGHTS = { upload: true, viewOthers: true, downloadOriginals: true };
+
 /**
- * GET /events/{eventId}: the event and how many processed photos it has (a member who sees only
- * their own photos: how many of theirs). 404 for anyone neither its organizer nor a member.
+ * GET /events/{eventId}: the event, how many processed photos it has (a member who sees only
+ * their own photos: how many of theirs) and the caller's rights in it (what the app offers them).
+ * 404 for anyone neither its organizer nor a member.
  */
 export const createHandler = (stores: EventStores, inGroup: GroupCheck = liveGroups) =>
   httpHandler(async (event) => {
@@ -20,6 +24,7 @@ export const createHandler = (stores: EventStores, inGroup: GroupCheck = liveGro
     const body: EventDetails = {
       ...eventView(photoEvent, access.kind === 'organizer'),
       photoCount: await stores.photos.countPhotos(eventId, seesOthers(access) ? undefined : caller.id),
+      rights: access.kind === 'organizer' ? ORGANIZER_RIGHTS : rightsOf(access.membership),
     };
     return { status: 200, body };
   });

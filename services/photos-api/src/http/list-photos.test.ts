@@ -1,9 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { photoView } from '@event-photos/core';
 import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
 import { FIXTURE_EVENT_ID as EVENT_ID, eventRecord, photoRecord, seedMember, seedPhoto } from '@event-photos/testing/fixtures';
 import { TEST_SUB, httpEvent, jsonOf, lambdaContext } from '../test-support/events';
-import { expectSignedUrls, publishedPhoto, testSigner } from '../test-support/cdn-signer';
+import { expectSignedUrls, publishedPhoto, signedView, testSigner } from '../test-support/cdn-signer';
 import { createHandler } from './list-photos';
 
 /** The caller's access where it does not change the view (their own photos): as the organizer. */
@@ -69,7 +68,7 @@ describe('list-photos', () => {
     const result = await invoke();
     expect(result.statusCode).toBe(200);
     expect(jsonOf(result)).toEqual({
-      items: [photoView(older, TEST_SUB, OWN), photoView(newer, TEST_SUB, OWN)],
+      items: [signedView(older, TEST_SUB, OWN), signedView(newer, TEST_SUB, OWN)],
       nextCursor: null,
       feedCursor: expect.any(String),
     });
@@ -88,7 +87,7 @@ describe('list-photos', () => {
     const first = jsonOf(await invoke({ limit: '1' }));
     expect(first.items.map((photo: { photoId: string }) => photo.photoId)).toEqual([OLDER]);
     const second = jsonOf(await invoke({ limit: '1', cursor: first.nextCursor }));
-    expect(second).toMatchObject({ items: [photoView(newer, TEST_SUB, OWN)], feedCursor: null });
+    expect(second).toMatchObject({ items: [signedView(newer, TEST_SUB, OWN)], feedCursor: null });
   });
 
   it('passes the limit, 50 by default', async () => {
@@ -121,8 +120,40 @@ describe('list-photos', () => {
     expect(idsOf(await invoke())).toEqual([OLDER, NEWER]);
     await stores.photos.markPhotoReady(EVENT_ID, later.photoId, later.createdAt);
     const feed = jsonOf(await invoke({ since: first.feedCursor }));
-    expect(feed).toEqual({ items: [photoView(later, TEST_SUB, OWN)], nextCursor: null, feedCursor: expect.any(String) });
+    expect(feed).toEqual({
+      items: [signedView(later, TEST_SUB, OWN)],
+      nextCursor: null,
+      feedCursor: expect.any(String),
+      changed: [],
+      removed: [],
+      event: expect.objectContaining({ eventId: EVENT_ID, open: true, mine: false }),
+    });
     expect(jsonOf(await invoke({ since: feed.feedCursor })).items).toEqual([]);
+  });
+
+  it('tells a feed of the photos edited (signed, as they are now) and deleted since, and of the event as it is now', async () => {
+    const first = jsonOf(await invoke());
+    await stores.photos.updatePhotoText(EVENT_ID, NEWER, { title: 'Keynote, day one' });
+    await stores.photos.deletePhoto(EVENT_ID, OLDER, TEST_SUB);
+    await stores.photos.updateEvent(EVENT_ID, eventRecord().organizerId!, { open: false, name: 'Renamed' });
+    const feed = jsonOf(await invoke({ since: first.feedCursor }));
+    expect(feed.items).toEqual([]);
+    expect(feed.changed).toEqual([expect.objectContaining({ photoId: NEWER, title: 'Keynote, day one', mine: false })]);
+    expect(new URL(feed.changed[0].url).searchParams.get('Signature')).toBeTruthy();
+    expect(feed.removed).toEqual([OLDER]);
+    expect(feed.event).toMatchObject({ eventId: EVENT_ID, name: 'Renamed', open: false });
+    expect(feed.event).not.toHaveProperty('organizerId');
+  });
+
+  it('keeps a member who sees only their own photos to their own edits and deletes', async () => {
+    await seedMember(stores.members, EVENT_ID, 'someone-else', { rights: { upload: true, viewOthers: false, downloadOriginals: false } });
+    const first = jsonOf(await invoke(undefined, EVENT_ID, 'someone-else'));
+    await stores.photos.updatePhotoText(EVENT_ID, OLDER, { title: 'Not theirs' });
+    await stores.photos.deletePhoto(EVENT_ID, OLDER, TEST_SUB);
+    await stores.photos.updatePhotoText(EVENT_ID, NEWER, { title: 'Theirs' });
+    const feed = jsonOf(await invoke({ since: first.feedCursor }, EVENT_ID, 'someone-else'));
+    expect(feed.changed.map((photo: { photoId: string }) => photo.photoId)).toEqual([NEWER]);
+    expect(feed.removed).toEqual([]);
   });
 
   it('lists, searches and feeds a member who sees only their own photos their own only, whatever they ask', async () => {
