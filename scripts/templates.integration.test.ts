@@ -123,12 +123,16 @@ const TABLE_ARN = `{import:${INFRA}-PhotosTableArn}`;
 const UPLOADS_ARN = `{import:${INFRA}-PhotosBucketArn}/uploads/*`;
 /** Where processing publishes accepted photos: the only prefix CloudFront reads. */
 const PUBLISHED_ARN = `{import:${INFRA}-PhotosBucketArn}/photos/*`;
+/** The untouched originals: written by processing, read only through get-original's presigned GET. */
+const ORIGINALS_ARN = `{import:${INFRA}-PhotosBucketArn}/originals/*`;
 const BUCKET_ARN = `{import:${INFRA}-PhotosBucketArn}`;
 const FAILURE_QUEUE_ARN = '{getatt:ProcessUploadedPhotoFailureQueue.Arn}';
 /** The user pool, built from its id (CloudFormation imports only within the stack's region and account). */
 const USER_POOL_ARN = `arn:{ref:AWS::Partition}:cognito-idp:{ref:AWS::Region}:{ref:AWS::AccountId}:userpool/{import:${INFRA}-UserPoolId}`;
 /** What the functions that decide organizer rights add: the organizers group as the pool holds it now. */
 const GROUP_CHECK = { 'cognito-idp:AdminListGroupsForUser': USER_POOL_ARN };
+/** What the functions that delete photos add: CreateInvalidation on the photos' distribution, nothing else of CloudFront. */
+const CDN_INVALIDATION = { 'cloudfront:CreateInvalidation': `{import:${INFRA}-CdnDistributionArn}` };
 
 /** Least privilege per handler: the exact non-logging actions, each on the one resource it needs. */
 const expectedFunctions: Record<string, { name: string; permissions: Record<string, string | string[]> }> = {
@@ -145,10 +149,12 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
   },
   'services/photos-api/src/http/list-photos.handler': {
     name: 'listPhotos',
-    // The event's item and the caller's membership, then its photos through the two ready-time indexes only.
+    // The event's item and the caller's membership, then its photos through the two ready-time
+    // indexes; a feed answer queries the change records on the table and reads edited photos again.
     permissions: {
+      'dynamodb:GetItem': TABLE_ARN,
       'dynamodb:BatchGetItem': TABLE_ARN,
-      'dynamodb:Query': [`${TABLE_ARN}/index/byReady`, `${TABLE_ARN}/index/byUploader`],
+      'dynamodb:Query': [TABLE_ARN, `${TABLE_ARN}/index/byReady`, `${TABLE_ARN}/index/byUploader`],
       ...GROUP_CHECK,
     },
   },
@@ -156,13 +162,25 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
     name: 'getPhoto',
     permissions: { 'dynamodb:BatchGetItem': TABLE_ARN, ...GROUP_CHECK },
   },
+  'services/photos-api/src/http/get-original.handler': {
+    name: 'getOriginalPhoto',
+    // Its presigned GET is made with this role: originals/ and nothing else.
+    permissions: { 'dynamodb:BatchGetItem': TABLE_ARN, 's3:GetObject': ORIGINALS_ARN, ...GROUP_CHECK },
+  },
   'services/photos-api/src/http/create-event.handler': {
     name: 'createEvent',
     permissions: { 'dynamodb:PutItem': TABLE_ARN, ...GROUP_CHECK },
   },
   'services/photos-api/src/http/edit-photo.handler': {
     name: 'editPhoto',
-    permissions: { 'dynamodb:BatchGetItem': TABLE_ARN, 'dynamodb:UpdateItem': TABLE_ARN, ...GROUP_CHECK },
+    // The edit and its change record for the feed in one transaction; the photo read back.
+    permissions: {
+      'dynamodb:GetItem': TABLE_ARN,
+      'dynamodb:BatchGetItem': TABLE_ARN,
+      'dynamodb:UpdateItem': TABLE_ARN,
+      'dynamodb:PutItem': TABLE_ARN,
+      ...GROUP_CHECK,
+    },
   },
   'services/photos-api/src/http/delete-photo.handler': {
     name: 'deletePhoto',
@@ -171,8 +189,10 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
       'dynamodb:BatchGetItem': TABLE_ARN,
       'dynamodb:UpdateItem': TABLE_ARN,
       'dynamodb:DeleteItem': TABLE_ARN,
-      's3:DeleteObject': [UPLOADS_ARN, PUBLISHED_ARN],
+      'dynamodb:PutItem': TABLE_ARN,
+      's3:DeleteObject': [UPLOADS_ARN, ORIGINALS_ARN, PUBLISHED_ARN],
       ...GROUP_CHECK,
+      ...CDN_INVALIDATION,
     },
   },
   'services/photos-api/src/http/batch-delete-photos.handler': {
@@ -182,8 +202,10 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
       'dynamodb:BatchGetItem': TABLE_ARN,
       'dynamodb:UpdateItem': TABLE_ARN,
       'dynamodb:DeleteItem': TABLE_ARN,
-      's3:DeleteObject': [UPLOADS_ARN, PUBLISHED_ARN],
+      'dynamodb:PutItem': TABLE_ARN,
+      's3:DeleteObject': [UPLOADS_ARN, ORIGINALS_ARN, PUBLISHED_ARN],
       ...GROUP_CHECK,
+      ...CDN_INVALIDATION,
     },
   },
   'services/photos-api/src/http/list-events.handler': {
@@ -233,8 +255,8 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
     name: 'processUploadedPhoto',
     permissions: {
       's3:GetObject': UPLOADS_ARN,
-      's3:DeleteObject': [UPLOADS_ARN, PUBLISHED_ARN],
-      's3:PutObject': PUBLISHED_ARN,
+      's3:DeleteObject': [UPLOADS_ARN, ORIGINALS_ARN, PUBLISHED_ARN],
+      's3:PutObject': [ORIGINALS_ARN, PUBLISHED_ARN],
       'dynamodb:GetItem': TABLE_ARN,
       'dynamodb:PutItem': TABLE_ARN,
       'dynamodb:UpdateItem': TABLE_ARN,
@@ -247,8 +269,8 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
     permissions: {
       's3:ListBucket': BUCKET_ARN,
       's3:GetObject': UPLOADS_ARN,
-      's3:DeleteObject': [UPLOADS_ARN, PUBLISHED_ARN],
-      's3:PutObject': PUBLISHED_ARN,
+      's3:DeleteObject': [UPLOADS_ARN, ORIGINALS_ARN, PUBLISHED_ARN],
+      's3:PutObject': [ORIGINALS_ARN, PUBLISHED_ARN],
       'dynamodb:GetItem': TABLE_ARN,
       'dynamodb:PutItem': TABLE_ARN,
       'dynamodb:UpdateItem': TABLE_ARN,
@@ -546,6 +568,22 @@ describe('API stack (serverless.yml)', () => {
     }
   });
 
+  it('gives the distribution id to the functions that may invalidate it, and only to them', () => {
+    const withDistribution: string[] = [];
+    for (const [, fn] of ofType(api, 'AWS::Lambda::Function')) {
+      const variables = ((props(fn)['Environment'] as JsonObject | undefined)?.['Variables'] ?? {}) as JsonObject;
+      if (variables['PHOTOS_CDN_DISTRIBUTION_ID'] === undefined) continue;
+      expect(render(variables['PHOTOS_CDN_DISTRIBUTION_ID'])).toBe(`{import:${INFRA}-CdnDistributionId}`);
+      withDistribution.push(String(props(fn)['Handler']));
+    }
+    const invalidating = Object.entries(expectedFunctions).filter(
+      ([, expected]) => 'cloudfront:CreateInvalidation' in expected.permissions,
+    );
+    expect(withDistribution.sort()).toEqual(invalidating.map(([handler]) => handler).sort());
+    // Every function that deletes photos (and so their published objects); none else.
+    expect(invalidating.map(([, expected]) => expected.name).sort()).toEqual(['batchDeletePhotos', 'deletePhoto']);
+  });
+
   it('gives the user pool id to the functions that check the organizers group, and only to them', () => {
     const withPool: string[] = [];
     for (const [, fn] of ofType(api, 'AWS::Lambda::Function')) {
@@ -566,6 +604,7 @@ describe('API stack (serverless.yml)', () => {
       'deletePhoto',
       'editPhoto',
       'getEvent',
+      'getOriginalPhoto',
       'getPhoto',
       'initiateUpload',
       'listEvents',
@@ -714,7 +753,7 @@ describe('IAM in both stacks', () => {
             expect(action, `${stack} ${id}`).not.toContain('*');
             expect(action.toLowerCase(), `${stack} ${id}`).not.toBe('s3:headobject');
           }
-          if (actions.some((action) => /^(s3|dynamodb|cognito-idp):/i.test(action))) {
+          if (actions.some((action) => /^(s3|dynamodb|cognito-idp|cloudfront):/i.test(action))) {
             for (const resource of resourcesOf(statement)) {
               expect(resource, `${stack} ${id} ${actions.join(',')}`).not.toBe('*');
               // The only wildcards allowed are the uploads/ (quarantine) and photos/ (published) key prefixes.
@@ -986,6 +1025,8 @@ describe('infra stack (infra.serverless.yml)', () => {
       'PhotosTableName',
       'PhotosTableArn',
       'CdnDomainName',
+      'CdnDistributionId',
+      'CdnDistributionArn',
       'UserPoolId',
       'UserPoolClientId',
       'UserPoolIssuerUrl',
@@ -995,5 +1036,9 @@ describe('infra stack (infra.serverless.yml)', () => {
     }
     expect(render(infra.Outputs?.['UserPoolIssuerUrl']?.Value)).toBe('https://cognito-idp.${AWS::Region}.amazonaws.com/${UserPool}');
     expect(render(infra.Outputs?.['CdnDomainName']?.Value)).toBe('{getatt:PhotosDistribution.DomainName}');
+    expect(render(infra.Outputs?.['CdnDistributionId']?.Value)).toBe('{ref:PhotosDistribution}');
+    expect(render(infra.Outputs?.['CdnDistributionArn']?.Value)).toBe(
+      'arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${PhotosDistribution}',
+    );
   });
 });

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { isSsmCall } from '#lib/cdn-key-parameter';
+import { isCloudFrontApiCall } from '#lib/cloudfront-api';
 import { refusalBody, refusalOf } from '#lib/cdn-signed-urls';
 import { listenOnLoopback, LOOPBACK } from '#lib/net';
 import { MAX_KEY_BYTES, decodeUriPart, unstorableKey } from '#lib/s3-key-rules';
@@ -25,6 +26,7 @@ export async function startCdn({
   readablePrefixes,
   trustedKeys,
   ssm,
+  cloudFrontApi,
   now = Date.now,
 }: {
   port: number;
@@ -35,10 +37,13 @@ export async function startCdn({
   trustedKeys?: ReadonlyMap<string, KeyObject>;
   /** The local SSM front (cdn-key-parameter.ts), answered on this port for the functions' `AWS_ENDPOINT_URL_SSM`. */
   ssm?: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+  /** The local CloudFront API (cloudfront-api.ts), answered on this port for the functions' `AWS_ENDPOINT_URL_CLOUDFRONT`. */
+  cloudFrontApi?: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
   now?: () => number;
 }): Promise<{ url: string; server: Server }> {
   const server = createServer(async (request, response) => {
     if (ssm && isSsmCall(request)) return ssm(request, response);
+    if (cloudFrontApi && isCloudFrontApiCall(request)) return cloudFrontApi(request, response);
     const text = (status: number, body: string) => response.writeHead(status, { 'content-type': 'text/plain' }).end(body);
     // The raw path, not WHATWG URL parsing: that resolves `..` and `%2E%2E` before we can look.
     const [rawPath = '', rawQuery = ''] = (request.url ?? '').split(/\?(.*)/s);

@@ -110,3 +110,19 @@ describe('deploy bundles', () => {
     },
   );
 });
+
+// Only the delete routes invalidate CloudFront (and read PHOTOS_CDN_DISTRIBUTION_ID at cold start):
+// a signed REST-XML call of a few KiB, not @aws-sdk/client-cloudfront's every operation.
+describe('the CloudFront invalidation', () => {
+  it.each([...app.functions.keys()])('is in the bundle of %s only if it deletes photos, in under 4 KiB', async (name) => {
+    const { bytesOf, packages } = await bundle(name);
+    const invalidator = bytesOf('packages/aws/src/cloudfront-invalidator.ts') + bytesOf('packages/core/src/cdn-invalidation.ts');
+    if (['deletePhoto', 'batchDeletePhotos'].includes(name)) {
+      expect(invalidator).toBeGreaterThan(0);
+      expect(invalidator).toBeLessThan(4 * KIB);
+    } else {
+      expect(bytesOf('packages/aws/src/cloudfront-invalidator.ts')).toBe(0);
+    }
+    expect(packages).not.toContain('@aws-sdk/client-cloudfront');
+  });
+});

@@ -9,6 +9,8 @@ export interface LocalEndpoints {
   credentials: { accessKeyId: string; secretAccessKey: string };
   /** Where the functions fetch the CDN private key (the local SSM front, on the CDN's port). */
   ssmEndpoint: string;
+  /** Where the delete routes ask CloudFront to invalidate (the local CloudFront API, on the CDN's port). */
+  cloudFrontEndpoint: string;
   /** The local CDN's public key id: what the deploy parameter cdnKeyPairId names on AWS. */
   cdnKeyPairId: string;
 }
@@ -47,6 +49,7 @@ export function functionEnvironment(
     AWS_ENDPOINT_URL_DYNAMODB: local.dynamodbEndpoint,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: local.cognitoEndpoint,
     AWS_ENDPOINT_URL_SSM: local.ssmEndpoint,
+    AWS_ENDPOINT_URL_CLOUDFRONT: local.cloudFrontEndpoint,
     S3_FORCE_PATH_STYLE: 'true',
     ...overrides,
   };

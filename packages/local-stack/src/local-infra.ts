@@ -37,6 +37,9 @@ export async function readInfra(root: string, file = 'infra.serverless.yml'): Pr
   };
 }
 
+/** The id the local stack gives the distribution (its Ref): what the delete routes invalidate. */
+export const LOCAL_CDN_DISTRIBUTION_ID = 'LOCALCDN';
+
 /**
  * The values CloudFormation would give the infra stack's Refs, attributes and exports, with the
  * local stand-ins in place of the AWS resources. The API stack's `Fn::ImportValue`s then
@@ -55,7 +58,7 @@ export function localIntrinsics(infra: Infra, local: LocalResources): IntrinsicV
       'AWS::URLSuffix': 'amazonaws.com',
       [bucket]: local.bucketName,
       [table]: local.tableName,
-      [cdn]: 'LOCALCDN',
+      [cdn]: LOCAL_CDN_DISTRIBUTION_ID,
       [infra.idOf('AWS::Cognito::UserPool')]: local.userPoolId,
       [infra.idOf('AWS::Cognito::UserPoolClient')]: local.userPoolClientId,
     },

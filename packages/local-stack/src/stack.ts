@@ -10,6 +10,8 @@ import { cdnSigningKeyFile, ensureCdnSigningKey, trustedKeysOf } from '#lib/cdn-
 import type { AdminCredentials } from '#lib/cognito-admin-guard';
 import { ensureUserPool, startCognito, type DemoUser } from '#lib/cognito';
 import { functionsPrincipal } from '#lib/cognito-iam';
+import { createCloudFrontApi } from '#lib/cloudfront-api';
+import { invalidationPolicy } from '#lib/cloudfront-iam';
 import { cognitoPoolSettings, type TokenValidityOverrides } from '#lib/cognito-pool-settings';
 import { ensurePhotosTable } from '#lib/dynamodb';
 import { startInThread } from '#lib/emulator-threads';
@@ -21,6 +23,7 @@ import {
   bucketCorsRules,
   cdnReadablePrefixes,
   cdnRequiresSignedUrls,
+  LOCAL_CDN_DISTRIBUTION_ID,
   readInfra,
   tableDefinition,
   type LocalResources,
@@ -46,6 +49,8 @@ export interface LocalStackOutputs {
   cdnBaseUrl: string;
   /** The id of the CDN's signing key (its key pair is made per data folder, `cdn/signing-key.json`). */
   cdnKeyPairId: string;
+  /** The distribution the delete routes invalidate (PHOTOS_CDN_DISTRIBUTION_ID), answered by the CDN's CloudFront API. */
+  cdnDistributionId: string;
   s3Endpoint: string;
   bucketName: string;
   dynamodbEndpoint: string;
@@ -81,6 +86,8 @@ export interface LocalStackOptions {
    * them restores the file's.
    */
   cognito?: TokenValidityOverrides;
+  /** How long the local CloudFront API keeps an invalidation in progress (10 s by default), counting its paths against CloudFront's limits. */
+  cdn?: { invalidationInProgressMs?: number };
 }
 
 export type LocalStack = Awaited<ReturnType<typeof startLocalStack>>;
@@ -148,6 +155,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       apiUrl: `http://${LOOPBACK}:${apiPort}`,
       cdnBaseUrl: `http://${LOOPBACK}:${cdnPort}`,
       cdnKeyPairId: cdnKey.keyPairId,
+      cdnDistributionId: LOCAL_CDN_DISTRIBUTION_ID,
       s3Endpoint: s3.endpoint,
       bucketName: BUCKET,
       dynamodbEndpoint: dynamodb.endpoint,
@@ -206,6 +214,15 @@ export async function startLocalStack(options: LocalStackOptions) {
     const keyParameters = [...functions.app.functions.keys()].flatMap(
       (name) => functions.environmentOf(name)['CDN_PRIVATE_KEY_PARAMETER'] ?? [],
     );
+    // CloudFront's API, for the delete routes' invalidations: the distribution the infra stack's
+    // PhotosDistribution stands for, behind the functions' roles' cloudfront statements.
+    const cloudFrontApi = createCloudFrontApi({
+      distributionId: outputs.cdnDistributionId,
+      accountId: ACCOUNT_ID,
+      credentials: local.credentials,
+      allowed: (await invalidationPolicy(REPO_ROOT, infra, local)).allowed,
+      ...(options.cdn?.invalidationInProgressMs !== undefined ? { inProgressMs: options.cdn.invalidationInProgressMs } : {}),
+    });
     const cdn = await startCdn({
       port: cdnPort,
       s3: createS3Client({ ...clients, endpoint: s3.endpoint, forcePathStyle: true }),
@@ -220,6 +237,7 @@ export async function startLocalStack(options: LocalStackOptions) {
         credentials: local.credentials,
         allowed: await functionsMayGetParameter(REPO_ROOT, infra, local),
       }),
+      cloudFrontApi: cloudFrontApi.handle,
     });
     closers.push(() => closeServer(cdn.server));
 
@@ -249,6 +267,8 @@ export async function startLocalStack(options: LocalStackOptions) {
         },
       },
       dynamodb,
+      /** The local CDN: `invalidations()` lists the CreateInvalidation calls its CloudFront API accepted, oldest first. */
+      cdn: { invalidations: cloudFrontApi.invalidations },
       /** `invoke(name, event)` runs a function directly, like `serverless invoke` (e.g. reconcileUploads). */
       invoke: functions.invoke,
       /** The environment a function's instances get: for the bench, which runs bundles in children. */
@@ -293,6 +313,8 @@ export function localResourcesOf(outputs: LocalStackOutputs): LocalResources & L
     credentials: LOCAL_S3_CREDENTIALS,
     // The SSM front answers on the CDN's port (cdn-key-parameter.ts).
     ssmEndpoint: outputs.cdnBaseUrl,
+    // So does CloudFront's API (cloudfront-api.ts).
+    cloudFrontEndpoint: outputs.cdnBaseUrl,
     cdnKeyPairId: outputs.cdnKeyPairId,
   };
 }

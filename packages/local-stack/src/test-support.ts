@@ -9,6 +9,8 @@ import { CognitoIdentityProviderClient, CreateUserPoolClientCommand } from '@aws
 import { signIn as signInWithCognito } from '@event-photos/client';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createS3Client, type UploadSigningConfig } from '@event-photos/aws';
+import { Sha256Node } from '@smithy/core/checksum';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { cdnSigningKeyFile, ensureCdnSigningKey } from '#lib/cdn-signing-key';
 import { localResourcesOf, startLocalStack, type LocalStack, type LocalStackOptions, type LocalStackOutputs } from '#lib/stack';
 
@@ -182,4 +184,31 @@ export async function signedCdnQuery(dataDir: string, resource: string, expiresI
   const cloudFrontBase64 = (bytes: Buffer) => bytes.toString('base64').replace(/\+/g, '-').replace(/=/g, '_').replace(/\//g, '~');
   const signature = createSign('RSA-SHA1').update(policy).sign(privateKeyPem);
   return `Policy=${cloudFrontBase64(Buffer.from(policy))}&Signature=${cloudFrontBase64(signature)}&Key-Pair-Id=${keyPairId}`;
+}
+
+/**
+ * A CloudFront API call to the running stack (CreateInvalidation's route), signed as the functions
+ * sign it (their key pair, service cloudfront, us-east-1), with any body or distribution: for tests
+ * of what the local CloudFront API refuses. The answer's status and error code.
+ */
+export async function signedCloudFrontCall(
+  outputs: LocalStackOutputs,
+  body: string,
+  { distributionId = outputs.cdnDistributionId, credentials = localResourcesOf(outputs).credentials } = {},
+): Promise<{ status: number; code: string | undefined; text: string }> {
+  const url = new URL(`/2020-05-31/distribution/${distributionId}/invalidation`, outputs.cdnBaseUrl);
+  const signer = new SignatureV4({ service: 'cloudfront', region: 'us-east-1', credentials, sha256: Sha256Node });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: Number(url.port),
+    path: url.pathname,
+    query: {},
+    headers: { host: url.host, 'content-type': 'application/xml' },
+    body,
+  });
+  const response = await fetch(url, { method: 'POST', headers: signed.headers, body });
+  const text = await response.text();
+  return { status: response.status, code: /<Code>([^<]+)<\/Code>/.exec(text)?.[1], text };
 }

@@ -1,6 +1,6 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { uploadObjectKey } from '@event-photos/core';
-import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
+import { fakeStores, RecordingCdnInvalidator, type FakeStores } from '@event-photos/testing/fakes';
 import {
   FIXTURE_EVENT_ID as EVENT_ID,
   ORGANIZER_ID,
@@ -25,6 +25,7 @@ const shaOf = (photoId: string) => photoId.slice(-12).padStart(64, '0');
 const IN_ORGANIZERS = { 'cognito:groups': ['organizers'] };
 
 let stores: FakeStores;
+let cdn: RecordingCdnInvalidator;
 let handler: ReturnType<typeof createHandler>;
 
 function invoke(body: unknown, sub = UPLOADER_ID, claims: Record<string, string[]> = {}) {
@@ -48,7 +49,8 @@ async function storePhoto(photoId: string, uploaderId = UPLOADER_ID) {
 
 beforeEach(async () => {
   stores = fakeStores();
-  handler = createHandler(stores, undefined, tokenGroups);
+  cdn = new RecordingCdnInvalidator();
+  handler = createHandler({ ...stores, cdn }, undefined, tokenGroups);
   await stores.photos.createEvent(eventRecord());
   await seedMember(stores.members, EVENT_ID, UPLOADER_ID);
 });
@@ -82,6 +84,53 @@ describe('batch-delete-photos', () => {
     });
     await expect(stores.photos.getHashClaim(EVENT_ID, shaOf(id(1)))).resolves.toBeNull();
     expect(await stores.photos.getHashClaim(EVENT_ID, shaOf(id(2)))).toMatchObject({ photoId: id(2) });
+  });
+
+  it('asks the CDN once for every photo deleted, and for none it refused or did not find', async () => {
+    await storePhoto(id(1));
+    await storePhoto(id(2), STRANGER);
+    await stores.photos.reserveUpload(uploadRecord({ photoId: id(3) }), UNLIMITED_QUOTAS); // pending
+    await invoke({ photoIds: [id(1), id(2), id(3), id(4), id(1)] });
+    expect(cdn.calls).toEqual([
+      {
+        eventId: EVENT_ID,
+        photos: [
+          { photoId: id(1), contentType: 'image/jpeg' },
+          { photoId: id(3), contentType: 'image/jpeg' },
+        ],
+      },
+    ]);
+  });
+
+  it('asks the CDN nothing when nothing was deleted', async () => {
+    await storePhoto(id(2), STRANGER);
+    await invoke({ photoIds: [id(2), id(4)] });
+    expect(cdn.calls).toEqual([]);
+  });
+
+  it('answers 200 with the results when the CDN refuses: the photos stay deleted', async () => {
+    await storePhoto(id(1));
+    cdn.failWith = Object.assign(new Error('Too many'), { name: 'TooManyInvalidationsInProgress' });
+    const result = await invoke({ photoIds: [id(1)] });
+    expect(result.statusCode).toBe(200);
+    expect(jsonOf(result)).toEqual({ results: [{ photoId: id(1), status: 'deleted' }] });
+    await expect(stores.photos.getPhoto(EVENT_ID, id(1))).resolves.toBeNull();
+  });
+
+  it('fails the request on a failed delete, starts none still waiting, and still invalidates the photos deleted before it', async () => {
+    const ids = Array.from({ length: 30 }, (_, n) => id(n + 1));
+    for (const photoId of ids) await storePhoto(photoId);
+    const deletePhoto = stores.photos.deletePhoto.bind(stores.photos);
+    vi.spyOn(stores.photos, 'deletePhoto').mockImplementation(async (eventId, photoId, ...rest) => {
+      if (photoId === id(5)) throw new Error('ProvisionedThroughputExceededException');
+      return deletePhoto(eventId, photoId, ...rest);
+    });
+    expect((await invoke({ photoIds: ids })).statusCode).toBe(500);
+    const gone = [];
+    for (const photoId of ids) if ((await stores.photos.getPhoto(EVENT_ID, photoId)) === null) gone.push(photoId);
+    expect(gone.length).toBeGreaterThan(0);
+    expect(gone).not.toContain(id(30)); // waiting when id(5) failed: never started
+    expect(cdn.photoIds()).toEqual([gone]);
   });
 
   it("lets the organizer delete everyone's photos while in the organizers group", async () => {
@@ -118,6 +167,7 @@ describe('batch-delete-photos', () => {
     const { results } = jsonOf(await invoke({ photoIds: ids }));
     expect(results.every((r: { status: string }) => r.status === 'deleted')).toBe(true);
     expect(ids.filter((photoId) => stores.objects.has(keyOf(photoId)))).toEqual([]);
+    expect(cdn.photoIds()).toEqual([ids]); // one invalidation for the whole request
     await expect(stores.photos.countPhotos(EVENT_ID)).resolves.toBe(0);
     await expect(stores.photos.storedTotals(EVENT_ID, UPLOADER_ID)).resolves.toEqual({
       user: { photos: 0, bytes: 0 },
@@ -144,7 +194,7 @@ describe('batch-delete-photos', () => {
     expect(jsonOf(await invoke({ photoIds: [id(1)] }, STRANGER)).error.field).toBe('eventId');
     await expect(stores.photos.getPhoto(EVENT_ID, id(1))).resolves.not.toBeNull();
     stores = fakeStores();
-    handler = createHandler(stores, undefined, tokenGroups);
+    handler = createHandler({ ...stores, cdn }, undefined, tokenGroups);
     expect(jsonOf(await invoke({ photoIds: [id(1)] })).error.field).toBe('eventId');
   });
 });

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { publishedObjectKey, renditionObjectKeys, uploadObjectKey } from '@event-photos/core';
-import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
+import { fakeStores, RecordingCdnInvalidator, type FakeStores } from '@event-photos/testing/fakes';
 import {
   FIXTURE_EVENT_ID as EVENT_ID,
   ORGANIZER_ID,
@@ -14,6 +14,7 @@ import {
   uploadRecord,
 } from '@event-photos/testing/fixtures';
 import { tokenGroups } from '#lib/event-organizer';
+import { logger } from '#lib/logger';
 import { httpEvent, jsonOf, lambdaContext } from '../test-support/events';
 import { createHandler } from './delete-photo';
 
@@ -28,6 +29,7 @@ const NO_TOTALS = { user: { photos: 0, bytes: 0 }, event: { photos: 0, bytes: 0 
 const ONE_PHOTO = { user: { photos: 1, bytes: 1234 }, event: { photos: 1, bytes: 1234 } };
 
 let stores: FakeStores;
+let cdn: RecordingCdnInvalidator;
 let handler: ReturnType<typeof createHandler>;
 
 function invoke(sub = UPLOADER_ID, photoId = PHOTO_ID, claims: Record<string, string[]> = {}) {
@@ -46,7 +48,8 @@ async function storePhoto(photoId: string) {
 
 beforeEach(async () => {
   stores = fakeStores();
-  handler = createHandler(stores, undefined, tokenGroups);
+  cdn = new RecordingCdnInvalidator();
+  handler = createHandler({ ...stores, cdn }, undefined, tokenGroups);
   await stores.photos.createEvent(eventRecord());
   // Members, so that the rules below decide; the organizer too, for when the group no longer holds them.
   for (const member of [UPLOADER_ID, STRANGER, ORGANIZER_ID]) await seedMember(stores.members, EVENT_ID, member);
@@ -65,6 +68,32 @@ describe('delete-photo', () => {
     await expect(stores.photos.storedTotals(EVENT_ID, UPLOADER_ID)).resolves.toEqual(NO_TOTALS);
     expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(false);
     expect(stores.objects.has(renditionOf(PHOTO_ID))).toBe(false);
+  });
+
+  it('asks the CDN, once, to forget the deleted photo, naming its content type', async () => {
+    expect((await invoke()).statusCode).toBe(204);
+    expect(cdn.calls).toEqual([{ eventId: EVENT_ID, photos: [{ photoId: PHOTO_ID, contentType: 'image/jpeg' }] }]);
+  });
+
+  it('asks the CDN again on a repeat, which finishes a delete that stopped before it', async () => {
+    await invoke();
+    await invoke();
+    expect(cdn.photoIds()).toEqual([[PHOTO_ID], [PHOTO_ID]]);
+  });
+
+  it('answers 204 and keeps the delete when the CDN refuses, logging why', async () => {
+    cdn.failWith = Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+    const logged = vi.spyOn(logger, 'error');
+    expect((await invoke()).statusCode).toBe(204);
+    await expect(stores.photos.getPhoto(EVENT_ID, PHOTO_ID)).resolves.toBeNull();
+    expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(false);
+    expect(cdn.calls).toHaveLength(1);
+    expect(logged).toHaveBeenCalledWith(expect.stringMatching(/^CDN invalidation failed/), {
+      eventId: EVENT_ID,
+      photoIds: [PHOTO_ID],
+      error: cdn.failWith,
+    });
+    logged.mockRestore();
   });
 
   // The mark, the record, the claim and the totals are one transaction (PhotoStore.deletePhoto).
@@ -141,6 +170,7 @@ describe('delete-photo', () => {
     await expect(stores.photos.storedTotals(EVENT_ID, UPLOADER_ID)).resolves.toEqual(ONE_PHOTO);
     expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(true);
     expect(stores.objects.has(renditionOf(PHOTO_ID))).toBe(true);
+    expect(cdn.calls).toEqual([]);
   });
 
   it.each([
@@ -151,6 +181,7 @@ describe('delete-photo', () => {
     expect(jsonOf(await invoke(sub))).toMatchObject({ error: { code: 'NotFound', field } });
     await expect(stores.photos.getPhoto(EVENT_ID, PHOTO_ID)).resolves.not.toBeNull();
     expect(stores.objects.has(keyOf(PHOTO_ID))).toBe(true);
+    expect(cdn.calls).toEqual([]);
   });
 
   it('deletes a pending photo: its upload is marked so processing will discard a late object', async () => {
@@ -190,7 +221,7 @@ describe('delete-photo', () => {
   it('answers 404 for a photo never seen, and for an unknown event', async () => {
     expect(jsonOf(await invoke(UPLOADER_ID, '01890a5d-ac96-774b-bcce-b3020990000f')).error.field).toBe('photoId');
     stores = fakeStores();
-    handler = createHandler(stores, undefined, tokenGroups);
+    handler = createHandler({ ...stores, cdn }, undefined, tokenGroups);
     expect(jsonOf(await invoke()).error.field).toBe('eventId');
   });
 });

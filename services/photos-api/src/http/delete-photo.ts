@@ -1,4 +1,6 @@
+import type { CdnInvalidator } from '@event-photos/core';
 import { ForbiddenError, NotFoundError } from '@event-photos/core';
+import { cdn } from '#lib/cdn-invalidator';
 import { callerOf, type GroupCheck } from '#lib/event-organizer';
 import { liveGroups } from '#lib/organizers-group';
 import { eventAccess } from '#lib/event-access';
@@ -8,24 +10,24 @@ import { objects } from '#lib/object-store';
 import { members } from '#lib/member-store';
 import { photos } from '#lib/photo-store';
 import type { Stores } from '#lib/stores';
-import { deletePhoto } from '#uploads/delete-photo';
+import { deletePhotos } from '#uploads/delete-photo';
 import { systemClock } from '#uploads/lifecycle';
 
 /**
- * DELETE /events/{eventId}/photos/{photoId}: 204 once the record and every object are gone, again
- * 204 on a repeat (the upload's deleted marker remembers it); 404 for a photo never seen (or one
- * the caller may not see).
+ * DELETE /events/{eventId}/photos/{photoId}: 204 once the record and every object are gone (and
+ * the CDN asked to forget them), again 204 on a repeat (the upload's deleted marker remembers it);
+ * 404 for a photo never seen (or one the caller may not see).
  */
-export const createHandler = (stores: Stores, clock = systemClock, inGroup: GroupCheck = liveGroups) =>
+export const createHandler = (deps: Stores & { cdn: CdnInvalidator }, clock = systemClock, inGroup: GroupCheck = liveGroups) =>
   httpHandler(async (event) => {
     const eventId = pathEventId(event);
     const photoId = pathPhotoId(event);
     const caller = callerOf(event, inGroup);
-    const { access } = await eventAccess(stores, eventId, caller);
-    const status = await deletePhoto({ ...stores, clock, logger }, { eventId, access, callerId: caller.id }, photoId);
+    const { access } = await eventAccess(deps, eventId, caller);
+    const [status] = await deletePhotos({ ...deps, clock, logger }, { eventId, access, callerId: caller.id }, [photoId]);
     if (status === 'notFound') throw new NotFoundError(`Photo ${photoId} does not exist in event ${eventId}`, 'photoId');
     if (status === 'forbidden') throw new ForbiddenError('Only the uploader or the event organizer can delete this photo');
     return { status: 204, body: undefined };
   });
 
-export const handler = createHandler({ photos, members, objects });
+export const handler = createHandler({ photos, members, objects, cdn });
