@@ -13,3 +13,6 @@ export * from '#lib/photo-items';
 export * from '#lib/cognito-groups';
 export * from '#lib/cdn-signer';
 export * from '#lib/cloudfront-invalidator';
+export * from '#lib/export-repository';
+export * from '#lib/export-queue';
+export * from '#lib/zip-archive-writer';

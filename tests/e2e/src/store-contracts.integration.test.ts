@@ -5,8 +5,16 @@ import path from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
-import { ObjectStorage, PhotoListing, PhotoRepository, createDocumentClient, createS3Client, tableStores } from '@event-photos/aws';
-import { membershipStoreContract, objectStoreContract, photoStoreContract } from '@event-photos/testing/contracts';
+import {
+  ExportRepository,
+  ObjectStorage,
+  PhotoListing,
+  PhotoRepository,
+  createDocumentClient,
+  createS3Client,
+  tableStores,
+} from '@event-photos/aws';
+import { exportStoreContract, membershipStoreContract, objectStoreContract, photoStoreContract } from '@event-photos/testing/contracts';
 import { ensurePhotosTable, startDynamoDb, type LocalDynamoDb } from '@event-photos/local-stack/parts';
 import { LOCAL_S3_CREDENTIALS } from '@event-photos/local-stack/parts';
 import { bucketCorsRules, readInfra, tableDefinition, type Infra } from '@event-photos/local-stack/parts';
@@ -65,6 +73,12 @@ membershipStoreContract('MembershipRepository on the local DynamoDB', async () =
   const tableName = `contract-${tables++}`;
   await ensurePhotosTable(dynamodb.endpoint, tableDefinition(infra, tableName));
   return { ...tableStores(documents, tableName), listing: new PhotoListing(documents, tableName) };
+});
+
+exportStoreContract('ExportRepository on the local DynamoDB', async () => {
+  const tableName = `contract-${tables++}`;
+  await ensurePhotosTable(dynamodb.endpoint, tableDefinition(infra, tableName));
+  return { exports: new ExportRepository(documents, tableName) };
 });
 
 objectStoreContract('ObjectStorage on the local S3', async () => ({
