@@ -327,3 +327,24 @@ describe('listing, edit and delete', () => {
     expect(results).toHaveLength(150);
   });
 });
+
+describe('getOriginal', () => {
+  it('asks for the presigned GET of the untouched original, with the bearer token', async () => {
+    const answer = {
+      url: 'https://bucket.s3.example.test/originals/event_demo-event/x.jpg?X-Amz-Signature=abc',
+      expiresAt: '2026-11-02T10:05:00.000Z',
+    };
+    const { requests } = stubFetch(json(200, answer));
+    expect(await client().getOriginal(PHOTO_ID)).toEqual(answer);
+    expect(requests[0]).toMatchObject({
+      url: `https://api.example.test/events/demo-event/photos/${PHOTO_ID}/original`,
+      method: 'GET',
+      headers: { authorization: 'Bearer id-token' },
+    });
+  });
+
+  it("reports the API's 403 for a member who is neither its uploader nor the organizer", async () => {
+    stubFetch(json(403, { error: { code: 'Forbidden', message: 'Only the uploader or the event organizer can download the original' } }));
+    await expect(client().getOriginal(PHOTO_ID)).rejects.toMatchObject({ status: 403, code: 'Forbidden' });
+  });
+});

@@ -2,6 +2,7 @@ import type {
   BatchDeleteResponse,
   DuplicateUploadResponse,
   InitiateUploadResponse,
+  OriginalDownload,
   PhotoPage,
   PhotoView,
   Upload,
@@ -112,6 +113,12 @@ export interface PhotosClient {
   editPhoto(photoId: string, changes: PhotoChanges, options?: { signal?: AbortSignal }): Promise<ReadyPhoto>;
   /** DELETE /events/{eventId}/photos/{photoId}; deleting a deleted photo succeeds too. */
   deletePhoto(photoId: string, options?: { signal?: AbortSignal }): Promise<void>;
+  /**
+   * GET /events/{eventId}/photos/{photoId}/original: a presigned GET of the file as uploaded
+   * (location and camera details included), valid for minutes; its uploader and the event's
+   * organizer only (others: ApiError 403).
+   */
+  getOriginal(photoId: string, options?: { signal?: AbortSignal }): Promise<OriginalDownload>;
   /** POST .../batch-delete, 100 ids per request (the API's limit): one result per distinct id. */
   deletePhotos(photoIds: readonly string[], options?: { signal?: AbortSignal }): Promise<BatchDeleteResponse['results']>;
 }
@@ -201,6 +208,10 @@ export function createPhotosClient(options: PhotosClientOptions): PhotosClient {
 
     async deletePhoto(photoId, { signal } = {}) {
       await request('DELETE', photoPath(photoId), { signal });
+    },
+
+    getOriginal(photoId, { signal } = {}) {
+      return request('GET', `${photoPath(photoId)}/original`, { signal });
     },
 
     async deletePhotos(photoIds, { signal } = {}) {

@@ -3,7 +3,7 @@ import type * as z from 'zod/mini';
 import type * as schemas from '#lib/api-responses';
 import type { BatchDeleteResponse } from '#lib/photo-changes';
 import type { EventDetails, EventPage, EventView } from '#lib/events';
-import type { DuplicateUploadResponse, InitiateUploadResponse, PhotoPage, PhotoView } from '#lib/photos';
+import type { DuplicateUploadResponse, InitiateUploadResponse, OriginalDownload, PhotoPage, PhotoView } from '#lib/photos';
 import type { CreatedInvite, InviteList, InviteView, JoinedEvent, MemberPage, MemberView } from '#lib/members';
 
 /** Each assignable to the other (toEqualTypeOf alone tells an intersection from its flat equal). */
@@ -14,6 +14,7 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 it('types the same shapes as the handlers', () => {
   expectTypeOf<Same<z.infer<typeof schemas.photoViewSchema>, PhotoView>>().toEqualTypeOf<true>();
   expectTypeOf<Same<z.infer<typeof schemas.photoPageSchema>, PhotoPage>>().toEqualTypeOf<true>();
+  expectTypeOf<Same<z.infer<typeof schemas.originalDownloadSchema>, OriginalDownload>>().toEqualTypeOf<true>();
   expectTypeOf<Same<z.infer<typeof schemas.eventViewSchema>, EventView>>().toEqualTypeOf<true>();
   expectTypeOf<Same<z.infer<typeof schemas.eventDetailsSchema>, EventDetails>>().toEqualTypeOf<true>();
   expectTypeOf<Same<z.infer<typeof schemas.eventPageSchema>, EventPage>>().toEqualTypeOf<true>();

@@ -162,6 +162,13 @@ export interface PhotoPage {
   event?: EventView;
 }
 
+/** GET .../photos/{photoId}/original: a presigned GET of the untouched upload (its uploader and the organizer only). */
+export interface OriginalDownload {
+  url: string;
+  /** When the URL stops working (minutes: start the download at once). */
+  expiresAt: string;
+}
+
 /**
  * GET /events/{eventId}/photos. Newest ready first, paged by `cursor`; or, with `since` (a
  * `feedCursor` of an earlier answer), what became ready after that answer, oldest first.
