@@ -406,6 +406,7 @@ describe('API stack (serverless.yml)', () => {
       'GET /events/{eventId}/members',
       'GET /events/{eventId}/photos',
       'GET /events/{eventId}/photos/{photoId}',
+      'GET /events/{eventId}/photos/{photoId}/original',
       'PATCH /events/{eventId}',
       'PATCH /events/{eventId}/photos/{photoId}',
       'POST /events',
@@ -756,8 +757,8 @@ describe('IAM in both stacks', () => {
           if (actions.some((action) => /^(s3|dynamodb|cognito-idp|cloudfront):/i.test(action))) {
             for (const resource of resourcesOf(statement)) {
               expect(resource, `${stack} ${id} ${actions.join(',')}`).not.toBe('*');
-              // The only wildcards allowed are the uploads/ (quarantine) and photos/ (published) key prefixes.
-              expect(resource.replace(/\/(uploads|photos)\/\*$/, ''), `${stack} ${id} ${actions.join(',')}`).not.toContain('*');
+              // The only wildcards allowed are the uploads/ (quarantine), originals/ (untouched, private) and photos/ (published) key prefixes.
+              expect(resource.replace(/\/(uploads|originals|photos)\/\*$/, ''), `${stack} ${id} ${actions.join(',')}`).not.toContain('*');
             }
           }
         }
