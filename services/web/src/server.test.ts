@@ -45,7 +45,7 @@ describe('startWebServer', () => {
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data: http://127.0.0.1:3002",
-        "connect-src 'self' http://127.0.0.1:3001 http://127.0.0.1:9229 http://127.0.0.1:3003",
+        "connect-src 'self' http://127.0.0.1:3001 http://127.0.0.1:9229 http://127.0.0.1:3003 http://127.0.0.1:3002",
         "frame-ancestors 'none'",
         "base-uri 'none'",
         "form-action 'self'",
@@ -136,7 +136,7 @@ describe('startWebServer', () => {
     expect(contentSecurityPolicy(deployed)).toBe(
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https://d1.cloudfront.net; " +
         "connect-src 'self' https://abc.execute-api.eu-west-1.amazonaws.com https://cognito-idp.eu-west-1.amazonaws.com " +
-        "https://event-photos-prod-photos.s3.eu-west-1.amazonaws.com; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        "https://event-photos-prod-photos.s3.eu-west-1.amazonaws.com https://d1.cloudfront.net; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     );
   });
 
