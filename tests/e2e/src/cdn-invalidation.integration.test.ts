@@ -138,6 +138,19 @@ describe('deleting photos invalidates the CDN', () => {
 });
 
 describe('the local CloudFront API', () => {
+  it("is where the delete functions, and only they, are told to invalidate the stack's distribution", () => {
+    const { outputs, functionEnvironment } = env.stack;
+    for (const name of ['deletePhoto', 'batchDeletePhotos']) {
+      expect(functionEnvironment(name), name).toMatchObject({
+        PHOTOS_CDN_DISTRIBUTION_ID: outputs.cdnDistributionId,
+        AWS_ENDPOINT_URL_CLOUDFRONT: outputs.cdnBaseUrl,
+      });
+    }
+    for (const name of ['listPhotos', 'removeMember', 'processUploadedPhoto', 'reconcileUploads']) {
+      expect(functionEnvironment(name)['PHOTOS_CDN_DISTRIBUTION_ID'], name).toBeUndefined();
+    }
+  });
+
   it("refuses the functions' key on a distribution their roles do not name: AccessDenied, as IAM makes CloudFront answer", async () => {
     const denied = await signedCloudFrontCall(env.stack.outputs, batchXml(['/photos/x.jpg']), { distributionId: 'E2QWRUHAPOMQZL' });
     expect(denied).toMatchObject({ status: 403, code: 'AccessDenied' });
