@@ -41,4 +41,18 @@ describe('api request', () => {
       retryAfterSeconds: 120,
     });
   });
+
+  it("tells API Gateway's throttling (no error envelope) from the API's own 429s", async () => {
+    stubFetch(
+      json(429, { message: 'Too Many Requests' }),
+      json(429, { error: { code: 'QuotaExceeded', message: 'Over the hourly upload quota' } }, { 'retry-after': '600' }),
+    );
+    const request = createApiRequest({ apiUrl: 'https://api.example.test', getToken: () => 't' });
+    await expect(request('POST', '/events/e/photos/initiate-upload')).rejects.toMatchObject({ status: 429, code: 'Throttled' });
+    await expect(request('POST', '/events/e/photos/initiate-upload')).rejects.toMatchObject({
+      status: 429,
+      code: 'QuotaExceeded',
+      retryAfterSeconds: 600,
+    });
+  });
 });

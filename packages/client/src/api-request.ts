@@ -1,4 +1,5 @@
-import { apiErrorFrom, networkError } from '#lib/errors';
+import { ApiError, apiErrorFrom, networkError } from '#lib/errors';
+import { THROTTLED } from '#lib/retry';
 
 export interface ApiRequestOptions {
   /** The HTTP API's base URL, e.g. https://abc.execute-api.eu-west-1.amazonaws.com */
@@ -49,10 +50,33 @@ export function createApiRequest({ apiUrl, getToken }: ApiRequestOptions): ApiRe
         response = await send(fresh);
       }
     }
-    if (!response.ok) throw await apiErrorFrom(response);
+    if (!response.ok) throw await errorOf(response);
     if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   };
+}
+
+/**
+ * The ApiError of an error answer. A 429 without the API's `{ error: { code } }` envelope is API
+ * Gateway's own throttling (`{"message":"Too Many Requests"}`): code THROTTLED, which is retried;
+ * the API's own 429s (quotas, join attempts) keep their codes and are not.
+ */
+async function errorOf(response: Response): Promise<ApiError> {
+  if (response.status !== 429) return apiErrorFrom(response);
+  const text = await response.text().catch(() => '');
+  const error = await apiErrorFrom(new Response(text, { status: 429, statusText: response.statusText, headers: response.headers }));
+  if (hasErrorEnvelope(text)) return error;
+  const retryAfter = error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds };
+  return new ApiError(429, THROTTLED, error.message, retryAfter);
+}
+
+function hasErrorEnvelope(text: string): boolean {
+  try {
+    const body: unknown = JSON.parse(text);
+    return typeof body === 'object' && body !== null && 'error' in body;
+  } catch {
+    return false;
+  }
 }
 
 function queryString(query: ApiCall['query']): string {

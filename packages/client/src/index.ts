@@ -37,7 +37,12 @@ export type {
   UploadStage,
   WaitForPhotoOptions,
 } from '#lib/photos-client';
-export { DEFAULT_RETRY_DELAYS_MS, isRetryable } from '#lib/retry';
+export { DEFAULT_RETRY_DELAYS_MS, isOffline, isRetryable, THROTTLED, whenOnline, withRetry } from '#lib/retry';
+export type { Backoff, RetryOptions } from '#lib/retry';
+export { sendPhoto } from '#lib/send-photo';
+export type { PhotoStatus, SendPhotoOptions, UploadJob, UploadTarget } from '#lib/send-photo';
+export { UplinkPacer } from '#lib/upload-pacing';
+export type { PacerOptions, PutSlot } from '#lib/upload-pacing';
 export { DEFAULT_MAX_UPLOAD_BYTES } from '@event-photos/core/limits';
 export { ACCEPTED_CONTENT_TYPES, contentTypeOf, formatBytes, titleFromFileName, uploadProblem } from '#lib/upload-checks';
 export type { PhotoFile } from '#lib/upload-checks';
