@@ -13,6 +13,8 @@ const stack = await startLocalStack({
   dataDir,
   ports: { api: base, cdn: base + 1, s3: base + 2, dynamodb: base + 3, cognito: base + 4 },
   log: (line) => console.log(JSON.stringify({ time: new Date().toISOString(), ...line })),
+  // API Gateway's route throttling as deployed: a client that floods initiate-upload sees 429 here too.
+  throttling: 'serverless.yml',
 });
 const web = await startWebServer({ port: base + 5, config: stack.outputs }).catch(async (error: unknown) => {
   await stack.stop();

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHttpGateway } from '#lib/http-gateway';
+import type { StageThrottling } from '#lib/gateway-throttling';
 import type { HttpApiCors, HttpRoute } from '#lib/serverless-functions';
 
 // The functions set CORS headers of their own (middy http-cors); with httpApi.cors configured,
@@ -25,11 +26,12 @@ const contradicting = {
 let server: Server | undefined;
 let invocations = 0;
 
-async function gateway(withCors: HttpApiCors | undefined): Promise<string> {
+async function gateway(withCors: HttpApiCors | undefined, throttling?: StageThrottling): Promise<string> {
   const started = await startHttpGateway({
     port: 0,
     routes: [route],
     cors: withCors,
+    throttling,
     invoke: async () => {
       invocations++;
       return {
@@ -84,5 +86,26 @@ describe('local HTTP gateway CORS', () => {
     expect(corsHeadersOf(response)).toEqual(
       Object.fromEntries(Object.entries(contradicting).map(([name, value]) => [name.toLowerCase(), value])),
     );
+  });
+});
+
+describe('local HTTP gateway throttling', () => {
+  it("answers 429 as API Gateway does once the route's bucket is empty: no function runs, and the app may read it", async () => {
+    const url = await gateway({ ...cors, exposedHeaders: ['retry-after'] }, { routes: { 'POST /echo': { rateLimit: 1, burstLimit: 2 } } });
+    const statuses: number[] = [];
+    let throttled: Response | undefined;
+    for (let n = 0; n < 3; n++) {
+      const response = await fetch(`${url}/echo`, { method: 'POST', headers: { origin: APP } });
+      statuses.push(response.status);
+      if (response.status === 429) throttled = response;
+      else await response.arrayBuffer();
+    }
+    expect(statuses).toEqual([415, 415, 429]);
+    expect(invocations).toBe(2);
+    expect(await throttled!.json()).toEqual({ message: 'Too Many Requests' });
+    expect(corsHeadersOf(throttled!)).toEqual({ 'access-control-allow-origin': APP, 'access-control-expose-headers': 'retry-after' });
+    // A second later the bucket holds a token again.
+    await new Promise((resolve) => setTimeout(resolve, 1050));
+    expect((await fetch(`${url}/echo`, { method: 'POST', headers: { origin: APP } })).status).toBe(415);
   });
 });

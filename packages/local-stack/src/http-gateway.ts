@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { httpApiEvent, type JwtClaims } from '@event-photos/testing';
+import { RouteBuckets, type StageThrottling } from '#lib/gateway-throttling';
 import { listenOnLoopback, LOOPBACK } from '#lib/net';
 import type { Invoke } from '#lib/lambda-runtime';
 import type { HttpApiCors, HttpRoute } from '#lib/serverless-functions';
@@ -10,6 +11,8 @@ export interface GatewayOptions {
   routes: HttpRoute[];
   /** provider.httpApi.cors of serverless.yml; none: no CORS answers, as on AWS. */
   cors: HttpApiCors | undefined;
+  /** The stage's route throttling (serverless.yml's HttpApiStage); none: unlimited. */
+  throttling?: StageThrottling | undefined;
   invoke: Invoke;
   /** Served at `GET /openapi.json` without auth: a local convenience, no route of the deployed API. */
   openApi?: unknown;
@@ -23,12 +26,14 @@ const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const TEXT_TYPES = /^(application\/(json|xml|x-www-form-urlencoded)|text\/)/i;
 
 /**
- * A local HTTP API: the routes of serverless.yml, JWT authorizer, payload format 2.0 events,
- * and API Gateway's own answers (404 Not Found, 401 Unauthorized, 500 Internal Server Error).
+ * A local HTTP API: the routes of serverless.yml, JWT authorizer, payload format 2.0 events, the
+ * stage's route throttling, and API Gateway's own answers (404 Not Found, 401 Unauthorized, 429
+ * Too Many Requests, 500 Internal Server Error).
  */
 export async function startHttpGateway(options: GatewayOptions): Promise<{ url: string; server: Server }> {
+  const buckets = new RouteBuckets(options.throttling ?? { routes: {} });
   const server = createServer((request, response) => {
-    handle(options, request, response).catch((error: unknown) => {
+    handle(options, buckets, request, response).catch((error: unknown) => {
       options.log({ level: 'error', message: 'gateway failure', error: String(error) });
       if (!response.headersSent) send(response, 500, { message: 'Internal Server Error' });
     });
@@ -39,7 +44,7 @@ export async function startHttpGateway(options: GatewayOptions): Promise<{ url: 
   return { url: `http://${LOOPBACK}:${port}`, server };
 }
 
-async function handle(options: GatewayOptions, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function handle(options: GatewayOptions, buckets: RouteBuckets, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const started = Date.now();
   const url = URL.parse(request.url ?? '/', 'http://localhost');
   if (!url) return send(response, 400, { message: 'Bad Request' });
@@ -57,6 +62,11 @@ async function handle(options: GatewayOptions, request: IncomingMessage, respons
   if (!match) return send(response, 404, { message: 'Not Found' });
   const { route, pathParameters } = match;
   if (!pathParameters) return send(response, 400, { message: 'Bad Request' });
+  // Over the route's rate: API Gateway answers before the authorizer or any function runs.
+  if (!buckets.take(`${route.method} ${route.path}`)) {
+    options.log({ method, path: rawPath, status: 429, ms: Date.now() - started, throttled: `${route.method} ${route.path}` });
+    return send(response, 429, { message: 'Too Many Requests' });
+  }
 
   let claims: JwtClaims | null = null;
   if (route.authorizer) {

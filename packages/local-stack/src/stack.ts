@@ -15,6 +15,7 @@ import { invalidationPolicy } from '#lib/cloudfront-iam';
 import { cognitoPoolSettings, type TokenValidityOverrides } from '#lib/cognito-pool-settings';
 import { ensurePhotosTable } from '#lib/dynamodb';
 import { startInThread } from '#lib/emulator-threads';
+import { readStageThrottling, type StageThrottling } from '#lib/gateway-throttling';
 import { startHttpGateway } from '#lib/http-gateway';
 import { openApiOf } from '#lib/openapi';
 import type { LocalEndpoints } from '#lib/function-environment';
@@ -86,6 +87,13 @@ export interface LocalStackOptions {
    * them restores the file's.
    */
   cognito?: TokenValidityOverrides;
+  /**
+   * The HTTP API stage's route throttling (API Gateway's token buckets, answering 429): serverless.yml's
+   * (HttpApiStage's route settings), or limits of a test's own, e.g.
+   * `{ routes: { 'POST /events/{eventId}/photos/initiate-upload': { rateLimit: 1, burstLimit: 2 } } }`.
+   * None by default: the tests that hammer a route (fuzz, load) would measure the throttle, not the route.
+   */
+  throttling?: StageThrottling | 'serverless.yml';
   /** How long the local CloudFront API keeps an invalidation in progress (10 s by default), counting its paths against CloudFront's limits. */
   cdn?: { invalidationInProgressMs?: number };
 }
@@ -245,6 +253,7 @@ export async function startLocalStack(options: LocalStackOptions) {
       port: apiPort,
       routes: functions.app.routes,
       cors: functions.app.cors,
+      throttling: options.throttling === 'serverless.yml' ? await readStageThrottling(REPO_ROOT) : options.throttling,
       invoke: functions.invoke,
       openApi: openApiOf(functions.app),
       authorize: functions.authorize,
