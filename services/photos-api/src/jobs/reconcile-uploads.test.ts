@@ -61,7 +61,7 @@ it('records the photo of an object whose S3 event never came', async () => {
   expect(await stores.photos.getPhoto('demo', id(4))).toMatchObject({
     photoId: id(4),
     size: 5000,
-    objectKeys: [`photos/event_demo/${id(4)}.jpg`, `photos/event_demo/${id(4)}_w320.webp`],
+    objectKeys: [`originals/event_demo/${id(4)}.jpg`, `photos/event_demo/${id(4)}.jpg`, `photos/event_demo/${id(4)}_w320.webp`],
   });
 });
 
