@@ -14,6 +14,7 @@ import type { ScreenContext } from '#lib/app/screen-context';
 import { Session } from '#lib/app/session';
 import { startSignIn } from '#lib/app/sign-in-screen';
 import { startSignUp } from '#lib/app/sign-up-screen';
+import { showSlideshow } from '#lib/app/slideshow';
 
 const TEXT = {
   startFailed: 'The app could not start: {detail}',
@@ -120,8 +121,10 @@ async function start(): Promise<void> {
     }
     authStep = null;
     rememberStep(tabStorage, null);
-    const eventId = new URLSearchParams(location.search).get('event')?.trim();
+    const query = new URLSearchParams(location.search);
+    const eventId = query.get('event')?.trim();
     if (invite) showJoinScreen(screen, invite, context(screenRun.signal));
+    else if (eventId && query.get('view') === 'slideshow') showSlideshow(screen, eventId, context(screenRun.signal));
     else if (eventId) showEventScreen(screen, eventId, context(screenRun.signal));
     else showEventsScreen(screen, context(screenRun.signal));
   }

@@ -23,3 +23,10 @@ export function eventUrl(eventId: string): string {
   url.hash = '';
   return url.href;
 }
+
+/** The app's URL of an event's slideshow (a TV can keep it: it reopens the slideshow after a reload). */
+export function slideshowUrl(eventId: string): string {
+  const url = new URL(eventUrl(eventId));
+  url.searchParams.set('view', 'slideshow');
+  return url.href;
+}
