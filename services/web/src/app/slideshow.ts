@@ -1,19 +1,20 @@
 import { createEventsClient, createPhotosClient, plainErrorMessage } from '@event-photos/client';
 import type { PhotoView } from '@event-photos/core';
 import { byId, fill, say, showTemplate } from '#lib/app/dom';
+import { localized } from '#lib/app/i18n';
 import { followFeed } from '#lib/app/live-feed';
 import { showPhotoImage } from '#lib/app/photo-image';
 import { type ScreenContext, eventUrl } from '#lib/app/screen-context';
 import { SlideOrder } from '#lib/app/slide-order';
 
-const TEXT = {
+const TEXT = localized({
   title: 'Slideshow · {name} · Event Photos',
   waiting: 'Waiting for the first photo. New photos appear here as guests add them.',
   loading: 'Loading the photos…',
   caption: '{title} · by {uploader}',
   paused: 'Paused',
   subject: 'The slideshow',
-} as const;
+});
 
 /** How long each photo stays, and how long the controls stay after the pointer or a key last moved. */
 const SHOW_MS = 7_000;
