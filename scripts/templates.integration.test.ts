@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EXPORT_DEADLINE_SECONDS, EXPORT_RECORD_SECONDS } from '@event-photos/core';
 import { TemplateSchemaValidator, type Template as SchemaTemplate } from './cfn-schema-validation.ts';
 import { ALARM_TOPIC, API_PACKAGE_DIR, INFRA_PACKAGE_DIR, PACKAGE_TIMEOUT_MS, WEB_ORIGIN, packageOnce } from './package-once.ts';
 
@@ -126,6 +127,9 @@ const PUBLISHED_ARN = `{import:${INFRA}-PhotosBucketArn}/photos/*`;
 /** The untouched originals: written by processing, read only through get-original's presigned GET. */
 const ORIGINALS_ARN = `{import:${INFRA}-PhotosBucketArn}/originals/*`;
 const BUCKET_ARN = `{import:${INFRA}-PhotosBucketArn}`;
+/** Download all: the worker's requests (written by createExport) and its zips (read through getExport's presigned GET). */
+const EXPORT_REQUESTS_ARN = `{import:${INFRA}-PhotosBucketArn}/exports/requests/*`;
+const EXPORT_ARCHIVES_ARN = `{import:${INFRA}-PhotosBucketArn}/exports/archives/*`;
 const FAILURE_QUEUE_ARN = '{getatt:ProcessUploadedPhotoFailureQueue.Arn}';
 /** The user pool, built from its id (CloudFormation imports only within the stack's region and account). */
 const USER_POOL_ARN = `arn:{ref:AWS::Partition}:cognito-idp:{ref:AWS::Region}:{ref:AWS::AccountId}:userpool/{import:${INFRA}-UserPoolId}`;
@@ -262,6 +266,38 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
       'dynamodb:UpdateItem': TABLE_ARN,
       'dynamodb:DeleteItem': TABLE_ARN,
       'sqs:SendMessage': FAILURE_QUEUE_ARN,
+    },
+  },
+  'services/photos-api/src/http/create-export.handler': {
+    name: 'createExport',
+    // The export and the caller's running-export lock in one transaction; the request that starts the worker.
+    permissions: {
+      'dynamodb:GetItem': TABLE_ARN,
+      'dynamodb:BatchGetItem': TABLE_ARN,
+      'dynamodb:PutItem': TABLE_ARN,
+      'dynamodb:UpdateItem': TABLE_ARN,
+      'dynamodb:DeleteItem': TABLE_ARN,
+      's3:PutObject': EXPORT_REQUESTS_ARN,
+      ...GROUP_CHECK,
+    },
+  },
+  'services/photos-api/src/http/get-export.handler': {
+    name: 'getExport',
+    // Its presigned GET of the zip is made with this role: the zips and nothing else.
+    permissions: { 'dynamodb:BatchGetItem': TABLE_ARN, 's3:GetObject': EXPORT_ARCHIVES_ARN, ...GROUP_CHECK },
+  },
+  'services/photos-api/src/exports/export-photos.handler': {
+    name: 'exportPhotos',
+    // Reads what the CDN serves (never uploads/ or originals/), writes only zips, deletes only its requests.
+    permissions: {
+      's3:GetObject': PUBLISHED_ARN,
+      's3:PutObject': EXPORT_ARCHIVES_ARN,
+      's3:AbortMultipartUpload': EXPORT_ARCHIVES_ARN,
+      's3:DeleteObject': EXPORT_REQUESTS_ARN,
+      'dynamodb:GetItem': TABLE_ARN,
+      'dynamodb:UpdateItem': TABLE_ARN,
+      'dynamodb:DeleteItem': TABLE_ARN,
+      'dynamodb:Query': [`${TABLE_ARN}/index/byReady`, `${TABLE_ARN}/index/byUploader`],
     },
   },
   'services/photos-api/src/jobs/reconcile-uploads.handler': {
@@ -402,6 +438,7 @@ describe('API stack (serverless.yml)', () => {
       'DELETE /events/{eventId}/photos/{photoId}',
       'GET /events',
       'GET /events/{eventId}',
+      'GET /events/{eventId}/exports/{exportId}',
       'GET /events/{eventId}/invites',
       'GET /events/{eventId}/members',
       'GET /events/{eventId}/photos',
@@ -410,6 +447,7 @@ describe('API stack (serverless.yml)', () => {
       'PATCH /events/{eventId}',
       'PATCH /events/{eventId}/photos/{photoId}',
       'POST /events',
+      'POST /events/{eventId}/exports',
       'POST /events/{eventId}/invites',
       'POST /events/{eventId}/members',
       'POST /events/{eventId}/photos/batch-delete',
@@ -450,9 +488,10 @@ describe('API stack (serverless.yml)', () => {
       expect(properties['Architectures'], id).toEqual(['arm64']);
       const isProcessor = properties['Handler'] === 'services/photos-api/src/s3/process-uploaded-photo.handler';
       const isReconciler = properties['Handler'] === 'services/photos-api/src/jobs/reconcile-uploads.handler';
-      expect(properties['MemorySize'], id).toBe(isProcessor || isReconciler ? 1769 : 512);
+      const isExporter = properties['Handler'] === 'services/photos-api/src/exports/export-photos.handler';
+      expect(properties['MemorySize'], id).toBe(isProcessor || isReconciler ? 1769 : isExporter ? 1024 : 512);
       if (isProcessor) expect(properties['Timeout'], id).toBe(60);
-      if (isReconciler) expect(properties['Timeout'], id).toBe(900);
+      if (isReconciler || isExporter) expect(properties['Timeout'], id).toBe(900);
       const roleId = targetId(properties['Role']);
       expect(roleId, `${id} Role`).toBeDefined();
       expect(roleId, `${id} must not use the shared default role`).not.toBe('IamRoleLambdaExecution');
@@ -507,16 +546,22 @@ describe('API stack (serverless.yml)', () => {
     expect(users.map(([id]) => id)).toEqual([]);
   });
 
-  it('wires the S3 trigger to the existing bucket (uploads/ prefix) with a custom resource scoped to that bucket and function', () => {
-    const triggers = ofType(api, 'Custom::S3');
-    expect(triggers).toHaveLength(1);
-    const trigger = props(triggers[0]![1]);
-    expect(trigger['FunctionName']).toBe(`${API}-processUploadedPhoto`);
-    expect(render(trigger['BucketName'])).toBe(`{import:${INFRA}-PhotosBucketName}`);
-    expect(trigger['BucketConfigs']).toEqual([{ Event: 's3:ObjectCreated:*', Rules: [{ Prefix: 'uploads/' }] }]);
+  it('wires the S3 triggers to the existing bucket (uploads/, exports/requests/) with a custom resource scoped to that bucket and those functions', () => {
+    const triggers = Object.fromEntries(
+      ofType(api, 'Custom::S3').map(([, trigger]) => [String(props(trigger)['FunctionName']), props(trigger)] as const),
+    );
+    expect(Object.keys(triggers).sort()).toEqual([`${API}-exportPhotos`, `${API}-processUploadedPhoto`]);
+    for (const [name, prefix] of [
+      ['processUploadedPhoto', 'uploads/'],
+      ['exportPhotos', 'exports/requests/'],
+    ] as const) {
+      const trigger = triggers[`${API}-${name}`]!;
+      expect(render(trigger['BucketName'])).toBe(`{import:${INFRA}-PhotosBucketName}`);
+      expect(trigger['BucketConfigs']).toEqual([{ Event: 's3:ObjectCreated:*', Rules: [{ Prefix: prefix }] }]);
+    }
 
     // The osls custom-resource Lambda that puts the bucket notification: its role may only touch
-    // the notification configuration of the photos bucket and the permission of that one function.
+    // the notification configuration of the photos bucket and the permission of those functions.
     const customFunctions = ofType(api, 'AWS::Lambda::Function').filter(([, fn]) => props(fn)['Handler'] === CUSTOM_RESOURCE_HANDLER);
     expect(customFunctions).toHaveLength(1);
     const roleId = targetId(props(customFunctions[0]![1])['Role'])!;
@@ -526,17 +571,20 @@ describe('API stack (serverless.yml)', () => {
       for (const action of actionsOf(statement)) (granted[action] ??= []).push(...resourcesOf(statement));
     }
     const bucket = `arn:{ref:AWS::Partition}:s3:::{import:${INFRA}-PhotosBucketName}`;
-    const fn = `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${API}-processUploadedPhoto`;
+    const fn = (name: string) => `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${API}-${name}`;
+    const functions = [fn('processUploadedPhoto'), fn('exportPhotos')];
     expect(granted).toEqual({
       's3:PutBucketNotification': [bucket],
       's3:GetBucketNotification': [bucket],
-      'lambda:AddPermission': [fn],
-      'lambda:RemovePermission': [fn],
+      'lambda:AddPermission': functions,
+      'lambda:RemovePermission': functions,
     });
   });
 
   it('retries failed S3 events twice, then sends them to the encrypted failure queue', () => {
-    const configs = ofType(api, 'AWS::Lambda::EventInvokeConfig');
+    const configs = ofType(api, 'AWS::Lambda::EventInvokeConfig').filter(
+      ([, invokeConfig]) => targetId(props(invokeConfig)['FunctionName']) === 'ProcessUploadedPhotoLambdaFunction',
+    );
     expect(configs).toHaveLength(1);
     const config = props(configs[0]![1]);
     expect(targetId(config['FunctionName'])).toBe('ProcessUploadedPhotoLambdaFunction');
@@ -547,6 +595,17 @@ describe('API stack (serverless.yml)', () => {
     const queue = props(api.Resources['ProcessUploadedPhotoFailureQueue']);
     expect(queue['SqsManagedSseEnabled']).toBe(true);
     expect(queue['MessageRetentionPeriod']).toBe(1209600);
+  });
+
+  it("never retries an export run (it would start the zip over, past its time) and drops a request older than the export's deadline", () => {
+    const configs = ofType(api, 'AWS::Lambda::EventInvokeConfig').filter(
+      ([, invokeConfig]) => targetId(props(invokeConfig)['FunctionName']) === 'ExportPhotosLambdaFunction',
+    );
+    expect(configs).toHaveLength(1);
+    const config = props(configs[0]![1]);
+    expect(config['MaximumRetryAttempts']).toBe(0);
+    expect(config['MaximumEventAgeInSeconds']).toBe(EXPORT_DEADLINE_SECONDS);
+    expect(ofType(api, 'AWS::Lambda::EventInvokeConfig')).toHaveLength(2);
   });
 
   it('imports only values the infra stack exports', () => {
@@ -601,10 +660,12 @@ describe('API stack (serverless.yml)', () => {
     expect(checking.map(([, expected]) => expected.name).sort()).toEqual([
       'batchDeletePhotos',
       'createEvent',
+      'createExport',
       'createInvite',
       'deletePhoto',
       'editPhoto',
       'getEvent',
+      'getExport',
       'getOriginalPhoto',
       'getPhoto',
       'initiateUpload',
@@ -661,7 +722,7 @@ describe('API stack (serverless.yml)', () => {
 });
 
 describe('API stack limits and alarms', () => {
-  it('throttles the stage, initiate-upload and batch-delete tighter, once their routes exist', () => {
+  it('throttles the stage, initiate-upload, batch-delete and exports tighter, once their routes exist', () => {
     const stages = ofType(api, 'AWS::ApiGatewayV2::Stage');
     expect(stages).toHaveLength(1);
     const [, stage] = stages[0]!;
@@ -674,6 +735,7 @@ describe('API stack limits and alarms', () => {
     expect(routeSettings).toEqual({
       'POST /events/{eventId}/photos/initiate-upload': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
       'POST /events/{eventId}/photos/batch-delete': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+      'POST /events/{eventId}/exports': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
     });
     // Each throttled route key is a route of this API, created before the stage names it.
     const routeIds = Object.fromEntries(ofType(api, 'AWS::ApiGatewayV2::Route').map(([id, route]) => [props(route)['RouteKey'], id]));
@@ -683,13 +745,13 @@ describe('API stack limits and alarms', () => {
     }
   });
 
-  it('reserves concurrency for S3 processing (50) and the reconcile job (1), and for nothing else', () => {
+  it('reserves concurrency for S3 processing (50), the reconcile job (1) and the export worker (10), and for nothing else', () => {
     const reserved = Object.fromEntries(
       ofType(api, 'AWS::Lambda::Function')
         .filter(([, fn]) => props(fn)['ReservedConcurrentExecutions'] !== undefined)
         .map(([id, fn]) => [id, props(fn)['ReservedConcurrentExecutions']]),
     );
-    expect(reserved).toEqual({ ProcessUploadedPhotoLambdaFunction: 50, ReconcileUploadsLambdaFunction: 1 });
+    expect(reserved).toEqual({ ProcessUploadedPhotoLambdaFunction: 50, ReconcileUploadsLambdaFunction: 1, ExportPhotosLambdaFunction: 10 });
   });
 
   it('alarms on the failure queue, handler errors, throttles and reconcile failures, to the alarmTopicArn topic', () => {
@@ -757,8 +819,12 @@ describe('IAM in both stacks', () => {
           if (actions.some((action) => /^(s3|dynamodb|cognito-idp|cloudfront):/i.test(action))) {
             for (const resource of resourcesOf(statement)) {
               expect(resource, `${stack} ${id} ${actions.join(',')}`).not.toBe('*');
-              // The only wildcards allowed are the uploads/ (quarantine), originals/ (untouched, private) and photos/ (published) key prefixes.
-              expect(resource.replace(/\/(uploads|originals|photos)\/\*$/, ''), `${stack} ${id} ${actions.join(',')}`).not.toContain('*');
+              // The only wildcards allowed are the uploads/ (quarantine), originals/ (untouched, private), photos/
+              // (published) and exports/requests/ and exports/archives/ (download all, private) key prefixes.
+              expect(
+                resource.replace(/\/(uploads|originals|photos|exports\/requests|exports\/archives)\/\*$/, ''),
+                `${stack} ${id} ${actions.join(',')}`,
+              ).not.toContain('*');
             }
           }
         }
@@ -820,6 +886,9 @@ describe('infra stack (infra.serverless.yml)', () => {
     expect(lifecycleRules).toContainEqual(
       expect.objectContaining({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } }),
     );
+    // Exports (the worker's requests and zips) go after a day, as their records do.
+    expect(EXPORT_RECORD_SECONDS).toBe(24 * 3600);
+    expect(lifecycleRules).toContainEqual(expect.objectContaining({ Status: 'Enabled', Prefix: 'exports/', ExpirationInDays: 1 }));
   });
 
   it('lets no public principal in: Principal "*" only in Deny statements, TLS enforced, reads only from this CloudFront distribution', () => {

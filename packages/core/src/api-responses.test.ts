@@ -5,6 +5,7 @@ import type { BatchDeleteResponse } from '#lib/photo-changes';
 import type { EventDetails, EventPage, EventView } from '#lib/events';
 import type { DuplicateUploadResponse, InitiateUploadResponse, OriginalDownload, PhotoPage, PhotoView } from '#lib/photos';
 import type { CreatedInvite, InviteList, InviteView, JoinedEvent, MemberPage, MemberView } from '#lib/members';
+import type { CreatedExport, ExportView } from '#lib/exports';
 
 /** Each assignable to the other (toEqualTypeOf alone tells an intersection from its flat equal). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -27,4 +28,6 @@ it('types the same shapes as the handlers', () => {
   expectTypeOf<Same<z.infer<typeof schemas.joinedEventSchema>, JoinedEvent>>().toEqualTypeOf<true>();
   expectTypeOf<Same<z.infer<typeof schemas.memberViewSchema>, MemberView>>().toEqualTypeOf<true>();
   expectTypeOf<Same<z.infer<typeof schemas.memberPageSchema>, MemberPage>>().toEqualTypeOf<true>();
+  expectTypeOf<Same<z.infer<typeof schemas.createdExportSchema>, CreatedExport>>().toEqualTypeOf<true>();
+  expectTypeOf<Same<z.infer<typeof schemas.exportViewSchema>, ExportView>>().toEqualTypeOf<true>();
 });

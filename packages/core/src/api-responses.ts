@@ -135,6 +135,20 @@ export const memberViewSchema = z.strictObject({
 });
 export const memberPageSchema = z.strictObject({ items: z.array(memberViewSchema), nextCursor: z.nullable(z.string()) });
 
+/** POST .../exports (202), and GET .../exports/{exportId}: "download all". */
+export const createdExportSchema = z.strictObject({ exportId: photoIdSchema });
+export const exportViewSchema = z.strictObject({
+  exportId: photoIdSchema,
+  status: z.enum(['running', 'ready', 'failed']),
+  photos: z.int().check(z.minimum(0)),
+  skipped: z.int().check(z.minimum(0)),
+  bytes: z.int().check(z.minimum(0)),
+  createdAt: timestamp,
+  url: z.exactOptional(z.url()),
+  expiresAt: z.exactOptional(timestamp),
+  reason: z.exactOptional(z.string()),
+});
+
 /** Every error our functions answer: `field` names the request field it is about, when there is one. */
 export const errorResponseSchema = z.strictObject({
   error: z.strictObject({ code: z.string(), message: z.string(), field: z.optional(z.string()) }),

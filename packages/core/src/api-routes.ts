@@ -16,7 +16,7 @@ export interface RouteSpec {
   summary: string;
   query?: z.ZodMiniObject;
   body?: z.ZodMiniType;
-  success: { status: 200 | 201 | 204; schema: ResponseName | null; description: string };
+  success: { status: 200 | 201 | 202 | 204; schema: ResponseName | null; description: string };
   /** Another success answer of the route, with another status (initiate-upload's duplicate). */
   alternative?: { status: 200 | 201; schema: ResponseName; description: string };
   /** Every route also answers 400 (a bad path or query parameter) and 401 (the gateway). */
@@ -66,7 +66,8 @@ export function apiRoutes({ maxUploadBytes }: { maxUploadBytes: number }): Recor
       errors: { 404: noPhoto },
     },
     'GET /events/{eventId}/photos/{photoId}/original': {
-      summary: "A 5-minute download of a photo's untouched original, location and device details included (its uploader or the event's organizer)",
+      summary:
+        "A 5-minute download of a photo's untouched original, location and device details included (its uploader or the event's organizer)",
       success: { status: 200, schema: 'originalDownloadSchema', description: 'A presigned GET of the original, and when it expires' },
       errors: { 403: 'Neither the uploader nor the organizer', 404: noPhoto },
     },
@@ -151,6 +152,28 @@ export function apiRoutes({ maxUploadBytes }: { maxUploadBytes: number }): Recor
       summary: 'Removes a member: their next request about the event answers 404 (its organizer only)',
       success: { status: 204, schema: null, description: 'Removed' },
       errors: { 403: organizerOnly, 404: 'Unknown event or member (`field` names which)' },
+    },
+    'POST /events/{eventId}/exports': {
+      summary:
+        'Starts a zip of every photo of the event the caller may see (the organizer, and members whose invite allows downloading originals)',
+      success: {
+        status: 202,
+        schema: 'createdExportSchema',
+        description: 'The export, being made; GET it for its progress and download. The one still running when the caller has one',
+      },
+      errors: { 403: 'A member whose invite does not allow downloading originals', 404: noEvent },
+    },
+    'GET /events/{eventId}/exports/{exportId}': {
+      summary: "How far the caller's export is; once ready, a presigned GET of its zip (an hour at most)",
+      success: {
+        status: 200,
+        schema: 'exportViewSchema',
+        description: 'The export: running, ready (with url and expiresAt) or failed (with reason)',
+      },
+      errors: {
+        403: 'A member whose invite does not allow downloading originals',
+        404: "Unknown event, or unknown export or another caller's (`field` names which)",
+      },
     },
   };
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { eventIdSchema, inviteIdSchema, memberIdSchema, photoIdSchema } from '#lib/schemas';
+import { exportIdSchema } from '#lib/exports';
 import * as responses from '#lib/api-responses';
 import { apiRoutes, type RouteSpec } from '#lib/api-routes';
 
@@ -20,6 +21,7 @@ const pathParameters: Record<string, z.core.$ZodType> = {
   photoId: photoIdSchema,
   inviteId: inviteIdSchema,
   memberId: memberIdSchema,
+  exportId: exportIdSchema,
 };
 
 /** A JSON Schema of `schema`; requests as clients send them (before defaults and transforms). */

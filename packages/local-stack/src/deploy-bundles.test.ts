@@ -49,6 +49,8 @@ describe('deploy bundles', () => {
     ['updateEvent'],
     ['listEvents'],
     ['getEvent'],
+    ['createExport'],
+    ['getExport'],
   ])(`%s fits in ${BUDGET_KIB} KiB, without the S3 client or the default credential chain`, async (name) => {
     const { bytes, packages, bytesOf } = await bundle(name);
     expect(bytes).toBeLessThanOrEqual(BUDGET_KIB * KIB);
@@ -99,7 +101,7 @@ describe('deploy bundles', () => {
     expect(packages).toContain('@middy/http-cors');
   });
 
-  it.each([['processUploadedPhoto'], ['deletePhoto'], ['batchDeletePhotos']])(
+  it.each([['processUploadedPhoto'], ['deletePhoto'], ['batchDeletePhotos'], ['exportPhotos']])(
     '%s keeps the S3 client, still without the default credential chain',
     async (name) => {
       const { packages } = await bundle(name);
@@ -109,6 +111,15 @@ describe('deploy bundles', () => {
       }
     },
   );
+});
+
+// yazl (the zip writer) only in the export worker: the routes that start and read exports sign
+// with @smithy/signature-v4, which every route has anyway.
+describe('the zip writer', () => {
+  it.each([...app.functions.keys()])('is in the bundle of %s only if it writes zips', async (name) => {
+    const { packages } = await bundle(name);
+    expect(packages.has('yazl')).toBe(name === 'exportPhotos');
+  });
 });
 
 // Only the delete routes invalidate CloudFront (and read PHOTOS_CDN_DISTRIBUTION_ID at cold start):

@@ -22,8 +22,21 @@ export interface S3AuthProxyOptions {
   checksums: ChecksumStore;
   /** Where request bodies are spooled while they are verified. */
   spoolDir: string;
+  /** s3rver's multipart uploads in progress (s3rver has no AbortMultipartUpload, nor S3's part-size rule). */
+  multipart: MultipartUploads;
   log(line: Record<string, unknown>): void;
 }
+
+/** The parts s3rver keeps of a multipart upload in progress. */
+export interface MultipartUploads {
+  /** Each part's number and size, or null when there is no such upload (never started, completed or aborted). */
+  parts(bucket: string, uploadId: string): Promise<Array<{ number: number; size: number }> | null>;
+  /** Drops the upload and its parts; false when there is none. */
+  abort(bucket: string, uploadId: string): Promise<boolean>;
+}
+
+/** S3 refuses to complete an upload with a part under 5 MiB but the last (EntityTooSmall). */
+const MIN_PART_BYTES = 5 * 1024 * 1024;
 
 /** PUT bodies up to this size are held in memory while they are verified; larger ones are spooled to disk. */
 const MEMORY_BODY_BYTES = 1024 * 1024;
@@ -91,6 +104,8 @@ async function handle(
       if (keyLocks.get(lockKey) === current) keyLocks.delete(lockKey);
     }
   };
+  const uploadId = key ? new URLSearchParams(rawQuery).get('uploadId') : null;
+  if (uploadId !== null) return multipartRequest(options, request, response, { method, bucket, key, uploadId }, verified.payloadHash);
   if (method === 'PUT' && key) return locked(() => putObject(options, request, response, bucket, key, verified.payloadHash));
   if (method === 'DELETE' && key && !rawQuery) {
     return locked(async () => {
@@ -152,6 +167,8 @@ async function putObject(
   bucket: string,
   key: string,
   payloadHash: string,
+  /** UploadPart: the object at the key stays as it is until the upload completes. */
+  part = false,
 ): Promise<void> {
   // Conditional write: the object must not exist yet (AWS supports If-None-Match: * since 2024).
   const id = `${bucket}/${key}`;
@@ -220,7 +237,7 @@ async function putObject(
         etag = typeof outgoing['etag'] === 'string' ? outgoing['etag'] : undefined;
       },
     );
-    if (status < 300) {
+    if (status < 300 && !part) {
       // A copy answers its ETag in the body, not a header: its target's version stays unknown.
       options.etags.written(id, copySource ? undefined : etag);
       await options.checksums.set(bucket, key, declaredChecksum);
@@ -228,6 +245,52 @@ async function putObject(
   } finally {
     if (!inMemory) await rm(spool, { force: true });
   }
+}
+
+/**
+ * UploadPart, CompleteMultipartUpload and AbortMultipartUpload, as S3 answers them: a part is held
+ * and checked as a PUT is, without changing the object; completing refuses a part under 5 MiB but
+ * the last (EntityTooSmall) and an unknown upload (NoSuchUpload), and the new object's version is
+ * unknown until read; aborting drops the parts (204), which s3rver cannot do.
+ */
+async function multipartRequest(
+  options: ProxyContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  { method, bucket, key, uploadId }: { method: string; bucket: string; key: string; uploadId: string },
+  payloadHash: string,
+): Promise<void> {
+  const noSuchUpload = () =>
+    new S3RequestError(
+      404,
+      'NoSuchUpload',
+      'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+    );
+  if (method === 'PUT') {
+    if (!(await options.multipart.parts(bucket, uploadId))) throw noSuchUpload();
+    return putObject(options, request, response, bucket, key, payloadHash, true);
+  }
+  if (method === 'DELETE') {
+    request.resume();
+    if (!(await options.multipart.abort(bucket, uploadId))) throw noSuchUpload();
+    response.writeHead(204).end();
+    return;
+  }
+  if (method === 'POST') {
+    const parts = await options.multipart.parts(bucket, uploadId);
+    if (!parts) throw noSuchUpload();
+    const last = Math.max(...parts.map((part) => part.number));
+    if (parts.some((part) => part.number !== last && part.size < MIN_PART_BYTES)) {
+      throw new S3RequestError(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.');
+    }
+    const status = await forward(options, request, response, request);
+    if (status < 300) {
+      options.etags.written(`${bucket}/${key}`, undefined);
+      await options.checksums.set(bucket, key, undefined);
+    }
+    return;
+  }
+  await forward(options, request, response, request);
 }
 
 /** Answers a ListObjectsV2 with a v1 page from s3rver (see s3-list-paging.ts). */

@@ -1,12 +1,12 @@
 import type { EventEmitter } from 'node:events';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import type { S3Event } from 'aws-lambda';
 import S3rver from 's3rver';
 import path from 'node:path';
 import { ChecksumStore } from '#lib/checksum-store';
 import { LOCAL_S3_CREDENTIALS } from '#lib/local-credentials';
 import type { CorsRule } from '#lib/local-infra';
-import { startS3AuthProxy } from '#lib/s3-auth-proxy';
+import { startS3AuthProxy, type MultipartUploads } from '#lib/s3-auth-proxy';
 import { sweepS3Store } from '#lib/s3-store-sweep';
 import { cacheBucketConfigs } from '#lib/s3rver-config-cache';
 
@@ -79,6 +79,7 @@ export async function startS3(options: LocalS3Options): Promise<LocalS3> {
     credentials: { [LOCAL_S3_CREDENTIALS.accessKeyId]: LOCAL_S3_CREDENTIALS.secretAccessKey },
     checksums,
     spoolDir: path.join(options.directory, 'spool'),
+    multipart: multipartUploads(server),
     log: options.log,
   });
   return {
@@ -95,6 +96,29 @@ export async function startS3(options: LocalS3Options): Promise<LocalS3> {
       logger.exceptions.unhandle();
       logger.close();
       await checksums.idle();
+    },
+  };
+}
+
+/** s3rver keeps a multipart upload's parts in a folder per upload, named by part number (its filesystem store). */
+function multipartUploads(server: S3rver): MultipartUploads {
+  const store = (server as unknown as { store: { getResourcePath(bucket: string, key: undefined, resource: string): string } }).store;
+  // Upload ids are s3rver's own hex; anything else names no folder of it.
+  const folder = (bucket: string, uploadId: string) =>
+    /^[0-9a-f]{32}$/.test(uploadId) ? path.join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId) : undefined;
+  return {
+    async parts(bucket, uploadId) {
+      const dir = folder(bucket, uploadId);
+      const names = dir ? await readdir(dir).catch(() => null) : null;
+      if (!dir || !names) return null;
+      const numbered = names.filter((name) => /^\d+$/.test(name));
+      return Promise.all(numbered.map(async (name) => ({ number: Number(name), size: (await stat(path.join(dir, name))).size })));
+    },
+    async abort(bucket, uploadId) {
+      const dir = folder(bucket, uploadId);
+      if (!dir || !(await stat(dir).catch(() => null))) return false;
+      await rm(dir, { recursive: true, force: true });
+      return true;
     },
   };
 }
