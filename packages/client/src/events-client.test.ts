@@ -42,4 +42,35 @@ describe('events client', () => {
       ['PATCH', 'https://api.example.test/events/summit-2026', '{"open":false}'],
     ]);
   });
+  it('starts an export, reads how far it is, and says why one is refused', async () => {
+    const exportId = '9b2e4f0c-51f3-4c6e-9f0a-2d7f4c1b8e3a';
+    const ready = {
+      exportId,
+      status: 'ready',
+      photos: 2,
+      skipped: 0,
+      bytes: 9000,
+      createdAt: event.createdAt,
+      url: 'https://s3.example/z.zip',
+      expiresAt: event.createdAt,
+    };
+    const { requests } = stubFetch(
+      json(202, { exportId }),
+      json(200, ready),
+      json(403, {
+        error: {
+          code: 'Forbidden',
+          message: 'Only the organizer, and members whose invite allows downloading originals, can download all of event summit-2026',
+        },
+      }),
+    );
+    expect(await events.createExport('summit-2026')).toEqual({ exportId });
+    expect(await events.getExport('summit-2026', exportId)).toEqual(ready);
+    await expect(events.createExport('summit-2026')).rejects.toMatchObject({ status: 403, code: 'Forbidden' });
+    expect(requests.map((request) => [request.method, request.url, request.body])).toEqual([
+      ['POST', 'https://api.example.test/events/summit-2026/exports', undefined],
+      ['GET', `https://api.example.test/events/summit-2026/exports/${exportId}`, undefined],
+      ['POST', 'https://api.example.test/events/summit-2026/exports', undefined],
+    ]);
+  });
 });

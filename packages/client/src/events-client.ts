@@ -1,4 +1,4 @@
-import type { EventDetails, EventPage, EventView } from '@event-photos/core';
+import type { CreatedExport, EventDetails, EventPage, EventView, ExportView } from '@event-photos/core';
 import { createApiRequest, type ApiRequestOptions } from '#lib/api-request';
 
 export interface NewEvent {
@@ -26,6 +26,14 @@ export interface EventsClient {
   createEvent(event: NewEvent, options?: { signal?: AbortSignal }): Promise<EventView>;
   /** PATCH /events/{eventId} (its organizer only). */
   updateEvent(eventId: string, changes: EventChanges, options?: { signal?: AbortSignal }): Promise<EventView>;
+  /**
+   * POST /events/{eventId}/exports: starts a zip of every photo the caller may see (the organizer,
+   * and members whose invite allows downloading originals; others 403); the caller's export still
+   * running when there is one.
+   */
+  createExport(eventId: string, options?: { signal?: AbortSignal }): Promise<CreatedExport>;
+  /** GET /events/{eventId}/exports/{exportId}: running, ready (`url` to download until `expiresAt`) or failed (`reason`). */
+  getExport(eventId: string, exportId: string, options?: { signal?: AbortSignal }): Promise<ExportView>;
 }
 
 export function createEventsClient(options: ApiRequestOptions): EventsClient {
@@ -51,6 +59,12 @@ export function createEventsClient(options: ApiRequestOptions): EventsClient {
     },
     updateEvent(eventId, changes, { signal } = {}) {
       return request('PATCH', eventPath(eventId), { body: changes, signal });
+    },
+    createExport(eventId, { signal } = {}) {
+      return request('POST', `${eventPath(eventId)}/exports`, { signal });
+    },
+    getExport(eventId, exportId, { signal } = {}) {
+      return request('GET', `${eventPath(eventId)}/exports/${encodeURIComponent(exportId)}`, { signal });
     },
   };
   return client;
