@@ -1,4 +1,4 @@
-import type { CreatedExport, EventDetails, EventPage, EventView, ExportView } from '@event-photos/core';
+import type { CreatedExport, EventDetails, EventPage, EventView, ExportView, UploadQuotas } from '@event-photos/core';
 import { createApiRequest, type ApiRequestOptions } from '#lib/api-request';
 
 export interface NewEvent {
@@ -13,6 +13,8 @@ export interface EventChanges {
   description?: string;
   /** false closes the event to uploads; true opens it again. */
   open?: boolean;
+  /** Any of the upload quotas, raised or lowered (the others keep their values). */
+  quotas?: Partial<UploadQuotas>;
 }
 
 export interface EventsClient {

@@ -1,4 +1,5 @@
 import { createServer, type ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { buildWebApp, type BuiltFile } from '#lib/build';
 import { parseWebConfig, type WebConfig } from '#lib/config';
 import { contentSecurityPolicy } from '#lib/csp';
@@ -34,6 +35,7 @@ export async function startWebServer({ port, config }: WebServerOptions): Promis
     contentType: 'application/json; charset=utf-8',
   });
 
+  const zipped = new Map<string, Buffer>();
   const server = createServer((request, response) => {
     const method = request.method ?? 'GET';
     if (method !== 'GET' && method !== 'HEAD') {
@@ -44,16 +46,21 @@ export async function startWebServer({ port, config }: WebServerOptions): Promis
     // Only the built files, by exact name: nothing on disk is reachable.
     const file = files.get(name);
     if (!file) return sendText(response, 404, 'Not Found');
+    // Compressed for a browser that accepts it, as a static host (CloudFront, S3 website behind it) sends it.
+    const gzip = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+    const body = gzip ? (zipped.get(name) ?? zipped.set(name, gzipSync(file.contents)).get(name)!) : file.contents;
     response.writeHead(200, {
       'content-type': file.contentType,
-      'content-length': String(file.contents.length),
+      'content-length': String(body.length),
+      ...(gzip ? { 'content-encoding': 'gzip' } : {}),
+      vary: 'accept-encoding',
       // The bundle is rebuilt at every start and config.json can change: always revalidate.
       'cache-control': name === 'config.json' ? 'no-store' : 'no-cache',
       ...securityHeaders(),
       // Every page: the app and the Uppy example.
       ...(name.endsWith('.html') ? { 'content-security-policy': policy } : {}),
     });
-    response.end(method === 'HEAD' ? undefined : file.contents);
+    response.end(method === 'HEAD' ? undefined : body);
   });
 
   await new Promise<void>((resolve, reject) => {

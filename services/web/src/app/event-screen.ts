@@ -1,10 +1,11 @@
 import { ApiError, createEventsClient, createMembersClient, createPhotosClient, plainErrorMessage } from '@event-photos/client';
-import type { EventDetails } from '@event-photos/core';
+import type { EventView } from '@event-photos/core';
 import { DEFAULT_PAGE_SIZE } from '#lib/config';
 import { byId, fill, say, showTemplate } from '#lib/app/dom';
 import { startEventInvites } from '#lib/app/event-invites';
 import { startEventMembers } from '#lib/app/event-members';
 import { startEventSettings } from '#lib/app/event-settings';
+import { startGallerySearch } from '#lib/app/gallery-search';
 import { PhotoGallery } from '#lib/app/photo-gallery';
 import { PhotoLightbox } from '#lib/app/photo-lightbox';
 import type { ScreenContext } from '#lib/app/screen-context';
@@ -20,8 +21,9 @@ const TEXT = {
 
 /**
  * One event: its name, the upload panel (when open and the guest's invite allows it), the gallery
- * with its lightbox and, for its organizer, invites, guests and settings. Built anew for every
- * event, with clients for that event only.
+ * with its search and lightbox, kept live (new photos, edits, deletes, a rename or a close) and,
+ * for its organizer, invites, guests and settings. Built anew for every event, with clients for
+ * that event only.
  */
 export function showEventScreen(screen: HTMLElement, eventId: string, context: ScreenContext): void {
   const { config, session, signal } = context;
@@ -30,36 +32,39 @@ export function showEventScreen(screen: HTMLElement, eventId: string, context: S
   const events = createEventsClient({ apiUrl: config.apiUrl, getToken });
   const photos = createPhotosClient({ apiUrl: config.apiUrl, eventId, getToken });
   const status = byId('event-status', HTMLElement);
-  // What the guest's invite allows, as the join answered in this browser (the organizer: everything).
-  let rights = session.rightsIn(eventId);
-  const noUpload = () => rights?.upload === false;
 
   void events.getEvent(eventId, { signal }).then(
     (event) => {
       if (signal.aborted) return;
-      if (event.mine) rights = undefined;
+      // What the caller may do here, as the API answers it (the organizer: everything).
+      let rights = event.rights;
       status.hidden = true;
       byId('event-content', HTMLElement).hidden = false;
       let name = event.name;
-      const showDetails = (shown: EventDetails | Omit<EventDetails, 'photoCount'>) => {
+      const showDetails = (shown: EventView) => {
         name = shown.name;
         document.title = fill(TEXT.title, { name: shown.name });
         say(byId('event-heading', HTMLElement), shown.name);
         say(byId('event-description', HTMLElement), shown.description);
         byId('event-closed', HTMLElement).hidden = shown.open;
-        byId('event-no-upload', HTMLElement).hidden = !noUpload();
-        byId('upload-panel', HTMLElement).hidden = !shown.open || noUpload();
+        byId('event-no-upload', HTMLElement).hidden = rights.upload;
+        byId('upload-panel', HTMLElement).hidden = !shown.open || !rights.upload;
       };
       showDetails(event);
-      byId('event-own-only', HTMLElement).hidden = rights?.viewOthers !== false;
+      byId('event-own-only', HTMLElement).hidden = rights.viewOthers;
       const gallery = new PhotoGallery(photos, {
         pageSize: config.pageSize ?? DEFAULT_PAGE_SIZE,
         organizer: event.mine,
+        photoCount: event.photoCount,
+        countPhotos: async () => (await events.getEvent(eventId, { signal })).photoCount,
         signal,
+        // Renamed, closed or opened again elsewhere: this page follows within a feed round.
+        onEvent: showDetails,
         onError: context.onError,
       });
       const lightbox = new PhotoLightbox(photos, gallery, { onError: context.onError });
       gallery.onOpen = (photoId) => lightbox.open(photoId);
+      startGallerySearch(gallery, { signal, seesOthers: rights.viewOthers });
       // Hidden, not left out, while the event is closed: its organizer may open it again.
       new UploadPanel(photos, {
         signal,
@@ -68,7 +73,7 @@ export function showEventScreen(screen: HTMLElement, eventId: string, context: S
         onError: context.onError,
         // The API refused an upload of this member (their invite does not allow it; joined elsewhere).
         onNotAllowed: () => {
-          rights = { ...(rights ?? { viewOthers: true, downloadOriginals: false }), upload: false };
+          rights = { ...rights, upload: false };
           showDetails(event);
         },
       });
