@@ -4,7 +4,7 @@ import { REPO_ROOT } from '#lib/stack';
 
 describe('stage throttling', () => {
   it("reads serverless.yml's HttpApiStage route settings", async () => {
-    expect(await readStageThrottling(REPO_ROOT)).toEqual({
+    expect(await readStageThrottling(REPO_ROOT)).toMatchObject({
       default: { rateLimit: 500, burstLimit: 1000 },
       routes: {
         'POST /events/{eventId}/photos/initiate-upload': { rateLimit: 50, burstLimit: 100 },
