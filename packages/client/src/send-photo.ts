@@ -174,6 +174,8 @@ interface ToStorage extends SendPhotoOptions {
 /** Initiates (when there is no URL that will last) and PUTs, retried as one step, inside a slot of the uplink. */
 async function toStorage(target: UploadTarget, file: PhotoFile, job: UploadJob, options: ToStorage): Promise<Stored> {
   const { signal, onProgress: report, save } = options;
+  // Hashed and ready, waiting for the uplink: says so rather than "reading the file".
+  if (options.pacer && !options.pacer.available) report({ state: 'queued' });
   const slot = await options.pacer?.acquire(signal);
   let outcome: Stored | undefined;
   try {

@@ -61,6 +61,11 @@ export class UplinkPacer {
     return this.#active;
   }
 
+  /** Whether acquire would get a slot at once. */
+  get available(): boolean {
+    return this.#active < this.#limit && this.#waiting.length === 0;
+  }
+
   /** Bytes per second sent lately, or undefined before there is enough to tell. */
   bytesPerSecond(): number | undefined {
     const now = this.#now();

@@ -15,6 +15,7 @@ import { Session } from '#lib/app/session';
 import { startSignIn } from '#lib/app/sign-in-screen';
 import { startSignUp } from '#lib/app/sign-up-screen';
 import { showSlideshow } from '#lib/app/slideshow';
+import { startUploads } from '#lib/app/uploads';
 
 const TEXT = {
   startFailed: 'The app could not start: {detail}',
@@ -82,6 +83,8 @@ async function start(): Promise<void> {
   const session = new Session(storageOrNull('localStorage'), cognito, (ended) => {
     if ((session.current?.email ?? null) !== shownUser) render(ended === 'ended' ? TEXT.sessionEnded : '');
   });
+  // Before any screen: unfinished uploads resume by themselves, whatever screen opens.
+  void startUploads(config, session);
   let screenRun: AbortController | null = null;
   let leaveWarning: string | null = null;
   /** The signed-out step on screen (a code step survives a reload: the guest went to their mail). */

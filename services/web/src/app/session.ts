@@ -29,6 +29,15 @@ export type SessionEnd = 'ended' | 'elsewhere';
 
 type CognitoOptions = Omit<CognitoClientOptions, 'signal'>;
 
+/** Work of this tab that a sign-out in another tab would stop (uploads): asked about first. */
+export interface SignOutGuard {
+  busy(): boolean;
+  /** Asks the person; `decide(true)` stops and signs out here, `decide(false)` keeps going until release. */
+  ask(decide: (stop: boolean) => void): void;
+  /** The question is moot (released, signed in again elsewhere, or the session ended): close it. */
+  settled(): void;
+}
+
 const sessionExpired = () => new ApiError(401, 'SessionExpired', 'Your session has expired. Please sign in again.');
 
 /**
@@ -45,6 +54,14 @@ export class Session {
   #current: StoredSession | null;
   #refreshing: Promise<string> | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #listeners = new Set<() => void>();
+  #guard: SignOutGuard | null = null;
+  /**
+   * Signed out in another tab, but this tab was asked to finish its uploads first: the session
+   * lives on here, in memory only (never written back, which would sign the other tabs in again),
+   * until release(), or until Cognito refuses it (the other tab revoked the refresh token).
+   */
+  #detached = false;
 
   constructor(storage: Storage | null, cognito: CognitoOptions, onChange: (ended?: SessionEnd) => void) {
     this.#storage = storage;
@@ -55,10 +72,20 @@ export class Session {
     window.addEventListener('storage', (event) => {
       if (event.key !== KEY && event.key !== null) return;
       const before = this.#current?.email;
-      this.#current = this.#read();
+      const stored = this.#read();
+      if (this.#detached && stored?.email !== before) return;
+      if (before !== undefined && stored?.email !== before && this.#guard?.busy()) {
+        this.#detached = true;
+        this.#guard.ask((stop) => {
+          if (stop) this.release();
+        });
+        return;
+      }
+      this.#attach();
+      this.#current = stored;
       this.#schedule();
       // A fresh token of the same user (another tab refreshed) changes nothing on screen.
-      if (this.#current?.email !== before) this.#onChange(this.#current ? undefined : 'elsewhere');
+      if (this.#current?.email !== before) this.#changed(this.#current ? undefined : 'elsewhere');
     });
     // Timers sleep in a hidden tab: a phone woken up refreshes before its first request needs to.
     const wake = () => {
@@ -73,10 +100,32 @@ export class Session {
     return this.#current;
   }
 
+  /** Hears who is signed in change (in, out, someone else, the session ended); not token renewals. */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** What a sign-out in another tab asks about before this tab follows it. */
+  guardSignOut(guard: SignOutGuard | null): void {
+    this.#guard = guard;
+  }
+
+  /** A session kept on after a sign-out in another tab (see #detached) ends now, as the other tabs' did. */
+  release(): void {
+    if (!this.#detached) return;
+    this.#attach();
+    const before = this.#current?.email;
+    this.#current = this.#read();
+    this.#schedule();
+    if (this.#current?.email !== before) this.#changed(this.#current ? undefined : 'elsewhere');
+  }
+
   save(email: string, result: SignInResult): StoredSession {
     const now = Date.now();
     const expiresAt = result.expiresAt.getTime();
     const rights = this.#current?.email === email ? this.#current.rights : {};
+    const someoneNew = this.#current?.email !== email;
     this.#current = {
       email,
       idToken: result.idToken,
@@ -87,6 +136,7 @@ export class Session {
     };
     this.#write();
     this.#schedule();
+    if (someoneNew) for (const listener of this.#listeners) listener();
     return this.#current;
   }
 
@@ -116,13 +166,19 @@ export class Session {
   }
 
   clear(): void {
+    const had = this.#current !== null;
     this.#current = null;
     clearTimeout(this.#timer);
-    try {
-      this.#storage?.removeItem(KEY);
-    } catch {
-      // Nothing to clear.
+    // Kept on after a sign-out elsewhere: what storage holds is the other tabs' (perhaps a new sign-in).
+    if (this.#detached) this.#attach();
+    else {
+      try {
+        this.#storage?.removeItem(KEY);
+      } catch {
+        // Nothing to clear.
+      }
     }
+    if (had) for (const listener of this.#listeners) listener();
   }
 
   /** What the user's invite allows in an event, if they joined it in this browser. */
@@ -161,7 +217,15 @@ export class Session {
         if (this.#current?.refreshToken !== current.refreshToken) throw sessionExpired();
         return this.save(current.email, result).idToken;
       } catch (error) {
-        if (error instanceof ApiError && error.code === 'NotAuthorizedException' && this.#current?.refreshToken === current.refreshToken) {
+        const refused = error instanceof ApiError && error.code === 'NotAuthorizedException';
+        const lastsMs = current.expiresAt - EXPIRY_MARGIN_MS - Date.now();
+        if (refused && this.#detached && lastsMs > 0) {
+          // Kept on to finish uploads after a sign-out elsewhere (which revoked it): the ID token
+          // in hand serves until it lapses, then the session ends.
+          this.#schedule(lastsMs);
+          throw error;
+        }
+        if (refused && this.#current?.refreshToken === current.refreshToken) {
           // Revoked (signed out elsewhere) or past its 30 days: this session is over.
           this.clear();
           this.#onChange('ended');
@@ -184,7 +248,20 @@ export class Session {
     this.#timer = setTimeout(() => void this.token().catch(() => undefined), delay);
   }
 
+  #attach(): void {
+    if (!this.#detached) return;
+    this.#detached = false;
+    this.#guard?.settled();
+  }
+
+  /** Who is signed in changed: the app redraws, and the listeners hear it. */
+  #changed(ended?: SessionEnd): void {
+    for (const listener of this.#listeners) listener();
+    this.#onChange(ended);
+  }
+
   #write(): void {
+    if (this.#detached) return;
     try {
       this.#storage?.setItem(KEY, JSON.stringify(this.#current));
     } catch {

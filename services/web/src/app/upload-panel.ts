@@ -1,62 +1,186 @@
-import {
-  ACCEPTED_CONTENT_TYPES,
-  ApiError,
-  formatBytes,
-  type PhotoFile,
-  type PhotosClient,
-  type PhotoUploadProgress,
-} from '@event-photos/client';
+import { ACCEPTED_CONTENT_TYPES, formatBytes, isOffline, type PhotoFile, type PhotosClient } from '@event-photos/client';
 import type { PhotoView } from '@event-photos/core';
-import { byId, element, say } from '#lib/app/dom';
+import { byId, fill, say } from '#lib/app/dom';
+import { isAdded, isFinished, type LiveUpload, overallOf, RateMeter, timeLeftParts } from '#lib/app/upload-progress';
+import type { UploadQueue } from '#lib/app/upload-queue';
+import { UploadRow } from '#lib/app/upload-row';
+import { uploadQueue } from '#lib/app/uploads';
 
 export interface UploadPanelOptions {
   signal: AbortSignal;
   onUploaded(photo: PhotoView): void;
-  /** True while any file is waiting or sending. */
+  /**
+   * Uploads go on across screens and resume after a reload (the queue warns before the page is
+   * left itself), so leaving an event's page stops nothing: this is never called with true.
+   */
   onBusy(busy: boolean): void;
   onError(error: unknown): void;
   /** The API refused to take photos from this user at all (their invite does not allow uploads). */
   onNotAllowed(): void;
 }
 
-const STATE_TEXT: Record<PhotoUploadProgress['state'], string> = {
-  queued: 'Waiting…',
-  hashing: 'Reading the file…',
-  initiating: 'Preparing…',
-  uploading: 'Uploading…',
-  processing: 'Almost there: processing…',
-  done: 'Done: in the gallery.',
-  duplicate: 'Already in this event.',
-  failed: 'Not uploaded.',
-  cancelled: 'Cancelled.',
-};
-const FINISHED = new Set<PhotoUploadProgress['state']>(['done', 'duplicate', 'failed', 'cancelled']);
+const TEXT = {
+  added: '{count} added.',
+  notUploaded: '{count} not uploaded.',
+  addedAndNot: '{added} added. {failed} not uploaded.',
+  show: 'Show them',
+  hide: 'Hide them',
+  count: '{added} of {files} added · {sent} of {total} sent.',
+  secondsLeft: 'About {value} seconds left.',
+  minuteLeft: 'About a minute left.',
+  minutesLeft: 'About {value} minutes left.',
+  timeUnknown: 'Working out the time left…',
+  offline: 'No connection: the uploads wait, and go on by themselves when it is back.',
+  signIn: 'Sign in again to go on with the uploads.',
+  canLeave: 'You can leave or reload this page: unfinished uploads go on by themselves when you come back.',
+} as const;
 
 /**
- * Drag and drop and a multi-file picker. Every file gets a row with a progress bar, its state in
- * words, and Cancel (while it runs) or Retry (after it failed or was cancelled). Files start as soon
- * as they are chosen, titled after their names (titles can be changed in the photo view). Each
- * batch goes through client.uploadPhotos, one batch after another, so at most its concurrency of
- * files is in flight.
+ * Drag and drop and a multi-file picker over the app's upload queue (upload-queue.ts), for one
+ * event: a row per file (thumbnail, progress, state in words, Cancel, Retry), overall progress
+ * and time left, Retry all and Cancel all. Finished rows fold into the summary line. Files start
+ * as soon as they are chosen, titled after their names; they survive a reload, and go on when this
+ * screen is left.
  */
 export class UploadPanel {
-  readonly #client: PhotosClient;
+  readonly #eventId: string;
   readonly #options: UploadPanelOptions;
   readonly #list = byId('upload-list', HTMLUListElement);
   readonly #summary = byId('upload-summary', HTMLElement);
-  readonly #rows = new Set<UploadRow>();
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #fold = byId('upload-fold', HTMLButtonElement);
+  readonly #rows = new Map<string, UploadRow>();
+  readonly #rate = new RateMeter();
+  readonly #announced = new Set<string>();
+  #queue: UploadQueue | undefined;
+  #expanded = false;
+  #ticking: ReturnType<typeof setInterval> | undefined;
 
   constructor(client: PhotosClient, options: UploadPanelOptions) {
-    this.#client = client;
+    this.#eventId = client.eventId;
     this.#options = options;
+    const { signal } = options;
     const input = byId('upload-files', HTMLInputElement);
     input.accept = ACCEPTED_CONTENT_TYPES.join(',');
     input.addEventListener('change', () => {
       this.add([...(input.files ?? [])]);
       input.value = ''; // choosing the same file again is a new upload
     });
+    this.#dropZone(signal);
+    this.#fold.addEventListener('click', () => {
+      this.#expanded = !this.#expanded;
+      this.#changed();
+    });
+    byId('upload-retry-all', HTMLButtonElement).addEventListener('click', () => void this.#queue?.retryAll(this.#eventId));
+    byId('upload-cancel-all', HTMLButtonElement).addEventListener('click', () => void this.#queue?.cancelAll(this.#eventId));
+    for (const type of ['online', 'offline'] as const) window.addEventListener(type, () => this.#changed(), { signal });
+    void uploadQueue().then((queue) => this.#attach(queue));
+  }
 
+  add(files: PhotoFile[]): void {
+    if (files.length === 0) return;
+    void uploadQueue().then((queue) => queue.add(this.#eventId, files));
+  }
+
+  #attach(queue: UploadQueue): void {
+    if (this.#options.signal.aborted) return;
+    this.#queue = queue;
+    // What was left unfinished (or stopped) shows; what finished before this screen opened does not.
+    for (const upload of queue.uploads(this.#eventId)) {
+      if (!isFinished(upload) || (upload.retryable && upload.state !== 'done' && upload.state !== 'duplicate')) this.#show(upload);
+    }
+    const unsubscribe = queue.subscribe((upload) => {
+      if (upload.eventId === this.#eventId) this.#show(upload);
+    });
+    const unheard = queue.onSignInNeeded((error) => this.#options.onError(error));
+    this.#options.signal.addEventListener('abort', () => {
+      unsubscribe();
+      unheard();
+      clearInterval(this.#ticking);
+    });
+    this.#changed();
+  }
+
+  #show(upload: LiveUpload): void {
+    const queue = this.#queue!;
+    let row = this.#rows.get(upload.id);
+    if (!row) {
+      row = new UploadRow(upload, this.#list, {
+        cancel: (id) => void queue.cancel(id),
+        retry: (id) => void queue.retry(id),
+        remove: (id) => void queue.remove(id),
+      });
+      this.#rows.set(upload.id, row);
+    }
+    // Removed in some tab: the row goes.
+    if (!queue.uploads(this.#eventId).some((shown) => shown.id === upload.id)) {
+      row.remove();
+      this.#rows.delete(upload.id);
+    } else row.show(upload, { offline: isOffline(), folded: isAdded(upload) && !this.#expanded });
+    if (upload.state === 'done' && upload.photo && !this.#announced.has(upload.id)) {
+      this.#announced.add(upload.id);
+      this.#options.onUploaded(upload.photo);
+    }
+    if (upload.state === 'failed' && upload.errorCode === 'Forbidden') this.#options.onNotAllowed();
+    this.#changed();
+  }
+
+  /** The summary line, overall progress and time left, and the buttons that act on all. */
+  #changed(): void {
+    const uploads = [...this.#rows.values()].map((row) => row.upload);
+    const overall = overallOf(uploads, undefined);
+    this.#rate.sample(overall.sentBytes);
+    const { added, failed, running } = overall;
+    say(
+      this.#summary,
+      added > 0 && failed > 0
+        ? fill(TEXT.addedAndNot, { added, failed })
+        : added > 0
+          ? fill(TEXT.added, { count: added })
+          : failed > 0
+            ? fill(TEXT.notUploaded, { count: failed })
+            : '',
+    );
+    this.#fold.hidden = added === 0;
+    this.#fold.setAttribute('aria-expanded', String(this.#expanded));
+    say(this.#fold, this.#expanded ? TEXT.hide : TEXT.show);
+    for (const row of this.#rows.values()) row.fold(isAdded(row.upload) && !this.#expanded);
+    byId('upload-retry-all', HTMLButtonElement).hidden = !uploads.some(
+      (upload) => upload.retryable && ['failed', 'cancelled'].includes(upload.state),
+    );
+    byId('upload-cancel-all', HTMLButtonElement).hidden = running === 0;
+    this.#showOverall(uploads, running);
+  }
+
+  #showOverall(uploads: LiveUpload[], running: number): void {
+    const box = byId('upload-overall', HTMLElement);
+    box.hidden = running === 0;
+    this.#tick(running > 0);
+    if (running === 0) return;
+    const overall = overallOf(uploads, this.#rate.bytesPerSecond());
+    const bar = byId('upload-overall-bar', HTMLProgressElement);
+    bar.value = overall.totalBytes > 0 ? Math.floor((overall.sentBytes / overall.totalBytes) * 100) : 0;
+    const sent = formatBytes(overall.sentBytes);
+    const { added, files } = overall;
+    say(byId('upload-overall-count', HTMLElement), fill(TEXT.count, { added, files, sent, total: formatBytes(overall.totalBytes) }));
+    say(byId('upload-overall-time', HTMLElement), timeLeft(overall.secondsLeft));
+    const waitingForSignIn = uploads.some((upload) => upload.waitingForSignIn);
+    say(byId('upload-overall-note', HTMLElement), isOffline() ? TEXT.offline : waitingForSignIn ? TEXT.signIn : TEXT.canLeave);
+  }
+
+  /** Once a second while uploads run: the time left and the "trying again in" counts move on. */
+  #tick(on: boolean): void {
+    if (on && this.#ticking === undefined) {
+      this.#ticking = setInterval(() => {
+        for (const row of this.#rows.values()) row.show(row.upload, { offline: isOffline(), folded: row.folded });
+        this.#changed();
+      }, 1000);
+    } else if (!on && this.#ticking !== undefined) {
+      clearInterval(this.#ticking);
+      this.#ticking = undefined;
+    }
+  }
+
+  #dropZone(signal: AbortSignal): void {
     const zone = byId('drop-zone', HTMLElement);
     const dragging = (on: boolean) => zone.classList.toggle('dragging', on);
     zone.addEventListener('dragover', (event) => {
@@ -72,121 +196,13 @@ export class UploadPanel {
     });
     // A photo dropped next to the zone would make the browser navigate away to the file.
     const keepPage = (event: DragEvent) => event.preventDefault();
-    document.addEventListener('dragover', keepPage, { signal: options.signal });
-    document.addEventListener('drop', keepPage, { signal: options.signal });
-  }
-
-  add(files: PhotoFile[]): void {
-    if (files.length === 0) return;
-    this.#start(files.map((file) => new UploadRow(file, this.#list, (row) => this.#start([row]))));
-  }
-
-  #start(rows: UploadRow[]): void {
-    for (const row of rows) {
-      row.reset();
-      this.#rows.add(row);
-    }
-    this.#changed();
-    const signal = this.#options.signal;
-    this.#queue = this.#queue.then(() =>
-      this.#client
-        .uploadPhotos(
-          rows.map((row) => ({ file: row.file, signal: row.signal })),
-          {
-            signal,
-            onProgress: (progress) => {
-              const row = rows[progress.index]!;
-              row.show(progress);
-              if (progress.state === 'done' && progress.photo) this.#options.onUploaded(progress.photo);
-              if (progress.state === 'failed') this.#options.onError(progress.error);
-              // The API's own 403 (not S3's AccessDenied for a lapsed URL): this member may not upload here.
-              if (progress.state === 'failed' && progress.error instanceof ApiError && progress.error.code === 'Forbidden') {
-                this.#options.onNotAllowed();
-              }
-              if (FINISHED.has(progress.state)) this.#changed();
-            },
-          },
-        )
-        .then(() => this.#changed()),
-    );
-  }
-
-  #changed(): void {
-    const rows = [...this.#rows];
-    const running = rows.filter((row) => !row.finished).length;
-    const done = rows.filter((row) => row.state === 'done' || row.state === 'duplicate').length;
-    const failed = rows.filter((row) => row.state === 'failed').length;
-    this.#options.onBusy(running > 0);
-    const parts = [
-      running > 0 ? `Uploading ${running} of ${rows.length}…` : '',
-      done > 0 ? `${done} added.` : '',
-      failed > 0 ? `${failed} not uploaded.` : '',
-    ];
-    say(this.#summary, parts.filter(Boolean).join(' '));
+    document.addEventListener('dragover', keepPage, { signal });
+    document.addEventListener('drop', keepPage, { signal });
   }
 }
 
-/** One file's row: name, size, progress bar, state, Cancel / Retry. */
-class UploadRow {
-  readonly file: PhotoFile;
-  state: PhotoUploadProgress['state'] = 'queued';
-  #controller = new AbortController();
-  readonly #progress: HTMLProgressElement;
-  readonly #status: HTMLElement;
-  readonly #cancel: HTMLButtonElement;
-  readonly #retry: HTMLButtonElement;
-  readonly #item: HTMLLIElement;
-
-  constructor(file: PhotoFile, list: HTMLUListElement, retry: (row: UploadRow) => void) {
-    this.file = file;
-    const name = file.name || 'Photo';
-    this.#item = element('li', { className: 'upload-row' });
-    const label = element('span', { className: 'upload-name', text: name });
-    const size = element('span', { className: 'upload-size', text: formatBytes(file.size) });
-    this.#progress = element('progress', { attributes: { max: '100', value: '0', 'aria-label': `Upload of ${name}` } });
-    this.#status = element('span', { className: 'upload-status' });
-    this.#cancel = element('button', {
-      text: 'Cancel',
-      className: 'secondary small',
-      attributes: { type: 'button', 'aria-label': `Cancel ${name}` },
-    });
-    this.#retry = element('button', { text: 'Retry', className: 'small', attributes: { type: 'button', 'aria-label': `Retry ${name}` } });
-    this.#cancel.addEventListener('click', () => this.#controller.abort());
-    this.#retry.addEventListener('click', () => retry(this));
-    this.#item.append(label, size, this.#progress, this.#status, this.#cancel, this.#retry);
-    list.append(this.#item);
-  }
-
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  get finished(): boolean {
-    return FINISHED.has(this.state);
-  }
-
-  /** Ready for a (new) attempt. */
-  reset(): void {
-    if (this.#controller.signal.aborted) this.#controller = new AbortController();
-    this.show({ state: 'queued', percent: 0 });
-  }
-
-  show({
-    state,
-    percent,
-    message,
-    error,
-  }: Pick<PhotoUploadProgress, 'state' | 'percent'> & { message?: string | undefined; error?: unknown }): void {
-    this.state = state;
-    this.#item.dataset['state'] = state;
-    this.#progress.value = percent;
-    say(this.#status, message ?? STATE_TEXT[state]);
-    this.#status.classList.toggle('error', state === 'failed');
-    this.#cancel.hidden = this.finished;
-    // A file the checks refused (too big, not a photo) would fail the same way again, and no byte
-    // of it was sent: no Retry, no progress bar.
-    const refusedByChecks = state === 'failed' && error === undefined;
-    this.#retry.hidden = !(state === 'cancelled' || (state === 'failed' && !refusedByChecks));
-    this.#progress.hidden = refusedByChecks;
-  }
+function timeLeft(seconds: number | undefined): string {
+  if (seconds === undefined) return TEXT.timeUnknown;
+  const { unit, value } = timeLeftParts(seconds);
+  return unit === 'seconds' ? fill(TEXT.secondsLeft, { value }) : unit === 'minute' ? TEXT.minuteLeft : fill(TEXT.minutesLeft, { value });
 }
