@@ -30,6 +30,13 @@ export const FLAGS: Record<string, Flag> = {
     help: 'photos in the library event (at least 200 x --runs + 20)',
   },
   'renditions-runs': { option: 'renditionsRuns', default: 3, minimum: 1, help: 'runs of each renditions reading' },
+  'export-photos': { option: 'exportPhotos', default: 2000, minimum: 1, help: "photos in the exports section's event" },
+  'export-photo-kib': {
+    option: 'exportPhotoKiB',
+    default: 2560,
+    minimum: 1,
+    help: "size of each of those photos, KiB (2,000 x 2,560 KiB: 4.9 GiB, the issue's 5 GiB)",
+  },
 };
 
 export const DEFAULT_OPTIONS = Object.fromEntries(

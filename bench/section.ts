@@ -4,7 +4,7 @@ import type { HandlerBundles } from './functions.ts';
 import type { Harness } from './harness.ts';
 
 /** The sections, in the order the bench runs and prints them (`--only` takes these names). */
-export const SECTION_NAMES = ['bundle-sizes', 'cold-starts', 'max-upload', 'load', 'library', 'renditions'] as const;
+export const SECTION_NAMES = ['bundle-sizes', 'cold-starts', 'max-upload', 'load', 'library', 'renditions', 'exports'] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
 /** The bench's flags, parsed (bench/cli.ts). */
@@ -22,6 +22,9 @@ export interface BenchOptions {
   loadConcurrency: number;
   libraryPhotos: number;
   renditionsRuns: number;
+  /** Photos in the exports section's event, and each one's size (KiB). */
+  exportPhotos: number;
+  exportPhotoKiB: number;
 }
 
 /** One row of the README's results table: a figure beside the baseline measured in the same run. */

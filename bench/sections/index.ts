@@ -1,6 +1,7 @@
 // Every section of the bench, in the order it runs them.
 import type { Section, SectionName } from '../section.ts';
 import { bundleSizes } from './bundle-sizes.ts';
+import { exportsSection } from './exports.ts';
 import { coldStarts } from './cold-starts.ts';
 import { library } from './library.ts';
 import { load } from './load.ts';
@@ -14,4 +15,5 @@ export const SECTIONS: Record<SectionName, Section<unknown>> = {
   load,
   library,
   renditions,
+  exports: exportsSection,
 };
