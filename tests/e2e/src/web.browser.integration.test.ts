@@ -215,12 +215,13 @@ describe('web app in Chromium', () => {
             images.slice(0, 3).map((img) => /_w\d+\.webp$/.test(new URL(img.currentSrc).pathname)),
           ),
       ).toEqual([true, true, true]);
+      // Square tiles cropped to fill (the photo view shows each whole, below).
       expect(
         await page
           .locator('#photo-grid img')
           .first()
           .evaluate((img) => getComputedStyle(img).objectFit),
-      ).toBe('contain');
+      ).toBe('cover');
       expect(await seriousViolations(page)).toEqual([]);
 
       // The lightbox: title, uploader's name, date; edit the title of one.
@@ -238,6 +239,7 @@ describe('web app in Chromium', () => {
       expect(new URL((await lightbox.getByRole('link', { name: 'Original file' }).getAttribute('href'))!).pathname).toMatch(
         /\/photos\/event_[^/]+\/[0-9a-f-]{36}\.png$/,
       );
+      expect(await lightbox.locator('#lightbox-image').evaluate((img) => getComputedStyle(img).objectFit)).toBe('contain');
       expect(await seriousViolations(page, '#lightbox')).toEqual([]);
       await shot(page, 'desktop-4-lightbox', false);
       await lightbox.getByLabel('Title').fill('Lunch on the terrace 🍜');
@@ -253,7 +255,7 @@ describe('web app in Chromium', () => {
         .click();
       await lightbox.getByRole('heading', { name: 'Panel' }).waitFor();
       await lightbox.getByRole('button', { name: 'Delete photo' }).click();
-      await expect.poll(() => gridTitles(page)).not.toContain('Panel');
+      await expect.poll(() => gridTitles(page), { timeout: 10_000 }).not.toContain('Panel');
       await page.keyboard.press('Escape');
 
       // A reload lists the result from the API; so does a new tab (the session is shared).

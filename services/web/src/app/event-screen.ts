@@ -2,6 +2,7 @@ import { ApiError, createEventsClient, createMembersClient, createPhotosClient, 
 import type { EventView } from '@event-photos/core';
 import { DEFAULT_PAGE_SIZE } from '#lib/config';
 import { byId, fill, say, showTemplate } from '#lib/app/dom';
+import { startDownloadAll } from '#lib/app/download-all';
 import { startEventInvites } from '#lib/app/event-invites';
 import { startEventMembers } from '#lib/app/event-members';
 import { startEventSettings } from '#lib/app/event-settings';
@@ -65,6 +66,8 @@ export function showEventScreen(screen: HTMLElement, eventId: string, context: S
       const lightbox = new PhotoLightbox(photos, gallery, { onError: context.onError });
       gallery.onOpen = (photoId) => lightbox.open(photoId);
       startGallerySearch(gallery, { signal, seesOthers: rights.viewOthers });
+      // A zip of every photo: the organizer's, and members' whose invite allows downloads (as the API decides).
+      if (event.mine || rights.downloadOriginals) startDownloadAll(events, eventId, { signal, onError: context.onError });
       // Hidden, not left out, while the event is closed: its organizer may open it again.
       new UploadPanel(photos, {
         signal,
