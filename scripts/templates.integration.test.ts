@@ -962,8 +962,9 @@ describe('infra stack (infra.serverless.yml)', () => {
       TargetOriginId: origin['Id'],
       ViewerProtocolPolicy: 'redirect-to-https',
       CachePolicyId: { Ref: 'PhotosCachePolicy' },
-      // Managed SecurityHeadersPolicy: X-Content-Type-Options nosniff, HSTS, ...
-      ResponseHeadersPolicyId: '67f7725c-6f97-4210-82d7-5512b31e9d03',
+      // Managed CORS-and-SecurityHeadersPolicy: X-Content-Type-Options nosniff, HSTS, ..., and
+      // Access-Control-Allow-Origin: * (the web app fetches a photo to save it; the local CDN sends the same).
+      ResponseHeadersPolicyId: 'e61eb60c-9c35-4d20-a928-2b84e02af89c',
     });
   });
 
