@@ -104,6 +104,10 @@ describe('the slideshow', () => {
     await page.keyboard.press('Escape');
     await page.getByRole('heading', { level: 1 }).waitFor();
     expect(new URL(page.url()).searchParams.get('view')).toBeNull();
+    // The event page's "Slideshow" opens it again.
+    await page.getByRole('link', { name: 'Slideshow' }).click();
+    await page.locator('#slideshow').waitFor();
+    expect(new URL(page.url()).searchParams.get('view')).toBe('slideshow');
     expect(errors).toEqual([]);
   }, 90_000);
 

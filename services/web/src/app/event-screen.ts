@@ -9,7 +9,7 @@ import { startEventSettings } from '#lib/app/event-settings';
 import { startGallerySearch } from '#lib/app/gallery-search';
 import { PhotoGallery } from '#lib/app/photo-gallery';
 import { PhotoLightbox } from '#lib/app/photo-lightbox';
-import type { ScreenContext } from '#lib/app/screen-context';
+import { type ScreenContext, slideshowUrl } from '#lib/app/screen-context';
 import { UploadPanel } from '#lib/app/upload-panel';
 
 const TEXT = {
@@ -29,6 +29,7 @@ const TEXT = {
 export function showEventScreen(screen: HTMLElement, eventId: string, context: ScreenContext): void {
   const { config, session, signal } = context;
   showTemplate(screen, 'event-template');
+  byId('slideshow-link', HTMLAnchorElement).href = slideshowUrl(eventId);
   const getToken = (options?: { refresh?: boolean }) => session.token(options);
   const events = createEventsClient({ apiUrl: config.apiUrl, getToken });
   const photos = createPhotosClient({ apiUrl: config.apiUrl, eventId, getToken });
