@@ -79,24 +79,28 @@ function api() {
 
 const file = (name: string, byte = name.charCodeAt(0)) => new File([new Uint8Array([0x89, 0x50, 0x4e, byte])], name, { type: 'image/png' });
 
-/** S3: records each PUT's URL; `answer` decides its response. */
+/** S3: records each PUT's URL; `answer` decides its response; an aborted request rejects, as fetch does. */
 function s3(answer: (url: string) => Promise<Response> | Response = () => new Response(null, { status: 200 })) {
   const puts: string[] = [];
   vi.stubGlobal(
     'fetch',
-    vi.fn(async (url: string) => {
+    vi.fn(async (url: string, { signal }: RequestInit = {}) => {
       puts.push(url);
-      return answer(url);
+      const aborted = new Promise<never>((_, reject) => {
+        signal?.addEventListener('abort', () => reject(new DOMException('The operation was aborted', 'AbortError')), { once: true });
+      });
+      return Promise.race([answer(url), aborted]);
     }),
   );
   return puts;
 }
 
-function queueOf(store: UploadStore, tabs: TabLink, target: UploadTarget, owner: () => string | null = () => 'a@example.com') {
+function queueOf(store: UploadStore, tabs: TabLink, target: UploadTarget, { maxFiles = 4 } = {}) {
   return new UploadQueue({
     store,
     tabs,
-    owner,
+    owner: () => 'a@example.com',
+    maxFiles,
     clientFor: () => target,
     backoff: { firstDelayMs: 1, maxDelayMs: 5, forMs: 50 },
     newId: (() => {
@@ -265,6 +269,30 @@ describe('UploadQueue', () => {
     await settled(queue, 1);
     expect(states(queue)).toEqual(['slow.png:done']);
     expect(await store.all('a@example.com')).toEqual([]);
+  });
+
+  it('cancels all at once: none of those waiting starts while the running one stops', async () => {
+    const puts = s3(async (url) => {
+      if (url.endsWith('/w')) await new Promise((resolve) => setTimeout(resolve, 50));
+      return new Response(null, { status: 200 });
+    });
+    // IndexedDB takes its time: a run that stops meanwhile must not start the next one.
+    class SlowStore extends MemoryUploadStore {
+      override async update(...args: Parameters<MemoryUploadStore['update']>) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        return super.update(...args);
+      }
+    }
+    const queue = queueOf(new SlowStore(), tabHub().link(), api(), { maxFiles: 1 });
+    await queue.add('e', [file('w.png'), file('x.png'), file('y.png'), file('z.png')]);
+    await vi.waitFor(() => expect(states(queue)[0]).toBe('w.png:uploading'));
+    await queue.cancelAll('e');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(states(queue)).toEqual(['w.png:cancelled', 'x.png:cancelled', 'y.png:cancelled', 'z.png:cancelled']);
+    expect(puts).toEqual(['https://s3.example.test/w']);
+    await queue.retryAll('e');
+    await settled(queue, 4);
+    expect(states(queue)).toEqual(['w.png:done', 'x.png:done', 'y.png:done', 'z.png:done']);
   });
 
   it('gives up on a dead service after its backoff, keeps the file, and tries again when back online', async () => {

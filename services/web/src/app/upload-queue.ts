@@ -161,12 +161,13 @@ export class UploadQueue {
 
   /** Stops an upload; it stays listed (and stored) with Retry until removed. */
   async cancel(id: string): Promise<void> {
-    this.#stop(id, 'cancel');
-    await this.#options.store.update(id, { status: 'cancelled', message: undefined });
-    this.#options.tabs.post({ type: 'stop', id });
+    // At once, before any await: nothing may start it in between.
     const record = this.#records.get(id);
     if (record) record.status = 'cancelled';
+    this.#stop(id, 'cancel');
     this.#patch(id, { state: 'cancelled', message: undefined, retryAt: undefined, waitingForSignIn: undefined }, true);
+    await this.#options.store.update(id, { status: 'cancelled', message: undefined });
+    this.#options.tabs.post({ type: 'stop', id });
   }
 
   async retry(id: string): Promise<void> {
@@ -194,11 +195,12 @@ export class UploadQueue {
   }
 
   async cancelAll(eventId: string): Promise<void> {
-    for (const upload of this.uploads(eventId)) if (!isFinished(upload)) await this.cancel(upload.id);
+    const running = this.uploads(eventId).filter((upload) => !isFinished(upload));
+    await Promise.all(running.map((upload) => this.cancel(upload.id)));
   }
 
   async retryAll(eventId: string): Promise<void> {
-    for (const upload of this.uploads(eventId)) await this.retry(upload.id);
+    await Promise.all(this.uploads(eventId).map((upload) => this.retry(upload.id)));
   }
 
   /** The browser is back online: start again from one PUT at a time, and retry what gave up. */
@@ -377,7 +379,8 @@ export class UploadQueue {
         for (const listener of this.#signInListeners) listener(error);
       }
     } else if (state === 'cancelled') {
-      this.#patch(record.id, { state: 'cancelled', message: undefined, retryAt: undefined }, true);
+      // Retried already (a Retry right after Cancel): it starts again below.
+      if (record.status === 'cancelled') this.#patch(record.id, { state: 'cancelled', message: undefined, retryAt: undefined }, true);
     } else {
       // Retried for ten minutes or more (network, 5xx, throttling): tried again after `online`, a
       // reload or Retry. Refused by the API: only Retry.
