@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { photoView } from '@event-photos/core';
 import { fakeStores, type FakeStores } from '@event-photos/testing/fakes';
 import {
   FIXTURE_EVENT_ID as EVENT_ID,
