@@ -20,7 +20,7 @@ export { createMembersClient } from '#lib/members-client';
 export type { MembersClient, NewInvite } from '#lib/members-client';
 export { hasOuterSpace, PASSWORD_MIN_LENGTH, PASSWORD_RULES, passwordProblems } from '#lib/password-policy';
 export type { PasswordRule } from '#lib/password-policy';
-export { plainErrorMessage } from '#lib/plain-errors';
+export { plainErrorMessage, translatePlainErrors } from '#lib/plain-errors';
 export { createPhotosClient, isForbiddenRequestHeader, sha256Hex } from '#lib/photos-client';
 export type {
   DuplicatePhoto,

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError, PhotoRejectedError } from '#lib/errors';
-import { plainErrorMessage } from '#lib/plain-errors';
+import { plainErrorMessage, translatePlainErrors } from '#lib/plain-errors';
 
 describe('plainErrorMessage', () => {
   it.each([
@@ -67,5 +67,20 @@ describe('plainErrorMessage', () => {
   it('never shows a status code or an exception name', () => {
     const message = plainErrorMessage(new ApiError(401, 'Unauthorized', 'Unauthorized'));
     expect(message).toBe('Your session has expired. Please sign in again.');
+  });
+});
+
+describe('translatePlainErrors', () => {
+  afterEach(() => translatePlainErrors((english) => english));
+
+  it('says every sentence and field name through the translation, placeholders filled after', () => {
+    translatePlainErrors((english) => `«${english}»`);
+    expect(plainErrorMessage(new ApiError(401, 'Unauthorized', 'x'))).toBe('«Your session has expired. Please sign in again.»');
+    expect(plainErrorMessage(new ApiError(400, 'ValidationError', 'title must not be empty', { field: 'title' }), 'The photo')).toBe(
+      '«The {field} of {subject} {detail}.»'
+        .replace('{field}', '«title»')
+        .replace('{subject}', 'The photo')
+        .replace('{detail}', 'must not be empty'),
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { ApiError, PhotoRejectedError } from '#lib/errors';
 
 // The API names the field first ("title must not be empty"); people read "The title ...".
-const FIELD_WORDS: Record<string, string> = {
+const FIELD_WORDS_IN_ENGLISH: Record<string, string> = {
   title: 'title',
   description: 'description',
   name: 'name',
@@ -11,10 +11,11 @@ const FIELD_WORDS: Record<string, string> = {
 };
 
 /**
- * Every sentence this module says, in one place (a later task translates them). `{subject}`,
- * `{field}`, `{reason}`, `{detail}` and `{minutes}` stand for what each sentence is about.
+ * Every sentence this module says, in one place, in English (`translatePlainErrors` gives them in
+ * the app's language). `{subject}`, `{field}`, `{reason}`, `{detail}` and `{minutes}` stand for
+ * what each sentence is about.
  */
-const TEXT = {
+const IN_ENGLISH = {
   rejected: '{subject} was refused: {reason}.',
   failed: '{subject} did not work: {detail}.',
   somethingWrong: 'something went wrong',
@@ -43,13 +44,28 @@ const TEXT = {
   outerSpace: 'A password cannot start or end with a space.',
 } as const;
 
+type Sentences = Record<keyof typeof IN_ENGLISH, string>;
+let TEXT: Sentences = IN_ENGLISH;
+let FIELD_WORDS = FIELD_WORDS_IN_ENGLISH;
+
+/**
+ * Says every sentence (and field name) through `translate` from now on: the web app passes its
+ * catalog's. Reasons the API gives (a rejection, a field's rule) stay in the API's words.
+ */
+export function translatePlainErrors(translate: (english: string) => string): void {
+  const each = <T extends Record<string, string>>(table: T) =>
+    Object.fromEntries(Object.entries(table).map(([key, english]) => [key, translate(english)])) as T;
+  TEXT = each(IN_ENGLISH);
+  FIELD_WORDS = each(FIELD_WORDS_IN_ENGLISH);
+}
+
 /** A sentence of TEXT with its placeholders filled in (whole sentences only: nothing is glued together). */
 function fill(sentence: string, values: Record<string, string | number> = {}): string {
   return sentence.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 }
 
 /** Cognito's exception names, by what the person is told. */
-const COGNITO: Record<string, keyof typeof TEXT> = {
+const COGNITO: Record<string, keyof Sentences> = {
   CodeMismatchException: 'codeMismatch',
   ExpiredCodeException: 'codeExpired',
   LimitExceededException: 'tooMany',

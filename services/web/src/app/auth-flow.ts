@@ -5,8 +5,13 @@ import {
   plainErrorMessage,
   type SignInResult,
 } from '@event-photos/client';
-import { byId, say, showTemplate, tell } from '#lib/app/dom';
+import { byId, element, fillInto, showTemplate, templateCopy, tell } from '#lib/app/dom';
+import { localized } from '#lib/app/i18n';
 import type { InviteLink } from '#lib/app/invite-link';
+
+const TEXT = localized({
+  banner: 'Once you are in, you join {name}.',
+});
 
 /** Each screen of being signed out, and what it starts with. */
 export type AuthStep =
@@ -62,9 +67,8 @@ export function rememberStep(storage: Storage | null, step: AuthStep | null): vo
 export function showAuthTemplate(screen: HTMLElement, templateId: string, invite: InviteLink | null): void {
   showTemplate(screen, templateId);
   if (!invite?.name || templateId === 'invite-template') return;
-  const banner = byId('invite-banner-template', HTMLTemplateElement).content.cloneNode(true);
-  screen.prepend(banner);
-  say(byId('invite-banner-name', HTMLElement), invite.name);
+  screen.prepend(templateCopy('invite-banner-template'));
+  fillInto(byId('invite-banner', HTMLElement), TEXT.banner, { name: element('strong', { text: `“${invite.name}”` }) });
 }
 
 /** Runs a form's submit: the fieldset off while `work` runs, its error said in `message`. */

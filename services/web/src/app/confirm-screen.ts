@@ -1,15 +1,16 @@
 import { confirmSignUp, plainErrorMessage, resendConfirmationCode, signIn } from '@event-photos/client';
 import { type AuthContext, type AuthStep, onResend, onSubmit } from '#lib/app/auth-flow';
 import { byId, fill, say, tell } from '#lib/app/dom';
+import { localized } from '#lib/app/i18n';
 
-const TEXT = {
+const TEXT = localized({
   sentTo: 'We sent a 6-digit code to {destination}. Enter it here to confirm your e-mail address. It can take a minute to arrive.',
   sent: 'We e-mailed you a 6-digit code. Enter it here to confirm your e-mail address. It can take a minute to arrive.',
   confirming: 'Confirming…',
   resent: 'A new code is on its way. Use the newest one.',
   confirmed: 'Your e-mail address is confirmed. Sign in to continue.',
   subject: 'Confirming the e-mail address',
-} as const;
+});
 
 /** The code Cognito e-mailed at sign-up; then the guest is signed in (with the password typed a moment ago). */
 export function startConfirm(context: AuthContext, step: Extract<AuthStep, { screen: 'confirm' }>): void {

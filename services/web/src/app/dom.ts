@@ -1,3 +1,5 @@
+import { formatNumber, translateTree } from '#lib/app/i18n';
+
 /** The element with this id, checked to be of the expected type (the markup lives in index.html). */
 export function byId<T extends HTMLElement>(id: string, type: new () => T): T {
   const element = document.getElementById(id);
@@ -21,13 +23,36 @@ export function tell(element: HTMLElement, message = '', { error = false } = {})
  * (a later task translates them): nothing is glued together from pieces.
  */
 export function fill(sentence: string, values: Record<string, string | number>): string {
-  return sentence.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+  return sentence.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = values[name];
+    // Counts as the language writes them (1,234); words as they are.
+    return value === undefined ? whole : typeof value === 'number' ? formatNumber(value) : value;
+  });
 }
 
 /** Replaces the screen with a fresh copy of a <template>: no state of the last screen survives. */
 export function showTemplate(screen: HTMLElement, templateId: string): void {
-  const template = byId(templateId, HTMLTemplateElement);
-  screen.replaceChildren(template.content.cloneNode(true));
+  screen.replaceChildren(templateCopy(templateId));
+}
+
+/** A fresh copy of a <template>'s content, in the app's language. */
+export function templateCopy(templateId: string): DocumentFragment {
+  const copy = byId(templateId, HTMLTemplateElement).content.cloneNode(true) as DocumentFragment;
+  translateTree(copy);
+  return copy;
+}
+
+/**
+ * Fills an element with a whole sentence whose `{placeholders}` are elements (a name in bold):
+ * the sentence decides where they go, so a translation may put them anywhere.
+ */
+export function fillInto(target: HTMLElement, sentence: string, parts: Record<string, Node>): void {
+  target.replaceChildren(
+    ...sentence.split(/(\{\w+\})/).map((piece) => {
+      const name = /^\{(\w+)\}$/.exec(piece)?.[1];
+      return name !== undefined && parts[name] ? parts[name]! : document.createTextNode(piece);
+    }),
+  );
 }
 
 /** A new element with text content and attributes (text only, never markup). */
@@ -54,8 +79,4 @@ export function isImageUrl(value: string | undefined): value is string {
   }
 }
 
-const DATE_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-export function formatDate(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '' : DATE_FORMAT.format(date);
-}
+export { formatDate } from '#lib/app/i18n';

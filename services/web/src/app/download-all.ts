@@ -1,13 +1,14 @@
 import { formatBytes, plainErrorMessage, type EventsClient } from '@event-photos/client';
 import { byId, fill, say } from '#lib/app/dom';
 import { openDownload } from '#lib/app/photo-download';
+import { localized } from '#lib/app/i18n';
 
 /** How often the export is asked about: soon at first (a small event is ready in seconds), then less. */
 const POLL_MS = [1000, 1500, 2000, 3000, 5000];
 /** An export runs at most about 20 minutes (the worker's deadline): after this, stop asking. */
 const GIVE_UP_MS = 25 * 60_000;
 
-const TEXT = {
+const TEXT = localized({
   starting: 'Preparing a zip of every photo you may download…',
   running: 'Preparing the zip: {photos} photos so far ({size})…',
   ready: 'Your zip of {photos} photos ({size}) is downloading.',
@@ -15,7 +16,7 @@ const TEXT = {
   failed: 'The zip could not be made. Please try again.',
   tooLong: 'The zip is taking too long. Please try again later.',
   subject: 'Preparing the zip',
-} as const;
+});
 
 /**
  * "Download all", for the organizer and the members whose invite allows downloads: asks the API for

@@ -3,8 +3,9 @@ import type { InviteRights, InviteView } from '@event-photos/core';
 import { byId, element, fill, formatDate, say } from '#lib/app/dom';
 import { inviteUrl } from '#lib/app/invite-link';
 import { showShareLink } from '#lib/app/share-link';
+import { localized } from '#lib/app/i18n';
 
-const TEXT = {
+const TEXT = localized({
   creating: 'Creating the link…',
   created: 'Link created.',
   subjectCreate: 'Creating the invite link',
@@ -24,7 +25,7 @@ const TEXT = {
   revoke: 'Revoke',
   revokeLabel: 'Revoke the invite link created {date}',
   confirmRevoke: 'Revoke this invite link? Nobody can join with it any more; guests who joined with it stay.',
-} as const;
+});
 
 /** An invite's rights in words, as short phrases for a list. */
 export function rightsInWords(rights: InviteRights): string[] {

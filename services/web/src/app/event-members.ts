@@ -2,10 +2,11 @@ import { type MembersClient, plainErrorMessage } from '@event-photos/client';
 import type { MemberPage, MemberView } from '@event-photos/core';
 import { byId, element, fill, formatDate, say } from '#lib/app/dom';
 import { phrases, rightsInWords } from '#lib/app/event-invites';
+import { localized } from '#lib/app/i18n';
 
 const PAGE_SIZE = 50;
 
-const TEXT = {
+const TEXT = localized({
   joined: 'Joined {date}',
   onePhoto: '1 photo',
   photos: '{count} photos',
@@ -14,7 +15,7 @@ const TEXT = {
   confirmRemove: 'Remove {name} from this event? They no longer see it; the photos they added stay.',
   subjectList: 'Loading the guests',
   subjectRemove: 'Removing the guest',
-} as const;
+});
 
 /** For the event's organizer: who joined (name, when, how many photos, what their invite allows), each removable. */
 export function startEventMembers(

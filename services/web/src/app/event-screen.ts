@@ -11,14 +11,15 @@ import { PhotoGallery } from '#lib/app/photo-gallery';
 import { PhotoLightbox } from '#lib/app/photo-lightbox';
 import { type ScreenContext, slideshowUrl } from '#lib/app/screen-context';
 import { UploadPanel } from '#lib/app/upload-panel';
+import { localized } from '#lib/app/i18n';
 
-const TEXT = {
+const TEXT = localized({
   title: '{name} · Event Photos',
   missingTitle: 'No such event · Event Photos',
   missing: 'There is no event “{eventId}” that you can see. Check the link: to join an event, open the invite link its organizer shared.',
   leaveUploads: 'Photos are still uploading. Leave and stop them?',
   subject: 'Loading the event',
-} as const;
+});
 
 /**
  * One event: its name, the upload panel (when open and the guest's invite allows it), the gallery

@@ -1,8 +1,9 @@
 import { plainErrorMessage, type EventsClient } from '@event-photos/client';
 import type { EventView } from '@event-photos/core';
 import { byId, say } from '#lib/app/dom';
+import { localized } from '#lib/app/i18n';
 
-const TEXT = {
+const TEXT = localized({
   close: 'Close to new photos',
   open: 'Open to new photos',
   saving: 'Saving…',
@@ -10,7 +11,7 @@ const TEXT = {
   closed: 'Closed: guests can no longer add photos.',
   opened: 'Open: guests can add photos again.',
   subject: 'Saving the event',
-} as const;
+});
 
 /** For the event's organizer: rename it, change its description, close it to uploads or open it again. */
 export function startEventSettings(

@@ -2,17 +2,18 @@ import { ApiError, createEventsClient, plainErrorMessage } from '@event-photos/c
 import type { EventPage } from '@event-photos/core';
 import { byId, element, fill, say, showTemplate } from '#lib/app/dom';
 import { eventUrl, type ScreenContext } from '#lib/app/screen-context';
+import { localized } from '#lib/app/i18n';
 
 const PAGE_SIZE = 50;
 
-const TEXT = {
+const TEXT = localized({
   title: 'Events · Event Photos',
   closed: 'closed',
   mine: 'yours',
   subjectList: 'Loading the events',
   subjectCreate: 'Creating the event',
   taken: 'There is already an event with the link name “{eventId}”; choose another.',
-} as const;
+});
 
 /** The events to pick from, newest first; organizers also get a form to create one. */
 export function showEventsScreen(screen: HTMLElement, context: ScreenContext): void {

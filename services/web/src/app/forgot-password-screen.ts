@@ -2,8 +2,9 @@ import { confirmForgotPassword, forgotPassword, plainErrorMessage, signIn } from
 import { type AuthContext, type AuthStep, onResend, onSubmit } from '#lib/app/auth-flow';
 import { byId, fill, say, tell } from '#lib/app/dom';
 import { passwordField } from '#lib/app/password-field';
+import { localized } from '#lib/app/i18n';
 
-const TEXT = {
+const TEXT = localized({
   sending: 'Sending the code…',
   sentTo: 'If there is an account for this address, we sent a 6-digit code to {destination}. It can take a minute to arrive.',
   sent: 'If there is an account for this address, we e-mailed it a 6-digit code. It can take a minute to arrive.',
@@ -12,7 +13,7 @@ const TEXT = {
   saved: 'Your new password is saved. Sign in with it.',
   subjectSend: 'Sending the code',
   subjectReset: 'Resetting the password',
-} as const;
+});
 
 /** Step one of a password reset: the e-mail address; Cognito e-mails a code (and says the same for an unknown address). */
 export function startForgotPassword(context: AuthContext, step: Extract<AuthStep, { screen: 'forgot' }>): void {

@@ -2,15 +2,16 @@ import { ApiError, createMembersClient, plainErrorMessage } from '@event-photos/
 import { byId, fill, say, showTemplate } from '#lib/app/dom';
 import { forgetInviteInUrl, type InviteLink } from '#lib/app/invite-link';
 import type { ScreenContext } from '#lib/app/screen-context';
+import { localized } from '#lib/app/i18n';
 
-const TEXT = {
+const TEXT = localized({
   headingNamed: 'Joining “{name}”',
   heading: 'Joining the event',
   title: 'Joining · Event Photos',
   joining: 'One moment: you are joining the event…',
   invalid: 'This invite link is not valid any more; ask the organizer for a new one.',
   subject: 'Joining the event',
-} as const;
+});
 
 /**
  * Signed in with an invite link: joins the event with the link's code (POST .../members, the

@@ -1,4 +1,4 @@
-import { ApiError } from '@event-photos/client';
+import { ApiError, translatePlainErrors } from '@event-photos/client';
 import { parseWebConfig, type WebConfig } from '#lib/config';
 import { type AuthContext, type AuthStep, rememberStep, showAuthTemplate, waitingStep } from '#lib/app/auth-flow';
 import { startConfirm } from '#lib/app/confirm-screen';
@@ -16,12 +16,13 @@ import { startSignIn } from '#lib/app/sign-in-screen';
 import { startSignUp } from '#lib/app/sign-up-screen';
 import { showSlideshow } from '#lib/app/slideshow';
 import { startUploads } from '#lib/app/uploads';
+import { LANGUAGES, type Language, language, localized, switchLanguage, translate, translateTree } from '#lib/app/i18n';
 
-const TEXT = {
+const TEXT = localized({
   startFailed: 'The app could not start: {detail}',
   sessionEnded: 'Your session has ended. Please sign in again.',
   sessionExpired: 'Your session has expired. Please sign in again.',
-} as const;
+});
 
 /** Each signed-out step: its template (index.html) and its title. */
 const AUTH_SCREENS: Record<AuthStep['screen'], { template: string; title: string }> = {
@@ -61,7 +62,18 @@ function stepInHistory(state: unknown): AuthStep | null {
   return { screen: 'sign-in', email };
 }
 
+/** The page's shell in the app's language, and the switch between the languages it speaks. */
+function showLanguage(): void {
+  document.documentElement.lang = language();
+  translatePlainErrors(translate);
+  translateTree(document.body);
+  const choice = byId('language', HTMLSelectElement);
+  for (const [code, name] of Object.entries(LANGUAGES)) choice.append(new Option(name, code, false, code === language()));
+  choice.addEventListener('change', () => switchLanguage(choice.value as Language));
+}
+
 async function start(): Promise<void> {
+  showLanguage();
   const screen = byId('screen', HTMLElement);
   let config: WebConfig;
   try {
@@ -135,7 +147,8 @@ async function start(): Promise<void> {
   function showAuthStep(step: AuthStep, invite: InviteLink | null): void {
     authStep = step;
     rememberStep(tabStorage, step);
-    const { template, title } = AUTH_SCREENS[step.screen];
+    const { template, title: english } = AUTH_SCREENS[step.screen];
+    const title = translate(english);
     showAuthTemplate(screen, template, invite);
     document.title = title;
     const auth: AuthContext = {

@@ -2,12 +2,13 @@ import { completeNewPassword, plainErrorMessage } from '@event-photos/client';
 import { type AuthContext, type AuthStep, onSubmit } from '#lib/app/auth-flow';
 import { byId, tell } from '#lib/app/dom';
 import { passwordField } from '#lib/app/password-field';
+import { localized } from '#lib/app/i18n';
 
-const TEXT = {
+const TEXT = localized({
   nameMissing: 'Enter your name: the others in the event see it next to your photos.',
   saving: 'Saving your password…',
   subject: 'Saving the password',
-} as const;
+});
 
 /**
  * The first sign-in of an account an administrator made (NEW_PASSWORD_REQUIRED): the guest

@@ -1,10 +1,11 @@
 import { hasOuterSpace, passwordProblems } from '@event-photos/client';
 import { byId, tell } from '#lib/app/dom';
+import { localized } from '#lib/app/i18n';
 
-const TEXT = {
+const TEXT = localized({
   missing: 'Choose a password that meets every rule in the list.',
   outerSpace: 'A password cannot start or end with a space.',
-} as const;
+});
 
 export interface PasswordField {
   input: HTMLInputElement;

@@ -3,6 +3,7 @@ import type { EventView, PhotoPage, PhotoView } from '@event-photos/core';
 import { byId, element, fill, say } from '#lib/app/dom';
 import { followFeed } from '#lib/app/live-feed';
 import { describePhotoImage, showPhotoImage, type GalleryPhoto } from '#lib/app/photo-image';
+import { localized } from '#lib/app/i18n';
 
 /**
  * The width of a tile (styles.css .photo-grid): three square tiles across a phone, edge to edge,
@@ -39,7 +40,7 @@ const LOAD_AHEAD = '50% 0px';
 /** An empty image: what a tile without a placeholder shows until its rendition loads. */
 const BLANK = 'data:image/svg+xml,%3Csvg%20xmlns=%22http://www.w3.org/2000/svg%22/%3E';
 
-const TEXT = {
+const TEXT = localized({
   empty: 'No photos yet. Be the first to add one.',
   noMatch: 'No photo matches “{q}”.',
   noneMine: 'You have added no photos here yet.',
@@ -58,7 +59,7 @@ const TEXT = {
   loading: 'Loading photos',
   updating: 'Updating the gallery',
   deleting: 'Deleting the photos',
-} as const;
+});
 
 /** What the gallery lists: `q` searches titles and descriptions, `uploader: 'me'` keeps the caller's own. */
 export type GalleryFilter = Pick<ListPhotosOptions, 'q' | 'uploader'>;

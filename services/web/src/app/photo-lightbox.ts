@@ -3,13 +3,14 @@ import { byId, fill, formatDate, isImageUrl, say } from '#lib/app/dom';
 import { downloadOf, openDownload, saveFile } from '#lib/app/photo-download';
 import type { PhotoGallery } from '#lib/app/photo-gallery';
 import { showPhotoImage, type GalleryPhoto } from '#lib/app/photo-image';
+import { localized } from '#lib/app/i18n';
 
 /** The lightbox fills the screen: the browser picks the rendition for the viewport's width. */
 const LIGHTBOX_SIZES = '100vw';
 /** A horizontal swipe at least this long (CSS px) moves to the next or previous photo. */
 const SWIPE_PX = 50;
 
-const TEXT = {
+const TEXT = localized({
   meta: 'Uploaded by {name} · {date}',
   metaMine: 'Uploaded by {name} (you) · {date}',
   untouchedMine: 'Download my untouched original',
@@ -20,7 +21,7 @@ const TEXT = {
   saved: 'Saved.',
   subject: 'This photo',
   downloadSubject: 'Downloading this photo',
-} as const;
+});
 
 /**
  * One photo at a time, large, with its title, description, uploader and date, and where it is

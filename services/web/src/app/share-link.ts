@@ -1,11 +1,12 @@
 import { byId, say } from '#lib/app/dom';
 import { qrCodeSvg } from '#lib/app/qr-code';
+import { localized } from '#lib/app/i18n';
 
-const TEXT = {
+const TEXT = localized({
   qrLabel: 'QR code of the invite link: scan it with a phone’s camera',
   copied: 'Link copied.',
   copyRefused: 'Copying is not allowed here: the link is selected, copy it with your keyboard or menu.',
-} as const;
+});
 
 /** A link as text to copy and as a QR code for phones (the invite panel's #share-* elements). */
 export function showShareLink(url: string, signal: AbortSignal): void {

@@ -1,11 +1,12 @@
 import { ApiError, NewPasswordRequiredError, plainErrorMessage, resendConfirmationCode, signIn } from '@event-photos/client';
 import { type AuthContext, type AuthStep, onSubmit } from '#lib/app/auth-flow';
 import { byId, tell } from '#lib/app/dom';
+import { localized } from '#lib/app/i18n';
 
-const TEXT = {
+const TEXT = localized({
   signingIn: 'Signing in…',
   subject: 'Signing in',
-} as const;
+});
 
 /**
  * E-mail and password, checked by Cognito with SRP (USER_SRP_AUTH: the password stays in the

@@ -2,13 +2,14 @@ import { plainErrorMessage, signUp } from '@event-photos/client';
 import { type AuthContext, type AuthStep, onSubmit } from '#lib/app/auth-flow';
 import { byId, tell } from '#lib/app/dom';
 import { passwordField } from '#lib/app/password-field';
+import { localized } from '#lib/app/i18n';
 
-const TEXT = {
+const TEXT = localized({
   subject: 'Creating the account',
   emailMissing: 'Enter your e-mail address.',
   nameMissing: 'Enter your name: the others in the event see it next to your photos.',
   creating: 'Creating your account…',
-} as const;
+});
 
 /** E-mail, display name and password (the pool's rules shown and checked first); Cognito e-mails a code. */
 export function startSignUp(screen: HTMLElement, context: AuthContext, step: Extract<AuthStep, { screen: 'sign-up' }>): void {

@@ -5,6 +5,7 @@ import { isAdded, isFinished, type LiveUpload, overallOf, RateMeter, timeLeftPar
 import type { UploadQueue } from '#lib/app/upload-queue';
 import { UploadRow } from '#lib/app/upload-row';
 import { uploadQueue } from '#lib/app/uploads';
+import { localized } from '#lib/app/i18n';
 
 export interface UploadPanelOptions {
   signal: AbortSignal;
@@ -19,7 +20,7 @@ export interface UploadPanelOptions {
   onNotAllowed(): void;
 }
 
-const TEXT = {
+const TEXT = localized({
   added: '{count} added.',
   notUploaded: '{count} not uploaded.',
   addedAndNot: '{added} added. {failed} not uploaded.',
@@ -33,7 +34,7 @@ const TEXT = {
   offline: 'No connection: the uploads wait, and go on by themselves when it is back.',
   signIn: 'Sign in again to go on with the uploads.',
   canLeave: 'You can leave or reload this page: unfinished uploads go on by themselves when you come back.',
-} as const;
+});
 
 /**
  * Drag and drop and a multi-file picker over the app's upload queue (upload-queue.ts), for one

@@ -1,8 +1,9 @@
 import { formatBytes, THROTTLED } from '@event-photos/client';
 import { element, fill, say } from '#lib/app/dom';
 import { isFinished, type LiveUpload } from '#lib/app/upload-progress';
+import { localized } from '#lib/app/i18n';
 
-const TEXT = {
+const TEXT = localized({
   queued: 'Waiting…',
   hashing: 'Reading the file…',
   initiating: 'Preparing…',
@@ -20,7 +21,7 @@ const TEXT = {
   retry: 'Retry {name}',
   remove: 'Remove {name}',
   progress: 'Upload of {name}',
-} as const;
+});
 
 export interface RowActions {
   cancel(id: string): void;

@@ -6,13 +6,14 @@ import { UploadQueue } from '#lib/app/upload-queue';
 import { openUploadStore } from '#lib/app/upload-store';
 import { browserTabLink } from '#lib/app/upload-tabs';
 import { thumbnailOf } from '#lib/app/upload-thumbnail';
+import { localized } from '#lib/app/i18n';
 
-const TEXT = {
+const TEXT = localized({
   // Chromium and Firefox show words of their own; the upload panel says this too while it sends.
   leave: 'Photos are still uploading. If you leave, they continue the next time you open this app.',
   signedOutOne: 'You signed out in another tab, but 1 photo is still uploading here. Finish it first, then sign out here too?',
   signedOutMany: 'You signed out in another tab, but {count} photos are still uploading here. Finish them first, then sign out here too?',
-} as const;
+});
 
 let started: Promise<UploadQueue> | undefined;
 
