@@ -50,7 +50,7 @@ it('gives the functions the origin httpApi.cors allows: the same expression', ()
   expect(api.provider.environment.CORS_ALLOWED_ORIGIN).toBe(api.provider.httpApi.cors.allowedOrigins[0]);
 });
 
-it("answers a function's 415 through the gateway: the JSON error envelope, httpApi.cors's origin once", async () => {
+it("answers a function's 415 through the gateway: the JSON error envelope, httpApi.cors's headers once", async () => {
   const user = stack.outputs.demoUsers.find((demo) => demo.groups.length === 0)!;
   const { idToken } = await signIn(stack.outputs, user.email, user.password);
   const path = '/events/demo-event/photos/initiate-upload';
@@ -72,9 +72,14 @@ it("answers a function's 415 through the gateway: the JSON error envelope, httpA
   expect(await response.json()).toEqual({
     error: { code: 'UnsupportedMediaType', message: 'content-type must be application/json', field: 'content-type' },
   });
-  // httpApi.cors's headers of an actual request (the function's own are dropped): the origin only.
+  // httpApi.cors's headers of an actual request (the function's own are dropped): the origin, and
+  // the headers a page may read (exposedResponseHeaders: Retry-After), as API Gateway adds them.
   expect(response.headers.get('access-control-allow-origin')).toBe('*');
-  expect([...response.headers.keys()].filter((name) => name.startsWith('access-control-'))).toEqual(['access-control-allow-origin']);
+  expect(response.headers.get('access-control-expose-headers')?.toLowerCase()).toBe('retry-after');
+  expect([...response.headers.keys()].filter((name) => name.startsWith('access-control-')).sort()).toEqual([
+    'access-control-allow-origin',
+    'access-control-expose-headers',
+  ]);
 });
 
 it("gives every function serverless.yml's environment, its imports resolved to the local resources", () => {
