@@ -17,7 +17,6 @@ const TEXT = localized({
   title: '{name} · Event Photos',
   missingTitle: 'No such event · Event Photos',
   missing: 'There is no event “{eventId}” that you can see. Check the link: to join an event, open the invite link its organizer shared.',
-  leaveUploads: 'Photos are still uploading. Leave and stop them?',
   subject: 'Loading the event',
 });
 
@@ -74,7 +73,6 @@ export function showEventScreen(screen: HTMLElement, eventId: string, context: S
       new UploadPanel(photos, {
         signal,
         onUploaded: (photo) => gallery.add(photo),
-        onBusy: (busy) => context.setLeaveWarning(busy ? TEXT.leaveUploads : null),
         onError: context.onError,
         // The API refused an upload of this member (their invite does not allow it; joined elsewhere).
         onNotAllowed: () => {

@@ -98,7 +98,6 @@ async function start(): Promise<void> {
   // Before any screen: unfinished uploads resume by themselves, whatever screen opens.
   void startUploads(config, session);
   let screenRun: AbortController | null = null;
-  let leaveWarning: string | null = null;
   /** The signed-out step on screen (a code step survives a reload: the guest went to their mail). */
   let authStep: AuthStep | null = waitingStep(tabStorage);
 
@@ -114,16 +113,12 @@ async function start(): Promise<void> {
         render(TEXT.sessionExpired);
       }
     },
-    setLeaveWarning: (message) => {
-      if (!signal.aborted) leaveWarning = message;
-    },
   });
 
   /** Draws the screen the URL and the session call for, from scratch. */
   function render(notice = ''): void {
     screenRun?.abort();
     screenRun = new AbortController();
-    leaveWarning = null;
     const user = session.current;
     shownUser = user?.email ?? null;
     account.hidden = !user;
@@ -191,12 +186,7 @@ async function start(): Promise<void> {
     }
   }
 
-  function mayLeave(): boolean {
-    return leaveWarning === null || window.confirm(leaveWarning);
-  }
-
   function navigate(url: string): void {
-    if (!mayLeave()) return;
     history.pushState(null, '', url);
     render();
     window.scrollTo(0, 0);
@@ -212,11 +202,7 @@ async function start(): Promise<void> {
     if (!session.current) authStep = stepInHistory(event.state);
     render();
   });
-  window.addEventListener('beforeunload', (event) => {
-    if (leaveWarning !== null) event.preventDefault();
-  });
   byId('sign-out', HTMLButtonElement).addEventListener('click', () => {
-    if (!mayLeave()) return;
     authStep = null;
     void session.signOut();
     render();

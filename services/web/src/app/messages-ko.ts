@@ -171,7 +171,6 @@ export const KO: Readonly<Record<string, string>> = {
   'No such event · Event Photos': '이벤트 없음 · Event Photos',
   'There is no event “{eventId}” that you can see. Check the link: to join an event, open the invite link its organizer shared.':
     '볼 수 있는 “{eventId}” 이벤트가 없습니다. 링크를 확인하세요. 이벤트에 참여하려면 주최자가 공유한 초대 링크를 여세요.',
-  'Photos are still uploading. Leave and stop them?': '사진을 아직 올리는 중입니다. 나가서 멈출까요?',
   'Loading the event': '이벤트 불러오기',
   'Close to new photos': '새 사진 받지 않기',
   'Open to new photos': '새 사진 받기',

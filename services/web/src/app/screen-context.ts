@@ -12,8 +12,6 @@ export interface ScreenContext {
   redraw(): void;
   /** A 401 that a fresh token did not cure sends the user back to sign-in. */
   onError(error: unknown): void;
-  /** A screen with work that leaving would stop (running uploads) says so here. */
-  setLeaveWarning(message: string | null): void;
 }
 
 /** The app's URL of an event's page. */

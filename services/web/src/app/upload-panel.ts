@@ -10,11 +10,6 @@ import { localized } from '#lib/app/i18n';
 export interface UploadPanelOptions {
   signal: AbortSignal;
   onUploaded(photo: PhotoView): void;
-  /**
-   * Uploads go on across screens and resume after a reload (the queue warns before the page is
-   * left itself), so leaving an event's page stops nothing: this is never called with true.
-   */
-  onBusy(busy: boolean): void;
   onError(error: unknown): void;
   /** The API refused to take photos from this user at all (their invite does not allow uploads). */
   onNotAllowed(): void;
