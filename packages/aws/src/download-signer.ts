@@ -1,8 +1,4 @@
-import { Sha256Node } from '@smithy/core/checksum';
-import { buildQueryString, extendedEncodeURIComponent } from '@smithy/core/protocols';
-import { SignatureV4 } from '@smithy/signature-v4';
-import type { HttpRequest } from '@smithy/types';
-import { endpointOf, type UploadSigningConfig } from '#lib/upload-signer';
+import { presignS3, type UploadSigningConfig } from '#lib/s3-signing';
 
 /** S3 refuses presigned URLs valid longer than 7 days; ours are far shorter (minutes). */
 const MAX_EXPIRES_SECONDS = 7 * 24 * 3600;
@@ -29,28 +25,20 @@ export interface SignedDownload {
 export async function signDownload(signing: UploadSigningConfig, download: DownloadToSign, now = new Date()): Promise<SignedDownload> {
   if (!(download.expiresInSeconds > 0 && download.expiresInSeconds <= MAX_EXPIRES_SECONDS))
     throw new RangeError(`expiresInSeconds must be within 1..${MAX_EXPIRES_SECONDS}`);
-  const { protocol, hostname, port, pathPrefix } = endpointOf(signing, download.bucket);
-  const host = port ? `${hostname}:${port}` : hostname;
-  const request: HttpRequest = {
-    method: 'GET',
-    protocol,
-    hostname,
-    ...(port ? { port } : {}),
-    path: `${pathPrefix}/${download.key.split('/').map(extendedEncodeURIComponent).join('/')}`,
-    // As the SDK's GetObject request: the override first, x-id last (query order does not change the signature).
-    query: { 'response-content-disposition': attachment(download.fileName), 'x-id': 'GetObject' },
-    headers: { host, 'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD' },
-  };
-  const signer = new SignatureV4({
-    service: 's3',
-    region: signing.region,
-    credentials: signing.credentials,
-    sha256: Sha256Node,
-    uriEscapePath: false,
-  });
-  const signed = await signer.presign(request, { expiresIn: download.expiresInSeconds, signingDate: now });
+  const url = await presignS3(
+    signing,
+    {
+      method: 'GET',
+      bucket: download.bucket,
+      key: download.key,
+      // As the SDK's GetObject request: the override first, x-id last (query order does not change the signature).
+      query: { 'response-content-disposition': attachment(download.fileName), 'x-id': 'GetObject' },
+      headers: {},
+    },
+    { expiresIn: download.expiresInSeconds, signingDate: now },
+  );
   return {
-    url: `${protocol}//${host}${signed.path}?${buildQueryString(signed.query!)}`,
+    url,
     expiresAt: new Date(now.getTime() + download.expiresInSeconds * 1000),
   };
 }

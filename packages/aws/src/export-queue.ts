@@ -1,9 +1,6 @@
-import { Sha256Node } from '@smithy/core/checksum';
-import { extendedEncodeURIComponent } from '@smithy/core/protocols';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { HttpRequest } from '@smithy/types';
 import { exportRequestKey, type ExportQueue, type PhotoExport } from '@event-photos/core';
-import { endpointOf, type UploadSigningConfig } from '#lib/upload-signer';
+import { s3ObjectUrl, s3SignatureV4, type UploadSigningConfig } from '#lib/s3-signing';
 
 // Asks for the export worker by writing a small object under exports/requests/: the bucket's
 // ObjectCreated notification on that prefix invokes it (serverless.yml), asynchronously, with
@@ -30,7 +27,7 @@ export class S3ExportQueue implements ExportQueue {
   async request({ eventId, exportId }: Pick<PhotoExport, 'eventId' | 'exportId'>): Promise<void> {
     const key = exportRequestKey(eventId, exportId);
     const body = JSON.stringify({ eventId, exportId });
-    const url = objectUrl(this.signing, this.bucket, key);
+    const url = s3ObjectUrl(this.signing, this.bucket, key);
     const request: HttpRequest = {
       method: 'PUT',
       protocol: url.protocol,
@@ -41,15 +38,7 @@ export class S3ExportQueue implements ExportQueue {
       headers: { host: url.host, 'content-type': 'application/json' },
       body,
     };
-    const signer = new SignatureV4({
-      service: 's3',
-      region: this.signing.region,
-      credentials: this.signing.credentials,
-      sha256: Sha256Node,
-      // S3 signs the path as sent, not URI-encoded a second time.
-      uriEscapePath: false,
-    });
-    const signed = await signer.sign(request);
+    const signed = await s3SignatureV4(this.signing).sign(request);
     const response = await fetch(url, {
       method: 'PUT',
       headers: signed.headers,
@@ -60,12 +49,4 @@ export class S3ExportQueue implements ExportQueue {
     const text = await response.text();
     if (!response.ok) throw new S3RequestFailedError(/<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? 'UnknownError', response.status, key);
   }
-}
-
-/** The object's URL, as presigned URLs address it (upload-signer.ts's endpointOf: virtual-hosted on AWS, path-style on an emulator that needs it). */
-function objectUrl(signing: UploadSigningConfig, bucket: string, key: string): URL {
-  const { protocol, hostname, port, pathPrefix } = endpointOf(signing, bucket);
-  return new URL(
-    `${protocol}//${hostname}${port ? `:${port}` : ''}${pathPrefix}/${key.split('/').map(extendedEncodeURIComponent).join('/')}`,
-  );
 }

@@ -1,16 +1,7 @@
 import type { PhotoView } from '@event-photos/core';
+import { IMAGE_CONTENT_TYPES } from '@event-photos/core/limits';
 import { isImageUrl } from '#lib/app/dom';
 
-/** The extension a saved file gets for each content type the API accepts. */
-const EXTENSIONS: Record<string, string> = {
-  'image/jpeg': 'jpg',
-  'image/png': 'png',
-  'image/webp': 'webp',
-  'image/gif': 'gif',
-  'image/avif': 'avif',
-  'image/heic': 'heic',
-  'image/heif': 'heif',
-};
 /** Longest file name stem kept: file systems allow 255 bytes, and a title may be 200 characters of any script. */
 const STEM_MAX_CHARS = 80;
 
@@ -25,7 +16,7 @@ export function fileNameFor(photo: Pick<PhotoView, 'title' | 'photoId'>, content
     .join('')
     .replace(/\s+/g, ' ')
     .replace(/^[\s.]+|[\s.]+$/g, '');
-  return `${stem || `photo-${photo.photoId.slice(0, 8)}`}.${EXTENSIONS[contentType] ?? 'bin'}`;
+  return `${stem || `photo-${photo.photoId.slice(0, 8)}`}.${IMAGE_CONTENT_TYPES[contentType as keyof typeof IMAGE_CONTENT_TYPES] ?? 'bin'}`;
 }
 
 /**
