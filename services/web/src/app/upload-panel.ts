@@ -82,6 +82,9 @@ export class UploadPanel {
     this.#queue = queue;
     // What was left unfinished (or stopped) shows; what finished before this screen opened does not.
     for (const upload of queue.uploads(this.#eventId)) {
+      // Its photo is in the gallery's list already (or was deleted since): never announced again,
+      // whatever later news of the upload the queue passes on.
+      if (upload.state === 'done') this.#announced.add(upload.id);
       if (!isFinished(upload) || (upload.retryable && upload.state !== 'done' && upload.state !== 'duplicate')) this.#show(upload);
     }
     const unsubscribe = queue.subscribe((upload) => {
