@@ -252,8 +252,11 @@ describe('7. expired or reused upload URLs', () => {
     // The same photo; its URL signed again (the query changes per window), so compared without it.
     const withoutQuery = ({ url, ...rest }: Record<string, unknown>) => ({ ...rest, url: String(url).split('?')[0] });
     expect(withoutQuery((await getPhoto(upload.photoId)).json)).toEqual(withoutQuery(before.json));
+    // What the CDN serves is still the first upload's published original, and what its uploader keeps is the first upload.
     const served = Buffer.from(await (await fetch(before.json['url'])).arrayBuffer());
-    expect(served.equals(first)).toBe(true);
+    expect(createHash('sha256').update(served).digest('hex')).toBe(before.json['publishedSha256']);
+    const original = await getPhoto(`${upload.photoId}/original`);
+    expect(Buffer.from(await (await fetch(original.json['url'])).arrayBuffer()).equals(first)).toBe(true);
     expect((await listedIds()).filter((id) => id === upload.photoId)).toHaveLength(1);
   });
 });
