@@ -44,8 +44,13 @@ async function uploaded(title?: string) {
   return photo.json as { photoId: string; url: string };
 }
 
-// Where a photo's bytes can be: the upload quarantine, then the published copy processing makes.
-const keysOf = (photoId: string) => [`uploads/event_${EVENT}/${photoId}.jpg`, `photos/event_${EVENT}/${photoId}.jpg`];
+// Where a photo's bytes can be: the upload quarantine, then the untouched original processing
+// keeps and the published copy it makes.
+const keysOf = (photoId: string) => [
+  `uploads/event_${EVENT}/${photoId}.jpg`,
+  `originals/event_${EVENT}/${photoId}.jpg`,
+  `photos/event_${EVENT}/${photoId}.jpg`,
+];
 /** Whether any object of the photo is still in the bucket. */
 async function objectExists(photoId: string) {
   const found = await Promise.all(

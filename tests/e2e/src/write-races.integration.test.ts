@@ -59,10 +59,10 @@ async function put(as: ApiCaller, eventId: string, bytes: Buffer, title = 'Race'
   return photoId;
 }
 
-/** Every key in the bucket that belongs to the event (quarantine and published). */
+/** Every key in the bucket that belongs to the event (quarantine, untouched originals, published). */
 async function objectKeysOf(eventId: string): Promise<string[]> {
   const keys: string[] = [];
-  for (const prefix of [`uploads/event_${eventId}/`, `photos/event_${eventId}/`]) {
+  for (const prefix of [`uploads/event_${eventId}/`, `originals/event_${eventId}/`, `photos/event_${eventId}/`]) {
     let token: string | undefined;
     do {
       const page = await s3.send(new ListObjectsV2Command({ Bucket: stack.outputs.bucketName, Prefix: prefix, ContinuationToken: token }));
@@ -154,7 +154,7 @@ describe('a burst over a total', () => {
       expect(statuses.get(photoId), photoId).not.toContain('ready');
       expect(statuses.get(photoId)!.at(-1)).toBe('rejected');
     }
-    expect((await objectKeysOf(eventId)).filter((key) => key.startsWith('photos/') && !key.includes(ready[0]!))).toEqual([]);
+    expect((await objectKeysOf(eventId)).filter((key) => !key.startsWith('uploads/') && !key.includes(ready[0]!))).toEqual([]);
     expect((await repository.storedTotals(eventId, 'unused')).event.photos).toBe(1);
   });
 });
