@@ -96,7 +96,7 @@ describe('quarantine, then publish', () => {
       createHash('sha256')
         .update(Buffer.from(await served.arrayBuffer()))
         .digest('hex'),
-    ).toBe(photo.sha256);
+    ).toBe(photo.publishedSha256);
     expect(served.headers.get('content-type')).toBe('image/jpeg');
     expect(served.headers.get('cache-control')).toBe('private, max-age=1800, immutable');
     for (const header of ['content-disposition', 'content-language', 'expires', 'content-encoding'])
@@ -106,10 +106,15 @@ describe('quarantine, then publish', () => {
     expect(await exists(quarantineKey(photoId, 'jpg'))).toBe(true);
     expect((await fetch(s3PutObjectUrl, { method, headers, body: new Uint8Array(bytes) })).status).toBe(412);
 
-    // A delete removes both.
+    // The untouched original is kept apart, never on the CDN.
+    expect(await exists(`originals/event_${EVENT}/${photoId}.jpg`)).toBe(true);
+    expect((await cdn(`originals/event_${EVENT}/${photoId}.jpg`)).status).toBe(403);
+
+    // A delete removes them all.
     expect((await attendee('DELETE', `/events/${EVENT}/photos/${photoId}`)).status).toBe(204);
     expect((await cdn(publishedKey(photoId, 'jpg'))).status).toBe(404);
     expect(await exists(quarantineKey(photoId, 'jpg'))).toBe(false);
+    expect(await exists(`originals/event_${EVENT}/${photoId}.jpg`)).toBe(false);
     expect(await exists(publishedKey(photoId, 'jpg'))).toBe(false);
   });
 
@@ -248,7 +253,7 @@ describe('renditions', () => {
     60_000,
   );
 
-  it('keeps a HEIC as uploaded: ready, the original served, no renditions, and why', async () => {
+  it('keeps a HEIC untouched for its uploader: ready, no renditions and no published original, and why', async () => {
     const { photoId, photo } = await uploadWatching('image/heic', Buffer.from(heicFixture(4032, 3024)), () => []);
     expect(photo).toMatchObject({
       status: 'ready',
@@ -256,10 +261,14 @@ describe('renditions', () => {
       height: 3024,
       renditions: [],
       previewUnavailable: expect.stringContaining('HEIC'),
+      originalWithheld: expect.stringContaining('image/heic'),
     });
     expect(photo).not.toHaveProperty('placeholder');
-    const served = await cdn(publishedKey(photoId, 'heic'));
-    expect(served.status).toBe(200);
-    expect(served.headers.get('content-type')).toBe('image/heic');
+    expect(photo).not.toHaveProperty('url');
+    // Its metadata is not removed here: nothing of it is on the CDN; its uploader downloads the file.
+    expect((await cdn(publishedKey(photoId, 'heic'))).status).not.toBe(200);
+    const original = await attendee('GET', `/events/${EVENT}/photos/${photoId}/original`);
+    expect(original.status).toBe(200);
+    expect((await fetch(original.json.url)).headers.get('content-type')).toBe('image/heic');
   });
 });
