@@ -132,6 +132,8 @@ describe('GET /events/{eventId}', () => {
       mine: false,
       quotas: DEFAULT_UPLOAD_QUOTAS,
       photoCount: 2,
+      // The caller's own rights in the event: a member invited with every right.
+      rights: { upload: true, viewOthers: true, downloadOriginals: true },
     });
     expect((await callApi('GET', '/events/count-event', { as: 'organizer' })).json.mine).toBe(true);
   });
