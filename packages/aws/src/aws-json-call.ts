@@ -1,6 +1,7 @@
 import { Sha256Node } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, HttpRequest } from '@smithy/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { signedFetch } from '#lib/signed-fetch';
 
 // One call of an AWS JSON 1.1 API (a signed POST of the input as JSON, the operation in
 // `X-Amz-Target`), as the SDK's clients send it. For the functions that make one kind of call to
@@ -60,36 +61,21 @@ export async function awsJsonCall(
   input: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
   const url = new URL(config.endpoint ?? `https://${service.signingName}.${config.region}.amazonaws.com`);
-  const body = JSON.stringify(input);
-  const request: HttpRequest = {
-    method: 'POST',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    ...(url.port ? { port: Number(url.port) } : {}),
-    path: url.pathname,
-    query: {},
-    headers: {
-      host: url.host,
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': `${service.targetPrefix}.${operation}`,
-    },
-    body,
-  };
   const signer = new SignatureV4({
     service: service.signingName,
     region: config.region,
     credentials: config.credentials,
     sha256: Sha256Node,
   });
-  const signed = await signer.sign(request);
-  const response = await fetch(url, {
+  const response = await signedFetch(signer, {
     method: 'POST',
-    headers: signed.headers,
-    body,
+    url,
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${service.targetPrefix}.${operation}` },
+    body: JSON.stringify(input),
     // Lambda's own timeout is 10 s; a stuck call fails the invocation sooner, and the next one tries again.
-    signal: AbortSignal.timeout(5000),
+    timeoutMs: 5000,
   });
-  const text = await response.text();
+  const { text } = response;
   let answer: Record<string, unknown> = {};
   try {
     answer = JSON.parse(text || '{}') as Record<string, unknown>;

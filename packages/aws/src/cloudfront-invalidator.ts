@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Sha256Node } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
-import type { HttpRequest } from '@smithy/types';
 import { type CdnInvalidator, type DeletedPhoto, invalidationPaths } from '@event-photos/core';
 import { type AwsCallConfig, AwsServiceError, awsCallConfigFromEnv } from '#lib/aws-json-call';
+import { signedFetch } from '#lib/signed-fetch';
 
 // CreateInvalidation as CloudFront's REST-XML API takes it, signed here rather than through
 // @aws-sdk/client-cloudfront: that client would bring every CloudFront operation's serializers
@@ -53,7 +53,12 @@ const elementText = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)<
 
 /** The distribution's edge caches: deleted photos' paths, one CreateInvalidation per call. */
 export class CloudFrontInvalidator implements CdnInvalidator {
-  constructor(private readonly config: CloudFrontConfig) {}
+  /** The API is global: always signed for us-east-1. Made once per instance, like an SDK client. */
+  readonly #signer: SignatureV4;
+
+  constructor(private readonly config: CloudFrontConfig) {
+    this.#signer = new SignatureV4({ service: 'cloudfront', region: SIGNING_REGION, credentials: config.credentials, sha256: Sha256Node });
+  }
 
   /**
    * One wildcard path per photo (up to 15 photos), every file's path above that; and again with
@@ -84,25 +89,14 @@ export class CloudFrontInvalidator implements CdnInvalidator {
       `<InvalidationBatch xmlns="${XMLNS}"><Paths><Quantity>${paths.length}</Quantity><Items>` +
       paths.map((path) => `<Path>${escapeXml(path)}</Path>`).join('') +
       `</Items></Paths><CallerReference>${randomUUID()}</CallerReference></InvalidationBatch>`;
-    const request: HttpRequest = {
+    const response = await signedFetch(this.#signer, {
       method: 'POST',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      ...(url.port ? { port: Number(url.port) } : {}),
-      path: url.pathname,
-      query: {},
-      headers: { host: url.host, 'content-type': 'application/xml' },
+      url,
+      headers: { 'content-type': 'application/xml' },
       body,
-    };
-    const signer = new SignatureV4({
-      service: 'cloudfront',
-      region: SIGNING_REGION,
-      credentials: this.config.credentials,
-      sha256: Sha256Node,
+      timeoutMs: TIMEOUT_MS,
     });
-    const signed = await signer.sign(request);
-    const response = await fetch(url, { method: 'POST', headers: signed.headers, body, signal: AbortSignal.timeout(TIMEOUT_MS) });
-    const text = await response.text();
+    const { text } = response;
     if (response.status === 201) return elementText(text, 'Id') ?? '';
     // <ErrorResponse><Error><Type>Sender</Type><Code>NoSuchDistribution</Code><Message>...</Message></Error>...
     throw new AwsServiceError(

@@ -1,6 +1,7 @@
-import type { HttpRequest } from '@smithy/types';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import { exportRequestKey, type ExportQueue, type PhotoExport } from '@event-photos/core';
 import { s3ObjectUrl, s3SignatureV4, type UploadSigningConfig } from '#lib/s3-signing';
+import { signedFetch } from '#lib/signed-fetch';
 
 // Asks for the export worker by writing a small object under exports/requests/: the bucket's
 // ObjectCreated notification on that prefix invokes it (serverless.yml), asynchronously, with
@@ -19,34 +20,28 @@ export class S3RequestFailedError extends Error {
 }
 
 export class S3ExportQueue implements ExportQueue {
+  readonly #signer: SignatureV4;
+
   constructor(
     private readonly signing: UploadSigningConfig,
     private readonly bucket: string,
-  ) {}
+  ) {
+    this.#signer = s3SignatureV4(signing);
+  }
 
   async request({ eventId, exportId }: Pick<PhotoExport, 'eventId' | 'exportId'>): Promise<void> {
     const key = exportRequestKey(eventId, exportId);
     const body = JSON.stringify({ eventId, exportId });
     const url = s3ObjectUrl(this.signing, this.bucket, key);
-    const request: HttpRequest = {
+    const response = await signedFetch(this.#signer, {
       method: 'PUT',
-      protocol: url.protocol,
-      hostname: url.hostname,
-      ...(url.port ? { port: Number(url.port) } : {}),
-      path: url.pathname,
-      query: {},
-      headers: { host: url.host, 'content-type': 'application/json' },
-      body,
-    };
-    const signed = await s3SignatureV4(this.signing).sign(request);
-    const response = await fetch(url, {
-      method: 'PUT',
-      headers: signed.headers,
+      url,
+      headers: { 'content-type': 'application/json' },
       body,
       // The route's own timeout is 10 s: a stuck call fails the request sooner, and the client asks again.
-      signal: AbortSignal.timeout(5000),
+      timeoutMs: 5000,
     });
-    const text = await response.text();
+    const { text } = response;
     if (!response.ok) throw new S3RequestFailedError(/<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? 'UnknownError', response.status, key);
   }
 }
