@@ -1,48 +1,25 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { PhotoListing, PhotoRepository, createDocumentClient } from '@event-photos/aws';
+import type { PhotoListing, PhotoRepository } from '@event-photos/aws';
 import { FEED_SETTLE_MS, type Photo } from '@event-photos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedPhoto } from '@event-photos/testing/fixtures';
-import {
-  ensurePhotosTable,
-  freePort,
-  readInfra,
-  startDynamoDb,
-  tableDefinition,
-  type LocalDynamoDb,
-} from '@event-photos/local-stack/parts';
-import { REPO_ROOT } from '@event-photos/local-stack';
+import { listingOnEmulator } from './support/listing-on-emulator';
 
 // The feed's edits and deletes (changed, removed) on the real emulator, with a clock the test
 // moves: a change whose write lands after a poll, a burst of more changes than one answer reads,
 // and a cursor that stops repeating them once they are settled.
-let dynamodb: LocalDynamoDb;
-let dataDir: string;
 let now = Date.parse('2026-07-01T10:00:00.000Z');
 let repository: PhotoRepository;
 let listing: PhotoListing;
-let documents: ReturnType<typeof createDocumentClient>;
 let serial = 0;
 
+let close: () => Promise<void>;
+
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-feed-changes-'));
-  dynamodb = await startDynamoDb({ directory: dataDir, port: await freePort() });
-  await ensurePhotosTable(dynamodb.endpoint, tableDefinition(await readInfra(REPO_ROOT), 'photos'));
-  documents = createDocumentClient({
-    endpoint: dynamodb.endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  repository = new PhotoRepository(documents, 'photos');
-  listing = new PhotoListing(documents, 'photos', () => now);
+  ({ repository, listing, close } = await listingOnEmulator('feed-changes', () => now));
 });
 
 afterAll(async () => {
-  documents?.destroy();
-  await dynamodb?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await close?.();
 });
 
 function photo(eventId: string, readyAt: number, uploaderId = 'ana-sub'): Photo {

@@ -1,42 +1,24 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { PhotoListing, PhotoRepository, SEARCH_BUDGET, createDocumentClient } from '@event-photos/aws';
+import { type PhotoListing, type PhotoRepository, SEARCH_BUDGET } from '@event-photos/aws';
 import { FEED_SETTLE_MS, foldForSearch, type Photo } from '@event-photos/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedPhoto } from '@event-photos/testing/fixtures';
-import { ensurePhotosTable, startDynamoDb, type LocalDynamoDb } from '@event-photos/local-stack/parts';
-import { readInfra, tableDefinition } from '@event-photos/local-stack/parts';
-import { freePort } from '@event-photos/local-stack/parts';
-import { REPO_ROOT } from '@event-photos/local-stack';
+import { listingOnEmulator } from './support/listing-on-emulator';
 
 // The listing adapter against the real emulator, with a clock the test moves: what the HTTP tests
 // cannot arrange (a write that lands late, thousands of photos).
-let dynamodb: LocalDynamoDb;
-let dataDir: string;
 let now = Date.parse('2026-06-01T10:00:00.000Z');
 let repository: PhotoRepository;
 let listing: PhotoListing;
-let documents: ReturnType<typeof createDocumentClient>;
 let photoCount = 0;
 
+let close: () => Promise<void>;
+
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-listing-adapter-'));
-  dynamodb = await startDynamoDb({ directory: dataDir, port: await freePort() });
-  await ensurePhotosTable(dynamodb.endpoint, tableDefinition(await readInfra(REPO_ROOT), 'photos'));
-  documents = createDocumentClient({
-    endpoint: dynamodb.endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  repository = new PhotoRepository(documents, 'photos');
-  listing = new PhotoListing(documents, 'photos', () => now);
+  ({ repository, listing, close } = await listingOnEmulator('listing-adapter', () => now));
 });
 
 afterAll(async () => {
-  documents?.destroy();
-  await dynamodb?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await close?.();
 });
 
 function photo(eventId: string, readyAt: number, title = 'A photo'): Photo {
