@@ -1,5 +1,3 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -13,12 +11,12 @@ import {
   signUp,
   type SignInResult,
 } from '@event-photos/client';
-import { DEMO_USERS, startLocalStack, type LocalStack } from '@event-photos/local-stack';
+import { DEMO_USERS, type LocalStack } from '@event-photos/local-stack';
 import { cognitoClient } from '@event-photos/local-stack/test-support';
-import { launchChromium } from '@event-photos/testing/browser';
 import { png } from '@event-photos/testing/fixtures';
-import { startWebServer, type WebServer } from '@event-photos/web/server';
+import type { WebServer } from '@event-photos/web/server';
 import { DESKTOP, decodeQr, PHONE, SCREENSHOTS, scrollWidth, watchPolicyViolations } from './support/browser-pages';
+import { startAppInBrowser } from './support/app-in-browser';
 
 // Guests get in (the issue's items 3 and 4), in Chromium at phone size against the local stack:
 // a brand-new guest opens an invite link signed out, signs up, confirms with the e-mailed code,
@@ -31,10 +29,10 @@ import { DESKTOP, decodeQr, PHONE, SCREENSHOTS, scrollWidth, watchPolicyViolatio
 const ID_TOKEN_SECONDS = 20;
 const PASSWORD = 'Garden-Party-2026!';
 
-let dataDir: string;
 let stack: LocalStack;
 let web: WebServer;
 let browser: Browser;
+let stop: () => Promise<void>;
 const organizer = DEMO_USERS.find((user) => user.groups.includes('organizers'))!;
 
 /** Each guest a new address: the local pool keeps every account for the file's run. */
@@ -42,18 +40,13 @@ let guests = 0;
 const newGuestEmail = (who: string) => `${who}-${++guests}-${Date.now()}@example.com`;
 
 beforeAll(async () => {
-  await mkdir(SCREENSHOTS, { recursive: true });
-  dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-guest-it-'));
-  stack = await startLocalStack({ dataDir, retryDelaysMs: [50, 100], cognito: { idTokenValiditySeconds: ID_TOKEN_SECONDS } });
-  web = await startWebServer({ port: 0, config: stack.outputs });
-  browser = await launchChromium();
+  ({ stack, web, browser, stop } = await startAppInBrowser('guest-it', {
+    stack: { cognito: { idTokenValiditySeconds: ID_TOKEN_SECONDS } },
+  }));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await web?.close();
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await stop?.();
 });
 
 // ---------------------------------------------------------------- Node-side helpers

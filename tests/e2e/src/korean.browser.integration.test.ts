@@ -1,14 +1,12 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPhotosClient, signIn } from '@event-photos/client';
-import { DEMO_EVENT, startLocalStack, type LocalStack } from '@event-photos/local-stack';
-import { launchChromium } from '@event-photos/testing/browser';
+import { DEMO_EVENT, type LocalStack } from '@event-photos/local-stack';
 import { png } from '@event-photos/testing/fixtures';
-import { startWebServer, type WebServer } from '@event-photos/web/server';
+import type { WebServer } from '@event-photos/web/server';
 import { DESKTOP, PHONE, SCREENSHOTS } from './support/browser-pages';
+import { startAppInBrowser } from './support/app-in-browser';
 import { useKoreanFont } from './support/korean-font';
 
 // The app in Korean (issue "No photo left behind", item 9): a browser whose language is ko-KR gets
@@ -16,18 +14,14 @@ import { useKoreanFont } from './support/korean-font';
 // services/web/src/app/messages-ko.test.ts checks the catalog has every string; this looks at the
 // screens a guest and an organizer go through, for English left over.
 
-let dataDir: string;
 let stack: LocalStack;
 let web: WebServer;
 let browser: Browser;
+let stop: () => Promise<void>;
 const organizer = () => stack.outputs.demoUsers.find((user) => user.groups.includes('organizers'))!;
 
 beforeAll(async () => {
-  await mkdir(SCREENSHOTS, { recursive: true });
-  dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-korean-'));
-  stack = await startLocalStack({ dataDir, retryDelaysMs: [50, 100] });
-  web = await startWebServer({ port: 0, config: stack.outputs });
-  browser = await launchChromium();
+  ({ stack, web, browser, stop } = await startAppInBrowser('korean'));
   const { outputs } = stack;
   const { idToken } = await signIn({
     ...outputs,
@@ -41,10 +35,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await web?.close();
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await stop?.();
 });
 
 async function openInKorean(viewport: { width: number; height: number }): Promise<Page> {

@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,11 +11,11 @@ import {
   type PhotosClient,
 } from '@event-photos/client';
 import type { InviteRights, PhotoView } from '@event-photos/core';
-import { DEMO_USERS, startLocalStack, type LocalStack } from '@event-photos/local-stack';
-import { launchChromium } from '@event-photos/testing/browser';
+import { DEMO_USERS, type LocalStack } from '@event-photos/local-stack';
 import { png } from '@event-photos/testing/fixtures';
-import { startWebServer, type WebServer } from '@event-photos/web/server';
+import type { WebServer } from '@event-photos/web/server';
 import { DESKTOP, PHONE, SCREENSHOTS, scrollWidth, watchPolicyViolations } from './support/browser-pages';
+import { startAppInBrowser } from './support/app-in-browser';
 import { createUser } from './support/users';
 
 // The live gallery, find, and what each member may download (issue 23 items 5 and 7, issue 22
@@ -37,10 +36,10 @@ const VIEWER = { email: 'viewer@example.com', password: 'Viewer-Password-1!' };
 const TOTAL = 36;
 const NO_DOWNLOADS: InviteRights = { upload: true, viewOthers: true, downloadOriginals: false };
 
-let dataDir: string;
 let stack: LocalStack;
 let web: WebServer;
 let browser: Browser;
+let stop: () => Promise<void>;
 let organizerEvents: EventsClient;
 let attendeePhotos: PhotosClient;
 let organizerPhotos: PhotosClient;
@@ -54,11 +53,7 @@ const users = { attendee: demo(false), organizer: demo(true), viewer: VIEWER };
 type Who = keyof typeof users;
 
 beforeAll(async () => {
-  await mkdir(SCREENSHOTS, { recursive: true });
-  dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-live-gallery-'));
-  stack = await startLocalStack({ dataDir, retryDelaysMs: [50, 100] });
-  web = await startWebServer({ port: 0, config: { ...stack.outputs, pageSize: PAGE_SIZE } });
-  browser = await launchChromium();
+  ({ stack, web, browser, stop } = await startAppInBrowser('live-gallery', { web: { pageSize: PAGE_SIZE } }));
   await createUser(stack.outputs, VIEWER);
 
   const token = async (who: Who) =>
@@ -107,10 +102,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await web?.close();
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await stop?.();
 });
 
 interface Tab {

@@ -1,13 +1,11 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEventsClient, createMembersClient, createPhotosClient, signIn } from '@event-photos/client';
-import { DEMO_USERS, startLocalStack, type LocalStack } from '@event-photos/local-stack';
-import { launchChromium } from '@event-photos/testing/browser';
-import { startWebServer, type WebServer } from '@event-photos/web/server';
+import { DEMO_USERS, type LocalStack } from '@event-photos/local-stack';
+import type { WebServer } from '@event-photos/web/server';
 import { DESKTOP, PHONE, SCREENSHOTS, scrollWidth } from './support/browser-pages';
+import { startAppInBrowser } from './support/app-in-browser';
 import { copyOfJpeg, photoLikeJpeg } from './support/photo-like';
 
 // The phone grid (issue 23 item 6) in Chromium on a throttled network: square tiles, three across
@@ -28,19 +26,15 @@ const THROTTLED = { offline: false, latency: 150, downloadThroughput: (1.6e6 / 8
 /** The network counts as quiet after this long without a request finishing. */
 const QUIET_MS = 2500;
 
-let dataDir: string;
 let stack: LocalStack;
 let web: WebServer;
 let browser: Browser;
+let stop: () => Promise<void>;
 const attendee = DEMO_USERS.find((user) => !user.groups.includes('organizers'))!;
 const organizer = DEMO_USERS.find((user) => user.groups.includes('organizers'))!;
 
 beforeAll(async () => {
-  await mkdir(SCREENSHOTS, { recursive: true });
-  dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-phone-grid-'));
-  stack = await startLocalStack({ dataDir, retryDelaysMs: [50, 100] });
-  web = await startWebServer({ port: 0, config: stack.outputs });
-  browser = await launchChromium();
+  ({ stack, web, browser, stop } = await startAppInBrowser('phone-grid'));
   const token = async (user: { email: string; password: string }) =>
     (
       await signIn({
@@ -74,10 +68,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await web?.close();
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await stop?.();
 });
 
 /** Every byte the page receives, by kind, as the DevTools protocol reports each finished request. */

@@ -1,24 +1,22 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPhotosClient, type PhotosClient, signIn } from '@event-photos/client';
-import { startLocalStack, type LocalStack } from '@event-photos/local-stack';
-import { launchChromium } from '@event-photos/testing/browser';
+import type { LocalStack } from '@event-photos/local-stack';
 import { png } from '@event-photos/testing/fixtures';
-import { startWebServer, type WebServer } from '@event-photos/web/server';
+import type { WebServer } from '@event-photos/web/server';
 import { PHONE, SCREENSHOTS, watchPolicyViolations } from './support/browser-pages';
+import { startAppInBrowser } from './support/app-in-browser';
 
 // The slideshow (issue "No photo left behind", item 8) in Chromium against the local stack: a TV
 // opens the event's slideshow address, photos go round, a photo a guest adds appears next (the
 // feed), a deleted one leaves, and the keyboard drives it. Screenshots at TV and phone size.
 const TV = { width: 1920, height: 1080 };
 
-let dataDir: string;
 let stack: LocalStack;
 let web: WebServer;
 let browser: Browser;
+let stop: () => Promise<void>;
 let organizerPhotos: PhotosClient;
 let pixels = 0;
 const photoFile = (title: string) => new File([new Uint8Array(png(320 + pixels++, 200))], `${title}.png`, { type: 'image/png' });
@@ -30,11 +28,7 @@ async function uploadAs(title: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  await mkdir(SCREENSHOTS, { recursive: true });
-  dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-slideshow-'));
-  stack = await startLocalStack({ dataDir, retryDelaysMs: [50, 100] });
-  web = await startWebServer({ port: 0, config: stack.outputs });
-  browser = await launchChromium();
+  ({ stack, web, browser, stop } = await startAppInBrowser('slideshow'));
   const { outputs } = stack;
   const organizer = outputs.demoUsers.find((user) => user.groups.includes('organizers'))!;
   const { idToken } = await signIn({
@@ -48,10 +42,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await web?.close();
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await stop?.();
 });
 
 async function openSlideshow(viewport: { width: number; height: number }): Promise<{ page: Page; errors: Error[] }> {

@@ -1,14 +1,12 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPhotosClient, signIn } from '@event-photos/client';
-import { DEMO_EVENT, startLocalStack, type LocalStack } from '@event-photos/local-stack';
-import { launchChromium } from '@event-photos/testing/browser';
+import { DEMO_EVENT, type LocalStack } from '@event-photos/local-stack';
 import { jpegBytes, png } from '@event-photos/testing/fixtures';
-import { startWebServer, type WebServer } from '@event-photos/web/server';
+import type { WebServer } from '@event-photos/web/server';
 import { DESKTOP, PHONE, SCREENSHOTS, scrollWidth, watchPolicyViolations } from './support/browser-pages';
+import { startAppInBrowser } from './support/app-in-browser';
 
 // The web app's durable upload queue in Chromium against the local stack: a reload, 15 s offline,
 // two tabs, a token renewed (and one lapsing) while uploads run, a sign-out in another tab,
@@ -22,31 +20,24 @@ import { DESKTOP, PHONE, SCREENSHOTS, scrollWidth, watchPolicyViolations } from 
 const ID_TOKEN_SECONDS = 15;
 const INITIATE = 'POST /events/{eventId}/photos/initiate-upload';
 
-let dataDir: string;
 let stack: LocalStack;
 let web: WebServer;
 let browser: Browser;
+let stop: () => Promise<void>;
 
 const attendee = () => stack.outputs.demoUsers.find((user) => !user.groups.includes('organizers'))!;
 
 beforeAll(async () => {
-  await mkdir(SCREENSHOTS, { recursive: true });
-  dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-queue-it-'));
-  stack = await startLocalStack({
-    dataDir,
-    retryDelaysMs: [50, 100],
-    cognito: { idTokenValiditySeconds: ID_TOKEN_SECONDS },
-    throttling: { routes: { [INITIATE]: { rateLimit: 1, burstLimit: 2 } } },
-  });
-  web = await startWebServer({ port: 0, config: stack.outputs });
-  browser = await launchChromium();
+  ({ stack, web, browser, stop } = await startAppInBrowser('queue-it', {
+    stack: {
+      cognito: { idTokenValiditySeconds: ID_TOKEN_SECONDS },
+      throttling: { routes: { [INITIATE]: { rateLimit: 1, burstLimit: 2 } } },
+    },
+  }));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await web?.close();
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await stop?.();
 });
 
 /** The demo event's photos whose titles start so, through the API (a fresh sign-in: tokens are short here). */

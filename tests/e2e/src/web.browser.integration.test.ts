@@ -1,5 +1,3 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import sharp from 'sharp';
@@ -14,11 +12,11 @@ import {
   type MembersClient,
   type PhotosClient,
 } from '@event-photos/client';
-import { DEMO_EVENT, startLocalStack, type LocalStack } from '@event-photos/local-stack';
-import { launchChromium } from '@event-photos/testing/browser';
+import { DEMO_EVENT, type LocalStack } from '@event-photos/local-stack';
 import { jpegBytes, png } from '@event-photos/testing/fixtures';
-import { startWebServer, type WebServer } from '@event-photos/web/server';
+import type { WebServer } from '@event-photos/web/server';
 import { DESKTOP, decodeQr, PHONE, SCREENSHOTS, scrollWidth, watchPolicyViolations } from './support/browser-pages';
+import { startAppInBrowser } from './support/app-in-browser';
 
 // The web app in a real browser (the Chromium that npm ci brings, driven by playwright-core)
 // against the local stack: Cognito sign-in, API calls and the presigned PUTs all cross origins,
@@ -26,10 +24,10 @@ import { DESKTOP, decodeQr, PHONE, SCREENSHOTS, scrollWidth, watchPolicyViolatio
 
 const PAGE_SIZE = 4;
 
-let dataDir: string;
 let stack: LocalStack;
 let web: WebServer;
 let browser: Browser;
+let stop: () => Promise<void>;
 let attendeeApi: PhotosClient;
 let organizerEvents: EventsClient;
 /** Invites (the organizer's) and joining (the attendee's). */
@@ -43,12 +41,8 @@ let pixels = 0;
 const photoFile = (name: string, width = 24, height = 16) => ({ name, mimeType: 'image/png', buffer: png(width + pixels++, height) });
 
 beforeAll(async () => {
-  await mkdir(SCREENSHOTS, { recursive: true });
-  dataDir = await mkdtemp(path.join(tmpdir(), 'event-photos-web-it-'));
-  stack = await startLocalStack({ dataDir, retryDelaysMs: [50, 100] });
+  ({ stack, web, browser, stop } = await startAppInBrowser('web-it', { web: { pageSize: PAGE_SIZE } }));
   const { outputs } = stack;
-  web = await startWebServer({ port: 0, config: { ...outputs, pageSize: PAGE_SIZE } });
-  browser = await launchChromium();
 
   const token = async (organizer: boolean) =>
     (
@@ -77,10 +71,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await web?.close();
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await stop?.();
 });
 
 interface Tab {
