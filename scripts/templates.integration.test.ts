@@ -169,7 +169,7 @@ const expectedFunctions: Record<string, { name: string; permissions: Record<stri
   'services/photos-api/src/http/get-original.handler': {
     name: 'getOriginalPhoto',
     // Its presigned GET is made with this role: originals/ and nothing else.
-    permissions: { 'dynamodb:BatchGetItem': TABLE_ARN, 's3:GetObject': ORIGINALS_ARN, ...GROUP_CHECK },
+    permissions: { 'dynamodb:GetItem': TABLE_ARN, 'dynamodb:BatchGetItem': TABLE_ARN, 's3:GetObject': ORIGINALS_ARN, ...GROUP_CHECK },
   },
   'services/photos-api/src/http/create-event.handler': {
     name: 'createEvent',
