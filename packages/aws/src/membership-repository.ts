@@ -33,7 +33,7 @@ import {
   membershipOfItem,
 } from '#lib/membership-items';
 import { EVENT_SK, INVITE_SK_PREFIX, MEMBER_SK_PREFIX, eventPk, joinAttemptsSk, memberSk, userPk } from '#lib/table-keys';
-import { failed, itemOf, transactWrite, type TransactAction } from '#lib/transactions';
+import { failed, itemOf, setAttributes, transactWrite, type TransactAction } from '#lib/transactions';
 import { eventOfItem } from '#lib/photo-items';
 
 // Access patterns (items in membership-items.ts):
@@ -145,12 +145,8 @@ export class MembershipRepository implements MembershipStore {
           Update: {
             TableName: this.tableName,
             Key: key,
-            UpdateExpression: `SET ${Object.keys(fields)
-              .map((name) => `#${name} = :${name}`)
-              .join(', ')}`,
+            ...setAttributes(fields),
             ConditionExpression: 'attribute_not_exists(memberId)',
-            ExpressionAttributeNames: Object.fromEntries(Object.keys(fields).map((name) => [`#${name}`, name])),
-            ExpressionAttributeValues: Object.fromEntries(Object.entries(fields).map(([name, value]) => [`:${name}`, value])),
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
         },

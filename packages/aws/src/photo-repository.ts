@@ -15,7 +15,7 @@ import {
   uploadOfItem,
 } from '#lib/photo-items';
 import { organizerAccessItem } from '#lib/membership-items';
-import { failed, itemOf, transactWrite, type CancellationReason, type TransactAction } from '#lib/transactions';
+import { failed, itemOf, setAttributes, transactWrite, type CancellationReason, type TransactAction } from '#lib/transactions';
 import {
   foldForSearch,
   quotaWindow,
@@ -385,22 +385,22 @@ export class PhotoRepository implements PhotoStore {
    * created, nothing recorded).
    */
   async updatePhotoText(eventId: string, photoId: string, changes: EditPhotoRequest, now = new Date()): Promise<Photo | null> {
-    const fields = Object.entries(changes)
-      .filter((entry): entry is [string, string] => entry[1] !== undefined)
-      .flatMap(([name, value]): [string, string][] => [
-        [name, value],
-        [`${name}Fold`, foldForSearch(value)],
-      ]);
+    const fields = Object.fromEntries(
+      Object.entries(changes)
+        .filter((entry): entry is [string, string] => entry[1] !== undefined)
+        .flatMap(([name, value]) => [
+          [name, value],
+          [`${name}Fold`, foldForSearch(value)],
+        ]),
+    );
     const key = { pk: eventPk(eventId), sk: photoSk(photoId) };
     const reasons = await transactWrite(this.db, [
       {
         Update: {
           TableName: this.tableName,
           Key: key,
-          UpdateExpression: `SET ${fields.map(([name]) => `#${name} = :${name}`).join(', ')}`,
+          ...setAttributes(fields),
           ConditionExpression: 'attribute_exists(readyKey)',
-          ExpressionAttributeNames: Object.fromEntries(fields.map(([name]) => [`#${name}`, name])),
-          ExpressionAttributeValues: Object.fromEntries(fields.map(([name, value]) => [`:${name}`, value])),
         },
       },
       { Put: { TableName: this.tableName, Item: changeItem(eventId, photoId, 'edited', now) } },

@@ -63,3 +63,13 @@ function nativeValue(value: AttributeValue): unknown {
   if (value.BS !== undefined) return new Set(value.BS);
   throw new Error(`Unknown DynamoDB attribute value: ${Object.keys(value).join(', ')}`);
 }
+
+/** An Update's `SET` of these attributes to these values, each through a placeholder (any name is safe, reserved words too). */
+export function setAttributes(fields: Record<string, unknown>) {
+  const names = Object.keys(fields);
+  return {
+    UpdateExpression: `SET ${names.map((name) => `#${name} = :${name}`).join(', ')}`,
+    ExpressionAttributeNames: Object.fromEntries(names.map((name) => [`#${name}`, name])),
+    ExpressionAttributeValues: Object.fromEntries(names.map((name) => [`:${name}`, fields[name]])),
+  };
+}
